@@ -1,0 +1,51 @@
+import 'reflect-metadata';
+import fastifyCookie from '@fastify/cookie';
+import type { LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from '../app.module.js';
+import { HttpExceptionFilter } from '../common/http-exception.filter.js';
+import type { AppConfig } from '../config/config.schema.js';
+import type { OpenDatabase } from '../database/open-database.js';
+import { DirectoryService } from '../directory/directory.service.js';
+import { Pop3Service } from '../pop3/pop3.service.js';
+import { MxService } from '../smtp-ingress/mx.service.js';
+import { SMTP_TLS } from '../smtp-ingress/smtp-tls.js';
+import { SubmissionService } from '../smtp-ingress/submission.service.js';
+import type { TlsMaterial } from '../tls/tls-material.js';
+import type { ServingInfo } from './banner.js';
+import { ensureFirstRun } from './first-run.js';
+import { setupOpenApi } from './openapi.js';
+
+export interface RunningApp extends ServingInfo {
+  app: NestFastifyApplication;
+}
+
+/** Builds and starts the application for the configured roles (used by main.ts and by tests). */
+export async function createApp(config: AppConfig, db: OpenDatabase, logger: LoggerService | false): Promise<RunningApp> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, db.pool, { isPglite: db.isPglite }),
+    // 1 MiB JSON bodies: the REST API takes no message uploads yet (those will stream).
+    new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: false }),
+    { logger, abortOnError: false },
+  );
+  await app.register(fastifyCookie);
+  app.useGlobalFilters(new HttpExceptionFilter());
+  if (config.roles.includes('http')) setupOpenApi(app);
+
+  const firstRun = await ensureFirstRun(config, app.get(DirectoryService));
+  let httpPort: number | undefined;
+  if (config.roles.includes('http')) {
+    await app.listen(config.http.port, config.bind);
+    httpPort = Number(new URL(await app.getUrl()).port);
+  } else {
+    await app.init();
+  }
+  const smtp = config.roles.includes('smtp');
+  const smtpPort = smtp ? app.get(MxService).port : undefined;
+  const submissionPorts = smtp ? app.get(SubmissionService).ports : undefined;
+  const tlsMaterial = smtp ? app.get<TlsMaterial>(SMTP_TLS) : undefined;
+  const tls = tlsMaterial ? `${tlsMaterial.certFile} (${tlsMaterial.source})` : undefined;
+  const pop3Ports = config.roles.includes('pop3') ? app.get(Pop3Service).ports : undefined;
+  return { app, httpPort, smtpPort, submissionPorts, pop3Ports, tls, firstRun };
+}

@@ -1,0 +1,175 @@
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+
+/**
+ * Every setting Correio reads, validated once at boot (nothing else reads process.env).
+ * Names and defaults are documented in README.md and .env.example.
+ */
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const ROLES = ['http', 'smtp', 'imap', 'pop3', 'delivery'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const EnvSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+    .optional(),
+  CORREIO_DATA_DIR: z.string().default('./data'),
+  /** Connections to PostgreSQL per process. Forced to 1 on the embedded database (see open-database.ts). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  /** Set by tests and tools when DATABASE_URL points at a PGlite socket (one connection only). */
+  DATABASE_IS_PGLITE: bool.default(false),
+  CORREIO_ROLES: z
+    .string()
+    .default('http,smtp,delivery,pop3')
+    .transform((s) => s.split(',').map((r) => r.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(ROLES)).min(1)),
+  CORREIO_HOSTNAME: z.string().min(1).default('localhost'),
+  /**
+   * Processes serving the roles (node:cluster, sharing the listening sockets). 'auto' = one per
+   * CPU. Needs a PostgreSQL server: the embedded database has one owner, so it always runs one.
+   */
+  CORREIO_WORKERS: z
+    .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)])
+    .default(1),
+  CORREIO_BIND: z.string().default('127.0.0.1'),
+  CORREIO_API_PORT: port.default(3001),
+  CORREIO_SMTP_PORT: port.default(2525),
+  CORREIO_SUBMISSION_PORT: port.default(2587),
+  CORREIO_SUBMISSIONS_PORT: port.default(2465),
+  CORREIO_POP3_PORT: port.default(1110),
+  CORREIO_POP3S_PORT: port.default(1995),
+  /** Development only: allow POP3 USER/PASS and AUTH PLAIN without TLS when the client is on loopback. */
+  CORREIO_POP3_ALLOW_PLAIN_AUTH_ON_LOOPBACK: bool.default(false),
+  /** A POP3 download (RETR) marks the message read in the webmail and IMAP. Off: POP3 is invisible. */
+  CORREIO_POP3_MARK_READ: bool.default(false),
+  /** Pause before the 220 greeting on the MX (an early-talker check, as Postfix's postscreen does). */
+  CORREIO_SMTP_GREETING_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(0),
+  CORREIO_SMTP_MAX_RECIPIENTS: z.coerce.number().int().min(100).max(10_000).default(100),
+  CORREIO_SMTP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(100),
+  /** Look up the client's name (PTR) for Received headers, through the replaceable resolver. */
+  CORREIO_SMTP_REVERSE_DNS: bool.default(true),
+  /** Development only: allow AUTH without TLS when the client is on loopback. */
+  CORREIO_SMTP_ALLOW_PLAIN_AUTH_ON_LOOPBACK: bool.default(false),
+  CORREIO_TLS_CERT: z.string().optional(),
+  CORREIO_TLS_KEY: z.string().optional(),
+  /** Static routes for outbound mail: "ifsc.edu=127.0.0.1:2625,*=smtp.provider.example:587". */
+  CORREIO_TRANSPORT_MAP: z.string().default(''),
+  /** Waits between delivery attempts after temporary failures (Postfix-like: minutes growing to hours). */
+  CORREIO_DELIVERY_RETRY_SCHEDULE: z.string().default('5m,10m,20m,40m,1h20m,2h40m,4h'),
+  /** Deliver to private, loopback and link-local addresses found in DNS (never by default). */
+  CORREIO_DELIVERY_ALLOW_PRIVATE: bool.default(false),
+  CORREIO_DNS: z.enum(['static', 'system']).default('static'),
+  CORREIO_DNS_RECORDS: z.string().optional(),
+  CORREIO_DNS_SERVERS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+  CORREIO_WEB_URL: z.string().url().default('http://localhost:3000'),
+  CORREIO_DOMAIN: z.string().min(1).default('correio.test'),
+  CORREIO_ADMIN_ADDRESS: z.string().email().optional(),
+  CORREIO_ADMIN_PASSWORD: z.string().min(8).optional(),
+  CORREIO_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
+  CORREIO_SESSION_TTL_HOURS: z.coerce.number().int().min(1).default(24 * 14),
+  /** Secure flag on the session cookie; on by default when the web URL is https. */
+  CORREIO_COOKIE_SECURE: bool.optional(),
+  CORREIO_EMBEDDED_PG_PORT: port.default(0),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('pretty'),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface AppConfig {
+  /** undefined → the embedded PostgreSQL (PGlite) under dataDir. */
+  databaseUrl: string | undefined;
+  database: { poolMax: number; isPglite: boolean };
+  dataDir: string;
+  roles: Role[];
+  /** Worker processes (1 = no cluster). Always 1 on the embedded database. */
+  workers: number;
+  hostname: string;
+  bind: string;
+  http: { port: number };
+  smtp: {
+    port: number;
+    submissionPort: number;
+    submissionsPort: number;
+    maxMessageBytes: number;
+    greetingDelayMs: number;
+    maxRecipients: number;
+    maxConnectionsPerIp: number;
+    allowPlainAuthOnLoopback: boolean;
+    reverseDns: boolean;
+  };
+  pop3: { port: number; tlsPort: number; allowPlainAuthOnLoopback: boolean; markReadOnRetr: boolean };
+  /** Certificate and key files; when unset a self-signed pair is made once under dataDir/tls. */
+  tls: { certFile: string | undefined; keyFile: string | undefined };
+  dns: { mode: 'static' | 'system'; recordsFile: string | undefined; servers: string[] };
+  delivery: { transportMap: string; retryScheduleMs: number[]; allowPrivate: boolean };
+  webUrl: string;
+  defaultDomain: string;
+  admin: { address: string | undefined; password: string | undefined };
+  session: { ttlMs: number; cookieSecure: boolean };
+  embeddedPgPort: number;
+  log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
+}
+
+export function toAppConfig(env: Env): AppConfig {
+  if ((env.CORREIO_TLS_CERT === undefined) !== (env.CORREIO_TLS_KEY === undefined)) {
+    throw new Error('CORREIO_TLS_CERT and CORREIO_TLS_KEY go together: set both or neither');
+  }
+  return {
+    databaseUrl: env.DATABASE_URL,
+    database: { poolMax: env.DATABASE_POOL_MAX, isPglite: env.DATABASE_IS_PGLITE },
+    dataDir: env.CORREIO_DATA_DIR,
+    roles: env.CORREIO_ROLES,
+    workers: !env.DATABASE_URL || env.DATABASE_IS_PGLITE ? 1 : env.CORREIO_WORKERS === 'auto' ? availableParallelism() : env.CORREIO_WORKERS,
+    hostname: env.CORREIO_HOSTNAME,
+    bind: env.CORREIO_BIND,
+    http: { port: env.CORREIO_API_PORT },
+    smtp: {
+      port: env.CORREIO_SMTP_PORT,
+      submissionPort: env.CORREIO_SUBMISSION_PORT,
+      submissionsPort: env.CORREIO_SUBMISSIONS_PORT,
+      maxMessageBytes: env.CORREIO_MAX_MESSAGE_BYTES,
+      greetingDelayMs: env.CORREIO_SMTP_GREETING_DELAY_MS,
+      maxRecipients: env.CORREIO_SMTP_MAX_RECIPIENTS,
+      maxConnectionsPerIp: env.CORREIO_SMTP_MAX_CONNECTIONS_PER_IP,
+      allowPlainAuthOnLoopback: env.CORREIO_SMTP_ALLOW_PLAIN_AUTH_ON_LOOPBACK,
+      reverseDns: env.CORREIO_SMTP_REVERSE_DNS,
+    },
+    pop3: { port: env.CORREIO_POP3_PORT, tlsPort: env.CORREIO_POP3S_PORT, allowPlainAuthOnLoopback: env.CORREIO_POP3_ALLOW_PLAIN_AUTH_ON_LOOPBACK, markReadOnRetr: env.CORREIO_POP3_MARK_READ },
+    tls: { certFile: env.CORREIO_TLS_CERT, keyFile: env.CORREIO_TLS_KEY },
+    dns: { mode: env.CORREIO_DNS, recordsFile: env.CORREIO_DNS_RECORDS, servers: env.CORREIO_DNS_SERVERS },
+    delivery: {
+      transportMap: env.CORREIO_TRANSPORT_MAP,
+      retryScheduleMs: parseDurations(env.CORREIO_DELIVERY_RETRY_SCHEDULE),
+      allowPrivate: env.CORREIO_DELIVERY_ALLOW_PRIVATE,
+    },
+    webUrl: env.CORREIO_WEB_URL,
+    defaultDomain: env.CORREIO_DOMAIN.toLowerCase(),
+    admin: { address: env.CORREIO_ADMIN_ADDRESS?.toLowerCase(), password: env.CORREIO_ADMIN_PASSWORD },
+    session: {
+      ttlMs: env.CORREIO_SESSION_TTL_HOURS * 3_600_000,
+      cookieSecure: env.CORREIO_COOKIE_SECURE ?? env.CORREIO_WEB_URL.startsWith('https:'),
+    },
+    embeddedPgPort: env.CORREIO_EMBEDDED_PG_PORT,
+    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
+  };
+}
+
+/** "5m,1h20m,30s" → milliseconds. */
+export function parseDurations(list: string): number[] {
+  const unit: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+  return list.split(',').map((item) => {
+    const parts = [...item.trim().matchAll(/(\d+)(ms|s|m|h|d)/g)];
+    if (parts.length === 0 || parts.map((p) => p[0]).join('') !== item.trim()) throw new Error(`not a duration: "${item}"`);
+    return parts.reduce((ms, p) => ms + Number(p[1]) * unit[p[2]!]!, 0);
+  });
+}

@@ -1,0 +1,281 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type Account, type Pool, withTransaction } from '@correio/db';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import { PG_POOL } from '../database/database.module.js';
+import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
+import { domainOf, isValidAddress, isValidDomain, normalizeAddress } from './address.js';
+import { type DnsRecord, dkimTxt, generateDkimKeys, txtRecord } from './dkim-keys.js';
+import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
+import { DirectoryRepository } from './repositories/directory.repository.js';
+import { type AddressLookup, RecipientRepository } from './repositories/recipient.repository.js';
+
+export type RecipientResolution =
+  /**
+   * accountIds: local mailboxes; forwards: external alias destinations (outbound queue);
+   * overQuota: those of accountIds whose quota is used up.
+   */
+  | { kind: 'local'; accountIds: string[]; forwards: string[]; overQuota: string[] }
+  | { kind: 'unknown' } // our domain, nobody there: 550 5.1.1
+  | { kind: 'remote' }; // not our domain: relay, only for authenticated senders
+
+export interface AccountInfo {
+  id: string;
+  address: string;
+  displayName: string;
+  role: 'admin' | 'user';
+  quotaBytes: string;
+  usedBytes: string;
+  disabled: boolean;
+}
+
+function toInfo(a: Account): AccountInfo {
+  return {
+    id: a.id.toString(),
+    address: a.address,
+    displayName: a.displayName,
+    role: a.role,
+    quotaBytes: a.quotaBytes.toString(),
+    usedBytes: a.usedBytes.toString(),
+    disabled: a.disabled,
+  };
+}
+
+/** Domains, accounts, aliases, passwords and recipient resolution. */
+@Injectable()
+export class DirectoryService {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly repo: DirectoryRepository,
+    private readonly recipients: RecipientRepository,
+    private readonly store: MailboxStoreService,
+  ) {}
+
+  async addDomain(rawName: string): Promise<{ id: string; name: string }> {
+    const name = normalizeAddress(rawName);
+    if (!isValidDomain(name)) throw AppError.invalid(`not a valid domain name: ${rawName}`);
+    if (await this.repo.findDomain(name)) throw new AppError(ErrorCode.Conflict, `domain ${name} already exists`);
+    const d = await this.repo.createDomain(name, await generateDkimKeys());
+    return { id: d.id.toString(), name: d.name };
+  }
+
+  async listDomains(): Promise<{ name: string; accounts: number; aliases: number; catchAll: string | null }[]> {
+    const rows = await this.repo.listDomains();
+    return rows.map((d) => ({ name: d.name, accounts: d._count.accounts, aliases: d._count.aliases, catchAll: d.catchAll }));
+  }
+
+  async removeDomain(rawName: string): Promise<void> {
+    const d = await this.repo.findDomain(normalizeAddress(rawName));
+    if (!d) throw AppError.notFound(`no domain ${rawName}`);
+    const n = await this.repo.countAccountsInDomain(d.id);
+    if (n > 0) throw new AppError(ErrorCode.Conflict, `domain ${d.name} still has ${n} account(s); remove them first`);
+    await this.repo.deleteDomain(d.id);
+  }
+
+  /** Creates the account and its standard mailboxes in one transaction. Creates the domain if new. */
+  async addAccount(input: {
+    address: string;
+    password: string;
+    role?: 'admin' | 'user';
+    displayName?: string;
+    quotaBytes?: bigint;
+  }): Promise<AccountInfo & { domainCreated: boolean }> {
+    const address = normalizeAddress(input.address);
+    if (!isValidAddress(address)) throw AppError.invalid(`not a valid address: ${input.address}`);
+    if (input.password.length < 8) throw AppError.invalid('password must have at least 8 characters');
+    if (await this.repo.findAccountByAddress(address)) throw new AppError(ErrorCode.Conflict, `account ${address} already exists`);
+    const domainName = domainOf(address);
+    let domain = await this.repo.findDomain(domainName);
+    const domainCreated = !domain;
+    domain ??= await this.repo.createDomain(domainName, await generateDkimKeys());
+    const passwordHash = await hashPassword(input.password);
+    const id = await withTransaction(this.pool, async (tx) => {
+      const accountId = await this.repo.createAccount(tx, {
+        domainId: domain.id,
+        address,
+        passwordHash,
+        role: input.role ?? 'user',
+        displayName: input.displayName ?? '',
+        quotaBytes: input.quotaBytes ?? 0n,
+      });
+      await this.store.createStandardMailboxes(tx, accountId);
+      return accountId;
+    });
+    const created = await this.repo.findAccountById(BigInt(id));
+    return { ...toInfo(created!), domainCreated };
+  }
+
+  async listAccounts(domainName?: string): Promise<AccountInfo[]> {
+    let domainId: bigint | undefined;
+    if (domainName) {
+      const d = await this.repo.findDomain(normalizeAddress(domainName));
+      if (!d) throw AppError.notFound(`no domain ${domainName}`);
+      domainId = d.id;
+    }
+    return (await this.repo.listAccounts(domainId)).map(toInfo);
+  }
+
+  async getAccount(id: string): Promise<AccountInfo | undefined> {
+    const a = await this.repo.findAccountById(BigInt(id));
+    return a ? toInfo(a) : undefined;
+  }
+
+  async setPassword(rawAddress: string, password: string): Promise<void> {
+    if (password.length < 8) throw AppError.invalid('password must have at least 8 characters');
+    const a = await this.repo.findAccountByAddress(normalizeAddress(rawAddress));
+    if (!a) throw AppError.notFound(`no account ${rawAddress}`);
+    await this.repo.updatePassword(a.id, await hashPassword(password));
+  }
+
+  /** Removes the account and all its mail (mailboxes, messages, their bytes, tombstones), at once. */
+  async removeAccount(rawAddress: string): Promise<void> {
+    const a = await this.repo.findAccountByAddress(normalizeAddress(rawAddress));
+    if (!a) throw AppError.notFound(`no account ${rawAddress}`);
+    await withTransaction(this.pool, async (tx) => {
+      // The account row first: the mail store's lock order (account before its mailboxes).
+      if (!(await this.repo.lockAccount(tx, a.id))) throw AppError.notFound(`no account ${rawAddress}`);
+      await this.store.purgeAccount(tx, a.id.toString());
+      await this.repo.deleteAccount(tx, a.id);
+    });
+  }
+
+  async addAlias(rawAddress: string, rawDestination: string): Promise<void> {
+    const address = normalizeAddress(rawAddress);
+    const destination = normalizeAddress(rawDestination);
+    if (!isValidAddress(address)) throw AppError.invalid(`not a valid address: ${rawAddress}`);
+    if (!isValidAddress(destination)) throw AppError.invalid(`not a valid destination: ${rawDestination}`);
+    const domain = await this.repo.findDomain(domainOf(address));
+    if (!domain) throw AppError.notFound(`no domain ${domainOf(address)}; add it first`);
+    if (await this.repo.findAccountByAddress(address)) throw new AppError(ErrorCode.Conflict, `${address} is an account`);
+    if ((await this.repo.findAliases(address)).some((a) => a.destination === destination)) {
+      throw new AppError(ErrorCode.Conflict, `alias ${address} → ${destination} already exists`);
+    }
+    await this.repo.createAlias(domain.id, address, destination);
+  }
+
+  async listAliases(): Promise<{ address: string; destination: string }[]> {
+    return (await this.repo.listAliases()).map((a) => ({ address: a.address, destination: a.destination }));
+  }
+
+  async removeAlias(rawAddress: string, rawDestination?: string): Promise<void> {
+    const n = await this.repo.deleteAlias(normalizeAddress(rawAddress), rawDestination ? normalizeAddress(rawDestination) : undefined);
+    if (n === 0) throw AppError.notFound(`no alias ${rawAddress}`);
+  }
+
+  /** The account when address and password match and it is enabled; same cost either way. */
+  async authenticate(rawAddress: string, password: string): Promise<AccountInfo | undefined> {
+    const a = await this.repo.findAccountByAddress(normalizeAddress(rawAddress));
+    const ok = await verifyPassword(a?.passwordHash ?? (await dummyPasswordHash()), password);
+    return a && ok && !a.disabled ? toInfo(a) : undefined;
+  }
+
+  /**
+   * Where mail for this address goes, in this order: an account; an alias (one level, to accounts
+   * and external addresses); the same two for the address without its +tag (plus-addressing,
+   * `joel+news@` → `joel@`); the domain's catch-all. Not our domain → remote. One SQL round trip
+   * in the common case (see RecipientRepository).
+   */
+  async resolveRecipient(rawAddress: string): Promise<RecipientResolution> {
+    const address = normalizeAddress(rawAddress);
+    const domainName = domainOf(address);
+    const first = await this.recipients.lookup(address, domainName);
+    if (!first.domainExists) return { kind: 'remote' };
+    const found = toResolution(first);
+    if (found) return found;
+    const local = address.slice(0, address.lastIndexOf('@'));
+    const plus = local.indexOf('+');
+    const fallbacks: string[] = [];
+    if (plus > 0) fallbacks.push(`${local.slice(0, plus)}@${domainName}`);
+    if (first.catchAll) fallbacks.push(first.catchAll);
+    for (const candidate of fallbacks) {
+      const r = toResolution(await this.recipients.lookup(candidate, domainOf(candidate)));
+      if (r) return r;
+    }
+    return { kind: 'unknown' };
+  }
+
+  /**
+   * Whether the account may use this address as its envelope or header sender: its own address,
+   * a +tag of it, or an alias that delivers to it.
+   */
+  async canSendAs(accountId: string, rawAddress: string): Promise<boolean> {
+    const a = await this.repo.findAccountById(BigInt(accountId));
+    if (!a || a.disabled) return false;
+    const address = normalizeAddress(rawAddress);
+    const at = address.lastIndexOf('@');
+    const local = address.slice(0, at);
+    const plus = local.indexOf('+');
+    const base = plus > 0 ? `${local.slice(0, plus)}${address.slice(at)}` : address;
+    if (base === a.address) return true;
+    return (await this.repo.findAliases(base)).some((alias) => alias.destination === a.address);
+  }
+
+  /** Sets (or with null, clears) the domain's catch-all address. */
+  async setCatchAll(rawDomain: string, rawAddress: string | null): Promise<void> {
+    const d = await this.repo.findDomain(normalizeAddress(rawDomain));
+    if (!d) throw AppError.notFound(`no domain ${rawDomain}`);
+    const address = rawAddress === null ? null : normalizeAddress(rawAddress);
+    if (address !== null && !isValidAddress(address)) throw AppError.invalid(`not a valid address: ${rawAddress}`);
+    await this.repo.setCatchAll(d.id, address);
+  }
+
+  /**
+   * The DNS records an admin publishes for a domain: MX, SPF, DMARC and the DKIM keys. A domain
+   * made before DKIM keys existed gets its keys here.
+   */
+  async dnsRecords(rawDomain: string, mxHost: string): Promise<DnsRecord[]> {
+    const d = await this.repo.findDomain(normalizeAddress(rawDomain));
+    if (!d) throw AppError.notFound(`no domain ${rawDomain}`);
+    let keys = await this.repo.listDkimKeys(d.id);
+    if (keys.length === 0) {
+      await this.repo.addDkimKeys(d.id, await generateDkimKeys());
+      keys = await this.repo.listDkimKeys(d.id);
+    }
+    return [
+      { name: d.name, type: 'MX', value: `10 ${mxHost}.`, zone: `${d.name}. IN MX 10 ${mxHost}.`, purpose: 'mail for the domain comes to this server' },
+      txtRecord(d.name, 'v=spf1 mx -all', 'SPF (RFC 7208): only the domain\'s MX hosts send its mail'),
+      txtRecord(`_dmarc.${d.name}`, `v=DMARC1; p=quarantine; rua=mailto:postmaster@${d.name}`, 'DMARC (RFC 7489) policy and reports'),
+      ...keys.map((k) => txtRecord(`${k.selector}._domainkey.${d.name}`, dkimTxt(k), `DKIM (RFC 6376${k.algorithm === 'ed25519_sha256' ? ', RFC 8463 Ed25519' : ', RSA 2048'}) public key`)),
+    ];
+  }
+
+  /** The active signing keys of a domain, for the delivery worker (mailauth signatureData shape). */
+  async dkimSigners(rawDomain: string): Promise<{ signingDomain: string; selector: string; privateKey: string; algorithm: string }[]> {
+    const d = await this.repo.findDomain(normalizeAddress(rawDomain));
+    if (!d) return [];
+    return (await this.repo.listDkimKeys(d.id)).map((k) => ({
+      signingDomain: d.name,
+      selector: k.selector,
+      privateKey: k.privateKey,
+      algorithm: k.algorithm === 'rsa_sha256' ? 'rsa-sha256' : 'ed25519-sha256',
+    }));
+  }
+
+  async countAccounts(role?: 'admin' | 'user'): Promise<number> {
+    return this.repo.countAccounts(role);
+  }
+
+  async isLocalDomain(domain: string): Promise<boolean> {
+    return !!(await this.repo.findDomain(normalizeAddress(domain)));
+  }
+}
+
+/** An address lookup as a delivery decision: undefined when nothing local answers to it. */
+function toResolution(l: AddressLookup): RecipientResolution | undefined {
+  if (l.account) {
+    if (l.account.disabled) return undefined;
+    return { kind: 'local', accountIds: [l.account.id], forwards: [], overQuota: l.account.overQuota ? [l.account.id] : [] };
+  }
+  const ids = new Set<string>();
+  const full = new Set<string>();
+  const forwards = new Set<string>();
+  for (const alias of l.aliases) {
+    if (alias.account) {
+      if (alias.account.disabled) continue;
+      ids.add(alias.account.id);
+      if (alias.account.overQuota) full.add(alias.account.id);
+    } else if (!alias.destinationDomainIsLocal) {
+      forwards.add(alias.destination);
+    }
+  }
+  return ids.size + forwards.size > 0 ? { kind: 'local', accountIds: [...ids], forwards: [...forwards], overQuota: [...full] } : undefined;
+}

@@ -1,0 +1,113 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Account, Alias, DkimKey, Domain, PoolClient, PrismaClient } from '@correio/db';
+import type { NewDkimKey } from '../dkim-keys.js';
+import { PRISMA } from '../../database/database.module.js';
+
+export interface NewAccount {
+  domainId: bigint;
+  address: string;
+  passwordHash: string;
+  role: 'admin' | 'user';
+  displayName: string;
+  quotaBytes: bigint;
+}
+
+/** The only code that touches domains, accounts and aliases. */
+@Injectable()
+export class DirectoryRepository {
+  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+
+  findDomain(name: string): Promise<Domain | null> {
+    return this.prisma.domain.findUnique({ where: { name } });
+  }
+
+  listDomains(): Promise<(Domain & { _count: { accounts: number; aliases: number } })[]> {
+    return this.prisma.domain.findMany({
+      orderBy: { name: 'asc' },
+      include: { _count: { select: { accounts: true, aliases: true } } },
+    });
+  }
+
+  /** The domain and its DKIM keys in one statement (Prisma nests the inserts in a transaction). */
+  createDomain(name: string, dkimKeys: NewDkimKey[]): Promise<Domain> {
+    return this.prisma.domain.create({ data: { name, dkimKeys: { create: dkimKeys } } });
+  }
+
+  listDkimKeys(domainId: bigint): Promise<DkimKey[]> {
+    return this.prisma.dkimKey.findMany({ where: { domainId, active: true }, orderBy: { id: 'asc' } });
+  }
+
+  async addDkimKeys(domainId: bigint, keys: NewDkimKey[]): Promise<void> {
+    await this.prisma.dkimKey.createMany({ data: keys.map((k) => ({ ...k, domainId })), skipDuplicates: true });
+  }
+
+  async setCatchAll(id: bigint, catchAll: string | null): Promise<void> {
+    await this.prisma.domain.update({ where: { id }, data: { catchAll } });
+  }
+
+  async deleteDomain(id: bigint): Promise<void> {
+    await this.prisma.domain.delete({ where: { id } });
+  }
+
+  countAccountsInDomain(domainId: bigint): Promise<number> {
+    return this.prisma.account.count({ where: { domainId } });
+  }
+
+  countAccounts(role?: 'admin' | 'user'): Promise<number> {
+    return this.prisma.account.count({ where: role ? { role } : {} });
+  }
+
+  findAccountByAddress(address: string): Promise<Account | null> {
+    return this.prisma.account.findUnique({ where: { address } });
+  }
+
+  findAccountById(id: bigint): Promise<Account | null> {
+    return this.prisma.account.findUnique({ where: { id } });
+  }
+
+  listAccounts(domainId?: bigint): Promise<Account[]> {
+    return this.prisma.account.findMany({ where: domainId ? { domainId } : {}, orderBy: { address: 'asc' } });
+  }
+
+  /** Inserts with the caller's pg transaction, so the account and its mailboxes commit together. */
+  async createAccount(tx: Pick<PoolClient, 'query'>, a: NewAccount): Promise<string> {
+    const { rows } = await tx.query<{ id: string }>(
+      `INSERT INTO accounts (domain_id, address, password_hash, role, display_name, quota_bytes)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [a.domainId, a.address, a.passwordHash, a.role, a.displayName, a.quotaBytes],
+    );
+    return rows[0]!.id;
+  }
+
+  async updatePassword(id: bigint, passwordHash: string): Promise<void> {
+    await this.prisma.account.update({ where: { id }, data: { passwordHash } });
+  }
+
+  /** Locks the account row until the caller's transaction ends; false when there is no such account. */
+  async lockAccount(tx: Pick<PoolClient, 'query'>, id: bigint): Promise<boolean> {
+    const { rowCount } = await tx.query('SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE', [id]);
+    return rowCount === 1;
+  }
+
+  /** Deletes the account row (its sessions go with it, by foreign key) in the caller's transaction. */
+  async deleteAccount(tx: Pick<PoolClient, 'query'>, id: bigint): Promise<void> {
+    await tx.query('DELETE FROM accounts WHERE id = $1', [id]);
+  }
+
+  findAliases(address: string): Promise<Alias[]> {
+    return this.prisma.alias.findMany({ where: { address } });
+  }
+
+  listAliases(): Promise<Alias[]> {
+    return this.prisma.alias.findMany({ orderBy: [{ address: 'asc' }, { destination: 'asc' }] });
+  }
+
+  createAlias(domainId: bigint, address: string, destination: string): Promise<Alias> {
+    return this.prisma.alias.create({ data: { domainId, address, destination } });
+  }
+
+  async deleteAlias(address: string, destination?: string): Promise<number> {
+    const r = await this.prisma.alias.deleteMany({ where: destination ? { address, destination } : { address } });
+    return r.count;
+  }
+}

@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import type { PoolClient } from '@correio/db';
+
+/**
+ * Where raw message bytes live. PostgreSQL (bytea) today; an S3-compatible implementation can
+ * replace it at scale (DESIGN "Growing past one machine"). Writes take the caller's transaction so a
+ * message and its bytes commit together (invariant 2).
+ */
+export interface BlobStore {
+  put(tx: PoolClient, accountId: string, data: Buffer): Promise<{ id: string; sha256: string }>;
+  get(tx: Pick<PoolClient, 'query'>, accountId: string, id: string): Promise<Buffer | undefined>;
+  delete(tx: PoolClient, accountId: string, id: string): Promise<void>;
+  /** Every blob of the account (the account is being removed). */
+  deleteAccount(tx: Pick<PoolClient, 'query'>, accountId: string): Promise<void>;
+}
+
+export class PostgresBlobStore implements BlobStore {
+  async put(tx: PoolClient, accountId: string, data: Buffer): Promise<{ id: string; sha256: string }> {
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    const { rows } = await tx.query<{ id: string }>(
+      'INSERT INTO blobs (account_id, sha256, size, data) VALUES ($1, $2, $3, $4) RETURNING id',
+      [accountId, sha256, data.length, data],
+    );
+    return { id: rows[0]!.id, sha256 };
+  }
+
+  async get(tx: Pick<PoolClient, 'query'>, accountId: string, id: string): Promise<Buffer | undefined> {
+    const { rows } = await tx.query<{ data: Buffer }>('SELECT data FROM blobs WHERE account_id = $1 AND id = $2', [accountId, id]);
+    return rows[0]?.data;
+  }
+
+  async delete(tx: PoolClient, accountId: string, id: string): Promise<void> {
+    await tx.query('DELETE FROM blobs WHERE account_id = $1 AND id = $2', [accountId, id]);
+  }
+
+  async deleteAccount(tx: Pick<PoolClient, 'query'>, accountId: string): Promise<void> {
+    await tx.query('DELETE FROM blobs WHERE account_id = $1', [accountId]);
+  }
+}

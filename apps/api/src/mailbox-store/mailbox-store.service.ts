@@ -1,0 +1,291 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { type Pool, type PoolClient, withTransaction } from '@correio/db';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import { PG_POOL } from '../database/database.module.js';
+import { UsageRepository } from '../directory/repositories/usage.repository.js';
+import { MailEventsService } from '../events/mail-events.service.js';
+import { BLOB_STORE } from './blob-store.token.js';
+import type { BlobStore } from './blob-store.js';
+import type { DeliveryRequest, MailboxChange, MailboxRow, MessageRow, StoredCopy } from './mailbox-store.types.js';
+import { DeliveryRepository } from './repositories/delivery.repository.js';
+import { MailboxRepository } from './repositories/mailbox.repository.js';
+import { type ListCursor, MessageRepository } from './repositories/message.repository.js';
+
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
+/**
+ * Ids are positive BIGINTs. Anything else names nothing here: it must be "not found", never reach
+ * SQL (PostgreSQL would raise "out of range for type bigint", a 500 instead of a 404).
+ */
+function isId(id: string): boolean {
+  return /^[1-9]\d{0,18}$/.test(id) && BigInt(id) <= MAX_BIGINT;
+}
+
+function compareIds(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * Use-cases of the mail store. Invariants kept here:
+ * - Acknowledged means durable: deliver() resolves only after COMMIT of every copy (invariant 1).
+ * - A message, its blob, mailbox UID and flags appear in one transaction (invariant 2).
+ * - Commit, then publish: events go out after COMMIT, never from inside a transaction (invariant 6).
+ * - Never socket I/O inside a transaction: callers read the whole message before calling in.
+ * - LOCK ORDER. Every write transaction takes its row locks in one global order, so concurrent
+ *   writers wait for each other instead of deadlocking (PostgreSQL would abort one of them):
+ *   the one message row it changes (FOR UPDATE), then the account row (quota), then mailbox rows
+ *   (UID/modseq allocation), accounts and mailboxes by ascending id.
+ */
+@Injectable()
+export class MailboxStoreService {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    private readonly mailboxes: MailboxRepository,
+    private readonly messages: MessageRepository,
+    private readonly usage: UsageRepository,
+    private readonly delivery: DeliveryRepository,
+    private readonly events: MailEventsService,
+  ) {}
+
+  createStandardMailboxes(tx: Pick<PoolClient, 'query'>, accountId: string): Promise<void> {
+    return this.mailboxes.createStandard(tx, accountId);
+  }
+
+  /**
+   * Deletes all mail of an account, in the caller's transaction (account removal, which has locked
+   * the account row first: lock order). Blobs and tombstones have no foreign key to the account, so
+   * nothing else would remove them.
+   */
+  async purgeAccount(tx: Pick<PoolClient, 'query'>, accountId: string): Promise<void> {
+    await this.messages.deleteAccount(tx, accountId);
+    await this.mailboxes.deleteAccount(tx, accountId);
+    await this.blobs.deleteAccount(tx, accountId);
+  }
+
+  /** Stores one copy per target in a single transaction. Throws AppError(OverQuota) untouched. */
+  async deliver(req: DeliveryRequest): Promise<StoredCopy[]> {
+    // One copy: one statement, atomic by itself (DeliveryRepository), committed when it returns.
+    const copies =
+      req.targets.length === 1
+        ? await this.storeCopies(this.pool, req)
+        : await withTransaction(this.pool, (tx) => this.storeCopies(tx, req));
+    this.publishDelivered(copies);
+    return copies;
+  }
+
+  /**
+   * deliver() inside the caller's transaction, for callers that must commit more in the same
+   * transaction (submission: local copies, the Sent copy and the outbound queue entry). The caller
+   * publishes with publishDelivered() after its COMMIT.
+   */
+  deliverWithin(tx: PoolClient, req: DeliveryRequest): Promise<StoredCopy[]> {
+    return this.storeCopies(tx, req);
+  }
+
+  private async storeCopies(q: Pick<PoolClient, 'query'>, req: DeliveryRequest): Promise<StoredCopy[]> {
+    const internalDate = req.internalDate ?? new Date();
+    const related = [req.summary.inReplyTo, ...req.summary.references].filter((v): v is string => !!v);
+    const sha256 = createHash('sha256').update(req.raw).digest('hex');
+    // Copies in one account (several mailboxes) are one message: one blob, one thread.
+    const blobByAccount = new Map<string, string>();
+    const threadByAccount = new Map<string, string>();
+    const stored: StoredCopy[] = [];
+    for (const target of await this.inLockOrder(q, req.targets)) {
+      const params = {
+        accountId: target.accountId,
+        mailboxId: target.mailboxId,
+        specialUse: target.specialUse,
+        size: req.raw.length,
+        blobId: blobByAccount.get(target.accountId) ?? null,
+        blobData: blobByAccount.has(target.accountId) ? null : req.raw,
+        blobSha256: sha256,
+        threadId: threadByAccount.get(target.accountId) ?? null,
+        related,
+        internalDate,
+        envelopeFrom: req.envelopeFrom,
+        summary: req.summary,
+        authResults: req.authResults,
+        dsn: req.dsn,
+        seen: target.seen ?? req.flags?.seen ?? false,
+        draft: req.flags?.draft ?? false,
+      };
+      const row = await this.delivery.insertCopy(q, params);
+      if (!row) {
+        const why = await this.delivery.copyFailureReason(q, params);
+        if (why === 'quota') throw new AppError(ErrorCode.OverQuota, `mailbox full for account ${target.accountId}`);
+        throw AppError.notFound('mailbox not found');
+      }
+      blobByAccount.set(target.accountId, row.blobId);
+      threadByAccount.set(target.accountId, row.threadId);
+      stored.push({ accountId: target.accountId, mailboxId: row.mailboxId, messageId: row.id, uid: row.uid, modseq: row.modseq });
+    }
+    return stored;
+  }
+
+  /**
+   * Targets as (account, mailbox id) in the LOCK ORDER. One target needs no ordering, so its
+   * special use is resolved inside the delivery statement; several are resolved first.
+   */
+  private async inLockOrder(
+    q: Pick<PoolClient, 'query'>,
+    targets: DeliveryRequest['targets'],
+  ): Promise<{ accountId: string; mailboxId: string | null; specialUse: string | null; seen?: boolean }[]> {
+    if (targets.length === 1) {
+      const t = targets[0]!;
+      if ('id' in t.mailbox && !isId(t.mailbox.id)) throw AppError.notFound('mailbox not found');
+      return [{ accountId: t.accountId, mailboxId: 'id' in t.mailbox ? t.mailbox.id : null, specialUse: 'specialUse' in t.mailbox ? t.mailbox.specialUse : null, seen: t.seen }];
+    }
+    const resolved: { accountId: string; mailboxId: string | null; specialUse: null; seen?: boolean }[] = [];
+    for (const t of targets) {
+      const mailboxId =
+        'id' in t.mailbox ? (isId(t.mailbox.id) ? t.mailbox.id : undefined) : await this.mailboxes.findBySpecialUse(t.accountId, t.mailbox.specialUse, q);
+      if (!mailboxId) throw AppError.notFound('mailbox not found');
+      resolved.push({ accountId: t.accountId, mailboxId, specialUse: null, seen: t.seen });
+    }
+    return resolved.sort((a, b) => compareIds(a.accountId, b.accountId) || compareIds(a.mailboxId!, b.mailboxId!));
+  }
+
+  /** Publishes the 'exists' changes of stored copies; call after COMMIT only. */
+  publishDelivered(copies: StoredCopy[]): void {
+    for (const c of copies) this.publish({ accountId: c.accountId, mailboxId: c.mailboxId, kind: 'exists', uids: [c.uid], modseq: c.modseq });
+  }
+
+  listMailboxes(accountId: string): Promise<MailboxRow[]> {
+    return this.mailboxes.list(accountId);
+  }
+
+  async listMessages(accountId: string, mailboxId: string, limit: number, cursor?: ListCursor): Promise<MessageRow[]> {
+    if (!isId(mailboxId) || !(await this.mailboxes.find(accountId, mailboxId))) throw AppError.notFound('mailbox not found');
+    return this.messages.list(accountId, mailboxId, limit, cursor);
+  }
+
+  async getMessage(accountId: string, id: string): Promise<MessageRow> {
+    const row = isId(id) ? await this.messages.find(accountId, id) : undefined;
+    if (!row) throw AppError.notFound('message not found');
+    return row;
+  }
+
+  async getRaw(accountId: string, id: string): Promise<{ row: MessageRow; raw: Buffer }> {
+    const row = await this.getMessage(accountId, id);
+    const raw = await this.blobs.get(this.pool, accountId, row.blobId);
+    if (!raw) throw AppError.notFound('message not found');
+    return { row, raw };
+  }
+
+  async updateFlags(accountId: string, id: string, flags: { seen?: boolean; flagged?: boolean }): Promise<MessageRow> {
+    const change = await withTransaction(this.pool, async (tx) => {
+      const row = isId(id) ? await this.messages.find(accountId, id, tx, true) : undefined;
+      if (!row) throw AppError.notFound('message not found');
+      const unchanged = (flags.seen === undefined || flags.seen === row.seen) && (flags.flagged === undefined || flags.flagged === row.flagged);
+      if (unchanged) return undefined;
+      // RFC 7162 §3.1: every flag change gets a new, higher mod-sequence.
+      const { modseq } = await this.mailboxes.allocate(tx, accountId, row.mailboxId, 0);
+      await this.messages.updateFlags(tx, accountId, id, flags, modseq);
+      return { accountId, mailboxId: row.mailboxId, kind: 'flags', uids: [row.uid], modseq } satisfies MailboxChange;
+    });
+    if (change) this.publish(change);
+    return this.getMessage(accountId, id);
+  }
+
+  /** Moves a message: new UID in the target, tombstone in the source (RFC 6851 semantics). */
+  async move(accountId: string, id: string, targetMailboxId: string): Promise<MessageRow> {
+    const changes = await withTransaction(this.pool, async (tx) => {
+      const row = isId(id) ? await this.messages.find(accountId, id, tx, true) : undefined;
+      if (!row) throw AppError.notFound('message not found');
+      if (!isId(targetMailboxId) || !(await this.mailboxes.find(accountId, targetMailboxId, tx))) {
+        throw AppError.notFound('mailbox not found');
+      }
+      if (row.mailboxId === targetMailboxId) return [];
+      // Lock order: the lower mailbox id first.
+      const sourceFirst = compareIds(row.mailboxId, targetMailboxId) < 0;
+      const first = await this.mailboxes.allocate(tx, accountId, sourceFirst ? row.mailboxId : targetMailboxId, sourceFirst ? 0 : 1);
+      const second = await this.mailboxes.allocate(tx, accountId, sourceFirst ? targetMailboxId : row.mailboxId, sourceFirst ? 1 : 0);
+      const [source, target] = sourceFirst ? [first, second] : [second, first];
+      await this.messages.addTombstone(tx, row, source.modseq);
+      await this.messages.relocate(tx, accountId, id, targetMailboxId, target.firstUid, target.modseq);
+      return [
+        { accountId, mailboxId: row.mailboxId, kind: 'expunge', uids: [row.uid], modseq: source.modseq },
+        { accountId, mailboxId: targetMailboxId, kind: 'exists', uids: [target.firstUid], modseq: target.modseq },
+      ] satisfies MailboxChange[];
+    });
+    for (const c of changes) this.publish(c);
+    return this.getMessage(accountId, id);
+  }
+
+  /** Deletes for good: row gone, tombstone left, blob and quota released when no copy remains. */
+  async expunge(accountId: string, id: string): Promise<void> {
+    const change = await withTransaction(this.pool, async (tx) => {
+      const row = isId(id) ? await this.messages.find(accountId, id, tx, true) : undefined;
+      if (!row) throw AppError.notFound('message not found');
+      await this.usage.release(tx, accountId, row.size); // lock order: the account row before the mailbox row
+      const { modseq } = await this.mailboxes.allocate(tx, accountId, row.mailboxId, 0);
+      await this.messages.expunge(tx, row, modseq);
+      if ((await this.messages.countBlobReferences(tx, accountId, row.blobId)) === 0) {
+        await this.blobs.delete(tx, accountId, row.blobId);
+      }
+      return { accountId, mailboxId: row.mailboxId, kind: 'expunge', uids: [row.uid], modseq } satisfies MailboxChange;
+    });
+    this.publish(change);
+  }
+
+  /**
+   * The INBOX as a POP3 maildrop: its UIDVALIDITY and every message's (id, uid, size) in UID order,
+   * size being the stored raw byte count (what RETR sends before dot-stuffing).
+   */
+  async getMaildrop(accountId: string): Promise<{ mailboxId: string; uidValidity: number; messages: { id: string; uid: number; size: number }[] }> {
+    const inboxId = await this.mailboxes.findBySpecialUse(accountId, 'inbox');
+    const inbox = inboxId ? await this.mailboxes.find(accountId, inboxId) : undefined;
+    if (!inbox) throw AppError.notFound('mailbox not found');
+    return { mailboxId: inbox.id, uidValidity: inbox.uidValidity, messages: await this.messages.listSizes(accountId, inbox.id) };
+  }
+
+  /**
+   * expunge() for several messages in ONE transaction (POP3 UPDATE state, RFC 1939 §6): all of them
+   * go or none. Ids that no longer exist (removed meanwhile by another client) are skipped; returns
+   * how many were removed. Lock order: message rows by id, the account row, mailbox rows by id.
+   */
+  async expungeMany(accountId: string, ids: string[]): Promise<number> {
+    const valid = [...new Set(ids.filter(isId))];
+    if (valid.length === 0) return 0;
+    const changes = await withTransaction(this.pool, async (tx) => {
+      const rows = await this.messages.lockMany(tx, accountId, valid);
+      if (rows.length === 0) return [];
+      await this.usage.release(tx, accountId, rows.reduce((n, r) => n + r.size, 0));
+      const byMailbox = new Map<string, MessageRow[]>();
+      for (const r of rows) byMailbox.set(r.mailboxId, [...(byMailbox.get(r.mailboxId) ?? []), r]);
+      const out: MailboxChange[] = [];
+      for (const mailboxId of [...byMailbox.keys()].sort(compareIds)) {
+        const inBox = byMailbox.get(mailboxId)!;
+        const { modseq } = await this.mailboxes.allocate(tx, accountId, mailboxId, 0);
+        for (const r of inBox) await this.messages.expunge(tx, r, modseq);
+        out.push({ accountId, mailboxId, kind: 'expunge', uids: inBox.map((r) => r.uid), modseq });
+      }
+      for (const blobId of new Set(rows.map((r) => r.blobId))) {
+        if ((await this.messages.countBlobReferences(tx, accountId, blobId)) === 0) await this.blobs.delete(tx, accountId, blobId);
+      }
+      return out;
+    });
+    for (const c of changes) this.publish(c);
+    return changes.reduce((n, c) => n + c.uids.length, 0);
+  }
+
+  /** Webmail "delete": to Trash, or for good when already in Trash (as Gmail and Outlook do). */
+  async trashOrExpunge(accountId: string, id: string): Promise<{ result: 'trashed' | 'expunged'; id: string | null }> {
+    const row = await this.getMessage(accountId, id);
+    const trashId = await this.mailboxes.findBySpecialUse(accountId, 'trash');
+    if (!trashId || row.mailboxId === trashId) {
+      await this.expunge(accountId, id);
+      return { result: 'expunged', id: null };
+    }
+    const moved = await this.move(accountId, id, trashId);
+    return { result: 'trashed', id: moved.id };
+  }
+
+  private publish(change: MailboxChange): void {
+    this.events.publish(change);
+  }
+}

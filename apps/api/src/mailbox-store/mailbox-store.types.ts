@@ -1,0 +1,91 @@
+import type { MessageSummaryFields } from '@correio/mime';
+
+export type SpecialUse = 'inbox' | 'sent' | 'drafts' | 'trash' | 'junk' | 'archive';
+
+/** The mailboxes every new account gets (RFC 6154 special-use names). */
+export const STANDARD_MAILBOXES: { name: string; specialUse: SpecialUse }[] = [
+  { name: 'INBOX', specialUse: 'inbox' },
+  { name: 'Drafts', specialUse: 'drafts' },
+  { name: 'Sent', specialUse: 'sent' },
+  { name: 'Archive', specialUse: 'archive' },
+  { name: 'Junk', specialUse: 'junk' },
+  { name: 'Trash', specialUse: 'trash' },
+];
+
+export interface MailboxRow {
+  id: string;
+  name: string;
+  specialUse: SpecialUse | null;
+  uidValidity: number;
+  uidNext: number;
+  highestModseq: string;
+  total: number;
+  unread: number;
+}
+
+export interface MessageRow {
+  id: string;
+  accountId: string;
+  mailboxId: string;
+  uid: number;
+  modseq: string;
+  seen: boolean;
+  flagged: boolean;
+  answered: boolean;
+  draft: boolean;
+  deleted: boolean;
+  keywords: string[];
+  internalDate: Date;
+  size: number;
+  blobId: string;
+  messageIdHdr: string | null;
+  subject: string;
+  fromName: string;
+  fromAddress: string;
+  toAddresses: { name: string; address: string }[];
+  ccAddresses: { name: string; address: string }[];
+  sentDate: Date | null;
+  snippet: string;
+  hasAttachments: boolean;
+  attachments: MessageSummaryFields['attachments'];
+  threadId: string;
+}
+
+/** One copy of a message to store: which account and which of its mailboxes. */
+export interface DeliveryTarget {
+  accountId: string;
+  /** A mailbox id, or a special use resolved inside the transaction (normally 'inbox'). */
+  mailbox: { id: string } | { specialUse: SpecialUse };
+  /** \Seen on this copy (the sender's Sent copy is read); defaults to the request's flags. */
+  seen?: boolean;
+}
+
+export interface DeliveryRequest {
+  raw: Buffer;
+  summary: MessageSummaryFields;
+  targets: DeliveryTarget[];
+  envelopeFrom: string;
+  internalDate?: Date;
+  flags?: { seen?: boolean; draft?: boolean };
+  /** SPF/DKIM/DMARC/ARC verdicts (MX ingress). */
+  authResults?: unknown;
+  /** DSN parameters of the SMTP transaction (RFC 3461). */
+  dsn?: unknown;
+}
+
+export interface StoredCopy {
+  accountId: string;
+  mailboxId: string;
+  messageId: string;
+  uid: number;
+  modseq: string;
+}
+
+/** What changed, published after COMMIT (DESIGN invariant 6). */
+export interface MailboxChange {
+  accountId: string;
+  mailboxId: string;
+  kind: 'exists' | 'flags' | 'expunge';
+  uids: number[];
+  modseq: string;
+}

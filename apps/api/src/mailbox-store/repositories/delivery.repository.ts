@@ -1,0 +1,110 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { PoolClient } from '@correio/db';
+import type { MessageSummaryFields } from '@correio/mime';
+import { DB_FEATURES, type DbFeatures } from '../../database/database.module.js';
+
+type Queryable = Pick<PoolClient, 'query'>;
+
+export interface CopyParams {
+  accountId: string;
+  /** The mailbox by id, or by special use (resolved inside the statement). */
+  mailboxId: string | null;
+  specialUse: string | null;
+  size: number;
+  /** The account's blob from an earlier copy of the same delivery, or the bytes to store now. */
+  blobId: string | null;
+  blobData: Buffer | null;
+  blobSha256: string | null;
+  threadId: string | null;
+  related: string[];
+  internalDate: Date;
+  envelopeFrom: string;
+  summary: MessageSummaryFields;
+  authResults: unknown;
+  dsn: unknown;
+  seen: boolean;
+  draft: boolean;
+}
+
+export interface CopyRow {
+  id: string;
+  mailboxId: string;
+  uid: number;
+  modseq: string;
+  blobId: string;
+  threadId: string;
+}
+
+/**
+ * Stores one copy of a message in ONE statement: charge the account's usage (only within quota),
+ * allocate the mailbox's next UID and modseq, store the bytes, find or start the thread, insert the
+ * message row. A statement is atomic on its own, so a one-recipient delivery needs no BEGIN/COMMIT
+ * and costs one round trip and one WAL flush; several copies run it inside one transaction.
+ *
+ * Each step is gated on the previous one (EXISTS on its CTE), which also fixes the lock order the
+ * store promises: the account row, then the mailbox row. When quota or mailbox fail, nothing at all
+ * is written and no row comes back; the caller asks why (copyFailureReason).
+ *
+ * Ownership note: the charge to accounts.used_bytes is the one write to a directory table outside
+ * the directory module; it is inlined here because usage must move in the same statement as the
+ * message (ARCHITECTURE.md "Decisions").
+ */
+@Injectable()
+export class DeliveryRepository {
+  constructor(@Inject(DB_FEATURES) private readonly features: DbFeatures) {}
+
+  async insertCopy(q: Queryable, p: CopyParams): Promise<CopyRow | undefined> {
+    const s = p.summary;
+    const { rows } = await q.query<CopyRow>({
+      name: this.features.preparedStatements ? 'correio-insert-copy' : undefined,
+      text: `WITH target AS (
+         SELECT b.id FROM mailboxes b
+          WHERE b.account_id = $1 AND (b.id = $2::bigint OR ($2::bigint IS NULL AND b.special_use = $3::special_use))
+          ORDER BY b.id LIMIT 1
+       ), charge AS (
+         UPDATE accounts SET used_bytes = used_bytes + $4
+          WHERE id = $1 AND (quota_bytes = 0 OR used_bytes + $4 <= quota_bytes) AND EXISTS (SELECT 1 FROM target)
+          RETURNING id
+       ), box AS (
+         UPDATE mailboxes SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1
+          WHERE account_id = $1 AND id = (SELECT id FROM target) AND EXISTS (SELECT 1 FROM charge)
+          RETURNING id, uid_next - 1 AS uid, highest_modseq AS modseq
+       ), blob AS (
+         INSERT INTO blobs (account_id, sha256, size, data)
+         SELECT $1, $7, $4, $6 WHERE $5::bigint IS NULL AND EXISTS (SELECT 1 FROM box)
+         RETURNING id
+       ), thread AS (
+         SELECT m.thread_id FROM messages m
+          WHERE m.account_id = $1 AND m.message_id_hdr = ANY($9::text[]) ORDER BY m.id DESC LIMIT 1
+       )
+       INSERT INTO messages (account_id, mailbox_id, uid, modseq, seen, draft, internal_date, size, blob_id,
+         message_id_hdr, in_reply_to, "references", subject, from_name, from_address, to_addresses, cc_addresses,
+         sent_date, snippet, has_attachments, attachments, thread_id, envelope_from, auth_results, dsn)
+       SELECT $1, box.id, box.uid, box.modseq, $10, $11, $12, $4, COALESCE($5::bigint, (SELECT id FROM blob)),
+         $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
+         COALESCE($8::bigint, (SELECT thread_id FROM thread), nextval('thread_id_seq')), $25, $26, $27
+         FROM box
+       RETURNING id, mailbox_id AS "mailboxId", uid, modseq, blob_id AS "blobId", thread_id AS "threadId"`,
+      values: [
+        p.accountId, p.mailboxId, p.specialUse, p.size, p.blobId, p.blobData, p.blobSha256, p.threadId, p.related,
+        p.seen, p.draft, p.internalDate,
+        s.messageId, s.inReplyTo, s.references, s.subject, s.from.name, s.from.address || p.envelopeFrom.toLowerCase(),
+        JSON.stringify(s.to), JSON.stringify(s.cc), s.sentDate, s.snippet, s.attachments.length > 0, JSON.stringify(s.attachments),
+        p.envelopeFrom,
+        p.authResults === undefined ? null : JSON.stringify(p.authResults),
+        p.dsn === undefined ? null : JSON.stringify(p.dsn),
+      ],
+    });
+    return rows[0];
+  }
+
+  /** Why insertCopy wrote nothing: no such mailbox for the account, or the quota. */
+  async copyFailureReason(q: Queryable, p: Pick<CopyParams, 'accountId' | 'mailboxId' | 'specialUse'>): Promise<'mailbox' | 'quota'> {
+    const { rows } = await q.query(
+      `SELECT 1 FROM mailboxes b
+        WHERE b.account_id = $1 AND (b.id = $2::bigint OR ($2::bigint IS NULL AND b.special_use = $3::special_use)) LIMIT 1`,
+      [p.accountId, p.mailboxId, p.specialUse],
+    );
+    return rows.length === 0 ? 'mailbox' : 'quota';
+  }
+}

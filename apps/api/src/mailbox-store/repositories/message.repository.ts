@@ -1,0 +1,102 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool, PoolClient } from '@correio/db';
+import { PG_POOL } from '../../database/database.module.js';
+import type { MessageRow } from '../mailbox-store.types.js';
+import { MESSAGE_COLUMNS } from './message-columns.js';
+
+type Queryable = Pick<PoolClient, 'query'>;
+
+/** Keyset position: (internal_date, id) of the last row of the previous page. */
+export interface ListCursor {
+  internalDate: Date;
+  id: string;
+}
+
+/** The only code that touches messages and expunged. Every query is scoped by account_id. */
+@Injectable()
+export class MessageRepository {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  /** Newest first; keyset pagination on (internal_date, id) so pages are stable under inserts. */
+  async list(accountId: string, mailboxId: string, limit: number, cursor?: ListCursor): Promise<MessageRow[]> {
+    const params: unknown[] = [accountId, mailboxId, limit];
+    let where = 'm.account_id = $1 AND m.mailbox_id = $2';
+    if (cursor) {
+      params.push(cursor.internalDate, cursor.id);
+      where += ' AND (m.internal_date, m.id) < ($4, $5)';
+    }
+    const { rows } = await this.pool.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE ${where} ORDER BY m.internal_date DESC, m.id DESC LIMIT $3`,
+      params,
+    );
+    return rows;
+  }
+
+  async find(accountId: string, id: string, q: Queryable = this.pool, lock = false): Promise<MessageRow | undefined> {
+    const { rows } = await q.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.account_id = $1 AND m.id = $2${lock ? ' FOR UPDATE' : ''}`,
+      [accountId, id],
+    );
+    return rows[0];
+  }
+
+  /** Every message of a mailbox as (id, uid, size), in UID order: a POP3 maildrop (RFC 1939 §4). */
+  async listSizes(accountId: string, mailboxId: string): Promise<{ id: string; uid: number; size: number }[]> {
+    const { rows } = await this.pool.query<{ id: string; uid: number; size: number }>(
+      'SELECT m.id, m.uid, m.size FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2 ORDER BY m.uid',
+      [accountId, mailboxId],
+    );
+    return rows;
+  }
+
+  /** The rows among `ids` that still exist, locked in ascending id order (the LOCK ORDER). */
+  async lockMany(tx: Queryable, accountId: string, ids: string[]): Promise<MessageRow[]> {
+    const { rows } = await tx.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.account_id = $1 AND m.id = ANY($2::bigint[]) ORDER BY m.id FOR UPDATE`,
+      [accountId, ids],
+    );
+    return rows;
+  }
+
+  async updateFlags(tx: Queryable, accountId: string, id: string, flags: { seen?: boolean; flagged?: boolean }, modseq: string): Promise<void> {
+    await tx.query(
+      `UPDATE messages SET seen = COALESCE($3, seen), flagged = COALESCE($4, flagged), modseq = $5
+        WHERE account_id = $1 AND id = $2`,
+      [accountId, id, flags.seen ?? null, flags.flagged ?? null, modseq],
+    );
+  }
+
+  /** Removes the row and leaves a tombstone for CONDSTORE/QRESYNC resync (RFC 7162 §3.2.5.1). */
+  async expunge(tx: Queryable, row: Pick<MessageRow, 'accountId' | 'mailboxId' | 'id' | 'uid'>, modseq: string): Promise<void> {
+    await tx.query('DELETE FROM messages WHERE account_id = $1 AND id = $2', [row.accountId, row.id]);
+    await this.addTombstone(tx, row, modseq);
+  }
+
+  async addTombstone(tx: Queryable, row: Pick<MessageRow, 'accountId' | 'mailboxId' | 'uid'>, modseq: string): Promise<void> {
+    await tx.query(
+      `INSERT INTO expunged (account_id, mailbox_id, uid, modseq) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (account_id, mailbox_id, uid) DO UPDATE SET modseq = EXCLUDED.modseq`,
+      [row.accountId, row.mailboxId, row.uid, modseq],
+    );
+  }
+
+  /** Re-homes a message row into another mailbox under a new UID (RFC 6851 MOVE semantics). */
+  async relocate(tx: Queryable, accountId: string, id: string, mailboxId: string, uid: number, modseq: string): Promise<void> {
+    await tx.query('UPDATE messages SET mailbox_id = $3, uid = $4, modseq = $5 WHERE account_id = $1 AND id = $2', [
+      accountId, id, mailboxId, uid, modseq,
+    ]);
+  }
+
+  /** Every message and tombstone of the account (the account is being removed). */
+  async deleteAccount(tx: Queryable, accountId: string): Promise<void> {
+    await tx.query('DELETE FROM messages WHERE account_id = $1', [accountId]);
+    await tx.query('DELETE FROM expunged WHERE account_id = $1', [accountId]);
+  }
+
+  async countBlobReferences(tx: Queryable, accountId: string, blobId: string): Promise<number> {
+    const { rows } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE account_id = $1 AND blob_id = $2', [
+      accountId, blobId,
+    ]);
+    return rows[0]?.n ?? 0;
+  }
+}

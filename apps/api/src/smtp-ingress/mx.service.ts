@@ -1,0 +1,136 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { summarizeMessage } from '@correio/mime';
+import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
+import type { AppConfig } from '../config/config.schema.js';
+import { APP_CONFIG } from '../config/load-config.js';
+import { DNS_RESOLVER, type DnsResolver } from '../dns/dns-resolver.js';
+import { DirectoryService } from '../directory/directory.service.js';
+import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
+import type { TlsMaterial } from '../tls/tls-material.js';
+import { ConnectionLimiter } from './connection-limiter.js';
+import { checkInboundMessage } from './inbound-checks.js';
+import { InboundAuthentication } from './inbound-authentication.js';
+import { prependHeaders, transactionId } from './message-headers.js';
+import { readStream } from './read-stream.js';
+import { buildReceivedHeader } from './received-header.js';
+import { type Listener, SMTP_CONNECTION_LIMITER, startListener } from './smtp-listener.js';
+import { smtpError, toSmtpError } from './smtp-replies.js';
+import { SMTP_TLS } from './smtp-tls.js';
+
+interface MxSession extends SMTPServerSession {
+  /** Accounts the accepted RCPTs resolved to, deduplicated (one copy per account). */
+  correioTargets?: Set<string>;
+}
+
+/**
+ * The MX (RFC 5321 server role): receives mail for local addresses from anyone, never relays
+ * (RFC 5321 §3.6, §7.1), verifies SPF/DKIM/DMARC/ARC, adds Received and Authentication-Results,
+ * and answers 250 to DATA only after the COMMIT that stores every copy (DESIGN invariant 1).
+ * Advertised: PIPELINING, SIZE, 8BITMIME, SMTPUTF8, ENHANCEDSTATUSCODES, DSN, STARTTLS.
+ */
+@Injectable()
+export class MxService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('smtp-mx');
+  private listener?: Listener;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SMTP_TLS) private readonly tls: TlsMaterial,
+    @Inject(SMTP_CONNECTION_LIMITER) private readonly limiter: ConnectionLimiter,
+    @Inject(DNS_RESOLVER) private readonly dns: DnsResolver,
+    private readonly directory: DirectoryService,
+    private readonly store: MailboxStoreService,
+    private readonly auth: InboundAuthentication,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.listener = await startListener('smtp-mx', this.config.bind, this.config.smtp.port, this.limiter, {
+      name: this.config.hostname,
+      banner: 'Correio ESMTP',
+      size: this.config.smtp.maxMessageBytes,
+      rejectOversized: true,
+      maxRecipients: this.config.smtp.maxRecipients,
+      key: this.tls.key,
+      cert: this.tls.cert,
+      // The MX never authenticates: submission (2587/2465) is where users log in.
+      disabledCommands: ['AUTH'],
+      authOptional: true,
+      correio: { greetingDelayMs: this.config.smtp.greetingDelayMs },
+      onRcptTo: (address, session, cb) => {
+        this.acceptRecipient(address, session as MxSession).then(() => cb(), (err: Error) => cb(err));
+      },
+      onData: (stream, session, cb) => {
+        this.receive(stream, session as MxSession).then(
+          (text) => cb(null, text),
+          (err: Error) => cb(err),
+        );
+      },
+    }, this.config.smtp.reverseDns ? this.dns : undefined);
+  }
+
+  get port(): number {
+    return this.listener?.port ?? this.config.smtp.port;
+  }
+
+  private async acceptRecipient(address: SMTPServerAddress, session: MxSession): Promise<void> {
+    try {
+      const resolution = await this.directory.resolveRecipient(address.address);
+      if (resolution.kind === 'remote') throw smtpError(550, '5.7.1', 'Relaying denied');
+      if (resolution.kind === 'unknown') throw smtpError(550, '5.1.1', 'No such user here');
+      // RFC 3463 4.2.2: a full mailbox is temporary; the sender retries after the user cleans up.
+      if (resolution.overQuota.length > 0) throw smtpError(452, '4.2.2', 'Mailbox full, try again later');
+      session.correioTargets ??= new Set();
+      for (const id of resolution.accountIds) session.correioTargets.add(id);
+    } catch (err) {
+      throw (err as { responseCode?: number }).responseCode ? err : toSmtpError(err);
+    }
+  }
+
+  private async receive(stream: SMTPServerDataStream, session: MxSession): Promise<string> {
+    const raw = await readStream(stream);
+    // Over SIZE: smtp-server answers 552 5.3.4 itself (rejectOversized); nothing is stored.
+    if (stream.sizeExceeded) return 'ignored';
+    const targets = [...(session.correioTargets ?? [])];
+    session.correioTargets = undefined;
+    const refusal = await checkInboundMessage(raw);
+    if (refusal) throw refusal;
+    const id = transactionId();
+    const mailFrom = session.envelope.mailFrom;
+    const rcpts = session.envelope.rcptTo;
+    try {
+      const [auth, summary] = await Promise.all([this.auth.verify(raw, session), summarizeMessage(raw)]);
+      const received = buildReceivedHeader(session, { hostname: this.config.hostname, id, recipient: rcpts.length === 1 ? rcpts[0]!.address : undefined });
+      const stored = prependHeaders(auth.headers + received, raw);
+      const copies = await this.store.deliver({
+        raw: stored,
+        summary,
+        envelopeFrom: mailFrom ? mailFrom.address : '',
+        targets: targets.map((accountId) => ({ accountId, mailbox: { specialUse: 'inbox' as const } })),
+        authResults: auth.verdicts,
+        dsn: dsnOf(session),
+      });
+      this.logger.log(`${id} stored ${stored.length} bytes for ${copies.length} mailbox(es) from ${session.remoteAddress}`);
+      return `2.0.0 Ok: queued as ${id}`;
+    } catch (err) {
+      this.logger.warn(`${id} not stored: ${(err as Error).message}`);
+      throw toSmtpError(err);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const l = this.listener;
+    this.listener = undefined;
+    // smtp-server stops accepting, lets open transactions finish, then answers 421 and closes.
+    await l?.close();
+  }
+}
+
+/** RFC 3461 parameters of the transaction, as smtp-server parsed them. */
+export function dsnOf(session: SMTPServerSession): unknown {
+  const env = session.envelope as SMTPServerSession['envelope'] & { dsn?: { ret?: string; envid?: string } };
+  const rcpt = session.envelope.rcptTo
+    .map((r) => ({ address: r.address, ...((r as { dsn?: { notify?: string[]; orcpt?: string } }).dsn ?? {}) }))
+    .filter((r) => 'notify' in r || 'orcpt' in r);
+  if (!env.dsn?.ret && !env.dsn?.envid && rcpt.length === 0) return undefined;
+  return { ret: env.dsn?.ret ?? null, envid: env.dsn?.envid ?? null, rcpt };
+}

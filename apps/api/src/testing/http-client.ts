@@ -1,0 +1,40 @@
+import { CSRF_HEADER } from '@correio/contracts';
+
+/** A tiny cookie-keeping REST client for tests (real HTTP over a socket, like a browser). */
+export class HttpClient {
+  private cookie = '';
+  csrfToken = '';
+
+  constructor(private readonly baseUrl: string) {}
+
+  async login(address: string, password: string): Promise<Response> {
+    const res = await this.request('POST', '/api/v1/auth/login', { address, password });
+    if (res.ok) this.csrfToken = ((await res.clone().json()) as { csrfToken: string }).csrfToken;
+    return res;
+  }
+
+  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+    const res = await fetch(this.baseUrl + path, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(this.csrfToken && method !== 'GET' ? { [CSRF_HEADER]: this.csrfToken } : {}),
+        ...headers,
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const setCookie = res.headers.getSetCookie();
+    for (const c of setCookie) {
+      const pair = c.split(';')[0]!;
+      this.cookie = pair.endsWith('=') ? '' : pair;
+    }
+    return res;
+  }
+
+  async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.request(method, path, body);
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+}

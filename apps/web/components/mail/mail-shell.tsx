@@ -1,0 +1,132 @@
+'use client';
+
+import { usePathname, useRouter } from 'next/navigation';
+import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError, api, type SessionInfo } from '@/lib/api';
+import { LogoMark, LogoutIcon, MenuIcon } from '../icons';
+import { MailProvider, useMail } from './mail-store';
+import { MailboxNav } from './mailbox-nav';
+
+type Gate = { kind: 'loading' } | { kind: 'ready'; session: SessionInfo } | { kind: 'error'; message: string };
+
+/** Checks the session (GET /auth/me) before showing any mail; 401 → the login page. */
+export function MailShell({ children }: { children: ReactNode }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const [gate, setGate] = useState<Gate>({ kind: 'loading' });
+  // The path at first load is where to come back to after login; later navigations don't re-check.
+  const firstPath = useRef(pathname);
+
+  const check = useCallback(
+    (signal?: AbortSignal) => {
+      setGate({ kind: 'loading' });
+      api.me(signal).then(
+        (session) => setGate({ kind: 'ready', session }),
+        (err: unknown) => {
+          if (signal?.aborted) return;
+          if (err instanceof ApiError && err.isUnauthorized) {
+            router.replace(`/login?next=${encodeURIComponent(firstPath.current)}`);
+            return;
+          }
+          setGate({ kind: 'error', message: err instanceof ApiError ? err.message : 'Could not load your session.' });
+        },
+      );
+    },
+    [router],
+  );
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    check(ctrl.signal);
+    return () => ctrl.abort();
+  }, [check]);
+
+  if (gate.kind === 'loading') {
+    return (
+      <div className="splash" aria-busy="true">
+        <LogoMark width={40} height={40} />
+      </div>
+    );
+  }
+  if (gate.kind === 'error') {
+    return (
+      <div className="splash">
+        <p>{gate.message}</p>
+        <button type="button" className="btn" onClick={() => check()}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  return (
+    <MailProvider session={gate.session}>
+      <MailFrame>{children}</MailFrame>
+    </MailProvider>
+  );
+}
+
+/** Top bar, mailbox column and content; on narrow screens the mailbox column is a drawer. */
+function MailFrame({ children }: { children: ReactNode }) {
+  const pathname = usePathname();
+  const [isNavOpen, setIsNavOpen] = useState(false);
+  // Choosing a mailbox (a navigation) closes the drawer.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the effect is *about* pathname changing
+  useEffect(() => setIsNavOpen(false), [pathname]);
+  return (
+    <div className={`app${isNavOpen ? ' nav-open' : ''}`}>
+      <TopBar onMenu={() => setIsNavOpen((v) => !v)} />
+      <div className="workspace">
+        <MailboxNav onNavigate={() => setIsNavOpen(false)} />
+        {isNavOpen && <button type="button" className="nav-scrim" aria-label="Close menu" onClick={() => setIsNavOpen(false)} />}
+        <main className="content">{children}</main>
+      </div>
+      <ToastView />
+    </div>
+  );
+}
+
+function TopBar({ onMenu }: { onMenu(): void }) {
+  const { session, logout } = useMail();
+  const { account } = session;
+  return (
+    <header className="topbar">
+      <button type="button" className="icon-btn menu-btn" onClick={onMenu} title="Mailboxes" data-testid="nav-toggle">
+        <MenuIcon />
+        <span className="sr-only">Mailboxes</span>
+      </button>
+      <div className="brand">
+        <LogoMark />
+        <span className="brand-name">Correio</span>
+      </div>
+      <div className="topbar-spacer" />
+      <div className="account" data-testid="account">
+        <span className="account-avatar" aria-hidden="true">
+          {(account.displayName || account.address).slice(0, 1).toUpperCase()}
+        </span>
+        <span className="account-text">
+          {account.displayName && <span className="account-name">{account.displayName}</span>}
+          <span className="account-address" data-testid="account-address">
+            {account.address}
+          </span>
+        </span>
+        <button type="button" className="icon-btn" onClick={() => void logout()} title="Sign out" data-testid="logout">
+          <LogoutIcon />
+          <span className="sr-only">Sign out</span>
+        </button>
+      </div>
+    </header>
+  );
+}
+
+function ToastView() {
+  const { toast } = useMail();
+  return (
+    <div className="toast-region" aria-live="polite">
+      {toast && (
+        <div key={toast.id} className={`toast toast-${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'} data-testid="toast">
+          {toast.text}
+        </div>
+      )}
+    </div>
+  );
+}

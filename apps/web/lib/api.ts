@@ -1,0 +1,162 @@
+/**
+ * Typed client for the Correio REST API (routes listed in @correio/contracts).
+ *
+ * The browser talks to same-origin /api/... only; next.config rewrites it to the API process. The
+ * session lives in an httpOnly cookie the API sets; the CSRF token comes back in the body of
+ * login/me and is kept here, in memory only, and sent on every state-changing request.
+ * Every response body is parsed with the shared zod schema, so a contract drift fails loudly here
+ * instead of rendering `undefined` somewhere in the UI.
+ */
+import {
+  ApiError as ApiErrorBody,
+  CSRF_HEADER,
+  DeleteMessageResult,
+  type LoginRequest,
+  MailboxList,
+  MessageDetail,
+  MessageList,
+  MessageSummary,
+  type MoveMessageRequest,
+  SessionInfo,
+  type UpdateMessageRequest,
+} from '@correio/contracts';
+
+const BASE = '/api/v1';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+  get isUnauthorized(): boolean {
+    return this.status === 401;
+  }
+  get isNotFound(): boolean {
+    return this.status === 404;
+  }
+}
+
+let csrfToken: string | null = null;
+
+/** Called after login/me; also exported for tests of the client. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+/** Any zod schema from the contracts package fits this; keeps zod out of our own imports. */
+interface Schema<T> {
+  parse(input: unknown): T;
+}
+
+async function request<T>(method: Method, path: string, schema: Schema<T> | null, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers[CSRF_HEADER] = csrfToken;
+
+  let res: Response;
+  try {
+    res = await fetch(`${BASE}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal,
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'NETWORK', 'Could not reach the server. Check your connection.');
+  }
+
+  if (!res.ok) throw await toApiError(res);
+  if (schema === null || res.status === 204) return undefined as T;
+  const json: unknown = await res.json();
+  return schema.parse(json);
+}
+
+async function toApiError(res: Response): Promise<ApiError> {
+  try {
+    const parsed = ApiErrorBody.safeParse(await res.json());
+    if (parsed.success) return new ApiError(res.status, parsed.data.code, parsed.data.message);
+  } catch {
+    // Not JSON (e.g. the proxy could not reach the API): fall through to a generic message.
+  }
+  if (res.status >= 500) {
+    return new ApiError(res.status, 'SERVER', 'The server had a problem. Try again in a moment.');
+  }
+  return new ApiError(res.status, 'HTTP', `Request failed (${res.status}).`);
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  async login(req: LoginRequest): Promise<SessionInfo> {
+    const session = await request('POST', '/auth/login', SessionInfo, req);
+    setCsrfToken(session.csrfToken);
+    return session;
+  },
+
+  async me(signal?: AbortSignal): Promise<SessionInfo> {
+    const session = await request('GET', '/auth/me', SessionInfo, undefined, signal);
+    setCsrfToken(session.csrfToken);
+    return session;
+  },
+
+  async logout(): Promise<void> {
+    await request<void>('POST', '/auth/logout', null);
+    setCsrfToken(null);
+  },
+
+  listMailboxes(signal?: AbortSignal): Promise<MailboxList> {
+    return request('GET', '/mailboxes', MailboxList, undefined, signal);
+  },
+
+  listMessages(mailboxId: string, opts: { limit?: number; cursor?: string | null } = {}, signal?: AbortSignal): Promise<MessageList> {
+    const qs = new URLSearchParams({ limit: String(opts.limit ?? 50) });
+    if (opts.cursor) qs.set('cursor', opts.cursor);
+    return request('GET', `/mailboxes/${enc(mailboxId)}/messages?${qs}`, MessageList, undefined, signal);
+  },
+
+  getMessage(id: string, opts: { remote?: 'block' | 'allow' } = {}, signal?: AbortSignal): Promise<MessageDetail> {
+    const qs = opts.remote === 'allow' ? '?remote=allow' : '';
+    return request('GET', `/messages/${enc(id)}${qs}`, MessageDetail, undefined, signal);
+  },
+
+  updateMessage(id: string, patch: UpdateMessageRequest): Promise<MessageSummary> {
+    return request('PATCH', `/messages/${enc(id)}`, MessageSummary, patch);
+  },
+
+  moveMessage(id: string, mailboxId: MoveMessageRequest['mailboxId']): Promise<MessageSummary> {
+    const body: MoveMessageRequest = { mailboxId };
+    return request('POST', `/messages/${enc(id)}/move`, MessageSummary, body);
+  },
+
+  deleteMessage(id: string): Promise<DeleteMessageResult> {
+    return request('DELETE', `/messages/${enc(id)}`, DeleteMessageResult);
+  },
+
+  /** Plain links (the cookie authenticates them); the browser downloads them itself. */
+  rawUrl(id: string): string {
+    return `${BASE}/messages/${enc(id)}/raw`;
+  },
+
+  attachmentUrl(id: string, index: number): string {
+    return `${BASE}/messages/${enc(id)}/attachments/${index}`;
+  },
+};
+
+export type {
+  AccountSummary,
+  Address,
+  AttachmentView,
+  MailboxView,
+  MessageDetail,
+  MessageSummary,
+  SessionInfo,
+  SpecialUse,
+} from '@correio/contracts';

@@ -1,0 +1,21 @@
+/**
+ * @correio/contracts — the REST API's request and response shapes, shared by apps/api (validation,
+ * OpenAPI) and apps/web (typed fetches). All routes live under /api/v1; ids are decimal strings.
+ *
+ * Routes (cookie session; state-changing requests also need the X-CSRF-Token header):
+ *   POST   /api/v1/auth/login            LoginRequest → SessionInfo (sets the session cookie)
+ *   POST   /api/v1/auth/logout           → 204
+ *   GET    /api/v1/auth/me               → SessionInfo
+ *   GET    /api/v1/mailboxes             → MailboxList
+ *   GET    /api/v1/mailboxes/:id/messages?limit&cursor → MessageList (newest first)
+ *   GET    /api/v1/messages/:id?remote=block|allow     → MessageDetail
+ *   GET    /api/v1/messages/:id/raw      → message/rfc822 (.eml)
+ *   GET    /api/v1/messages/:id/attachments/:index → the attachment's bytes
+ *   PATCH  /api/v1/messages/:id          UpdateMessageRequest → MessageSummary
+ *   POST   /api/v1/messages/:id/move     MoveMessageRequest → MessageSummary
+ *   DELETE /api/v1/messages/:id          → DeleteMessageResult
+ *   GET    /api/health                   → { status, database }
+ */
+export * from './auth.js';
+export * from './mail.js';
+export * from './errors.js';

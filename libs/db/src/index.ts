@@ -1,0 +1,15 @@
+/**
+ * @correio/db — everything that opens a database: the pg pool, the Prisma client over it, the SQL
+ * migrator, and the embedded PostgreSQL used when no DATABASE_URL is configured.
+ */
+export { createPool, withTransaction, type Pool, type PoolClient, type PoolOptions } from './pool.js';
+export { createPrismaClient, Prisma, PrismaClient, AccountRole, SpecialUse } from './prisma.js';
+export type { Account, DkimKey, Domain, Mailbox, Message, Session, Alias } from './prisma.js';
+export { migrate, readMigrations, defaultMigrationsDir, type MigrationResult, type MigrationFile } from './migrator.js';
+export {
+  startEmbeddedPostgres,
+  findRunningEmbedded,
+  embeddedUrl,
+  type EmbeddedPostgres,
+  type EmbeddedInfo,
+} from './embedded.js';

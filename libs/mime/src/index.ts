@@ -1,0 +1,13 @@
+/**
+ * @correio/mime — pure MIME helpers (no sockets, no env, no database).
+ * - summarizeMessage: raw RFC 5322 bytes → the envelope/summary fields the store indexes.
+ * - renderMessage: raw bytes → text, sanitized HTML (remote content blocked unless allowed), headers.
+ * - extractAttachment: one attachment's decoded bytes.
+ * - sanitizeEmailHtml, cleanText: the building blocks, exported for tests and other renderers.
+ */
+export { summarizeMessage, MIME_LIMITS, type MessageSummaryFields, type AttachmentMeta } from './summarize';
+export { renderMessage, extractAttachment, type RenderedMessage } from './render';
+export { sanitizeEmailHtml, type SanitizeOptions, type SanitizedHtml } from './sanitize';
+export { cleanText, makeSnippet } from './text';
+export { withHeaderSection } from './headerless';
+export { checkMimeStructure, MIME_STRUCTURE_LIMITS, type MimeStructureVerdict } from './structure';

@@ -1,0 +1,65 @@
+import { simpleParser } from 'mailparser';
+import { withHeaderSection } from './headerless';
+import { sanitizeEmailHtml } from './sanitize';
+import { type AttachmentMeta, attachmentMeta, flattenAddresses, type MessageSummaryFields, summarizeMessage } from './summarize';
+import { cleanText } from './text';
+
+export interface RenderedMessage {
+  text: string;
+  /** Sanitized HTML, or null when the message has no HTML part. */
+  html: string | null;
+  hasRemoteContent: boolean;
+  replyTo: { name: string; address: string }[];
+  headers: { name: string; value: string }[];
+  summary: MessageSummaryFields;
+}
+
+// Inline images become data: URIs so they show with no request; past this total they are dropped.
+const MAX_INLINE_IMAGE_BYTES = 5 * 1024 * 1024;
+const MAX_TEXT_CHARS = 2_000_000;
+const MAX_HEADERS = 200;
+
+/** Everything the reading pane needs from the raw bytes. */
+export async function renderMessage(raw: Buffer, options: { allowRemote: boolean }): Promise<RenderedMessage> {
+  const [parsed, summary] = await Promise.all([
+    simpleParser(withHeaderSection(raw), { skipImageLinks: true, skipTextToHtml: true }),
+    summarizeMessage(raw),
+  ]);
+  const inlineImages = new Map<string, string>();
+  let inlineBytes = 0;
+  for (const a of parsed.attachments) {
+    if (!a.contentId || !a.contentType.startsWith('image/')) continue;
+    if (inlineBytes + a.size > MAX_INLINE_IMAGE_BYTES) break;
+    inlineBytes += a.size;
+    inlineImages.set(a.contentId.replace(/^<|>$/g, ''), `data:${a.contentType};base64,${a.content.toString('base64')}`);
+  }
+  const sanitized = typeof parsed.html === 'string' && parsed.html.trim() ? sanitizeEmailHtml(parsed.html, { ...options, inlineImages }) : null;
+  // A line without a colon is no header field (a headerless message yields one empty line here).
+  const headers = parsed.headerLines
+    .filter((h) => h.line.indexOf(':') > 0)
+    .slice(0, MAX_HEADERS)
+    .map((h) => {
+      const colon = h.line.indexOf(':');
+      return { name: cleanText(h.line.slice(0, colon), 200), value: cleanText(h.line.slice(colon + 1).trim(), 8000) };
+    });
+  const replyTo = flattenAddresses(parsed.replyTo);
+  return {
+    text: cleanText(parsed.text ?? '', MAX_TEXT_CHARS),
+    html: sanitized?.html ?? null,
+    hasRemoteContent: sanitized?.hasRemoteContent ?? false,
+    replyTo,
+    headers,
+    summary,
+  };
+}
+
+/** The decoded bytes of attachment `index` (same order as summarizeMessage's list). */
+export async function extractAttachment(raw: Buffer, index: number): Promise<{ meta: AttachmentMeta; content: Buffer } | undefined> {
+  const parsed = await simpleParser(withHeaderSection(raw), { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
+  const a = parsed.attachments[index];
+  if (!a) return undefined;
+  return {
+    meta: attachmentMeta(a, index),
+    content: a.content,
+  };
+}

@@ -1,0 +1,97 @@
+import { type AddressObject, type Attachment, simpleParser } from 'mailparser';
+import { withHeaderSection } from './headerless';
+import { cleanText, makeSnippet } from './text';
+
+/** The envelope/summary fields the store keeps beside the raw bytes, for listing, threading, search. */
+export interface MessageSummaryFields {
+  messageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  subject: string;
+  from: { name: string; address: string };
+  to: { name: string; address: string }[];
+  cc: { name: string; address: string }[];
+  sentDate: Date | null;
+  snippet: string;
+  attachments: AttachmentMeta[];
+}
+
+export interface AttachmentMeta {
+  index: number;
+  filename: string;
+  contentType: string;
+  size: number;
+  contentId: string | null;
+  inline: boolean;
+}
+
+// Limits on what one message can make us parse (DESIGN invariant 7); the raw bytes are still stored.
+export const MIME_LIMITS = {
+  maxAddresses: 500,
+  maxReferences: 100,
+  maxAttachmentsListed: 500,
+} as const;
+
+export function flattenAddresses(value: AddressObject | AddressObject[] | undefined): { name: string; address: string }[] {
+  if (!value) return [];
+  const objects = Array.isArray(value) ? value : [value];
+  const out: { name: string; address: string }[] = [];
+  const walk = (list: AddressObject['value']) => {
+    for (const a of list) {
+      if (out.length >= MIME_LIMITS.maxAddresses) return;
+      if (a.group) walk(a.group);
+      else if (a.address) out.push({ name: cleanText(a.name, 300), address: cleanText(a.address, 320).toLowerCase() });
+    }
+  };
+  for (const o of objects) walk(o.value);
+  return out;
+}
+
+function asList(value: string | string[] | undefined): string[] {
+  if (!value) return [];
+  return (Array.isArray(value) ? value : value.split(/\s+/)).map((v) => cleanText(v, 1000)).filter(Boolean);
+}
+
+/**
+ * The Date header as a Date, or null when missing or unparseable. Not mailparser's `date`: that one
+ * replaces an unparseable Date with the current time, which would invent a send time.
+ */
+function sentDateOf(headerLines: readonly { key: string; line: string }[]): Date | null {
+  const line = headerLines.find((h) => h.key === 'date')?.line;
+  if (!line) return null;
+  const date = new Date(line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** What we list of one attachment (the same order and numbering everywhere: summary, render, download). */
+export function attachmentMeta(a: Attachment, index: number): AttachmentMeta {
+  return {
+    index,
+    filename: cleanText(a.filename, 255) || `attachment-${index + 1}`,
+    contentType: cleanText(a.contentType, 255) || 'application/octet-stream',
+    size: a.size,
+    contentId: a.contentId ? cleanText(a.contentId.replace(/^<|>$/g, ''), 255) : null,
+    inline: a.contentDisposition === 'inline' || a.related === true,
+  };
+}
+
+/** Parses a raw message into the fields the store indexes. Never throws on malformed input. */
+export async function summarizeMessage(raw: Buffer): Promise<MessageSummaryFields> {
+  const parsed = await simpleParser(withHeaderSection(raw), { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true });
+  const text = parsed.text ?? '';
+  const from = flattenAddresses(parsed.from)[0] ?? { name: '', address: '' };
+  const attachments = parsed.attachments.slice(0, MIME_LIMITS.maxAttachmentsListed).map(attachmentMeta);
+  const sentDate = sentDateOf(parsed.headerLines);
+  return {
+    messageId: parsed.messageId ? cleanText(parsed.messageId, 995) : null,
+    inReplyTo: parsed.inReplyTo ? cleanText(parsed.inReplyTo, 995) : null,
+    references: asList(parsed.references).slice(-MIME_LIMITS.maxReferences),
+    subject: cleanText(parsed.subject, 2000),
+    from,
+    to: flattenAddresses(parsed.to),
+    cc: flattenAddresses(parsed.cc),
+    sentDate,
+    snippet: makeSnippet(text),
+    attachments,
+  };
+}
