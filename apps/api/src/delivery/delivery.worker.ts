@@ -129,7 +129,9 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     const domain = envelopeFrom.slice(envelopeFrom.lastIndexOf('@') + 1);
     const signers = domain ? await this.directory.dkimSigners(domain) : [];
     if (signers.length === 0) return raw;
-    const { signatures } = await dkimSign(raw, { signatureData: signers } as never);
+    // signTime is fixed here because without it mailauth reads the clock twice, once for the signed
+    // header and once for the emitted one: a second boundary between them breaks the signature.
+    const { signatures } = await dkimSign(raw, { signTime: new Date(), signatureData: signers } as never);
     return Buffer.concat([Buffer.from(signatures), raw]);
   }
 

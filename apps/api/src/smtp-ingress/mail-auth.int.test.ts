@@ -51,7 +51,7 @@ describe('mail authentication at the MX', () => {
 
   it('passes SPF, DKIM and DMARC for a signed message from an authorized address', async () => {
     const body = 'From: Bruna <bruna@paulolopes.fr>\r\nTo: joel@ifsc.edu\r\nSubject: assinado\r\nDate: Thu, 26 Nov 2026 10:00:00 +0000\r\nMessage-ID: <a1@paulolopes.fr>\r\n\r\nOlá!\r\n';
-    const { signatures } = await dkimSign(body, { signatureData: [{ signingDomain: 'paulolopes.fr', selector: 'sel1', privateKey: pem }] } as never);
+    const { signatures } = await dkimSign(body, { signTime: new Date(), signatureData: [{ signingDomain: 'paulolopes.fr', selector: 'sel1', privateKey: pem }] } as never);
     const { headers, verdicts } = await send('bruna@paulolopes.fr', signatures + body);
     expect(headers).toMatch(/^Authentication-Results: mx\.ifsc\.edu;/m);
     expect(headers).toMatch(/dkim=pass .*header\.d=paulolopes\.fr/s);
@@ -62,7 +62,7 @@ describe('mail authentication at the MX', () => {
 
   it('fails DKIM when the signed body was changed, and still stores the message', async () => {
     const body = 'From: bruna@paulolopes.fr\r\nTo: joel@ifsc.edu\r\nSubject: changed\r\n\r\noriginal\r\n';
-    const { signatures } = await dkimSign(body, { signatureData: [{ signingDomain: 'paulolopes.fr', selector: 'sel1', privateKey: pem }] } as never);
+    const { signatures } = await dkimSign(body, { signTime: new Date(), signatureData: [{ signingDomain: 'paulolopes.fr', selector: 'sel1', privateKey: pem }] } as never);
     const { headers, verdicts } = await send('bruna@paulolopes.fr', signatures + body.replace('original', 'tampered'));
     expect(headers).toMatch(/dkim=(fail|neutral)/);
     expect((verdicts.dkim as { result: string }[])[0]!.result).not.toBe('pass');
