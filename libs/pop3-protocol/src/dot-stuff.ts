@@ -2,26 +2,48 @@ const CR = 0x0d;
 const LF = 0x0a;
 const DOT = 0x2e;
 
+const EXTRA_DOT = Buffer.from('.');
+const CRLF = Buffer.from('\r\n');
+const TERMINATOR = Buffer.from('.\r\n');
+const LF_DOT = Buffer.from('\n.');
+
+/**
+ * dotStuff() as a list of chunks, without copying the message: views into `data` with a "." between
+ * them where a line starts with ".", then the CRLF if missing and ".\r\n". Written with one
+ * writev (cork/uncork) they put exactly dotStuff(data) on the wire. Lines are found with
+ * Buffer.indexOf("\n.") (memchr speed), not byte by byte; a message without such a line is
+ * one view of itself plus the terminator. The chunks share constant buffers: never mutate them.
+ */
+export function dotStuffChunks(data: Buffer): Buffer[] {
+  const parts: Buffer[] = [];
+  let start = 0;
+  if (data.length > 0 && data[0] === DOT) parts.push(EXTRA_DOT);
+  for (let i = data.indexOf(LF_DOT, 0); i >= 0; i = data.indexOf(LF_DOT, i + 2)) {
+    // The dot is at i + 1: everything before it as is, then the extra dot, the dot stays in the next view.
+    parts.push(data.subarray(start, i + 1), EXTRA_DOT);
+    start = i + 1;
+  }
+  if (start < data.length) parts.push(start === 0 ? data : data.subarray(start));
+  const endsWithCrlf = data.length >= 2 && data[data.length - 2] === CR && data[data.length - 1] === LF;
+  if (data.length > 0 && !endsWithCrlf) parts.push(CRLF);
+  parts.push(TERMINATOR);
+  return parts;
+}
+
+/** The number of bytes dotStuffChunks(data) puts on the wire. */
+export function chunksLength(chunks: readonly Buffer[]): number {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  return n;
+}
+
 /**
  * The body of a multi-line response (RFC 1939 §3): every line that starts with "." gets another
  * ".", the content ends with CRLF (added if the stored bytes do not), and ".\r\n" terminates it.
  * The bytes between are exactly the input's: the client removes the stuffing and gets them back.
  */
 export function dotStuff(data: Buffer): Buffer {
-  const parts: Buffer[] = [];
-  let start = 0;
-  for (let i = 0; i < data.length; i++) {
-    const atLineStart = i === 0 || data[i - 1] === LF;
-    if (atLineStart && data[i] === DOT) {
-      parts.push(data.subarray(start, i), Buffer.from('.'));
-      start = i;
-    }
-  }
-  parts.push(data.subarray(start));
-  const endsWithCrlf = data.length >= 2 && data[data.length - 2] === CR && data[data.length - 1] === LF;
-  if (data.length > 0 && !endsWithCrlf) parts.push(Buffer.from('\r\n'));
-  parts.push(Buffer.from('.\r\n'));
-  return Buffer.concat(parts);
+  return Buffer.concat(dotStuffChunks(data));
 }
 
 /**
