@@ -6,7 +6,7 @@ import { PG_POOL } from '../database/database.module.js';
 import { UsageRepository } from '../directory/repositories/usage.repository.js';
 import { MailEventsService } from '../events/mail-events.service.js';
 import { BLOB_STORE } from './blob-store.token.js';
-import type { BlobStore } from './blob-store.js';
+import { type BlobStore, PostgresBlobStore } from './blob-store.js';
 import type { DeliveryRequest, MailboxChange, MailboxRow, MessageRow, StoredCopy } from './mailbox-store.types.js';
 import { DeliveryRepository } from './repositories/delivery.repository.js';
 import { MailboxRepository } from './repositories/mailbox.repository.js';
@@ -174,6 +174,29 @@ export class MailboxStoreService {
     const raw = await this.blobs.get(this.pool, accountId, row.blobId);
     if (!raw) throw AppError.notFound('message not found');
     return { row, raw };
+  }
+
+  /**
+   * getRaw() for many messages at once (POP3 prefetch): the raw bytes of each of `ids` that still
+   * exists, keyed by id; a missing id is a message gone (or never there). One round trip with the
+   * PostgreSQL BlobStore; one getRaw() per id with any other.
+   */
+  async getRawMany(accountId: string, ids: string[]): Promise<Map<string, Buffer>> {
+    const valid = [...new Set(ids.filter(isId))];
+    const out = new Map<string, Buffer>();
+    if (valid.length === 0) return out;
+    if (this.blobs instanceof PostgresBlobStore) {
+      for (const { id, data } of await this.messages.findRawMany(accountId, valid)) out.set(id, data);
+      return out;
+    }
+    for (const id of valid) {
+      const found = await this.getRaw(accountId, id).catch((err: unknown) => {
+        if (err instanceof AppError && err.code === ErrorCode.NotFound) return undefined;
+        throw err;
+      });
+      if (found) out.set(id, found.raw);
+    }
+    return out;
   }
 
   async updateFlags(accountId: string, id: string, flags: { seen?: boolean; flagged?: boolean }): Promise<MessageRow> {

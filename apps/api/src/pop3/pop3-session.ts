@@ -8,6 +8,7 @@ import type { DirectoryService } from '../directory/directory.service.js';
 import type { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { COMMANDS } from './commands/command-table.js';
 import type { MaildropLocks } from './maildrop-lock.js';
+import type { MaildropPrefetcher, PrefetchLimits } from './maildrop-prefetch.js';
 import { POP3_SERVER_LIMITS } from './pop3-limits.js';
 
 export interface MaildropMessage {
@@ -21,8 +22,12 @@ export interface MaildropMessage {
 /** The INBOX as snapshotted at login: message n is messages[n - 1] for the whole session. */
 export interface Maildrop {
   accountId: string;
+  /** The INBOX's id: changes published for it concern this maildrop. */
+  mailboxId: string;
   uidValidity: number;
   messages: MaildropMessage[];
+  /** Reads the messages after the one last asked for ahead of the client (maildrop-prefetch.ts). */
+  prefetch: MaildropPrefetcher;
 }
 
 /** RFC 1939 §3: the states of a session, each carrying what it needs. */
@@ -42,6 +47,8 @@ export interface Pop3SessionDeps {
   idleTimeoutMs: number;
   /** Mark a message \Seen when it is downloaded with RETR (CORREIO_POP3_MARK_READ; off by default). */
   markReadOnRetr: boolean;
+  /** How far each session reads its maildrop ahead of RETR/TOP (maildrop-prefetch.ts). */
+  prefetchLimits: PrefetchLimits;
   logger: Logger;
 }
 
@@ -96,6 +103,33 @@ export class Pop3Session {
 
   write(data: string | Buffer): void {
     if (!this.isClosed && !this.socket.destroyed) this.socket.write(data);
+  }
+
+  /**
+   * Several buffers as one write (one writev, no copy into a single buffer): a RETR's +OK line and
+   * the dot-stuffed views of the message. Backpressure as for write(): the dispatcher waits for
+   * 'drain' before the next command.
+   */
+  writeChunks(chunks: readonly Buffer[]): void {
+    if (this.isClosed || this.socket.destroyed) return;
+    this.socket.cork();
+    for (const c of chunks) this.socket.write(c);
+    this.socket.uncork();
+  }
+
+  /** Leaves TRANSACTION: what was read ahead is dropped. */
+  leaveTransaction(next: Pop3State): void {
+    if (this.state.kind === 'transaction') this.state.maildrop.prefetch.close();
+    this.state = next;
+  }
+
+  /** Messages of this session's maildrop deleted elsewhere (change bus): never served from memory. */
+  messagesGone(accountId: string, mailboxId: string, uids: readonly number[]): void {
+    if (this.state.kind !== 'transaction') return;
+    const { maildrop } = this.state;
+    if (maildrop.accountId !== accountId || maildrop.mailboxId !== mailboxId) return;
+    const set = new Set(uids);
+    maildrop.prefetch.invalidate(maildrop.messages.filter((m) => set.has(m.uid)).map((m) => m.id));
   }
 
   /** Ends the connection after what has been written (QUIT). */
@@ -246,6 +280,7 @@ export class Pop3Session {
     this.isClosed = true;
     this.lineWaiter?.(undefined);
     this.lineWaiter = undefined;
+    if (this.state.kind === 'transaction') this.state.maildrop.prefetch.close();
     // A dropped connection deletes nothing (RFC 1939 §6: only QUIT enters UPDATE). The lock is
     // released unless UPDATE is running; QUIT releases it when its COMMIT returns.
     if (this.state.kind !== 'update') this.releaseLock();

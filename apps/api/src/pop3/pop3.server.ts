@@ -4,7 +4,9 @@ import { Logger } from '@nestjs/common';
 import { LoginThrottle } from '../auth/login-throttle.js';
 import type { DirectoryService } from '../directory/directory.service.js';
 import type { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
+import type { MailEventsService } from '../events/mail-events.service.js';
 import { MaildropLocks } from './maildrop-lock.js';
+import { PREFETCH_LIMITS, type PrefetchLimits } from './maildrop-prefetch.js';
 import { POP3_SERVER_LIMITS } from './pop3-limits.js';
 import { Pop3Session, type Pop3SessionDeps } from './pop3-session.js';
 
@@ -21,6 +23,8 @@ export interface Pop3ServerOptions {
   idleTimeoutMs?: number;
   /** Mark downloaded messages \Seen (off by default: POP3 downloads are invisible to the webmail). */
   markReadOnRetr?: boolean;
+  /** Read-ahead window per session (defaults: PREFETCH_LIMITS). */
+  prefetch?: Partial<PrefetchLimits>;
   tls: { key: Buffer; cert: Buffer };
 }
 
@@ -34,11 +38,14 @@ export class Pop3Server {
   private readonly servers: Server[] = [];
   private readonly deps: Pop3SessionDeps;
   readonly locks = new MaildropLocks();
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly options: Pop3ServerOptions,
     directory: DirectoryService,
     store: MailboxStoreService,
+    /** The change bus: messages deleted elsewhere are dropped from what sessions read ahead. */
+    private readonly events?: MailEventsService,
   ) {
     this.deps = {
       directory,
@@ -50,12 +57,18 @@ export class Pop3Server {
       allowPlainAuthOnLoopback: options.allowPlainAuthOnLoopback,
       idleTimeoutMs: options.idleTimeoutMs ?? POP3_SERVER_LIMITS.idleTimeoutMs,
       markReadOnRetr: options.markReadOnRetr ?? false,
+      prefetchLimits: { ...PREFETCH_LIMITS, ...options.prefetch },
       logger: this.logger,
     };
   }
 
   /** Listens on both ports; resolves with the ports actually bound. */
   async start(): Promise<{ plain: number; tls: number }> {
+    // Published after COMMIT (invariant 6), so a RETR after the deletion never sees the old bytes.
+    this.unsubscribe = this.events?.subscribe((change) => {
+      if (change.kind !== 'expunge') return;
+      for (const s of this.sessions) s.messagesGone(change.accountId, change.mailboxId, change.uids);
+    });
     const plain = createServer((socket) => this.open(socket, false, true));
     const secure = createTlsServer({ key: this.options.tls.key, cert: this.options.tls.cert }, (socket) => this.open(socket, true, false));
     // A failed handshake on the implicit-TLS port is the client's problem, not a crash.
@@ -65,6 +78,8 @@ export class Pop3Server {
 
   /** Stops listening and cuts every session: nothing is deleted (no UPDATE without QUIT). */
   async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
     for (const s of this.sessions) s.destroy();
     await Promise.all(this.servers.map((srv) => new Promise<void>((r) => srv.close(() => r()))));
     this.servers.length = 0;

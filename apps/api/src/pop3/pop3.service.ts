@@ -2,8 +2,10 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import { DirectoryService } from '../directory/directory.service.js';
+import { MailEventsService } from '../events/mail-events.service.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import type { TlsMaterial } from '../tls/tls-material.js';
+import type { PrefetchLimits } from './maildrop-prefetch.js';
 import { Pop3Server } from './pop3.server.js';
 
 export const POP3_OPTIONS = Symbol('POP3_OPTIONS');
@@ -20,6 +22,8 @@ export interface Pop3ModuleOptions {
   idleTimeoutMs?: number;
   /** CORREIO_POP3_MARK_READ: RETR marks the message \Seen. */
   markReadOnRetr?: boolean;
+  /** Read-ahead window per session (maildrop-prefetch.ts PREFETCH_LIMITS); smaller only in tests. */
+  prefetch?: Partial<PrefetchLimits>;
 }
 
 /** Starts the POP3 listeners with the application and stops them (cutting sessions) with it. */
@@ -34,6 +38,7 @@ export class Pop3Service implements OnModuleInit, OnApplicationShutdown {
     @Inject(POP3_TLS) private readonly tls: TlsMaterial,
     private readonly directory: DirectoryService,
     private readonly store: MailboxStoreService,
+    private readonly events: MailEventsService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -46,10 +51,12 @@ export class Pop3Service implements OnModuleInit, OnApplicationShutdown {
         allowPlainAuthOnLoopback: this.options.allowPlainAuthOnLoopback ?? false,
         idleTimeoutMs: this.options.idleTimeoutMs,
         markReadOnRetr: this.options.markReadOnRetr ?? false,
+        prefetch: this.options.prefetch,
         tls: this.tls,
       },
       this.directory,
       this.store,
+      this.events,
     );
     this.bound = await this.server.start();
   }

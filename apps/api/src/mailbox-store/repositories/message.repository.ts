@@ -49,6 +49,21 @@ export class MessageRepository {
     return rows;
   }
 
+  /**
+   * The stored bytes of the messages among `ids` that still exist (row joined to its blob), in no
+   * particular order, in ONE round trip: POP3 reads a maildrop ahead of the client with it. A blob
+   * row of the PostgreSQL BlobStore (the mail store owns both tables); the service only calls this
+   * when that is the BlobStore in use.
+   */
+  async findRawMany(accountId: string, ids: string[]): Promise<{ id: string; data: Buffer }[]> {
+    const { rows } = await this.pool.query<{ id: string; data: Buffer }>(
+      `SELECT m.id, b.data FROM messages m JOIN blobs b ON b.account_id = m.account_id AND b.id = m.blob_id
+        WHERE m.account_id = $1 AND m.id = ANY($2::bigint[])`,
+      [accountId, ids],
+    );
+    return rows;
+  }
+
   /** The rows among `ids` that still exist, locked in ascending id order (the LOCK ORDER). */
   async lockMany(tx: Queryable, accountId: string, ids: string[]): Promise<MessageRow[]> {
     const { rows } = await tx.query<MessageRow>(

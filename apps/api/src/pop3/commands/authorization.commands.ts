@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { continuationLine, decodeSaslPlain, errLine, multiLine, okLine } from '@correio/pop3-protocol';
 import { isDatabaseUnavailable } from '../../common/app-error.js';
+import { MaildropPrefetcher } from '../maildrop-prefetch.js';
 import type { Pop3Session } from '../pop3-session.js';
 import type { CommandTable } from './command-table.js';
 
@@ -33,7 +34,9 @@ async function login(s: Pop3Session, rawUser: string, password: string): Promise
   try {
     const drop = await s.deps.store.getMaildrop(account.id);
     const messages = drop.messages.map((m) => ({ ...m, isDeleted: false }));
-    s.state = { kind: 'transaction', maildrop: { accountId: account.id, uidValidity: drop.uidValidity, messages } };
+    const accountId = account.id;
+    const prefetch = new MaildropPrefetcher(messages, (ids) => s.deps.store.getRawMany(accountId, ids), s.deps.prefetchLimits);
+    s.state = { kind: 'transaction', maildrop: { accountId, mailboxId: drop.mailboxId, uidValidity: drop.uidValidity, messages, prefetch } };
     const octets = messages.reduce((n, m) => n + m.size, 0);
     s.write(okLine(`Maildrop has ${messages.length} messages (${octets} octets)`));
   } catch (err) {

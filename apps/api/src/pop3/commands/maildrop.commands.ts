@@ -1,4 +1,4 @@
-import { dotStuff, errLine, multiLine, okLine, topOf } from '@correio/pop3-protocol';
+import { dotStuffChunks, errLine, multiLine, okLine, topOf } from '@correio/pop3-protocol';
 import type { MaildropMessage, Pop3Session } from '../pop3-session.js';
 import type { CommandTable } from './command-table.js';
 
@@ -22,10 +22,15 @@ function uidlOf(s: Pop3Session, m: MaildropMessage): string {
   return `${s.state.kind === 'transaction' ? s.state.maildrop.uidValidity : 0}.${m.uid}`;
 }
 
-/** The message's stored bytes, exactly (TOP never marks anything; RETR only with markReadOnRetr). */
-async function rawOf(s: Pop3Session, m: MaildropMessage): Promise<Buffer> {
+/**
+ * The message's stored bytes, exactly (TOP never marks anything; RETR only with markReadOnRetr):
+ * from what the prefetcher read ahead, else one getRaw (which answers -ERR for a message gone).
+ * `consume`: RETR, after which the copy read ahead is not needed any more.
+ */
+async function rawOf(s: Pop3Session, n: number, m: MaildropMessage, consume: boolean): Promise<Buffer> {
   if (s.state.kind !== 'transaction') throw new Error('not in TRANSACTION');
-  return (await s.deps.store.getRaw(s.state.maildrop.accountId, m.id)).raw;
+  const { accountId, prefetch } = s.state.maildrop;
+  return prefetch.get(n - 1, consume, async () => (await s.deps.store.getRaw(accountId, m.id)).raw);
 }
 
 /** STAT, LIST, RETR, TOP, DELE, RSET, UIDL: the TRANSACTION state (RFC 1939 §5, §7). */
@@ -54,8 +59,8 @@ export const MAILDROP_COMMANDS: CommandTable<'STAT' | 'LIST' | 'RETR' | 'TOP' | 
     async handle(s, cmd) {
       const m = messageAt(s, cmd.msg);
       if (!m) return s.write(errLine('No such message'));
-      const raw = await rawOf(s, m);
-      s.write(Buffer.concat([Buffer.from(okLine(`${raw.length} octets`)), dotStuff(raw)]));
+      const raw = await rawOf(s, cmd.msg, m, true);
+      s.writeChunks([Buffer.from(okLine(`${raw.length} octets`)), ...dotStuffChunks(raw)]);
       // Issue 5: a download marks nothing read unless configured. A failure here must not fail RETR.
       if (s.deps.markReadOnRetr && s.state.kind === 'transaction') {
         await s.deps.store.updateFlags(s.state.maildrop.accountId, m.id, { seen: true }).catch(() => {});
@@ -67,8 +72,8 @@ export const MAILDROP_COMMANDS: CommandTable<'STAT' | 'LIST' | 'RETR' | 'TOP' | 
     async handle(s, cmd) {
       const m = messageAt(s, cmd.msg);
       if (!m) return s.write(errLine('No such message'));
-      const raw = await rawOf(s, m);
-      s.write(Buffer.concat([Buffer.from(okLine()), dotStuff(topOf(raw, cmd.lines))]));
+      const raw = await rawOf(s, cmd.msg, m, false);
+      s.writeChunks([Buffer.from(okLine()), ...dotStuffChunks(topOf(raw, cmd.lines))]);
     },
   },
   DELE: {

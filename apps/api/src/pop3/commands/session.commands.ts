@@ -28,7 +28,7 @@ export const SESSION_COMMANDS: CommandTable<'CAPA' | 'NOOP' | 'QUIT'> = {
         return s.end();
       }
       const { maildrop } = s.state;
-      s.state = { kind: 'update' };
+      s.leaveTransaction({ kind: 'update' });
       const marked = maildrop.messages.filter((m) => m.isDeleted).map((m) => m.id);
       try {
         if (marked.length > 0) await s.deps.store.expungeMany(maildrop.accountId, marked);
