@@ -14,8 +14,14 @@
  *   PATCH  /api/v1/messages/:id          UpdateMessageRequest → MessageSummary
  *   POST   /api/v1/messages/:id/move     MoveMessageRequest → MessageSummary
  *   DELETE /api/v1/messages/:id          → DeleteMessageResult
+ *   GET    /api/v1/admin/queue?state&domain&sender&limit&cursor → QueueEntryList (admin)
+ *   GET    /api/v1/admin/queue/:id       → QueueEntryDetail (admin)
+ *   GET    /api/v1/admin/queue/:id/recipients/:recipientId/attempts → QueueAttemptList (admin)
+ *   POST   /api/v1/admin/queue/:id/retry | /hold | /release → QueueActionResult (admin)
+ *   DELETE /api/v1/admin/queue/:id       → 204 (admin; 409 while a worker delivers it)
  *   GET    /api/health                   → { status, database }
  */
 export * from './auth.js';
 export * from './mail.js';
 export * from './errors.js';
+export * from './admin-queue.js';

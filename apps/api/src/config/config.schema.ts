@@ -64,6 +64,25 @@ export const EnvSchema = z.object({
   CORREIO_DELIVERY_RETRY_SCHEDULE: z.string().default('5m,10m,20m,40m,1h20m,2h40m,4h'),
   /** Deliver to private, loopback and link-local addresses found in DNS (never by default). */
   CORREIO_DELIVERY_ALLOW_PRIVATE: bool.default(false),
+  /** Give up on a recipient after this long of temporary failures, then bounce (Postfix: 5d). */
+  CORREIO_DELIVERY_QUEUE_LIFETIME: z.string().default('5d'),
+  /** Warn the sender once (DSN Action: delayed) after mail has waited this long; "off" never. */
+  CORREIO_DELIVERY_DELAY_WARNING: z.string().default('4h'),
+  /** SMTP connections at once per destination domain and worker process, so one slow domain cannot take every slot. */
+  CORREIO_DELIVERY_MAX_PER_DOMAIN: z.coerce.number().int().min(1).max(100).default(4),
+  /** Relay every remote domain not in the transport map through this host ("host:port", "[host]:port"). */
+  CORREIO_SMARTHOST: z
+    .string()
+    .regex(/^\[?[^\]\s:]+\]?(:\d{1,5})?$/, 'expected host:port')
+    .optional(),
+  CORREIO_SMARTHOST_USER: z.string().optional(),
+  CORREIO_SMARTHOST_PASSWORD: z.string().optional(),
+  /** required: STARTTLS or no mail; implicit: TLS from the start (port 465); opportunistic: STARTTLS when offered. */
+  CORREIO_SMARTHOST_TLS: z.enum(['required', 'implicit', 'opportunistic']).default('required'),
+  /** Verify the smarthost's certificate (off only for a self-signed relay you trust). */
+  CORREIO_SMARTHOST_TLS_VERIFY: bool.default(true),
+  /** Testing only: send the smarthost credentials without TLS when the smarthost is on loopback. */
+  CORREIO_SMARTHOST_ALLOW_PLAIN_AUTH_ON_LOOPBACK: bool.default(false),
   CORREIO_DNS: z.enum(['static', 'system']).default('static'),
   CORREIO_DNS_RECORDS: z.string().optional(),
   CORREIO_DNS_SERVERS: z
@@ -111,7 +130,16 @@ export interface AppConfig {
   /** Certificate and key files; when unset a self-signed pair is made once under dataDir/tls. */
   tls: { certFile: string | undefined; keyFile: string | undefined };
   dns: { mode: 'static' | 'system'; recordsFile: string | undefined; servers: string[] };
-  delivery: { transportMap: string; retryScheduleMs: number[]; allowPrivate: boolean };
+  delivery: {
+    transportMap: string;
+    retryScheduleMs: number[];
+    allowPrivate: boolean;
+    queueLifetimeMs: number;
+    /** 0 = no delay warnings. */
+    delayWarningMs: number;
+    maxPerDomain: number;
+    smarthost: SmarthostConfig | undefined;
+  };
   webUrl: string;
   defaultDomain: string;
   admin: { address: string | undefined; password: string | undefined };
@@ -120,10 +148,40 @@ export interface AppConfig {
   log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
 }
 
+export interface SmarthostConfig {
+  host: string;
+  port: number;
+  auth: { user: string; pass: string } | undefined;
+  tls: 'required' | 'implicit' | 'opportunistic';
+  verifyCertificate: boolean;
+  allowPlainAuthOnLoopback: boolean;
+}
+
+function toSmarthost(env: Env): SmarthostConfig | undefined {
+  if ((env.CORREIO_SMARTHOST_USER === undefined) !== (env.CORREIO_SMARTHOST_PASSWORD === undefined)) {
+    throw new Error('CORREIO_SMARTHOST_USER and CORREIO_SMARTHOST_PASSWORD go together: set both or neither');
+  }
+  if (!env.CORREIO_SMARTHOST) {
+    if (env.CORREIO_SMARTHOST_USER) throw new Error('CORREIO_SMARTHOST_USER is set but CORREIO_SMARTHOST is not');
+    return undefined;
+  }
+  const m = /^\[?([^\]\s:]+)\]?(?::(\d{1,5}))?$/.exec(env.CORREIO_SMARTHOST)!;
+  const tls = env.CORREIO_SMARTHOST_TLS;
+  return {
+    host: m[1]!,
+    port: Number(m[2] ?? (tls === 'implicit' ? 465 : 587)),
+    auth: env.CORREIO_SMARTHOST_USER ? { user: env.CORREIO_SMARTHOST_USER, pass: env.CORREIO_SMARTHOST_PASSWORD! } : undefined,
+    tls,
+    verifyCertificate: env.CORREIO_SMARTHOST_TLS_VERIFY,
+    allowPlainAuthOnLoopback: env.CORREIO_SMARTHOST_ALLOW_PLAIN_AUTH_ON_LOOPBACK,
+  };
+}
+
 export function toAppConfig(env: Env): AppConfig {
   if ((env.CORREIO_TLS_CERT === undefined) !== (env.CORREIO_TLS_KEY === undefined)) {
     throw new Error('CORREIO_TLS_CERT and CORREIO_TLS_KEY go together: set both or neither');
   }
+  const delayWarning = env.CORREIO_DELIVERY_DELAY_WARNING.trim().toLowerCase();
   return {
     databaseUrl: env.DATABASE_URL,
     database: { poolMax: env.DATABASE_POOL_MAX, isPglite: env.DATABASE_IS_PGLITE },
@@ -151,6 +209,10 @@ export function toAppConfig(env: Env): AppConfig {
       transportMap: env.CORREIO_TRANSPORT_MAP,
       retryScheduleMs: parseDurations(env.CORREIO_DELIVERY_RETRY_SCHEDULE),
       allowPrivate: env.CORREIO_DELIVERY_ALLOW_PRIVATE,
+      queueLifetimeMs: parseDuration('CORREIO_DELIVERY_QUEUE_LIFETIME', env.CORREIO_DELIVERY_QUEUE_LIFETIME),
+      delayWarningMs: delayWarning === 'off' || delayWarning === '0' ? 0 : parseDuration('CORREIO_DELIVERY_DELAY_WARNING', delayWarning),
+      maxPerDomain: env.CORREIO_DELIVERY_MAX_PER_DOMAIN,
+      smarthost: toSmarthost(env),
     },
     webUrl: env.CORREIO_WEB_URL,
     defaultDomain: env.CORREIO_DOMAIN.toLowerCase(),
@@ -162,6 +224,13 @@ export function toAppConfig(env: Env): AppConfig {
     embeddedPgPort: env.CORREIO_EMBEDDED_PG_PORT,
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
   };
+}
+
+/** One duration ("1h20m") in milliseconds; the setting's name is in the error. */
+function parseDuration(name: string, value: string): number {
+  const list = parseDurations(value);
+  if (list.length !== 1) throw new Error(`${name}: one duration expected, got "${value}"`);
+  return list[0]!;
 }
 
 /** "5m,1h20m,30s" → milliseconds. */

@@ -1,19 +1,33 @@
 import { Module } from '@nestjs/common';
 import { BLOB_STORE } from '../mailbox-store/blob-store.token.js';
 import { PostgresBlobStore } from '../mailbox-store/blob-store.js';
+import { MailboxStoreModule } from '../mailbox-store/mailbox-store.module.js';
 import { DirectoryModule } from '../directory/directory.module.js';
 import { DeliveryWorker } from './delivery.worker.js';
+import { DsnService } from './dsn.service.js';
 import { OutboundQueueService } from './outbound-queue.service.js';
+import { QueueInspectionService } from './queue-inspection.service.js';
 import { OutboundQueueRepository } from './repositories/outbound-queue.repository.js';
+import { QueueInspectionRepository } from './repositories/queue-inspection.repository.js';
 
 /**
- * Outbound delivery. Owns outbound_messages and outbound_recipients. Exports OutboundQueueService
- * (enqueue within a caller's transaction) and DeliveryWorker, which drains the queue when the
- * process has the `delivery` role. The blob store is the mail store's PostgreSQL implementation.
+ * Outbound delivery. Owns outbound_messages, outbound_recipients and outbound_attempts. Exports
+ * OutboundQueueService (enqueue within a caller's transaction; hold, release, retry, cancel,
+ * delete), QueueInspectionService (admin listing and history) and DeliveryWorker, which drains the
+ * queue when the process has the `delivery` role and reports failures to senders (DsnService).
+ * The blob store is the mail store's PostgreSQL implementation.
  */
 @Module({
-  imports: [DirectoryModule],
-  providers: [OutboundQueueService, OutboundQueueRepository, DeliveryWorker, { provide: BLOB_STORE, useClass: PostgresBlobStore }],
-  exports: [OutboundQueueService, DeliveryWorker],
+  imports: [DirectoryModule, MailboxStoreModule],
+  providers: [
+    OutboundQueueService,
+    OutboundQueueRepository,
+    QueueInspectionService,
+    QueueInspectionRepository,
+    DsnService,
+    DeliveryWorker,
+    { provide: BLOB_STORE, useClass: PostgresBlobStore },
+  ],
+  exports: [OutboundQueueService, QueueInspectionService, DeliveryWorker],
 })
 export class DeliveryModule {}

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Pool } from '@correio/db';
+import { type Pool, withTransaction } from '@correio/db';
 import { dkimSign } from 'mailauth';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
@@ -10,30 +10,33 @@ import { DNS_RESOLVER, type DnsResolver } from '../dns/dns-resolver.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import type { BlobStore } from '../mailbox-store/blob-store.js';
 import { BLOB_STORE } from '../mailbox-store/blob-store.token.js';
-import { type ClaimedRecipient, OutboundQueueRepository } from './repositories/outbound-queue.repository.js';
+import { type DsnRecipient, enhancedStatus, wantsNotice } from './dsn-composer.js';
+import { DsnService } from './dsn.service.js';
+import { type AttemptOutcome, type ClaimedRecipient, OutboundQueueRepository } from './repositories/outbound-queue.repository.js';
 import { resolveRoutes } from './route-resolver.js';
-import { type RecipientOutcome, sendOnce } from './smtp-sender.js';
+import { type RecipientOutcome, type RelayOptions, sendOnce } from './smtp-sender.js';
 import { parseTransportMap, type Route } from './transport-map.js';
 
 const BATCH = 50;
 const LEASE_MS = 10 * 60_000; // longer than one SMTP attempt can take (timeouts in smtp-sender)
 const IDLE_POLL_MS = 500;
 const MAX_PARALLEL = 20; // transactions in flight per worker process
-const PER_DOMAIN = 4; // so one slow destination cannot take every slot
 
 /**
  * The delivery worker (role `delivery`): claims due recipients (SKIP LOCKED + lease, so several
  * processes can run it), groups them per message and destination domain, DKIM-signs with the
- * sender domain's keys, and sends one SMTP transaction per group through the transport map or the
- * domain's MX hosts. 2xx → delivered; 5xx → bounced at once; 4xx or no connection → deferred on the
- * retry schedule until the message expires (5 days), then bounced.
- * Not yet: delivery status notifications to the sender (RFC 3464), delay warnings.
+ * sender domain's keys, and sends one SMTP transaction per group: through the transport map, the
+ * smarthost, or the domain's MX hosts. 2xx → delivered; 5xx → bounced at once; 4xx or no connection
+ * → deferred on the retry schedule until the message expires, then bounced. Each attempt is
+ * recorded with its reply (outbound_attempts). Bounces (and, once, long delays) are reported to the
+ * envelope sender by a DSN made in the same transaction that records them (DsnService).
  */
 @Injectable()
 export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('delivery');
   private readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly transportMap: Map<string, Route>;
+  private readonly smarthost?: { route: Route; relay: RelayOptions };
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
@@ -45,8 +48,11 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     @Inject(DNS_RESOLVER) private readonly dns: DnsResolver,
     private readonly queue: OutboundQueueRepository,
     private readonly directory: DirectoryService,
+    private readonly dsn: DsnService,
   ) {
     this.transportMap = parseTransportMap(config.delivery.transportMap);
+    const s = config.delivery.smarthost;
+    if (s) this.smarthost = { route: { host: s.host, port: s.port }, relay: s };
   }
 
   onModuleInit(): void {
@@ -62,17 +68,23 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     await this.loop;
   }
 
+  /** Wakes an idle worker loop now (after enqueueing, so tests and users do not wait for the poll). */
+  nudge(): void {
+    this.wake?.();
+  }
+
   /** Runs one claim-and-deliver pass now (tests, and a nudge after enqueueing). */
   async runOnce(): Promise<number> {
     const claimed = await this.queue.claimDue(this.owner, LEASE_MS, BATCH);
     const groups = new Map<string, ClaimedRecipient[]>();
     for (const r of claimed) groups.set(`${r.messageId}|${r.domain}`, [...(groups.get(`${r.messageId}|${r.domain}`) ?? []), r]);
     const perDomain = new Map<string, number>();
+    const limit = this.config.delivery.maxPerDomain;
     const pending = [...groups.values()];
     const workers = Array.from({ length: Math.min(MAX_PARALLEL, pending.length) }, async () => {
       for (let g = pending.shift(); g; g = pending.shift()) {
         const domain = g[0]!.domain;
-        while ((perDomain.get(domain) ?? 0) >= PER_DOMAIN) await new Promise((r) => setTimeout(r, 50));
+        while ((perDomain.get(domain) ?? 0) >= limit) await new Promise((r) => setTimeout(r, 50));
         perDomain.set(domain, (perDomain.get(domain) ?? 0) + 1);
         try {
           await this.deliverGroup(g);
@@ -107,21 +119,24 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   private async deliverGroup(group: ClaimedRecipient[]): Promise<void> {
     const first = group[0]!;
     const raw = await this.blobs.get(this.pool, first.accountId, first.blobId);
-    if (!raw) return this.record(group, group.map((r) => ({ address: r.address, status: 'permanent', reply: 'message bytes missing' })));
+    if (!raw) return this.record(group, group.map((r) => ({ address: r.address, status: 'permanent', reply: 'message bytes missing' })), Buffer.alloc(0));
     const signed = await this.sign(first.envelopeFrom, raw);
-    const mapped = this.transportMap.get(first.domain) ?? this.transportMap.get('*');
-    const routing = mapped ? ({ ok: true, routes: [mapped] } as const) : await resolveRoutes(first.domain, this.dns, this.config.delivery.allowPrivate);
+    // Postfix's order: an explicit transport map entry, then the relay host, then "*", then DNS.
+    const mapped = this.transportMap.get(first.domain);
+    const relay = mapped ? undefined : this.smarthost;
+    const fixed = mapped ?? relay?.route ?? this.transportMap.get('*');
+    const routing = fixed ? ({ ok: true, routes: [fixed] } as const) : await resolveRoutes(first.domain, this.dns, this.config.delivery.allowPrivate);
     if (!routing.ok) {
       const status = routing.permanent ? 'permanent' : 'temporary';
-      return this.record(group, group.map((r) => ({ address: r.address, status, reply: routing.reason })));
+      return this.record(group, group.map((r) => ({ address: r.address, status, reply: routing.reason })), raw);
     }
     let outcomes: RecipientOutcome[] = [];
     for (const route of routing.routes) {
-      outcomes = await sendOnce(route, this.config.hostname, first.envelopeFrom, group.map((r) => r.address), signed);
+      outcomes = await sendOnce(route, this.config.hostname, first.envelopeFrom, group.map((r) => r.address), signed, relay?.relay);
       // Try the next MX only when this one could not be reached at all (RFC 5321 §5.1).
       if (!outcomes.every((o) => o.status === 'temporary' && o.reply.startsWith('connection to'))) break;
     }
-    await this.record(group, outcomes);
+    await this.record(group, outcomes, raw);
   }
 
   /** DKIM-signs with the sender domain's active keys (RSA and Ed25519); unsigned if it has none. */
@@ -135,19 +150,62 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     return Buffer.concat([Buffer.from(signatures), raw]);
   }
 
-  private async record(group: ClaimedRecipient[], outcomes: RecipientOutcome[]): Promise<void> {
+  /**
+   * Records the group's outcomes and, in the SAME transaction, the notices they call for: one DSN
+   * listing the recipients that failed now, one listing those delayed past the warning time. The
+   * failure_notified_at / delay_notified_at marks commit with the notice, so a crash cannot send two.
+   */
+  private async record(group: ClaimedRecipient[], outcomes: RecipientOutcome[], original: Buffer): Promise<void> {
+    const first = group[0]!;
+    const now = new Date();
     const schedule = this.config.delivery.retryScheduleMs;
+    const warnAfter = this.config.delivery.delayWarningMs;
+    const rows: AttemptOutcome[] = [];
+    const notices = new Map<string, DsnRecipient>();
     for (const r of group) {
       const o = outcomes.find((x) => x.address === r.address) ?? { status: 'temporary' as const, reply: 'no result', address: r.address };
-      if (o.status === 'delivered') {
-        await this.queue.recordAttempt(this.owner, r.id, { state: 'delivered', reply: o.reply });
-      } else if (o.status === 'permanent' || Date.now() >= r.expiresAt.getTime()) {
-        await this.queue.recordAttempt(this.owner, r.id, { state: 'bounced', reply: o.status === 'permanent' ? o.reply : `gave up: ${o.reply}` });
-      } else {
-        const wait = schedule[Math.min(r.attempts, schedule.length - 1)]!;
-        await this.queue.recordAttempt(this.owner, r.id, { state: 'deferred', reply: o.reply, nextAttemptAt: new Date(Date.now() + wait) });
+      const expired = o.status === 'temporary' && now.getTime() >= r.expiresAt.getTime();
+      const state = o.status === 'delivered' ? 'delivered' : o.status === 'permanent' || expired ? 'bounced' : 'deferred';
+      const reply = expired ? `gave up after ${r.attempts + 1} attempts: ${o.reply}` : o.reply;
+      const wait = schedule[Math.min(r.attempts, schedule.length - 1)]!;
+      // The last retry is at expiry at the latest, so a message bounces on time.
+      const nextAttemptAt = state === 'deferred' ? new Date(Math.min(now.getTime() + wait, r.expiresAt.getTime())) : null;
+      const hasSender = first.envelopeFrom !== '';
+      const failureNotified = state === 'bounced' && hasSender && wantsNotice(r.dsnNotify, 'failure');
+      const delayNotified =
+        state === 'deferred' && hasSender && warnAfter > 0 && !r.delayNotifiedAt && now.getTime() - r.notBefore.getTime() >= warnAfter && wantsNotice(r.dsnNotify, 'delay');
+      if (failureNotified || delayNotified) {
+        notices.set(r.id, {
+          address: r.address,
+          orcpt: r.dsnOrcpt,
+          action: failureNotified ? 'failed' : 'delayed',
+          // RFC 3463 4.4.7: delivery time expired (the last reply stays in Diagnostic-Code).
+          status: expired ? '4.4.7' : enhancedStatus(o.reply, o.status === 'permanent'),
+          diagnostic: o.reply,
+          remoteHost: o.remoteHost ?? null,
+          lastAttemptAt: now,
+          willRetryUntil: delayNotified ? r.expiresAt : undefined,
+        });
       }
-      this.logger.log(`${r.address}: ${o.status} (${o.reply.slice(0, 120)})`);
+      rows.push({ id: r.id, state, reply, remoteHost: o.remoteHost ?? null, nextAttemptAt, failureNotified, delayNotified });
+      this.logger.log(`${r.address}: ${state} (${reply.slice(0, 120)})`);
     }
+    if (notices.size === 0) {
+      await this.queue.recordOutcomes(this.pool, this.owner, rows);
+      return;
+    }
+    // Looked up before the transaction: nothing waits on the pool while holding a client.
+    const target = await this.dsn.targetOf(first.envelopeFrom);
+    const copies = await withTransaction(this.pool, async (tx) => {
+      const recorded = await this.queue.recordOutcomes(tx, this.owner, rows);
+      const mine = [...notices].filter(([id]) => recorded.has(id)).map(([, n]) => n);
+      const base = { envid: first.dsnEnvid, ret: first.dsnRet, arrivalDate: first.createdAt, original };
+      return [
+        ...(await this.dsn.issueWithin(tx, target, first.accountId, { ...base, recipients: mine.filter((n) => n.action === 'failed') })),
+        ...(await this.dsn.issueWithin(tx, target, first.accountId, { ...base, recipients: mine.filter((n) => n.action === 'delayed') })),
+      ];
+    });
+    this.dsn.publish(copies);
+    if (target.kind !== 'local' || target.forwards.length) this.nudge();
   }
 }

@@ -1,38 +1,60 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { PoolClient } from '@correio/db';
+import { type Pool, type PoolClient, withTransaction } from '@correio/db';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import { parseId } from '../common/zod-validation.js';
+import type { AppConfig } from '../config/config.schema.js';
+import { APP_CONFIG } from '../config/load-config.js';
+import { PG_POOL } from '../database/database.module.js';
 import { BLOB_STORE } from '../mailbox-store/blob-store.token.js';
 import type { BlobStore } from '../mailbox-store/blob-store.js';
-import { OutboundQueueRepository } from './repositories/outbound-queue.repository.js';
+import { OutboundQueueRepository, type QueueScope } from './repositories/outbound-queue.repository.js';
 
-// Postfix's maximal_queue_lifetime: give up on a recipient after 5 days of temporary failures.
-export const QUEUE_LIFETIME_MS = 5 * 24 * 3_600_000;
+/**
+ * The queue scope of entries that belong to no account: alias forwards the MX accepts for external
+ * destinations (the blob and the entry still carry an account id, invariant 4; 0 is nobody's).
+ */
+export const NO_ACCOUNT = '0';
 
 export interface EnqueueRequest {
+  /** The sending account; NO_ACCOUNT for mail no local account sent (alias forwards). */
   accountId: string;
   raw: Buffer;
+  /** '' is the null sender <> (DSNs): never notified of anything (RFC 5321 §4.5.5). */
   envelopeFrom: string;
   recipients: { address: string; notify?: string[]; orcpt?: string }[];
   dsn?: { ret?: string | null; envid?: string | null };
-  /** Hold until then (undo send, scheduled send). */
+  /** Not before then (undo send: a short wait; scheduled send). */
   notBefore?: Date;
+  /** Held until released (admin or webmail), whatever notBefore says. */
+  held?: boolean;
+}
+
+/** Which entries a caller may touch: all (admin), or one account's (webmail). */
+export interface QueueActor {
+  accountId?: string;
 }
 
 /**
  * The outbound queue (DESIGN: "sends mail out through a durable queue"). Entries are written in the
  * caller's transaction, so a message is queued exactly when the submission that produced it commits.
- * The delivery worker (role `delivery`) claims and sends them.
+ * The delivery worker (role `delivery`) claims and sends them. Entries can be held, released,
+ * retried now, cancelled before they start (undo send) and deleted while no worker holds them.
  */
 @Injectable()
 export class OutboundQueueService {
   constructor(
-    private readonly repo: OutboundQueueRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    private readonly repo: OutboundQueueRepository,
   ) {}
 
+  /** Queues a message in the caller's transaction; returns the entry id. */
   async enqueue(tx: PoolClient, req: EnqueueRequest): Promise<string> {
+    if (req.recipients.length === 0) throw AppError.invalid('no recipients to queue');
     // Its own blob row: the queue must keep the bytes even if the user deletes the Sent copy.
     const blob = await this.blobs.put(tx, req.accountId, req.raw);
-    const now = new Date();
+    const notBefore = req.notBefore ?? new Date();
     return this.repo.insert(tx, {
       accountId: req.accountId,
       blobId: blob.id,
@@ -40,14 +62,66 @@ export class OutboundQueueService {
       envelopeFrom: req.envelopeFrom,
       dsnRet: req.dsn?.ret ?? null,
       dsnEnvid: req.dsn?.envid ?? null,
-      notBefore: req.notBefore ?? now,
-      expiresAt: new Date((req.notBefore ?? now).getTime() + QUEUE_LIFETIME_MS),
+      notBefore,
+      // The lifetime counts from when sending was meant to start, not from a scheduled send's creation.
+      expiresAt: new Date(notBefore.getTime() + this.config.delivery.queueLifetimeMs),
+      held: req.held ?? false,
       recipients: req.recipients.map((r) => ({
         address: r.address,
         domain: r.address.slice(r.address.lastIndexOf('@') + 1).toLowerCase(),
-        dsnNotify: r.notify?.length ? r.notify.join(',') : null,
+        dsnNotify: r.notify?.length ? r.notify.join(',').toUpperCase() : null,
         dsnOrcpt: r.orcpt ?? null,
       })),
     });
+  }
+
+  /** Holds the entry's waiting recipients (those being delivered right now finish). */
+  async hold(id: string, actor: QueueActor = {}): Promise<number> {
+    const scope = await this.scopeOf(id, actor);
+    return this.repo.hold(scope);
+  }
+
+  async release(id: string, actor: QueueActor = {}): Promise<number> {
+    const scope = await this.scopeOf(id, actor);
+    return this.repo.release(scope);
+  }
+
+  /** Makes waiting recipients due now (and ends a scheduled wait). Held ones stay held. */
+  async retryNow(id: string, actor: QueueActor = {}): Promise<number> {
+    const scope = await this.scopeOf(id, actor);
+    return this.repo.retryNow(scope);
+  }
+
+  /**
+   * Undo send / cancel a scheduled send: removes the entry only if no recipient has been tried or
+   * is being tried (409 otherwise). The Sent copy, if any, is the caller's business.
+   */
+  cancel(id: string, actor: QueueActor = {}): Promise<void> {
+    return this.remove(id, actor, true);
+  }
+
+  /** Deletes the entry whatever its recipients' states, unless a worker is delivering it right now (409). */
+  delete(id: string, actor: QueueActor = {}): Promise<void> {
+    return this.remove(id, actor, false);
+  }
+
+  private async remove(id: string, actor: QueueActor, unstarted: boolean): Promise<void> {
+    const scope = await this.scopeOf(id, actor);
+    const result = await withTransaction(this.pool, async (tx) => {
+      const r = await this.repo.delete(tx, scope, unstarted);
+      if (typeof r === 'object') await this.blobs.delete(tx, r.blob.accountId, r.blob.id);
+      return r;
+    });
+    if (result === 'missing') throw AppError.notFound('queue entry not found');
+    if (result === 'busy') {
+      throw new AppError(ErrorCode.Conflict, unstarted ? 'delivery has already started' : 'a worker is delivering this entry right now; try again');
+    }
+  }
+
+  private async scopeOf(rawId: string, actor: QueueActor): Promise<QueueScope> {
+    const id = parseId(rawId);
+    const scope = { messageId: id?.toString() ?? '', accountId: actor.accountId };
+    if (id === undefined || !(await this.repo.exists(scope))) throw AppError.notFound('queue entry not found');
+    return scope;
   }
 }

@@ -7,6 +7,9 @@ const SMTPConnection = require('nodemailer/lib/smtp-connection') as new (options
 
 interface SmtpConnection {
   connect(cb: (err?: Error) => void): void;
+  login(auth: { user: string; pass: string }, cb: (err?: SendError | null) => void): void;
+  /** True once the connection is TLS (implicit or after STARTTLS). */
+  secure: boolean;
   send(envelope: { from: string; to: string[]; use8BitMime?: boolean }, message: Buffer, cb: (err: SendError | null, info?: SendInfo) => void): void;
   quit(): void;
   close(): void;
@@ -29,31 +32,55 @@ export interface RecipientOutcome {
   /** delivered: 2xx after DATA; temporary: 4xx or no answer; permanent: 5xx. */
   status: 'delivered' | 'temporary' | 'permanent';
   reply: string;
+  /** The host that answered (or failed to), for Remote-MTA and the attempt history. */
+  remoteHost?: string;
+}
+
+/** How to talk to a relay we log in to (the smarthost); plain MX delivery has none. */
+export interface RelayOptions {
+  auth: { user: string; pass: string } | undefined;
+  tls: 'required' | 'implicit' | 'opportunistic';
+  verifyCertificate: boolean;
+  /** Testing only: credentials over plain text when the relay is on loopback. */
+  allowPlainAuthOnLoopback: boolean;
+}
+
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.|localhost$)/i;
+
+function connectionOptions(route: Route, heloName: string, relay: RelayOptions | undefined): Record<string, unknown> {
+  if (!relay) {
+    return { host: route.host, port: route.port, name: heloName, secure: false, opportunisticTLS: true, tls: { rejectUnauthorized: false }, ...TIMEOUTS };
+  }
+  return {
+    host: route.host,
+    port: route.port,
+    name: heloName,
+    secure: relay.tls === 'implicit',
+    requireTLS: relay.tls === 'required',
+    opportunisticTLS: relay.tls === 'opportunistic',
+    // Credentials go to this host: its certificate is checked unless the admin turned that off.
+    tls: { rejectUnauthorized: relay.verifyCertificate, servername: route.host },
+    ...TIMEOUTS,
+  };
 }
 
 const TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 5 * 60_000 };
 
 /**
- * One SMTP transaction to one host for the recipients of one domain: opportunistic STARTTLS
+ * One SMTP transaction to one host for the recipients of one domain. To an MX: opportunistic STARTTLS
  * (certificates are not verified: RFC 3207 §4.1, as every MTA without DANE/MTA-STS does), EHLO with
  * our name, the receiver's 8BITMIME/SMTPUTF8 honoured by nodemailer, dot-stuffing and CRLF by it too.
- * A connection failure makes every recipient temporary.
+ * To a relay (smarthost): TLS as configured, then AUTH PLAIN/LOGIN (RFC 4954) before MAIL.
+ * A connection or login failure makes every recipient temporary.
  */
-export function sendOnce(route: Route, heloName: string, from: string, to: string[], raw: Buffer): Promise<RecipientOutcome[]> {
+export function sendOnce(route: Route, heloName: string, from: string, to: string[], raw: Buffer, relay?: RelayOptions): Promise<RecipientOutcome[]> {
   return new Promise((resolve) => {
-    const conn = new SMTPConnection({
-      host: route.host,
-      port: route.port,
-      name: heloName,
-      secure: false,
-      opportunisticTLS: true,
-      tls: { rejectUnauthorized: false },
-      ...TIMEOUTS,
-    });
+    const conn = new SMTPConnection(connectionOptions(route, heloName, relay));
     let settled = false;
     const finish = (outcomes: RecipientOutcome[]) => {
       if (settled) return;
       settled = true;
+      for (const o of outcomes) o.remoteHost = route.host;
       try {
         conn.quit();
       } catch {
@@ -63,8 +90,7 @@ export function sendOnce(route: Route, heloName: string, from: string, to: strin
     };
     const allTemporary = (reply: string) => to.map((address) => ({ address, status: 'temporary' as const, reply }));
     conn.on('error', (err) => finish(allTemporary(`connection to ${route.host}:${route.port} failed: ${err.message}`)));
-    conn.connect((err) => {
-      if (err) return finish(allTemporary(`connection to ${route.host}:${route.port} failed: ${err.message}`));
+    const transfer = () =>
       conn.send({ from, to }, raw, (sendErr, info) => {
         if (sendErr) {
           // Every recipient refused, or the message refused after DATA.
@@ -85,6 +111,18 @@ export function sendOnce(route: Route, heloName: string, from: string, to: strin
             return { address, status: (e.responseCode ?? 0) >= 500 ? 'permanent' : 'temporary', reply: e.response ?? e.message };
           }),
         );
+      });
+    conn.connect((err) => {
+      if (err) return finish(allTemporary(`connection to ${route.host}:${route.port} failed: ${err.message}`));
+      if (!relay?.auth) return transfer();
+      // Never hand a password to an eavesdropper: login only over TLS (RFC 4954 §4), loopback tests aside.
+      if (!conn.secure && !(relay.allowPlainAuthOnLoopback && LOOPBACK.test(route.host))) {
+        return finish(allTemporary(`refusing to send credentials to ${route.host}:${route.port} without TLS`));
+      }
+      conn.login(relay.auth, (loginErr) => {
+        // A refused login is deferred, not bounced (as Postfix does): the fix is on our side.
+        if (loginErr) return finish(allTemporary(`authentication to ${route.host}:${route.port} failed: ${loginErr.response ?? loginErr.message}`));
+        transfer();
       });
     });
   });

@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from '@correio/db';
 import { PG_POOL } from '../../database/database.module.js';
 
+type Queryable = Pick<PoolClient, 'query'>;
+
 export interface NewOutboundMessage {
   accountId: string;
   blobId: string;
@@ -11,6 +13,8 @@ export interface NewOutboundMessage {
   dsnEnvid: string | null;
   notBefore: Date;
   expiresAt: Date;
+  /** Recipients start 'held' (not claimed until released) instead of 'queued'. */
+  held: boolean;
   recipients: { address: string; domain: string; dsnNotify: string | null; dsnOrcpt: string | null }[];
 }
 
@@ -24,9 +28,30 @@ export interface ClaimedRecipient {
   envelopeFrom: string;
   blobId: string;
   expiresAt: Date;
+  notBefore: Date;
+  createdAt: Date;
+  dsnRet: string | null;
+  dsnEnvid: string | null;
+  dsnNotify: string | null;
+  dsnOrcpt: string | null;
+  delayNotifiedAt: Date | null;
 }
 
-/** The only code that touches outbound_messages and outbound_recipients. */
+/** The outcome of one attempt at one recipient, with the notices issued for it in the same transaction. */
+export interface AttemptOutcome {
+  id: string;
+  state: 'delivered' | 'deferred' | 'bounced';
+  reply: string;
+  remoteHost: string | null;
+  nextAttemptAt: Date | null;
+  failureNotified: boolean;
+  delayNotified: boolean;
+}
+
+/** Entry-level changes (admin, webmail): which recipients they may touch. */
+export type QueueScope = { messageId: string; accountId?: string };
+
+/** The only code that writes outbound_messages, outbound_recipients and outbound_attempts. */
 @Injectable()
 export class OutboundQueueRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
@@ -51,27 +76,53 @@ export class OutboundQueueRepository {
          FROM due, outbound_messages m
         WHERE r.id = due.id AND m.account_id = r.account_id AND m.id = r.message_id
        RETURNING r.id, r.account_id AS "accountId", r.message_id AS "messageId", r.address, r.domain, r.attempts,
-                 m.envelope_from AS "envelopeFrom", m.blob_id AS "blobId", m.expires_at AS "expiresAt"`,
+                 m.envelope_from AS "envelopeFrom", m.blob_id AS "blobId", m.expires_at AS "expiresAt",
+                 m.not_before AS "notBefore", m.created_at AS "createdAt", m.dsn_ret AS "dsnRet", m.dsn_envid AS "dsnEnvid",
+                 r.dsn_notify AS "dsnNotify", r.dsn_orcpt AS "dsnOrcpt", r.delay_notified_at AS "delayNotifiedAt"`,
       [owner, leaseMs, limit],
     );
     return rows;
   }
 
-  /** Records one attempt's outcome for a recipient this worker holds, and releases the lease. */
-  async recordAttempt(
-    owner: string,
-    id: string,
-    outcome: { state: 'delivered' | 'deferred' | 'bounced'; reply: string; nextAttemptAt?: Date },
-  ): Promise<void> {
-    await this.pool.query(
-      `UPDATE outbound_recipients
-          SET state = $3, attempts = attempts + 1, last_reply = left($4, 2000), next_attempt_at = COALESCE($5, next_attempt_at),
-              lease_owner = NULL, lease_until = NULL, updated_at = now()
-        WHERE id = $1 AND lease_owner = $2`,
-      [id, owner, outcome.state, outcome.reply, outcome.nextAttemptAt ?? null],
+  /**
+   * Records attempts of recipients this worker still holds (lease owner), releases them and writes
+   * one outbound_attempts row each, in ONE statement. Returns the ids it recorded: a recipient whose
+   * lease another worker took over meanwhile is not touched, and gets no notice from us.
+   */
+  async recordOutcomes(q: Queryable, owner: string, outcomes: AttemptOutcome[]): Promise<Set<string>> {
+    if (outcomes.length === 0) return new Set();
+    const { rows } = await q.query<{ id: string }>(
+      `WITH o AS (
+         SELECT * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::boolean[], $8::boolean[])
+           AS o(id, state, reply, remote_host, next_at, failure_notified, delay_notified)),
+       u AS (
+         UPDATE outbound_recipients r
+            SET state = o.state::queue_state, attempts = r.attempts + 1, last_reply = left(o.reply, 2000),
+                next_attempt_at = COALESCE(o.next_at, r.next_attempt_at), lease_owner = NULL, lease_until = NULL, updated_at = now(),
+                failure_notified_at = CASE WHEN o.failure_notified THEN now() ELSE r.failure_notified_at END,
+                delay_notified_at = CASE WHEN o.delay_notified THEN now() ELSE r.delay_notified_at END
+           FROM o
+          WHERE r.id = o.id AND r.lease_owner = $1
+         RETURNING r.id, r.account_id, r.message_id, o.state, o.reply, o.remote_host),
+       a AS (
+         INSERT INTO outbound_attempts (account_id, message_id, recipient_id, result, reply, remote_host)
+         SELECT account_id, message_id, id, state::queue_state, left(reply, 2000), remote_host FROM u)
+       SELECT id FROM u`,
+      [
+        owner,
+        outcomes.map((o) => o.id),
+        outcomes.map((o) => o.state),
+        outcomes.map((o) => o.reply),
+        outcomes.map((o) => o.remoteHost),
+        outcomes.map((o) => o.nextAttemptAt),
+        outcomes.map((o) => o.failureNotified),
+        outcomes.map((o) => o.delayNotified),
+      ],
     );
+    return new Set(rows.map((r) => r.id));
   }
-  async insert(tx: Pick<PoolClient, 'query'>, m: NewOutboundMessage): Promise<string> {
+
+  async insert(tx: Queryable, m: NewOutboundMessage): Promise<string> {
     const { rows } = await tx.query<{ id: string }>(
       `INSERT INTO outbound_messages (account_id, blob_id, size, envelope_from, dsn_ret, dsn_envid, not_before, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
@@ -79,8 +130,8 @@ export class OutboundQueueRepository {
     );
     const id = rows[0]!.id;
     await tx.query(
-      `INSERT INTO outbound_recipients (account_id, message_id, address, domain, dsn_notify, dsn_orcpt, next_attempt_at)
-       SELECT $1, $2, r.address, r.domain, r.notify, r.orcpt, $3
+      `INSERT INTO outbound_recipients (account_id, message_id, address, domain, dsn_notify, dsn_orcpt, next_attempt_at, state)
+       SELECT $1, $2, r.address, r.domain, r.notify, r.orcpt, $3, $8::queue_state
          FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) AS r(address, domain, notify, orcpt)`,
       [
         m.accountId,
@@ -90,8 +141,76 @@ export class OutboundQueueRepository {
         m.recipients.map((r) => r.domain),
         m.recipients.map((r) => r.dsnNotify),
         m.recipients.map((r) => r.dsnOrcpt),
+        m.held ? 'held' : 'queued',
       ],
     );
     return id;
+  }
+
+  /** Whether the entry exists (in the account, when one is given). */
+  async exists(scope: QueueScope, q: Queryable = this.pool): Promise<boolean> {
+    const { rows } = await q.query('SELECT 1 FROM outbound_messages WHERE id = $1 AND ($2::bigint IS NULL OR account_id = $2)', [
+      scope.messageId,
+      scope.accountId ?? null,
+    ]);
+    return rows.length > 0;
+  }
+
+  /** Held recipients not being delivered right now: queued or deferred become held. */
+  async hold(scope: QueueScope): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE outbound_recipients SET state = 'held', updated_at = now()
+        WHERE message_id = $1 AND ($2::bigint IS NULL OR account_id = $2) AND state IN ('queued', 'deferred')
+          AND (lease_until IS NULL OR lease_until < now())`,
+      [scope.messageId, scope.accountId ?? null],
+    );
+    return rowCount ?? 0;
+  }
+
+  /** Held recipients go back to the queue, due now (deferred when they were tried before). */
+  async release(scope: QueueScope): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE outbound_recipients
+          SET state = CASE WHEN attempts > 0 THEN 'deferred'::queue_state ELSE 'queued'::queue_state END,
+              next_attempt_at = now(), updated_at = now()
+        WHERE message_id = $1 AND ($2::bigint IS NULL OR account_id = $2) AND state = 'held'`,
+      [scope.messageId, scope.accountId ?? null],
+    );
+    return rowCount ?? 0;
+  }
+
+  /** Waiting recipients become due now; a scheduled (not-before) entry is released from its wait too. */
+  async retryNow(scope: QueueScope): Promise<number> {
+    await this.pool.query(
+      `UPDATE outbound_messages SET not_before = LEAST(not_before, now()) WHERE id = $1 AND ($2::bigint IS NULL OR account_id = $2)`,
+      [scope.messageId, scope.accountId ?? null],
+    );
+    const { rowCount } = await this.pool.query(
+      `UPDATE outbound_recipients SET next_attempt_at = now(), updated_at = now()
+        WHERE message_id = $1 AND ($2::bigint IS NULL OR account_id = $2) AND state IN ('queued', 'deferred')`,
+      [scope.messageId, scope.accountId ?? null],
+    );
+    return rowCount ?? 0;
+  }
+
+  /**
+   * Deletes the entry (recipients and attempts by cascade) unless a worker holds a
+   * lease on one of its recipients; with `unstarted`, also unless any recipient was tried already
+   * (cancel: undo send). One statement, so a worker cannot claim in between the check and the delete.
+   * Returns the freed blob to delete, or why nothing was deleted: busy (leased or started) or missing.
+   */
+  async delete(tx: Queryable, scope: QueueScope, unstarted: boolean): Promise<{ blob: { accountId: string; id: string } } | 'busy' | 'missing'> {
+    const { rows } = await tx.query<{ id: string; blob_id: string; account_id: string }>(
+      `DELETE FROM outbound_messages m
+        WHERE m.id = $1 AND ($2::bigint IS NULL OR m.account_id = $2)
+          AND NOT EXISTS (
+            SELECT 1 FROM outbound_recipients r
+             WHERE r.account_id = m.account_id AND r.message_id = m.id
+               AND ((r.lease_until IS NOT NULL AND r.lease_until >= now()) OR ($3 AND (r.attempts > 0 OR r.state NOT IN ('queued', 'held')))))
+       RETURNING m.id, m.blob_id, m.account_id`,
+      [scope.messageId, scope.accountId ?? null, unstarted],
+    );
+    if (rows[0]) return { blob: { accountId: rows[0].account_id, id: rows[0].blob_id } };
+    return (await this.exists(scope, tx)) ? 'busy' : 'missing';
   }
 }

@@ -1,0 +1,66 @@
+import { Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type QueueActionResult, type QueueAttemptList, type QueueEntryDetail, type QueueEntryList, QueueListQuery } from '@correio/contracts';
+// Type-only alias: decorator metadata must not point at the zod schema value of the same name.
+import type { QueueListQuery as QueueListQueryParams } from '@correio/contracts';
+import { ZodPipe } from '../common/zod-validation.js';
+import { OutboundQueueService } from '../delivery/outbound-queue.service.js';
+import { QueueInspectionService } from '../delivery/queue-inspection.service.js';
+import { AdminGuard } from './admin.guard.js';
+
+/** The outbound queue for admins: list, inspect, attempt history, retry now, hold/release, delete. */
+@ApiTags('admin')
+@Controller('api/v1/admin/queue')
+@UseGuards(AdminGuard)
+export class AdminQueueController {
+  constructor(
+    private readonly inspection: QueueInspectionService,
+    private readonly queue: OutboundQueueService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Queue entries, newest first; filter by recipient state, recipient domain, envelope sender ("<>" for bounces) (admin)' })
+  list(@Query(new ZodPipe(QueueListQuery)) query: QueueListQueryParams): Promise<QueueEntryList> {
+    return this.inspection.list(query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One queue entry: recipients with state, attempts, next attempt and last reply; header summary (admin)' })
+  get(@Param('id') id: string): Promise<QueueEntryDetail> {
+    return this.inspection.get(id);
+  }
+
+  @Get(':id/recipients/:recipientId/attempts')
+  @ApiOperation({ summary: "A recipient's delivery attempts: time, result, remote reply, remote host (admin)" })
+  attempts(@Param('id') id: string, @Param('recipientId') recipientId: string): Promise<QueueAttemptList> {
+    return this.inspection.attempts(id, recipientId);
+  }
+
+  @Post(':id/retry')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Make every waiting recipient due now (ends a scheduled wait; held ones stay held) (admin)' })
+  async retry(@Param('id') id: string): Promise<QueueActionResult> {
+    return { id, changed: await this.queue.retryNow(id) };
+  }
+
+  @Post(':id/hold')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Hold the waiting recipients until released (admin)' })
+  async hold(@Param('id') id: string): Promise<QueueActionResult> {
+    return { id, changed: await this.queue.hold(id) };
+  }
+
+  @Post(':id/release')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Release held recipients, due now (admin)' })
+  async release(@Param('id') id: string): Promise<QueueActionResult> {
+    return { id, changed: await this.queue.release(id) };
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete the entry (no DSN); 409 while a worker is delivering it (admin)' })
+  async remove(@Param('id') id: string): Promise<void> {
+    await this.queue.delete(id);
+  }
+}
