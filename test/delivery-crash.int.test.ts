@@ -72,6 +72,7 @@ describe.skipIf(!server)(title, () => {
         });
       },
     });
+    mx.on('error', () => {}); // a killed worker's connection resets: expected here
     await new Promise<void>((r) => mx.listen(mxPort, '127.0.0.1', r));
     cleanups.push(() => new Promise<void>((r) => mx.close(() => r())));
 
