@@ -63,3 +63,22 @@ export interface PostfixInstance {
 }
 
 export declare function startPostfix(options?: StartPostfixOptions): Promise<PostfixInstance>;
+
+export declare const SMTP_SINK_BIN: string;
+
+/** Files per queue of an instance. */
+export declare function queueSizes(instance: PostfixInstance): Promise<Record<'maildrop' | 'incoming' | 'active' | 'deferred' | 'hold', number>>;
+
+/** postsuper -H ALL, then postqueue -f. */
+export declare function releaseHeld(instance: PostfixInstance): Promise<void>;
+
+export interface SmtpSink {
+  port: number;
+  counters: { sessions: number; quits: number; messages: number };
+  arrivalOf(n: number): number | undefined;
+  waitForMessages(n: number, timeoutMs?: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Postfix's smtp-sink on 127.0.0.1 with its counters parsed and timestamped. */
+export declare function startSmtpSink(options?: { port?: number; hostname?: string; user?: string; maxConnections?: number }): Promise<SmtpSink>;

@@ -346,3 +346,99 @@ async function waitForExit(pid, timeoutMs) {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Added for bench/delivery.mjs: queue sizes per queue, hold/release, and Postfix's smtp-sink.
+// ---------------------------------------------------------------------------------------------
+export const SMTP_SINK_BIN = '/usr/sbin/smtp-sink';
+
+/** Files per queue (maildrop, incoming, active, deferred, hold) of an instance. */
+export async function queueSizes(instance) {
+  const sizes = {};
+  for (const q of QUEUES) sizes[q] = await countFiles(path.join(instance.queueDir, q));
+  return sizes;
+}
+
+/**
+ * Releases every held message (`postsuper -H ALL`: hold → deferred) and asks the queue manager to
+ * deliver the deferred queue now (`postqueue -f`), as an admin releasing a held queue would.
+ */
+export async function releaseHeld(instance) {
+  const env = { ...process.env, MAIL_CONFIG: instance.configDir };
+  await run('/usr/sbin/postsuper', ['-c', instance.configDir, '-H', 'ALL'], { env, timeout: 60_000 });
+  await run('/usr/sbin/postqueue', ['-c', instance.configDir, '-f'], { env, timeout: 60_000 });
+}
+
+/**
+ * Starts Postfix's smtp-sink on 127.0.0.1 (a free port unless given): it accepts every message and
+ * throws it away. `-c` makes it print running counters (sessions, QUITs, messages) on every change;
+ * they are parsed and timestamped here, so callers can wait for a message count and know when the
+ * first and last messages of a run arrived. Runs as `nobody` (smtp-sink refuses to stay root).
+ */
+export async function startSmtpSink({ port, hostname = 'sink.localhost', user = 'nobody', maxConnections = 1000 } = {}) {
+  const { spawn } = await import('node:child_process');
+  const listenPort = port ?? (await freePort());
+  const child = spawn(SMTP_SINK_BIN, ['-4', '-c', '-h', hostname, '-m', String(maxConnections), '-u', user, `127.0.0.1:${listenPort}`, '1024'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const counters = { sessions: 0, quits: 0, messages: 0 };
+  /** Arrival time (performance.now()) of message n, for every n seen. */
+  const arrivals = [];
+  const waiters = new Set();
+  let buf = '';
+  child.stdout.on('data', (d) => {
+    const now = performance.now();
+    buf += d.toString('latin1');
+    const parts = buf.split('\r');
+    buf = parts.pop();
+    for (const p of parts) {
+      const m = /sess=(\d+) quit=(\d+) mesg=(\d+)/.exec(p);
+      if (!m) continue;
+      counters.sessions = Number(m[1]);
+      counters.quits = Number(m[2]);
+      const msgs = Number(m[3]);
+      while (arrivals.length < msgs) arrivals.push(now);
+      counters.messages = msgs;
+    }
+    for (const w of waiters) w();
+  });
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  await waitForPort(listenPort, 10_000, { name: 'smtp-sink', isAlive: () => child.exitCode === null && child.signalCode === null }).catch((e) => {
+    child.kill('SIGKILL');
+    throw new Error(`${e.message}: ${err.trim()}`);
+  });
+  return {
+    port: listenPort,
+    child,
+    counters,
+    /** performance.now() of the arrival of message number n (1-based), or undefined. */
+    arrivalOf: (n) => arrivals[n - 1],
+    /** Resolves when at least `n` messages have arrived; rejects after timeoutMs. */
+    waitForMessages(n, timeoutMs = 300_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (counters.messages >= n) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(counters.messages);
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`smtp-sink: ${counters.messages} of ${n} messages after ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
