@@ -72,8 +72,8 @@ export class MaildropPrefetcher {
   /** The index after the last message the client asked for: the window starts here. */
   private position = 0;
   private isClosed = false;
-  /** Queries sent (tests, logs). */
-  queries = 0;
+  /** Counters (tests, logs): batch queries sent; reads served from memory, after waiting for a batch, directly. */
+  readonly stats = { queries: 0, hits: 0, waits: 0, direct: 0 };
 
   constructor(
     private readonly messages: readonly PrefetchableMessage[],
@@ -88,14 +88,19 @@ export class MaildropPrefetcher {
    * `consume` (RETR) drops the held copy; TOP keeps it for the RETR that often follows.
    */
   async get(index: number, consume: boolean, direct: () => Promise<Buffer>): Promise<Buffer> {
-    if (!this.held.has(index) && this.inFlight?.indexes.has(index)) await this.inFlight.done;
+    if (!this.held.has(index) && this.inFlight?.indexes.has(index)) {
+      this.stats.waits++;
+      await this.inFlight.done;
+    }
     const entry = this.held.get(index);
     if (entry && this.now() - entry.at <= this.limits.maxAgeMs && !this.gone.has(this.messages[index]!.id)) {
+      this.stats.hits++;
       if (consume) this.drop(index);
       this.aim(index + 1);
       return entry.raw;
     }
     if (entry) this.drop(index);
+    this.stats.direct++;
     // Sent before the next batch: with one pooled connection, the client waits for this one only.
     const raw = direct();
     this.aim(index + 1);
@@ -155,7 +160,13 @@ export class MaildropPrefetcher {
       aheadBytes += m.size;
     }
     if (batch.length === 0) return;
-    this.queries++;
+    // Full batches only while the client is not waiting for one: a batch sent for every message the
+    // client takes would be one query per RETR again. A short batch goes when the window is empty
+    // (the client would wait) or the maildrop ends within the window.
+    const windowHasMore = end < this.messages.length || batch[batch.length - 1]! < end - 1;
+    const isFull = batch.length >= batchMessages || batchSize * 2 > batchBytes;
+    if (!isFull && windowHasMore && aheadCount - batch.length > 0) return;
+    this.stats.queries++;
     const at = this.now();
     const ids = batch.map((i) => this.messages[i]!.id);
     const done = this.fetchMany(ids).then(

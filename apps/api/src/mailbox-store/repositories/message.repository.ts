@@ -56,12 +56,15 @@ export class MessageRepository {
    * when that is the BlobStore in use.
    */
   async findRawMany(accountId: string, ids: string[]): Promise<{ id: string; data: Buffer }[]> {
-    const { rows } = await this.pool.query<{ id: string; data: Buffer }>(
-      `SELECT m.id, b.data FROM messages m JOIN blobs b ON b.account_id = m.account_id AND b.id = m.blob_id
+    // As base64, not bytea's hex text: a third fewer bytes on the wire and ~8x cheaper to decode in
+    // Node (Buffer.from(hex) is byte by byte; base64 is vectorized), and the strings pg builds are
+    // smaller garbage. Node's base64 decoder skips the newlines PostgreSQL puts every 76 characters.
+    const { rows } = await this.pool.query<{ id: string; data: string }>(
+      `SELECT m.id, encode(b.data, 'base64') AS data FROM messages m JOIN blobs b ON b.account_id = m.account_id AND b.id = m.blob_id
         WHERE m.account_id = $1 AND m.id = ANY($2::bigint[])`,
       [accountId, ids],
     );
-    return rows;
+    return rows.map((r) => ({ id: r.id, data: Buffer.from(r.data, 'base64') }));
   }
 
   /** The rows among `ids` that still exist, locked in ascending id order (the LOCK ORDER). */
