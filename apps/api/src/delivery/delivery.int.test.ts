@@ -1,4 +1,4 @@
-import { simpleParser } from 'mailparser';
+import { type SimpleParserOptions, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@correio/testing';
@@ -27,7 +27,7 @@ interface Dsn {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function parseDsn(raw: Buffer): Promise<Dsn | undefined> {
-  const p = await simpleParser(raw, { keepDeliveryStatus: true } as never);
+  const p = await simpleParser(raw, { keepDeliveryStatus: true } as SimpleParserOptions);
   const ct = p.headers.get('content-type') as { value: string; params: Record<string, string> } | undefined;
   if (ct?.value !== 'multipart/report' || ct.params['report-type'] !== 'delivery-status') return undefined;
   const status = p.attachments.find((a) => a.contentType === 'message/delivery-status');

@@ -11,6 +11,7 @@ import { DirectoryService } from '../directory/directory.service.js';
 import type { BlobStore } from '../mailbox-store/blob-store.js';
 import { BLOB_STORE } from '../mailbox-store/blob-store.token.js';
 import { type DsnRecipient, enhancedStatus, wantsNotice } from './dsn-composer.js';
+import { DestinationLimiter } from './destination-limiter.js';
 import { DsnService } from './dsn.service.js';
 import { type AttemptOutcome, type ClaimedRecipient, OutboundQueueRepository } from './repositories/outbound-queue.repository.js';
 import { resolveRoutes } from './route-resolver.js';
@@ -20,7 +21,8 @@ import { parseTransportMap, type Route } from './transport-map.js';
 const BATCH = 50;
 const LEASE_MS = 10 * 60_000; // longer than one SMTP attempt can take (timeouts in smtp-sender)
 const IDLE_POLL_MS = 500;
-const MAX_PARALLEL = 20; // transactions in flight per worker process
+const MAX_PARALLEL = 20; // SMTP transactions at once per worker process
+const MAX_IN_FLIGHT = 200; // claimed groups (running or waiting for a slot) per worker process
 
 /**
  * The delivery worker (role `delivery`): claims due recipients (SKIP LOCKED + lease, so several
@@ -37,6 +39,8 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   private readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly transportMap: Map<string, Route>;
   private readonly smarthost?: { route: Route; relay: RelayOptions };
+  private readonly limiter: DestinationLimiter;
+  private inFlight = 0;
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
@@ -51,6 +55,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     private readonly dsn: DsnService,
   ) {
     this.transportMap = parseTransportMap(config.delivery.transportMap);
+    this.limiter = new DestinationLimiter(MAX_PARALLEL, config.delivery.maxPerDomain);
     const s = config.delivery.smarthost;
     if (s) this.smarthost = { route: { host: s.host, port: s.port }, relay: s };
   }
@@ -73,47 +78,61 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     this.wake?.();
   }
 
-  /** Runs one claim-and-deliver pass now (tests, and a nudge after enqueueing). */
+  /**
+   * Claims what is due now and delivers it, resolving when those deliveries are done (tests; the
+   * loop does the same without waiting, so a slow destination never holds up the next claim).
+   */
   async runOnce(): Promise<number> {
-    const claimed = await this.queue.claimDue(this.owner, LEASE_MS, BATCH);
+    const { count, done } = await this.claimAndDispatch();
+    await done;
+    return count;
+  }
+
+  private async claimAndDispatch(): Promise<{ count: number; done: Promise<unknown> }> {
+    // Domains that already have all the work they may run are left for later or other workers.
+    const claimed = await this.queue.claimDue(this.owner, LEASE_MS, BATCH, this.limiter.saturated());
     const groups = new Map<string, ClaimedRecipient[]>();
     for (const r of claimed) groups.set(`${r.messageId}|${r.domain}`, [...(groups.get(`${r.messageId}|${r.domain}`) ?? []), r]);
-    const perDomain = new Map<string, number>();
-    const limit = this.config.delivery.maxPerDomain;
-    const pending = [...groups.values()];
-    const workers = Array.from({ length: Math.min(MAX_PARALLEL, pending.length) }, async () => {
-      for (let g = pending.shift(); g; g = pending.shift()) {
-        const domain = g[0]!.domain;
-        while ((perDomain.get(domain) ?? 0) >= limit) await new Promise((r) => setTimeout(r, 50));
-        perDomain.set(domain, (perDomain.get(domain) ?? 0) + 1);
-        try {
-          await this.deliverGroup(g);
-        } catch (err) {
-          this.logger.warn(`group ${domain} failed: ${(err as Error).message}`);
-        } finally {
-          perDomain.set(domain, (perDomain.get(domain) ?? 1) - 1);
-        }
-      }
-    });
-    await Promise.all(workers);
-    return claimed.length;
+    return { count: claimed.length, done: Promise.all([...groups.values()].map((g) => this.dispatch(g))) };
+  }
+
+  private async dispatch(group: ClaimedRecipient[]): Promise<void> {
+    const domain = group[0]!.domain;
+    this.inFlight++;
+    await this.limiter.acquire(domain);
+    try {
+      await this.deliverGroup(group);
+    } catch (err) {
+      this.logger.warn(`group ${domain} failed: ${(err as Error).message}`);
+    } finally {
+      this.limiter.release(domain);
+      this.inFlight--;
+      this.wake?.();
+    }
   }
 
   private async run(): Promise<void> {
+    const pending = new Set<Promise<unknown>>();
     while (this.running) {
       let n = 0;
-      try {
-        n = await this.runOnce();
-      } catch (err) {
-        this.logger.warn(`claim failed: ${(err as Error).message}`);
+      if (this.inFlight < MAX_IN_FLIGHT) {
+        try {
+          const { count, done } = await this.claimAndDispatch();
+          n = count;
+          pending.add(done);
+          void done.then(() => pending.delete(done));
+        } catch (err) {
+          this.logger.warn(`claim failed: ${(err as Error).message}`);
+        }
       }
-      if (n === 0 && this.running) {
+      if ((n === 0 || this.inFlight >= MAX_IN_FLIGHT) && this.running) {
         await new Promise<void>((resolve) => {
           this.wake = resolve;
           setTimeout(resolve, IDLE_POLL_MS).unref();
         });
       }
     }
+    await Promise.all(pending); // shutdown: let started transactions finish and be recorded
   }
 
   private async deliverGroup(group: ClaimedRecipient[]): Promise<void> {

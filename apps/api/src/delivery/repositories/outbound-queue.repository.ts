@@ -60,14 +60,15 @@ export class OutboundQueueRepository {
    * Claims due recipients for this worker: rows are locked with SKIP LOCKED so concurrent workers
    * never take the same ones, and leased until `leaseMs` from now, so a worker that dies mid-way
    * loses its claim when the lease runs out and another worker takes the recipients again.
+   * skipDomains: destinations this worker has no free connection slot for right now.
    */
-  async claimDue(owner: string, leaseMs: number, limit: number): Promise<ClaimedRecipient[]> {
+  async claimDue(owner: string, leaseMs: number, limit: number, skipDomains: string[] = []): Promise<ClaimedRecipient[]> {
     const { rows } = await this.pool.query<ClaimedRecipient>(
       `WITH due AS (
          SELECT r.id FROM outbound_recipients r
            JOIN outbound_messages m ON m.account_id = r.account_id AND m.id = r.message_id
           WHERE r.state IN ('queued', 'deferred') AND r.next_attempt_at <= now() AND m.not_before <= now()
-            AND (r.lease_until IS NULL OR r.lease_until < now())
+            AND (r.lease_until IS NULL OR r.lease_until < now()) AND r.domain <> ALL($4::text[])
           ORDER BY r.next_attempt_at
           LIMIT $3
           FOR UPDATE OF r SKIP LOCKED)
@@ -79,7 +80,7 @@ export class OutboundQueueRepository {
                  m.envelope_from AS "envelopeFrom", m.blob_id AS "blobId", m.expires_at AS "expiresAt",
                  m.not_before AS "notBefore", m.created_at AS "createdAt", m.dsn_ret AS "dsnRet", m.dsn_envid AS "dsnEnvid",
                  r.dsn_notify AS "dsnNotify", r.dsn_orcpt AS "dsnOrcpt", r.delay_notified_at AS "delayNotifiedAt"`,
-      [owner, leaseMs, limit],
+      [owner, leaseMs, limit, skipDomains],
     );
     return rows;
   }

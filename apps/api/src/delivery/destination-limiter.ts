@@ -1,0 +1,56 @@
+/**
+ * Connection slots of one worker process: at most `total` SMTP transactions at once, and at most
+ * `perDomain` to one destination domain (CORREIO_DELIVERY_MAX_PER_DOMAIN), so one slow domain
+ * cannot take every slot. Waiters are served in arrival order. saturated() names the domains that
+ * already have as much work as they may run, so the worker stops claiming more of theirs and keeps
+ * claiming other domains' mail meanwhile (Postfix's per-destination concurrency, in one process).
+ */
+export class DestinationLimiter {
+  private active = 0;
+  private readonly byDomain = new Map<string, { active: number; waiting: number }>();
+  private readonly waiters: { domain: string; resolve: () => void }[] = [];
+
+  constructor(
+    private readonly total: number,
+    private readonly perDomain: number,
+  ) {}
+
+  acquire(domain: string): Promise<void> {
+    const d = this.domain(domain);
+    if (this.active < this.total && d.active < this.perDomain) {
+      this.active++;
+      d.active++;
+      return Promise.resolve();
+    }
+    d.waiting++;
+    return new Promise((resolve) => this.waiters.push({ domain, resolve }));
+  }
+
+  release(domain: string): void {
+    const d = this.domain(domain);
+    this.active--;
+    d.active--;
+    // The first waiter whose domain has room now (another domain's waiter may run before this one's).
+    const i = this.waiters.findIndex((w) => this.domain(w.domain).active < this.perDomain);
+    if (i >= 0 && this.active < this.total) {
+      const [w] = this.waiters.splice(i, 1);
+      const wd = this.domain(w!.domain);
+      wd.waiting--;
+      wd.active++;
+      this.active++;
+      w!.resolve();
+    }
+    if (d.active === 0 && d.waiting === 0) this.byDomain.delete(domain);
+  }
+
+  /** Domains with at least `perDomain` transactions running or waiting. */
+  saturated(): string[] {
+    return [...this.byDomain].filter(([, d]) => d.active + d.waiting >= this.perDomain).map(([name]) => name);
+  }
+
+  private domain(name: string): { active: number; waiting: number } {
+    const d = this.byDomain.get(name) ?? { active: 0, waiting: 0 };
+    this.byDomain.set(name, d);
+    return d;
+  }
+}
