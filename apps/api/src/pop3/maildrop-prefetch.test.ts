@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { MaildropPrefetcher, type PrefetchLimits, type PrefetchableMessage } from './maildrop-prefetch.js';
+
+const LIMITS: PrefetchLimits = { maxMessagesAhead: 8, maxBytesAhead: 1000, batchMessages: 4, batchBytes: 400, maxAgeMs: 1000 };
+
+function maildrop(sizes: number[]): PrefetchableMessage[] {
+  return sizes.map((size, i) => ({ id: String(i + 1), uid: i + 1, size, isDeleted: false }));
+}
+
+/** A fake store: records each query, answers when told to (so tests can act while one is in flight). */
+function fakeStore(messages: PrefetchableMessage[], deleted = new Set<string>()) {
+  const queries: { ids: string[]; answer(): void; fail(): void }[] = [];
+  let autoAnswer = true;
+  const fetchMany = (ids: string[]) =>
+    new Promise<Map<string, Buffer>>((resolve, reject) => {
+      const answer = () => resolve(new Map(ids.filter((id) => !deleted.has(id)).map((id) => [id, Buffer.alloc(messages[Number(id) - 1]!.size, id)])));
+      queries.push({ ids, answer, fail: () => reject(new Error('database down')) });
+      if (autoAnswer) answer();
+    });
+  return {
+    queries,
+    fetchMany,
+    manual() {
+      autoAnswer = false;
+    },
+  };
+}
+
+const directFor = (messages: PrefetchableMessage[], log: number[]) => (i: number) => async () => {
+  log.push(i);
+  return Buffer.alloc(messages[i]!.size, String(i + 1));
+};
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('MaildropPrefetcher', () => {
+  it('reads ahead in batches: 40 sequential RETRs, one direct read and a handful of queries', async () => {
+    const msgs = maildrop(Array(40).fill(50));
+    const store = fakeStore(msgs);
+    const p = new MaildropPrefetcher(msgs, store.fetchMany, LIMITS);
+    const direct: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const raw = await p.get(i, true, directFor(msgs, direct)(i));
+      expect(raw.length).toBe(50);
+      expect(raw.toString()[0]).toBe(String(i + 1)[0]);
+      await tick();
+    }
+    expect(direct).toEqual([0]);
+    expect(store.queries.length).toBeLessThanOrEqual(12);
+    expect(store.queries.every((q) => q.ids.length <= LIMITS.batchMessages)).toBe(true);
+    expect(p.stats.hits).toBe(39);
+  });
+
+  it('never holds more than the window (messages and bytes), one query at a time', async () => {
+    const msgs = maildrop(Array(100).fill(150));
+    const store = fakeStore(msgs);
+    store.manual();
+    const p = new MaildropPrefetcher(msgs, store.fetchMany, LIMITS);
+    await p.get(0, true, directFor(msgs, [])(0));
+    // A client that stops reading: answer every query; the window must stop growing.
+    for (let round = 0; round < 20; round++) {
+      expect(store.queries.filter((q) => q !== undefined).length).toBeLessThanOrEqual(round + 1);
+      store.queries.at(-1)?.answer();
+      await tick();
+    }
+    expect(p.heldCount * 150).toBeLessThanOrEqual(LIMITS.maxBytesAhead);
+    expect(p.heldCount).toBeLessThanOrEqual(LIMITS.maxMessagesAhead);
+    expect(p.heldCount).toBeGreaterThan(0);
+  });
+
+  it('a message larger than the byte window is never read ahead; messages marked deleted are skipped', async () => {
+    const msgs = maildrop([10, 10, 5000, 10, 10]);
+    msgs[3]!.isDeleted = true;
+    const store = fakeStore(msgs);
+    const p = new MaildropPrefetcher(msgs, store.fetchMany, LIMITS);
+    await p.get(0, true, directFor(msgs, [])(0));
+    await tick();
+    expect(store.queries.flatMap((q) => q.ids)).toEqual(['2', '5']);
+  });
+
+  it('a jump is read directly and moves the window; what falls behind is dropped', async () => {
+    const msgs = maildrop(Array(30).fill(10));
+    const store = fakeStore(msgs);
+    const p = new MaildropPrefetcher(msgs, store.fetchMany, LIMITS);
+    const direct: number[] = [];
+    await p.get(0, true, directFor(msgs, direct)(0));
+    await tick();
+    const before = store.queries.length;
+    await p.get(20, true, directFor(msgs, direct)(20));
+    await tick();
+    expect(direct).toEqual([0, 20]);
+    expect(store.queries[before]!.ids[0]).toBe('22');
+    await p.get(21, true, directFor(msgs, direct)(21));
+    expect(direct).toEqual([0, 20]);
+    // Message 2 was read ahead, then the client jumped past it: read directly again.
+    await p.get(1, true, directFor(msgs, direct)(1));
+    expect(direct).toEqual([0, 20, 1]);
+  });
+
+  it('waits for the query under way rather than reading the same message twice', async () => {
+    const msgs = maildrop(Array(10).fill(10));
+    const store = fakeStore(msgs);
+    store.manual();
+    const p = new MaildropPrefetcher(msgs, store.fetchMany, LIMITS);
+    const direct: number[] = [];
+    await p.get(0, true, directFor(msgs, direct)(0));
+    const second = p.get(1, true, directFor(msgs, direct)(1));
+    await tick();
+    store.queries[0]!.answer();
+    expect((await second).toString()).toBe('2'.repeat(10));
+    expect(direct).toEqual([0]);
+    expect(p.stats.waits).toBe(1);
+  });
+
+  it('a message deleted meanwhile is not served from memory, even when its query was under way', async () => {
+    const msgs = maildrop(Array(10).fill(10));
+    const store = fakeStore(msgs);
+    store.manual();
+    const p = new MaildropPrefetcher(msgs, store.fetchMany, LIMITS);
+    const direct: number[] = [];
+    await p.get(0, true, directFor(msgs, direct)(0));
+    p.invalidate(['3']); // deleted after the query started, before it returned
+    store.queries[0]!.answer();
+    await tick();
+    await p.get(1, true, directFor(msgs, direct)(1));
+    store.queries[1]?.answer();
+    await tick();
+    p.invalidate(['4']); // deleted while held
+    await p.get(2, true, directFor(msgs, direct)(2));
+    await p.get(3, true, directFor(msgs, direct)(3));
+    expect(direct).toEqual([0, 2, 3]);
+  });
+
+  it('too old a copy is read again; a failed query is forgotten (the RETR reads directly)', async () => {
+    let now = 0;
+    const msgs = maildrop(Array(10).fill(10));
+    const store = fakeStore(msgs);
+    store.manual();
+    const p = new MaildropPrefetcher(msgs, store.fetchMany, LIMITS, () => now);
+    const direct: number[] = [];
+    await p.get(0, true, directFor(msgs, direct)(0));
+    store.queries[0]!.fail();
+    await tick();
+    // The window is refilled with a new query; it fails too: RETR 2 reads directly.
+    const second = p.get(1, true, directFor(msgs, direct)(1));
+    store.queries[1]!.fail();
+    await second;
+    expect(direct).toEqual([0, 1]);
+    await tick();
+    store.queries[2]!.answer();
+    await tick();
+    now = LIMITS.maxAgeMs + 1;
+    await p.get(2, true, directFor(msgs, direct)(2));
+    expect(direct).toEqual([0, 1, 2]);
+  });
+
+  it('TOP keeps the copy for the RETR that follows; close() drops everything', async () => {
+    const msgs = maildrop(Array(10).fill(10));
+    const store = fakeStore(msgs);
+    const p = new MaildropPrefetcher(msgs, store.fetchMany, LIMITS);
+    const direct: number[] = [];
+    await p.get(0, true, directFor(msgs, direct)(0));
+    await tick();
+    await p.get(1, false, directFor(msgs, direct)(1));
+    await p.get(1, true, directFor(msgs, direct)(1));
+    expect(direct).toEqual([0]);
+    p.close();
+    expect(p.heldCount).toBe(0);
+    await p.get(2, true, directFor(msgs, direct)(2));
+    expect(direct).toEqual([0, 2]);
+  });
+});
