@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { type QueueActionResult, type QueueAttemptList, type QueueEntryDetail, type QueueEntryList, QueueListQuery } from '@correio/contracts';
 // Type-only alias: decorator metadata must not point at the zod schema value of the same name.
 import type { QueueListQuery as QueueListQueryParams } from '@correio/contracts';
@@ -20,6 +20,11 @@ export class AdminQueueController {
 
   @Get()
   @ApiOperation({ summary: 'Queue entries, newest first; filter by recipient state, recipient domain, envelope sender ("<>" for bounces) (admin)' })
+  @ApiQuery({ name: 'state', required: false, enum: ['queued', 'deferred', 'delivered', 'bounced', 'held'], description: 'entries with a recipient in this state' })
+  @ApiQuery({ name: 'domain', required: false, description: 'entries with a recipient at this domain' })
+  @ApiQuery({ name: 'sender', required: false, description: 'envelope sender, exactly; "<>" for the null sender' })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   list(@Query(new ZodPipe(QueueListQuery)) query: QueueListQueryParams): Promise<QueueEntryList> {
     return this.inspection.list(query);
   }

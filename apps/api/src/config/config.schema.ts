@@ -68,6 +68,8 @@ export const EnvSchema = z.object({
   CORREIO_DELIVERY_QUEUE_LIFETIME: z.string().default('5d'),
   /** Warn the sender once (DSN Action: delayed) after mail has waited this long; "off" never. */
   CORREIO_DELIVERY_DELAY_WARNING: z.string().default('4h'),
+  /** How long finished entries (all recipients delivered or bounced) stay for the admin API before they and their bytes are removed. */
+  CORREIO_DELIVERY_KEEP_FINISHED: z.string().default('7d'),
   /** SMTP connections at once per destination domain and worker process, so one slow domain cannot take every slot. */
   CORREIO_DELIVERY_MAX_PER_DOMAIN: z.coerce.number().int().min(1).max(100).default(4),
   /** Relay every remote domain not in the transport map through this host ("host:port", "[host]:port"). */
@@ -138,6 +140,7 @@ export interface AppConfig {
     /** 0 = no delay warnings. */
     delayWarningMs: number;
     maxPerDomain: number;
+    keepFinishedMs: number;
     smarthost: SmarthostConfig | undefined;
   };
   webUrl: string;
@@ -212,6 +215,7 @@ export function toAppConfig(env: Env): AppConfig {
       queueLifetimeMs: parseDuration('CORREIO_DELIVERY_QUEUE_LIFETIME', env.CORREIO_DELIVERY_QUEUE_LIFETIME),
       delayWarningMs: delayWarning === 'off' || delayWarning === '0' ? 0 : parseDuration('CORREIO_DELIVERY_DELAY_WARNING', delayWarning),
       maxPerDomain: env.CORREIO_DELIVERY_MAX_PER_DOMAIN,
+      keepFinishedMs: parseDuration('CORREIO_DELIVERY_KEEP_FINISHED', env.CORREIO_DELIVERY_KEEP_FINISHED),
       smarthost: toSmarthost(env),
     },
     webUrl: env.CORREIO_WEB_URL,

@@ -23,6 +23,8 @@ const LEASE_MS = 10 * 60_000; // longer than one SMTP attempt can take (timeouts
 const IDLE_POLL_MS = 500;
 const MAX_PARALLEL = 20; // SMTP transactions at once per worker process
 const MAX_IN_FLIGHT = 200; // claimed groups (running or waiting for a slot) per worker process
+const PURGE_EVERY_MS = 60_000;
+const PURGE_BATCH = 500;
 
 /**
  * The delivery worker (role `delivery`): claims due recipients (SKIP LOCKED + lease, so several
@@ -111,9 +113,27 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /**
+   * Removes finished entries (every recipient delivered or bounced) older than
+   * CORREIO_DELIVERY_KEEP_FINISHED, with their bytes: the queue does not grow forever, and the admin
+   * API keeps showing what happened recently. Returns how many entries went.
+   */
+  async purgeFinished(): Promise<number> {
+    return withTransaction(this.pool, async (tx) => {
+      const done = await this.queue.purgeFinished(tx, this.config.delivery.keepFinishedMs, PURGE_BATCH);
+      for (const d of done) await this.blobs.delete(tx, d.accountId, d.blobId);
+      return done.length;
+    });
+  }
+
   private async run(): Promise<void> {
     const pending = new Set<Promise<unknown>>();
+    let lastPurge = 0;
     while (this.running) {
+      if (Date.now() - lastPurge >= PURGE_EVERY_MS) {
+        lastPurge = Date.now();
+        await this.purgeFinished().catch((err: Error) => this.logger.warn(`purge failed: ${err.message}`));
+      }
       let n = 0;
       if (this.inFlight < MAX_IN_FLIGHT) {
         try {

@@ -26,7 +26,11 @@ describe('DSN exactly once', () => {
     });
     await new Promise<void>((r) => remote.listen(port, '127.0.0.1', r));
     // No delivery role: this test runs the worker by hand.
-    t = await startTestApp({ CORREIO_DOMAIN: 'paulolopes.fr', CORREIO_TRANSPORT_MAP: `remote.example=127.0.0.1:${port}` });
+    t = await startTestApp({
+      CORREIO_DOMAIN: 'paulolopes.fr',
+      CORREIO_TRANSPORT_MAP: `remote.example=127.0.0.1:${port}`,
+      CORREIO_DELIVERY_KEEP_FINISHED: '0s',
+    });
     bruna = (await t.directory.addAccount({ address: 'bruna@paulolopes.fr', password: 'bruna-password' })).id;
   });
   afterAll(async () => {
@@ -76,5 +80,30 @@ describe('DSN exactly once', () => {
     expect(rows).toEqual([{ state: 'bounced', attempts: 1, notified: true, history: 1 }]);
     expect(await t.app.get(DeliveryWorker).runOnce()).toBe(0);
     expect(await inboxCount()).toBe(1);
+  });
+
+  it('purges finished entries and their bytes, and keeps the ones still waiting', async () => {
+    const client = await t.db.pool.connect();
+    let waiting: string;
+    try {
+      waiting = await t.app.get(OutboundQueueService).enqueue(client, {
+        accountId: bruna,
+        raw: Buffer.from('Subject: wait\r\n\r\nhi\r\n'),
+        envelopeFrom: 'bruna@paulolopes.fr',
+        recipients: [{ address: 'later@remote.example' }],
+        held: true,
+      });
+    } finally {
+      client.release();
+    }
+    const before = await t.db.pool.query<{ id: string; blob_id: string }>('SELECT id, blob_id FROM outbound_messages ORDER BY id');
+    expect(before.rows).toHaveLength(2);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await t.app.get(DeliveryWorker).purgeFinished()).toBe(1);
+    const after = await t.db.pool.query<{ id: string }>('SELECT id FROM outbound_messages');
+    expect(after.rows.map((r) => r.id)).toEqual([waiting]);
+    const bytes = await t.db.pool.query('SELECT 1 FROM blobs WHERE id = $1', [before.rows[0]!.blob_id]);
+    expect(bytes.rows).toHaveLength(0);
+    expect(await inboxCount()).toBe(1); // the DSN is the user's mail, not the queue's
   });
 });

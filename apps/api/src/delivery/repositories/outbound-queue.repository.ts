@@ -123,6 +123,27 @@ export class OutboundQueueRepository {
     return new Set(rows.map((r) => r.id));
   }
 
+  /**
+   * Removes up to `limit` entries whose every recipient is done (delivered or bounced) since at
+   * least `keepMs`; returns their blobs for the caller to delete in the same transaction.
+   */
+  async purgeFinished(tx: Queryable, keepMs: number, limit: number): Promise<{ accountId: string; blobId: string }[]> {
+    const { rows } = await tx.query<{ accountId: string; blobId: string }>(
+      `DELETE FROM outbound_messages m
+        USING (SELECT x.account_id, x.id FROM outbound_messages x
+                WHERE NOT EXISTS (SELECT 1 FROM outbound_recipients r
+                        WHERE r.account_id = x.account_id AND r.message_id = x.id
+                          AND (r.state NOT IN ('delivered', 'bounced') OR r.updated_at > now() - make_interval(secs => $1::double precision / 1000)))
+                  AND x.created_at < now() - make_interval(secs => $1::double precision / 1000)
+                ORDER BY x.id LIMIT $2
+                FOR UPDATE SKIP LOCKED) done
+        WHERE m.account_id = done.account_id AND m.id = done.id
+       RETURNING m.account_id AS "accountId", m.blob_id AS "blobId"`,
+      [keepMs, limit],
+    );
+    return rows;
+  }
+
   async insert(tx: Queryable, m: NewOutboundMessage): Promise<string> {
     const { rows } = await tx.query<{ id: string }>(
       `INSERT INTO outbound_messages (account_id, blob_id, size, envelope_from, dsn_ret, dsn_envid, not_before, expires_at)

@@ -52,13 +52,20 @@ export interface QueueAttemptRow {
   remoteHost: string | null;
 }
 
-const ENTRY_COLUMNS = `m.id, m.account_id AS "accountId", m.envelope_from AS "envelopeFrom", m.size, m.blob_id AS "blobId",
-  m.dsn_ret AS "dsnRet", m.dsn_envid AS "dsnEnvid", m.created_at AS "createdAt", m.not_before AS "notBefore", m.expires_at AS "expiresAt",
-  count(r.id)::int AS recipients,
-  (count(*) FILTER (WHERE r.state = 'queued'))::int AS queued, (count(*) FILTER (WHERE r.state = 'deferred'))::int AS deferred,
-  (count(*) FILTER (WHERE r.state = 'delivered'))::int AS delivered, (count(*) FILTER (WHERE r.state = 'bounced'))::int AS bounced,
-  (count(*) FILTER (WHERE r.state = 'held'))::int AS held,
-  min(r.next_attempt_at) FILTER (WHERE r.state IN ('queued', 'deferred')) AS "nextAttemptAt"`;
+// Per-entry counts come from a LATERAL subquery over the page's entries only, so listing a large
+// queue reads one page of entries and their recipients, not every recipient in the queue.
+const ENTRY_SELECT = `SELECT m.id, m.account_id AS "accountId", m.envelope_from AS "envelopeFrom", m.size, m.blob_id AS "blobId",
+    m.dsn_ret AS "dsnRet", m.dsn_envid AS "dsnEnvid", m.created_at AS "createdAt", m.not_before AS "notBefore",
+    m.expires_at AS "expiresAt", c.*
+  FROM (%ENTRIES%) m
+  CROSS JOIN LATERAL (
+    SELECT count(*)::int AS recipients,
+           (count(*) FILTER (WHERE r.state = 'queued'))::int AS queued, (count(*) FILTER (WHERE r.state = 'deferred'))::int AS deferred,
+           (count(*) FILTER (WHERE r.state = 'delivered'))::int AS delivered, (count(*) FILTER (WHERE r.state = 'bounced'))::int AS bounced,
+           (count(*) FILTER (WHERE r.state = 'held'))::int AS held,
+           min(r.next_attempt_at) FILTER (WHERE r.state IN ('queued', 'deferred')) AS "nextAttemptAt"
+      FROM outbound_recipients r WHERE r.account_id = m.account_id AND r.message_id = m.id) c
+  ORDER BY m.id DESC`;
 
 /**
  * Read side of the outbound queue for the admin API. Admin views span accounts, so entries are
@@ -70,18 +77,18 @@ export class QueueInspectionRepository {
 
   async list(f: QueueFilter): Promise<QueueEntryRow[]> {
     const { rows } = await this.pool.query<QueueEntryRow>(
-      `SELECT ${ENTRY_COLUMNS}
-         FROM outbound_messages m
-         JOIN outbound_recipients r ON r.account_id = m.account_id AND r.message_id = m.id
-        WHERE ($1::bigint IS NULL OR m.id < $1)
-          AND ($2::text IS NULL OR lower(m.envelope_from) = lower($2))
-          AND ($3::queue_state IS NULL OR EXISTS (SELECT 1 FROM outbound_recipients x
-                WHERE x.account_id = m.account_id AND x.message_id = m.id AND x.state = $3))
-          AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM outbound_recipients x
-                WHERE x.account_id = m.account_id AND x.message_id = m.id AND x.domain = lower($4)))
-        GROUP BY m.id
-        ORDER BY m.id DESC
-        LIMIT $5`,
+      ENTRY_SELECT.replace(
+        '%ENTRIES%',
+        `SELECT * FROM outbound_messages m
+          WHERE ($1::bigint IS NULL OR m.id < $1)
+            AND ($2::text IS NULL OR lower(m.envelope_from) = lower($2))
+            AND ($3::queue_state IS NULL OR EXISTS (SELECT 1 FROM outbound_recipients x
+                  WHERE x.account_id = m.account_id AND x.message_id = m.id AND x.state = $3))
+            AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM outbound_recipients x
+                  WHERE x.account_id = m.account_id AND x.message_id = m.id AND x.domain = lower($4)))
+          ORDER BY m.id DESC
+          LIMIT $5`,
+      ),
       [f.beforeId ?? null, f.sender ?? null, f.state ?? null, f.domain ?? null, f.limit],
     );
     return rows;
@@ -89,11 +96,7 @@ export class QueueInspectionRepository {
 
   async find(id: string): Promise<QueueEntryRow | undefined> {
     const { rows } = await this.pool.query<QueueEntryRow>(
-      `SELECT ${ENTRY_COLUMNS}
-         FROM outbound_messages m
-         JOIN outbound_recipients r ON r.account_id = m.account_id AND r.message_id = m.id
-        WHERE m.id = $1
-        GROUP BY m.id`,
+      ENTRY_SELECT.replace('%ENTRIES%', 'SELECT * FROM outbound_messages WHERE id = $1'),
       [id],
     );
     return rows[0];
