@@ -14,6 +14,8 @@ interface Received {
   from: string;
   to: string[];
   raw: Buffer;
+  /** RFC 3461 parameters as the remote saw them: MAIL (ret, envid) and the first RCPT (notify, orcpt). */
+  dsn: { ret?: string; envid?: string; notify?: string[]; orcpt?: string };
 }
 
 interface Dsn {
@@ -53,6 +55,7 @@ describe('delivery worker', () => {
       authOptional: true,
       disableReverseLookup: true,
       logger: false,
+      hideDSN: false,
       onRcptTo(address, _session, cb) {
         const codes = script.get(address.address) ?? [250];
         const code = codes.length > 1 ? codes.shift()! : codes[0]!;
@@ -66,7 +69,10 @@ describe('delivery worker', () => {
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-          received.push({ from, to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks) });
+          const env = session.envelope as typeof session.envelope & { dsn?: { ret?: string; envid?: string } };
+          const rcpt = session.envelope.rcptTo[0] as { dsn?: { notify?: string[]; orcpt?: string } } | undefined;
+          const dsn = { ret: env.dsn?.ret ?? undefined, envid: env.dsn?.envid ?? undefined, notify: rcpt?.dsn?.notify, orcpt: rcpt?.dsn?.orcpt };
+          received.push({ from, to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks), dsn });
           cb();
         });
       },
@@ -136,6 +142,17 @@ describe('delivery worker', () => {
     const s = await states(id, (r) => r['ok@remote.example'] === 'delivered');
     expect(s['ok@remote.example']).toMatchObject({ state: 'delivered', attempts: 1 });
     expect(received.flatMap((m) => m.to)).toContain('ok@remote.example');
+  });
+
+  it('passes the DSN parameters on to a receiver that offers DSN (RFC 3461 §6.1)', async () => {
+    const id = await enqueue(['dsn@remote.example'], {
+      recipients: [{ address: 'dsn@remote.example', notify: ['FAILURE', 'DELAY'], orcpt: 'rfc822;alias@paulolopes.fr' }],
+      dsn: { ret: 'HDRS', envid: 'ENV-1' },
+    });
+    await states(id, (r) => r['dsn@remote.example'] === 'delivered');
+    const m = received.find((x) => x.to.includes('dsn@remote.example'))!;
+    expect(m.dsn).toMatchObject({ ret: 'HDRS', envid: 'ENV-1', notify: ['FAILURE', 'DELAY'] });
+    expect(m.dsn.orcpt).toMatch(/^rfc822;alias@paulolopes\.fr$/i);
   });
 
   it('retries after a 4xx and delivers once', async () => {

@@ -10,12 +10,12 @@ import { DNS_RESOLVER, type DnsResolver } from '../dns/dns-resolver.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import type { BlobStore } from '../mailbox-store/blob-store.js';
 import { BLOB_STORE } from '../mailbox-store/blob-store.token.js';
-import { type DsnRecipient, enhancedStatus, wantsNotice } from './dsn-composer.js';
+import { type DsnRecipient, enhancedStatus, wantsNotice, xtextDecode } from './dsn-composer.js';
 import { DestinationLimiter } from './destination-limiter.js';
 import { DsnService } from './dsn.service.js';
 import { type AttemptOutcome, type ClaimedRecipient, OutboundQueueRepository } from './repositories/outbound-queue.repository.js';
 import { resolveRoutes } from './route-resolver.js';
-import { type RecipientOutcome, type RelayOptions, sendOnce } from './smtp-sender.js';
+import { type DsnParameters, type RecipientOutcome, type RelayOptions, sendOnce } from './smtp-sender.js';
 import { parseTransportMap, type Route } from './transport-map.js';
 
 const BATCH = 50;
@@ -25,6 +25,21 @@ const MAX_PARALLEL = 20; // SMTP transactions at once per worker process
 const MAX_IN_FLIGHT = 200; // claimed groups (running or waiting for a slot) per worker process
 const PURGE_EVERY_MS = 60_000;
 const PURGE_BATCH = 500;
+
+/**
+ * The DSN parameters to pass on (RFC 3461 §6.1). nodemailer sends one NOTIFY and ORCPT for every
+ * RCPT of a transaction, so NOTIFY goes only when the group's recipients agree on it, and ORCPT
+ * only for a single recipient; RET and ENVID belong to the message.
+ */
+function dsnParameters(group: ClaimedRecipient[]): DsnParameters | undefined {
+  const first = group[0]!;
+  const dsn: DsnParameters = {};
+  if (first.dsnRet) dsn.ret = first.dsnRet;
+  if (first.dsnEnvid) dsn.envid = xtextDecode(first.dsnEnvid);
+  if (first.dsnNotify && group.every((r) => r.dsnNotify === first.dsnNotify)) dsn.notify = first.dsnNotify;
+  if (group.length === 1 && first.dsnOrcpt) dsn.orcpt = xtextDecode(first.dsnOrcpt);
+  return Object.keys(dsn).length ? dsn : undefined;
+}
 
 /**
  * The delivery worker (role `delivery`): claims due recipients (SKIP LOCKED + lease, so several
@@ -169,9 +184,10 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
       const status = routing.permanent ? 'permanent' : 'temporary';
       return this.record(group, group.map((r) => ({ address: r.address, status, reply: routing.reason })), raw);
     }
+    const dsn = dsnParameters(group);
     let outcomes: RecipientOutcome[] = [];
     for (const route of routing.routes) {
-      outcomes = await sendOnce(route, this.config.hostname, first.envelopeFrom, group.map((r) => r.address), signed, relay?.relay);
+      outcomes = await sendOnce(route, this.config.hostname, first.envelopeFrom, group.map((r) => r.address), signed, relay?.relay, dsn);
       // Try the next MX only when this one could not be reached at all (RFC 5321 §5.1).
       if (!outcomes.every((o) => o.status === 'temporary' && o.reply.startsWith('connection to'))) break;
     }

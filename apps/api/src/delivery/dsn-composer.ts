@@ -44,7 +44,7 @@ export interface DsnInput {
 }
 
 // RFC 3461 §4.2: ORCPT and ENVID are xtext ("+2B" for "+"); the report carries them decoded.
-const xtextDecode = (s: string) => s.replace(/\+([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+export const xtextDecode = (s: string) => s.replace(/\+([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
 // Header fields of the report are single lines: a multi-line SMTP reply is joined.
 const oneLine = (s: string) => s.replace(/[\r\n]+/g, ' ').replace(/[^\x20-\x7e]/g, '?').trim();
 

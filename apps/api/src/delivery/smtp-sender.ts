@@ -10,7 +10,7 @@ interface SmtpConnection {
   login(auth: { user: string; pass: string }, cb: (err?: SendError | null) => void): void;
   /** True once the connection is TLS (implicit or after STARTTLS). */
   secure: boolean;
-  send(envelope: { from: string; to: string[]; use8BitMime?: boolean }, message: Buffer, cb: (err: SendError | null, info?: SendInfo) => void): void;
+  send(envelope: { from: string; to: string[]; use8BitMime?: boolean; dsn?: DsnParameters }, message: Buffer, cb: (err: SendError | null, info?: SendInfo) => void): void;
   quit(): void;
   close(): void;
   on(event: 'error', cb: (err: Error) => void): void;
@@ -34,6 +34,14 @@ export interface RecipientOutcome {
   reply: string;
   /** The host that answered (or failed to), for Remote-MTA and the attempt history. */
   remoteHost?: string;
+}
+
+/** RFC 3461 parameters passed on to a receiver that offers DSN (§6.1: a relay keeps them). */
+export interface DsnParameters {
+  ret?: string;
+  envid?: string;
+  notify?: string;
+  orcpt?: string;
 }
 
 /** How to talk to a relay we log in to (the smarthost); plain MX delivery has none. */
@@ -73,7 +81,15 @@ const TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTim
  * To a relay (smarthost): TLS as configured, then AUTH PLAIN/LOGIN (RFC 4954) before MAIL.
  * A connection or login failure makes every recipient temporary.
  */
-export function sendOnce(route: Route, heloName: string, from: string, to: string[], raw: Buffer, relay?: RelayOptions): Promise<RecipientOutcome[]> {
+export function sendOnce(
+  route: Route,
+  heloName: string,
+  from: string,
+  to: string[],
+  raw: Buffer,
+  relay?: RelayOptions,
+  dsn?: DsnParameters,
+): Promise<RecipientOutcome[]> {
   return new Promise((resolve) => {
     const conn = new SMTPConnection(connectionOptions(route, heloName, relay));
     let settled = false;
@@ -91,7 +107,7 @@ export function sendOnce(route: Route, heloName: string, from: string, to: strin
     const allTemporary = (reply: string) => to.map((address) => ({ address, status: 'temporary' as const, reply }));
     conn.on('error', (err) => finish(allTemporary(`connection to ${route.host}:${route.port} failed: ${err.message}`)));
     const transfer = () =>
-      conn.send({ from, to }, raw, (sendErr, info) => {
+      conn.send({ from, to, ...(dsn ? { dsn } : {}) }, raw, (sendErr, info) => {
         if (sendErr) {
           // Every recipient refused, or the message refused after DATA.
           const perRcpt = new Map((sendErr.rejectedErrors ?? []).map((e) => [(e as { recipient?: string }).recipient ?? '', e]));
