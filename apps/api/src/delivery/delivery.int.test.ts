@@ -224,9 +224,19 @@ describe('delivery worker', () => {
     expect(rows).toHaveLength(0);
   });
 
-  it('queues the DSN for a remote sender, from <>, and it reaches the sender domain', async () => {
+  it('queues the DSN for a remote sender (an alias forward from the MX), from <>, and it reaches the sender domain', async () => {
     script.set('forwarded@remote.example', [550]);
-    const id = await enqueue(['forwarded@remote.example'], { envelopeFrom: 'carla@elsewhere.example' });
+    const client = await t.db.pool.connect();
+    let id: string;
+    try {
+      id = await t.app.get(OutboundQueueService).enqueueForwards(client, {
+        raw: Buffer.from('From: carla@elsewhere.example\r\nSubject: to the alias\r\n\r\nhi\r\n'),
+        envelopeFrom: 'carla@elsewhere.example',
+        recipients: [{ address: 'forwarded@remote.example', orcpt: 'rfc822;alias@paulolopes.fr' }],
+      });
+    } finally {
+      client.release();
+    }
     await states(id, (r) => r['forwarded@remote.example'] === 'bounced');
     let bounce: Received | undefined;
     for (let i = 0; i < 100 && !bounce; i++) {
@@ -236,6 +246,7 @@ describe('delivery worker', () => {
     expect(bounce).toMatchObject({ from: '', to: ['carla@elsewhere.example'] });
     const d = (await parseDsn(bounce!.raw))!;
     expect(d.status).toContain('Final-Recipient: rfc822; forwarded@remote.example');
+    expect(d.status).toContain('Original-Recipient: rfc822; alias@paulolopes.fr');
     expect(d.status).toMatch(/^Diagnostic-Code: smtp; 550 .*no such user here$/m);
     expect(received.filter((m) => m.to.includes('carla@elsewhere.example'))).toHaveLength(1);
   });

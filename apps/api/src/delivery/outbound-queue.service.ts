@@ -75,6 +75,15 @@ export class OutboundQueueService {
     });
   }
 
+  /**
+   * For the MX: alias forwards to external addresses, queued in the transaction that stores the
+   * message's local copies (250 after its COMMIT). The original envelope sender is kept, so a
+   * failure is reported to whoever sent the mail (no SRS yet). The entry belongs to no account.
+   */
+  enqueueForwards(tx: PoolClient, req: Omit<EnqueueRequest, 'accountId' | 'held' | 'notBefore'>): Promise<string> {
+    return this.enqueue(tx, { ...req, accountId: NO_ACCOUNT });
+  }
+
   /** Holds the entry's waiting recipients (those being delivered right now finish). */
   async hold(id: string, actor: QueueActor = {}): Promise<number> {
     const scope = await this.scopeOf(id, actor);
