@@ -213,47 +213,18 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   private async record(group: ClaimedRecipient[], outcomes: RecipientOutcome[], original: Buffer): Promise<void> {
     const first = group[0]!;
     const now = new Date();
-    const schedule = this.config.delivery.retryScheduleMs;
-    const warnAfter = this.config.delivery.delayWarningMs;
-    const rows: AttemptOutcome[] = [];
-    const notices = new Map<string, DsnRecipient>();
-    for (const r of group) {
-      const o = outcomes.find((x) => x.address === r.address) ?? { status: 'temporary' as const, reply: 'no result', address: r.address };
-      const expired = o.status === 'temporary' && now.getTime() >= r.expiresAt.getTime();
-      const state = o.status === 'delivered' ? 'delivered' : o.status === 'permanent' || expired ? 'bounced' : 'deferred';
-      const reply = expired ? `gave up after ${r.attempts + 1} attempts: ${o.reply}` : o.reply;
-      const wait = schedule[Math.min(r.attempts, schedule.length - 1)]!;
-      // The last retry is at expiry at the latest, so a message bounces on time.
-      const nextAttemptAt = state === 'deferred' ? new Date(Math.min(now.getTime() + wait, r.expiresAt.getTime())) : null;
-      const hasSender = first.envelopeFrom !== '';
-      const failureNotified = state === 'bounced' && hasSender && wantsNotice(r.dsnNotify, 'failure');
-      const delayNotified =
-        state === 'deferred' && hasSender && warnAfter > 0 && !r.delayNotifiedAt && now.getTime() - r.notBefore.getTime() >= warnAfter && wantsNotice(r.dsnNotify, 'delay');
-      if (failureNotified || delayNotified) {
-        notices.set(r.id, {
-          address: r.address,
-          orcpt: r.dsnOrcpt,
-          action: failureNotified ? 'failed' : 'delayed',
-          // RFC 3463 4.4.7: delivery time expired (the last reply stays in Diagnostic-Code).
-          status: expired ? '4.4.7' : enhancedStatus(o.reply, o.status === 'permanent'),
-          diagnostic: o.reply,
-          remoteHost: o.remoteHost ?? null,
-          lastAttemptAt: now,
-          willRetryUntil: delayNotified ? r.expiresAt : undefined,
-        });
-      }
-      rows.push({ id: r.id, state, reply, remoteHost: o.remoteHost ?? null, nextAttemptAt, failureNotified, delayNotified });
-      this.logger.log(`${r.address}: ${state} (${reply.slice(0, 120)})`);
-    }
-    if (notices.size === 0) {
+    const planned = group.map((r) => this.plan(r, outcomes.find((x) => x.address === r.address), now));
+    for (const p of planned) this.logger.log(`${p.address}: ${p.row.state} (${p.row.reply.slice(0, 120)})`);
+    // Looked up before the transaction: nothing waits on the pool while holding a client.
+    const target = planned.some((p) => p.notice) ? await this.dsn.targetOf(first.envelopeFrom) : ({ kind: 'nobody' } as const);
+    const rows = planned.map((p) => (target.kind === 'nobody' ? { ...p.row, failureNotified: false, delayNotified: false } : p.row));
+    if (target.kind === 'nobody') {
       await this.queue.recordOutcomes(this.pool, this.owner, rows);
       return;
     }
-    // Looked up before the transaction: nothing waits on the pool while holding a client.
-    const target = await this.dsn.targetOf(first.envelopeFrom);
     const copies = await withTransaction(this.pool, async (tx) => {
       const recorded = await this.queue.recordOutcomes(tx, this.owner, rows);
-      const mine = [...notices].filter(([id]) => recorded.has(id)).map(([, n]) => n);
+      const mine = planned.filter((p) => p.notice && recorded.has(p.row.id)).map((p) => p.notice!);
       const base = { envid: first.dsnEnvid, ret: first.dsnRet, arrivalDate: first.createdAt, original };
       return [
         ...(await this.dsn.issueWithin(tx, target, first.accountId, { ...base, recipients: mine.filter((n) => n.action === 'failed') })),
@@ -262,5 +233,37 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     });
     this.dsn.publish(copies);
     if (target.kind !== 'local' || target.forwards.length) this.nudge();
+  }
+
+  /** What one attempt means for one recipient: its new state, next attempt, and the notice it calls for. */
+  private plan(r: ClaimedRecipient, outcome: RecipientOutcome | undefined, now: Date): { address: string; row: AttemptOutcome; notice?: DsnRecipient } {
+    const o = outcome ?? { status: 'temporary' as const, reply: 'no result', address: r.address };
+    const expired = o.status === 'temporary' && now.getTime() >= r.expiresAt.getTime();
+    const state = o.status === 'delivered' ? 'delivered' : o.status === 'permanent' || expired ? 'bounced' : 'deferred';
+    const reply = expired ? `gave up after ${r.attempts + 1} attempts: ${o.reply}` : o.reply;
+    const schedule = this.config.delivery.retryScheduleMs;
+    const wait = schedule[Math.min(r.attempts, schedule.length - 1)]!;
+    // The last retry is at expiry at the latest, so a message bounces on time.
+    const nextAttemptAt = state === 'deferred' ? new Date(Math.min(now.getTime() + wait, r.expiresAt.getTime())) : null;
+    // RFC 5321 §4.5.5: nothing is ever reported to the null sender.
+    const hasSender = r.envelopeFrom !== '';
+    const warnAfter = this.config.delivery.delayWarningMs;
+    const failureNotified = state === 'bounced' && hasSender && wantsNotice(r.dsnNotify, 'failure');
+    const delayNotified =
+      state === 'deferred' && hasSender && warnAfter > 0 && !r.delayNotifiedAt && now.getTime() - r.notBefore.getTime() >= warnAfter && wantsNotice(r.dsnNotify, 'delay');
+    const row: AttemptOutcome = { id: r.id, state, reply, remoteHost: o.remoteHost ?? null, nextAttemptAt, failureNotified, delayNotified };
+    if (!failureNotified && !delayNotified) return { address: r.address, row };
+    const notice: DsnRecipient = {
+      address: r.address,
+      orcpt: r.dsnOrcpt,
+      action: failureNotified ? 'failed' : 'delayed',
+      // RFC 3463 4.4.7: delivery time expired (the last reply stays in Diagnostic-Code).
+      status: expired ? '4.4.7' : enhancedStatus(o.reply, o.status === 'permanent'),
+      diagnostic: o.reply,
+      remoteHost: o.remoteHost ?? null,
+      lastAttemptAt: now,
+      willRetryUntil: delayNotified ? r.expiresAt : undefined,
+    };
+    return { address: r.address, row, notice };
   }
 }
