@@ -165,7 +165,10 @@ async function runCorreio(ctx, count, { profileDir } = {}) {
     CORREIO_HOSTNAME: `mail.${SENDER_DOMAIN}`,
     CORREIO_TRANSPORT_MAP: `${SINK_DOMAIN}=127.0.0.1:${sink.port}`,
   };
-  if (profileDir) env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profileDir}`.trim();
+  if (profileDir) {
+    env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(repoRoot, 'bench/lib/cpu-profile.cjs')}`.trim();
+    env.BENCH_CPU_PROFILE_DIR = profileDir;
+  }
   const t0 = performance.now();
   const worker = await startCorreio({ databaseUrl: ctx.db.url, dataDir: ctx.dataDir, env });
   const tUp = performance.now();
