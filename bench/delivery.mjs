@@ -75,7 +75,7 @@ handleSignals();
 /** A deterministic body of `size` bytes in CRLF lines of at most 78 characters (as smtp-source -l). */
 function body(size, n) {
   const line = `${`message ${n} `.padEnd(76, 'x')}\r\n`;
-  return line.repeat(Math.ceil(size / line.length)).slice(0, size - 2) + '\r\n';
+  return `${line.repeat(Math.ceil(size / line.length)).slice(0, size - 2)}\r\n`;
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc. */
@@ -97,7 +97,10 @@ function postfixCpuSeconds(masterPid) {
     try {
       const f = readFileSync(`/proc/${d}/stat`, 'utf8');
       const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-      all.set(Number(d), { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100 });
+      all.set(Number(d), {
+        ppid: Number(fields[1]),
+        cpu: (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100,
+      });
     } catch {}
   }
   let total = 0;
@@ -147,9 +150,12 @@ async function runCorreio(ctx, count, { profileDir } = {}) {
   const { sql, sink } = ctx;
   const q = async () =>
     Object.fromEntries(
-      (await sql.query("SELECT state, count(*)::int AS n FROM outbound_recipients WHERE state <> 'delivered' OR updated_at > $1 GROUP BY state", [ctx.since])).rows.map(
-        (r) => [r.state, r.n],
-      ),
+      (
+        await sql.query(
+          "SELECT state, count(*)::int AS n FROM outbound_recipients WHERE state <> 'delivered' OR updated_at > $1 GROUP BY state",
+          [ctx.since],
+        )
+      ).rows.map((r) => [r.state, r.n]),
     );
   const tFill = performance.now();
   await fillCorreio(ctx.submitter.ports.submission, count);
@@ -209,7 +215,22 @@ async function runCorreio(ctx, count, { profileDir } = {}) {
 // and the queue is empty.
 // ---------------------------------------------------------------------------------------------
 function smtpSource(port, count) {
-  const argv = ['-4', '-s', '10', '-m', String(count), '-l', String(SIZE), '-M', `loadgen.${SENDER_DOMAIN}`, '-f', SENDER, '-t', RCPT, `127.0.0.1:${port}`];
+  const argv = [
+    '-4',
+    '-s',
+    '10',
+    '-m',
+    String(count),
+    '-l',
+    String(SIZE),
+    '-M',
+    `loadgen.${SENDER_DOMAIN}`,
+    '-f',
+    SENDER,
+    '-t',
+    RCPT,
+    `127.0.0.1:${port}`,
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn(SMTP_SOURCE_BIN, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
     children.add(child);
@@ -262,7 +283,10 @@ async function main() {
   const started = Date.now();
   if (!existsSync(API_MAIN)) {
     log('apps/api/dist is missing: building ...');
-    const r = spawnSync(path.join(repoRoot, 'node_modules/.bin/turbo'), ['run', 'build', '--filter=@correio/api...'], { cwd: repoRoot, stdio: 'inherit' });
+    const r = spawnSync(path.join(repoRoot, 'node_modules/.bin/turbo'), ['run', 'build', '--filter=@correio/api...'], {
+      cwd: repoRoot,
+      stdio: 'inherit',
+    });
     if (r.status !== 0) throw new Error('build failed');
   }
   const problem = await ensurePostfix({ install: true, log });
@@ -314,7 +338,9 @@ async function main() {
   syncCleanups.push(() => postfix.stopSync());
   const postfixVersion = (await postfix.postconf(['-h', 'mail_version'])).trim();
   const postfixMaster = Number(readFileSync(path.join(postfix.queueDir, 'pid', 'master.pid'), 'utf8').trim());
-  const postfixLimits = (await postfix.postconf(['-h', 'default_destination_concurrency_limit', 'smtp_connection_cache_on_demand'])).trim().split('\n');
+  const postfixLimits = (await postfix.postconf(['-h', 'default_destination_concurrency_limit', 'smtp_connection_cache_on_demand']))
+    .trim()
+    .split('\n');
 
   const ctx = { sql, sink, db, dataDir, submitter, postfix, postfixMaster, since: new Date(0) };
   const run = { postfix: (n) => runPostfix(ctx, n), correio: (n, o) => runCorreio(ctx, n, o) };
@@ -353,7 +379,9 @@ async function main() {
         `${name.padEnd(7)} run ${rep + 1}: filled in ${r.fillSeconds.toFixed(1)} s; released → all ${N} at the sink ${r.releaseToAll.toFixed(2)} s ` +
           `(first → last ${r.firstToLast.toFixed(2)} s = ${r.rate.toFixed(1)} msg/s), queue empty/delivered at ${r.queueSeconds.toFixed(2)} s; ` +
           `${r.sessions} SMTP sessions; ${r.cpuMsPerMessage.toFixed(2)} ms CPU/msg` +
-          (r.xactPerMessage !== undefined ? `; ${r.xactPerMessage.toFixed(1)} PostgreSQL commits/msg; process start ${r.startupSeconds.toFixed(2)} s` : ''),
+          (r.xactPerMessage !== undefined
+            ? `; ${r.xactPerMessage.toFixed(1)} PostgreSQL commits/msg; process start ${r.startupSeconds.toFixed(2)} s`
+            : ''),
       );
       if (profileDir) log(`CPU profile of the delivery process written to ${profileDir}`);
     }
@@ -368,7 +396,7 @@ async function main() {
     ['SMTP sessions to the sink per run', 'sessions', (v) => v.toFixed(0)],
     ['CPU ms per message (Correio: delivery process after start-up; Postfix: all its processes)', 'cpuMsPerMessage', (v) => v.toFixed(2)],
   ];
-  const head = ['median of ' + reps, 'Postfix', 'Correio', 'ratio C/P'];
+  const head = [`median of ${reps}`, 'Postfix', 'Correio', 'ratio C/P'];
   const body = rows.map(([label, k, f]) => {
     const p = m('postfix', k);
     const c = m('correio', k);

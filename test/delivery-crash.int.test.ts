@@ -122,7 +122,9 @@ describe.skipIf(!server)(title, () => {
     cleanups.push(() => pool.end());
     const states = async () =>
       Object.fromEntries(
-        (await pool.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM outbound_recipients GROUP BY state')).rows.map((r) => [r.state, r.n]),
+        (
+          await pool.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM outbound_recipients GROUP BY state')
+        ).rows.map((r) => [r.state, r.n]),
       ) as Record<string, number>;
     expect(await states()).toEqual({ queued: TOTAL });
 

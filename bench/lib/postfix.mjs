@@ -378,9 +378,13 @@ export async function releaseHeld(instance) {
 export async function startSmtpSink({ port, hostname = 'sink.localhost', user = 'nobody', maxConnections = 1000 } = {}) {
   const { spawn } = await import('node:child_process');
   const listenPort = port ?? (await freePort());
-  const child = spawn(SMTP_SINK_BIN, ['-4', '-c', '-h', hostname, '-m', String(maxConnections), '-u', user, `127.0.0.1:${listenPort}`, '1024'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    SMTP_SINK_BIN,
+    ['-4', '-c', '-h', hostname, '-m', String(maxConnections), '-u', user, `127.0.0.1:${listenPort}`, '1024'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let err = '';
   child.stderr.on('data', (d) => (err += d));
   const counters = { sessions: 0, quits: 0, messages: 0 };
@@ -405,10 +409,12 @@ export async function startSmtpSink({ port, hostname = 'sink.localhost', user = 
     for (const w of waiters) w();
   });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
-  await waitForPort(listenPort, 10_000, { name: 'smtp-sink', isAlive: () => child.exitCode === null && child.signalCode === null }).catch((e) => {
-    child.kill('SIGKILL');
-    throw new Error(`${e.message}: ${err.trim()}`);
-  });
+  await waitForPort(listenPort, 10_000, { name: 'smtp-sink', isAlive: () => child.exitCode === null && child.signalCode === null }).catch(
+    (e) => {
+      child.kill('SIGKILL');
+      throw new Error(`${e.message}: ${err.trim()}`);
+    },
+  );
   return {
     port: listenPort,
     child,
