@@ -33,6 +33,8 @@ const title = server
   ? 'delivery crash test (two worker processes, kill -9)'
   : 'delivery crash test — skipped: two worker processes on one database need a PostgreSQL server (set TEST_DATABASE_URL); the embedded PGlite has one owner process';
 
+if (!server) console.info(title);
+
 interface Receipt {
   at: number;
   /** EHLO name of the sending worker process: one per incarnation (w<slot>-<generation>). */
