@@ -68,6 +68,11 @@ export const EnvSchema = z.object({
   CORREIO_DELIVERY_QUEUE_LIFETIME: z.string().default('5d'),
   /** Warn the sender once (DSN Action: delayed) after mail has waited this long; "off" never. */
   CORREIO_DELIVERY_DELAY_WARNING: z.string().default('4h'),
+  /**
+   * How long a worker owns the recipients it claimed. Longer than one SMTP attempt can take (the
+   * sender's timeouts); a worker that dies loses its claims when it runs out.
+   */
+  CORREIO_DELIVERY_LEASE: z.string().default('10m'),
   /** How long finished entries (all recipients delivered or bounced) stay for the admin API before they and their bytes are removed. */
   CORREIO_DELIVERY_KEEP_FINISHED: z.string().default('7d'),
   /** SMTP connections at once per destination domain and worker process, so one slow domain cannot take every slot. */
@@ -141,6 +146,7 @@ export interface AppConfig {
     delayWarningMs: number;
     maxPerDomain: number;
     keepFinishedMs: number;
+    leaseMs: number;
     smarthost: SmarthostConfig | undefined;
   };
   webUrl: string;
@@ -215,6 +221,7 @@ export function toAppConfig(env: Env): AppConfig {
       queueLifetimeMs: parseDuration('CORREIO_DELIVERY_QUEUE_LIFETIME', env.CORREIO_DELIVERY_QUEUE_LIFETIME),
       delayWarningMs: delayWarning === 'off' || delayWarning === '0' ? 0 : parseDuration('CORREIO_DELIVERY_DELAY_WARNING', delayWarning),
       maxPerDomain: env.CORREIO_DELIVERY_MAX_PER_DOMAIN,
+      leaseMs: parseDuration('CORREIO_DELIVERY_LEASE', env.CORREIO_DELIVERY_LEASE),
       keepFinishedMs: parseDuration('CORREIO_DELIVERY_KEEP_FINISHED', env.CORREIO_DELIVERY_KEEP_FINISHED),
       smarthost: toSmarthost(env),
     },

@@ -19,7 +19,6 @@ import { type DsnParameters, type RecipientOutcome, type RelayOptions, sendOnce 
 import { parseTransportMap, type Route } from './transport-map.js';
 
 const BATCH = 50;
-const LEASE_MS = 10 * 60_000; // longer than one SMTP attempt can take (timeouts in smtp-sender)
 const IDLE_POLL_MS = 500;
 const MAX_PARALLEL = 20; // SMTP transactions at once per worker process
 const MAX_IN_FLIGHT = 200; // claimed groups (running or waiting for a slot) per worker process
@@ -107,7 +106,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
 
   private async claimAndDispatch(): Promise<{ count: number; done: Promise<unknown> }> {
     // Domains that already have all the work they may run are left for later or other workers.
-    const claimed = await this.queue.claimDue(this.owner, LEASE_MS, BATCH, this.limiter.saturated());
+    const claimed = await this.queue.claimDue(this.owner, this.config.delivery.leaseMs, BATCH, this.limiter.saturated());
     const groups = new Map<string, ClaimedRecipient[]>();
     for (const r of claimed) groups.set(`${r.messageId}|${r.domain}`, [...(groups.get(`${r.messageId}|${r.domain}`) ?? []), r]);
     return { count: claimed.length, done: Promise.all([...groups.values()].map((g) => this.dispatch(g))) };
