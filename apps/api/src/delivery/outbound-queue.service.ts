@@ -129,8 +129,8 @@ export class OutboundQueueService {
 
   private async scopeOf(rawId: string, actor: QueueActor): Promise<QueueScope> {
     const id = parseId(rawId);
-    const scope = { messageId: id?.toString() ?? '', accountId: actor.accountId };
-    if (id === undefined || !(await this.repo.exists(scope))) throw AppError.notFound('queue entry not found');
-    return scope;
+    const accountId = id === undefined ? undefined : await this.repo.accountOf(id.toString(), actor.accountId);
+    if (id === undefined || accountId === undefined) throw AppError.notFound('queue entry not found');
+    return { messageId: id.toString(), accountId };
   }
 }

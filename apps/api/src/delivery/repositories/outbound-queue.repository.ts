@@ -48,8 +48,8 @@ export interface AttemptOutcome {
   delayNotified: boolean;
 }
 
-/** Entry-level changes (admin, webmail): which recipients they may touch. */
-export type QueueScope = { messageId: string; accountId?: string };
+/** One entry, with the account it belongs to (every statement filters by it, invariant 4). */
+export type QueueScope = { messageId: string; accountId: string };
 
 /** The only code that writes outbound_messages, outbound_recipients and outbound_attempts. */
 @Injectable()
@@ -169,22 +169,22 @@ export class OutboundQueueRepository {
     return id;
   }
 
-  /** Whether the entry exists (in the account, when one is given). */
-  async exists(scope: QueueScope, q: Queryable = this.pool): Promise<boolean> {
-    const { rows } = await q.query('SELECT 1 FROM outbound_messages WHERE id = $1 AND ($2::bigint IS NULL OR account_id = $2)', [
-      scope.messageId,
-      scope.accountId ?? null,
-    ]);
-    return rows.length > 0;
+  /** The account of an entry (admin: any; webmail: only its own account's), or undefined. */
+  async accountOf(messageId: string, onlyAccountId?: string, q: Queryable = this.pool): Promise<string | undefined> {
+    const { rows } = await q.query<{ account_id: string }>(
+      'SELECT account_id FROM outbound_messages WHERE id = $1 AND ($2::bigint IS NULL OR account_id = $2)',
+      [messageId, onlyAccountId ?? null],
+    );
+    return rows[0]?.account_id;
   }
 
   /** Held recipients not being delivered right now: queued or deferred become held. */
   async hold(scope: QueueScope): Promise<number> {
     const { rowCount } = await this.pool.query(
       `UPDATE outbound_recipients SET state = 'held', updated_at = now()
-        WHERE message_id = $1 AND ($2::bigint IS NULL OR account_id = $2) AND state IN ('queued', 'deferred')
+        WHERE message_id = $1 AND account_id = $2 AND state IN ('queued', 'deferred')
           AND (lease_until IS NULL OR lease_until < now())`,
-      [scope.messageId, scope.accountId ?? null],
+      [scope.messageId, scope.accountId],
     );
     return rowCount ?? 0;
   }
@@ -195,8 +195,8 @@ export class OutboundQueueRepository {
       `UPDATE outbound_recipients
           SET state = CASE WHEN attempts > 0 THEN 'deferred'::queue_state ELSE 'queued'::queue_state END,
               next_attempt_at = now(), updated_at = now()
-        WHERE message_id = $1 AND ($2::bigint IS NULL OR account_id = $2) AND state = 'held'`,
-      [scope.messageId, scope.accountId ?? null],
+        WHERE message_id = $1 AND account_id = $2 AND state = 'held'`,
+      [scope.messageId, scope.accountId],
     );
     return rowCount ?? 0;
   }
@@ -204,13 +204,13 @@ export class OutboundQueueRepository {
   /** Waiting recipients become due now; a scheduled (not-before) entry is released from its wait too. */
   async retryNow(scope: QueueScope): Promise<number> {
     await this.pool.query(
-      `UPDATE outbound_messages SET not_before = LEAST(not_before, now()) WHERE id = $1 AND ($2::bigint IS NULL OR account_id = $2)`,
-      [scope.messageId, scope.accountId ?? null],
+      `UPDATE outbound_messages SET not_before = LEAST(not_before, now()) WHERE id = $1 AND account_id = $2`,
+      [scope.messageId, scope.accountId],
     );
     const { rowCount } = await this.pool.query(
       `UPDATE outbound_recipients SET next_attempt_at = now(), updated_at = now()
-        WHERE message_id = $1 AND ($2::bigint IS NULL OR account_id = $2) AND state IN ('queued', 'deferred')`,
-      [scope.messageId, scope.accountId ?? null],
+        WHERE message_id = $1 AND account_id = $2 AND state IN ('queued', 'deferred')`,
+      [scope.messageId, scope.accountId],
     );
     return rowCount ?? 0;
   }
@@ -224,15 +224,15 @@ export class OutboundQueueRepository {
   async delete(tx: Queryable, scope: QueueScope, unstarted: boolean): Promise<{ blob: { accountId: string; id: string } } | 'busy' | 'missing'> {
     const { rows } = await tx.query<{ id: string; blob_id: string; account_id: string }>(
       `DELETE FROM outbound_messages m
-        WHERE m.id = $1 AND ($2::bigint IS NULL OR m.account_id = $2)
+        WHERE m.id = $1 AND m.account_id = $2
           AND NOT EXISTS (
             SELECT 1 FROM outbound_recipients r
              WHERE r.account_id = m.account_id AND r.message_id = m.id
                AND ((r.lease_until IS NOT NULL AND r.lease_until >= now()) OR ($3 AND (r.attempts > 0 OR r.state NOT IN ('queued', 'held')))))
        RETURNING m.id, m.blob_id, m.account_id`,
-      [scope.messageId, scope.accountId ?? null, unstarted],
+      [scope.messageId, scope.accountId, unstarted],
     );
     if (rows[0]) return { blob: { accountId: rows[0].account_id, id: rows[0].blob_id } };
-    return (await this.exists(scope, tx)) ? 'busy' : 'missing';
+    return (await this.accountOf(scope.messageId, scope.accountId, tx)) ? 'busy' : 'missing';
   }
 }
