@@ -27,6 +27,9 @@ const LEASE = '5s';
 // (delivery.worker.ts: MAX_PARALLEL transactions in flight per process).
 const PER_WORKER_CONCURRENCY = 20;
 const DEADLINE_MS = 110_000;
+// The receiver paces transactions (at MAIL FROM, before any byte of the message) so that draining
+// the queue takes ~25 s however fast the workers are: long enough for several kills mid-delivery.
+const RECEIVER_RATE = 40; // messages per second
 
 const server = testServerUrl();
 const title = server
@@ -55,6 +58,7 @@ describe.skipIf(!server)(title, () => {
     // The remote MX: counts complete messages (a DATA cut short by a kill never ends its stream).
     const receipts = new Map<string, Receipt[]>();
     let received = 0;
+    let nextSlot = 0;
     const mxPort = await freePort();
     const mx = new SMTPServer({
       authOptional: true,
@@ -62,6 +66,11 @@ describe.skipIf(!server)(title, () => {
       disabledCommands: ['STARTTLS'],
       logger: false,
       maxClients: 200,
+      onMailFrom(_address, _session, cb) {
+        const at = Math.max(Date.now(), nextSlot);
+        nextSlot = at + 1000 / RECEIVER_RATE;
+        setTimeout(() => cb(), at - Date.now());
+      },
       onData(stream, session, cb) {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
