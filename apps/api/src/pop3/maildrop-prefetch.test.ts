@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MaildropPrefetcher, type PrefetchLimits, type PrefetchableMessage } from './maildrop-prefetch.js';
+import { MaildropPrefetcher, PrefetchBudget, type PrefetchLimits, type PrefetchableMessage } from './maildrop-prefetch.js';
 
-const LIMITS: PrefetchLimits = { maxMessagesAhead: 8, maxBytesAhead: 1000, batchMessages: 4, batchBytes: 400, maxAgeMs: 1000 };
+const LIMITS: PrefetchLimits = { maxMessagesAhead: 8, maxBytesAhead: 1000, batchMessages: 4, batchBytes: 400, maxAgeMs: 1000, maxBytesAllSessions: 10_000 };
 
 function maildrop(sizes: number[]): PrefetchableMessage[] {
   return sizes.map((size, i) => ({ id: String(i + 1), uid: i + 1, size, isDeleted: false }));
@@ -152,6 +152,35 @@ describe('MaildropPrefetcher', () => {
     now = LIMITS.maxAgeMs + 1;
     await p.get(2, true, directFor(msgs, direct)(2));
     expect(direct).toEqual([0, 1, 2]);
+  });
+
+  it('all sessions share one byte budget: a session without room reads directly; bytes come back as copies are used or dropped', async () => {
+    const msgs = maildrop(Array(20).fill(100));
+    const budget = new PrefetchBudget(450);
+    const a = fakeStore(msgs);
+    const b = fakeStore(msgs);
+    const pa = new MaildropPrefetcher(msgs, a.fetchMany, LIMITS, Date.now, budget);
+    const pb = new MaildropPrefetcher(msgs, b.fetchMany, LIMITS, Date.now, budget);
+    await pa.get(0, true, directFor(msgs, [])(0));
+    await tick();
+    expect(budget.used).toBe(400); // batchBytes: 4 messages of 100
+    const direct: number[] = [];
+    await pb.get(0, true, directFor(msgs, direct)(0));
+    await pb.get(1, true, directFor(msgs, direct)(1));
+    expect(b.queries).toHaveLength(0);
+    expect(direct).toEqual([0, 1]);
+    pa.close();
+    expect(budget.used).toBe(0);
+    await pb.get(2, true, directFor(msgs, direct)(2));
+    await tick();
+    expect(b.queries).toHaveLength(1);
+    for (let i = 3; i < 20; i++) {
+      await pb.get(i, true, directFor(msgs, direct)(i));
+      await tick();
+      expect(budget.used).toBeLessThanOrEqual(450);
+    }
+    pb.close();
+    expect(budget.used).toBe(0);
   });
 
   it('TOP keeps the copy for the RETR that follows; close() drops everything', async () => {

@@ -21,11 +21,13 @@ export interface PrefetchLimits {
    * another process (CORREIO_WORKERS, separate roles), whose changes do not reach this bus.
    */
   maxAgeMs: number;
+  /** Bytes held or being read by all sessions of a server together (PrefetchBudget). */
+  maxBytesAllSessions: number;
 }
 
 /**
  * Bounded: a session never holds more than 64 messages / 4 MiB read ahead (plus the one being sent),
- * however large its maildrop. One query in flight per session, so a download does not starve the
+ * however large its maildrop, and all sessions of a server together at most 128 MiB. One query in flight per session, so a download does not starve the
  * others (PGlite has one pooled connection for everybody).
  */
 export const PREFETCH_LIMITS: PrefetchLimits = {
@@ -34,13 +36,36 @@ export const PREFETCH_LIMITS: PrefetchLimits = {
   batchMessages: 32,
   batchBytes: 1024 * 1024,
   maxAgeMs: 2000,
+  maxBytesAllSessions: 128 * 1024 * 1024,
 };
+
+/**
+ * Bytes read ahead by all sessions of a server together: each session's window is bounded, and so
+ * is their sum (2,000 connections x 4 MiB would be 8 GB). A session whose next batch does not fit
+ * waits for room and its client meanwhile gets the direct reads, as without read-ahead.
+ */
+export class PrefetchBudget {
+  used = 0;
+  constructor(readonly maxBytes: number = 128 * 1024 * 1024) {}
+
+  tryReserve(bytes: number): boolean {
+    if (this.used + bytes > this.maxBytes) return false;
+    this.used += bytes;
+    return true;
+  }
+
+  release(bytes: number): void {
+    this.used = Math.max(0, this.used - bytes);
+  }
+}
 
 /** Reads the raw bytes of the given message ids; a missing id is a message gone. */
 export type FetchMany = (ids: string[]) => Promise<Map<string, Buffer>>;
 
 interface Entry {
   raw: Buffer;
+  /** Taken from the budget for it (the size in the snapshot). */
+  reserved: number;
   /** When the query that read it was sent. */
   at: number;
 }
@@ -80,6 +105,7 @@ export class MaildropPrefetcher {
     private readonly fetchMany: FetchMany,
     private readonly limits: PrefetchLimits = PREFETCH_LIMITS,
     private readonly now: () => number = Date.now,
+    private readonly budget: PrefetchBudget = new PrefetchBudget(Number.MAX_SAFE_INTEGER),
   ) {}
 
   /**
@@ -116,7 +142,7 @@ export class MaildropPrefetcher {
   /** The session is over: drop everything; a query under way is ignored when it returns. */
   close(): void {
     this.isClosed = true;
-    this.held.clear();
+    for (const i of [...this.held.keys()]) this.drop(i);
   }
 
   /** Held now (tests). */
@@ -125,7 +151,10 @@ export class MaildropPrefetcher {
   }
 
   private drop(index: number): void {
+    const entry = this.held.get(index);
+    if (!entry) return;
     this.held.delete(index);
+    this.budget.release(entry.reserved);
   }
 
   private aim(position: number): void {
@@ -166,21 +195,23 @@ export class MaildropPrefetcher {
     const windowHasMore = end < this.messages.length || batch[batch.length - 1]! < end - 1;
     const isFull = batch.length >= batchMessages || batchSize * 2 > batchBytes;
     if (!isFull && windowHasMore && aheadCount - batch.length > 0) return;
+    if (!this.budget.tryReserve(batchSize)) return;
     this.stats.queries++;
     const at = this.now();
     const ids = batch.map((i) => this.messages[i]!.id);
     const done = this.fetchMany(ids).then(
       (found) => {
-        if (this.isClosed) return;
         for (const i of batch) {
           const m = this.messages[i]!;
           const raw = found.get(m.id);
-          // Gone meanwhile, or behind the client already: not kept.
-          if (raw && !this.gone.has(m.id) && i >= this.position - 1) this.held.set(i, { raw, at });
+          // Gone meanwhile, behind the client already, or the session is over: not kept.
+          if (raw && !this.isClosed && !this.gone.has(m.id) && i >= this.position - 1) this.held.set(i, { raw, at, reserved: m.size });
+          else this.budget.release(m.size);
         }
       },
       () => {
-        /* forgotten: the RETR reads directly and answers the failure itself */
+        // Forgotten: the RETR reads directly and answers the failure itself.
+        this.budget.release(batchSize);
       },
     );
     this.inFlight = { indexes: new Set(batch), done };

@@ -8,7 +8,7 @@ import type { DirectoryService } from '../directory/directory.service.js';
 import type { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { COMMANDS } from './commands/command-table.js';
 import type { MaildropLocks } from './maildrop-lock.js';
-import type { MaildropPrefetcher, PrefetchLimits } from './maildrop-prefetch.js';
+import type { MaildropPrefetcher, PrefetchBudget, PrefetchLimits } from './maildrop-prefetch.js';
 import { POP3_SERVER_LIMITS } from './pop3-limits.js';
 
 export interface MaildropMessage {
@@ -49,6 +49,8 @@ export interface Pop3SessionDeps {
   markReadOnRetr: boolean;
   /** How far each session reads its maildrop ahead of RETR/TOP (maildrop-prefetch.ts). */
   prefetchLimits: PrefetchLimits;
+  /** Bytes read ahead by all sessions of the server together. */
+  prefetchBudget: PrefetchBudget;
   logger: Logger;
 }
 

@@ -6,7 +6,7 @@ import type { DirectoryService } from '../directory/directory.service.js';
 import type { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import type { MailEventsService } from '../events/mail-events.service.js';
 import { MaildropLocks } from './maildrop-lock.js';
-import { PREFETCH_LIMITS, type PrefetchLimits } from './maildrop-prefetch.js';
+import { PREFETCH_LIMITS, PrefetchBudget, type PrefetchLimits } from './maildrop-prefetch.js';
 import { POP3_SERVER_LIMITS } from './pop3-limits.js';
 import { Pop3Session, type Pop3SessionDeps } from './pop3-session.js';
 
@@ -58,6 +58,7 @@ export class Pop3Server {
       idleTimeoutMs: options.idleTimeoutMs ?? POP3_SERVER_LIMITS.idleTimeoutMs,
       markReadOnRetr: options.markReadOnRetr ?? false,
       prefetchLimits: { ...PREFETCH_LIMITS, ...options.prefetch },
+      prefetchBudget: new PrefetchBudget(options.prefetch?.maxBytesAllSessions ?? PREFETCH_LIMITS.maxBytesAllSessions),
       logger: this.logger,
     };
   }
