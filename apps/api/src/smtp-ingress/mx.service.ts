@@ -1,11 +1,15 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type Pool, withTransaction } from '@correio/db';
 import { summarizeMessage } from '@correio/mime';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
+import { PG_POOL } from '../database/database.module.js';
+import { OutboundQueueService } from '../delivery/outbound-queue.service.js';
 import { DNS_RESOLVER, type DnsResolver } from '../dns/dns-resolver.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
+import type { DeliveryRequest, StoredCopy } from '../mailbox-store/mailbox-store.types.js';
 import type { TlsMaterial } from '../tls/tls-material.js';
 import { ConnectionLimiter } from './connection-limiter.js';
 import { checkInboundMessage } from './inbound-checks.js';
@@ -20,6 +24,8 @@ import { SMTP_TLS } from './smtp-tls.js';
 interface MxSession extends SMTPServerSession {
   /** Accounts the accepted RCPTs resolved to, deduplicated (one copy per account). */
   correioTargets?: Set<string>;
+  /** External destinations of the accepted RCPTs' aliases, for the outbound queue. */
+  correioForwards?: Map<string, { address: string; notify?: string[]; orcpt: string }>;
 }
 
 /**
@@ -41,6 +47,8 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
     private readonly directory: DirectoryService,
     private readonly store: MailboxStoreService,
     private readonly auth: InboundAuthentication,
+    private readonly queue: OutboundQueueService,
+    @Inject(PG_POOL) private readonly pool: Pool,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -81,6 +89,13 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
       if (resolution.overQuota.length > 0) throw smtpError(452, '4.2.2', 'Mailbox full, try again later');
       session.correioTargets ??= new Set();
       for (const id of resolution.accountIds) session.correioTargets.add(id);
+      // An alias may forward outside: the forward keeps the RCPT's DSN request, and names the address
+      // the sender used as the original recipient (RFC 3461 §4.2), so a bounce says what they wrote.
+      const dsn = (address as { dsn?: { notify?: string[]; orcpt?: string } }).dsn;
+      session.correioForwards ??= new Map();
+      for (const f of resolution.forwards) {
+        if (!session.correioForwards.has(f)) session.correioForwards.set(f, { address: f, notify: dsn?.notify, orcpt: dsn?.orcpt ?? `rfc822;${address.address}` });
+      }
     } catch (err) {
       throw (err as { responseCode?: number }).responseCode ? err : toSmtpError(err);
     }
@@ -91,7 +106,9 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
     // Over SIZE: smtp-server answers 552 5.3.4 itself (rejectOversized); nothing is stored.
     if (stream.sizeExceeded) return 'ignored';
     const targets = [...(session.correioTargets ?? [])];
+    const forwards = [...(session.correioForwards?.values() ?? [])];
     session.correioTargets = undefined;
+    session.correioForwards = undefined;
     const refusal = await checkInboundMessage(raw);
     if (refusal) throw refusal;
     const id = transactionId();
@@ -101,20 +118,39 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
       const [auth, summary] = await Promise.all([this.auth.verify(raw, session), summarizeMessage(raw)]);
       const received = buildReceivedHeader(session, { hostname: this.config.hostname, id, recipient: rcpts.length === 1 ? rcpts[0]!.address : undefined });
       const stored = prependHeaders(auth.headers + received, raw);
-      const copies = await this.store.deliver({
+      const delivery: DeliveryRequest = {
         raw: stored,
         summary,
         envelopeFrom: mailFrom ? mailFrom.address : '',
         targets: targets.map((accountId) => ({ accountId, mailbox: { specialUse: 'inbox' as const } })),
         authResults: auth.verdicts,
         dsn: dsnOf(session),
-      });
+      };
+      // Local copies and queued forwards commit together: the 250 covers both (DESIGN invariant 1).
+      const copies =
+        forwards.length === 0
+          ? await this.store.deliver(delivery)
+          : await this.deliverAndForward(delivery, forwards);
       this.logger.log(`${id} stored ${stored.length} bytes for ${copies.length} mailbox(es) from ${session.remoteAddress}`);
       return `2.0.0 Ok: queued as ${id}`;
     } catch (err) {
       this.logger.warn(`${id} not stored: ${(err as Error).message}`);
       throw toSmtpError(err);
     }
+  }
+
+  private async deliverAndForward(
+    delivery: DeliveryRequest,
+    forwards: { address: string; notify?: string[]; orcpt: string }[],
+  ): Promise<StoredCopy[]> {
+    const dsn = delivery.dsn as { ret?: string | null; envid?: string | null } | undefined;
+    const copies = await withTransaction(this.pool, async (tx) => {
+      const local = delivery.targets.length > 0 ? await this.store.deliverWithin(tx, delivery) : [];
+      await this.queue.enqueueForwards(tx, { raw: delivery.raw, envelopeFrom: delivery.envelopeFrom, recipients: forwards, dsn });
+      return local;
+    });
+    this.store.publishDelivered(copies);
+    return copies;
   }
 
   async onApplicationShutdown(): Promise<void> {
