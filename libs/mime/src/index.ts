@@ -10,4 +10,5 @@ export { renderMessage, extractAttachment, type RenderedMessage } from './render
 export { sanitizeEmailHtml, type SanitizeOptions, type SanitizedHtml } from './sanitize';
 export { cleanText, makeSnippet } from './text';
 export { withHeaderSection } from './headerless';
+export { findHeaderBlock, isSingleTextPart, hasBodySignatures, type HeaderBlock } from './header-block';
 export { checkMimeStructure, MIME_STRUCTURE_LIMITS, type MimeStructureVerdict } from './structure';

@@ -1,4 +1,5 @@
 import { type AddressObject, type Attachment, simpleParser } from 'mailparser';
+import { findHeaderBlock, isSingleTextPart } from './header-block';
 import { withHeaderSection } from './headerless';
 import { cleanText, makeSnippet } from './text';
 
@@ -47,6 +48,16 @@ export function flattenAddresses(value: AddressObject | AddressObject[] | undefi
   return out;
 }
 
+/** The bytes worth parsing for the summary: all of them, or a single text part cut at a line end. */
+function summaryInput(raw: Buffer): Buffer {
+  const block = findHeaderBlock(raw);
+  if (!block || !isSingleTextPart(block)) return raw;
+  const end = block.length + (/text\/html/i.test(block.text) ? SINGLE_PART_BODY_PREFIX.html : SINGLE_PART_BODY_PREFIX.text);
+  if (raw.length <= end) return raw;
+  const cut = raw.lastIndexOf('\r\n', end);
+  return raw.subarray(0, cut > block.length ? cut + 2 : end);
+}
+
 function asList(value: string | string[] | undefined): string[] {
   if (!value) return [];
   return (Array.isArray(value) ? value : value.split(/\s+/)).map((v) => cleanText(v, 1000)).filter(Boolean);
@@ -75,9 +86,16 @@ export function attachmentMeta(a: Attachment, index: number): AttachmentMeta {
   };
 }
 
+/**
+ * How much of the body of a single text part is parsed. Its summary (no attachments, a snippet of
+ * the first lines) depends only on the start of the body, so large text mail costs no more than
+ * small. HTML gets more room: its first visible text may follow a long <head> of styles.
+ */
+export const SINGLE_PART_BODY_PREFIX = { text: 16 * 1024, html: 128 * 1024 } as const;
+
 /** Parses a raw message into the fields the store indexes. Never throws on malformed input. */
 export async function summarizeMessage(raw: Buffer): Promise<MessageSummaryFields> {
-  const parsed = await simpleParser(withHeaderSection(raw), { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true });
+  const parsed = await simpleParser(withHeaderSection(summaryInput(raw)), { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true });
   const text = parsed.text ?? '';
   const from = flattenAddresses(parsed.from)[0] ?? { name: '', address: '' };
   const attachments = parsed.attachments.slice(0, MIME_LIMITS.maxAttachmentsListed).map(attachmentMeta);

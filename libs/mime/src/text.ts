@@ -14,6 +14,13 @@ export function cleanText(value: string | undefined | null, maxLength = 10_000):
 
 /** A one-line preview of a body: whitespace collapsed, quoted reply lines skipped. */
 export function makeSnippet(text: string, maxLength = 200): string {
+  // The preview comes from the start: splitting a whole 10 MB body into lines is wasted work. Only
+  // when the start is all quotes (a long bottom-posted reply) is more of the text read.
+  const head = snippetOf(text.slice(0, 8 * 1024), maxLength);
+  return head.length >= maxLength || text.length <= 8 * 1024 ? head : snippetOf(text.slice(0, 512 * 1024), maxLength);
+}
+
+function snippetOf(text: string, maxLength: number): string {
   // Text made from HTML carries link targets and image alts in brackets ("[https://…]", "[x]"):
   // noise in a one-line preview.
   const lines = text

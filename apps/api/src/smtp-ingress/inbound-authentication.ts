@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { findHeaderBlock, hasBodySignatures } from '@correio/mime';
 import { authenticate } from 'mailauth';
 import type { SMTPServerSession } from 'smtp-server';
 import type { AppConfig } from '../config/config.schema.js';
@@ -38,7 +39,7 @@ export class InboundAuthentication {
   async verify(raw: Buffer, session: SMTPServerSession): Promise<AuthOutcome> {
     try {
       const mailFrom = session.envelope.mailFrom;
-      const result = await authenticate(raw, {
+      const result = await authenticate(verifiable(raw), {
         ip: session.remoteAddress.replace(/^::ffff:/, ''),
         helo: session.hostNameAppearsAs,
         sender: mailFrom ? mailFrom.address : '',
@@ -54,6 +55,16 @@ export class InboundAuthentication {
       return { headers, verdicts: { ...NONE, spf: 'temperror', dmarc: 'temperror' } };
     }
   }
+}
+
+/**
+ * What mailauth needs to read. SPF and DMARC look at the envelope and the From header; only DKIM and
+ * ARC signatures read the body (their body hash). Without such a signature the header block alone
+ * gives the same verdicts, so the body is not canonicalized and hashed for nothing.
+ */
+function verifiable(raw: Buffer): Buffer {
+  const block = findHeaderBlock(raw);
+  return block && !hasBodySignatures(block) ? raw.subarray(0, block.length) : raw;
 }
 
 function normalizeHeaders(h: string): string {
