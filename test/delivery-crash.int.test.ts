@@ -20,8 +20,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const TOTAL = Number(process.env.CRASH_MESSAGES ?? 1000);
 const SUBMIT_CONNECTIONS = 4;
-// The worker's lease on the recipients it claims: short, so a killed worker's claims come back in
-// seconds instead of minutes (the production default is long).
+// CORREIO_DELIVERY_LEASE, the worker's lease on the recipients it claims: short, so a killed worker's
+// claims come back in seconds instead of the production default's 10 minutes.
 const LEASE = '5s';
 // Upper bound on SMTP transactions one worker process has between the remote 250 and its record
 // (delivery.worker.ts: MAX_PARALLEL transactions in flight per process).
