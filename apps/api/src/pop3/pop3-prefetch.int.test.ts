@@ -76,6 +76,27 @@ describe('POP3 read-ahead', () => {
     expect(await c.cmd('QUIT')).toMatch(/^\+OK /);
   });
 
+  it('UTF-8 messages (read as text) and 8-bit ones (read as base64) in one maildrop: all byte-exact', async () => {
+    const utf8 = (i: number) => Buffer.from(`\uFEFFSubject: Olá ${i}\r\n\r\nJoão 😀 ação\r\nbare\rCR\nLF\r\n${'€'.repeat(i)}`);
+    const raws = [...Array.from({ length: 40 }, (_, i) => utf8(i)), Buffer.from([0x53, 0x3a, 0x20, 0xff, 0xfe, 0x0d, 0x0a, 0x0d, 0x0a, 0xc3, 0x28, 0x0d, 0x0a]), ...Array.from({ length: 5 }, (_, i) => utf8(100 + i))];
+    const a = await account(raws);
+    const c = await login(a.user);
+    const query = vi.spyOn(t.db.pool, 'query');
+    try {
+      for (let i = 0; i < raws.length; i++) {
+        c.send(`RETR ${i + 1}\r\n`);
+        expect(await c.line()).toBe(`+OK ${raws[i]!.length} octets`);
+        const got = unstuff(await c.multiRaw());
+        const expected = raws[i]!.subarray(-2).equals(Buffer.from('\r\n')) ? raws[i]! : Buffer.concat([raws[i]!, Buffer.from('\r\n')]);
+        expect(got.equals(expected), `message ${i + 1}`).toBe(true);
+      }
+      expect(query.mock.calls.length).toBeLessThan(12);
+    } finally {
+      query.mockRestore();
+    }
+    expect(await c.cmd('QUIT')).toMatch(/^\+OK /);
+  });
+
   it('a message deleted by the webmail after it was read ahead: RETR -ERR, the rest unchanged', async () => {
     const a = await account([1, 2, 3, 4].map((i) => Buffer.from(`Subject: m${i}\r\n\r\nbody ${i}\r\n`)));
     const c = await login(a.user);

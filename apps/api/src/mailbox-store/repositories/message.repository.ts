@@ -51,17 +51,31 @@ export class MessageRepository {
 
   /**
    * The stored bytes of the messages among `ids` that still exist (row joined to its blob), in no
-   * particular order, in ONE round trip: POP3 reads a maildrop ahead of the client with it. A blob
+   * particular order, in one round trip (two when some are not UTF-8): POP3 reads a maildrop ahead
+   * of the client with it. A blob
    * row of the PostgreSQL BlobStore (the mail store owns both tables); the service only calls this
    * when that is the BlobStore in use.
    */
   async findRawMany(accountId: string, ids: string[]): Promise<{ id: string; data: Buffer }[]> {
-    // As base64, not bytea's hex text: a third fewer bytes on the wire and ~8x cheaper to decode in
-    // Node (Buffer.from(hex) is byte by byte; base64 is vectorized), and the strings pg builds are
-    // smaller garbage. Node's base64 decoder skips the newlines PostgreSQL puts every 76 characters.
+    // Bytes as text when they are UTF-8 (most mail is 7-bit ASCII): PostgreSQL only verifies them
+    // (~0.1 ms per 100 KiB) where bytea's hex output costs ~0.45 ms and base64 ~0.3 ms, and Node
+    // gets a string of the same size back into the same bytes (valid UTF-8 round-trips exactly;
+    // the length is checked too). A batch holding anything else (8-bit, NUL: 22021) is read again
+    // as base64, still one query for many messages, and far cheaper to decode in Node than hex.
+    const from = `FROM messages m JOIN blobs b ON b.account_id = m.account_id AND b.id = m.blob_id
+        WHERE m.account_id = $1 AND m.id = ANY($2::bigint[])`;
+    try {
+      const { rows } = await this.pool.query<{ id: string; text: string; n: number }>(
+        `SELECT m.id, convert_from(b.data, 'UTF8') AS text, octet_length(b.data) AS n ${from}`,
+        [accountId, ids],
+      );
+      const out = rows.map((r) => ({ id: r.id, data: Buffer.from(r.text, 'utf8'), n: r.n }));
+      if (out.every((r) => r.data.length === r.n)) return out.map(({ id, data }) => ({ id, data }));
+    } catch (err) {
+      if ((err as { code?: string }).code !== '22021') throw err;
+    }
     const { rows } = await this.pool.query<{ id: string; data: string }>(
-      `SELECT m.id, encode(b.data, 'base64') AS data FROM messages m JOIN blobs b ON b.account_id = m.account_id AND b.id = m.blob_id
-        WHERE m.account_id = $1 AND m.id = ANY($2::bigint[])`,
+      `SELECT m.id, encode(b.data, 'base64') AS data ${from}`,
       [accountId, ids],
     );
     return rows.map((r) => ({ id: r.id, data: Buffer.from(r.data, 'base64') }));
