@@ -10,7 +10,7 @@ import { type BlobStore, PostgresBlobStore } from './blob-store.js';
 import type { DeliveryRequest, MailboxChange, MailboxRow, MessageRow, StoredCopy } from './mailbox-store.types.js';
 import { DeliveryRepository } from './repositories/delivery.repository.js';
 import { MailboxRepository } from './repositories/mailbox.repository.js';
-import { type ListCursor, MessageRepository } from './repositories/message.repository.js';
+import { type ListCursor, MessageRepository, type RawReadHint } from './repositories/message.repository.js';
 
 const MAX_BIGINT = 9_223_372_036_854_775_807n;
 
@@ -179,14 +179,15 @@ export class MailboxStoreService {
   /**
    * getRaw() for many messages at once (POP3 prefetch): the raw bytes of each of `ids` that still
    * exists, keyed by id; a missing id is a message gone (or never there). One round trip with the
-   * PostgreSQL BlobStore; one getRaw() per id with any other.
+   * PostgreSQL BlobStore (`hint`, kept by the caller across batches, remembers 8-bit mail); one
+   * getRaw() per id with any other.
    */
-  async getRawMany(accountId: string, ids: string[]): Promise<Map<string, Buffer>> {
+  async getRawMany(accountId: string, ids: string[], hint?: RawReadHint): Promise<Map<string, Buffer>> {
     const valid = [...new Set(ids.filter(isId))];
     const out = new Map<string, Buffer>();
     if (valid.length === 0) return out;
     if (this.blobs instanceof PostgresBlobStore) {
-      for (const { id, data } of await this.messages.findRawMany(accountId, valid)) out.set(id, data);
+      for (const { id, data } of await this.messages.findRawMany(accountId, valid, hint)) out.set(id, data);
       return out;
     }
     for (const id of valid) {
