@@ -35,7 +35,7 @@ export const PREFETCH_LIMITS: PrefetchLimits = {
   maxBytesAhead: 4 * 1024 * 1024,
   batchMessages: 32,
   batchBytes: 1024 * 1024,
-  maxAgeMs: 2000,
+  maxAgeMs: 5000,
   maxBytesAllSessions: 128 * 1024 * 1024,
 };
 
