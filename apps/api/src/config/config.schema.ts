@@ -75,8 +75,8 @@ export const EnvSchema = z.object({
   CORREIO_DELIVERY_LEASE: z.string().default('10m'),
   /** How long finished entries (all recipients delivered or bounced) stay for the admin API before they and their bytes are removed. */
   CORREIO_DELIVERY_KEEP_FINISHED: z.string().default('7d'),
-  /** SMTP connections at once per destination domain and worker process, so one slow domain cannot take every slot. */
-  CORREIO_DELIVERY_MAX_PER_DOMAIN: z.coerce.number().int().min(1).max(100).default(4),
+  /** SMTP connections at once per destination domain and worker process, so one slow domain cannot take every slot (Postfix default_destination_concurrency_limit: 20). */
+  CORREIO_DELIVERY_MAX_PER_DOMAIN: z.coerce.number().int().min(1).max(100).default(20),
   /** Relay every remote domain not in the transport map through this host ("host:port", "[host]:port"). */
   CORREIO_SMARTHOST: z
     .string()

@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from '../config/load-config.js';
 describe('delivery settings', () => {
   it('has Postfix-like defaults', () => {
     const d = loadConfig({}).delivery;
-    expect(d).toMatchObject({ queueLifetimeMs: 5 * 86_400_000, delayWarningMs: 4 * 3_600_000, maxPerDomain: 4, leaseMs: 600_000, smarthost: undefined });
+    expect(d).toMatchObject({ queueLifetimeMs: 5 * 86_400_000, delayWarningMs: 4 * 3_600_000, maxPerDomain: 20, leaseMs: 600_000, smarthost: undefined });
     expect(loadConfig({ CORREIO_DELIVERY_DELAY_WARNING: 'off' }).delivery.delayWarningMs).toBe(0);
   });
 

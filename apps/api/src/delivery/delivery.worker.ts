@@ -2,12 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { type Pool, withTransaction } from '@correio/db';
-import { dkimSign } from 'mailauth';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import { PG_POOL } from '../database/database.module.js';
 import { DNS_RESOLVER, type DnsResolver } from '../dns/dns-resolver.js';
-import { DirectoryService } from '../directory/directory.service.js';
 import type { BlobStore } from '../mailbox-store/blob-store.js';
 import { BLOB_STORE } from '../mailbox-store/blob-store.token.js';
 import { type DsnRecipient, enhancedStatus, wantsNotice, xtextDecode } from './dsn-composer.js';
@@ -15,15 +13,26 @@ import { DestinationLimiter } from './destination-limiter.js';
 import { DsnService } from './dsn.service.js';
 import { type AttemptOutcome, type ClaimedRecipient, OutboundQueueRepository } from './repositories/outbound-queue.repository.js';
 import { resolveRoutes } from './route-resolver.js';
-import { type DsnParameters, type RecipientOutcome, type RelayOptions, sendOnce } from './smtp-sender.js';
+import { type DsnParameters, type RecipientOutcome, type RelayOptions, SmtpSender } from './smtp-sender.js';
 import { parseTransportMap, type Route } from './transport-map.js';
 
 const BATCH = 50;
 const IDLE_POLL_MS = 500;
-const MAX_PARALLEL = 20; // SMTP transactions at once per worker process
+const MAX_PARALLEL = 100; // SMTP transactions at once per worker process (Postfix default_process_limit)
 const MAX_IN_FLIGHT = 200; // claimed groups (running or waiting for a slot) per worker process
 const PURGE_EVERY_MS = 60_000;
 const PURGE_BATCH = 500;
+/** Claimed messages up to this size have their bytes read with the batch (one transaction); larger ones when their turn comes. */
+const PREFETCH_MAX_BYTES = 256 * 1024;
+const PREFETCH_BATCH_BYTES = 8 * 1024 * 1024;
+
+/** A claimed group: the recipients of one message at one destination domain. */
+interface Group {
+  recipients: ClaimedRecipient[];
+  /** performance.now() when the claim was sent: the lease runs at least leaseMs from then. */
+  claimedAt: number;
+  raw?: Buffer;
+}
 
 /**
  * The DSN parameters to pass on (RFC 3461 §6.1). nodemailer sends one NOTIFY and ORCPT for every
@@ -56,6 +65,8 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   private readonly transportMap: Map<string, Route>;
   private readonly smarthost?: { route: Route; relay: RelayOptions };
   private readonly limiter: DestinationLimiter;
+  private readonly sender: SmtpSender;
+  private readonly recorder: OutcomeRecorder;
   private inFlight = 0;
   private running = false;
   private loop?: Promise<void>;
@@ -67,11 +78,12 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(DNS_RESOLVER) private readonly dns: DnsResolver,
     private readonly queue: OutboundQueueRepository,
-    private readonly directory: DirectoryService,
     private readonly dsn: DsnService,
   ) {
     this.transportMap = parseTransportMap(config.delivery.transportMap);
     this.limiter = new DestinationLimiter(MAX_PARALLEL, config.delivery.maxPerDomain);
+    this.sender = new SmtpSender({ maxIdlePerRoute: config.delivery.maxPerDomain });
+    this.recorder = new OutcomeRecorder((rows) => this.queue.recordOutcomes(this.pool, this.owner, rows));
     const s = config.delivery.smarthost;
     if (s) this.smarthost = { route: { host: s.host, port: s.port }, relay: s };
   }
@@ -87,6 +99,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     this.running = false;
     this.wake?.();
     await this.loop;
+    this.sender.closeAll();
   }
 
   /** Wakes an idle worker loop now (after enqueueing, so tests and users do not wait for the poll). */
@@ -105,25 +118,71 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async claimAndDispatch(): Promise<{ count: number; done: Promise<unknown> }> {
+    const claimedAt = performance.now();
     // Domains that already have all the work they may run are left for later or other workers.
     const claimed = await this.queue.claimDue(this.owner, this.config.delivery.leaseMs, BATCH, this.limiter.saturated());
-    const groups = new Map<string, ClaimedRecipient[]>();
-    for (const r of claimed) groups.set(`${r.messageId}|${r.domain}`, [...(groups.get(`${r.messageId}|${r.domain}`) ?? []), r]);
-    return { count: claimed.length, done: Promise.all([...groups.values()].map((g) => this.dispatch(g))) };
+    const byKey = new Map<string, Group>();
+    for (const r of claimed) {
+      const key = `${r.messageId}|${r.domain}`;
+      const g = byKey.get(key);
+      if (g) g.recipients.push(r);
+      else byKey.set(key, { recipients: [r], claimedAt });
+    }
+    const groups = [...byKey.values()];
+    const prefetch = this.prefetch(groups);
+    return { count: claimed.length, done: Promise.all(groups.map((g) => this.dispatch(g, prefetch))) };
   }
 
-  private async dispatch(group: ClaimedRecipient[]): Promise<void> {
-    const domain = group[0]!.domain;
+  /**
+   * The bytes of a claimed batch's small messages, read in ONE transaction (one commit, not one per
+   * message); big ones are read when their group's turn comes, so waiting groups hold little memory.
+   */
+  private prefetch(groups: Group[]): Promise<void> {
+    const wanted = new Map<string, Group[]>();
+    let bytes = 0;
+    for (const g of groups) {
+      const first = g.recipients[0]!;
+      const key = `${first.accountId}|${first.blobId}`;
+      const same = wanted.get(key);
+      if (same) {
+        same.push(g);
+        continue;
+      }
+      if (first.size > PREFETCH_MAX_BYTES || bytes + first.size > PREFETCH_BATCH_BYTES) continue;
+      bytes += first.size;
+      wanted.set(key, [g]);
+    }
+    if (wanted.size === 0) return Promise.resolve();
+    // Reads only: nothing else waits on the pool while this client is held.
+    return withTransaction(this.pool, async (tx) => {
+      for (const list of wanted.values()) {
+        const first = list[0]!.recipients[0]!;
+        const raw = await this.blobs.get(tx, first.accountId, first.blobId);
+        for (const g of list) g.raw = raw;
+      }
+    }).catch((err: Error) => this.logger.warn(`reading queued messages failed: ${err.message}`));
+  }
+
+  private async dispatch(group: Group, prefetch: Promise<void>): Promise<void> {
+    const domain = group.recipients[0]!.domain;
     this.inFlight++;
-    await this.limiter.acquire(domain);
+    let outcome: { recipients: ClaimedRecipient[]; outcomes: RecipientOutcome[]; original: Buffer } | undefined;
     try {
-      await this.deliverGroup(group);
+      await this.limiter.acquire(domain);
+      try {
+        await prefetch;
+        outcome = await this.deliverGroup(group);
+      } finally {
+        // The slot (and the parked connection) is free for the next group while this one is recorded.
+        // The loop is woken when the domain can take more work again (it claims nothing of a busy one).
+        if (this.limiter.release(domain)) this.wake?.();
+      }
+      if (outcome) await this.record(outcome.recipients, outcome.outcomes, outcome.original);
     } catch (err) {
       this.logger.warn(`group ${domain} failed: ${(err as Error).message}`);
     } finally {
-      this.limiter.release(domain);
       this.inFlight--;
-      this.wake?.();
+      if (this.inFlight === MAX_IN_FLIGHT - 1) this.wake?.();
     }
   }
 
@@ -169,11 +228,31 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     await Promise.all(pending); // shutdown: let started transactions finish and be recorded
   }
 
-  private async deliverGroup(group: ClaimedRecipient[]): Promise<void> {
+  /**
+   * The lease check right before sending: the recipients of the group this worker still holds. A
+   * group that waited for a connection slot may have outlived its lease, and another worker may
+   * have claimed it since; those are dropped here (never sent twice without a crash). The lease is
+   * renewed with one UPDATE unless it was claimed moments ago (less than a tenth of the lease and
+   * at most 30 s): then at least 90% of it is left, as good as a renewal, and no round trip is spent.
+   */
+  private async stillHeld(group: Group): Promise<ClaimedRecipient[]> {
+    const leaseMs = this.config.delivery.leaseMs;
+    if (performance.now() - group.claimedAt < Math.min(leaseMs / 10, 30_000)) return group.recipients;
+    const held = await this.queue.renewLease(this.owner, leaseMs, group.recipients.map((r) => r.id));
+    group.claimedAt = performance.now();
+    const mine = group.recipients.filter((r) => held.has(r.id));
+    if (mine.length < group.recipients.length) this.logger.warn(`${group.recipients.length - mine.length} recipient(s) of message ${group.recipients[0]!.messageId} lost their lease while waiting; not sent`);
+    return mine;
+  }
+
+  /** Sends one group (the queued bytes are signed already); returns what to record, or nothing when the lease is gone. */
+  private async deliverGroup(g: Group): Promise<{ recipients: ClaimedRecipient[]; outcomes: RecipientOutcome[]; original: Buffer } | undefined> {
+    const group = await this.stillHeld(g);
+    if (group.length === 0) return undefined;
     const first = group[0]!;
-    const raw = await this.blobs.get(this.pool, first.accountId, first.blobId);
-    if (!raw) return this.record(group, group.map((r) => ({ address: r.address, status: 'permanent', reply: 'message bytes missing' })), Buffer.alloc(0));
-    const signed = await this.sign(first.envelopeFrom, raw);
+    const raw = g.raw ?? (await this.blobs.get(this.pool, first.accountId, first.blobId));
+    g.raw = undefined;
+    if (!raw) return { recipients: group, outcomes: group.map((r) => ({ address: r.address, status: 'permanent', reply: 'message bytes missing' })), original: Buffer.alloc(0) };
     // Postfix's order: an explicit transport map entry, then the relay host, then "*", then DNS.
     const mapped = this.transportMap.get(first.domain);
     const relay = mapped ? undefined : this.smarthost;
@@ -181,27 +260,16 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     const routing = fixed ? ({ ok: true, routes: [fixed] } as const) : await resolveRoutes(first.domain, this.dns, this.config.delivery.allowPrivate);
     if (!routing.ok) {
       const status = routing.permanent ? 'permanent' : 'temporary';
-      return this.record(group, group.map((r) => ({ address: r.address, status, reply: routing.reason })), raw);
+      return { recipients: group, outcomes: group.map((r) => ({ address: r.address, status, reply: routing.reason })), original: raw };
     }
     const dsn = dsnParameters(group);
     let outcomes: RecipientOutcome[] = [];
     for (const route of routing.routes) {
-      outcomes = await sendOnce(route, this.config.hostname, first.envelopeFrom, group.map((r) => r.address), signed, relay?.relay, dsn);
+      outcomes = await this.sender.send(route, this.config.hostname, first.envelopeFrom, group.map((r) => r.address), raw, relay?.relay, dsn);
       // Try the next MX only when this one could not be reached at all (RFC 5321 §5.1).
       if (!outcomes.every((o) => o.status === 'temporary' && o.reply.startsWith('connection to'))) break;
     }
-    await this.record(group, outcomes, raw);
-  }
-
-  /** DKIM-signs with the sender domain's active keys (RSA and Ed25519); unsigned if it has none. */
-  private async sign(envelopeFrom: string, raw: Buffer): Promise<Buffer> {
-    const domain = envelopeFrom.slice(envelopeFrom.lastIndexOf('@') + 1);
-    const signers = domain ? await this.directory.dkimSigners(domain) : [];
-    if (signers.length === 0) return raw;
-    // signTime is fixed here because without it mailauth reads the clock twice, once for the signed
-    // header and once for the emitted one: a second boundary between them breaks the signature.
-    const { signatures } = await dkimSign(raw, { signTime: new Date(), signatureData: signers } as never);
-    return Buffer.concat([Buffer.from(signatures), raw]);
+    return { recipients: group, outcomes, original: raw };
   }
 
   /**
@@ -218,7 +286,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     const target = planned.some((p) => p.notice) ? await this.dsn.targetOf(first.envelopeFrom) : ({ kind: 'nobody' } as const);
     const rows = planned.map((p) => (target.kind === 'nobody' ? { ...p.row, failureNotified: false, delayNotified: false } : p.row));
     if (target.kind === 'nobody') {
-      await this.queue.recordOutcomes(this.pool, this.owner, rows);
+      await this.recorder.record(rows);
       return;
     }
     const copies = await withTransaction(this.pool, async (tx) => {
@@ -264,5 +332,39 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
       willRetryUntil: delayNotified ? r.expiresAt : undefined,
     };
     return { address: r.address, row, notice };
+  }
+}
+
+/**
+ * Group commit for attempt outcomes that need no notice: while one recordOutcomes statement runs,
+ * the outcomes that finish meanwhile wait and go together in the next one. Nothing is delayed on
+ * purpose (an idle worker records at once), and under load one statement and one commit serve many
+ * messages. Each caller gets the ids of its rows the statement recorded.
+ */
+class OutcomeRecorder {
+  private pending: { rows: AttemptOutcome[]; resolve: (ids: Set<string>) => void; reject: (err: unknown) => void }[] = [];
+  private busy = false;
+
+  constructor(private readonly write: (rows: AttemptOutcome[]) => Promise<Set<string>>) {}
+
+  record(rows: AttemptOutcome[]): Promise<Set<string>> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ rows, resolve, reject });
+      if (!this.busy) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.busy = true;
+    while (this.pending.length) {
+      const batch = this.pending.splice(0, 500);
+      try {
+        const ids = await this.write(batch.flatMap((b) => b.rows));
+        for (const b of batch) b.resolve(new Set(b.rows.filter((r) => ids.has(r.id)).map((r) => r.id)));
+      } catch (err) {
+        for (const b of batch) b.reject(err);
+      }
+    }
+    this.busy = false;
   }
 }

@@ -26,8 +26,10 @@ export class DestinationLimiter {
     return new Promise((resolve) => this.waiters.push({ domain, resolve }));
   }
 
-  release(domain: string): void {
+  /** Frees a slot; true when the domain has room for more work again (it was saturated()). */
+  release(domain: string): boolean {
     const d = this.domain(domain);
+    const wasSaturated = d.active + d.waiting >= this.perDomain;
     this.active--;
     d.active--;
     // The first waiter whose domain has room now (another domain's waiter may run before this one's).
@@ -41,6 +43,7 @@ export class DestinationLimiter {
       w!.resolve();
     }
     if (d.active === 0 && d.waiting === 0) this.byDomain.delete(domain);
+    return wasSaturated && d.active + d.waiting < this.perDomain;
   }
 
   /** Domains with at least `perDomain` transactions running or waiting. */

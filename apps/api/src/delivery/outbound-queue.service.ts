@@ -5,8 +5,10 @@ import { parseId } from '../common/zod-validation.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import { PG_POOL } from '../database/database.module.js';
+import { DirectoryService } from '../directory/directory.service.js';
 import { BLOB_STORE } from '../mailbox-store/blob-store.token.js';
 import type { BlobStore } from '../mailbox-store/blob-store.js';
+import { DkimSignerCache, dkimSignMessage, senderDomain } from './dkim-signing.js';
 import { OutboundQueueRepository, type QueueScope } from './repositories/outbound-queue.repository.js';
 
 /**
@@ -47,18 +49,30 @@ export class OutboundQueueService {
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     private readonly repo: OutboundQueueRepository,
+    private readonly directory: DirectoryService,
   ) {}
 
-  /** Queues a message in the caller's transaction; returns the entry id. */
+  private readonly signers = new DkimSignerCache();
+
+  /**
+   * Queues a message in the caller's transaction; returns the entry id. The queued bytes are
+   * DKIM-signed here, once, with the keys of the envelope sender's domain when it is local and has
+   * any (as Postfix + OpenDKIM sign at acceptance): the worker sends them as they are, and retries
+   * never sign again.
+   */
   async enqueue(tx: PoolClient, req: EnqueueRequest): Promise<string> {
     if (req.recipients.length === 0) throw AppError.invalid('no recipients to queue');
+    const domain = senderDomain(req.envelopeFrom);
+    // Through tx: nothing may wait on the pool while the caller's transaction holds a client.
+    const signers = domain ? await this.signers.get(domain, (d) => this.directory.dkimSignersWithin(tx, d)) : [];
+    const raw = await dkimSignMessage(req.raw, signers);
     // Its own blob row: the queue must keep the bytes even if the user deletes the Sent copy.
-    const blob = await this.blobs.put(tx, req.accountId, req.raw);
+    const blob = await this.blobs.put(tx, req.accountId, raw);
     const notBefore = req.notBefore ?? new Date();
     return this.repo.insert(tx, {
       accountId: req.accountId,
       blobId: blob.id,
-      size: req.raw.length,
+      size: raw.length,
       envelopeFrom: req.envelopeFrom,
       dsnRet: req.dsn?.ret ?? null,
       dsnEnvid: req.dsn?.envid ?? null,

@@ -88,6 +88,8 @@ describe('smarthost', () => {
     expect((await a.state(await a.send('joel@ifsc.edu'))).state).toBe('delivered');
     expect(relay.relayed).toEqual([{ user: 'relay-user', secure: true, from: 'bruna@paulolopes.fr', to: ['joel@ifsc.edu'] }]);
 
+    // The logged-in session is kept for reuse for 2 s of idleness; the next one logs in again.
+    await new Promise((r) => setTimeout(r, 2_300));
     relay.acceptAuth = false;
     const refused = await a.state(await a.send('ana@example.org'));
     expect(refused.state).toBe('deferred');

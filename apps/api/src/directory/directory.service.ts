@@ -250,6 +250,28 @@ export class DirectoryService {
     }));
   }
 
+  /**
+   * dkimSigners() in ONE statement through the caller's queryable (the outbound queue signs inside
+   * the accepting transaction, and nothing may wait on the pool while that transaction holds a client).
+   */
+  async dkimSignersWithin(
+    q: { query: Pool['query'] },
+    rawDomain: string,
+  ): Promise<{ signingDomain: string; selector: string; privateKey: string; algorithm: string }[]> {
+    const { rows } = await q.query<{ name: string; selector: string; private_key: string; algorithm: string }>(
+      `SELECT d.name, k.selector, k.private_key, k.algorithm::text AS algorithm
+         FROM domains d JOIN dkim_keys k ON k.domain_id = d.id
+        WHERE d.name = $1 AND k.active ORDER BY k.id`,
+      [normalizeAddress(rawDomain)],
+    );
+    return rows.map((k) => ({
+      signingDomain: k.name,
+      selector: k.selector,
+      privateKey: k.private_key,
+      algorithm: k.algorithm === 'rsa_sha256' ? 'rsa-sha256' : 'ed25519-sha256',
+    }));
+  }
+
   async countAccounts(role?: 'admin' | 'user'): Promise<number> {
     return this.repo.countAccounts(role);
   }

@@ -27,6 +27,8 @@ export interface ClaimedRecipient {
   attempts: number;
   envelopeFrom: string;
   blobId: string;
+  /** Bytes of the queued message (decides whether the batch prefetches them). */
+  size: number;
   expiresAt: Date;
   notBefore: Date;
   createdAt: Date;
@@ -77,12 +79,28 @@ export class OutboundQueueRepository {
          FROM due, outbound_messages m
         WHERE r.id = due.id AND m.account_id = r.account_id AND m.id = r.message_id
        RETURNING r.id, r.account_id AS "accountId", r.message_id AS "messageId", r.address, r.domain, r.attempts,
-                 m.envelope_from AS "envelopeFrom", m.blob_id AS "blobId", m.expires_at AS "expiresAt",
+                 m.envelope_from AS "envelopeFrom", m.blob_id AS "blobId", m.size::int AS size, m.expires_at AS "expiresAt",
                  m.not_before AS "notBefore", m.created_at AS "createdAt", m.dsn_ret AS "dsnRet", m.dsn_envid AS "dsnEnvid",
                  r.dsn_notify AS "dsnNotify", r.dsn_orcpt AS "dsnOrcpt", r.delay_notified_at AS "delayNotifiedAt"`,
       [owner, leaseMs, limit, skipDomains],
     );
     return rows;
+  }
+
+  /**
+   * Renews this worker's lease on `ids` and returns those it still holds: right before sending, so a
+   * group that waited past its lease (another worker may have claimed it since) is not sent twice.
+   */
+  async renewLease(owner: string, leaseMs: number, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const { rows } = await this.pool.query<{ id: string }>(
+      `UPDATE outbound_recipients SET lease_until = now() + make_interval(secs => $3::double precision / 1000)
+        WHERE id = ANY($1::bigint[]) AND lease_owner = $2
+          AND state IN ('queued', 'deferred')
+       RETURNING id`,
+      [ids, owner, leaseMs],
+    );
+    return new Set(rows.map((r) => r.id));
   }
 
   /**
