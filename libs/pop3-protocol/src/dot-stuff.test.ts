@@ -37,10 +37,20 @@ describe('dotStuffChunks', () => {
     expect(chunks[1]!.toString()).toBe('.\r\n');
   });
 
-  it('stuffs every line of a 100 KiB message of dots without scanning byte by byte', () => {
+  it('stuffs every line of a 100 KiB message of dots in one copy, not a chunk per line', () => {
     const raw = Buffer.from('.x\r\n'.repeat(25_600));
-    const out = Buffer.concat(dotStuffChunks(raw));
+    const chunks = dotStuffChunks(raw);
+    expect(chunks.length).toBeLessThanOrEqual(3);
+    const out = Buffer.concat(chunks);
     expect(out.length).toBe(raw.length + 25_600 + 3);
     expect(out.equals(reference(raw))).toBe(true);
+  });
+
+  it('views up to the limit, one copy past it: both equal the definition', () => {
+    for (const n of [255, 256, 257, 1000]) {
+      const raw = Buffer.from(`.a\r\nb\n${'..c\r\n'.repeat(n - 1)}end`);
+      const out = Buffer.concat(dotStuffChunks(raw));
+      expect(out.equals(reference(raw)), String(n)).toBe(true);
+    }
   });
 });

@@ -16,18 +16,45 @@ const LF_DOT = Buffer.from('\n.');
  */
 export function dotStuffChunks(data: Buffer): Buffer[] {
   const parts: Buffer[] = [];
-  let start = 0;
-  if (data.length > 0 && data[0] === DOT) parts.push(EXTRA_DOT);
-  for (let i = data.indexOf(LF_DOT, 0); i >= 0; i = data.indexOf(LF_DOT, i + 2)) {
-    // The dot is at i + 1: everything before it as is, then the extra dot, the dot stays in the next view.
-    parts.push(data.subarray(start, i + 1), EXTRA_DOT);
-    start = i + 1;
+  let dots = data.length > 0 && data[0] === DOT ? 1 : 0;
+  for (let i = data.indexOf(LF_DOT, 0); i >= 0 && dots <= MAX_VIEWS; i = data.indexOf(LF_DOT, i + 2)) dots++;
+  if (dots > MAX_VIEWS) {
+    // Many lines to stuff (a hostile or odd message): one copy instead of a view per line, so a
+    // message of "." lines does not become millions of chunks.
+    parts.push(stuffedCopy(data));
+  } else {
+    let start = 0;
+    if (dots > 0 && data[0] === DOT) parts.push(EXTRA_DOT);
+    for (let i = dots > 0 ? data.indexOf(LF_DOT, 0) : -1; i >= 0; i = data.indexOf(LF_DOT, i + 2)) {
+      // The dot is at i + 1: everything before it as is, then the extra dot; the dot starts the next view.
+      parts.push(data.subarray(start, i + 1), EXTRA_DOT);
+      start = i + 1;
+    }
+    if (start < data.length) parts.push(start === 0 ? data : data.subarray(start));
   }
-  if (start < data.length) parts.push(start === 0 ? data : data.subarray(start));
   const endsWithCrlf = data.length >= 2 && data[data.length - 2] === CR && data[data.length - 1] === LF;
   if (data.length > 0 && !endsWithCrlf) parts.push(CRLF);
   parts.push(TERMINATOR);
   return parts;
+}
+
+/** Past this many lines to stuff, dotStuffChunks copies the message once instead. */
+const MAX_VIEWS = 256;
+
+function stuffedCopy(data: Buffer): Buffer {
+  let dots = data.length > 0 && data[0] === DOT ? 1 : 0;
+  for (let i = data.indexOf(LF_DOT, 0); i >= 0; i = data.indexOf(LF_DOT, i + 2)) dots++;
+  const out = Buffer.allocUnsafe(data.length + dots);
+  let o = 0;
+  let start = 0;
+  if (data.length > 0 && data[0] === DOT) out[o++] = DOT;
+  for (let i = data.indexOf(LF_DOT, 0); i >= 0; i = data.indexOf(LF_DOT, i + 2)) {
+    o += data.copy(out, o, start, i + 1);
+    out[o++] = DOT;
+    start = i + 1;
+  }
+  data.copy(out, o, start);
+  return out;
 }
 
 /** The number of bytes dotStuffChunks(data) puts on the wire. */
