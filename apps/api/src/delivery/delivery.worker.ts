@@ -166,23 +166,20 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   private async dispatch(group: Group, prefetch: Promise<void>): Promise<void> {
     const domain = group.recipients[0]!.domain;
     this.inFlight++;
-    let outcome: { recipients: ClaimedRecipient[]; outcomes: RecipientOutcome[]; original: Buffer } | undefined;
+    await this.limiter.acquire(domain);
     try {
-      await this.limiter.acquire(domain);
-      try {
-        await prefetch;
-        outcome = await this.deliverGroup(group);
-      } finally {
-        // The slot (and the parked connection) is free for the next group while this one is recorded.
-        // The loop is woken when the domain can take more work again (it claims nothing of a busy one).
-        if (this.limiter.release(domain)) this.wake?.();
-      }
-      if (outcome) await this.record(outcome.recipients, outcome.outcomes, outcome.original);
+      await prefetch;
+      const sent = await this.deliverGroup(group);
+      // Recorded before the slot is free: a worker never has more than its slots' worth of
+      // transactions between a remote 250 and their record (what a crash can duplicate).
+      if (sent) await this.record(sent.recipients, sent.outcomes, sent.original);
     } catch (err) {
       this.logger.warn(`group ${domain} failed: ${(err as Error).message}`);
     } finally {
+      // The loop is woken when the domain can take more work again (it claims nothing of a busy one).
+      const room = this.limiter.release(domain);
       this.inFlight--;
-      if (this.inFlight === MAX_IN_FLIGHT - 1) this.wake?.();
+      if (room || this.inFlight === MAX_IN_FLIGHT - 1) this.wake?.();
     }
   }
 
