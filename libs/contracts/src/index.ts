@@ -13,6 +13,7 @@
  *   GET    /api/v1/messages/:id/attachments/:index → the attachment's bytes
  *   PATCH  /api/v1/messages/:id          UpdateMessageRequest → MessageSummary
  *   POST   /api/v1/messages/:id/move     MoveMessageRequest → MessageSummary
+ *   POST   /api/v1/messages/send         SendMessageRequest → SendMessageResult (201)
  *   DELETE /api/v1/messages/:id          → DeleteMessageResult
  *   GET    /api/v1/admin/queue?state&domain&sender&limit&cursor → QueueEntryList (admin)
  *   GET    /api/v1/admin/queue/:id       → QueueEntryDetail (admin)
@@ -25,3 +26,4 @@ export * from './auth.js';
 export * from './mail.js';
 export * from './errors.js';
 export * from './admin-queue.js';
+export * from './compose.js';

@@ -10,5 +10,6 @@ export { renderMessage, extractAttachment, type RenderedMessage } from './render
 export { sanitizeEmailHtml, type SanitizeOptions, type SanitizedHtml } from './sanitize';
 export { cleanText, makeSnippet } from './text';
 export { withHeaderSection } from './headerless';
+export { composeMessage, type ComposeFields, type ComposeAddress, type ComposedMessage } from './compose';
 export { findHeaderBlock, isSingleTextPart, hasBodySignatures, type HeaderBlock } from './header-block';
 export { checkMimeStructure, MIME_STRUCTURE_LIMITS, type MimeStructureVerdict } from './structure';

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import { DeliveryModule } from '../delivery/delivery.module.js';
+import { OutgoingModule } from '../outgoing/outgoing.module.js';
 import { DirectoryModule } from '../directory/directory.module.js';
 import { MailboxStoreModule } from '../mailbox-store/mailbox-store.module.js';
 import { loadTlsMaterial } from '../tls/tls-material.js';
@@ -17,7 +18,7 @@ import { SubmissionService } from './submission.service.js';
  * tables: stores through the mail store, queues through delivery, asks the directory.
  */
 @Module({
-  imports: [DirectoryModule, MailboxStoreModule, DeliveryModule],
+  imports: [DirectoryModule, MailboxStoreModule, DeliveryModule, OutgoingModule],
   providers: [
     MxService,
     SubmissionService,

@@ -1,17 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { type Pool, withTransaction } from '@correio/db';
 import { summarizeMessage } from '@correio/mime';
 import type { SMTPServerAddress, SMTPServerAuthentication, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { LoginThrottle } from '../auth/login-throttle.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import { DNS_RESOLVER, type DnsResolver } from '../dns/dns-resolver.js';
-import { PG_POOL } from '../database/database.module.js';
-import { OutboundQueueService } from '../delivery/outbound-queue.service.js';
 import { DirectoryService } from '../directory/directory.service.js';
-import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
-import type { DeliveryTarget } from '../mailbox-store/mailbox-store.types.js';
+import { OutgoingService } from '../outgoing/outgoing.service.js';
 import type { TlsMaterial } from '../tls/tls-material.js';
 import { ConnectionLimiter } from './connection-limiter.js';
 import { checkInboundMessage } from './inbound-checks.js';
@@ -50,10 +46,8 @@ export class SubmissionService implements OnModuleInit, OnApplicationShutdown {
     @Inject(SMTP_TLS) private readonly tls: TlsMaterial,
     @Inject(SMTP_CONNECTION_LIMITER) private readonly limiter: ConnectionLimiter,
     @Inject(DNS_RESOLVER) private readonly dns: DnsResolver,
-    @Inject(PG_POOL) private readonly pool: Pool,
     private readonly directory: DirectoryService,
-    private readonly store: MailboxStoreService,
-    private readonly queue: OutboundQueueService,
+    private readonly outgoing: OutgoingService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -160,18 +154,8 @@ export class SubmissionService implements OnModuleInit, OnApplicationShutdown {
     const local = [...(session.correioLocal ?? [])];
     const remote = session.correioRemote ?? [];
     try {
-      const summary = await summarizeMessage(raw);
-      const targets: DeliveryTarget[] = [
-        ...local.map((accountId) => ({ accountId, mailbox: { specialUse: 'inbox' as const } })),
-        { accountId: sender, mailbox: { specialUse: 'sent' as const }, seen: true },
-      ];
       const dsn = dsnOf(session) as { ret?: string | null; envid?: string | null } | undefined;
-      const copies = await withTransaction(this.pool, async (tx) => {
-        const stored = await this.store.deliverWithin(tx, { raw, summary, envelopeFrom, targets, dsn });
-        if (remote.length) await this.queue.enqueue(tx, { accountId: sender, raw, envelopeFrom, recipients: remote, dsn });
-        return stored;
-      });
-      this.store.publishDelivered(copies);
+      await this.outgoing.accept({ senderAccountId: sender, raw, summary: await summarizeMessage(raw), envelopeFrom, local, remote, dsn });
       this.logger.log(`${id} from account ${sender}: ${local.length} local, ${remote.length} queued`);
       return `2.0.0 Ok: queued as ${id}`;
     } catch (err) {

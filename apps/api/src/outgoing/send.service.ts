@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { SendMessageRequest, SendMessageResult } from '@correio/contracts';
+import { type ComposeAddress, checkMimeStructure, composeMessage, summarizeMessage } from '@correio/mime';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import type { AppConfig } from '../config/config.schema.js';
+import { APP_CONFIG } from '../config/load-config.js';
+import { type AccountInfo, DirectoryService } from '../directory/directory.service.js';
+import { OutgoingService } from './outgoing.service.js';
+
+type Recipient = SendMessageRequest['to'][number];
+const asAddress = (r: Recipient): ComposeAddress => (typeof r === 'string' ? { address: r } : { name: r.name, address: r.address });
+
+/**
+ * The REST send path (POST /api/v1/messages/send): checks the sender address as submission does
+ * (the account's own, a +tag of it, or an alias of it), builds the MIME message, resolves every
+ * recipient (local accounts get it at once, others are queued), then hands it to OutgoingService.
+ */
+@Injectable()
+export class SendService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly directory: DirectoryService,
+    private readonly outgoing: OutgoingService,
+  ) {}
+
+  async send(account: AccountInfo, req: SendMessageRequest): Promise<SendMessageResult> {
+    const from = req.from ?? account.address;
+    if (!(await this.directory.canSendAs(account.id, from))) {
+      throw new AppError(ErrorCode.Forbidden, `${from} is not an address this account can send as`);
+    }
+    const envelope = [...req.to, ...req.cc, ...req.bcc].map((r) => asAddress(r).address);
+    const local = new Set<string>();
+    const remote = new Map<string, { address: string; orcpt?: string }>();
+    const unknown: string[] = [];
+    for (const address of new Set(envelope)) {
+      const r = await this.directory.resolveRecipient(address);
+      if (r.kind === 'unknown') unknown.push(address);
+      else if (r.kind === 'remote') remote.set(address, { address });
+      else {
+        for (const id of r.accountIds) local.add(id);
+        for (const f of r.forwards) remote.set(f, { address: f, orcpt: `rfc822;${address}` });
+      }
+    }
+    // A local address that does not exist is refused now, as the MX would (550 5.1.1), rather than
+    // bounced later: the user is still looking at the form.
+    if (unknown.length) throw AppError.invalid('no such local recipient', { recipients: unknown });
+    const { raw, messageId } = await composeMessage({
+      from: { name: req.fromName ?? account.displayName ?? undefined, address: from },
+      to: req.to.map(asAddress),
+      cc: req.cc.map(asAddress),
+      subject: req.subject,
+      text: req.text ?? (req.html === undefined ? '' : undefined),
+      html: req.html,
+      inReplyTo: req.inReplyTo,
+      references: req.references,
+      attachments: req.attachments?.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content, 'base64') })),
+      messageIdDomain: this.config.hostname,
+    });
+    if (raw.length > this.config.smtp.maxMessageBytes) throw AppError.invalid(`message larger than ${this.config.smtp.maxMessageBytes} bytes`);
+    const structure = await checkMimeStructure(raw);
+    if (!structure.ok) throw AppError.invalid(`message refused: ${structure.detail}`);
+    const accepted = await this.outgoing.accept({
+      senderAccountId: account.id,
+      raw,
+      summary: await summarizeMessage(raw),
+      envelopeFrom: from,
+      local: [...local],
+      remote: [...remote.values()],
+    });
+    return { messageId, sentId: accepted.sentCopy.messageId, delivered: local.size, queued: remote.size };
+  }
+}
