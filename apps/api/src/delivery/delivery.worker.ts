@@ -81,7 +81,8 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     private readonly dsn: DsnService,
   ) {
     this.transportMap = parseTransportMap(config.delivery.transportMap);
-    this.limiter = new DestinationLimiter(MAX_PARALLEL, config.delivery.maxPerDomain);
+    // Up to one claim batch waits per domain beyond its connections: claimed before the running ones run dry.
+    this.limiter = new DestinationLimiter(MAX_PARALLEL, config.delivery.maxPerDomain, BATCH);
     this.sender = new SmtpSender({ maxIdlePerRoute: config.delivery.maxPerDomain });
     this.recorder = new OutcomeRecorder((rows) => this.queue.recordOutcomes(this.pool, this.owner, rows));
     const s = config.delivery.smarthost;

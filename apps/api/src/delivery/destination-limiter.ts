@@ -10,9 +10,15 @@ export class DestinationLimiter {
   private readonly byDomain = new Map<string, { active: number; waiting: number }>();
   private readonly waiters: { domain: string; resolve: () => void }[] = [];
 
+  /**
+   * backlog: groups a domain may have waiting for a slot beyond `perDomain` before saturated()
+   * names it, so the next claim arrives while the running ones still have work queued behind them
+   * (a claim round trip does not leave the connections idle).
+   */
   constructor(
     private readonly total: number,
     private readonly perDomain: number,
+    private readonly backlog = 0,
   ) {}
 
   acquire(domain: string): Promise<void> {
@@ -29,7 +35,8 @@ export class DestinationLimiter {
   /** Frees a slot; true when the domain has room for more work again (it was saturated()). */
   release(domain: string): boolean {
     const d = this.domain(domain);
-    const wasSaturated = d.active + d.waiting >= this.perDomain;
+    const full = this.perDomain + this.backlog;
+    const wasSaturated = d.active + d.waiting >= full;
     this.active--;
     d.active--;
     // The first waiter whose domain has room now (another domain's waiter may run before this one's).
@@ -43,12 +50,12 @@ export class DestinationLimiter {
       w!.resolve();
     }
     if (d.active === 0 && d.waiting === 0) this.byDomain.delete(domain);
-    return wasSaturated && d.active + d.waiting < this.perDomain;
+    return wasSaturated && d.active + d.waiting < full;
   }
 
-  /** Domains with at least `perDomain` transactions running or waiting. */
+  /** Domains with at least `perDomain` + `backlog` transactions running or waiting. */
   saturated(): string[] {
-    return [...this.byDomain].filter(([, d]) => d.active + d.waiting >= this.perDomain).map(([name]) => name);
+    return [...this.byDomain].filter(([, d]) => d.active + d.waiting >= this.perDomain + this.backlog).map(([name]) => name);
   }
 
   private domain(name: string): { active: number; waiting: number } {
