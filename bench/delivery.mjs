@@ -78,19 +78,8 @@ function body(size, n) {
   return `${line.repeat(Math.ceil(size / line.length)).slice(0, size - 2)}\r\n`;
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-function cpuSeconds(pid) {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s)
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** CPU seconds of every process of the Postfix instance (its master's descendants). */
-function postfixCpuSeconds(masterPid) {
+/** CPU seconds of a process and all its descendants (Postfix's master and its daemons; a Correio cluster primary and its workers). */
+function treeCpuSeconds(masterPid) {
   const all = new Map();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
@@ -179,7 +168,7 @@ async function runCorreio(ctx, count, { profileDir } = {}) {
   const worker = await startCorreio({ databaseUrl: ctx.db.url, dataDir: ctx.dataDir, env });
   const tUp = performance.now();
   const pid = [...children].at(-1)?.pid;
-  const cpuUp = cpuSeconds(pid); // start-up (Nest, pool, migrations check) is not delivery work
+  const cpuUp = treeCpuSeconds(pid); // start-up (Nest, pool, migrations check) is not delivery work
   await sink.waitForMessages(base.messages + count);
   const tSink = performance.now();
   // ... and the queue records every recipient as delivered.
@@ -190,7 +179,7 @@ async function runCorreio(ctx, count, { profileDir } = {}) {
     await sleep(20);
   }
   const tQueue = performance.now();
-  const cpu = cpuSeconds(pid) - cpuUp;
+  const cpu = treeCpuSeconds(pid) - cpuUp; // with CORREIO_WORKERS > 1, the workers' CPU too
   await worker.stop();
   ctx.since = new Date();
   const xact = (await committedTransactions(sql)) - xact0;
@@ -254,14 +243,14 @@ async function runPostfix(ctx, count) {
   }
   const fillSeconds = (performance.now() - tFill) / 1000;
   const base = { ...sink.counters };
-  const cpu0 = postfixCpuSeconds(ctx.postfixMaster);
+  const cpu0 = treeCpuSeconds(ctx.postfixMaster);
   const t0 = performance.now();
   await releaseHeld(postfix);
   await sink.waitForMessages(base.messages + count);
   const tSink = performance.now();
   await postfix.waitForEmptyQueue(60_000);
   const tQueue = performance.now();
-  const cpu = postfixCpuSeconds(ctx.postfixMaster) - cpu0;
+  const cpu = treeCpuSeconds(ctx.postfixMaster) - cpu0;
   const first = sink.arrivalOf(base.messages + 1);
   return {
     fillSeconds,
@@ -353,7 +342,8 @@ async function main() {
     `postfix     ${postfixVersion}: smtp-source (10 sessions) → smtpd → hold queue; released with postsuper -H ALL + postqueue -f;`,
     `            smtp(8) → [127.0.0.1]:${sink.port} (transport map), stock settings (destination concurrency ${postfixLimits[0]}, connection cache on demand: ${postfixLimits[1]})`,
     `correio     apps/api/dist: submission (roles smtp, ${SUBMIT_CONNECTIONS} connections) fills the queue with no delivery role running;`,
-    `            then a process with roles=delivery starts and drains it (transport map ${SINK_DOMAIN}=127.0.0.1:${sink.port});`,
+    `            then a process with roles=delivery starts and drains it (transport map ${SINK_DOMAIN}=127.0.0.1:${sink.port};`,
+    `            CORREIO_WORKERS=${process.env.CORREIO_WORKERS ?? '1 (unset)'}, CORREIO_DELIVERY_MAX_PER_DOMAIN=${process.env.CORREIO_DELIVERY_MAX_PER_DOMAIN ?? '20 (default)'});`,
     `            DKIM: ${dkimKeys} key(s) of ${SENDER_DOMAIN} (every message signed; Postfix signs nothing); PostgreSQL ${pgInfo.server_version} (fsync=${pgInfo.fsync}, synchronous_commit=${pgInfo.synchronous_commit})`,
     `load avg    ${loadStart} at start (2 cores shared with other work: both columns are noisy)`,
     `runs        ${reps} per server, interleaved P,C,C,P,P,C...; medians`,
