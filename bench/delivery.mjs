@@ -344,7 +344,7 @@ async function main() {
     `correio     apps/api/dist: submission (roles smtp, ${SUBMIT_CONNECTIONS} connections) fills the queue with no delivery role running;`,
     `            then a process with roles=delivery starts and drains it (transport map ${SINK_DOMAIN}=127.0.0.1:${sink.port};`,
     `            CORREIO_WORKERS=${process.env.CORREIO_WORKERS ?? '1 (unset)'}, CORREIO_DELIVERY_MAX_PER_DOMAIN=${process.env.CORREIO_DELIVERY_MAX_PER_DOMAIN ?? '20 (default)'});`,
-    `            DKIM: ${dkimKeys} key(s) of ${SENDER_DOMAIN} (every message signed; Postfix signs nothing); PostgreSQL ${pgInfo.server_version} (fsync=${pgInfo.fsync}, synchronous_commit=${pgInfo.synchronous_commit})`,
+    `            DKIM: ${dkimKeys} key(s) of ${SENDER_DOMAIN} (every message signed once, when queued: in the fill, not in the delivery columns; Postfix signs nothing); PostgreSQL ${pgInfo.server_version} (fsync=${pgInfo.fsync}, synchronous_commit=${pgInfo.synchronous_commit})`,
     `load avg    ${loadStart} at start (2 cores shared with other work: both columns are noisy)`,
     `runs        ${reps} per server, interleaved P,C,C,P,P,C...; medians`,
   ];
