@@ -180,14 +180,18 @@ export class SmtpSender {
     return outcomes;
   }
 
+  /** The most recently parked live session of the route (the others idle out first). */
   private takeIdle(key: string): Session | undefined {
     const list = this.idle.get(key);
-    for (let s = list?.pop(); s; s = list?.pop()) {
+    let found: Session | undefined;
+    while (!found && list?.length) {
+      const s = list.pop()!;
       clearTimeout(s.idleTimer);
-      if (!s.closed && s.conn.destroyed !== true) return s;
-      this.close(s);
+      if (!s.closed && s.conn.destroyed !== true) found = s;
+      else this.close(s);
     }
-    return undefined;
+    if (list && list.length === 0) this.idle.delete(key);
+    return found;
   }
 
   private park(s: Session): void {
