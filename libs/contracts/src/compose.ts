@@ -32,9 +32,15 @@ export const SendMessageRequest = z
       )
       .max(50)
       .optional(),
+    /** Scheduled send: not before this time (ISO 8601, within a year). Cancellable until it starts. */
+    sendAt: z.iso.datetime({ offset: true }).optional(),
+    /** Undo send: hold it this many seconds (Gmail's 5–30), cancellable meanwhile. */
+    undoSeconds: z.number().int().min(1).max(120).optional(),
   })
   .refine((v) => v.to.length + v.cc.length + v.bcc.length > 0, 'at least one recipient')
-  .refine((v) => v.to.length + v.cc.length + v.bcc.length <= 100, 'at most 100 recipients');
+  .refine((v) => v.to.length + v.cc.length + v.bcc.length <= 100, 'at most 100 recipients')
+  .refine((v) => !(v.sendAt && v.undoSeconds), 'sendAt and undoSeconds exclude each other')
+  .refine((v) => !v.sendAt || Date.parse(v.sendAt) < Date.now() + 366 * 24 * 3600_000, 'sendAt within a year');
 export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
 
 export const SendMessageResult = z.object({
@@ -45,5 +51,22 @@ export const SendMessageResult = z.object({
   /** Local recipients' accounts that got it at once, and remote recipients queued for delivery. */
   delivered: z.number().int(),
   queued: z.number().int(),
+  /** The outbound queue entry (cancel a delayed send with it), null when nothing was queued. */
+  queueId: z.string().nullable(),
+  /** When a delayed (scheduled or undo-able) send goes out; null for an immediate one. */
+  scheduledFor: z.string().nullable(),
 });
 export type SendMessageResult = z.infer<typeof SendMessageResult>;
+
+/** POST /api/v1/messages/send/:queueId/cancel — undo send / cancel a scheduled send. */
+export const CancelSendRequest = z.object({
+  /** The Sent copy to take back as a draft (from SendMessageResult.sentId). */
+  sentId: z.string().regex(/^[1-9]\d{0,18}$/, 'a message id').optional(),
+});
+export type CancelSendRequest = z.infer<typeof CancelSendRequest>;
+
+export const CancelSendResult = z.object({
+  /** The Sent copy, now in Drafts (null when no sentId was given). */
+  draftId: z.string().nullable(),
+});
+export type CancelSendResult = z.infer<typeof CancelSendResult>;

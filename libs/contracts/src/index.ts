@@ -14,6 +14,7 @@
  *   PATCH  /api/v1/messages/:id          UpdateMessageRequest → MessageSummary
  *   POST   /api/v1/messages/:id/move     MoveMessageRequest → MessageSummary
  *   POST   /api/v1/messages/send         SendMessageRequest → SendMessageResult (201)
+ *   POST   /api/v1/messages/send/:queueId/cancel  CancelSendRequest → CancelSendResult (409 once started)
  *   DELETE /api/v1/messages/:id          → DeleteMessageResult
  *   GET    /api/v1/admin/queue?state&domain&sender&limit&cursor → QueueEntryList (admin)
  *   GET    /api/v1/admin/queue/:id       → QueueEntryDetail (admin)

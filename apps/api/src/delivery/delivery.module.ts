@@ -5,6 +5,7 @@ import { MailboxStoreModule } from '../mailbox-store/mailbox-store.module.js';
 import { DirectoryModule } from '../directory/directory.module.js';
 import { DeliveryWorker } from './delivery.worker.js';
 import { DsnService } from './dsn.service.js';
+import { LocalDelivery } from './local-delivery.js';
 import { OutboundQueueService } from './outbound-queue.service.js';
 import { QueueInspectionService } from './queue-inspection.service.js';
 import { OutboundQueueRepository } from './repositories/outbound-queue.repository.js';
@@ -26,6 +27,7 @@ import { QueueInspectionRepository } from './repositories/queue-inspection.repos
     QueueInspectionRepository,
     DsnService,
     DeliveryWorker,
+    LocalDelivery,
     { provide: BLOB_STORE, useClass: PostgresBlobStore },
   ],
   exports: [OutboundQueueService, QueueInspectionService, DeliveryWorker],

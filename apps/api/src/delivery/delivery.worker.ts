@@ -11,6 +11,7 @@ import { BLOB_STORE } from '../mailbox-store/blob-store.token.js';
 import { type DsnRecipient, enhancedStatus, wantsNotice, xtextDecode } from './dsn-composer.js';
 import { DestinationLimiter } from './destination-limiter.js';
 import { DsnService } from './dsn.service.js';
+import { LocalDelivery } from './local-delivery.js';
 import { type AttemptOutcome, type ClaimedRecipient, OutboundQueueRepository } from './repositories/outbound-queue.repository.js';
 import { resolveRoutes } from './route-resolver.js';
 import { type DsnParameters, type RecipientOutcome, type RelayOptions, SmtpSender } from './smtp-sender.js';
@@ -79,6 +80,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     @Inject(DNS_RESOLVER) private readonly dns: DnsResolver,
     private readonly queue: OutboundQueueRepository,
     private readonly dsn: DsnService,
+    private readonly local: LocalDelivery,
   ) {
     this.transportMap = parseTransportMap(config.delivery.transportMap);
     // Up to one claim batch waits per domain beyond its connections: claimed before the running ones run dry.
@@ -251,6 +253,8 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     const raw = g.raw ?? (await this.blobs.get(this.pool, first.accountId, first.blobId));
     g.raw = undefined;
     if (!raw) return { recipients: group, outcomes: group.map((r) => ({ address: r.address, status: 'permanent', reply: 'message bytes missing' })), original: Buffer.alloc(0) };
+    // This server's own domains never go over SMTP (issue 4: local recipients skip it).
+    if (await this.local.isLocalDomain(first.domain)) return { recipients: group, outcomes: await this.local.deliver(group, raw), original: raw };
     // Postfix's order: an explicit transport map entry, then the relay host, then "*", then DNS.
     const mapped = this.transportMap.get(first.domain);
     const relay = mapped ? undefined : this.smarthost;

@@ -18,6 +18,8 @@ export interface OutgoingMessage {
   /** Remote recipients (and alias forwards) for the outbound queue. */
   remote: { address: string; notify?: string[]; orcpt?: string }[];
   dsn?: { ret?: string | null; envid?: string | null };
+  /** A delayed send (scheduled, undo): the queue entry waits until then. */
+  notBefore?: Date;
 }
 
 export interface AcceptedOutgoing {
@@ -45,7 +47,7 @@ export class OutgoingService {
     const { copies, queueId } = await withTransaction(this.pool, async (tx) => {
       const stored = await this.store.deliverWithin(tx, { raw: m.raw, summary: m.summary, envelopeFrom: m.envelopeFrom, targets, dsn: m.dsn });
       const id = m.remote.length
-        ? await this.queue.enqueue(tx, { accountId: m.senderAccountId, raw: m.raw, envelopeFrom: m.envelopeFrom, recipients: m.remote, dsn: m.dsn })
+        ? await this.queue.enqueue(tx, { accountId: m.senderAccountId, raw: m.raw, envelopeFrom: m.envelopeFrom, recipients: m.remote, dsn: m.dsn, notBefore: m.notBefore })
         : undefined;
       return { copies: stored, queueId: id };
     });

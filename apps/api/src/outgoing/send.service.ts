@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { SendMessageRequest, SendMessageResult } from '@correio/contracts';
+import type { CancelSendResult, SendMessageRequest, SendMessageResult } from '@correio/contracts';
 import { type ComposeAddress, checkMimeStructure, composeMessage, summarizeMessage } from '@correio/mime';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
+import { OutboundQueueService } from '../delivery/outbound-queue.service.js';
 import { type AccountInfo, DirectoryService } from '../directory/directory.service.js';
+import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { OutgoingService } from './outgoing.service.js';
 
 type Recipient = SendMessageRequest['to'][number];
@@ -21,6 +23,8 @@ export class SendService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly directory: DirectoryService,
     private readonly outgoing: OutgoingService,
+    private readonly queue: OutboundQueueService,
+    private readonly store: MailboxStoreService,
   ) {}
 
   async send(account: AccountInfo, req: SendMessageRequest): Promise<SendMessageResult> {
@@ -59,14 +63,40 @@ export class SendService {
     if (raw.length > this.config.smtp.maxMessageBytes) throw AppError.invalid(`message larger than ${this.config.smtp.maxMessageBytes} bytes`);
     const structure = await checkMimeStructure(raw);
     if (!structure.ok) throw AppError.invalid(`message refused: ${structure.detail}`);
+    // A delayed send queues every recipient, local ones too (the delivery worker stores those
+    // straight into their mailboxes when the time comes), so that undo really takes it all back.
+    const notBefore = req.sendAt ? new Date(req.sendAt) : req.undoSeconds ? new Date(Date.now() + req.undoSeconds * 1000) : undefined;
+    const delayed = notBefore !== undefined && notBefore.getTime() > Date.now();
+    const queuedRecipients = delayed ? [...new Set(envelope)].map((address) => ({ address })) : [...remote.values()];
     const accepted = await this.outgoing.accept({
       senderAccountId: account.id,
       raw,
       summary: await summarizeMessage(raw),
       envelopeFrom: from,
-      local: [...local],
-      remote: [...remote.values()],
+      local: delayed ? [] : [...local],
+      remote: queuedRecipients,
+      notBefore: delayed ? notBefore : undefined,
     });
-    return { messageId, sentId: accepted.sentCopy.messageId, delivered: local.size, queued: remote.size };
+    return {
+      messageId,
+      sentId: accepted.sentCopy.messageId,
+      delivered: delayed ? 0 : local.size,
+      queued: queuedRecipients.length,
+      queueId: accepted.queueId ?? null,
+      scheduledFor: delayed ? notBefore.toISOString() : null,
+    };
+  }
+
+  /**
+   * Undo send / cancel a scheduled send: the queue entry goes only if nothing of it has started
+   * (409 otherwise, 404 for another account's), and the Sent copy becomes a draft again.
+   */
+  async cancel(account: AccountInfo, queueId: string, sentId?: string): Promise<CancelSendResult> {
+    await this.queue.cancel(queueId, { accountId: account.id });
+    if (!sentId) return { draftId: null };
+    const drafts = (await this.store.listMailboxes(account.id)).find((b) => b.specialUse === 'drafts');
+    if (!drafts) return { draftId: null };
+    const moved = await this.store.move(account.id, sentId, drafts.id);
+    return { draftId: moved.id };
   }
 }

@@ -1,0 +1,75 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type Pool, withTransaction } from '@correio/db';
+import { summarizeMessage } from '@correio/mime';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import { PG_POOL } from '../database/database.module.js';
+import { DirectoryService } from '../directory/directory.service.js';
+import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
+import { OutboundQueueService } from './outbound-queue.service.js';
+import type { ClaimedRecipient } from './repositories/outbound-queue.repository.js';
+import type { RecipientOutcome } from './smtp-sender.js';
+
+/**
+ * Queued mail for this server's own domains (a scheduled or undo-able send, a retry after a full
+ * mailbox) skips SMTP: it is stored straight into the recipients' INBOXes, as the MX stores
+ * (one transaction for the group), and their aliases' external forwards are queued in that same
+ * transaction. An unknown address fails permanently (550 5.1.1, a DSN follows); a full mailbox is
+ * temporary (452 4.2.2) and retried on the schedule, like a remote 4xx.
+ */
+@Injectable()
+export class LocalDelivery {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly directory: DirectoryService,
+    private readonly store: MailboxStoreService,
+    private readonly queue: OutboundQueueService,
+  ) {}
+
+  isLocalDomain(domain: string): Promise<boolean> {
+    return this.directory.isLocalDomain(domain);
+  }
+
+  async deliver(group: ClaimedRecipient[], raw: Buffer): Promise<RecipientOutcome[]> {
+    const outcomes = new Map<string, RecipientOutcome>();
+    const accounts = new Set<string>();
+    const forwards = new Map<string, { address: string; orcpt: string }>();
+    const delivered: string[] = [];
+    for (const r of group) {
+      const res = await this.directory.resolveRecipient(r.address);
+      if (res.kind !== 'local') {
+        outcomes.set(r.address, { address: r.address, status: 'permanent', reply: '550 5.1.1 No such user here' });
+      } else if (res.overQuota.length > 0) {
+        outcomes.set(r.address, { address: r.address, status: 'temporary', reply: '452 4.2.2 Mailbox full, try again later' });
+      } else {
+        for (const id of res.accountIds) accounts.add(id);
+        for (const f of res.forwards) if (!forwards.has(f)) forwards.set(f, { address: f, orcpt: `rfc822;${r.address}` });
+        delivered.push(r.address);
+      }
+    }
+    if (delivered.length > 0) {
+      const first = group[0]!;
+      const summary = await summarizeMessage(raw);
+      try {
+        const copies = await withTransaction(this.pool, async (tx) => {
+          const stored = accounts.size
+            ? await this.store.deliverWithin(tx, {
+                raw,
+                summary,
+                envelopeFrom: first.envelopeFrom,
+                targets: [...accounts].map((accountId) => ({ accountId, mailbox: { specialUse: 'inbox' as const } })),
+              })
+            : [];
+          if (forwards.size) await this.queue.enqueueForwards(tx, { raw, envelopeFrom: first.envelopeFrom, recipients: [...forwards.values()] });
+          return stored;
+        });
+        this.store.publishDelivered(copies);
+        for (const a of delivered) outcomes.set(a, { address: a, status: 'delivered', reply: '250 2.0.0 Delivered to the local mailbox' });
+      } catch (err) {
+        // A mailbox filled up since the check, or the database failed: nothing was stored; retry.
+        const reply = err instanceof AppError && err.code === ErrorCode.OverQuota ? '452 4.2.2 Mailbox full, try again later' : `451 4.3.0 Local delivery failed: ${(err as Error).message}`;
+        for (const a of delivered) outcomes.set(a, { address: a, status: 'temporary', reply });
+      }
+    }
+    return group.map((r) => outcomes.get(r.address)!);
+  }
+}
