@@ -26,6 +26,8 @@ const PURGE_BATCH = 500;
 /** Claimed messages up to this size have their bytes read with the batch (one transaction); larger ones when their turn comes. */
 const PREFETCH_MAX_BYTES = 256 * 1024;
 const PREFETCH_BATCH_BYTES = 8 * 1024 * 1024;
+/** How long "is this domain ours?" is remembered (a domain added or removed takes effect within it). */
+const LOCAL_DOMAIN_TTL_MS = 30_000;
 
 /** A claimed group: the recipients of one message at one destination domain. */
 interface Group {
@@ -68,6 +70,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
   private readonly limiter: DestinationLimiter;
   private readonly sender: SmtpSender;
   private readonly recorder: OutcomeRecorder;
+  private readonly localDomains = new Map<string, { local: boolean; until: number }>();
   private inFlight = 0;
   private running = false;
   private loop?: Promise<void>;
@@ -245,6 +248,20 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     return mine;
   }
 
+  /**
+   * Whether the domain is one of ours, remembered for LOCAL_DOMAIN_TTL_MS: a query per message for
+   * an answer that changes when an admin adds or removes a domain would cost every delivery a round trip.
+   */
+  private async isLocalDomain(domain: string): Promise<boolean> {
+    const now = Date.now();
+    const hit = this.localDomains.get(domain);
+    if (hit && hit.until > now) return hit.local;
+    const local = await this.local.isLocalDomain(domain);
+    if (this.localDomains.size >= 10_000) this.localDomains.clear();
+    this.localDomains.set(domain, { local, until: now + LOCAL_DOMAIN_TTL_MS });
+    return local;
+  }
+
   /** Sends one group (the queued bytes are signed already); returns what to record, or nothing when the lease is gone. */
   private async deliverGroup(g: Group): Promise<{ recipients: ClaimedRecipient[]; outcomes: RecipientOutcome[]; original: Buffer } | undefined> {
     const group = await this.stillHeld(g);
@@ -254,7 +271,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     g.raw = undefined;
     if (!raw) return { recipients: group, outcomes: group.map((r) => ({ address: r.address, status: 'permanent', reply: 'message bytes missing' })), original: Buffer.alloc(0) };
     // This server's own domains never go over SMTP (issue 4: local recipients skip it).
-    if (await this.local.isLocalDomain(first.domain)) return { recipients: group, outcomes: await this.local.deliver(group, raw), original: raw };
+    if (await this.isLocalDomain(first.domain)) return { recipients: group, outcomes: await this.local.deliver(group, raw), original: raw };
     // Postfix's order: an explicit transport map entry, then the relay host, then "*", then DNS.
     const mapped = this.transportMap.get(first.domain);
     const relay = mapped ? undefined : this.smarthost;
