@@ -23,8 +23,9 @@ const SUBMIT_CONNECTIONS = 4;
 // CORREIO_DELIVERY_LEASE, the worker's lease on the recipients it claims: short, so a killed worker's
 // claims come back in seconds instead of the production default's 10 minutes.
 const LEASE = '5s';
-// Upper bound on SMTP transactions one worker process has between the remote 250 and its record
-// (delivery.worker.ts: MAX_PARALLEL transactions in flight per process).
+// Upper bound on SMTP transactions one worker process has between the remote 250 and its record:
+// every message here goes to one domain, and a connection slot is held until the outcome is recorded
+// (delivery.worker.ts), so it is CORREIO_DELIVERY_MAX_PER_DOMAIN's default, 20.
 const PER_WORKER_CONCURRENCY = 20;
 const DEADLINE_MS = 110_000;
 // The receiver paces transactions (at MAIL FROM, before any byte of the message) so that draining
