@@ -35,6 +35,41 @@ export interface CopyRow {
   threadId: string;
 }
 
+/** The one-statement copy insert (exported for the query-plan test). */
+export const INSERT_COPY_SQL = `WITH target AS (
+         SELECT b.id FROM mailboxes b
+          WHERE b.account_id = $1 AND (b.id = $2::bigint OR ($2::bigint IS NULL AND b.special_use = $3::special_use))
+          ORDER BY b.id LIMIT 1
+       ), charge AS (
+         UPDATE accounts SET used_bytes = used_bytes + $4
+          WHERE id = $1 AND (quota_bytes = 0 OR used_bytes + $4 <= quota_bytes) AND EXISTS (SELECT 1 FROM target)
+          RETURNING id
+       ), box AS (
+         UPDATE mailboxes SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1
+          WHERE account_id = $1 AND id = (SELECT id FROM target) AND EXISTS (SELECT 1 FROM charge)
+          RETURNING id, uid_next - 1 AS uid, highest_modseq AS modseq
+       ), blob AS (
+         INSERT INTO blobs (account_id, sha256, size, data)
+         SELECT $1, $7, $4, $6 WHERE $5::bigint IS NULL AND EXISTS (SELECT 1 FROM box)
+         RETURNING id
+       ), thread AS (
+         -- "m.id + 0": ordering by the bare id lets the planner walk the primary key backwards
+         -- and filter, which reads EVERY message of the account when nothing matches (most
+         -- deliveries); this way it must use the (account_id, message_id_hdr) index. A message
+         -- that refers to nothing skips the lookup altogether.
+         SELECT m.thread_id FROM messages m
+          WHERE cardinality($9::text[]) > 0 AND m.account_id = $1 AND m.message_id_hdr = ANY($9::text[])
+          ORDER BY m.id + 0 DESC LIMIT 1
+       )
+       INSERT INTO messages (account_id, mailbox_id, uid, modseq, seen, draft, internal_date, size, blob_id,
+         message_id_hdr, in_reply_to, "references", subject, from_name, from_address, to_addresses, cc_addresses,
+         sent_date, snippet, has_attachments, attachments, thread_id, envelope_from, auth_results, dsn)
+       SELECT $1, box.id, box.uid, box.modseq, $10, $11, $12, $4, COALESCE($5::bigint, (SELECT id FROM blob)),
+         $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
+         COALESCE($8::bigint, (SELECT thread_id FROM thread), nextval('thread_id_seq')), $25, $26, $27
+         FROM box
+       RETURNING id, mailbox_id AS "mailboxId", uid, modseq, blob_id AS "blobId", thread_id AS "threadId"`;
+
 /**
  * Stores one copy of a message in ONE statement: charge the account's usage (only within quota),
  * allocate the mailbox's next UID and modseq, store the bytes, find or start the thread, insert the
@@ -57,34 +92,7 @@ export class DeliveryRepository {
     const s = p.summary;
     const { rows } = await q.query<CopyRow>({
       name: this.features.preparedStatements ? 'correio-insert-copy' : undefined,
-      text: `WITH target AS (
-         SELECT b.id FROM mailboxes b
-          WHERE b.account_id = $1 AND (b.id = $2::bigint OR ($2::bigint IS NULL AND b.special_use = $3::special_use))
-          ORDER BY b.id LIMIT 1
-       ), charge AS (
-         UPDATE accounts SET used_bytes = used_bytes + $4
-          WHERE id = $1 AND (quota_bytes = 0 OR used_bytes + $4 <= quota_bytes) AND EXISTS (SELECT 1 FROM target)
-          RETURNING id
-       ), box AS (
-         UPDATE mailboxes SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1
-          WHERE account_id = $1 AND id = (SELECT id FROM target) AND EXISTS (SELECT 1 FROM charge)
-          RETURNING id, uid_next - 1 AS uid, highest_modseq AS modseq
-       ), blob AS (
-         INSERT INTO blobs (account_id, sha256, size, data)
-         SELECT $1, $7, $4, $6 WHERE $5::bigint IS NULL AND EXISTS (SELECT 1 FROM box)
-         RETURNING id
-       ), thread AS (
-         SELECT m.thread_id FROM messages m
-          WHERE m.account_id = $1 AND m.message_id_hdr = ANY($9::text[]) ORDER BY m.id DESC LIMIT 1
-       )
-       INSERT INTO messages (account_id, mailbox_id, uid, modseq, seen, draft, internal_date, size, blob_id,
-         message_id_hdr, in_reply_to, "references", subject, from_name, from_address, to_addresses, cc_addresses,
-         sent_date, snippet, has_attachments, attachments, thread_id, envelope_from, auth_results, dsn)
-       SELECT $1, box.id, box.uid, box.modseq, $10, $11, $12, $4, COALESCE($5::bigint, (SELECT id FROM blob)),
-         $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
-         COALESCE($8::bigint, (SELECT thread_id FROM thread), nextval('thread_id_seq')), $25, $26, $27
-         FROM box
-       RETURNING id, mailbox_id AS "mailboxId", uid, modseq, blob_id AS "blobId", thread_id AS "threadId"`,
+      text: INSERT_COPY_SQL,
       values: [
         p.accountId, p.mailboxId, p.specialUse, p.size, p.blobId, p.blobData, p.blobSha256, p.threadId, p.related,
         p.seen, p.draft, p.internalDate,
