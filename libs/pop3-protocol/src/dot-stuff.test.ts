@@ -17,7 +17,10 @@ function reference(data: Buffer): Buffer {
 describe('dotStuffChunks', () => {
   it('equals the byte-by-byte definition on random dot/CR/LF-heavy input', () => {
     let x = 12345;
-    const rnd = () => ((x = (x * 1103515245 + 12345) >>> 0) >>> 16) % 6;
+    const rnd = () => {
+      x = (x * 1103515245 + 12345) >>> 0;
+      return (x >>> 16) % 6;
+    };
     const alphabet = [0x2e, 0x2e, 0x0d, 0x0a, 0x61, 0xff];
     for (let n = 0; n < 2000; n++) {
       const data = Buffer.from(Array.from({ length: n % 40 }, () => alphabet[rnd()]!));
