@@ -11,6 +11,8 @@ interface Receiver {
   port: number;
   connections: number;
   messages: string[];
+  /** BODY= of each MAIL FROM (smtp-server: envelope.bodyType). */
+  bodies: string[];
   /** Recipients refused with 550. */
   refuse: Set<string>;
   /** Drop the connection after reading the message, before answering it. */
@@ -21,7 +23,7 @@ interface Receiver {
 
 async function startReceiver(): Promise<Receiver> {
   const port = await freePort();
-  const r = { port, connections: 0, messages: [] as string[], refuse: new Set<string>(), dropAfterData: false } as Receiver;
+  const r = { port, connections: 0, messages: [] as string[], bodies: [] as string[], refuse: new Set<string>(), dropAfterData: false } as Receiver;
   r.server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -35,7 +37,8 @@ async function startReceiver(): Promise<Receiver> {
       if (r.refuse.has(address.address)) return cb(Object.assign(new Error('5.1.1 no such user'), { responseCode: 550 }));
       cb();
     },
-    onData(stream, _session, cb) {
+    onData(stream, session, cb) {
+      r.bodies.push((session.envelope as { bodyType?: string }).bodyType ?? '');
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
@@ -56,11 +59,21 @@ async function startReceiver(): Promise<Receiver> {
 const message = (n: number) => Buffer.from(`Subject: ${n}\r\n\r\nbody ${n}\r\n`);
 
 describe('SmtpSender (session reuse)', () => {
+
   let receiver: Receiver | undefined;
   let sender: SmtpSender | undefined;
   afterEach(async () => {
     sender?.closeAll();
     await receiver?.close();
+  });
+
+  it('declares 8-bit content with BODY=8BITMIME to a receiver that offers it (RFC 6152), and 7-bit content not', async () => {
+    receiver = await startReceiver();
+    sender = new SmtpSender();
+    const route = { host: '127.0.0.1', port: receiver.port };
+    await sender.send(route, 'mx.test', 'a@example.org', ['b@example.net'], Buffer.from('Subject: oi\r\n\r\nolá\r\n'));
+    await sender.send(route, 'mx.test', 'a@example.org', ['b@example.net'], message(1));
+    expect(receiver.bodies).toEqual(['8bitmime', '7bit']);
   });
 
   it('sends consecutive messages on one connection, and opens a new one after a refusal', async () => {

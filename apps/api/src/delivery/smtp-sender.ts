@@ -301,7 +301,9 @@ export class SmtpSender {
       const lost = (err: Error) => settle(false, to.map((address) => ({ address, status: 'temporary' as const, reply: `connection to ${s.key.split('|').slice(0, 2).join(':')} failed: ${err.message}` })));
       s.onError = lost;
       try {
-        s.conn.send({ from, to, ...(dsn ? { dsn } : {}) }, raw, (sendErr, info) => {
+        // RFC 6152: 8-bit content is declared BODY=8BITMIME (nodemailer adds it when the receiver's
+        // EHLO offers 8BITMIME); a 7-bit message is sent as it is.
+        s.conn.send({ from, to, use8BitMime: has8Bit(raw), ...(dsn ? { dsn } : {}) }, raw, (sendErr, info) => {
           if (sendErr && !sendErr.responseCode && !sendErr.rejectedErrors?.length) return lost(sendErr);
           s.sent++;
           settle(true, toOutcomes(to, sendErr, info));
@@ -325,4 +327,10 @@ export async function sendOnce(
 ): Promise<RecipientOutcome[]> {
   const sender = new SmtpSender({ maxIdlePerRoute: 0 });
   return sender.send(route, heloName, from, to, raw, relay, dsn);
+}
+
+/** True when the message has a byte over 127 (needs 8BITMIME, RFC 6152). */
+export function has8Bit(raw: Buffer): boolean {
+  for (let i = 0; i < raw.length; i++) if (raw[i]! > 0x7f) return true;
+  return false;
 }
