@@ -164,11 +164,20 @@ async function runCorreio(ctx, count, { profileDir } = {}) {
     env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(repoRoot, 'bench/lib/cpu-profile.cjs')}`.trim();
     env.BENCH_CPU_PROFILE_DIR = profileDir;
   }
-  const t0 = performance.now();
+  // Like Postfix's hold queue: the entries are held (the admin API's hold, as SQL), the delivery
+  // process starts and settles, and the clock starts at the release, so neither side's start-up
+  // is in the figures. The worker then finds the released entries at its next poll (≤ 500 ms).
+  await sql.query(`UPDATE outbound_recipients SET state = 'held', updated_at = now() WHERE state = 'queued'`);
+  const tStart = performance.now();
   const worker = await startCorreio({ databaseUrl: ctx.db.url, dataDir: ctx.dataDir, env });
   const tUp = performance.now();
   const pid = [...children].at(-1)?.pid;
+  await sleep(1_000);
   const cpuUp = treeCpuSeconds(pid); // start-up (Nest, pool, migrations check) is not delivery work
+  const t0 = performance.now();
+  await sql.query(
+    `UPDATE outbound_recipients SET state = 'queued', next_attempt_at = now(), updated_at = now() WHERE state = 'held'`,
+  );
   await sink.waitForMessages(base.messages + count);
   const tSink = performance.now();
   // ... and the queue records every recipient as delivered.
@@ -186,7 +195,7 @@ async function runCorreio(ctx, count, { profileDir } = {}) {
   const first = sink.arrivalOf(base.messages + 1);
   return {
     fillSeconds,
-    startupSeconds: (tUp - t0) / 1000,
+    startupSeconds: (tUp - tStart) / 1000,
     releaseToAll: (tSink - t0) / 1000,
     firstToLast: (tSink - first) / 1000,
     queueSeconds: (tQueue - t0) / 1000,
@@ -380,7 +389,7 @@ async function main() {
   const m = (name, k) => median(results[name].map((r) => r[k]));
   const rows = [
     ['steady rate: first → last message at the sink (msg/s)', 'rate', (v) => v.toFixed(1)],
-    ['release → all at the sink (msg/s, Correio incl. process start)', 'rateFromRelease', (v) => v.toFixed(1)],
+    ['release → all at the sink (msg/s)', 'rateFromRelease', (v) => v.toFixed(1)],
     ['release → all at the sink (s)', 'releaseToAll', (v) => v.toFixed(2)],
     ['release → queue empty / all recorded delivered (s)', 'queueSeconds', (v) => v.toFixed(2)],
     ['SMTP sessions to the sink per run', 'sessions', (v) => v.toFixed(0)],

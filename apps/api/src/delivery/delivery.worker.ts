@@ -18,7 +18,9 @@ import { type DsnParameters, type RecipientOutcome, type RelayOptions, SmtpSende
 import { parseTransportMap, type Route } from './transport-map.js';
 
 const BATCH = 50;
-const IDLE_POLL_MS = 500;
+// An idle worker looks for due work this often (one indexed SKIP LOCKED query): new entries from another
+// process (submission, an admin release, a scheduled time) wait at most this long.
+const IDLE_POLL_MS = 100;
 const MAX_PARALLEL = 100; // SMTP transactions at once per worker process (Postfix default_process_limit)
 const MAX_IN_FLIGHT = 200; // claimed groups (running or waiting for a slot) per worker process
 const PURGE_EVERY_MS = 60_000;
