@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { createRequire } from 'node:module';
 import type { Route } from './transport-map.js';
 
@@ -303,7 +304,7 @@ export class SmtpSender {
       try {
         // RFC 6152: 8-bit content is declared BODY=8BITMIME (nodemailer adds it when the receiver's
         // EHLO offers 8BITMIME); a 7-bit message is sent as it is.
-        s.conn.send({ from, to, use8BitMime: has8Bit(raw), ...(dsn ? { dsn } : {}) }, raw, (sendErr, info) => {
+        s.conn.send({ from, to, use8BitMime: !isAscii(raw), ...(dsn ? { dsn } : {}) }, raw, (sendErr, info) => {
           if (sendErr && !sendErr.responseCode && !sendErr.rejectedErrors?.length) return lost(sendErr);
           s.sent++;
           settle(true, toOutcomes(to, sendErr, info));
@@ -327,10 +328,4 @@ export async function sendOnce(
 ): Promise<RecipientOutcome[]> {
   const sender = new SmtpSender({ maxIdlePerRoute: 0 });
   return sender.send(route, heloName, from, to, raw, relay, dsn);
-}
-
-/** True when the message has a byte over 127 (needs 8BITMIME, RFC 6152). */
-export function has8Bit(raw: Buffer): boolean {
-  for (let i = 0; i < raw.length; i++) if (raw[i]! > 0x7f) return true;
-  return false;
 }
