@@ -72,6 +72,14 @@ describe('POST /api/v1/messages/send', () => {
     expect(copy).toBeDefined();
   });
 
+  it('sending to oneself: one copy in INBOX, and sentId names the one in Sent', async () => {
+    const res = await bruna.request('POST', '/api/v1/messages/send', { to: ['bruna@paulolopes.fr'], subject: 'nota para mim', text: 'lembrete' });
+    const result = (await res.json()) as SendMessageResult;
+    expect((await mailbox(ids.bruna!, 'inbox')).filter((m) => m.subject === 'nota para mim')).toHaveLength(1);
+    const sentCopies = (await mailbox(ids.bruna!, 'sent')).filter((m) => m.subject === 'nota para mim');
+    expect(sentCopies.map((m) => m.id)).toEqual([result.sentId]);
+  });
+
   it('refuses what a form must not send, and stores nothing', async () => {
     const before = (await mailbox(ids.joel!, 'inbox')).length;
     const cases: [unknown, number, RegExp][] = [

@@ -52,10 +52,14 @@ export class OutgoingService {
       return { copies: stored, queueId: id };
     });
     this.store.publishDelivered(copies);
-    // The Sent copy is the sender's own copy in its Sent mailbox (a local recipient may be the
-    // sender too: that copy goes to the INBOX).
-    const sentMailbox = (await this.store.listMailboxes(m.senderAccountId)).find((b) => b.specialUse === 'sent');
-    const sentCopy = copies.find((c) => c.accountId === m.senderAccountId && c.mailboxId === sentMailbox?.id) ?? copies[copies.length - 1]!;
-    return { copies, sentCopy, queueId };
+    return { copies, sentCopy: await this.sentCopyOf(m.senderAccountId, copies), queueId };
+  }
+
+  /** The sender's copy in Sent: its only copy, unless it also sent to itself (then one is in INBOX). */
+  private async sentCopyOf(senderAccountId: string, copies: StoredCopy[]): Promise<StoredCopy> {
+    const own = copies.filter((c) => c.accountId === senderAccountId);
+    if (own.length === 1) return own[0]!;
+    const sentMailbox = (await this.store.listMailboxes(senderAccountId)).find((b) => b.specialUse === 'sent');
+    return own.find((c) => c.mailboxId === sentMailbox?.id) ?? own[own.length - 1]!;
   }
 }
