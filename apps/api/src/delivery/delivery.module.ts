@@ -30,6 +30,6 @@ import { QueueInspectionRepository } from './repositories/queue-inspection.repos
     LocalDelivery,
     { provide: BLOB_STORE, useClass: PostgresBlobStore },
   ],
-  exports: [OutboundQueueService, QueueInspectionService, DeliveryWorker],
+  exports: [OutboundQueueService, QueueInspectionService, DeliveryWorker, LocalDelivery],
 })
 export class DeliveryModule {}

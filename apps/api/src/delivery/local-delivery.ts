@@ -6,15 +6,17 @@ import { PG_POOL } from '../database/database.module.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { OutboundQueueService } from './outbound-queue.service.js';
+import type { DeliveryRequest, StoredCopy } from '../mailbox-store/mailbox-store.types.js';
 import type { ClaimedRecipient } from './repositories/outbound-queue.repository.js';
 import type { RecipientOutcome } from './smtp-sender.js';
 
 /**
- * Queued mail for this server's own domains (a scheduled or undo-able send, a retry after a full
- * mailbox) skips SMTP: it is stored straight into the recipients' INBOXes, as the MX stores
- * (one transaction for the group), and their aliases' external forwards are queued in that same
- * transaction. An unknown address fails permanently (550 5.1.1, a DSN follows); a full mailbox is
- * temporary (452 4.2.2) and retried on the schedule, like a remote 4xx.
+ * Mail for this server's own domains. Queued mail (a scheduled or undo-able send, a retry after a
+ * full mailbox) skips SMTP: it is stored straight into the recipients' INBOXes (one transaction for
+ * the group) and their aliases' external forwards are queued in that same transaction, exactly as
+ * the MX stores what it receives (storeAndForward, shared with it). An unknown address fails
+ * permanently (550 5.1.1, a DSN follows); a full mailbox is temporary (452 4.2.2) and retried on
+ * the schedule, like a remote 4xx.
  */
 @Injectable()
 export class LocalDelivery {
@@ -50,19 +52,10 @@ export class LocalDelivery {
       const first = group[0]!;
       const summary = await summarizeMessage(raw);
       try {
-        const copies = await withTransaction(this.pool, async (tx) => {
-          const stored = accounts.size
-            ? await this.store.deliverWithin(tx, {
-                raw,
-                summary,
-                envelopeFrom: first.envelopeFrom,
-                targets: [...accounts].map((accountId) => ({ accountId, mailbox: { specialUse: 'inbox' as const } })),
-              })
-            : [];
-          if (forwards.size) await this.queue.enqueueForwards(tx, { raw, envelopeFrom: first.envelopeFrom, recipients: [...forwards.values()] });
-          return stored;
-        });
-        this.store.publishDelivered(copies);
+        await this.storeAndForward(
+          { raw, summary, envelopeFrom: first.envelopeFrom, targets: [...accounts].map((accountId) => ({ accountId, mailbox: { specialUse: 'inbox' as const } })) },
+          [...forwards.values()],
+        );
         for (const a of delivered) outcomes.set(a, { address: a, status: 'delivered', reply: '250 2.0.0 Delivered to the local mailbox' });
       } catch (err) {
         // A mailbox filled up since the check, or the database failed: nothing was stored; retry.
@@ -71,5 +64,22 @@ export class LocalDelivery {
       }
     }
     return group.map((r) => outcomes.get(r.address)!);
+  }
+
+  /**
+   * Stores the local copies and queues the aliases' external forwards in ONE transaction (the MX's
+   * 250 and the worker's "delivered" cover both), then announces the copies. Without forwards it is
+   * the mail store's one-statement delivery.
+   */
+  async storeAndForward(delivery: DeliveryRequest, forwards: { address: string; notify?: string[]; orcpt?: string }[]): Promise<StoredCopy[]> {
+    if (forwards.length === 0) return this.store.deliver(delivery);
+    const dsn = delivery.dsn as { ret?: string | null; envid?: string | null } | undefined;
+    const copies = await withTransaction(this.pool, async (tx) => {
+      const local = delivery.targets.length > 0 ? await this.store.deliverWithin(tx, delivery) : [];
+      await this.queue.enqueueForwards(tx, { raw: delivery.raw, envelopeFrom: delivery.envelopeFrom, recipients: forwards, dsn });
+      return local;
+    });
+    this.store.publishDelivered(copies);
+    return copies;
   }
 }

@@ -1,15 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { type Pool, withTransaction } from '@correio/db';
 import { summarizeMessage } from '@correio/mime';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
-import { PG_POOL } from '../database/database.module.js';
-import { OutboundQueueService } from '../delivery/outbound-queue.service.js';
+import { LocalDelivery } from '../delivery/local-delivery.js';
 import { DNS_RESOLVER, type DnsResolver } from '../dns/dns-resolver.js';
 import { DirectoryService } from '../directory/directory.service.js';
-import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
-import type { DeliveryRequest, StoredCopy } from '../mailbox-store/mailbox-store.types.js';
+import type { DeliveryRequest } from '../mailbox-store/mailbox-store.types.js';
 import type { TlsMaterial } from '../tls/tls-material.js';
 import { ConnectionLimiter } from './connection-limiter.js';
 import { checkInboundMessage } from './inbound-checks.js';
@@ -45,10 +42,8 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
     @Inject(SMTP_CONNECTION_LIMITER) private readonly limiter: ConnectionLimiter,
     @Inject(DNS_RESOLVER) private readonly dns: DnsResolver,
     private readonly directory: DirectoryService,
-    private readonly store: MailboxStoreService,
     private readonly auth: InboundAuthentication,
-    private readonly queue: OutboundQueueService,
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly local: LocalDelivery,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -127,30 +122,13 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
         dsn: dsnOf(session),
       };
       // Local copies and queued forwards commit together: the 250 covers both (DESIGN invariant 1).
-      const copies =
-        forwards.length === 0
-          ? await this.store.deliver(delivery)
-          : await this.deliverAndForward(delivery, forwards);
+      const copies = await this.local.storeAndForward(delivery, forwards);
       this.logger.log(`${id} stored ${stored.length} bytes for ${copies.length} mailbox(es) from ${session.remoteAddress}`);
       return `2.0.0 Ok: queued as ${id}`;
     } catch (err) {
       this.logger.warn(`${id} not stored: ${(err as Error).message}`);
       throw toSmtpError(err);
     }
-  }
-
-  private async deliverAndForward(
-    delivery: DeliveryRequest,
-    forwards: { address: string; notify?: string[]; orcpt: string }[],
-  ): Promise<StoredCopy[]> {
-    const dsn = delivery.dsn as { ret?: string | null; envid?: string | null } | undefined;
-    const copies = await withTransaction(this.pool, async (tx) => {
-      const local = delivery.targets.length > 0 ? await this.store.deliverWithin(tx, delivery) : [];
-      await this.queue.enqueueForwards(tx, { raw: delivery.raw, envelopeFrom: delivery.envelopeFrom, recipients: forwards, dsn });
-      return local;
-    });
-    this.store.publishDelivered(copies);
-    return copies;
   }
 
   async onApplicationShutdown(): Promise<void> {
