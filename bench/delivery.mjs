@@ -34,6 +34,7 @@ import {
   sleep,
   startCorreio,
   syncCleanups,
+  printUsage,
 } from './lib/harness.mjs';
 import { ensurePostfix, queueSizes, releaseHeld, SMTP_SOURCE_BIN, startPostfix, startSmtpSink } from './lib/postfix.mjs';
 
@@ -56,16 +57,7 @@ const { values: args } = parseArgs({
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
-if (args.help) {
-  console.log(
-    readFileSync(fileURLToPath(import.meta.url), 'utf8')
-      .split('\n')
-      .slice(1, 11)
-      .join('\n')
-      .replace(/^\/\/ ?/gm, ''),
-  );
-  process.exit(0);
-}
+if (args.help) printUsage(import.meta.url, 11);
 const reps = Number(args.reps ?? (args.quick ? 1 : 3));
 const N = Number(args.messages ?? (args.quick ? 300 : 2000));
 const SIZE = Number(args.size);
@@ -194,15 +186,8 @@ async function runCorreio(ctx, count, { profileDir } = {}) {
   const xact = (await committedTransactions(sql)) - xact0;
   const first = sink.arrivalOf(base.messages + 1);
   return {
-    fillSeconds,
+    ...figures({ count, fillSeconds, t0, tSink, tQueue, first, sessions: sink.counters.sessions - base.sessions, cpu }),
     startupSeconds: (tUp - tStart) / 1000,
-    releaseToAll: (tSink - t0) / 1000,
-    firstToLast: (tSink - first) / 1000,
-    queueSeconds: (tQueue - t0) / 1000,
-    rate: (count - 1) / ((tSink - first) / 1000),
-    rateFromRelease: count / ((tSink - t0) / 1000),
-    sessions: sink.counters.sessions - base.sessions,
-    cpuMsPerMessage: (cpu * 1000) / count,
     xactPerMessage: xact / count,
   };
 }
@@ -262,14 +247,21 @@ async function runPostfix(ctx, count) {
   const cpu = treeCpuSeconds(ctx.postfixMaster) - cpu0;
   const first = sink.arrivalOf(base.messages + 1);
   return {
-    fillSeconds,
+    ...figures({ count, fillSeconds, t0, tSink, tQueue, first, sessions: sink.counters.sessions - base.sessions, cpu }),
     startupSeconds: 0,
+  };
+}
+
+/** One run's figures from its clock readings (ms, performance.now()) and CPU seconds. */
+function figures({ count, fillSeconds, t0, tSink, tQueue, first, sessions, cpu }) {
+  return {
+    fillSeconds,
     releaseToAll: (tSink - t0) / 1000,
     firstToLast: (tSink - first) / 1000,
     queueSeconds: (tQueue - t0) / 1000,
     rate: (count - 1) / ((tSink - first) / 1000),
     rateFromRelease: count / ((tSink - t0) / 1000),
-    sessions: sink.counters.sessions - base.sessions,
+    sessions,
     cpuMsPerMessage: (cpu * 1000) / count,
   };
 }

@@ -10,7 +10,7 @@
 // BENCH_DATABASE_URL / DATABASE_URL / postgresql://postgres@127.0.0.1:5432/postgres. Installs Debian's
 // dovecot-pop3d if it is missing. Everything binds to and connects to 127.0.0.1 only.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -36,6 +36,7 @@ import {
   syncCleanups,
   API_CLI,
   API_MAIN,
+  printUsage,
 } from './lib/harness.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -57,16 +58,7 @@ const { values: args } = parseArgs({
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
-if (args.help) {
-  console.log(
-    readFileSync(fileURLToPath(import.meta.url), 'utf8')
-      .split('\n')
-      .slice(1, 12)
-      .join('\n')
-      .replace(/^\/\/ ?/gm, ''),
-  );
-  process.exit(0);
-}
+if (args.help) printUsage(import.meta.url, 12);
 const reps = Number(args.reps ?? (args.quick ? 1 : 3));
 const messageCount = Number(args.messages ?? (args.quick ? 200 : 1000));
 const sizes = args.sizes.split(',').map(Number);

@@ -35,6 +35,7 @@ import {
   syncCleanups,
   API_CLI,
   API_MAIN,
+  printUsage,
 } from './lib/harness.mjs';
 import { ensurePostfix, SMTP_SOURCE_BIN, startPostfix } from './lib/postfix.mjs';
 
@@ -64,16 +65,7 @@ const { values: args } = parseArgs({
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
-if (args.help) {
-  console.log(
-    readFileSync(fileURLToPath(import.meta.url), 'utf8')
-      .split('\n')
-      .slice(1, 11)
-      .join('\n')
-      .replace(/^\/\/ ?/gm, ''),
-  );
-  process.exit(0);
-}
+if (args.help) printUsage(import.meta.url, 11);
 const reps = Number(args.reps ?? (args.quick ? 1 : 3));
 const scale = Number(args.scale) / (args.quick ? 4 : 1);
 const sizes = args.sizes.split(',').map(Number);

@@ -4,6 +4,7 @@
 // Importing it has no side effects; a benchmark calls handleSignals() once.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -16,6 +17,18 @@ export const API_MAIN = path.join(repoRoot, 'apps/api/dist/main.js');
 export const API_CLI = path.join(repoRoot, 'apps/api/dist/cli/main.js');
 
 export const log = (msg) => console.error(`[bench] ${msg}`);
+
+/** --help: prints the script's header comment (its lines 2 to `endLine`, without the `//`) and exits. */
+export function printUsage(moduleUrl, endLine) {
+  console.log(
+    readFileSync(fileURLToPath(moduleUrl), 'utf8')
+      .split('\n')
+      .slice(1, endLine)
+      .join('\n')
+      .replace(/^\/\/ ?/gm, ''),
+  );
+  process.exit(0);
+}
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
