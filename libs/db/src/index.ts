@@ -1,6 +1,7 @@
 /**
  * @correio/db — everything that opens a database: the pg pool, the Prisma client over it, the SQL
- * migrator, and the embedded PostgreSQL used when no DATABASE_URL is configured.
+ * migrator, the embedded PostgreSQL used when no DATABASE_URL is configured, and SharedCopyReader
+ * (binary COPY on a worker thread into shared memory; its parser, copy-binary.ts, stays internal).
  */
 export { createPool, withTransaction, type Pool, type PoolClient, type PoolOptions } from './pool.js';
 export { createPrismaClient, Prisma, PrismaClient, AccountRole, SpecialUse } from './prisma.js';
@@ -13,3 +14,4 @@ export {
   type EmbeddedPostgres,
   type EmbeddedInfo,
 } from './embedded.js';
+export { SharedCopyReader, type SharedPlacement } from './shared-copy-reader.js';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertBulkMessages } from '../testing/bulk-messages.js';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
 import { INSERT_COPY_SQL } from './repositories/delivery.repository.js';
 
@@ -15,18 +16,7 @@ describe('the delivery statement’s plan', () => {
     t = await startTestApp({ CORREIO_DOMAIN: 'ifsc.edu' });
     accountId = (await t.directory.addAccount({ address: 'joel@ifsc.edu', password: 'joel-password' })).id;
     // A mailbox with some history, and statistics about it.
-    await t.db.pool.query(
-      `INSERT INTO blobs (account_id, sha256, size, data) SELECT $1, md5(g::text), 1, 'x' FROM generate_series(1, 2000) g`,
-      [accountId],
-    );
-    const inbox = (await t.store.listMailboxes(accountId)).find((b) => b.specialUse === 'inbox')!;
-    await t.db.pool.query(
-      `INSERT INTO messages (account_id, mailbox_id, uid, modseq, internal_date, size, blob_id, message_id_hdr, subject, from_name,
-         from_address, to_addresses, cc_addresses, snippet, attachments, thread_id)
-       SELECT $1, $2, g, g, now(), 1, b.id, '<m' || g || '@x>', 's', '', 'a@b', '[]', '[]', '', '[]', g
-         FROM generate_series(1, 2000) g JOIN LATERAL (SELECT id FROM blobs WHERE account_id = $1 ORDER BY id OFFSET g - 1 LIMIT 1) b ON true`,
-      [accountId, inbox.id],
-    );
+    await insertBulkMessages(t, accountId, 2000);
     await t.db.pool.query('ANALYZE messages');
   });
   afterAll(() => t?.close());

@@ -10,7 +10,7 @@ import { type BlobStore, PostgresBlobStore } from './blob-store.js';
 import type { DeliveryRequest, MailboxChange, MailboxRow, MessageRow, StoredCopy } from './mailbox-store.types.js';
 import { DeliveryRepository } from './repositories/delivery.repository.js';
 import { MailboxRepository } from './repositories/mailbox.repository.js';
-import { type ListCursor, MessageRepository, type RawReadHint } from './repositories/message.repository.js';
+import { type ListCursor, MessageRepository } from './repositories/message.repository.js';
 
 const MAX_BIGINT = 9_223_372_036_854_775_807n;
 
@@ -177,27 +177,33 @@ export class MailboxStoreService {
   }
 
   /**
-   * getRaw() for many messages at once (POP3 prefetch): the raw bytes of each of `ids` that still
-   * exists, keyed by id; a missing id is a message gone (or never there). One round trip with the
-   * PostgreSQL BlobStore (`hint`, kept by the caller across batches, remembers 8-bit mail); one
-   * getRaw() per id with any other.
+   * getRaw() for many messages at once, into shared memory (POP3 read-ahead): the bytes of each
+   * requested message that still exists are written into `into` at its offset if they fit its
+   * capacity; resolves to id -> length of each found (a length over the capacity: not written). A
+   * missing id is a message gone (or never there). One statement on a worker thread with the
+   * PostgreSQL BlobStore; one getRaw() per id with any other.
    */
-  async getRawMany(accountId: string, ids: string[], hint?: RawReadHint): Promise<Map<string, Buffer>> {
-    const valid = [...new Set(ids.filter(isId))];
-    const out = new Map<string, Buffer>();
-    if (valid.length === 0) return out;
-    if (this.blobs instanceof PostgresBlobStore) {
-      for (const { id, data } of await this.messages.findRawMany(accountId, valid, hint)) out.set(id, data);
-      return out;
-    }
-    for (const id of valid) {
-      const found = await this.getRaw(accountId, id).catch((err: unknown) => {
+  async readRawInto(accountId: string, requests: { id: string; offset: number; capacity: number }[], into: SharedArrayBuffer): Promise<Map<string, number>> {
+    const valid = requests.filter((r) => isId(r.id));
+    if (valid.length === 0) return new Map();
+    if (this.blobs instanceof PostgresBlobStore) return this.messages.readRawInto(accountId, valid, into);
+    const found = new Map<string, number>();
+    const memory = Buffer.from(into);
+    for (const r of valid) {
+      const got = await this.getRaw(accountId, r.id).catch((err: unknown) => {
         if (err instanceof AppError && err.code === ErrorCode.NotFound) return undefined;
         throw err;
       });
-      if (found) out.set(id, found.raw);
+      if (!got) continue;
+      found.set(r.id, got.raw.length);
+      if (got.raw.length <= r.capacity) got.raw.copy(memory, r.offset);
     }
-    return out;
+    return found;
+  }
+
+  /** Gets readRawInto ready ahead of the first read (its worker thread), where it has one. */
+  prepareRawReads(): void {
+    if (this.blobs instanceof PostgresBlobStore) this.messages.prepareRawReads();
   }
 
   async updateFlags(accountId: string, id: string, flags: { seen?: boolean; flagged?: boolean }): Promise<MessageRow> {
