@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunksLength, dotStuff, dotStuffChunks } from './dot-stuff';
+import { chunksLength, dotStuff, dotStuffChunks, isDotStuffFree, multiLineEnd } from './dot-stuff';
 
 /** The byte-by-byte definition (the implementation before dotStuffChunks): the reference. */
 function reference(data: Buffer): Buffer {
@@ -54,6 +54,18 @@ describe('dotStuffChunks', () => {
       const raw = Buffer.from(`.a\r\nb\n${'..c\r\n'.repeat(n - 1)}end`);
       const out = Buffer.concat(dotStuffChunks(raw));
       expect(out.equals(reference(raw)), String(n)).toBe(true);
+    }
+  });
+});
+
+describe('isDotStuffFree / multiLineEnd (a response framed without stuffing)', () => {
+  const cases = ['', 'a\r\nb\r\n', '.a\r\n', 'a\r\n.b\r\n', 'a\r\n..\r\n', 'no end', 'a\n.b', 'x.y\r\n'];
+  it('frame + data + end equals dotStuff exactly when no line starts with "."', () => {
+    for (const c of cases) {
+      const data = Buffer.from(c);
+      const free = isDotStuffFree(data);
+      expect(free, JSON.stringify(c)).toBe(!/(^|\n)\./.test(c));
+      if (free) expect(Buffer.concat([data, multiLineEnd(data)]).equals(dotStuff(data)), JSON.stringify(c)).toBe(true);
     }
   });
 });

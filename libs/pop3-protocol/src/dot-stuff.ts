@@ -38,6 +38,22 @@ export function dotStuffChunks(data: Buffer): Buffer[] {
   return parts;
 }
 
+/** Whether no line of `data` starts with "." (dotStuff then adds only the end of the response). */
+export function isDotStuffFree(data: Buffer): boolean {
+  return !(data.length > 0 && data[0] === DOT) && data.indexOf(LF_DOT) < 0;
+}
+
+/**
+ * What follows the bytes of a multi-line response when they need no stuffing: the CRLF they lack,
+ * if they lack it, then ".\r\n" (RFC 1939 §3).
+ */
+export function multiLineEnd(data: Buffer): Buffer {
+  const endsWithCrlf = data.length >= 2 && data[data.length - 2] === CR && data[data.length - 1] === LF;
+  return data.length > 0 && !endsWithCrlf ? CRLF_TERMINATOR : TERMINATOR;
+}
+
+const CRLF_TERMINATOR = Buffer.from('\r\n.\r\n');
+
 /** Past this many lines to stuff, dotStuffChunks copies the message once instead. */
 const MAX_VIEWS = 256;
 

@@ -9,6 +9,6 @@
  */
 export { parseCommand, type ParseResult, type Pop3Command, type Pop3CommandName } from './command';
 export { okLine, errLine, continuationLine, multiLine, type Pop3ResponseCode } from './response';
-export { chunksLength, dotStuff, dotStuffChunks, topOf } from './dot-stuff';
+export { chunksLength, dotStuff, dotStuffChunks, isDotStuffFree, multiLineEnd, topOf } from './dot-stuff';
 export { decodeSaslPlain } from './sasl';
 export { POP3_LIMITS } from './limits';

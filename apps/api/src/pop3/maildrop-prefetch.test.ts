@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MaildropPrefetcher, PrefetchBudget, type PrefetchLimits, type PrefetchableMessage } from './maildrop-prefetch.js';
+import { type FetchInto, MaildropPrefetcher, type PrefetchableMessage } from './maildrop-prefetch.js';
+import { PrefetchBudget, type PrefetchLimits } from './prefetch-limits.js';
 
-const LIMITS: PrefetchLimits = { maxMessagesAhead: 8, maxBytesAhead: 1000, batchMessages: 4, batchBytes: 400, maxAgeMs: 1000, maxBytesAllSessions: 10_000 };
+const LIMITS: PrefetchLimits = { maxMessagesAhead: 8, maxBytesAhead: 1000, batchMessages: 4, firstBatchMessages: 4, batchBytes: 400, maxAgeMs: 1000, maxBytesAllSessions: 10_000 };
 
 function maildrop(sizes: number[]): PrefetchableMessage[] {
   return sizes.map((size, i) => ({ id: String(i + 1), uid: i + 1, size, isDeleted: false }));
@@ -11,9 +12,19 @@ function maildrop(sizes: number[]): PrefetchableMessage[] {
 function fakeStore(messages: PrefetchableMessage[], deleted = new Set<string>()) {
   const queries: { ids: string[]; answer(): void; fail(): void }[] = [];
   let autoAnswer = true;
-  const fetchMany = (ids: string[]) =>
-    new Promise<Map<string, Buffer>>((resolve, reject) => {
-      const answer = () => resolve(new Map(ids.filter((id) => !deleted.has(id)).map((id) => [id, Buffer.alloc(messages[Number(id) - 1]!.size, id)])));
+  const fetchMany: FetchInto = (requests, into) =>
+    new Promise<Map<string, number>>((resolve, reject) => {
+      const ids = requests.map((r) => r.id);
+      const answer = () => {
+        const found = new Map<string, number>();
+        for (const r of requests) {
+          if (deleted.has(r.id)) continue;
+          const size = messages[Number(r.id) - 1]!.size;
+          found.set(r.id, size);
+          if (size <= r.capacity) Buffer.from(into).fill(r.id, r.offset, r.offset + size);
+        }
+        resolve(found);
+      };
       queries.push({ ids, answer, fail: () => reject(new Error('database down')) });
       if (autoAnswer) answer();
     });
@@ -40,7 +51,8 @@ describe('MaildropPrefetcher', () => {
     const p = new MaildropPrefetcher(msgs, store.fetchMany, LIMITS);
     const direct: number[] = [];
     for (let i = 0; i < 40; i++) {
-      const raw = await p.get(i, true, directFor(msgs, direct)(i));
+      const { raw, release } = await p.get(i, true, directFor(msgs, direct)(i));
+      release();
       expect(raw.length).toBe(50);
       expect(raw.toString()[0]).toBe(String(i + 1)[0]);
       await tick();
@@ -107,7 +119,7 @@ describe('MaildropPrefetcher', () => {
     const second = p.get(1, true, directFor(msgs, direct)(1));
     await tick();
     store.queries[0]!.answer();
-    expect((await second).toString()).toBe('2'.repeat(10));
+    expect((await second).raw.toString()).toBe('2'.repeat(10));
     expect(direct).toEqual([0]);
     expect(p.stats.waits).toBe(1);
   });
@@ -154,7 +166,7 @@ describe('MaildropPrefetcher', () => {
     expect(direct).toEqual([0, 1, 2]);
   });
 
-  it('all sessions share one byte budget: a session without room reads directly; bytes come back as copies are used or dropped', async () => {
+  it('all sessions share one byte budget: a session without room reads directly; the room comes back when a session ends', async () => {
     const msgs = maildrop(Array(20).fill(100));
     const budget = new PrefetchBudget(450);
     const a = fakeStore(msgs);
@@ -163,24 +175,92 @@ describe('MaildropPrefetcher', () => {
     const pb = new MaildropPrefetcher(msgs, b.fetchMany, LIMITS, Date.now, budget);
     await pa.get(0, true, directFor(msgs, [])(0));
     await tick();
-    expect(budget.used).toBe(400); // batchBytes: 4 messages of 100
+    expect(budget.used).toBe(450); // a ring of what was left (less than the 1000-byte window)
     const direct: number[] = [];
     await pb.get(0, true, directFor(msgs, direct)(0));
     await pb.get(1, true, directFor(msgs, direct)(1));
     expect(b.queries).toHaveLength(0);
     expect(direct).toEqual([0, 1]);
+    // pa keeps reading ahead within its smaller ring.
+    for (let i = 1; i < 20; i++) {
+      const { raw, release } = await pa.get(i, true, directFor(msgs, [])(i));
+      expect(raw.toString()).toBe(String(i + 1).repeat(100).slice(0, 100));
+      release();
+      await tick();
+    }
+    expect(pa.stats.hits).toBeGreaterThan(15);
     pa.close();
     expect(budget.used).toBe(0);
     await pb.get(2, true, directFor(msgs, direct)(2));
     await tick();
     expect(b.queries).toHaveLength(1);
-    for (let i = 3; i < 20; i++) {
-      await pb.get(i, true, directFor(msgs, direct)(i));
-      await tick();
-      expect(budget.used).toBeLessThanOrEqual(450);
-    }
+    expect(budget.used).toBe(450);
     pb.close();
     expect(budget.used).toBe(0);
+  });
+
+  it('never reuses the memory of a message whose lease is out (its bytes still being sent)', async () => {
+    const msgs = maildrop(Array(40).fill(100));
+    const store = fakeStore(msgs);
+    const limits = { ...LIMITS, maxBytesAhead: 400, batchBytes: 200 };
+    const p = new MaildropPrefetcher(msgs, store.fetchMany, limits);
+    await p.get(0, true, directFor(msgs, [])(0));
+    await tick();
+    // RETR 2 .. 40 with the lease of RETR 2 never released (a socket that never drains).
+    const stuck = await p.get(1, true, directFor(msgs, [])(1));
+    expect(stuck.raw.toString()).toBe('2'.repeat(100));
+    const direct: number[] = [];
+    for (let i = 2; i < 40; i++) {
+      const { raw, release } = await p.get(i, true, directFor(msgs, direct)(i));
+      expect(raw.toString()).toBe(String(i + 1).repeat(100).slice(0, 100));
+      release();
+      await tick();
+    }
+    expect(stuck.raw.toString()).toBe('2'.repeat(100)); // untouched
+    expect(direct.length).toBeGreaterThan(20); // the ring stayed full behind the pinned region
+    stuck.release();
+    p.close();
+  });
+
+  it('start() reads the first messages at login, in a small batch; full batches follow', async () => {
+    const msgs = maildrop(Array(40).fill(10));
+    const store = fakeStore(msgs);
+    const p = new MaildropPrefetcher(msgs, store.fetchMany, { ...LIMITS, firstBatchMessages: 2 });
+    p.start();
+    await tick();
+    expect(store.queries.map((q) => q.ids)).toEqual([['1', '2'], ['3', '4', '5', '6']]);
+    const direct: number[] = [];
+    const { raw } = await p.get(0, true, directFor(msgs, direct)(0));
+    expect(raw.toString()).toBe('1'.repeat(10));
+    expect(direct).toEqual([]); // RETR 1 from the read-ahead
+    p.close();
+  });
+
+  it('the ring is sized for the maildrop: small messages get far less than the byte window', async () => {
+    const budget = new PrefetchBudget(1_000_000);
+    const small = maildrop(Array(100).fill(10));
+    const p = new MaildropPrefetcher(small, fakeStore(small).fetchMany, { ...LIMITS, maxBytesAhead: 100_000 }, Date.now, budget);
+    p.start();
+    await tick();
+    // 1.5 windows of 8 average messages (each with 37 bytes of room for the response around it).
+    expect(budget.used).toBe((10 + 37) * 8 * 1.5);
+    p.close();
+    expect(budget.used).toBe(0);
+  });
+
+  it('frames a response around the bytes in place: one Buffer, the bytes untouched', async () => {
+    const msgs = maildrop(Array(10).fill(10));
+    const p = new MaildropPrefetcher(msgs, fakeStore(msgs).fetchMany, LIMITS);
+    p.start();
+    await tick();
+    const lease = await p.get(0, true, directFor(msgs, [])(0));
+    const framed = lease.frame!('+OK 10 octets\r\n', Buffer.from('\r\n.\r\n'));
+    expect(framed!.toString()).toBe(`+OK 10 octets\r\n${'1'.repeat(10)}\r\n.\r\n`);
+    expect(framed!.buffer).toBe(lease.raw.buffer); // the ring itself, no copy
+    expect(lease.raw.toString()).toBe('1'.repeat(10));
+    expect(lease.frame!('x'.repeat(33), Buffer.alloc(0))).toBeUndefined(); // no room: the caller writes chunks
+    lease.release();
+    p.close();
   });
 
   it('TOP keeps the copy for the RETR that follows; close() drops everything', async () => {

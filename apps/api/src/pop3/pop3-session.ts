@@ -8,7 +8,8 @@ import type { DirectoryService } from '../directory/directory.service.js';
 import type { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { COMMANDS } from './commands/command-table.js';
 import type { MaildropLocks } from './maildrop-lock.js';
-import type { MaildropPrefetcher, PrefetchBudget, PrefetchLimits } from './maildrop-prefetch.js';
+import type { MaildropPrefetcher } from './maildrop-prefetch.js';
+import type { PrefetchBudget, PrefetchLimits } from './prefetch-limits.js';
 import { POP3_SERVER_LIMITS } from './pop3-limits.js';
 
 export interface MaildropMessage {
@@ -110,12 +111,22 @@ export class Pop3Session {
   /**
    * Several buffers as one write (one writev, no copy into a single buffer): a RETR's +OK line and
    * the dot-stuffed views of the message. Backpressure as for write(): the dispatcher waits for
-   * 'drain' before the next command.
+   * 'drain' before the next command. `written` runs once the socket has taken (or dropped) them all:
+   * the memory they view may be reused from then on.
    */
-  writeChunks(chunks: readonly Buffer[]): void {
-    if (this.isClosed || this.socket.destroyed) return;
+  writeChunks(chunks: readonly Buffer[], written: () => void = () => {}): void {
+    if (this.isClosed || this.socket.destroyed || chunks.length === 0) {
+      written();
+      return;
+    }
+    // Called on success and on failure (a destroyed socket errors its pending writes).
+    if (chunks.length === 1) {
+      this.socket.write(chunks[0]!, () => written());
+      return;
+    }
     this.socket.cork();
-    for (const c of chunks) this.socket.write(c);
+    for (let i = 0; i < chunks.length - 1; i++) this.socket.write(chunks[i]!);
+    this.socket.write(chunks[chunks.length - 1]!, () => written());
     this.socket.uncork();
   }
 
@@ -228,19 +239,24 @@ export class Pop3Session {
   private async pump(): Promise<void> {
     if (this.isBusy) return;
     this.isBusy = true;
-    // The idle timeout measures the client's silence (RFC 1939 §3), not our work: a slow password
-    // check or a large RETR must not log the client out.
-    this.socket.setTimeout(0);
     try {
       while (this.queue.length > 0 && !this.isClosed) {
         const line = this.queue.shift()!;
-        await this.dispatch(line);
-        await this.drained();
+        // A command answered from memory completes here, in this turn of the event loop; only one
+        // that waits (the database, a password check, a client reading slowly) is awaited.
+        const pending = this.dispatch(line);
+        if (pending || this.socket.writableNeedDrain) {
+          // The idle timeout measures the client's silence (RFC 1939 §3), not our work: a slow
+          // password check or a large RETR must not log the client out.
+          this.socket.setTimeout(0);
+          await pending;
+          await this.drained();
+          if (!this.socket.destroyed) this.socket.setTimeout(this.deps.idleTimeoutMs);
+        }
         if (this.queue.length <= POP3_SERVER_LIMITS.maxQueuedLines / 2) this.socket.resume();
       }
     } finally {
       this.isBusy = false;
-      if (!this.socket.destroyed) this.socket.setTimeout(this.deps.idleTimeoutMs);
     }
   }
 
@@ -262,17 +278,27 @@ export class Pop3Session {
     });
   }
 
-  private async dispatch(line: string | typeof TOO_LONG): Promise<void> {
+  /** Runs one command; a promise only when the command has to wait for something. */
+  private dispatch(line: string | typeof TOO_LONG): Promise<void> | undefined {
     const parsed = line === TOO_LONG ? ({ ok: false, error: 'Line too long' } as const) : parseCommand(line);
-    if (!parsed.ok) return this.write(errLine(parsed.error));
+    if (!parsed.ok) {
+      this.write(errLine(parsed.error));
+      return undefined;
+    }
     const cmd = parsed.command;
     const handler = COMMANDS[cmd.name];
     // One state table, checked here once (RFC 1939: a command in the wrong state gets -ERR).
-    if (!handler.allowedIn.includes(this.state.kind)) return this.write(errLine(`${cmd.name} not valid in this state`));
+    if (!handler.allowedIn.includes(this.state.kind)) {
+      this.write(errLine(`${cmd.name} not valid in this state`));
+      return undefined;
+    }
+    const failed = (err: unknown) => this.write(toErrLine(err, this.deps.logger));
     try {
-      await (handler.handle as (s: Pop3Session, c: typeof cmd) => Promise<void> | void)(this, cmd);
+      const result = (handler.handle as (s: Pop3Session, c: typeof cmd) => Promise<void> | void)(this, cmd);
+      return result ? result.catch(failed) : undefined;
     } catch (err) {
-      this.write(toErrLine(err, this.deps.logger));
+      failed(err);
+      return undefined;
     }
   }
 

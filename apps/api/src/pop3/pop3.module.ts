@@ -16,7 +16,7 @@ import { POP3_OPTIONS, POP3_TLS, type Pop3ModuleOptions, Pop3Service } from './p
  * - One session per account at a time (in-process lock, maildrop-lock.ts): the second gets -ERR [IN-USE].
  * - Passwords only over TLS, except from loopback when allowPlainAuthOnLoopback is set.
  * - RETR/TOP are served from a bounded read-ahead of the maildrop (maildrop-prefetch.ts: batches of
- *   blobs in one query, 64 messages / 4 MiB per session, 128 MiB per server); a message deleted
+ *   blobs in one COPY on a worker thread, 256 messages / 4 MiB per session, 128 MiB per server); a message deleted
  *   meanwhile (change bus) is never served from it.
  */
 @Module({})

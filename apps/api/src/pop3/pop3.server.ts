@@ -6,7 +6,7 @@ import type { DirectoryService } from '../directory/directory.service.js';
 import type { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import type { MailEventsService } from '../events/mail-events.service.js';
 import { MaildropLocks } from './maildrop-lock.js';
-import { PREFETCH_LIMITS, PrefetchBudget, type PrefetchLimits } from './maildrop-prefetch.js';
+import { PREFETCH_LIMITS, PrefetchBudget, type PrefetchLimits } from './prefetch-limits.js';
 import { POP3_SERVER_LIMITS } from './pop3-limits.js';
 import { Pop3Session, type Pop3SessionDeps } from './pop3-session.js';
 
@@ -74,6 +74,8 @@ export class Pop3Server {
     const secure = createTlsServer({ key: this.options.tls.key, cert: this.options.tls.cert }, (socket) => this.open(socket, true, false));
     // A failed handshake on the implicit-TLS port is the client's problem, not a crash.
     secure.on('tlsClientError', () => {});
+    // The read-ahead's worker thread and connection, ready before the first client logs in.
+    this.deps.store.prepareRawReads();
     return { plain: await this.listen(plain, this.options.port), tls: await this.listen(secure, this.options.tlsPort) };
   }
 

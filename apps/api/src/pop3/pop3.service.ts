@@ -5,7 +5,7 @@ import { DirectoryService } from '../directory/directory.service.js';
 import { MailEventsService } from '../events/mail-events.service.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import type { TlsMaterial } from '../tls/tls-material.js';
-import type { PrefetchLimits } from './maildrop-prefetch.js';
+import type { PrefetchLimits } from './prefetch-limits.js';
 import { Pop3Server } from './pop3.server.js';
 
 export const POP3_OPTIONS = Symbol('POP3_OPTIONS');

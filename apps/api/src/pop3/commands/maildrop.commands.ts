@@ -1,4 +1,5 @@
-import { dotStuffChunks, errLine, multiLine, okLine, topOf } from '@correio/pop3-protocol';
+import { dotStuffChunks, errLine, isDotStuffFree, multiLine, multiLineEnd, okLine, topOf } from '@correio/pop3-protocol';
+import type { RawLease } from '../maildrop-prefetch.js';
 import type { MaildropMessage, Pop3Session } from '../pop3-session.js';
 import type { CommandTable } from './command-table.js';
 
@@ -25,12 +26,30 @@ function uidlOf(s: Pop3Session, m: MaildropMessage): string {
 /**
  * The message's stored bytes, exactly (TOP never marks anything; RETR only with markReadOnRetr):
  * from what the prefetcher read ahead, else one getRaw (which answers -ERR for a message gone).
- * `consume`: RETR, after which the copy read ahead is not needed any more.
+ * `consume`: RETR, after which the copy read ahead is not needed any more. The lease is released
+ * when the socket has taken the bytes (writeChunks' callback): until then they are not reused.
  */
-async function rawOf(s: Pop3Session, n: number, m: MaildropMessage, consume: boolean): Promise<Buffer> {
+function rawOf(s: Pop3Session, n: number, m: MaildropMessage, consume: boolean): RawLease | Promise<RawLease> {
   if (s.state.kind !== 'transaction') throw new Error('not in TRANSACTION');
   const { accountId, prefetch } = s.state.maildrop;
-  return prefetch.get(n - 1, consume, async () => (await s.deps.store.getRaw(accountId, m.id)).raw);
+  // Held in the read-ahead: answered in this turn of the event loop, without a promise.
+  return prefetch.takeHeld(n - 1, consume) ?? prefetch.get(n - 1, consume, async () => (await s.deps.store.getRaw(accountId, m.id)).raw);
+}
+
+/** RETR's reply: "+OK", the dot-stuffed bytes, "."; then \Seen if configured (issue 5: not by default). */
+function sendRetr(s: Pop3Session, m: MaildropMessage, lease: RawLease): Promise<void> | undefined {
+  const { raw, release } = lease;
+  const head = okLine(`${raw.length} octets`);
+  // Most messages have no line starting with ".": from the read-ahead, the whole response is then
+  // one Buffer framed in place (one write); otherwise views of the bytes with the dots between.
+  const framed = isDotStuffFree(raw) ? lease.frame?.(head, multiLineEnd(raw)) : undefined;
+  s.writeChunks(framed ? [framed] : [Buffer.from(head), ...dotStuffChunks(raw)], release);
+  if (!s.deps.markReadOnRetr || s.state.kind !== 'transaction') return undefined;
+  // A failure here must not fail RETR.
+  return s.deps.store.updateFlags(s.state.maildrop.accountId, m.id, { seen: true }).then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 /** STAT, LIST, RETR, TOP, DELE, RSET, UIDL: the TRANSACTION state (RFC 1939 §5, §7). */
@@ -56,15 +75,11 @@ export const MAILDROP_COMMANDS: CommandTable<'STAT' | 'LIST' | 'RETR' | 'TOP' | 
   },
   RETR: {
     allowedIn: TRANSACTION,
-    async handle(s, cmd) {
+    handle(s, cmd) {
       const m = messageAt(s, cmd.msg);
       if (!m) return s.write(errLine('No such message'));
-      const raw = await rawOf(s, cmd.msg, m, true);
-      s.writeChunks([Buffer.from(okLine(`${raw.length} octets`)), ...dotStuffChunks(raw)]);
-      // Issue 5: a download marks nothing read unless configured. A failure here must not fail RETR.
-      if (s.deps.markReadOnRetr && s.state.kind === 'transaction') {
-        await s.deps.store.updateFlags(s.state.maildrop.accountId, m.id, { seen: true }).catch(() => {});
-      }
+      const lease = rawOf(s, cmd.msg, m, true);
+      return lease instanceof Promise ? lease.then((l) => sendRetr(s, m, l)) : sendRetr(s, m, lease);
     },
   },
   TOP: {
@@ -72,8 +87,8 @@ export const MAILDROP_COMMANDS: CommandTable<'STAT' | 'LIST' | 'RETR' | 'TOP' | 
     async handle(s, cmd) {
       const m = messageAt(s, cmd.msg);
       if (!m) return s.write(errLine('No such message'));
-      const raw = await rawOf(s, cmd.msg, m, false);
-      s.writeChunks([Buffer.from(okLine()), ...dotStuffChunks(topOf(raw, cmd.lines))]);
+      const { raw, release } = await rawOf(s, cmd.msg, m, false);
+      s.writeChunks([Buffer.from(okLine()), ...dotStuffChunks(topOf(raw, cmd.lines))], release);
     },
   },
   DELE: {
