@@ -59,8 +59,11 @@ function dovecotConf(o) {
 }
 
 /**
- * Starts `dovecot -F -c <root>/dovecot.conf`. users: [{ name, password }]; every user gets the Maildir
- * <root>/mail/<name> (cur/ new/ tmp/), owned by `nobody` (the instance's mail_uid for every user).
+ * Starts `dovecot -F -c <root>/dovecot.conf`. users: [{ name, password, passwordHash? }]; every user
+ * gets the Maildir <root>/mail/<name> (cur/ new/ tmp/), owned by `nobody` (the instance's mail_uid
+ * for every user). passwordHash: an argon2id PHC string ("$argon2id$v=19$..."), stored as
+ * {ARGON2ID}, so Dovecot verifies the same hash another server does; else the password is stored
+ * {PLAIN}.
  */
 export async function startDovecot({ users, prefix = 'correio-dovecot-' } = {}) {
   const port = await freePort();
@@ -111,7 +114,10 @@ export async function startDovecot({ users, prefix = 'correio-dovecot-' } = {}) 
     await mkdir(path.join(root, 'mail'), { mode: 0o755 });
     await chown(path.join(root, 'mail'), owner.uid, owner.gid);
     const passwd = users
-      .map((u) => `${u.name}:{PLAIN}${u.password}:${owner.uid}:${owner.gid}::${path.join(root, 'mail', u.name)}::`)
+      .map((u) => {
+        const secret = u.passwordHash ? `{ARGON2ID}${u.passwordHash}` : `{PLAIN}${u.password}`;
+        return `${u.name}:${secret}:${owner.uid}:${owner.gid}::${path.join(root, 'mail', u.name)}::`;
+      })
       .join('\n');
     await writeFile(path.join(root, 'passwd'), `${passwd}\n`, { mode: 0o644 });
     for (const u of users) {

@@ -226,7 +226,7 @@ export async function startCorreio({ databaseUrl, dataDir, env: extra }) {
     if (Date.now() > deadline) throw new Error(`the API did not start in 60 s:\n${out}`);
     await sleep(50);
   }
-  return { ports, env, stop, output: () => out, alive: () => child.exitCode === null && child.signalCode === null };
+  return { ports, env, stop, pid: child.pid, output: () => out, alive: () => child.exitCode === null && child.signalCode === null };
 }
 
 /** Runs the admin CLI with the API's environment. */
