@@ -478,10 +478,16 @@ describe('webmail', () => {
 
     // The reader opts in: images (and only images) load, still without a Referer, still no script.
     await page.getByTestId('show-images').click();
+    // The bar goes only once the body with remote images has arrived; the frame then holds it.
     await page.getByTestId('remote-content-bar').waitFor({ state: 'detached' });
+    expect(await frameEl.getAttribute('srcdoc')).toContain(`${t}/tracker.png`);
     const deadline = Date.now() + 10_000;
     while (!tracker.hits.some((h) => h.path === '/tracker.png') && Date.now() < deadline) await sleep(100);
     await sleep(1000);
+    if (!tracker.hits.some((h) => h.path === '/tracker.png')) {
+      // Say what the browser did, so a failure here can be told apart from the app's.
+      console.error('remote images did not load; frame requests:', JSON.stringify(o.requests.slice(-20)), o.console);
+    }
     expect(tracker.hits.map((h) => h.path)).toContain('/tracker.png');
     for (const hit of tracker.hits) {
       expect(['/tracker.png', '/bg.png', '/inline-style.png']).toContain(hit.path);

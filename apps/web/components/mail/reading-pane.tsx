@@ -20,7 +20,14 @@ export function EmptyPane() {
   );
 }
 
-type Load = { status: 'loading' } | { status: 'ready'; detail: MessageDetail } | { status: 'error'; message: string; isNotFound: boolean };
+/**
+ * `remote` says which rendering of the body `detail` holds: the API blocks remote content unless
+ * asked (?remote=allow), so the body shown is always the one fetched for it.
+ */
+type Load =
+  | { status: 'loading' }
+  | { status: 'ready'; detail: MessageDetail; remote: boolean }
+  | { status: 'error'; message: string; isNotFound: boolean };
 
 export function ReadingPane({ messageId }: { messageId: string }) {
   const router = useRouter();
@@ -33,6 +40,8 @@ export function ReadingPane({ messageId }: { messageId: string }) {
   const autoMarkedId = useRef<string | null>(null);
 
   // Load (and re-load with remote content) the message; opening an unread message marks it read.
+  // "Show images" keeps the blocked body (and its bar) on screen until the allowed one has arrived:
+  // the frame is then made once for it, never given a second srcdoc while it loads the first.
   // biome-ignore lint/correctness/useExhaustiveDependencies: only a new message or "Show images" may refetch; setSeen/reportError change identity with the route
   useEffect(() => {
     const ctrl = new AbortController();
@@ -43,12 +52,17 @@ export function ReadingPane({ messageId }: { messageId: string }) {
         // Only the first open marks it read: not a re-load for "Show images" after "Mark unread".
         const shouldMarkRead = !detail.seen && autoMarkedId.current !== messageId;
         autoMarkedId.current = messageId;
-        setLoad({ status: 'ready', detail: shouldMarkRead ? { ...detail, seen: true } : detail });
+        setLoad({ status: 'ready', detail: shouldMarkRead ? { ...detail, seen: true } : detail, remote: allowRemote });
         if (shouldMarkRead) void setSeen(detail, true);
       },
       (err: unknown) => {
         if (ctrl.signal.aborted) return;
         if (err instanceof ApiError && err.isUnauthorized) return reportError(err);
+        if (allowRemote) {
+          // Only the images failed to come: keep reading the message as it was, and say so.
+          setRemoteAllowedFor(null);
+          return reportError(err);
+        }
         setLoad({
           status: 'error',
           isNotFound: err instanceof ApiError && err.isNotFound,
@@ -193,17 +207,24 @@ export function ReadingPane({ messageId }: { messageId: string }) {
         {files.length > 0 && <AttachmentList messageId={detail.id} attachments={files} />}
       </header>
 
-      {detail.hasRemoteContent && !allowRemote && (
+      {detail.hasRemoteContent && !load.remote && (
         <div className="remote-bar" data-testid="remote-content-bar">
           <ImageIcon width={18} height={18} />
           <span>Remote images are blocked to protect your privacy.</span>
-          <button type="button" className="link-btn" onClick={() => setRemoteAllowedFor(detail.id)} data-testid="show-images">
-            Show images
+          <button
+            type="button"
+            className="link-btn"
+            onClick={() => setRemoteAllowedFor(detail.id)}
+            disabled={allowRemote}
+            aria-busy={allowRemote}
+            data-testid="show-images"
+          >
+            {allowRemote ? 'Loading images…' : 'Show images'}
           </button>
         </div>
       )}
 
-      <MessageBody key={`${detail.id}:${allowRemote}`} detail={detail} allowRemoteImages={allowRemote} />
+      <MessageBody key={`${detail.id}:${load.remote}`} detail={detail} allowRemoteImages={load.remote} />
     </article>
   );
 }
