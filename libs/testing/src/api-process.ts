@@ -31,27 +31,49 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The listening ports a test process needs; each defaults to a free one. */
+const PORT_VARS = [
+  'CORREIO_API_PORT',
+  'CORREIO_SMTP_PORT',
+  'CORREIO_SUBMISSION_PORT',
+  'CORREIO_SUBMISSIONS_PORT',
+  'CORREIO_POP3_PORT',
+  'CORREIO_POP3S_PORT',
+] as const;
+
+/** A port found free can be taken by another process before ours binds it: that many fresh tries. */
+const PORT_RACE_ATTEMPTS = 3;
+
 /**
  * Starts the built API (apps/api/dist/main.js) as a real process with the given environment and
- * waits until its banner says it is serving. Ports default to free ones.
+ * waits until its banner says it is serving. Ports default to free ones; if one was taken between
+ * finding it free and binding it (EADDRINUSE, e.g. another test run on the machine), it starts
+ * again on fresh ports — never when the caller chose the ports.
  */
 export async function startApiProcess(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<ApiProcess> {
-  const httpPort = Number(env.CORREIO_API_PORT ?? (await freePort()));
-  const smtpPort = Number(env.CORREIO_SMTP_PORT ?? (await freePort()));
-  const submissionPort = Number(env.CORREIO_SUBMISSION_PORT ?? (await freePort()));
-  const submissionsPort = Number(env.CORREIO_SUBMISSIONS_PORT ?? (await freePort()));
-  const pop3Port = Number(env.CORREIO_POP3_PORT ?? (await freePort()));
-  const pop3sPort = Number(env.CORREIO_POP3S_PORT ?? (await freePort()));
-  const childEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    LOG_FORMAT: 'json',
-    CORREIO_API_PORT: String(httpPort),
-    CORREIO_SMTP_PORT: String(smtpPort),
-    CORREIO_SUBMISSION_PORT: String(submissionPort),
-    CORREIO_SUBMISSIONS_PORT: String(submissionsPort),
-    CORREIO_POP3_PORT: String(pop3Port),
-    CORREIO_POP3S_PORT: String(pop3sPort),
-  };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(env, timeoutMs);
+    } catch (err) {
+      const callerChosePorts = PORT_VARS.every((k) => env[k] !== undefined);
+      if (!(err instanceof PortTakenError) || callerChosePorts || attempt >= PORT_RACE_ATTEMPTS) throw err;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function startOnce(env: Record<string, string | undefined>, timeoutMs: number): Promise<ApiProcess> {
+  const ports = {} as Record<(typeof PORT_VARS)[number], number>;
+  for (const k of PORT_VARS) ports[k] = Number(env[k] ?? (await freePort()));
+  const httpPort = ports.CORREIO_API_PORT;
+  const smtpPort = ports.CORREIO_SMTP_PORT;
+  const submissionPort = ports.CORREIO_SUBMISSION_PORT;
+  const submissionsPort = ports.CORREIO_SUBMISSIONS_PORT;
+  const pop3Port = ports.CORREIO_POP3_PORT;
+  const pop3sPort = ports.CORREIO_POP3S_PORT;
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_FORMAT: 'json' };
+  for (const k of PORT_VARS) childEnv[k] = String(ports[k]);
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) delete childEnv[k];
     else childEnv[k] = v;
@@ -73,7 +95,8 @@ export async function startApiProcess(env: Record<string, string | undefined>, t
     void exited.then((code) => {
       clearTimeout(timer);
       clearInterval(check);
-      reject(new Error(`API exited with ${code} before starting:\n${out}`));
+      const message = `API exited with ${code} before starting:\n${out}`;
+      reject(out.includes('EADDRINUSE') ? new PortTakenError(message) : new Error(message));
     });
   });
   return {
