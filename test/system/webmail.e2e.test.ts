@@ -477,8 +477,22 @@ describe('webmail', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'webmail-hostile-blocked.png') });
 
     // The reader opts in: images (and only images) load, still without a Referer, still no script.
+    // The body with images comes from the API on a slow network: until it is here the blocked
+    // body and the bar stay (the button says it is loading); the frame is then made once for it.
+    let releaseAllowed = () => {};
+    const allowedHeld = new Promise<void>((resolve) => (releaseAllowed = resolve));
+    await page.route(
+      (url) => url.searchParams.get('remote') === 'allow',
+      async (route) => {
+        await allowedHeld;
+        await route.continue();
+      },
+    );
     await page.getByTestId('show-images').click();
-    // The bar goes only once the body with remote images has arrived; the frame then holds it.
+    await page.getByTestId('show-images').getByText('Loading images…').waitFor();
+    expect(await page.getByTestId('show-images').isDisabled()).toBe(true);
+    expect(await frameEl.getAttribute('srcdoc')).not.toContain(`${t}/tracker.png`);
+    releaseAllowed();
     await page.getByTestId('remote-content-bar').waitFor({ state: 'detached' });
     expect(await frameEl.getAttribute('srcdoc')).toContain(`${t}/tracker.png`);
     const deadline = Date.now() + 10_000;
