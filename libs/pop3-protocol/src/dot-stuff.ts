@@ -3,8 +3,8 @@ const LF = 0x0a;
 const DOT = 0x2e;
 
 const EXTRA_DOT = Buffer.from('.');
-const CRLF = Buffer.from('\r\n');
 const TERMINATOR = Buffer.from('.\r\n');
+const CRLF_TERMINATOR = Buffer.from('\r\n.\r\n');
 const LF_DOT = Buffer.from('\n.');
 
 /**
@@ -32,9 +32,7 @@ export function dotStuffChunks(data: Buffer): Buffer[] {
     }
     if (start < data.length) parts.push(start === 0 ? data : data.subarray(start));
   }
-  const endsWithCrlf = data.length >= 2 && data[data.length - 2] === CR && data[data.length - 1] === LF;
-  if (data.length > 0 && !endsWithCrlf) parts.push(CRLF);
-  parts.push(TERMINATOR);
+  parts.push(multiLineEnd(data));
   return parts;
 }
 
@@ -44,15 +42,13 @@ export function isDotStuffFree(data: Buffer): boolean {
 }
 
 /**
- * What follows the bytes of a multi-line response when they need no stuffing: the CRLF they lack,
- * if they lack it, then ".\r\n" (RFC 1939 §3).
+ * What follows the (stuffed) bytes of a multi-line response: the CRLF they lack, if they lack it,
+ * then ".\r\n" (RFC 1939 §3). Stuffing never changes how the bytes end.
  */
 export function multiLineEnd(data: Buffer): Buffer {
   const endsWithCrlf = data.length >= 2 && data[data.length - 2] === CR && data[data.length - 1] === LF;
   return data.length > 0 && !endsWithCrlf ? CRLF_TERMINATOR : TERMINATOR;
 }
-
-const CRLF_TERMINATOR = Buffer.from('\r\n.\r\n');
 
 /** Past this many lines to stuff, dotStuffChunks copies the message once instead. */
 const MAX_VIEWS = 256;

@@ -42,7 +42,7 @@ function sendRetr(s: Pop3Session, m: MaildropMessage, lease: RawLease): Promise<
   const head = okLine(`${raw.length} octets`);
   // Most messages have no line starting with ".": from the read-ahead, the whole response is then
   // one Buffer framed in place (one write); otherwise views of the bytes with the dots between.
-  const framed = isDotStuffFree(raw) ? lease.frame?.(head, multiLineEnd(raw)) : undefined;
+  const framed = lease.frame && isDotStuffFree(raw) ? lease.frame(head, multiLineEnd(raw)) : undefined;
   s.writeChunks(framed ? [framed] : [Buffer.from(head), ...dotStuffChunks(raw)], release);
   if (!s.deps.markReadOnRetr || s.state.kind !== 'transaction') return undefined;
   // A failure here must not fail RETR.
