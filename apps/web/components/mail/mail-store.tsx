@@ -11,18 +11,9 @@ import { usePathname, useRouter } from 'next/navigation';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, api, type MailboxView, type MessageSummary, type SessionInfo } from '@/lib/api';
 import { mailboxLabel, sortMailboxes } from '@/lib/mailboxes';
+import { type ListState, mergeFirstPage, PAGE_SIZE } from '@/lib/message-list-state';
 
-const PAGE_SIZE = 50;
 const POLL_MS = 30_000;
-
-export interface ListState {
-  mailboxId: string;
-  items: MessageSummary[];
-  nextCursor: string | null;
-  status: 'loading' | 'ready' | 'error';
-  error: string | null;
-  isLoadingMore: boolean;
-}
 
 export interface Toast {
   id: number;
@@ -63,19 +54,6 @@ export function useMail(): MailContextValue {
 function errorText(err: unknown): string {
   if (err instanceof ApiError) return err.message;
   return 'Something went wrong. Try again.';
-}
-
-/**
- * A refreshed first page replaces the top of the list; older pages the user already loaded stay
- * below it (from the first message older than the new page), so a refresh never loses the place.
- */
-function mergeFirstPage(prev: ListState, fresh: ListState): ListState {
-  if (prev.items.length <= PAGE_SIZE || fresh.nextCursor === null) return fresh;
-  const last = fresh.items[fresh.items.length - 1];
-  if (!last) return fresh;
-  const seen = new Set(fresh.items.map((m) => m.id));
-  const older = prev.items.filter((m) => !seen.has(m.id) && m.receivedAt <= last.receivedAt);
-  return { ...fresh, items: fresh.items.concat(older), nextCursor: prev.nextCursor, isLoadingMore: prev.isLoadingMore };
 }
 
 export function MailProvider({ session, children }: { session: SessionInfo; children: ReactNode }) {
