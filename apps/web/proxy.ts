@@ -1,4 +1,5 @@
 import { type NextRequest, NextResponse } from 'next/server';
+import { apiOrigin } from '@/lib/config';
 
 /**
  * Same-origin /api/* → the API process. The browser never talks to the API directly, so cookies
@@ -11,10 +12,6 @@ import { type NextRequest, NextResponse } from 'next/server';
 export function proxy(request: NextRequest): NextResponse {
   const target = new URL(`${request.nextUrl.pathname}${request.nextUrl.search}`, apiOrigin());
   return NextResponse.rewrite(target);
-}
-
-function apiOrigin(): string {
-  return (process.env.CORREIO_API_URL ?? 'http://127.0.0.1:3001').replace(/\/+$/, '');
 }
 
 export const config = {
