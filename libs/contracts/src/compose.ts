@@ -1,12 +1,15 @@
 import { z } from 'zod';
+import { AttachmentRef } from './compose-parts.js';
 
 const Email = z.string().trim().toLowerCase().max(320).email('an email address');
 const Recipient = z.union([Email, z.object({ name: z.string().max(300).optional(), address: Email })]);
 
 /**
  * POST /api/v1/messages/send: a message written in a form (the webmail's compose, integrators).
- * Bcc recipients get the message but never appear in it. The JSON body limit (1 MiB) bounds
- * attachments sent this way; base64 in `content`.
+ * Bcc recipients get the message but never appear in it. `html` is sanitized on the server and a
+ * plain-text alternative is derived from it when `text` is absent (multipart/alternative). The
+ * JSON body limit (1 MiB) bounds base64 `attachments`; larger files go through POST /api/v1/uploads
+ * and `attachmentRefs`. Answering (`inReplyTo` naming a message of the account) marks it \Answered.
  */
 export const SendMessageRequest = z
   .object({
@@ -32,6 +35,13 @@ export const SendMessageRequest = z
       )
       .max(50)
       .optional(),
+    /**
+     * Attachments by reference (uploads, or attachments of stored messages: Forward, a resumed
+     * draft); `inline` ones with a contentId are the HTML's `cid:` images. Preferred over `attachments`.
+     */
+    attachmentRefs: z.array(AttachmentRef).max(50).optional(),
+    /** The draft this send comes from: removed in the same transaction that accepts the message. */
+    draftId: z.string().regex(/^[1-9]\d{0,18}$/, 'a message id').optional(),
     /** Scheduled send: not before this time (ISO 8601, within a year). Cancellable until it starts. */
     sendAt: z.iso.datetime({ offset: true }).optional(),
     /** Undo send: hold it this many seconds (Gmail's 5–30), cancellable meanwhile. */

@@ -21,6 +21,18 @@
  *   GET    /api/v1/admin/queue/:id/recipients/:recipientId/attempts → QueueAttemptList (admin)
  *   POST   /api/v1/admin/queue/:id/retry | /hold | /release → QueueActionResult (admin)
  *   DELETE /api/v1/admin/queue/:id       → 204 (admin; 409 while a worker delivers it)
+ *   POST   /api/v1/uploads               multipart/form-data (field `file`) → UploadView (201)
+ *   DELETE /api/v1/uploads/:id           → 204
+ *   PUT    /api/v1/drafts                SaveDraftRequest → SaveDraftResult (new draft)
+ *   PUT    /api/v1/drafts/:id            SaveDraftRequest → SaveDraftResult (replaces it in place)
+ *   GET    /api/v1/drafts/:id            → DraftView
+ *   DELETE /api/v1/drafts/:id            → 204 (discard)
+ *   GET    /api/v1/contacts/suggest?q&limit → ContactSuggestions
+ *   GET    /api/v1/compose/settings      → ComposeSettings
+ *   PATCH  /api/v1/compose/settings      UpdateComposeSettingsRequest → ComposeSettings
+ *   PUT    /api/v1/compose/signatures/:address UpdateSignatureRequest → Identity
+ *   GET    /api/v1/messages/scheduled    → ScheduledMessageList
+ *   GET    /api/v1/messages/:id/delivery → MessageDeliveryStatus
  *   GET    /api/health                   → { status, database }
  */
 export * from './auth.js';
@@ -28,3 +40,4 @@ export * from './mail.js';
 export * from './errors.js';
 export * from './admin-queue.js';
 export * from './compose.js';
+export * from './compose-parts.js';

@@ -66,6 +66,11 @@ export const MessageDetail = MessageSummary.extend({
   cc: z.array(Address),
   replyTo: z.array(Address),
   messageId: z.string().nullable(),
+  /** Threading headers (RFC 5322 §3.6.4), for building a reply's In-Reply-To/References. */
+  inReplyTo: z.string().nullable(),
+  references: z.array(z.string()),
+  /** \Draft: open it in the compose window (GET /api/v1/drafts/:id) rather than the reader. */
+  draft: z.boolean(),
   sentAt: z.string().nullable(),
   /** Plain-text body (may be derived from HTML). */
   text: z.string(),
