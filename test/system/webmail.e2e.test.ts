@@ -7,18 +7,15 @@
  * must open with no script running and no request leaving the web origin, until the reader clicks
  * "Show images" (and then only images load).
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import {
   type ApiProcess,
   code,
   createTestDatabase,
-  freePort,
   repoRoot,
   SmtpTranscript,
   startApiProcess,
@@ -27,14 +24,12 @@ import {
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchBrowser } from './browser';
-
-const run = promisify(execFile);
+import { ARTIFACTS, addAccount, ensureWebBuild, sleep, startWeb, type WebProcess } from './support/web-stack';
 
 const DOMAIN = 'ifsc.edu';
 const JOEL = { address: `joel@${DOMAIN}`, password: 'joel-secret-pw-1' };
 const ANA = { address: `ana@${DOMAIN}`, password: 'ana-secret-pw-2' };
 const CARLA = { address: `carla@${DOMAIN}`, password: 'carla-secret-pw-3' };
-const ARTIFACTS = path.join(repoRoot, 'test-results');
 
 let db: TestDatabase;
 let dataDir: string;
@@ -87,78 +82,6 @@ afterAll(async () => {
   await db?.drop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
-
-/**
- * Accounts are made the way an admin makes them: with the CLI, against the same database.
- * CORREIO_CLI may name another build of the CLI (default: scripts/correio.mjs).
- */
-async function addAccount(env: Record<string, string>, who: { address: string; password: string }): Promise<void> {
-  const cli = process.env.CORREIO_CLI ?? path.join(repoRoot, 'scripts/correio.mjs');
-  await run(process.execPath, [cli, 'account', 'add', who.address, '--password', who.password], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    timeout: 60_000,
-  });
-}
-
-/** `next build` once (CI builds everything first; this covers a bare `npm run test:system`). */
-async function ensureWebBuild(): Promise<void> {
-  const webDir = path.join(repoRoot, 'apps/web');
-  if (existsSync(path.join(webDir, '.next/BUILD_ID'))) return;
-  await run(process.execPath, [nextBin(), 'build'], {
-    cwd: webDir,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
-    timeout: 280_000,
-    maxBuffer: 32 * 1024 * 1024,
-  });
-}
-
-function nextBin(): string {
-  return path.join(repoRoot, 'node_modules/next/dist/bin/next');
-}
-
-interface WebProcess {
-  origin: string;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-async function startWeb(apiUrl: string): Promise<WebProcess> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [nextBin(), 'start', '-H', '127.0.0.1', '-p', String(port)], {
-    cwd: path.join(repoRoot, 'apps/web'),
-    env: { ...process.env, CORREIO_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited early:\n${out}`);
-    try {
-      const res = await fetch(`${origin}/login`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`next start not ready in 60 s:\n${out}`);
-    await sleep(200);
-  }
-  return {
-    origin,
-    output: () => out,
-    async stop() {
-      await writeFile(path.join(ARTIFACTS, 'webmail-e2e-web.log'), out).catch(() => {});
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      await Promise.race([exited, sleep(5000)]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    },
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // A web server standing in for a sender's tracking pixels and script endpoints
@@ -293,9 +216,6 @@ function offOrigin(o: Observed) {
   });
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 // ---------------------------------------------------------------------------------------------
 // Tests
