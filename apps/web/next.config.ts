@@ -30,8 +30,14 @@ const securityHeaders = [
   { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=()' },
 ];
 
+// The proxy (proxy.ts) has Next buffer a request's body and silently cuts it at 10 MB by default;
+// uploads (POST /api/v1/uploads) go up to the API's message limit, so the buffer must hold the
+// largest one plus multipart framing. Read when `next start` loads this file, like the API reads it.
+const maxMessageBytes = Number(process.env.CORREIO_MAX_MESSAGE_BYTES) || 50 * 1024 * 1024;
+
 const nextConfig: NextConfig = {
   reactStrictMode: true,
+  experimental: { proxyClientMaxBodySize: maxMessageBytes + 1024 * 1024 },
   poweredByHeader: false,
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];
