@@ -9,8 +9,19 @@
  */
 import {
   ApiError as ApiErrorBody,
+  CancelSendResult,
+  ComposeSettings,
+  ContactSuggestions,
   CSRF_HEADER,
   DeleteMessageResult,
+  DraftView,
+  Identity,
+  MessageDeliveryStatus,
+  type SaveDraftRequest,
+  SaveDraftResult,
+  ScheduledMessageList,
+  type SendMessageRequest,
+  SendMessageResult,
   type LoginRequest,
   MailboxList,
   MessageDetail,
@@ -47,7 +58,7 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** Any zod schema from the contracts package fits this; keeps zod out of our own imports. */
 interface Schema<T> {
   parse(input: unknown): T;
@@ -79,7 +90,12 @@ async function request<T>(method: Method, path: string, schema: Schema<T> | null
   return schema.parse(json);
 }
 
-async function toApiError(res: Response): Promise<ApiError> {
+/** The CSRF header for requests made outside `request` (uploads go through XMLHttpRequest). */
+export function csrfHeaders(): Record<string, string> {
+  return csrfToken ? { [CSRF_HEADER]: csrfToken } : {};
+}
+
+export async function toApiError(res: Response): Promise<ApiError> {
   try {
     const parsed = ApiErrorBody.safeParse(await res.json());
     if (parsed.success) return new ApiError(res.status, parsed.data.code, parsed.data.message);
@@ -140,6 +156,58 @@ export const api = {
     return request('DELETE', `/messages/${enc(id)}`, DeleteMessageResult);
   },
 
+  // ---- compose (issue 9). Uploads use XMLHttpRequest for progress: see lib/upload.ts.
+
+  deleteUpload(id: string): Promise<void> {
+    return request<void>('DELETE', `/uploads/${enc(id)}`, null);
+  },
+
+  /** New draft (no id) or a replacement of `id`; the answer's id is the one to use next time. */
+  saveDraft(id: string | null, draft: SaveDraftRequest): Promise<SaveDraftResult> {
+    return request('PUT', id ? `/drafts/${enc(id)}` : '/drafts', SaveDraftResult, draft);
+  },
+
+  getDraft(id: string, signal?: AbortSignal): Promise<DraftView> {
+    return request('GET', `/drafts/${enc(id)}`, DraftView, undefined, signal);
+  },
+
+  deleteDraft(id: string): Promise<void> {
+    return request<void>('DELETE', `/drafts/${enc(id)}`, null);
+  },
+
+  sendMessage(req: SendMessageRequest): Promise<SendMessageResult> {
+    return request('POST', '/messages/send', SendMessageResult, req);
+  },
+
+  cancelSend(queueId: string, sentId: string | null): Promise<CancelSendResult> {
+    return request('POST', `/messages/send/${enc(queueId)}/cancel`, CancelSendResult, sentId ? { sentId } : {});
+  },
+
+  suggestContacts(q: string, limit = 8, signal?: AbortSignal): Promise<ContactSuggestions> {
+    const qs = new URLSearchParams({ q, limit: String(limit) });
+    return request('GET', `/contacts/suggest?${qs}`, ContactSuggestions, undefined, signal);
+  },
+
+  composeSettings(signal?: AbortSignal): Promise<ComposeSettings> {
+    return request('GET', '/compose/settings', ComposeSettings, undefined, signal);
+  },
+
+  updateComposeSettings(undoSendSeconds: number): Promise<ComposeSettings> {
+    return request('PATCH', '/compose/settings', ComposeSettings, { undoSendSeconds });
+  },
+
+  updateSignature(address: string, html: string): Promise<Identity> {
+    return request('PUT', `/compose/signatures/${enc(address)}`, Identity, { html });
+  },
+
+  listScheduled(signal?: AbortSignal): Promise<ScheduledMessageList> {
+    return request('GET', '/messages/scheduled', ScheduledMessageList, undefined, signal);
+  },
+
+  deliveryStatus(id: string, signal?: AbortSignal): Promise<MessageDeliveryStatus> {
+    return request('GET', `/messages/${enc(id)}/delivery`, MessageDeliveryStatus, undefined, signal);
+  },
+
   /** Plain links (the cookie authenticates them); the browser downloads them itself. */
   rawUrl(id: string): string {
     return `${BASE}/messages/${enc(id)}/raw`;
@@ -153,7 +221,20 @@ export const api = {
 export type {
   AccountSummary,
   Address,
+  AttachmentRef,
   AttachmentView,
+  ComposeSettings,
+  ContactSuggestion,
+  DraftAttachment,
+  DraftView,
+  Identity,
+  MessageDeliveryStatus,
+  RecipientDelivery,
+  SaveDraftRequest,
+  ScheduledMessage,
+  SendMessageRequest,
+  SendMessageResult,
+  UploadView,
   MailboxView,
   MessageDetail,
   MessageSummary,
