@@ -93,12 +93,12 @@ export function htmlToPlainText(html: string): string {
 
 /** Plain text as HTML paragraphs (a text-only draft opened in the HTML editor). */
 export function plainTextToHtml(text: string): string {
-  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   return text
     .replace(/\r\n/g, '\n')
     .trim()
     .split(/\n{2,}/)
     .filter((p) => p.trim() !== '')
-    .map((p) => `<p>${escape(p).replace(/\n/g, '<br>')}</p>`)
+    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
     .join('');
 }
