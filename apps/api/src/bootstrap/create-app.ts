@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
 import type { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -25,11 +26,17 @@ export interface RunningApp extends ServingInfo {
 export async function createApp(config: AppConfig, db: OpenDatabase, logger: LoggerService | false): Promise<RunningApp> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, db.pool, { isPglite: db.isPglite }),
-    // 1 MiB JSON bodies: the REST API takes no message uploads yet (those will stream).
+    // 1 MiB JSON bodies: files come through POST /api/v1/uploads, streamed as multipart.
     new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: false }),
     { logger, abortOnError: false },
   );
   await app.register(fastifyCookie);
+  // Only POST /api/v1/uploads reads multipart (one file, up to the message size limit); the JSON
+  // body limit above does not apply to it.
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: config.smtp.maxMessageBytes, files: 1, fields: 10, parts: 20, fieldSize: 64 * 1024 },
+    throwFileSizeLimit: false,
+  });
   app.useGlobalFilters(new HttpExceptionFilter());
   if (config.roles.includes('http')) setupOpenApi(app);
 

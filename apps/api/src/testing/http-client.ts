@@ -32,6 +32,15 @@ export class HttpClient {
     return res;
   }
 
+  /** POST multipart/form-data (fetch sets the boundary), with the session cookie and CSRF token. */
+  async upload(path: string, form: FormData): Promise<Response> {
+    return fetch(this.baseUrl + path, {
+      method: 'POST',
+      headers: { ...(this.cookie ? { cookie: this.cookie } : {}), ...(this.csrfToken ? { [CSRF_HEADER]: this.csrfToken } : {}) },
+      body: form,
+    });
+  }
+
   async json<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await this.request(method, path, body);
     if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
