@@ -9,7 +9,7 @@
  * - parseDraft: a stored draft → compose state.
  */
 export { summarizeMessage, MIME_LIMITS, type MessageSummaryFields, type AttachmentMeta } from './summarize';
-export { renderMessage, extractAttachment, type RenderedMessage } from './render';
+export { renderMessage, extractAttachment, extractAttachments, type RenderedMessage } from './render';
 export { sanitizeEmailHtml, type SanitizeOptions, type SanitizedHtml } from './sanitize';
 export { cleanText, makeSnippet } from './text';
 export { withHeaderSection } from './headerless';

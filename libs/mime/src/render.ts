@@ -63,3 +63,9 @@ export async function extractAttachment(raw: Buffer, index: number): Promise<{ m
     content: a.content,
   };
 }
+
+/** Every attachment's decoded bytes in one parse (same order and numbering as summarizeMessage's list). */
+export async function extractAttachments(raw: Buffer): Promise<{ meta: AttachmentMeta; content: Buffer }[]> {
+  const parsed = await simpleParser(withHeaderSection(raw), { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
+  return parsed.attachments.map((a, index) => ({ meta: attachmentMeta(a, index), content: a.content }));
+}

@@ -29,6 +29,8 @@ export interface EnqueueRequest {
   notBefore?: Date;
   /** Held until released (admin or webmail), whatever notBefore says. */
   held?: boolean;
+  /** The sender's Sent copy (messages.id) stored in the same transaction: its delivery status reads this entry. */
+  sentMessageId?: string;
 }
 
 /** Which entries a caller may touch: all (admin), or one account's (webmail). */
@@ -80,6 +82,7 @@ export class OutboundQueueService {
       // The lifetime counts from when sending was meant to start, not from a scheduled send's creation.
       expiresAt: new Date(notBefore.getTime() + this.config.delivery.queueLifetimeMs),
       held: req.held ?? false,
+      sentMessageId: req.sentMessageId ?? null,
       recipients: req.recipients.map((r) => ({
         address: r.address,
         domain: r.address.slice(r.address.lastIndexOf('@') + 1).toLowerCase(),

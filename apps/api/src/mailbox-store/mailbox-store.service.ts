@@ -7,7 +7,7 @@ import { UsageRepository } from '../directory/repositories/usage.repository.js';
 import { MailEventsService } from '../events/mail-events.service.js';
 import { BLOB_STORE } from './blob-store.token.js';
 import { type BlobStore, PostgresBlobStore } from './blob-store.js';
-import type { DeliveryRequest, MailboxChange, MailboxRow, MessageRow, StoredCopy } from './mailbox-store.types.js';
+import type { DeliveryRequest, MailboxChange, MailboxRow, MessageFlags, MessageRow, SpecialUse, StoredCopy } from './mailbox-store.types.js';
 import { DeliveryRepository } from './repositories/delivery.repository.js';
 import { MailboxRepository } from './repositories/mailbox.repository.js';
 import { type ListCursor, MessageRepository } from './repositories/message.repository.js';
@@ -206,11 +206,11 @@ export class MailboxStoreService {
     if (this.blobs instanceof PostgresBlobStore) this.messages.prepareRawReads();
   }
 
-  async updateFlags(accountId: string, id: string, flags: { seen?: boolean; flagged?: boolean }): Promise<MessageRow> {
+  async updateFlags(accountId: string, id: string, flags: MessageFlags): Promise<MessageRow> {
     const change = await withTransaction(this.pool, async (tx) => {
       const row = isId(id) ? await this.messages.find(accountId, id, tx, true) : undefined;
       if (!row) throw AppError.notFound('message not found');
-      const unchanged = (flags.seen === undefined || flags.seen === row.seen) && (flags.flagged === undefined || flags.flagged === row.flagged);
+      const unchanged = (['seen', 'flagged', 'answered', 'draft'] as const).every((f) => flags[f] === undefined || flags[f] === row[f]);
       if (unchanged) return undefined;
       // RFC 7162 §3.1: every flag change gets a new, higher mod-sequence.
       const { modseq } = await this.mailboxes.allocate(tx, accountId, row.mailboxId, 0);
@@ -259,6 +259,116 @@ export class MailboxStoreService {
       }
       return { accountId, mailboxId: row.mailboxId, kind: 'expunge', uids: [row.uid], modseq } satisfies MailboxChange;
     });
+    this.publish(change);
+  }
+
+  /** The account's mailbox with this special use (the first one), or undefined. */
+  mailboxIdBySpecialUse(accountId: string, use: SpecialUse): Promise<string | undefined> {
+    return this.mailboxes.findBySpecialUse(accountId, use);
+  }
+
+  /**
+   * \Answered on the account's messages whose Message-ID is among `messageIds` (a reply to them was
+   * sent): one new modseq per mailbox (RFC 7162 §3.1), published like any flag change.
+   */
+  async markAnswered(accountId: string, messageIds: string[]): Promise<number> {
+    const wanted = [...new Set(messageIds.filter((m) => m.length > 0 && m.length <= 995))];
+    if (wanted.length === 0) return 0;
+    const changes = await withTransaction(this.pool, async (tx) => {
+      const rows = await this.messages.lockUnansweredByMessageId(tx, accountId, wanted);
+      return this.setFlagWithin(tx, accountId, rows, { answered: true });
+    });
+    for (const c of changes) this.publish(c);
+    return changes.reduce((n, c) => n + c.uids.length, 0);
+  }
+
+  /** Sets flags on locked rows, one modseq per mailbox (mailboxes in id order: the LOCK ORDER). */
+  private async setFlagWithin(tx: PoolClient, accountId: string, rows: MessageRow[], flags: MessageFlags): Promise<MailboxChange[]> {
+    const byMailbox = new Map<string, MessageRow[]>();
+    for (const r of rows) byMailbox.set(r.mailboxId, [...(byMailbox.get(r.mailboxId) ?? []), r]);
+    const out: MailboxChange[] = [];
+    for (const mailboxId of [...byMailbox.keys()].sort(compareIds)) {
+      const inBox = byMailbox.get(mailboxId)!;
+      const { modseq } = await this.mailboxes.allocate(tx, accountId, mailboxId, 0);
+      for (const r of inBox) await this.messages.updateFlags(tx, accountId, r.id, flags, modseq);
+      out.push({ accountId, mailboxId, kind: 'flags', uids: inBox.map((r) => r.uid), modseq });
+    }
+    return out;
+  }
+
+  /**
+   * Locks a draft of the account in the caller's transaction (first: the LOCK ORDER starts with
+   * the message row): a message flagged \Draft or in the Drafts mailbox. 404 for anything else,
+   * so a draft id can never remove a received message.
+   */
+  async lockDraftWithin(tx: PoolClient, accountId: string, id: string): Promise<MessageRow> {
+    const row = isId(id) ? await this.messages.find(accountId, id, tx, true) : undefined;
+    const draftsId = row && !row.draft ? await this.mailboxes.findBySpecialUse(accountId, 'drafts', tx) : undefined;
+    if (!row || !(row.draft || row.mailboxId === draftsId)) throw AppError.notFound('draft not found');
+    return row;
+  }
+
+  private async lockMessageWithin(tx: PoolClient, accountId: string, id: string): Promise<MessageRow> {
+    const row = isId(id) ? await this.messages.find(accountId, id, tx, true) : undefined;
+    if (!row) throw AppError.notFound('message not found');
+    return row;
+  }
+
+  /**
+   * Expunges a row locked in the caller's transaction (lockDraftWithin); returns the change for the
+   * caller to publish after COMMIT (publishChanges).
+   */
+  async expungeLockedWithin(tx: PoolClient, row: MessageRow): Promise<MailboxChange> {
+    await this.usage.release(tx, row.accountId, row.size);
+    const { modseq } = await this.mailboxes.allocate(tx, row.accountId, row.mailboxId, 0);
+    await this.messages.expunge(tx, row, modseq);
+    if ((await this.messages.countBlobReferences(tx, row.accountId, row.blobId)) === 0) await this.blobs.delete(tx, row.accountId, row.blobId);
+    return { accountId: row.accountId, mailboxId: row.mailboxId, kind: 'expunge', uids: [row.uid], modseq };
+  }
+
+  /** Publishes changes made in a caller's transaction; call after COMMIT only. */
+  publishChanges(changes: MailboxChange[]): void {
+    for (const c of changes) this.publish(c);
+  }
+
+  /**
+   * Saves a draft into the Drafts mailbox (\Draft \Seen) and, when it replaces one, expunges the
+   * old version in the SAME transaction: an IMAP client sees one draft, never a pile of copies.
+   * 404 when the draft to replace is gone (or is no draft).
+   */
+  async saveDraft(req: {
+    accountId: string;
+    raw: Buffer;
+    summary: DeliveryRequest['summary'];
+    replaceId?: string;
+    /** The message replaced may be any of the account's (a cancelled send's Sent copy), not only a draft. */
+    replaceAny?: boolean;
+  }): Promise<StoredCopy> {
+    const { copy, changes } = await withTransaction(this.pool, async (tx) => {
+      const old =
+        req.replaceId === undefined
+          ? undefined
+          : req.replaceAny
+            ? await this.lockMessageWithin(tx, req.accountId, req.replaceId)
+            : await this.lockDraftWithin(tx, req.accountId, req.replaceId);
+      const [stored] = await this.storeCopies(tx, {
+        raw: req.raw,
+        summary: req.summary,
+        envelopeFrom: req.summary.from.address,
+        targets: [{ accountId: req.accountId, mailbox: { specialUse: 'drafts' }, seen: true }],
+        flags: { seen: true, draft: true },
+      });
+      const expunged = old ? [await this.expungeLockedWithin(tx, old)] : [];
+      return { copy: stored!, changes: expunged };
+    });
+    this.publishDelivered([copy]);
+    this.publishChanges(changes);
+    return copy;
+  }
+
+  /** Discards a draft (for good: drafts do not go to Trash). 404 for anything that is no draft. */
+  async deleteDraft(accountId: string, id: string): Promise<void> {
+    const change = await withTransaction(this.pool, async (tx) => this.expungeLockedWithin(tx, await this.lockDraftWithin(tx, accountId, id)));
     this.publish(change);
   }
 

@@ -51,6 +51,14 @@ export interface MessageRow {
   threadId: string;
 }
 
+/** System flags a caller may set (\Seen, \Flagged, \Answered, \Draft); undefined leaves one as it is. */
+export interface MessageFlags {
+  seen?: boolean;
+  flagged?: boolean;
+  answered?: boolean;
+  draft?: boolean;
+}
+
 /** One copy of a message to store: which account and which of its mailboxes. */
 export interface DeliveryTarget {
   accountId: string;

@@ -4,7 +4,11 @@ import { MailboxesController } from './mailboxes.controller.js';
 import { OutgoingModule } from '../outgoing/outgoing.module.js';
 import { MessagesController } from './messages.controller.js';
 import { SendController } from './send.controller.js';
+import { SentMailController } from './sent-mail.controller.js';
 
-/** REST API over the mail store (/api/v1/mailboxes, /api/v1/messages) and the send path. Owns no tables. */
-@Module({ imports: [MailboxStoreModule, OutgoingModule], controllers: [MailboxesController, MessagesController, SendController] })
+/**
+ * REST API over the mail store (/api/v1/mailboxes, /api/v1/messages), the send path, scheduled sends
+ * and delivery status. Owns no tables.
+ */
+@Module({ imports: [MailboxStoreModule, OutgoingModule], controllers: [MailboxesController, SentMailController, MessagesController, SendController] })
 export class MessagesModule {}

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Pool, withTransaction } from '@correio/db';
 import type { MessageSummaryFields } from '@correio/mime';
+import { AppError } from '../common/app-error.js';
 import { PG_POOL } from '../database/database.module.js';
 import { OutboundQueueService } from '../delivery/outbound-queue.service.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
@@ -20,6 +21,8 @@ export interface OutgoingMessage {
   dsn?: { ret?: string | null; envid?: string | null };
   /** A delayed send (scheduled, undo): the queue entry waits until then. */
   notBefore?: Date;
+  /** The sender's draft this message was written in: expunged in the same transaction (404 if gone). */
+  draftId?: string;
 }
 
 export interface AcceptedOutgoing {
@@ -32,6 +35,8 @@ export interface AcceptedOutgoing {
  * Mail a user sends, whichever way it came (SMTP submission, the REST send path): the local
  * recipients' copies, the sender's Sent copy (read) and the outbound queue entry for the rest are
  * written in ONE transaction, so the sender's "sent" means all of it or none (DESIGN invariant 1).
+ * The queue entry names the Sent copy (delivery status), and a send written as a draft removes the
+ * draft in that same transaction.
  */
 @Injectable()
 export class OutgoingService {
@@ -42,24 +47,33 @@ export class OutgoingService {
   ) {}
 
   async accept(m: OutgoingMessage): Promise<AcceptedOutgoing> {
-    const sent: DeliveryTarget = { accountId: m.senderAccountId, mailbox: { specialUse: 'sent' }, seen: true };
+    // The Sent mailbox by id, so the Sent copy is known inside the transaction (the queue entry links to it).
+    const sentMailboxId = await this.store.mailboxIdBySpecialUse(m.senderAccountId, 'sent');
+    if (!sentMailboxId) throw AppError.notFound('mailbox not found');
+    const sent: DeliveryTarget = { accountId: m.senderAccountId, mailbox: { id: sentMailboxId }, seen: true };
     const targets: DeliveryTarget[] = [...m.local.map((accountId) => ({ accountId, mailbox: { specialUse: 'inbox' as const } })), sent];
-    const { copies, queueId } = await withTransaction(this.pool, async (tx) => {
+    const { copies, queueId, changes } = await withTransaction(this.pool, async (tx) => {
+      // LOCK ORDER: the one message row changed (the draft) before accounts and mailboxes.
+      const draft = m.draftId === undefined ? undefined : await this.store.lockDraftWithin(tx, m.senderAccountId, m.draftId);
       const stored = await this.store.deliverWithin(tx, { raw: m.raw, summary: m.summary, envelopeFrom: m.envelopeFrom, targets, dsn: m.dsn });
+      const sentCopy = stored.find((c) => c.accountId === m.senderAccountId && c.mailboxId === sentMailboxId);
       const id = m.remote.length
-        ? await this.queue.enqueue(tx, { accountId: m.senderAccountId, raw: m.raw, envelopeFrom: m.envelopeFrom, recipients: m.remote, dsn: m.dsn, notBefore: m.notBefore })
+        ? await this.queue.enqueue(tx, {
+            accountId: m.senderAccountId,
+            raw: m.raw,
+            envelopeFrom: m.envelopeFrom,
+            recipients: m.remote,
+            dsn: m.dsn,
+            notBefore: m.notBefore,
+            sentMessageId: sentCopy?.messageId,
+          })
         : undefined;
-      return { copies: stored, queueId: id };
+      const expunged = draft ? [await this.store.expungeLockedWithin(tx, draft)] : [];
+      return { copies: stored, queueId: id, changes: expunged };
     });
     this.store.publishDelivered(copies);
-    return { copies, sentCopy: await this.sentCopyOf(m.senderAccountId, copies), queueId };
-  }
-
-  /** The sender's copy in Sent: its only copy, unless it also sent to itself (then one is in INBOX). */
-  private async sentCopyOf(senderAccountId: string, copies: StoredCopy[]): Promise<StoredCopy> {
-    const own = copies.filter((c) => c.accountId === senderAccountId);
-    if (own.length === 1) return own[0]!;
-    const sentMailbox = (await this.store.listMailboxes(senderAccountId)).find((b) => b.specialUse === 'sent');
-    return own.find((c) => c.mailboxId === sentMailbox?.id) ?? own[own.length - 1]!;
+    this.store.publishChanges(changes);
+    const own = copies.filter((c) => c.accountId === m.senderAccountId);
+    return { copies, sentCopy: own.find((c) => c.mailboxId === sentMailboxId) ?? own[own.length - 1]!, queueId };
   }
 }

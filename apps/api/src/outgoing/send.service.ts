@@ -1,12 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CancelSendResult, SendMessageRequest, SendMessageResult } from '@correio/contracts';
-import { type ComposeAddress, checkMimeStructure, composeMessage, summarizeMessage } from '@correio/mime';
+import { type ComposeAddress, checkMimeStructure, composeMessage, sanitizeOutgoingHtml, summarizeMessage } from '@correio/mime';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import { OutboundQueueService } from '../delivery/outbound-queue.service.js';
+import { SenderQueueService } from '../delivery/sender-queue.service.js';
 import { type AccountInfo, DirectoryService } from '../directory/directory.service.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
+import { UploadsService } from '../uploads/uploads.service.js';
+import { AttachmentResolver } from './attachment-resolver.js';
 import { OutgoingService } from './outgoing.service.js';
 
 type Recipient = SendMessageRequest['to'][number];
@@ -25,6 +28,9 @@ export class SendService {
     private readonly outgoing: OutgoingService,
     private readonly queue: OutboundQueueService,
     private readonly store: MailboxStoreService,
+    private readonly attachmentResolver: AttachmentResolver,
+    private readonly uploads: UploadsService,
+    private readonly senderQueue: SenderQueueService,
   ) {}
 
   async send(account: AccountInfo, req: SendMessageRequest): Promise<SendMessageResult> {
@@ -48,19 +54,26 @@ export class SendService {
     // A local address that does not exist is refused now, as the MX would (550 5.1.1), rather than
     // bounced later: the user is still looking at the form.
     if (unknown.length) throw AppError.invalid('no such local recipient', { recipients: unknown });
+    const byRef = req.attachmentRefs?.length ? await this.attachmentResolver.resolve(account.id, req.attachmentRefs) : { attachments: [], uploadIds: [] };
     const { raw, messageId } = await composeMessage({
       from: { name: req.fromName ?? account.displayName ?? undefined, address: from },
       to: req.to.map(asAddress),
       cc: req.cc.map(asAddress),
       subject: req.subject,
+      // Without text, composeMessage derives the plain-text alternative from the (sanitized) HTML.
       text: req.text ?? (req.html === undefined ? '' : undefined),
-      html: req.html,
+      html: req.html === undefined ? undefined : sanitizeOutgoingHtml(req.html),
       inReplyTo: req.inReplyTo,
       references: req.references,
-      attachments: req.attachments?.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content, 'base64') })),
+      attachments: [
+        ...(req.attachments ?? []).map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content, 'base64') })),
+        ...byRef.attachments,
+      ],
       messageIdDomain: this.config.hostname,
     });
-    if (raw.length > this.config.smtp.maxMessageBytes) throw AppError.invalid(`message larger than ${this.config.smtp.maxMessageBytes} bytes`);
+    if (raw.length > this.config.smtp.maxMessageBytes) {
+      throw new AppError(ErrorCode.TooLarge, `message larger than ${this.config.smtp.maxMessageBytes} bytes (CORREIO_MAX_MESSAGE_BYTES)`);
+    }
     const structure = await checkMimeStructure(raw);
     if (!structure.ok) throw AppError.invalid(`message refused: ${structure.detail}`);
     // A delayed send queues every recipient, local ones too (the delivery worker stores those
@@ -76,7 +89,9 @@ export class SendService {
       local: delayed ? [] : [...local],
       remote: queuedRecipients,
       notBefore: delayed ? notBefore : undefined,
+      draftId: req.draftId,
     });
+    await this.afterSend(account, req, byRef.uploadIds);
     return {
       messageId,
       sentId: accepted.sentCopy.messageId,
@@ -88,15 +103,39 @@ export class SendService {
   }
 
   /**
+   * After COMMIT (the send stands whatever happens here): the answered messages get \Answered,
+   * and the uploads it used are removed (their bytes are in the message now).
+   */
+  private async afterSend(account: AccountInfo, req: SendMessageRequest, uploadIds: string[]): Promise<void> {
+    if (req.inReplyTo) {
+      const answered = req.inReplyTo.trim();
+      await this.store.markAnswered(account.id, [answered.startsWith('<') ? answered : `<${answered}>`]);
+    }
+    if (uploadIds.length) await this.uploads.discard(account.id, uploadIds);
+  }
+
+  /**
    * Undo send / cancel a scheduled send: the queue entry goes only if nothing of it has started
-   * (409 otherwise, 404 for another account's), and the Sent copy becomes a draft again.
+   * (409 otherwise, 404 for another account's), and the Sent copy becomes a draft again (\Draft,
+   * in Drafts). Its Bcc recipients, which the message never names, come back from the queue entry:
+   * then the draft is the Sent copy plus a Bcc header (a new message id); otherwise the copy moves.
    */
   async cancel(account: AccountInfo, queueId: string, sentId?: string): Promise<CancelSendResult> {
+    const envelope = sentId ? await this.senderQueue.recipientsOf(account.id, queueId) : [];
     await this.queue.cancel(queueId, { accountId: account.id });
     if (!sentId) return { draftId: null };
-    const drafts = (await this.store.listMailboxes(account.id)).find((b) => b.specialUse === 'drafts');
-    if (!drafts) return { draftId: null };
-    const moved = await this.store.move(account.id, sentId, drafts.id);
-    return { draftId: moved.id };
+    const draftsId = await this.store.mailboxIdBySpecialUse(account.id, 'drafts');
+    if (!draftsId) return { draftId: null };
+    const { row, raw } = await this.store.getRaw(account.id, sentId);
+    const named = new Set([...row.toAddresses, ...row.ccAddresses].map((a) => a.address.toLowerCase()));
+    const bcc = envelope.filter((a) => !named.has(a.toLowerCase()));
+    if (bcc.length > 0) {
+      const withBcc = Buffer.concat([Buffer.from(`Bcc: ${bcc.join(', ')}\r\n`), raw]);
+      const copy = await this.store.saveDraft({ accountId: account.id, raw: withBcc, summary: await summarizeMessage(withBcc), replaceId: sentId, replaceAny: true });
+      return { draftId: copy.messageId };
+    }
+    await this.store.move(account.id, sentId, draftsId);
+    await this.store.updateFlags(account.id, sentId, { draft: true });
+    return { draftId: sentId };
   }
 }

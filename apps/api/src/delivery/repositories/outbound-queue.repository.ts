@@ -15,6 +15,7 @@ export interface NewOutboundMessage {
   expiresAt: Date;
   /** Recipients start 'held' (not claimed until released) instead of 'queued'. */
   held: boolean;
+  sentMessageId: string | null;
   recipients: { address: string; domain: string; dsnNotify: string | null; dsnOrcpt: string | null }[];
 }
 
@@ -164,9 +165,9 @@ export class OutboundQueueRepository {
 
   async insert(tx: Queryable, m: NewOutboundMessage): Promise<string> {
     const { rows } = await tx.query<{ id: string }>(
-      `INSERT INTO outbound_messages (account_id, blob_id, size, envelope_from, dsn_ret, dsn_envid, not_before, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [m.accountId, m.blobId, m.size, m.envelopeFrom, m.dsnRet, m.dsnEnvid, m.notBefore, m.expiresAt],
+      `INSERT INTO outbound_messages (account_id, blob_id, size, envelope_from, dsn_ret, dsn_envid, not_before, expires_at, sent_message_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [m.accountId, m.blobId, m.size, m.envelopeFrom, m.dsnRet, m.dsnEnvid, m.notBefore, m.expiresAt, m.sentMessageId],
     );
     const id = rows[0]!.id;
     await tx.query(

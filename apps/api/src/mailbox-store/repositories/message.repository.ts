@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { type Pool, type PoolClient, SharedCopyReader } from '@correio/db';
 import { PG_POOL } from '../../database/database.module.js';
-import type { MessageRow } from '../mailbox-store.types.js';
+import type { MessageFlags, MessageRow } from '../mailbox-store.types.js';
 import { MESSAGE_COLUMNS } from './message-columns.js';
 
 type Queryable = Pick<PoolClient, 'query'>;
@@ -108,12 +108,23 @@ export class MessageRepository implements OnApplicationShutdown {
     return rows;
   }
 
-  async updateFlags(tx: Queryable, accountId: string, id: string, flags: { seen?: boolean; flagged?: boolean }, modseq: string): Promise<void> {
+  async updateFlags(tx: Queryable, accountId: string, id: string, flags: MessageFlags, modseq: string): Promise<void> {
     await tx.query(
-      `UPDATE messages SET seen = COALESCE($3, seen), flagged = COALESCE($4, flagged), modseq = $5
+      `UPDATE messages SET seen = COALESCE($3, seen), flagged = COALESCE($4, flagged), answered = COALESCE($6, answered),
+              draft = COALESCE($7, draft), modseq = $5
         WHERE account_id = $1 AND id = $2`,
-      [accountId, id, flags.seen ?? null, flags.flagged ?? null, modseq],
+      [accountId, id, flags.seen ?? null, flags.flagged ?? null, modseq, flags.answered ?? null, flags.draft ?? null],
     );
+  }
+
+  /** The account's messages with one of these Message-IDs not yet \Answered, locked in id order. */
+  async lockUnansweredByMessageId(tx: Queryable, accountId: string, messageIds: string[]): Promise<MessageRow[]> {
+    const { rows } = await tx.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m
+        WHERE m.account_id = $1 AND m.message_id_hdr = ANY($2::text[]) AND NOT m.answered ORDER BY m.id FOR UPDATE`,
+      [accountId, messageIds],
+    );
+    return rows;
   }
 
   /** Removes the row and leaves a tombstone for CONDSTORE/QRESYNC resync (RFC 7162 §3.2.5.1). */

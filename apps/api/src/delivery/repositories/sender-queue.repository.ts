@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from '@correio/db';
+import { PG_POOL } from '../../database/database.module.js';
+
+export interface ScheduledEntryRow {
+  id: string;
+  sentMessageId: string | null;
+  notBefore: Date;
+  recipients: string[];
+}
+
+export interface SentRecipientRow {
+  address: string;
+  state: 'queued' | 'deferred' | 'delivered' | 'bounced' | 'held';
+  attempts: number;
+  lastReply: string | null;
+  nextAttemptAt: Date;
+  lastAttemptAt: Date | null;
+}
+
+/** The outbound queue as its sender sees it (webmail): scheduled sends, per-recipient status. */
+@Injectable()
+export class SenderQueueRepository {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  /** The account's entries waiting for their time (scheduled, undo window) with nothing started. */
+  async scheduled(accountId: string): Promise<ScheduledEntryRow[]> {
+    const { rows } = await this.pool.query<ScheduledEntryRow>(
+      `SELECT m.id, m.sent_message_id AS "sentMessageId", m.not_before AS "notBefore",
+              array_agg(r.address ORDER BY r.id) AS recipients
+         FROM outbound_messages m JOIN outbound_recipients r ON r.account_id = m.account_id AND r.message_id = m.id
+        WHERE m.account_id = $1 AND m.not_before > now()
+        GROUP BY m.id
+       HAVING bool_and(r.attempts = 0 AND r.state IN ('queued', 'held') AND (r.lease_until IS NULL OR r.lease_until < now()))
+        ORDER BY m.not_before, m.id
+        LIMIT 500`,
+      [accountId],
+    );
+    return rows;
+  }
+
+  /** The newest entry queued for this Sent copy, or undefined. */
+  async entryOfSent(accountId: string, sentMessageId: string): Promise<{ id: string; notBefore: Date } | undefined> {
+    const { rows } = await this.pool.query<{ id: string; notBefore: Date }>(
+      `SELECT id, not_before AS "notBefore" FROM outbound_messages
+        WHERE account_id = $1 AND sent_message_id = $2 ORDER BY id DESC LIMIT 1`,
+      [accountId, sentMessageId],
+    );
+    return rows[0];
+  }
+
+  /** Each recipient of an entry with its last attempt (outbound_attempts). */
+  async recipients(accountId: string, queueId: string): Promise<SentRecipientRow[]> {
+    const { rows } = await this.pool.query<SentRecipientRow>(
+      `SELECT r.address, r.state, r.attempts, r.last_reply AS "lastReply", r.next_attempt_at AS "nextAttemptAt",
+              (SELECT max(a.attempted_at) FROM outbound_attempts a WHERE a.account_id = r.account_id AND a.recipient_id = r.id) AS "lastAttemptAt"
+         FROM outbound_recipients r
+        WHERE r.account_id = $1 AND r.message_id = $2
+        ORDER BY r.id`,
+      [accountId, queueId],
+    );
+    return rows;
+  }
+}

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import type { RecipientDelivery } from '@correio/contracts';
+import { parseId } from '../common/zod-validation.js';
+import { explainReply } from './delivery-explanation.js';
+import { type ScheduledEntryRow, SenderQueueRepository } from './repositories/sender-queue.repository.js';
+
+export interface SentDelivery {
+  queueId: string;
+  recipients: RecipientDelivery[];
+}
+
+/**
+ * The outbound queue as the sending account sees it (webmail): its delayed sends that have not
+ * started, and what happened to each recipient of a message it sent (from the queue's own records).
+ */
+@Injectable()
+export class SenderQueueService {
+  constructor(private readonly repo: SenderQueueRepository) {}
+
+  scheduled(accountId: string): Promise<ScheduledEntryRow[]> {
+    return this.repo.scheduled(accountId);
+  }
+
+  /** The queue's view of the entry made for this Sent copy; undefined when none was (or is no longer) queued. */
+  async deliveryOfSent(accountId: string, sentMessageId: string, now = new Date()): Promise<SentDelivery | undefined> {
+    if (parseId(sentMessageId) === undefined) return undefined;
+    const entry = await this.repo.entryOfSent(accountId, sentMessageId);
+    if (!entry) return undefined;
+    const waiting = entry.notBefore.getTime() > now.getTime();
+    const recipients = (await this.repo.recipients(accountId, entry.id)).map((r): RecipientDelivery => {
+      const state = waiting && r.attempts === 0 && r.state === 'queued' ? 'scheduled' : r.state;
+      const done = r.state === 'delivered' || r.state === 'bounced';
+      return {
+        address: r.address,
+        state,
+        attempts: r.attempts,
+        lastReply: r.lastReply,
+        explanation: r.state === 'bounced' || r.state === 'deferred' ? explainReply(r.state, r.lastReply) : null,
+        lastAttemptAt: r.lastAttemptAt ? r.lastAttemptAt.toISOString() : null,
+        nextAttemptAt: done || r.state === 'held' ? null : (waiting ? entry.notBefore : r.nextAttemptAt).toISOString(),
+      };
+    });
+    return { queueId: entry.id, recipients };
+  }
+
+  /** The envelope recipients of the account's entry (a cancelled send's Bcc comes back from them). */
+  async recipientsOf(accountId: string, queueId: string): Promise<string[]> {
+    if (parseId(queueId) === undefined) return [];
+    return (await this.repo.recipients(accountId, queueId)).map((r) => r.address);
+  }
+}
