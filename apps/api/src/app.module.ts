@@ -2,9 +2,11 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { Pool } from '@correio/db';
 import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { ComposeModule } from './compose/compose.module.js';
 import type { AppConfig } from './config/config.schema.js';
 import { APP_CONFIG } from './config/load-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { ContactsModule } from './contacts/contacts.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
 import { DirectoryModule } from './directory/directory.module.js';
@@ -15,13 +17,14 @@ import { MailboxStoreModule } from './mailbox-store/mailbox-store.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { Pop3Module } from './pop3/pop3.module.js';
 import { SmtpIngressModule } from './smtp-ingress/smtp-ingress.module.js';
+import { UploadsModule } from './uploads/uploads.module.js';
 
 /** The application: shared modules always, then one set of modules per configured role. */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, pool: Pool, db: { isPglite: boolean } = { isPglite: false }): DynamicModule {
     const roleModules = [
-      ...(config.roles.includes('http') ? [AuthModule, MessagesModule, AdminModule, HealthModule] : []),
+      ...(config.roles.includes('http') ? [AuthModule, MessagesModule, ComposeModule, UploadsModule, ContactsModule, AdminModule, HealthModule] : []),
       ...(config.roles.includes('smtp') ? [SmtpIngressModule] : []),
       ...(config.roles.includes('delivery') ? [DeliveryModule] : []),
       ...(config.roles.includes('pop3') ? [Pop3Module.forRoot(config.pop3)] : []),

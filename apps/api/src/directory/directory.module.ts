@@ -2,15 +2,17 @@ import { Module } from '@nestjs/common';
 import { MailboxStoreModule } from '../mailbox-store/mailbox-store.module.js';
 import { DirectoryRepositoriesModule } from './directory-repositories.module.js';
 import { DirectoryService } from './directory.service.js';
+import { IdentityService } from './identity.service.js';
 
 /**
- * Directory. Owns the tables domains, accounts, aliases. Exports DirectoryService (accounts,
- * passwords, recipient resolution). Account creation also creates the standard mailboxes, through
+ * Directory. Owns the tables domains, accounts, aliases, dkim_keys, signatures. Exports DirectoryService
+ * (accounts, passwords, recipient resolution) and IdentityService (addresses an account sends as, their
+ * signatures, the undo-send setting). Account creation also creates the standard mailboxes, through
  * the mail store, in the same transaction.
  */
 @Module({
   imports: [DirectoryRepositoriesModule, MailboxStoreModule],
-  providers: [DirectoryService],
-  exports: [DirectoryService],
+  providers: [DirectoryService, IdentityService],
+  exports: [DirectoryService, IdentityService],
 })
 export class DirectoryModule {}
