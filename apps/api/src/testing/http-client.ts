@@ -47,3 +47,10 @@ export class HttpClient {
     return (await res.json()) as T;
   }
 }
+
+/** A multipart form with one file in the `file` field (POST /api/v1/uploads). */
+export function fileForm(name: string, type: string, content: Buffer): FormData {
+  const form = new FormData();
+  form.append('file', new Blob([content], { type }), name);
+  return form;
+}

@@ -1,18 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { UploadView } from '@correio/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpClient } from '../testing/http-client.js';
+import { HttpClient, fileForm } from '../testing/http-client.js';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
 import { UploadsService } from './uploads.service.js';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const LIMIT = 256 * 1024;
-
-export function fileForm(name: string, type: string, content: Buffer): FormData {
-  const form = new FormData();
-  form.append('file', new Blob([content], { type }), name);
-  return form;
-}
 
 // POST /api/v1/uploads over real HTTP (multipart, streamed): stored per account, limited to the
 // message size, removable; another account's upload is missing to everyone else.
