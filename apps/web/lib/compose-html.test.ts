@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cleanPastedHtml,
   escapeHtml,
   extractSignature,
   fromCidHtml,
@@ -68,5 +69,13 @@ describe('isBlankBody', () => {
     ['<p><img src="blob:x"></p>', false],
   ])('%s → %s', (html, blank) => {
     expect(isBlankBody(html)).toBe(blank);
+  });
+});
+
+describe('cleanPastedHtml', () => {
+  it('drops styles, classes, ids, <style> blocks and comments', () => {
+    const pasted =
+      '<style>p{color:red}</style><!--StartFragment--><p class="MsoNormal" style="margin:0" id=x>Hi <b style="font-weight:700">there</b></p>';
+    expect(cleanPastedHtml(pasted)).toBe('<p>Hi <b>there</b></p>');
   });
 });

@@ -71,3 +71,14 @@ export function isBlankBody(html: string): boolean {
   const sigless = html.replace(SIGNATURE, '');
   return !/<img\b/i.test(sigless) && sigless.replace(/<[^>]*>/g, '').replace(/&nbsp;|\s/g, '') === '';
 }
+
+/**
+ * Pasted HTML before the editor's schema sees it: no styles, classes, ids or scripts (Word and web
+ * pages bring plenty); the schema then keeps only what the toolbar can make.
+ */
+export function cleanPastedHtml(html: string): string {
+  return html
+    .replace(/<(style|script|title|meta|link|xml)\b[\s\S]*?(<\/\1>|\/?>)/gi, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/\s(style|class|id|lang|dir|width|height|align|bgcolor|face|color|size)=("[^"]*"|'[^']*'|[^\s>]+)/gi, '');
+}

@@ -3,6 +3,9 @@
 import { usePathname, useRouter } from 'next/navigation';
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, type SessionInfo } from '@/lib/api';
+import Link from 'next/link';
+import { ComposeButton } from '../compose/compose-button';
+import { ComposeProvider } from '../compose/compose-context';
 import { LogoMark, LogoutIcon, MenuIcon } from '../icons';
 import { MailProvider, useMail } from './mail-store';
 import { MailboxNav } from './mailbox-nav';
@@ -60,7 +63,9 @@ export function MailShell({ children }: { children: ReactNode }) {
   }
   return (
     <MailProvider session={gate.session}>
-      <MailFrame>{children}</MailFrame>
+      <ComposeProvider>
+        <MailFrame>{children}</MailFrame>
+      </ComposeProvider>
     </MailProvider>
   );
 }
@@ -80,6 +85,7 @@ function MailFrame({ children }: { children: ReactNode }) {
         {isNavOpen && <button type="button" className="nav-scrim" aria-label="Close menu" onClick={() => setIsNavOpen(false)} />}
         <main className="content">{children}</main>
       </div>
+      <ComposeButton isFloating />
       <ToastView />
     </div>
   );
@@ -99,6 +105,9 @@ function TopBar({ onMenu }: { onMenu(): void }) {
         <span className="brand-name">Correio</span>
       </div>
       <div className="topbar-spacer" />
+      <Link href="/settings" className="topbar-link" data-testid="settings-link">
+        Settings
+      </Link>
       <div className="account" data-testid="account">
         <span className="account-avatar" aria-hidden="true">
           {(account.displayName || account.address).slice(0, 1).toUpperCase()}

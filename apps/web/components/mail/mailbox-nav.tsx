@@ -1,11 +1,12 @@
 'use client';
 
 import Link from 'next/link';
-import { useParams } from 'next/navigation';
+import { useParams, usePathname } from 'next/navigation';
 import type { ComponentType, SVGProps } from 'react';
 import type { MailboxView, SpecialUse } from '@/lib/api';
 import { mailboxLabel, showsUnreadCount } from '@/lib/mailboxes';
-import { ArchiveIcon, DraftIcon, FolderIcon, InboxIcon, JunkIcon, SentIcon, TrashIcon } from '../icons';
+import { ArchiveIcon, ClockIcon, DraftIcon, FolderIcon, InboxIcon, JunkIcon, SentIcon, TrashIcon } from '../icons';
+import { ComposeButton } from '../compose/compose-button';
 import { useMail } from './mail-store';
 
 const ICONS: Record<SpecialUse, ComponentType<SVGProps<SVGSVGElement>>> = {
@@ -22,9 +23,11 @@ export function MailboxNav({ onNavigate }: { onNavigate?(): void }) {
   const { mailboxes, mailboxesError } = useMail();
   const params = useParams<{ mailboxId?: string }>();
   const current = params.mailboxId;
+  const isScheduled = usePathname() === '/mail/scheduled';
 
   return (
     <nav className="sidebar" aria-label="Mailboxes">
+      <ComposeButton />
       {mailboxesError && !mailboxes && <p className="sidebar-note">{mailboxesError}</p>}
       {!mailboxes && !mailboxesError && (
         <ul className="mailbox-list" aria-busy="true">
@@ -38,6 +41,18 @@ export function MailboxNav({ onNavigate }: { onNavigate?(): void }) {
           {mailboxes.map((mb) => (
             <MailboxItem key={mb.id} mailbox={mb} isActive={mb.id === current} onNavigate={onNavigate} />
           ))}
+          <li>
+            <Link
+              href="/mail/scheduled"
+              className={`mailbox-item${isScheduled ? ' active' : ''}`}
+              aria-current={isScheduled ? 'page' : undefined}
+              data-testid="scheduled-link"
+              onClick={onNavigate}
+            >
+              <ClockIcon className="mailbox-icon" />
+              <span className="mailbox-name">Scheduled</span>
+            </Link>
+          </li>
         </ul>
       )}
     </nav>

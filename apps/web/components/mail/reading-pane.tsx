@@ -8,6 +8,9 @@ import { avatarHue, displayName, formatAddressList, formatFullDate, formatSize, 
 import { ArchiveIcon, BackIcon, DownloadIcon, ImageIcon, MailOpenIcon, MailUnreadIcon, PaperclipIcon, StarIcon, TrashIcon } from '../icons';
 import { type ShortcutMap, useShortcuts } from '@/lib/use-shortcuts';
 import { useMail } from './mail-store';
+import { OpenDraft } from '../compose/open-draft';
+import { ReplyActions } from '../compose/reply-actions';
+import { DeliveryStatus } from './delivery-status';
 import { MessageBody } from './message-body';
 import { MoveMenu } from './move-menu';
 
@@ -113,6 +116,8 @@ export function ReadingPane({ messageId }: { messageId: string }) {
   const ref = { id: detail.id, mailboxId: detail.mailboxId, seen, flagged };
   const mailboxHref = `/mail/${detail.mailboxId}`;
   const archive = mailboxes?.find((m) => m.specialUse === 'archive');
+  const specialUse = mailboxes?.find((m) => m.id === detail.mailboxId)?.specialUse;
+  const isDraft = detail.draft || specialUse === 'drafts';
   const setDetail = (patch: Partial<MessageDetail>) =>
     setLoad((prev) => (prev.status === 'ready' ? { ...prev, detail: { ...prev.detail, ...patch } } : prev));
 
@@ -171,6 +176,8 @@ export function ReadingPane({ messageId }: { messageId: string }) {
           <StarIcon filled={flagged} />
           <span>{flagged ? 'Unflag' : 'Flag'}</span>
         </button>
+        <span className="toolbar-sep" />
+        {!isDraft && <ReplyActions detail={detail} />}
         <span className="toolbar-spacer" />
         <a
           className="icon-btn"
@@ -206,6 +213,9 @@ export function ReadingPane({ messageId }: { messageId: string }) {
         </div>
         {files.length > 0 && <AttachmentList messageId={detail.id} attachments={files} />}
       </header>
+
+      {isDraft && <OpenDraft messageId={detail.id} />}
+      {specialUse === 'sent' && <DeliveryStatus messageId={detail.id} />}
 
       {detail.hasRemoteContent && !load.remote && (
         <div className="remote-bar" data-testid="remote-content-bar">

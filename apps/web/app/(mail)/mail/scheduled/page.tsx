@@ -1,0 +1,5 @@
+import { ScheduledView } from '@/components/compose/scheduled-view';
+
+export default function ScheduledPage() {
+  return <ScheduledView />;
+}

@@ -1,0 +1,185 @@
+'use client';
+
+/**
+ * The compose window's home: one window at a time, opened from anywhere (Compose, Reply, a draft,
+ * Undo, Scheduled → Edit) and kept across navigations because it lives above the routes. Owns the
+ * compose settings (identities, signatures, undo window, size limit) and what happens after Send
+ * (the "Message sent" notice with Undo).
+ */
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { ApiError, api, type ComposeSettings, type MessageDetail, type SendMessageResult } from '@/lib/api';
+import type { ReplyKind } from '@/lib/reply';
+import { useShortcuts } from '@/lib/use-shortcuts';
+import { useMail } from '../mail/mail-store';
+import { composeAfterUndo, composeFromDraft, composeReply } from './compose-open';
+import { type ComposeDraft, emptyDraft, FALLBACK_SETTINGS, primaryIdentity } from './compose-state';
+import { ComposeNotice, type Notice } from './compose-notice';
+import { ComposeWindow } from './compose-window';
+
+interface OpenWindow {
+  /** Changes with every opening, so a reopened window starts fresh. */
+  key: number;
+  initial: ComposeDraft;
+}
+
+interface ComposeContextValue {
+  settings: ComposeSettings;
+  settingsLoaded: boolean;
+  reloadSettings(): Promise<void>;
+  openNew(): void;
+  openReply(kind: ReplyKind, detail: MessageDetail): void;
+  openDraft(draftId: string): Promise<void>;
+  /** The draft id the open window started from (so the reading pane does not open it twice). */
+  openDraftId: string | null;
+  notify(notice: Omit<Notice, 'id'>): void;
+}
+
+const ComposeContext = createContext<ComposeContextValue | null>(null);
+
+export function useCompose(): ComposeContextValue {
+  const ctx = useContext(ComposeContext);
+  if (!ctx) throw new Error('useCompose() outside <ComposeProvider>');
+  return ctx;
+}
+
+export function ComposeProvider({ children }: { children: ReactNode }) {
+  const { session, reportError, refreshMailboxes, refreshList } = useMail();
+  const [settings, setSettings] = useState<ComposeSettings>(FALLBACK_SETTINGS);
+  const [settingsLoaded, setSettingsLoaded] = useState(false);
+  const [win, setWin] = useState<OpenWindow | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const opener = useRef<HTMLElement | null>(null);
+  const ownAddress = session.account.address;
+
+  const reloadSettings = useCallback(async () => {
+    try {
+      setSettings(await api.composeSettings());
+      setSettingsLoaded(true);
+    } catch (err) {
+      if (err instanceof ApiError && err.isUnauthorized) reportError(err);
+      // Not there yet (older API): compose still works with the defaults and the account's address.
+    }
+  }, [reportError]);
+  useEffect(() => {
+    void reloadSettings();
+  }, [reloadSettings]);
+
+  const notify = useCallback((n: Omit<Notice, 'id'>) => setNotice({ ...n, id: Date.now() }), []);
+
+  const show = useCallback((initial: ComposeDraft) => {
+    if (document.activeElement instanceof HTMLElement && !document.activeElement.closest('.compose')) {
+      opener.current = document.activeElement;
+    }
+    setWin({ key: Date.now(), initial });
+  }, []);
+
+  const openNew = useCallback(() => {
+    const identity = primaryIdentity(settings.identities, ownAddress);
+    show(emptyDraft(identity.address, identity.signatureHtml));
+  }, [settings, ownAddress, show]);
+
+  const openReply = useCallback(
+    (kind: ReplyKind, detail: MessageDetail) => show(composeReply(kind, detail, settings.identities, ownAddress)),
+    [settings, ownAddress, show],
+  );
+
+  const openDraft = useCallback(
+    async (draftId: string) => {
+      try {
+        show(composeFromDraft(await api.getDraft(draftId)));
+      } catch (err) {
+        reportError(err);
+      }
+    },
+    [show, reportError],
+  );
+
+  const close = useCallback(() => {
+    setWin(null);
+    const back = opener.current;
+    opener.current = null;
+    // After React removed the window: give focus back to whatever opened it.
+    setTimeout(() => {
+      if (back?.isConnected) back.focus();
+    }, 0);
+  }, []);
+
+  const undo = useCallback(
+    async (snapshot: ComposeDraft, result: SendMessageResult) => {
+      if (!result.queueId) return;
+      try {
+        const { draftId } = await api.cancelSend(result.queueId, result.sentId);
+        const view = draftId ? await api.getDraft(draftId).catch(() => null) : null;
+        show(composeAfterUndo(snapshot, draftId, view));
+        notify({ text: 'Sending undone' });
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 409) notify({ text: 'Too late: the message has already been sent.', kind: 'error' });
+        else reportError(err);
+      }
+      void refreshMailboxes();
+    },
+    [show, notify, reportError, refreshMailboxes],
+  );
+
+  const onSent = useCallback(
+    (snapshot: ComposeDraft, result: SendMessageResult, scheduled: boolean) => {
+      close();
+      void refreshMailboxes();
+      void refreshList();
+      if (scheduled && result.scheduledFor) {
+        notify({
+          text: `Send scheduled for ${new Date(result.scheduledFor).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}`,
+        });
+        return;
+      }
+      const seconds = settings.undoSendSeconds;
+      notify({
+        text: 'Message sent',
+        timeoutMs: seconds > 0 && result.queueId ? seconds * 1000 : 4000,
+        action: seconds > 0 && result.queueId ? { label: 'Undo', run: () => void undo(snapshot, result) } : undefined,
+      });
+    },
+    [close, notify, undo, refreshMailboxes, refreshList, settings.undoSendSeconds],
+  );
+
+  useShortcuts({
+    c: () =>
+      win ? document.querySelector<HTMLElement>('.compose input:not([type=file]), .compose [contenteditable]')?.focus() : openNew(),
+  });
+
+  const value = useMemo<ComposeContextValue>(
+    () => ({
+      settings,
+      settingsLoaded,
+      reloadSettings,
+      openNew,
+      openReply,
+      openDraft,
+      openDraftId: win?.initial.draftId ?? null,
+      notify,
+    }),
+    [settings, settingsLoaded, reloadSettings, openNew, openReply, openDraft, win, notify],
+  );
+
+  return (
+    <ComposeContext.Provider value={value}>
+      {children}
+      {win && (
+        <ComposeWindow
+          key={win.key}
+          initial={win.initial}
+          settings={settings}
+          ownAddress={ownAddress}
+          onClose={close}
+          onSent={onSent}
+          onDiscarded={() => {
+            close();
+            notify({ text: 'Draft discarded' });
+            void refreshMailboxes();
+          }}
+        />
+      )}
+      <ComposeNotice notice={notice} onDismiss={() => setNotice(null)} />
+    </ComposeContext.Provider>
+  );
+}

@@ -1,0 +1,269 @@
+'use client';
+
+/**
+ * The compose window: a non-modal dialog docked bottom-right (full screen on a phone), as Gmail's.
+ * It owns the message being written; autosave, uploads and the send request hang off it.
+ */
+import type { Editor } from '@tiptap/react';
+import { type DragEvent, type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { invalidAddresses, type RecipientChip, toWire } from '@/lib/addresses';
+import { ApiError, api, type ComposeSettings, type SendMessageResult } from '@/lib/api';
+import { extractSignature, isBlankBody, swapSignature } from '@/lib/compose-html';
+import { AttachmentList } from './attachment-list';
+import { ComposeFields } from './compose-fields';
+import { type ComposeAttachment, type ComposeDraft, draftRequest, hasContent, messageHtml, readyRefs } from './compose-state';
+import { RichEditor } from './rich-editor';
+import { ScheduleMenu } from './schedule-menu';
+import { useDraftAutosave } from './use-draft-autosave';
+import { useUploads } from './use-uploads';
+
+interface ComposeWindowProps {
+  initial: ComposeDraft;
+  settings: ComposeSettings;
+  ownAddress: string;
+  onClose(): void;
+  onSent(snapshot: ComposeDraft, result: SendMessageResult, scheduled: boolean): void;
+  onDiscarded(): void;
+}
+
+const SAVE_TEXT = { idle: '', saving: 'Saving…', saved: 'Saved', error: 'Could not save the draft' } as const;
+
+export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, onDiscarded }: ComposeWindowProps) {
+  const [draft, setDraft] = useState<ComposeDraft>(initial);
+  const draftRef = useRef(draft);
+  draftRef.current = draft;
+  const [problem, setProblem] = useState<string | null>(null);
+  const [isSending, setIsSending] = useState(false);
+  const [isMinimized, setIsMinimized] = useState(false);
+  const [isDragging, setIsDragging] = useState(false);
+  const editorRef = useRef<Editor | null>(null);
+  const toRef = useRef<HTMLInputElement>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+
+  const autosave = useDraftAutosave(() => {
+    const d = draftRef.current;
+    return d.draftId || hasContent(d, isBlankBody) ? draftRequest(d) : null;
+  }, initial.draftId);
+  const { markChanged, saveNow } = autosave;
+
+  const change = useCallback(
+    (patch: Partial<ComposeDraft>) => {
+      setDraft((d) => ({ ...d, ...patch }));
+      markChanged();
+    },
+    [markChanged],
+  );
+  const setAttachments = useCallback((update: (prev: ComposeAttachment[]) => ComposeAttachment[]) => {
+    setDraft((d) => ({ ...d, attachments: update(d.attachments) }));
+  }, []);
+  const uploads = useUploads(
+    setAttachments,
+    settings.maxMessageBytes,
+    useCallback(() => draftRef.current.attachments.reduce((n, a) => n + a.size, 0), []),
+    markChanged,
+  );
+
+  // Closing keeps the draft: whatever changed since the last save is saved now.
+  useEffect(() => () => void saveNow(), [saveNow]);
+
+  const onEditorReady = useCallback((editor: Editor) => {
+    editorRef.current = editor;
+    // The signature as the editor renders it is what a later From change compares with.
+    setDraft((d) => ({ ...d, signatureHtml: extractSignature(editor.getHTML()) }));
+    // The view is attached to the page right after creation: focus on the next turn.
+    if (draftRef.current.focus === 'body') setTimeout(() => editor.commands.focus('start'), 0);
+  }, []);
+
+  const onFrom = (address: string) => {
+    const next = settings.identities.find((i) => i.address === address);
+    const editor = editorRef.current;
+    const swapped = next && editor ? swapSignature(editor.getHTML(), draftRef.current.signatureHtml, next.signatureHtml) : null;
+    if (swapped !== null && editor) {
+      editor.commands.setContent(swapped, { emitUpdate: false });
+      const html = editor.getHTML();
+      change({ from: address, html, signatureHtml: extractSignature(html) });
+    } else change({ from: address });
+  };
+
+  const uploadInlineImages = useCallback(
+    async (files: File[]) => uploads.addFiles(files, true).flatMap((a) => (a.previewUrl ? [a.previewUrl] : [])),
+    [uploads],
+  );
+
+  const isUploading = draft.attachments.some((a) => a.status === 'uploading');
+
+  const send = async (sendAt?: Date) => {
+    if (isSending) return;
+    const d = draftRef.current;
+    const bad = invalidAddresses(d.to, d.cc, d.bcc);
+    if (d.to.length + d.cc.length + d.bcc.length === 0) return setProblem('Add at least one recipient.');
+    if (bad.length) return setProblem(`Check these addresses: ${bad.join(', ')} ${bad.length === 1 ? 'is' : 'are'} not valid.`);
+    if (isUploading) return setProblem('Wait until the attachments have finished uploading.');
+    if (d.attachments.some((a) => a.status === 'failed'))
+      return setProblem('Remove the attachments that failed to upload, or attach them again.');
+    setProblem(null);
+    setIsSending(true);
+    const draftId = await autosave.pause();
+    const undoSeconds = settings.undoSendSeconds;
+    try {
+      const result = await api.sendMessage({
+        from: d.from || undefined,
+        to: toWire(d.to),
+        cc: toWire(d.cc),
+        bcc: toWire(d.bcc),
+        subject: d.subject,
+        html: messageHtml(d),
+        inReplyTo: d.inReplyTo,
+        references: d.references,
+        attachmentRefs: readyRefs(d.attachments),
+        draftId: draftId ?? undefined,
+        ...(sendAt ? { sendAt: sendAt.toISOString() } : undoSeconds > 0 ? { undoSeconds } : {}),
+      });
+      onSent({ ...d, draftId }, result, Boolean(sendAt));
+    } catch (err) {
+      autosave.resume();
+      setIsSending(false);
+      setProblem(err instanceof ApiError ? err.message : 'Could not send the message. Try again.');
+    }
+  };
+
+  const discard = async () => {
+    const draftId = await autosave.pause();
+    for (const a of draftRef.current.attachments) uploads.remove(a);
+    if (draftId) await api.deleteDraft(draftId).catch(() => {});
+    onDiscarded();
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      void send();
+    } else if (e.key === 'Escape' && !e.defaultPrevented) {
+      e.preventDefault();
+      onClose();
+    }
+  };
+
+  const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Files');
+  const dropProps = {
+    onDragOver: (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      setIsDragging(true);
+    },
+    onDragLeave: (e: DragEvent) => {
+      if (!e.currentTarget.contains(e.relatedTarget as Node)) setIsDragging(false);
+    },
+    onDrop: (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      setIsDragging(false);
+      uploads.addFiles(Array.from(e.dataTransfer.files));
+    },
+  };
+
+  const saveText = SAVE_TEXT[autosave.status];
+  return (
+    <section
+      className={`compose${isMinimized ? ' minimized' : ''}`}
+      role="dialog"
+      aria-label="New message"
+      onKeyDown={onKeyDown}
+      {...dropProps}
+    >
+      <header className="compose-header">
+        <h2 className="compose-title">{draft.subject.trim() || 'New message'}</h2>
+        <button
+          type="button"
+          className="icon-btn compose-head-btn"
+          aria-label={isMinimized ? 'Restore' : 'Minimize'}
+          aria-expanded={!isMinimized}
+          onClick={() => setIsMinimized((v) => !v)}
+        >
+          <span aria-hidden="true">{isMinimized ? '▴' : '▾'}</span>
+        </button>
+        <button type="button" className="icon-btn compose-head-btn" aria-label="Close" title="Close (the draft is kept)" onClick={onClose}>
+          <span aria-hidden="true">×</span>
+        </button>
+      </header>
+      <div className="compose-main" hidden={isMinimized}>
+        <ComposeFields
+          draft={draft}
+          identities={
+            settings.identities.length
+              ? settings.identities
+              : [{ address: draft.from || ownAddress, name: '', signatureHtml: '', isPrimary: true }]
+          }
+          toRef={toRef}
+          autoFocusTo={initial.focus === 'to'}
+          onRecipients={(field, next: RecipientChip[]) => {
+            change({ [field]: next });
+            if (problem) setProblem(null);
+          }}
+          onSubject={(subject) => change({ subject })}
+          onFrom={onFrom}
+        />
+        <RichEditor
+          className="compose-editor"
+          label="Message body"
+          initialHtml={initial.html}
+          onChange={(html) => change({ html })}
+          onImageFiles={uploadInlineImages}
+          onReady={onEditorReady}
+        />
+        <AttachmentList items={draft.attachments} onRemove={uploads.remove} />
+        {(problem || uploads.problem) && (
+          <div className="compose-alert" role="alert">
+            {problem ?? uploads.problem}
+          </div>
+        )}
+        <footer className="compose-footer">
+          <div className="send-group">
+            <button
+              type="button"
+              className="btn btn-primary send-btn"
+              onClick={() => void send()}
+              disabled={isSending}
+              aria-busy={isSending}
+            >
+              Send
+            </button>
+            <ScheduleMenu disabled={isSending} onSchedule={(at) => void send(at)} />
+          </div>
+          <button type="button" className="tool-btn attach-btn" onClick={() => fileRef.current?.click()}>
+            <span aria-hidden="true">📎</span> Attach files
+          </button>
+          <input
+            ref={fileRef}
+            type="file"
+            multiple
+            hidden
+            tabIndex={-1}
+            onChange={(e) => {
+              uploads.addFiles(Array.from(e.target.files ?? []));
+              e.target.value = '';
+            }}
+          />
+          <span className="save-status muted" role="status">
+            {saveText}
+          </span>
+          <span className="toolbar-spacer" />
+          <button
+            type="button"
+            className="tool-btn discard-btn"
+            onClick={() => void discard()}
+            aria-label="Discard draft"
+            title="Discard draft"
+          >
+            <span aria-hidden="true">🗑</span>
+          </button>
+        </footer>
+      </div>
+      {isDragging && (
+        <div className="drop-zone" aria-hidden="true">
+          Drop files here
+        </div>
+      )}
+    </section>
+  );
+}

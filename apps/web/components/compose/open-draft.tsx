@@ -1,0 +1,26 @@
+'use client';
+
+import { useEffect, useRef } from 'react';
+import { useCompose } from './compose-context';
+
+/**
+ * A message of the Drafts mailbox opens in the compose window (once per opening), and the reading
+ * pane offers to open it again.
+ */
+export function OpenDraft({ messageId }: { messageId: string }) {
+  const { openDraft, openDraftId } = useCompose();
+  const opened = useRef<string | null>(null);
+  useEffect(() => {
+    if (opened.current === messageId || openDraftId === messageId) return;
+    opened.current = messageId;
+    void openDraft(messageId);
+  }, [messageId, openDraft, openDraftId]);
+  return (
+    <div className="draft-bar" data-testid="draft-bar">
+      <span>This is a draft.</span>
+      <button type="button" className="link-btn" onClick={() => void openDraft(messageId)}>
+        Edit draft
+      </button>
+    </div>
+  );
+}

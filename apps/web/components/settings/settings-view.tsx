@@ -1,0 +1,72 @@
+'use client';
+
+/** /settings: a signature per identity and the undo-send window. */
+import { useId, useState } from 'react';
+import { api } from '@/lib/api';
+import { useCompose } from '../compose/compose-context';
+import { useMail } from '../mail/mail-store';
+import { SignatureEditor } from './signature-editor';
+
+const UNDO_CHOICES = [0, 5, 10, 20, 30];
+
+export function SettingsView() {
+  const { settings, settingsLoaded, reloadSettings, notify } = useCompose();
+  const { reportError } = useMail();
+  const undoId = useId();
+  const [isSaving, setIsSaving] = useState(false);
+
+  const setUndo = async (seconds: number) => {
+    setIsSaving(true);
+    try {
+      await api.updateComposeSettings(seconds);
+      await reloadSettings();
+      notify({ text: seconds ? `Undo send: ${seconds} seconds` : 'Undo send is off' });
+    } catch (err) {
+      reportError(err);
+    } finally {
+      setIsSaving(false);
+    }
+  };
+
+  return (
+    <section className="settings-pane" aria-labelledby="settings-title">
+      <header className="list-header">
+        <h1 className="list-title" id="settings-title">
+          Settings
+        </h1>
+      </header>
+      <div className="settings-body">
+        {!settingsLoaded && <p className="muted">Loading…</p>}
+        {settingsLoaded && (
+          <>
+            <section className="settings-section" aria-labelledby={`${undoId}-h`}>
+              <h2 id={`${undoId}-h`}>Sending</h2>
+              <label className="settings-field" htmlFor={undoId}>
+                <span className="field-label">Undo send window</span>
+                <select
+                  id={undoId}
+                  className="compose-select"
+                  value={settings.undoSendSeconds}
+                  disabled={isSaving}
+                  onChange={(e) => void setUndo(Number(e.target.value))}
+                >
+                  {UNDO_CHOICES.map((s) => (
+                    <option key={s} value={s}>
+                      {s === 0 ? 'Off (send at once)' : `${s} seconds`}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </section>
+            <section className="settings-section" aria-labelledby="signatures-h">
+              <h2 id="signatures-h">Signatures</h2>
+              {settings.identities.map((identity) => (
+                <SignatureEditor key={identity.address} identity={identity} onSaved={() => void reloadSettings()} />
+              ))}
+            </section>
+          </>
+        )}
+      </div>
+    </section>
+  );
+}
