@@ -78,7 +78,8 @@ export function isBlankBody(html: string): boolean {
  */
 export function cleanPastedHtml(html: string): string {
   return html
-    .replace(/<(style|script|title|meta|link|xml)\b[\s\S]*?(<\/\1>|\/?>)/gi, '')
+    .replace(/<(style|script|title|xml)\b[\s\S]*?<\/\1\s*>/gi, '')
+    .replace(/<(meta|link)\b[^>]*>/gi, '')
     .replace(/<!--[\s\S]*?-->/g, '')
     .replace(/\s(style|class|id|lang|dir|width|height|align|bgcolor|face|color|size)=("[^"]*"|'[^']*'|[^\s>]+)/gi, '');
 }
