@@ -65,6 +65,7 @@ export function ComposeProvider({ children }: { children: ReactNode }) {
   }, [reloadSettings]);
 
   const notify = useCallback((n: Omit<Notice, 'id'>) => setNotice({ ...n, id: Date.now() }), []);
+  const dismissNotice = useCallback(() => setNotice(null), []);
 
   const show = useCallback((initial: ComposeDraft) => {
     if (document.activeElement instanceof HTMLElement && !document.activeElement.closest('.compose')) {
@@ -179,7 +180,7 @@ export function ComposeProvider({ children }: { children: ReactNode }) {
           }}
         />
       )}
-      <ComposeNotice notice={notice} onDismiss={() => setNotice(null)} />
+      <ComposeNotice notice={notice} onDismiss={dismissNotice} />
     </ComposeContext.Provider>
   );
 }
