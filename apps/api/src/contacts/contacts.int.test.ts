@@ -98,7 +98,6 @@ describe('contact suggestions', () => {
     times.sort((a, b) => a - b);
     const p95 = times[Math.floor(times.length * 0.95)]!;
     console.log(`contacts suggest, 10,000 contacts: p50 ${times[30]!.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms (${t.testDb.kind})`);
-    // The budget is for PostgreSQL; the embedded WebAssembly build gets more room (it is a dev default).
-    expect(p95).toBeLessThan(t.testDb.kind === 'pglite' ? 250 : 50);
+    expect(p95).toBeLessThan(50);
   });
 });
