@@ -5,7 +5,8 @@ import { z } from 'zod';
  * queued message), their recipients and each recipient's attempt history.
  */
 
-export const QueueRecipientState = z.enum(['queued', 'deferred', 'delivered', 'bounced', 'held']);
+/** 'cancelled': undo send / a scheduled send cancelled before it started. */
+export const QueueRecipientState = z.enum(['queued', 'deferred', 'delivered', 'bounced', 'held', 'cancelled']);
 export type QueueRecipientState = z.infer<typeof QueueRecipientState>;
 
 export const QueueListQuery = z.strictObject({

@@ -296,7 +296,9 @@ describe('delivery worker', () => {
     await states(later, (r) => r['later@remote.example'] === 'delivered');
     await sleep(500);
     expect(received.flatMap((m) => m.to)).not.toContain('undone@remote.example');
-    expect((await t.db.pool.query('SELECT 1 FROM outbound_recipients WHERE message_id = $1', [undone])).rows).toHaveLength(0);
+    // The cancelled entry stays (the sender's delivery status says so), never claimed.
+    expect((await t.db.pool.query('SELECT state, attempts FROM outbound_recipients WHERE message_id = $1', [undone])).rows).toEqual([{ state: 'cancelled', attempts: 0 }]);
+    await expect(queue.cancel(undone, { accountId: bruna })).rejects.toMatchObject({ code: 'not_found' });
     // Too late to cancel once delivery started; another account's entry does not exist for it.
     await expect(queue.cancel(later, { accountId: bruna })).rejects.toMatchObject({ code: 'conflict' });
     await expect(queue.cancel(later, { accountId: '999999' })).rejects.toMatchObject({ code: 'not_found' });

@@ -119,11 +119,15 @@ export class OutboundQueueService {
   }
 
   /**
-   * Undo send / cancel a scheduled send: removes the entry only if no recipient has been tried or
-   * is being tried (409 otherwise). The Sent copy, if any, is the caller's business.
+   * Undo send / cancel a scheduled send: cancels every recipient only if none has been tried or is
+   * being tried (409 otherwise; 404 when already cancelled). The entry stays, 'cancelled', for the
+   * sender's delivery status until purged with finished ones. The Sent copy is the caller's business.
    */
-  cancel(id: string, actor: QueueActor = {}): Promise<void> {
-    return this.remove(id, actor, true);
+  async cancel(id: string, actor: QueueActor = {}): Promise<void> {
+    const scope = await this.scopeOf(id, actor);
+    const result = await withTransaction(this.pool, (tx) => this.repo.cancel(tx, scope));
+    if (result === 'missing') throw AppError.notFound('queue entry not found');
+    if (result === 'busy') throw new AppError(ErrorCode.Conflict, 'delivery has already started');
   }
 
   /** Deletes the entry whatever its recipients' states, unless a worker is delivering it right now (409). */

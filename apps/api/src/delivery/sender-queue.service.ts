@@ -29,7 +29,7 @@ export class SenderQueueService {
     const waiting = entry.notBefore.getTime() > now.getTime();
     const recipients = (await this.repo.recipients(accountId, entry.id)).map((r): RecipientDelivery => {
       const state = waiting && r.attempts === 0 && r.state === 'queued' ? 'scheduled' : r.state;
-      const done = r.state === 'delivered' || r.state === 'bounced';
+      const done = r.state === 'delivered' || r.state === 'bounced' || r.state === 'cancelled';
       return {
         address: r.address,
         state,
@@ -41,6 +41,11 @@ export class SenderQueueService {
       };
     });
     return { queueId: entry.id, recipients };
+  }
+
+  /** The entry's Sent copy was replaced by another message (keeps delivery status reachable). */
+  async relinkSent(accountId: string, queueId: string, sentMessageId: string): Promise<void> {
+    if (parseId(queueId) !== undefined) await this.repo.relinkSent(accountId, queueId, sentMessageId);
   }
 
   /** The envelope recipients of the account's entry (a cancelled send's Bcc comes back from them). */

@@ -92,6 +92,12 @@ describe('scheduled sends and delivery status', () => {
     expect(draft).toMatchObject({ subject: 'agendada', to: [{ address: 'ok@remote.example' }], bcc: [{ address: 'hidden@remote.example' }], html: '<p>bom dia</p>' });
     expect((await t.store.getMessage(ids.bruna!, cancelled.draftId!)).draft).toBe(true);
     expect((await bruna.request('GET', `/api/v1/messages/${scheduled.sentId}`)).status).toBe(404);
+    // The entry stays, cancelled, and the draft (the Sent copy rewritten with its Bcc) still shows it.
+    expect((await bruna.json<MessageDeliveryStatus>('GET', `/api/v1/messages/${cancelled.draftId}/delivery`)).recipients.map((r) => [r.address, r.state])).toEqual([
+      ['ok@remote.example', 'cancelled'],
+      ['hidden@remote.example', 'cancelled'],
+    ]);
+    expect((await bruna.request('POST', `/api/v1/messages/send/${scheduled.queueId}/cancel`, {})).status).toBe(404);
 
     // Without Bcc the Sent copy itself moves (same id), flagged \Draft.
     const moved = await bruna.json<CancelSendResult>('POST', `/api/v1/messages/send/${undo.queueId}/cancel`, { sentId: undo.sentId });

@@ -132,6 +132,7 @@ export class SendService {
     if (bcc.length > 0) {
       const withBcc = Buffer.concat([Buffer.from(`Bcc: ${bcc.join(', ')}\r\n`), raw]);
       const copy = await this.store.saveDraft({ accountId: account.id, raw: withBcc, summary: await summarizeMessage(withBcc), replaceId: sentId, replaceAny: true });
+      await this.senderQueue.relinkSent(account.id, queueId, copy.messageId);
       return { draftId: copy.messageId };
     }
     await this.store.move(account.id, sentId, draftsId);

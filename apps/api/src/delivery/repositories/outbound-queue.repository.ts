@@ -152,7 +152,7 @@ export class OutboundQueueRepository {
         USING (SELECT x.account_id, x.id FROM outbound_messages x
                 WHERE NOT EXISTS (SELECT 1 FROM outbound_recipients r
                         WHERE r.account_id = x.account_id AND r.message_id = x.id
-                          AND (r.state NOT IN ('delivered', 'bounced') OR r.updated_at > now() - make_interval(secs => $1::double precision / 1000)))
+                          AND (r.state NOT IN ('delivered', 'bounced', 'cancelled') OR r.updated_at > now() - make_interval(secs => $1::double precision / 1000)))
                   AND x.created_at < now() - make_interval(secs => $1::double precision / 1000)
                 ORDER BY x.id LIMIT $2
                 FOR UPDATE SKIP LOCKED) done
@@ -232,6 +232,31 @@ export class OutboundQueueRepository {
       [scope.messageId, scope.accountId],
     );
     return rowCount ?? 0;
+  }
+
+  /**
+   * Cancels the entry (undo send): every recipient becomes 'cancelled', unless one was tried already
+   * or a worker holds a lease on one ('busy'). One statement, so a worker cannot claim in between
+   * the check and the change. An entry already cancelled is 'missing' (nothing left to cancel). The
+   * entry stays for the sender's delivery status and is purged with finished ones (its blob then).
+   */
+  async cancel(tx: Queryable, scope: QueueScope): Promise<'cancelled' | 'busy' | 'missing'> {
+    const { rows } = await tx.query<{ n: number; busy: boolean }>(
+      `WITH entry AS (
+         SELECT m.id, m.account_id,
+                EXISTS (SELECT 1 FROM outbound_recipients r WHERE r.account_id = m.account_id AND r.message_id = m.id
+                         AND ((r.lease_until IS NOT NULL AND r.lease_until >= now()) OR r.attempts > 0 OR r.state NOT IN ('queued', 'held', 'cancelled'))) AS busy
+           FROM outbound_messages m WHERE m.id = $1 AND m.account_id = $2 FOR UPDATE
+       ), done AS (
+         UPDATE outbound_recipients r SET state = 'cancelled', updated_at = now()
+           FROM entry WHERE NOT entry.busy AND r.account_id = entry.account_id AND r.message_id = entry.id AND r.state <> 'cancelled'
+         RETURNING r.id)
+       SELECT (SELECT count(*)::int FROM done) AS n, (SELECT busy FROM entry) AS busy`,
+      [scope.messageId, scope.accountId],
+    );
+    const r = rows[0];
+    if (r?.busy) return 'busy';
+    return r && r.n > 0 ? 'cancelled' : 'missing';
   }
 
   /**

@@ -35,7 +35,7 @@ export interface QueueRecipientRow {
   id: string;
   address: string;
   domain: string;
-  state: 'queued' | 'deferred' | 'delivered' | 'bounced' | 'held';
+  state: 'queued' | 'deferred' | 'delivered' | 'bounced' | 'held' | 'cancelled';
   attempts: number;
   nextAttemptAt: Date;
   lastReply: string | null;

@@ -11,7 +11,7 @@ export interface ScheduledEntryRow {
 
 export interface SentRecipientRow {
   address: string;
-  state: 'queued' | 'deferred' | 'delivered' | 'bounced' | 'held';
+  state: 'queued' | 'deferred' | 'delivered' | 'bounced' | 'held' | 'cancelled';
   attempts: number;
   lastReply: string | null;
   nextAttemptAt: Date;
@@ -47,6 +47,11 @@ export class SenderQueueRepository {
       [accountId, sentMessageId],
     );
     return rows[0];
+  }
+
+  /** Points the entry at the Sent copy's replacement (a cancelled send's draft rewritten with its Bcc). */
+  async relinkSent(accountId: string, queueId: string, sentMessageId: string): Promise<void> {
+    await this.pool.query('UPDATE outbound_messages SET sent_message_id = $3 WHERE account_id = $1 AND id = $2', [accountId, queueId, sentMessageId]);
   }
 
   /** Each recipient of an entry with its last attempt (outbound_attempts). */
