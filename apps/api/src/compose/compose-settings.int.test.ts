@@ -54,4 +54,23 @@ describe('compose settings and signatures', () => {
       expect((await bruna.request('PUT', `/api/v1/compose/signatures/${address}`, { html: '<p>x</p>' })).status).toBe(403);
     }
   });
+
+  it('documents every compose route in OpenAPI', async () => {
+    const doc = (await (await fetch(`${t.baseUrl}/api/docs-json`)).json()) as { paths: Record<string, Record<string, { summary?: string }>> };
+    const routes: [string, string][] = [
+      ['/api/v1/uploads', 'post'],
+      ['/api/v1/uploads/{id}', 'delete'],
+      ['/api/v1/drafts', 'put'],
+      ['/api/v1/drafts/{id}', 'put'],
+      ['/api/v1/drafts/{id}', 'get'],
+      ['/api/v1/drafts/{id}', 'delete'],
+      ['/api/v1/contacts/suggest', 'get'],
+      ['/api/v1/compose/settings', 'get'],
+      ['/api/v1/compose/settings', 'patch'],
+      ['/api/v1/compose/signatures/{address}', 'put'],
+      ['/api/v1/messages/scheduled', 'get'],
+      ['/api/v1/messages/{id}/delivery', 'get'],
+    ];
+    for (const [path, method] of routes) expect(doc.paths[path]?.[method]?.summary, `${method} ${path}`).toEqual(expect.any(String));
+  });
 });
