@@ -8,7 +8,7 @@
 import Image from '@tiptap/extension-image';
 import { type Editor, EditorContent, useEditor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
-import { useEffect, useRef } from 'react';
+import { useRef } from 'react';
 import { cleanPastedHtml } from '@/lib/compose-html';
 import { EditorToolbar } from './editor-toolbar';
 import { SignatureNode } from './signature-node';
@@ -75,8 +75,6 @@ export function RichEditor({ label, initialHtml, onChange, onImageFiles, onReady
     onUpdate: ({ editor: e }) => latest.current.onChange(e.getHTML()),
     onCreate: ({ editor: e }) => latest.current.onReady?.(e),
   });
-
-  useEffect(() => () => editor?.destroy(), [editor]);
 
   return (
     <div className={`rich-editor${className ? ` ${className}` : ''}`}>
