@@ -53,6 +53,15 @@ describe('contact suggestions', () => {
     expect((await suggest('joel')).items[0]?.sent).toBe(2);
   });
 
+  it('the indexer runs by itself: a correspondent appears a few seconds after the mail is stored', async () => {
+    await receive('Zelia Quintas <zelia@ifsc.edu>', 'oi');
+    let found: ContactSuggestions = { items: [] };
+    for (const end = Date.now() + 15_000; found.items.length === 0 && Date.now() < end; await new Promise((r) => setTimeout(r, 250))) {
+      found = await suggest('quint');
+    }
+    expect(found.items.map((c) => [c.address, c.received])).toEqual([['zelia@ifsc.edu', 1]]);
+  });
+
   it('recency counts: a correspondent of long ago ranks below a recent one with fewer messages', async () => {
     await t.db.pool.query(
       `INSERT INTO contacts (account_id, address, name, sent_count, received_count, last_at, rank_key)
