@@ -39,6 +39,13 @@ describe('uploads', () => {
     expect(sha256(stored.get(view.id)!.content)).toBe(sha256(pdf));
   });
 
+  it('keeps the media type without parameters; an odd one is application/octet-stream', async () => {
+    const csv = (await (await ana.upload('/api/v1/uploads', fileForm('a.csv', 'text/csv; charset=utf-8', Buffer.from('a,b')))).json()) as UploadView;
+    expect(csv.contentType).toBe('text/csv');
+    const odd = (await (await ana.upload('/api/v1/uploads', fileForm('x', 'not a type', Buffer.from('x')))).json()) as UploadView;
+    expect(odd.contentType).toBe('application/octet-stream');
+  });
+
   it('refuses a file over CORREIO_MAX_MESSAGE_BYTES with 413 and stores nothing', async () => {
     const before = await count();
     const res = await ana.upload('/api/v1/uploads', fileForm('big.bin', 'application/octet-stream', Buffer.alloc(LIMIT + 1, 7)));

@@ -43,7 +43,9 @@ export class UploadsService implements OnModuleInit, OnApplicationShutdown {
 
   async create(accountId: string, file: { filename: string; contentType: string; data: Buffer }): Promise<UploadView> {
     if (file.data.length > this.maxBytes) throw new AppError(ErrorCode.TooLarge, `file larger than ${this.maxBytes} bytes`);
-    const contentType = CONTENT_TYPE.test(file.contentType) ? file.contentType.toLowerCase() : 'application/octet-stream';
+    // The type without parameters ("text/csv; charset=utf-8" → text/csv); anything odd is just bytes.
+    const type = file.contentType.split(';')[0]!.trim();
+    const contentType = CONTENT_TYPE.test(type) ? type.toLowerCase() : 'application/octet-stream';
     const row = await this.repo.insert(accountId, {
       filename: cleanText(file.filename.replace(/[\r\n\\/]/g, '_'), 255) || 'attachment',
       contentType,
