@@ -10,9 +10,9 @@ describe('schedulePresets', () => {
     expect(afternoon?.at).toEqual(local(2026, 3, 5, 13));
     expect(monday?.at).toEqual(local(2026, 3, 9, 8));
   });
-  it('on a Monday, "Monday morning" is a week ahead; on a Sunday it is tomorrow', () => {
+  it('on a Monday, "Monday morning" is a week ahead; on a Sunday it is not offered (it is tomorrow morning)', () => {
     expect(schedulePresets(local(2026, 3, 9, 7))[2]?.at).toEqual(local(2026, 3, 16, 8));
-    expect(schedulePresets(local(2026, 3, 8, 7))[2]?.at).toEqual(local(2026, 3, 9, 8));
+    expect(schedulePresets(local(2026, 3, 8, 7)).map((p) => p.label)).toEqual(['Tomorrow morning', 'Tomorrow afternoon']);
   });
   it('crosses month ends', () => {
     expect(schedulePresets(local(2026, 1, 31, 12))[0]?.at).toEqual(local(2026, 2, 1, 8));

@@ -6,19 +6,20 @@ export interface SchedulePreset {
 }
 
 function atHour(base: Date, daysAhead: number, hour: number): Date {
-  const d = new Date(base.getFullYear(), base.getMonth(), base.getDate() + daysAhead, hour, 0, 0, 0);
-  return d;
+  return new Date(base.getFullYear(), base.getMonth(), base.getDate() + daysAhead, hour, 0, 0, 0);
 }
 
-/** Tomorrow 8:00, tomorrow 13:00 and the next Monday 8:00 (a week ahead when today is Monday). */
+/** Tomorrow 8:00, tomorrow 13:00 and the next Monday 8:00 (a week ahead when today is Monday; not on a Sunday). */
 export function schedulePresets(now: Date = new Date()): SchedulePreset[] {
   const day = now.getDay(); // 0 Sunday … 6 Saturday
   const toMonday = (8 - day) % 7 || 7;
-  return [
+  const presets = [
     { label: 'Tomorrow morning', at: atHour(now, 1, 8) },
     { label: 'Tomorrow afternoon', at: atHour(now, 1, 13) },
-    { label: 'Monday morning', at: atHour(now, toMonday, 8) },
   ];
+  // On a Sunday, Monday morning is tomorrow morning: offer it once.
+  if (toMonday !== 1) presets.push({ label: 'Monday morning', at: atHour(now, toMonday, 8) });
+  return presets;
 }
 
 /** Value for <input type="datetime-local"> (local time, minutes). */

@@ -9,6 +9,7 @@ import { type DragEvent, type KeyboardEvent, useCallback, useEffect, useRef, use
 import { invalidAddresses, type RecipientChip, toWire } from '@/lib/addresses';
 import { ApiError, api, type ComposeSettings, type SendMessageResult } from '@/lib/api';
 import { extractSignature, isBlankBody, swapSignature } from '@/lib/compose-html';
+import { PaperclipIcon, TrashIcon } from '../icons';
 import { AttachmentList } from './attachment-list';
 import { ComposeFields } from './compose-fields';
 import { type ComposeAttachment, type ComposeDraft, draftRequest, hasContent, messageHtml, readyRefs } from './compose-state';
@@ -138,7 +139,9 @@ export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, 
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
       void send();
-    } else if (e.key === 'Escape' && !e.defaultPrevented) {
+    } else if (e.key === 'Escape') {
+      // Menus and the suggestion list stop their own Escape; ProseMirror marks every Escape as
+      // handled (preventDefault) without using it, so defaultPrevented cannot tell them apart.
       e.preventDefault();
       onClose();
     }
@@ -231,7 +234,7 @@ export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, 
             <ScheduleMenu disabled={isSending} onSchedule={(at) => void send(at)} />
           </div>
           <button type="button" className="tool-btn attach-btn" onClick={() => fileRef.current?.click()}>
-            <span aria-hidden="true">📎</span> Attach files
+            <PaperclipIcon /> Attach files
           </button>
           <input
             ref={fileRef}
@@ -255,7 +258,7 @@ export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, 
             aria-label="Discard draft"
             title="Discard draft"
           >
-            <span aria-hidden="true">🗑</span>
+            <TrashIcon />
           </button>
         </footer>
       </div>

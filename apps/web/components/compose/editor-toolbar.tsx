@@ -2,6 +2,7 @@
 
 import { type Editor, useEditorState } from '@tiptap/react';
 import type { ReactNode } from 'react';
+import { LinkIcon } from '../icons';
 
 interface ToolState {
   bold: boolean;
@@ -71,7 +72,7 @@ export function EditorToolbar({ editor, label }: { editor: Editor | null; label:
         1≡
       </Tool>
       <Tool name="Link" pressed={state.link} onClick={editLink}>
-        🔗
+        <LinkIcon width={16} height={16} />
       </Tool>
       <Tool name="Quote" pressed={state.blockquote} onClick={() => chain()?.toggleBlockquote().run()}>
         ❝

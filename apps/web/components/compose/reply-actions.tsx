@@ -21,12 +21,12 @@ export function ReplyActions({ detail }: { detail: MessageDetail }) {
     f: () => openReply('forward', detail),
   });
   return (
-    <>
+    <div className="reply-actions">
       {ACTIONS.map(({ kind, name, key, Icon }) => (
         <button
           key={kind}
           type="button"
-          className="tool-btn"
+          className="icon-btn"
           aria-label={name}
           aria-keyshortcuts={key}
           title={`${name} (${key})`}
@@ -34,9 +34,8 @@ export function ReplyActions({ detail }: { detail: MessageDetail }) {
           data-testid={`action-${kind}`}
         >
           <Icon />
-          <span aria-hidden="true">{name}</span>
         </button>
       ))}
-    </>
+    </div>
   );
 }

@@ -5,6 +5,7 @@
  * datetime-local input). Menu keys follow the WAI-ARIA APG menu button: arrows, Home/End, Escape.
  */
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { ClockIcon } from '../icons';
 import { fromDateTimeLocal, scheduleProblem, schedulePresets, toDateTimeLocal } from '@/lib/schedule';
 
 const WHEN = { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' } as const;
@@ -51,7 +52,7 @@ export function ScheduleMenu({ disabled, onSchedule }: { disabled?: boolean; onS
         onClick={() => setIsOpen((v) => !v)}
         title="Schedule send"
       >
-        <span aria-hidden="true">⏲</span>
+        <ClockIcon width={18} height={18} />
         <span className="sr-only">Schedule send</span>
       </button>
       {isOpen && (

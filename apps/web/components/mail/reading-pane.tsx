@@ -176,8 +176,6 @@ export function ReadingPane({ messageId }: { messageId: string }) {
           <StarIcon filled={flagged} />
           <span>{flagged ? 'Unflag' : 'Flag'}</span>
         </button>
-        <span className="toolbar-sep" />
-        {!isDraft && <ReplyActions detail={detail} />}
         <span className="toolbar-spacer" />
         <a
           className="icon-btn"
@@ -210,6 +208,7 @@ export function ReadingPane({ messageId }: { messageId: string }) {
           <time className="meta-date muted" dateTime={detail.sentAt ?? detail.receivedAt}>
             {formatFullDate(detail.sentAt ?? detail.receivedAt)}
           </time>
+          {!isDraft && <ReplyActions detail={detail} />}
         </div>
         {files.length > 0 && <AttachmentList messageId={detail.id} attachments={files} />}
       </header>
