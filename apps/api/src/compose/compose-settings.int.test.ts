@@ -1,4 +1,4 @@
-import type { ComposeSettings, Identity } from '@correio/contracts';
+import { ComposeSettings, type Identity } from '@correio/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../testing/http-client.js';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
@@ -21,7 +21,9 @@ describe('compose settings and signatures', () => {
   afterAll(() => t?.close());
 
   it('lists the own address first and the aliases that deliver to it, with the defaults', async () => {
-    expect(await bruna.json<ComposeSettings>('GET', '/api/v1/compose/settings')).toEqual({
+    const settings = await bruna.json<ComposeSettings>('GET', '/api/v1/compose/settings');
+    expect(ComposeSettings.parse(settings)).toEqual(settings);
+    expect(settings).toEqual({
       identities: [
         { address: 'bruna@paulolopes.fr', name: 'Bruna Lopes', signatureHtml: '', isPrimary: true },
         { address: 'contato@paulolopes.fr', name: 'Bruna Lopes', signatureHtml: '', isPrimary: false },

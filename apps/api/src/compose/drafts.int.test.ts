@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DraftView, MessageDetail, SaveDraftResult, UploadView } from '@correio/contracts';
+import { DraftView, type MessageDetail, SaveDraftResult, UploadView } from '@correio/contracts';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient, fileForm } from '../testing/http-client.js';
@@ -54,6 +54,10 @@ describe('drafts', () => {
     expect(box.map((m) => [m.id, m.subject, m.draft, m.seen])).toEqual([[saved.id, 'Plano v4', true, true]]);
 
     const view = await bruna.json<DraftView>('GET', `/api/v1/drafts/${saved.id}`);
+    // What the web client validates its responses with.
+    expect(DraftView.parse(view)).toEqual(view);
+    expect(SaveDraftResult.parse(saved)).toEqual(saved);
+    expect(UploadView.parse(up)).toEqual(up);
     expect(view).toMatchObject({
       id: saved.id,
       from: 'bruna@paulolopes.fr',

@@ -1,4 +1,4 @@
-import type { ContactSuggestions } from '@correio/contracts';
+import { ContactSuggestions } from '@correio/contracts';
 import { summarizeMessage } from '@correio/mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../testing/http-client.js';
@@ -38,6 +38,7 @@ describe('contact suggestions', () => {
     expect(await t.app.get(ContactsIndexer).foldAll(0)).toBeGreaterThan(0);
 
     const jo = await suggest('jo');
+    expect(ContactSuggestions.parse(jo)).toEqual(jo);
     expect(jo.items.map((c) => [c.address, c.name, c.sent, c.received])).toEqual([
       ['joel@ifsc.edu', 'Joel Silva', 2, 0],
       ['joana@ifsc.edu', 'Joana Prado', 0, 3],

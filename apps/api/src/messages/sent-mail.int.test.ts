@@ -1,4 +1,4 @@
-import type { CancelSendResult, DraftView, MessageDeliveryStatus, ScheduledMessageList, SendMessageResult } from '@correio/contracts';
+import { type CancelSendResult, type DraftView, MessageDeliveryStatus, ScheduledMessageList, type SendMessageResult } from '@correio/contracts';
 import { summarizeMessage } from '@correio/mime';
 import { freePort } from '@correio/testing';
 import { SMTPServer } from 'smtp-server';
@@ -69,6 +69,7 @@ describe('scheduled sends and delivery status', () => {
     });
     const undo = await bruna.json<SendMessageResult>('POST', '/api/v1/messages/send', { to: ['joel@paulolopes.fr'], subject: 'desfazer', text: 'x', undoSeconds: 60 });
     const list = await bruna.json<ScheduledMessageList>('GET', '/api/v1/messages/scheduled');
+    expect(ScheduledMessageList.parse(list)).toEqual(list);
     expect(list.items).toEqual([
       { queueId: undo.queueId, sentId: undo.sentId, subject: 'desfazer', to: ['joel@paulolopes.fr'], sendAt: undo.scheduledFor },
       { queueId: scheduled.queueId, sentId: scheduled.sentId, subject: 'agendada', to: ['ok@remote.example', 'hidden@remote.example'], sendAt },
@@ -117,6 +118,7 @@ describe('scheduled sends and delivery status', () => {
       () => bruna.json<MessageDeliveryStatus>('GET', `/api/v1/messages/${sent.sentId}/delivery`),
       (s) => s.recipients.every((r) => r.state !== 'queued'),
     );
+    expect(MessageDeliveryStatus.parse(status)).toEqual(status);
     const by = Object.fromEntries(status.recipients.map((r) => [r.address, r]));
     expect(status.queueId).toBe(sent.queueId);
     expect(by['ok@remote.example']).toMatchObject({ state: 'delivered', attempts: 1, lastReply: expect.stringMatching(/^250/), explanation: null, nextAttemptAt: null });
