@@ -131,21 +131,15 @@ export class OutboundQueueService {
   }
 
   /** Deletes the entry whatever its recipients' states, unless a worker is delivering it right now (409). */
-  delete(id: string, actor: QueueActor = {}): Promise<void> {
-    return this.remove(id, actor, false);
-  }
-
-  private async remove(id: string, actor: QueueActor, unstarted: boolean): Promise<void> {
+  async delete(id: string, actor: QueueActor = {}): Promise<void> {
     const scope = await this.scopeOf(id, actor);
     const result = await withTransaction(this.pool, async (tx) => {
-      const r = await this.repo.delete(tx, scope, unstarted);
+      const r = await this.repo.delete(tx, scope, false);
       if (typeof r === 'object') await this.blobs.delete(tx, r.blob.accountId, r.blob.id);
       return r;
     });
     if (result === 'missing') throw AppError.notFound('queue entry not found');
-    if (result === 'busy') {
-      throw new AppError(ErrorCode.Conflict, unstarted ? 'delivery has already started' : 'a worker is delivering this entry right now; try again');
-    }
+    if (result === 'busy') throw new AppError(ErrorCode.Conflict, 'a worker is delivering this entry right now; try again');
   }
 
   private async scopeOf(rawId: string, actor: QueueActor): Promise<QueueScope> {
