@@ -174,7 +174,7 @@ export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, 
       onKeyDown={onKeyDown}
       {...dropProps}
     >
-      <header className="compose-header">
+      <div className="compose-header">
         <h2 className="compose-title">{draft.subject.trim() || 'New message'}</h2>
         <button
           type="button"
@@ -188,7 +188,7 @@ export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, 
         <button type="button" className="icon-btn compose-head-btn" aria-label="Close" title="Close (the draft is kept)" onClick={onClose}>
           <span aria-hidden="true">×</span>
         </button>
-      </header>
+      </div>
       <div className="compose-main" hidden={isMinimized}>
         <ComposeFields
           draft={draft}

@@ -2,7 +2,7 @@
 
 import { type Editor, useEditorState } from '@tiptap/react';
 import type { ReactNode } from 'react';
-import { LinkIcon } from '../icons';
+import { BulletListIcon, ClearFormatIcon, LinkIcon, NumberedListIcon } from '../icons';
 
 interface ToolState {
   bold: boolean;
@@ -66,10 +66,10 @@ export function EditorToolbar({ editor, label }: { editor: Editor | null; label:
       </Tool>
       <span className="toolbar-sep" />
       <Tool name="Bulleted list" pressed={state.bulletList} onClick={() => chain()?.toggleBulletList().run()}>
-        •≡
+        <BulletListIcon width={16} height={16} />
       </Tool>
       <Tool name="Numbered list" pressed={state.orderedList} onClick={() => chain()?.toggleOrderedList().run()}>
-        1≡
+        <NumberedListIcon width={16} height={16} />
       </Tool>
       <Tool name="Link" pressed={state.link} onClick={editLink}>
         <LinkIcon width={16} height={16} />
@@ -78,7 +78,7 @@ export function EditorToolbar({ editor, label }: { editor: Editor | null; label:
         ❝
       </Tool>
       <Tool name="Remove formatting" onClick={() => chain()?.unsetAllMarks().clearNodes().run()}>
-        T̸
+        <ClearFormatIcon width={16} height={16} />
       </Tool>
     </div>
   );

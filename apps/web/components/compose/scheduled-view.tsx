@@ -58,9 +58,9 @@ export function ScheduledView() {
   return (
     <section className="scheduled-pane" aria-labelledby="scheduled-title">
       <header className="list-header">
-        <h2 className="list-title" id="scheduled-title">
+        <h1 className="list-title" id="scheduled-title">
           Scheduled
-        </h2>
+        </h1>
       </header>
       {items === null && <p className="pane-message muted">Loading…</p>}
       {items?.length === 0 && (
