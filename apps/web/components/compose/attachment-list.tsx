@@ -2,7 +2,7 @@
 
 import { formatSize } from '@/lib/format';
 import { PaperclipIcon } from '../icons';
-import type { ComposeAttachment } from './compose-state';
+import type { ComposeAttachment } from '@/lib/compose-state';
 
 /** The files of the message being written: name, size, progress while uploading, Remove. */
 export function AttachmentList({ items, onRemove }: { items: ComposeAttachment[]; onRemove(a: ComposeAttachment): void }) {

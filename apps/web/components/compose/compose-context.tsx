@@ -11,8 +11,8 @@ import { ApiError, api, type ComposeSettings, type MessageDetail, type SendMessa
 import type { ReplyKind } from '@/lib/reply';
 import { useShortcuts } from '@/lib/use-shortcuts';
 import { useMail } from '../mail/mail-store';
-import { composeAfterUndo, composeFromDraft, composeReply } from './compose-open';
-import { type ComposeDraft, emptyDraft, FALLBACK_SETTINGS, primaryIdentity } from './compose-state';
+import { composeAfterUndo, composeFromDraft, composeReply } from '@/lib/compose-open';
+import { type ComposeDraft, emptyDraft, FALLBACK_SETTINGS, primaryIdentity } from '@/lib/compose-state';
 import { ComposeNotice, type Notice } from './compose-notice';
 import { ComposeWindow } from './compose-window';
 

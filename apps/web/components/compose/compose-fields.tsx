@@ -3,7 +3,7 @@
 import { type RefObject, useState } from 'react';
 import type { RecipientChip } from '@/lib/addresses';
 import type { Identity } from '@/lib/api';
-import type { ComposeDraft } from './compose-state';
+import type { ComposeDraft } from '@/lib/compose-state';
 import { RecipientField } from './recipient-field';
 
 interface ComposeFieldsProps {

@@ -12,7 +12,7 @@ import { extractSignature, isBlankBody, swapSignature } from '@/lib/compose-html
 import { PaperclipIcon, TrashIcon } from '../icons';
 import { AttachmentList } from './attachment-list';
 import { ComposeFields } from './compose-fields';
-import { type ComposeAttachment, type ComposeDraft, draftRequest, hasContent, messageHtml, readyRefs } from './compose-state';
+import { type ComposeAttachment, type ComposeDraft, draftRequest, hasContent, messageHtml, readyRefs } from '@/lib/compose-state';
 import { RichEditor } from './rich-editor';
 import { ScheduleMenu } from './schedule-menu';
 import { useDraftAutosave } from './use-draft-autosave';

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '@/lib/api';
 import { formatSize } from '@/lib/format';
 import { type UploadHandle, uploadFile } from '@/lib/upload';
-import { type ComposeAttachment, newContentId, nextKey } from './compose-state';
+import { type ComposeAttachment, newContentId, nextKey } from '@/lib/compose-state';
 
 type SetAttachments = (update: (prev: ComposeAttachment[]) => ComposeAttachment[]) => void;
 

@@ -1,11 +1,11 @@
 /**
  * The compose state a window opens with: from a saved draft, or as a reply/forward of a message.
  */
-import { toChip } from '@/lib/addresses';
-import { api, type DraftAttachment, type DraftView, type Identity, type MessageDetail } from '@/lib/api';
-import { extractSignature, fromCidHtml } from '@/lib/compose-html';
-import { formatFullDate } from '@/lib/format';
-import { buildReplyBody, type ReplyKind, replyRecipients, replySubject, threadingFor } from '@/lib/reply';
+import { toChip } from './addresses';
+import { api, type DraftAttachment, type DraftView, type Identity, type MessageDetail } from './api';
+import { extractSignature, fromCidHtml } from './compose-html';
+import { formatFullDate } from './format';
+import { buildReplyBody, type ReplyKind, replyRecipients, replySubject, threadingFor } from './reply';
 import { type ComposeAttachment, type ComposeDraft, nextKey, primaryIdentity } from './compose-state';
 
 function previewUrlOf(a: DraftAttachment): string | undefined {

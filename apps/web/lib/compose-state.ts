@@ -2,9 +2,9 @@
  * What a compose window holds. It is kept in memory by the window while it is open, and by the
  * compose context after Send (so Undo can reopen it exactly as it was).
  */
-import { type RecipientChip, toWire } from '@/lib/addresses';
-import type { AttachmentRef, ComposeSettings, Identity, SaveDraftRequest } from '@/lib/api';
-import { toCidHtml } from '@/lib/compose-html';
+import { type RecipientChip, toWire } from './addresses';
+import type { AttachmentRef, ComposeSettings, Identity, SaveDraftRequest } from './api';
+import { toCidHtml } from './compose-html';
 
 export interface ComposeAttachment {
   /** Stable React key and handle for the upload in progress. */
