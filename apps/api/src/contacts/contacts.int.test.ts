@@ -63,6 +63,18 @@ describe('contact suggestions', () => {
     expect(found.items.map((c) => [c.address, c.received])).toEqual([['zelia@ifsc.edu', 1]]);
   });
 
+  it('a message dated in the future (IMAP APPEND) does not hold the indexer back', async () => {
+    const raw = Buffer.from('From: Futuro <futuro@ifsc.edu>\r\nTo: bruna@paulolopes.fr\r\nSubject: 2030\r\n\r\nx\r\n');
+    await t.store.deliver({ raw, summary: await summarizeMessage(raw), envelopeFrom: 'futuro@ifsc.edu', internalDate: new Date('2030-01-01T00:00:00Z'), targets: [{ accountId: brunaId, mailbox: { specialUse: 'inbox' } }] });
+    await receive('Depois <depois@ifsc.edu>', 'normal');
+    await t.app.get(ContactsIndexer).foldAll(0);
+    const [futuro] = (await suggest('futuro')).items;
+    expect(futuro?.address).toBe('futuro@ifsc.edu');
+    // Its date counts as now, not 2030: it does not outrank everyone for years.
+    expect(Date.parse(futuro!.lastAt)).toBeLessThanOrEqual(Date.now());
+    expect((await suggest('depois')).items.map((c) => c.address)).toEqual(['depois@ifsc.edu']);
+  });
+
   it('recency counts: a correspondent of long ago ranks below a recent one with fewer messages', async () => {
     await t.db.pool.query(
       `INSERT INTO contacts (account_id, address, name, sent_count, received_count, last_at, rank_key)

@@ -21,7 +21,9 @@ export function rankKeySql(sent: string, received: string, lastAt: string): stri
  * Junk) as "received from"; the account's own address is skipped. Rows younger than the lag stop
  * the batch: ids come from a sequence, and a transaction holding a lower id may commit after a
  * higher one, so the watermark only passes rows old enough that their writers have committed.
- * The state row is locked, so concurrent indexers (several http processes) take turns.
+ * (A message dated more than a minute ahead, e.g. an IMAP APPEND with a future date, is not
+ * "young": it must not hold the watermark back until that date.) The state row is locked, so
+ * concurrent indexers (several http processes) take turns.
  * $1 lag in ms, $2 batch size. Returns how many messages were folded.
  *
  * Ownership note: this reads messages and mailboxes (the mail store's tables) read-only, inside
@@ -32,6 +34,7 @@ export const FOLD_SQL = `WITH state AS (
        ), young AS (
          SELECT min(y.id) AS id FROM messages y
           WHERE y.id > (SELECT w FROM state) AND y.internal_date > now() - make_interval(secs => $1::double precision / 1000)
+            AND y.internal_date < now() + interval '60 seconds'
        ), batch AS (
          SELECT m.id, m.account_id, m.from_address, m.from_name, m.to_addresses, m.cc_addresses, m.internal_date, b.special_use
            FROM messages m JOIN mailboxes b ON b.account_id = m.account_id AND b.id = m.mailbox_id
@@ -47,7 +50,7 @@ export const FOLD_SQL = `WITH state AS (
        ), folded AS (
          SELECT p.account_id, p.address,
                 COALESCE((array_agg(p.name ORDER BY p.id DESC) FILTER (WHERE p.name <> ''))[1], '') AS name,
-                sum(p.sent)::int AS sent, sum(p.received)::int AS received, max(p.at) AS at
+                sum(p.sent)::int AS sent, sum(p.received)::int AS received, least(max(p.at), now()) AS at
            FROM people p JOIN accounts a ON a.id = p.account_id
           WHERE p.address LIKE '_%@_%' AND length(p.address) <= 320 AND p.address <> a.address
           GROUP BY p.account_id, p.address
