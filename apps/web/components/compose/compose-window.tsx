@@ -6,13 +6,14 @@
  */
 import type { Editor } from '@tiptap/react';
 import { type DragEvent, type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
-import { invalidAddresses, type RecipientChip, toWire } from '@/lib/addresses';
+import type { RecipientChip } from '@/lib/addresses';
 import { ApiError, api, type ComposeSettings, type SendMessageResult } from '@/lib/api';
 import { extractSignature, isBlankBody, swapSignature } from '@/lib/compose-html';
 import { PaperclipIcon, TrashIcon } from '../icons';
 import { AttachmentList } from './attachment-list';
 import { ComposeFields } from './compose-fields';
-import { type ComposeAttachment, type ComposeDraft, draftRequest, hasContent, messageHtml, readyRefs } from '@/lib/compose-state';
+import { type ComposeAttachment, type ComposeDraft, draftRequest, hasContent } from '@/lib/compose-state';
+import { sendProblem, sendRequest } from '@/lib/send-request';
 import { RichEditor } from './rich-editor';
 import { ScheduleMenu } from './schedule-menu';
 import { useDraftAutosave } from './use-draft-autosave';
@@ -93,33 +94,19 @@ export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, 
 
   const isUploading = draft.attachments.some((a) => a.status === 'uploading');
 
+  // Send while files are still uploading waits for them, then sends (or says what went wrong).
+  const [pendingSend, setPendingSend] = useState<{ at?: Date } | null>(null);
   const send = async (sendAt?: Date) => {
     if (isSending) return;
     const d = draftRef.current;
-    const bad = invalidAddresses(d.to, d.cc, d.bcc);
-    if (d.to.length + d.cc.length + d.bcc.length === 0) return setProblem('Add at least one recipient.');
-    if (bad.length) return setProblem(`Check these addresses: ${bad.join(', ')} ${bad.length === 1 ? 'is' : 'are'} not valid.`);
-    if (isUploading) return setProblem('Wait until the attachments have finished uploading.');
-    if (d.attachments.some((a) => a.status === 'failed'))
-      return setProblem('Remove the attachments that failed to upload, or attach them again.');
-    setProblem(null);
+    const why = sendProblem(d);
+    setProblem(why);
+    if (why) return;
+    if (d.attachments.some((a) => a.status === 'uploading')) return setPendingSend({ at: sendAt });
     setIsSending(true);
     const draftId = await autosave.pause();
-    const undoSeconds = settings.undoSendSeconds;
     try {
-      const result = await api.sendMessage({
-        from: d.from || undefined,
-        to: toWire(d.to),
-        cc: toWire(d.cc),
-        bcc: toWire(d.bcc),
-        subject: d.subject,
-        html: messageHtml(d),
-        inReplyTo: d.inReplyTo,
-        references: d.references,
-        attachmentRefs: readyRefs(d.attachments),
-        draftId: draftId ?? undefined,
-        ...(sendAt ? { sendAt: sendAt.toISOString() } : undoSeconds > 0 ? { undoSeconds } : {}),
-      });
+      const result = await api.sendMessage(sendRequest(d, draftId, { sendAt, undoSeconds: settings.undoSendSeconds }));
       onSent({ ...d, draftId }, result, Boolean(sendAt));
     } catch (err) {
       autosave.resume();
@@ -127,6 +114,13 @@ export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, 
       setProblem(err instanceof ApiError ? err.message : 'Could not send the message. Try again.');
     }
   };
+  const sendRef = useRef(send);
+  sendRef.current = send;
+  useEffect(() => {
+    if (!pendingSend || isUploading) return;
+    setPendingSend(null);
+    void sendRef.current(pendingSend.at);
+  }, [pendingSend, isUploading]);
 
   const discard = async () => {
     const draftId = await autosave.pause();
@@ -165,7 +159,7 @@ export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, 
     },
   };
 
-  const saveText = SAVE_TEXT[autosave.status];
+  const saveText = pendingSend ? 'Sending when the uploads finish…' : SAVE_TEXT[autosave.status];
   return (
     <section
       className={`compose${isMinimized ? ' minimized' : ''}`}
