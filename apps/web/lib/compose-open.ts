@@ -97,5 +97,6 @@ export function composeReply(kind: ReplyKind, detail: MessageDetail, identities:
     draftId: null,
     signatureHtml: identity.signatureHtml.trim() ? identity.signatureHtml : null,
     focus: kind === 'forward' ? 'to' : 'body',
+    isQuoteFolded: kind !== 'forward',
   };
 }

@@ -41,6 +41,8 @@ export interface ComposeDraft {
   signatureHtml: string | null;
   /** Where the cursor goes when the window opens. */
   focus: 'to' | 'body';
+  /** A reply's quote starts folded ("Show quoted text"); it is in the body all the same. */
+  isQuoteFolded?: boolean;
 }
 
 export const FALLBACK_SETTINGS: ComposeSettings = { identities: [], undoSendSeconds: 10, maxMessageBytes: 50 * 1024 * 1024 };

@@ -76,8 +76,8 @@ describe('buildReplyBody', () => {
   it('quotes escaped text under "On <date>, <name> wrote:" below the signature', () => {
     const html = buildReplyBody('reply', original, '1 Mar 2026, 10:00', '<p>Sig</p>');
     expect(html).toBe(
-      '<p></p><div data-signature=""><p>Sig</p></div><p>On 1 Mar 2026, 10:00, Bob &lt;bob@y.org&gt; wrote:</p>' +
-        '<blockquote><p>See you &lt;tomorrow&gt;<br>Bob</p></blockquote>',
+      '<p></p><div data-signature=""><p>Sig</p></div><div data-quote=""><p>On 1 Mar 2026, 10:00, Bob &lt;bob@y.org&gt; wrote:</p>' +
+        '<blockquote><p>See you &lt;tomorrow&gt;<br>Bob</p></blockquote></div>',
     );
   });
   it('forwards with the header block and the original HTML', () => {

@@ -83,7 +83,8 @@ function originalBodyHtml(original: Original): string {
 
 /**
  * The body a reply or forward starts with: an empty line to write in, the signature, then the
- * quote ("On <date>, <name> wrote:" + blockquote) or the forwarded-message header and the original.
+ * quote ("On <date>, <name> wrote:" + blockquote, in a `data-quote` block) or the forwarded-message
+ * header and the original.
  */
 export function buildReplyBody(kind: ReplyKind, original: Original, dateText: string, signatureHtml: string): string {
   const top = `<p></p>${signatureBlock(signatureHtml)}`;
@@ -99,5 +100,6 @@ export function buildReplyBody(kind: ReplyKind, original: Original, dateText: st
     return `${top}<p>${lines.map(escapeHtml).join('<br>')}</p>${originalBodyHtml(original)}`;
   }
   const who = escapeHtml(formatPerson(original.from));
-  return `${top}<p>On ${escapeHtml(dateText)}, ${who} wrote:</p><blockquote>${originalBodyHtml(original)}</blockquote>`;
+  // The quote is one block (data-quote) so the compose window can fold it away, as Gmail does.
+  return `${top}<div data-quote=""><p>On ${escapeHtml(dateText)}, ${who} wrote:</p><blockquote>${originalBodyHtml(original)}</blockquote></div>`;
 }

@@ -4,6 +4,7 @@
  * The compose window: a non-modal dialog docked bottom-right (full screen on a phone), as Gmail's.
  * It owns the message being written; autosave, uploads and the send request hang off it.
  */
+import { Selection } from '@tiptap/pm/state';
 import type { Editor } from '@tiptap/react';
 import { type DragEvent, type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
 import type { RecipientChip } from '@/lib/addresses';
@@ -28,6 +29,19 @@ interface ComposeWindowProps {
   onDiscarded(): void;
 }
 
+/** With the quote folded, a press below the text puts the cursor at the end of what is shown above it. */
+function placeAboveQuote(editor: Editor): boolean {
+  let quoteAt = -1;
+  editor.state.doc.forEach((node, offset) => {
+    if (quoteAt === -1 && node.type.name === 'quote') quoteAt = offset;
+  });
+  if (quoteAt <= 0) return false;
+  const { state } = editor;
+  editor.view.dispatch(state.tr.setSelection(Selection.near(state.doc.resolve(quoteAt), -1)));
+  editor.view.focus();
+  return true;
+}
+
 const SAVE_TEXT = { idle: '', saving: 'Saving…', saved: 'Saved', error: 'Could not save the draft' } as const;
 
 export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, onDiscarded }: ComposeWindowProps) {
@@ -38,6 +52,7 @@ export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, 
   const [isSending, setIsSending] = useState(false);
   const [isMinimized, setIsMinimized] = useState(false);
   const [isDragging, setIsDragging] = useState(false);
+  const [isQuoteFolded, setIsQuoteFolded] = useState(Boolean(initial.isQuoteFolded) && initial.html.includes('data-quote'));
   const editorRef = useRef<Editor | null>(null);
   const toRef = useRef<HTMLInputElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
@@ -201,13 +216,28 @@ export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, 
           onFrom={onFrom}
         />
         <RichEditor
-          className="compose-editor"
+          className={`compose-editor${isQuoteFolded ? ' quote-folded' : ''}`}
           label="Message body"
           initialHtml={initial.html}
           onChange={(html) => change({ html })}
           onImageFiles={uploadInlineImages}
           onReady={onEditorReady}
-        />
+          onSelection={(editor) => isQuoteFolded && editor.isActive('quote') && setIsQuoteFolded(false)}
+          onBlankPress={(editor) => isQuoteFolded && placeAboveQuote(editor)}
+        >
+          {isQuoteFolded && (
+            <button
+              type="button"
+              className="show-quote"
+              aria-expanded={false}
+              title="Show quoted text"
+              onClick={() => setIsQuoteFolded(false)}
+            >
+              <span aria-hidden="true">•••</span>
+              <span className="sr-only">Show quoted text</span>
+            </button>
+          )}
+        </RichEditor>
         <AttachmentList items={draft.attachments} onRemove={uploads.remove} />
         {(problem || uploads.problem) && (
           <div className="compose-alert" role="alert">

@@ -8,10 +8,10 @@
 import Image from '@tiptap/extension-image';
 import { type Editor, EditorContent, useEditor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
-import { useRef } from 'react';
+import { type ReactNode, useRef } from 'react';
 import { cleanPastedHtml } from '@/lib/compose-html';
 import { EditorToolbar } from './editor-toolbar';
-import { SignatureNode } from './signature-node';
+import { QuoteNode, SignatureNode } from './signature-node';
 
 interface RichEditorProps {
   label: string;
@@ -20,17 +20,34 @@ interface RichEditorProps {
   /** Images pasted or dropped into the text: upload them and answer the URL to show. */
   onImageFiles?(files: File[]): Promise<string[]>;
   onReady?(editor: Editor): void;
+  /** The cursor moved (e.g. into a folded quote: the window unfolds it). */
+  onSelection?(editor: Editor): void;
+  /** A press on the empty space below the text; answer true when it placed the cursor itself. */
+  onBlankPress?(editor: Editor): boolean;
   className?: string;
+  /** Shown between the text and the toolbar ("Show quoted text"). */
+  children?: ReactNode;
 }
 
 function imageFiles(list: FileList | null | undefined): File[] {
   return Array.from(list ?? []).filter((f) => f.type.startsWith('image/'));
 }
 
-export function RichEditor({ label, initialHtml, onChange, onImageFiles, onReady, className }: RichEditorProps) {
+export function RichEditor({
+  label,
+  initialHtml,
+  onChange,
+  onImageFiles,
+  onReady,
+  onSelection,
+  onBlankPress,
+  className,
+  children,
+}: RichEditorProps) {
   // The handlers change with every render of the owner; the editor is made once.
-  const latest = useRef({ onChange, onImageFiles, onReady });
-  latest.current = { onChange, onImageFiles, onReady };
+  const latest = useRef({ onChange, onImageFiles, onReady, onSelection, onBlankPress });
+  latest.current = { onChange, onImageFiles, onReady, onSelection, onBlankPress };
+  const editorRef = useRef<Editor | null>(null);
 
   const editor = useEditor({
     immediatelyRender: false,
@@ -39,10 +56,13 @@ export function RichEditor({ label, initialHtml, onChange, onImageFiles, onReady
         heading: false,
         codeBlock: false,
         horizontalRule: false,
+        // No empty paragraph forced after a folded quote: a click below the text must land above it.
+        trailingNode: false,
         link: { openOnClick: false, autolink: true, defaultProtocol: 'https' },
       }),
       Image.configure({ inline: true, allowBase64: false }),
       SignatureNode,
+      QuoteNode,
     ],
     content: initialHtml,
     editorProps: {
@@ -69,16 +89,31 @@ export function RichEditor({ label, initialHtml, onChange, onImageFiles, onReady
         });
         return true;
       },
+      handleDOMEvents: {
+        mousedown: (view, event) => {
+          const editor = editorRef.current;
+          if (event.target !== view.dom || !editor || !latest.current.onBlankPress?.(editor)) return false;
+          event.preventDefault();
+          return true;
+        },
+      },
       // Dropped files are the window's business (attachments); images dropped on the text too.
       handleDrop: (_view, event) => (event.dataTransfer?.files.length ?? 0) > 0,
     },
     onUpdate: ({ editor: e }) => latest.current.onChange(e.getHTML()),
-    onCreate: ({ editor: e }) => latest.current.onReady?.(e),
+    onCreate: ({ editor: e }) => {
+      editorRef.current = e;
+      latest.current.onReady?.(e);
+    },
+    onSelectionUpdate: ({ editor: e }) => latest.current.onSelection?.(e),
   });
 
   return (
     <div className={`rich-editor${className ? ` ${className}` : ''}`}>
-      <EditorContent editor={editor} className="rich-editor-scroll" />
+      <div className="rich-editor-scroll">
+        <EditorContent editor={editor} className="rich-editor-doc" />
+        {children}
+      </div>
       <EditorToolbar editor={editor} label={`Formatting for ${label.toLowerCase()}`} />
     </div>
   );

@@ -16,3 +16,17 @@ export const SignatureNode = Node.create({
     return ['div', { 'data-signature': '' }, 0];
   },
 });
+
+/** The quote of a reply (`<div data-quote>`): one block the window can fold ("Show quoted text"). */
+export const QuoteNode = Node.create({
+  name: 'quote',
+  group: 'block',
+  content: 'block+',
+  defining: true,
+  parseHTML() {
+    return [{ tag: 'div[data-quote]' }];
+  },
+  renderHTML() {
+    return ['div', { 'data-quote': '' }, 0];
+  },
+});
