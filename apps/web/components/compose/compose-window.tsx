@@ -4,20 +4,20 @@
  * The compose window: a non-modal dialog docked bottom-right (full screen on a phone), as Gmail's.
  * It owns the message being written; autosave, uploads and the send request hang off it.
  */
-import { Selection } from '@tiptap/pm/state';
 import type { Editor } from '@tiptap/react';
-import { type DragEvent, type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
 import type { RecipientChip } from '@/lib/addresses';
 import { ApiError, api, type ComposeSettings, type SendMessageResult } from '@/lib/api';
 import { extractSignature, isBlankBody, swapSignature } from '@/lib/compose-html';
-import { PaperclipIcon, TrashIcon } from '../icons';
-import { AttachmentList } from './attachment-list';
-import { ComposeFields } from './compose-fields';
 import { type ComposeAttachment, type ComposeDraft, draftRequest, hasContent } from '@/lib/compose-state';
 import { sendProblem, sendRequest } from '@/lib/send-request';
+import { AttachmentList } from './attachment-list';
+import { ComposeFields } from './compose-fields';
+import { ComposeFooter } from './compose-footer';
+import { placeAboveQuote } from './quote-fold';
 import { RichEditor } from './rich-editor';
-import { ScheduleMenu } from './schedule-menu';
 import { useDraftAutosave } from './use-draft-autosave';
+import { useFileDrop } from './use-file-drop';
 import { useUploads } from './use-uploads';
 
 interface ComposeWindowProps {
@@ -29,19 +29,6 @@ interface ComposeWindowProps {
   onDiscarded(): void;
 }
 
-/** With the quote folded, a press below the text puts the cursor at the end of what is shown above it. */
-function placeAboveQuote(editor: Editor): boolean {
-  let quoteAt = -1;
-  editor.state.doc.forEach((node, offset) => {
-    if (quoteAt === -1 && node.type.name === 'quote') quoteAt = offset;
-  });
-  if (quoteAt <= 0) return false;
-  const { state } = editor;
-  editor.view.dispatch(state.tr.setSelection(Selection.near(state.doc.resolve(quoteAt), -1)));
-  editor.view.focus();
-  return true;
-}
-
 const SAVE_TEXT = { idle: '', saving: 'Saving…', saved: 'Saved', error: 'Could not save the draft' } as const;
 
 export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, onDiscarded }: ComposeWindowProps) {
@@ -51,11 +38,9 @@ export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, 
   const [problem, setProblem] = useState<string | null>(null);
   const [isSending, setIsSending] = useState(false);
   const [isMinimized, setIsMinimized] = useState(false);
-  const [isDragging, setIsDragging] = useState(false);
   const [isQuoteFolded, setIsQuoteFolded] = useState(Boolean(initial.isQuoteFolded) && initial.html.includes('data-quote'));
   const editorRef = useRef<Editor | null>(null);
   const toRef = useRef<HTMLInputElement>(null);
-  const fileRef = useRef<HTMLInputElement>(null);
 
   const autosave = useDraftAutosave(() => {
     const d = draftRef.current;
@@ -156,24 +141,7 @@ export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, 
     }
   };
 
-  const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Files');
-  const dropProps = {
-    onDragOver: (e: DragEvent) => {
-      if (!hasFiles(e)) return;
-      e.preventDefault();
-      setIsDragging(true);
-    },
-    onDragLeave: (e: DragEvent) => {
-      if (!e.currentTarget.contains(e.relatedTarget as Node)) setIsDragging(false);
-    },
-    onDrop: (e: DragEvent) => {
-      if (!hasFiles(e)) return;
-      e.preventDefault();
-      setIsDragging(false);
-      uploads.addFiles(Array.from(e.dataTransfer.files));
-    },
-  };
-
+  const drop = useFileDrop((files) => uploads.addFiles(files));
   const saveText = pendingSend ? 'Sending when the uploads finish…' : SAVE_TEXT[autosave.status];
   return (
     <section
@@ -181,7 +149,7 @@ export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, 
       role="dialog"
       aria-label="New message"
       onKeyDown={onKeyDown}
-      {...dropProps}
+      {...drop.handlers}
     >
       <div className="compose-header">
         <h2 className="compose-title">{draft.subject.trim() || 'New message'}</h2>
@@ -244,49 +212,16 @@ export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, 
             {problem ?? uploads.problem}
           </div>
         )}
-        <footer className="compose-footer">
-          <div className="send-group">
-            <button
-              type="button"
-              className="btn btn-primary send-btn"
-              onClick={() => void send()}
-              disabled={isSending}
-              aria-busy={isSending}
-            >
-              Send
-            </button>
-            <ScheduleMenu disabled={isSending} onSchedule={(at) => void send(at)} />
-          </div>
-          <button type="button" className="tool-btn attach-btn" onClick={() => fileRef.current?.click()}>
-            <PaperclipIcon /> Attach files
-          </button>
-          <input
-            ref={fileRef}
-            type="file"
-            multiple
-            hidden
-            tabIndex={-1}
-            onChange={(e) => {
-              uploads.addFiles(Array.from(e.target.files ?? []));
-              e.target.value = '';
-            }}
-          />
-          <span className="save-status muted" role="status">
-            {saveText}
-          </span>
-          <span className="toolbar-spacer" />
-          <button
-            type="button"
-            className="tool-btn discard-btn"
-            onClick={() => void discard()}
-            aria-label="Discard draft"
-            title="Discard draft"
-          >
-            <TrashIcon />
-          </button>
-        </footer>
+        <ComposeFooter
+          isSending={isSending}
+          statusText={saveText}
+          onSend={() => void send()}
+          onSchedule={(at) => void send(at)}
+          onFiles={(files) => uploads.addFiles(files)}
+          onDiscard={() => void discard()}
+        />
       </div>
-      {isDragging && (
+      {drop.isDragging && (
         <div className="drop-zone" aria-hidden="true">
           Drop files here
         </div>
