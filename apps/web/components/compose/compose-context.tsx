@@ -49,6 +49,7 @@ export function ComposeProvider({ children }: { children: ReactNode }) {
   const [win, setWin] = useState<OpenWindow | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const opener = useRef<HTMLElement | null>(null);
+  const openings = useRef(0);
   const ownAddress = session.account.address;
 
   const reloadSettings = useCallback(async () => {
@@ -71,7 +72,8 @@ export function ComposeProvider({ children }: { children: ReactNode }) {
     if (document.activeElement instanceof HTMLElement && !document.activeElement.closest('.compose')) {
       opener.current = document.activeElement;
     }
-    setWin({ key: Date.now(), initial });
+    openings.current += 1;
+    setWin({ key: openings.current, initial });
   }, []);
 
   const openNew = useCallback(() => {
