@@ -29,8 +29,8 @@ interface ComposeContextValue {
   openNew(): void;
   openReply(kind: ReplyKind, detail: MessageDetail): void;
   openDraft(draftId: string): Promise<void>;
-  /** The draft id the open window started from (so the reading pane does not open it twice). */
-  openDraftId: string | null;
+  /** Whether the open window holds this draft (opened from it, or saved as it). */
+  isDraftOpen(draftId: string): boolean;
   notify(notice: Omit<Notice, 'id'>): void;
 }
 
@@ -43,13 +43,33 @@ export function useCompose(): ComposeContextValue {
 }
 
 export function ComposeProvider({ children }: { children: ReactNode }) {
-  const { session, reportError, refreshMailboxes, refreshList } = useMail();
+  const { session, list, mailboxes, reportError, refreshMailboxes, refreshList } = useMail();
   const [settings, setSettings] = useState<ComposeSettings>(FALLBACK_SETTINGS);
   const [settingsLoaded, setSettingsLoaded] = useState(false);
   const [win, setWin] = useState<OpenWindow | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const opener = useRef<HTMLElement | null>(null);
   const openings = useRef(0);
+  // Every save replaces the draft under a new id: old id → new id, so a reading pane still showing
+  // an old version opens the newest, and the open window's ids are known.
+  const replacedBy = useRef(new Map<string, string>());
+  const openWindowDrafts = useRef(new Set<string>());
+  const latestDraftId = useCallback((id: string) => {
+    let current = id;
+    for (let i = 0; i < 1000 && replacedBy.current.has(current); i++) current = replacedBy.current.get(current) as string;
+    return current;
+  }, []);
+  const isDraftOpen = useCallback((id: string) => openWindowDrafts.current.has(latestDraftId(id)), [latestDraftId]);
+  const openKey = useRef(0);
+  const onDraftSaved = useCallback(
+    (windowKey: number, previousId: string | null, id: string) => {
+      if (previousId) replacedBy.current.set(previousId, id);
+      // A window that was closed saves once more on its way out: its draft is not open any more.
+      if (windowKey === openKey.current) openWindowDrafts.current.add(id);
+      if (list && mailboxes?.find((m) => m.id === list.mailboxId)?.specialUse === 'drafts') void refreshList();
+    },
+    [list, mailboxes, refreshList],
+  );
   const ownAddress = session.account.address;
 
   const reloadSettings = useCallback(async () => {
@@ -73,6 +93,8 @@ export function ComposeProvider({ children }: { children: ReactNode }) {
       opener.current = document.activeElement;
     }
     openings.current += 1;
+    openWindowDrafts.current = new Set(initial.draftId ? [initial.draftId] : []);
+    openKey.current = openings.current;
     setWin({ key: openings.current, initial });
   }, []);
 
@@ -89,16 +111,18 @@ export function ComposeProvider({ children }: { children: ReactNode }) {
   const openDraft = useCallback(
     async (draftId: string) => {
       try {
-        show(composeFromDraft(await api.getDraft(draftId)));
+        show(composeFromDraft(await api.getDraft(latestDraftId(draftId))));
       } catch (err) {
         reportError(err);
       }
     },
-    [show, reportError],
+    [show, reportError, latestDraftId],
   );
 
   const close = useCallback(() => {
     setWin(null);
+    openWindowDrafts.current = new Set();
+    openKey.current = 0;
     const back = opener.current;
     opener.current = null;
     // After React removed the window: give focus back to whatever opened it.
@@ -158,10 +182,10 @@ export function ComposeProvider({ children }: { children: ReactNode }) {
       openNew,
       openReply,
       openDraft,
-      openDraftId: win?.initial.draftId ?? null,
+      isDraftOpen,
       notify,
     }),
-    [settings, settingsLoaded, reloadSettings, openNew, openReply, openDraft, win, notify],
+    [settings, settingsLoaded, reloadSettings, openNew, openReply, openDraft, isDraftOpen, notify],
   );
 
   return (
@@ -175,6 +199,7 @@ export function ComposeProvider({ children }: { children: ReactNode }) {
           ownAddress={ownAddress}
           onClose={close}
           onSent={onSent}
+          onDraftSaved={(previousId, id) => onDraftSaved(win.key, previousId, id)}
           onDiscarded={() => {
             close();
             notify({ text: 'Draft discarded' });

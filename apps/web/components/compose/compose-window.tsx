@@ -27,11 +27,13 @@ interface ComposeWindowProps {
   onClose(): void;
   onSent(snapshot: ComposeDraft, result: SendMessageResult, scheduled: boolean): void;
   onDiscarded(): void;
+  /** A save replaced draft `previousId` (null: the first save) by `id`. */
+  onDraftSaved(previousId: string | null, id: string): void;
 }
 
 const SAVE_TEXT = { idle: '', saving: 'Saving…', saved: 'Saved', error: 'Could not save the draft' } as const;
 
-export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, onDiscarded }: ComposeWindowProps) {
+export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, onDiscarded, onDraftSaved }: ComposeWindowProps) {
   const [draft, setDraft] = useState<ComposeDraft>(initial);
   const draftRef = useRef(draft);
   draftRef.current = draft;
@@ -42,10 +44,14 @@ export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, 
   const editorRef = useRef<Editor | null>(null);
   const toRef = useRef<HTMLInputElement>(null);
 
-  const autosave = useDraftAutosave(() => {
-    const d = draftRef.current;
-    return d.draftId || hasContent(d, isBlankBody) ? draftRequest(d) : null;
-  }, initial.draftId);
+  const autosave = useDraftAutosave(
+    () => {
+      const d = draftRef.current;
+      return d.draftId || hasContent(d, isBlankBody) ? draftRequest(d) : null;
+    },
+    initial.draftId,
+    onDraftSaved,
+  );
   const { markChanged, saveNow } = autosave;
 
   const change = useCallback(

@@ -8,13 +8,13 @@ import { useCompose } from './compose-context';
  * pane offers to open it again.
  */
 export function OpenDraft({ messageId }: { messageId: string }) {
-  const { openDraft, openDraftId } = useCompose();
+  const { openDraft, isDraftOpen } = useCompose();
   const opened = useRef<string | null>(null);
   useEffect(() => {
-    if (opened.current === messageId || openDraftId === messageId) return;
+    if (opened.current === messageId || isDraftOpen(messageId)) return;
     opened.current = messageId;
     void openDraft(messageId);
-  }, [messageId, openDraft, openDraftId]);
+  }, [messageId, openDraft, isDraftOpen]);
   return (
     <div className="draft-bar" data-testid="draft-bar">
       <span>This is a draft.</span>

@@ -25,7 +25,11 @@ export interface DraftAutosave {
 }
 
 /** getRequest answers null when there is nothing worth keeping (an untouched, empty window). */
-export function useDraftAutosave(getRequest: () => SaveDraftRequest | null, initialDraftId: string | null): DraftAutosave {
+export function useDraftAutosave(
+  getRequest: () => SaveDraftRequest | null,
+  initialDraftId: string | null,
+  onSaved?: (previousId: string | null, id: string) => void,
+): DraftAutosave {
   const [status, setStatus] = useState<SaveStatus>('idle');
   const draftId = useRef(initialDraftId);
   const revision = useRef(0);
@@ -35,6 +39,8 @@ export function useDraftAutosave(getRequest: () => SaveDraftRequest | null, init
   const isPaused = useRef(false);
   const getRef = useRef(getRequest);
   getRef.current = getRequest;
+  const savedRef = useRef(onSaved);
+  savedRef.current = onSaved;
 
   const saveNow = useCallback(async () => {
     clearTimeout(timer.current);
@@ -46,6 +52,7 @@ export function useDraftAutosave(getRequest: () => SaveDraftRequest | null, init
     setStatus('saving');
     const run = api.saveDraft(draftId.current, request).then(
       (res) => {
+        savedRef.current?.(draftId.current, res.id);
         draftId.current = res.id;
         savedRevision.current = target;
         setStatus(revision.current === target ? 'saved' : 'idle');
