@@ -94,6 +94,7 @@ function MailFrame({ children }: { children: ReactNode }) {
 function TopBar({ onMenu }: { onMenu(): void }) {
   const { session, logout } = useMail();
   const { account } = session;
+  const isSettings = usePathname() === '/settings';
   return (
     <header className="topbar">
       <button type="button" className="icon-btn menu-btn" onClick={onMenu} title="Mailboxes" data-testid="nav-toggle">
@@ -105,7 +106,12 @@ function TopBar({ onMenu }: { onMenu(): void }) {
         <span className="brand-name">Correio</span>
       </div>
       <div className="topbar-spacer" />
-      <Link href="/settings" className="topbar-link" data-testid="settings-link">
+      <Link
+        href="/settings"
+        className={`topbar-link${isSettings ? ' active' : ''}`}
+        aria-current={isSettings ? 'page' : undefined}
+        data-testid="settings-link"
+      >
         Settings
       </Link>
       <div className="account" data-testid="account">
