@@ -78,8 +78,16 @@ export function newContentId(): string {
   return `${random.replace(/-/g, '')}@correio`;
 }
 
-export function readyRefs(attachments: readonly ComposeAttachment[]): AttachmentRef[] {
-  return attachments.flatMap((a) => (a.status === 'ready' && a.ref ? [a.ref] : []));
+/**
+ * The attachments a save or send carries: those whose bytes are on the server, without inline
+ * images that were deleted from the text since (they would travel as orphan parts).
+ */
+export function readyRefs(attachments: readonly ComposeAttachment[], html?: string): AttachmentRef[] {
+  return attachments.flatMap((a) => {
+    if (a.status !== 'ready' || !a.ref) return [];
+    const isOrphan = html !== undefined && a.inline && a.previewUrl !== undefined && !html.includes(a.previewUrl);
+    return isOrphan ? [] : [a.ref];
+  });
 }
 
 /** The HTML as the message carries it: inline images as cid: (RFC 2392). */
@@ -99,7 +107,7 @@ export function draftRequest(draft: ComposeDraft): SaveDraftRequest {
     html: messageHtml(draft),
     inReplyTo: draft.inReplyTo,
     references: draft.references,
-    attachments: readyRefs(draft.attachments),
+    attachments: readyRefs(draft.attachments, draft.html),
   };
 }
 

@@ -49,6 +49,20 @@ describe('sendRequest', () => {
       undoSeconds: 10,
     });
   });
+  it('leaves out inline images deleted from the text', () => {
+    const pic = (url: string, id: string) =>
+      file({
+        key: id,
+        inline: true,
+        previewUrl: url,
+        contentId: `${id}@c`,
+        ref: { source: 'upload', uploadId: id, inline: true, contentId: `${id}@c` },
+      });
+    const d = { ...draft, html: '<p>Oi <img src="blob:x/1"></p>', attachments: [pic('blob:x/1', '1'), pic('blob:x/2', '2')] };
+    const req = sendRequest(d, null, { undoSeconds: 0 });
+    expect(req.attachmentRefs).toEqual([{ source: 'upload', uploadId: '1', inline: true, contentId: '1@c' }]);
+    expect(req.html).toBe('<p>Oi <img src="cid:1@c"></p>');
+  });
   it('a scheduled send has sendAt and no undo; undo 0 sends at once', () => {
     const at = new Date('2026-12-07T08:00:00Z');
     const scheduled = sendRequest(draft, null, { sendAt: at, undoSeconds: 10 });

@@ -25,7 +25,7 @@ export function sendRequest(d: ComposeDraft, draftId: string | null, opts: { sen
     html: messageHtml(d),
     inReplyTo: d.inReplyTo,
     references: d.references,
-    attachmentRefs: readyRefs(d.attachments),
+    attachmentRefs: readyRefs(d.attachments, d.html),
     draftId: draftId ?? undefined,
     // A scheduled send is held until its time; otherwise the undo window holds it (0: at once).
     ...(opts.sendAt ? { sendAt: opts.sendAt.toISOString() } : opts.undoSeconds > 0 ? { undoSeconds: opts.undoSeconds } : {}),
