@@ -73,6 +73,34 @@ const trace = text.slice(0, sep).split(/\r\n(?![ \t])/);
 if (!trace.every((h) => /^(Received|Authentication-Results|Received-SPF|ARC-[A-Za-z-]+):/i.test(h))) fail(`unexpected headers above the message: ${trace.join(' | ')}`);
 if (hash(raw.subarray(sep + 4)) !== hash(body)) fail('stored bytes differ from what was sent');
 console.log(`smoke: SMTP ${codes.join('/')}, message read back through the web proxy, sha256 ${hash(raw).slice(0, 16)}… equal`);
+
+// Writing mail on the embedded default, as the compose window does it: upload a file (multipart
+// through the web proxy), save a draft with it, send from the draft to ourselves.
+const { csrfToken } = await login.json();
+const auth = { cookie, 'x-csrf-token': csrfToken };
+const form = new FormData();
+form.append('file', new Blob([Buffer.from('smoke attachment\n')], { type: 'text/plain' }), 'smoke.txt');
+const upload = await fetch(`${base}/uploads`, { method: 'POST', headers: auth, body: form });
+if (upload.status !== 201) fail(`upload through the web proxy: ${upload.status} ${await upload.text()}`);
+const { id: uploadId } = await upload.json();
+const json = { ...auth, 'content-type': 'application/json' };
+const draft = { to: [{ address: 'joel@ifsc.edu' }], subject: 'Smoke draft', html: '<p>Hello <b>me</b></p>', attachments: [{ source: 'upload', uploadId }] };
+const saved = await fetch(`${base}/drafts`, { method: 'PUT', headers: json, body: JSON.stringify(draft) });
+if (saved.status !== 200) fail(`draft save: ${saved.status} ${await saved.text()}`);
+const { id: draftId } = await saved.json();
+const sent = await fetch(`${base}/messages/send`, {
+  method: 'POST',
+  headers: json,
+  body: JSON.stringify({ to: ['joel@ifsc.edu'], subject: 'Smoke draft', html: draft.html, attachmentRefs: draft.attachments, draftId }),
+});
+if (sent.status !== 201) fail(`send from the draft: ${sent.status} ${await sent.text()}`);
+const after = await (await fetch(`${base}/mailboxes/${inbox.id}/messages`, { headers: { cookie } })).json();
+const drafts = boxes.items.find((b) => b.specialUse === 'drafts');
+const left = await (await fetch(`${base}/mailboxes/${drafts.id}/messages`, { headers: { cookie } })).json();
+if (after.items.length !== 2 || !after.items[0].hasAttachments || left.items.length !== 0) {
+  fail(`after sending the draft: ${after.items.length} in INBOX (attachment: ${after.items[0]?.hasAttachments}), ${left.items.length} drafts left`);
+}
+console.log('smoke: upload, draft and send from the draft on the embedded database');
 cleanup();
 console.log('smoke: 1 passed, 0 failed');
 process.exit(0);
