@@ -23,7 +23,11 @@ export interface EnqueueRequest {
   raw: Buffer;
   /** '' is the null sender <> (DSNs): never notified of anything (RFC 5321 §4.5.5). */
   envelopeFrom: string;
-  recipients: { address: string; notify?: string[]; orcpt?: string }[];
+  /**
+   * forwardedFor: this recipient is a local alias's external forward and the sender wrote that
+   * alias (the send path sets it, never a client): the sender's views show the alias, not this.
+   */
+  recipients: { address: string; notify?: string[]; orcpt?: string; forwardedFor?: string }[];
   dsn?: { ret?: string | null; envid?: string | null };
   /** Not before then (undo send: a short wait; scheduled send). */
   notBefore?: Date;
@@ -88,6 +92,7 @@ export class OutboundQueueService {
         domain: r.address.slice(r.address.lastIndexOf('@') + 1).toLowerCase(),
         dsnNotify: r.notify?.length ? r.notify.join(',').toUpperCase() : null,
         dsnOrcpt: r.orcpt ?? null,
+        forwardedFor: r.forwardedFor ?? null,
       })),
     });
   }

@@ -17,8 +17,9 @@ export interface SentDelivery {
 export class SenderQueueService {
   constructor(private readonly repo: SenderQueueRepository) {}
 
-  scheduled(accountId: string): Promise<ScheduledEntryRow[]> {
-    return this.repo.scheduled(accountId);
+  async scheduled(accountId: string): Promise<ScheduledEntryRow[]> {
+    // An alias's forwards are listed under the alias the sender wrote, once.
+    return (await this.repo.scheduled(accountId)).map((e) => ({ ...e, recipients: [...new Set(e.recipients)] }));
   }
 
   /** The queue's view of the entry made for this Sent copy; undefined when none was (or is no longer) queued. */
@@ -27,7 +28,10 @@ export class SenderQueueService {
     const entry = await this.repo.entryOfSent(accountId, sentMessageId);
     if (!entry) return undefined;
     const waiting = entry.notBefore.getTime() > now.getTime();
-    const recipients = (await this.repo.recipients(accountId, entry.id)).map((r): RecipientDelivery => {
+    // A local alias's external forwards are left out: their address, state and reply are the alias
+    // owner's (DESIGN invariant 4); the alias the sender wrote was accepted here, at sending.
+    const rows = (await this.repo.recipients(accountId, entry.id)).filter((r) => r.forwardedFor === null);
+    const recipients = rows.map((r): RecipientDelivery => {
       const state = waiting && r.attempts === 0 && r.state === 'queued' ? 'scheduled' : r.state;
       const done = r.state === 'delivered' || r.state === 'bounced' || r.state === 'cancelled';
       return {
@@ -48,9 +52,12 @@ export class SenderQueueService {
     if (parseId(queueId) !== undefined) await this.repo.relinkSent(accountId, queueId, sentMessageId);
   }
 
-  /** The envelope recipients of the account's entry (a cancelled send's Bcc comes back from them). */
+  /**
+   * The envelope recipients of the account's entry as the sender wrote them (a cancelled send's Bcc
+   * comes back from them): an alias's forward counts as the alias, never as its target.
+   */
   async recipientsOf(accountId: string, queueId: string): Promise<string[]> {
     if (parseId(queueId) === undefined) return [];
-    return (await this.repo.recipients(accountId, queueId)).map((r) => r.address);
+    return [...new Set((await this.repo.recipients(accountId, queueId)).map((r) => r.forwardedFor ?? r.address))];
   }
 }

@@ -17,7 +17,7 @@ export interface OutgoingMessage {
   /** Local accounts to deliver to at once (INBOX). */
   local: string[];
   /** Remote recipients (and alias forwards) for the outbound queue. */
-  remote: { address: string; notify?: string[]; orcpt?: string }[];
+  remote: { address: string; notify?: string[]; orcpt?: string; forwardedFor?: string }[];
   dsn?: { ret?: string | null; envid?: string | null };
   /** A delayed send (scheduled, undo): the queue entry waits until then. */
   notBefore?: Date;

@@ -40,7 +40,7 @@ export class SendService {
     }
     const envelope = [...req.to, ...req.cc, ...req.bcc].map((r) => asAddress(r).address);
     const local = new Set<string>();
-    const remote = new Map<string, { address: string; orcpt?: string }>();
+    const remote = new Map<string, { address: string; orcpt?: string; forwardedFor?: string }>();
     const unknown: string[] = [];
     for (const address of new Set(envelope)) {
       const r = await this.directory.resolveRecipient(address);
@@ -48,7 +48,9 @@ export class SendService {
       else if (r.kind === 'remote') remote.set(address, { address });
       else {
         for (const id of r.accountIds) local.add(id);
-        for (const f of r.forwards) remote.set(f, { address: f, orcpt: `rfc822;${address}` });
+        // The forward target is the alias owner's private business: marked, so the sender's
+        // delivery status and undo show the alias it wrote, never this address (invariant 4).
+        for (const f of r.forwards) if (!remote.has(f)) remote.set(f, { address: f, orcpt: `rfc822;${address}`, forwardedFor: address });
       }
     }
     // A local address that does not exist is refused now, as the MX would (550 5.1.1), rather than

@@ -16,7 +16,7 @@ export interface NewOutboundMessage {
   /** Recipients start 'held' (not claimed until released) instead of 'queued'. */
   held: boolean;
   sentMessageId: string | null;
-  recipients: { address: string; domain: string; dsnNotify: string | null; dsnOrcpt: string | null }[];
+  recipients: { address: string; domain: string; dsnNotify: string | null; dsnOrcpt: string | null; forwardedFor: string | null }[];
 }
 
 export interface ClaimedRecipient {
@@ -171,9 +171,9 @@ export class OutboundQueueRepository {
     );
     const id = rows[0]!.id;
     await tx.query(
-      `INSERT INTO outbound_recipients (account_id, message_id, address, domain, dsn_notify, dsn_orcpt, next_attempt_at, state)
-       SELECT $1, $2, r.address, r.domain, r.notify, r.orcpt, $3, $8::queue_state
-         FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) AS r(address, domain, notify, orcpt)`,
+      `INSERT INTO outbound_recipients (account_id, message_id, address, domain, dsn_notify, dsn_orcpt, forwarded_for, next_attempt_at, state)
+       SELECT $1, $2, r.address, r.domain, r.notify, r.orcpt, r.forwarded_for, $3, $8::queue_state
+         FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $9::text[]) AS r(address, domain, notify, orcpt, forwarded_for)`,
       [
         m.accountId,
         id,
@@ -183,6 +183,7 @@ export class OutboundQueueRepository {
         m.recipients.map((r) => r.dsnNotify),
         m.recipients.map((r) => r.dsnOrcpt),
         m.held ? 'held' : 'queued',
+        m.recipients.map((r) => r.forwardedFor),
       ],
     );
     return id;

@@ -16,6 +16,8 @@ export interface SentRecipientRow {
   lastReply: string | null;
   nextAttemptAt: Date;
   lastAttemptAt: Date | null;
+  /** Set on a local alias's external forward: the alias the sender wrote (the row's address is not theirs to see). */
+  forwardedFor: string | null;
 }
 
 /** The outbound queue as its sender sees it (webmail): scheduled sends, per-recipient status. */
@@ -27,7 +29,7 @@ export class SenderQueueRepository {
   async scheduled(accountId: string): Promise<ScheduledEntryRow[]> {
     const { rows } = await this.pool.query<ScheduledEntryRow>(
       `SELECT m.id, m.sent_message_id AS "sentMessageId", m.not_before AS "notBefore",
-              array_agg(r.address ORDER BY r.id) AS recipients
+              array_agg(COALESCE(r.forwarded_for, r.address) ORDER BY r.id) AS recipients
          FROM outbound_messages m JOIN outbound_recipients r ON r.account_id = m.account_id AND r.message_id = m.id
         WHERE m.account_id = $1 AND m.not_before > now()
         GROUP BY m.id
@@ -57,7 +59,7 @@ export class SenderQueueRepository {
   /** Each recipient of an entry with its last attempt (outbound_attempts). */
   async recipients(accountId: string, queueId: string): Promise<SentRecipientRow[]> {
     const { rows } = await this.pool.query<SentRecipientRow>(
-      `SELECT r.address, r.state, r.attempts, r.last_reply AS "lastReply", r.next_attempt_at AS "nextAttemptAt",
+      `SELECT r.address, r.state, r.attempts, r.last_reply AS "lastReply", r.next_attempt_at AS "nextAttemptAt", r.forwarded_for AS "forwardedFor",
               (SELECT max(a.attempted_at) FROM outbound_attempts a WHERE a.account_id = r.account_id AND a.recipient_id = r.id) AS "lastAttemptAt"
          FROM outbound_recipients r
         WHERE r.account_id = $1 AND r.message_id = $2
