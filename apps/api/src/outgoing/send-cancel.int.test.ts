@@ -1,5 +1,5 @@
 import type { CancelSendResult, DraftView, MessageDeliveryStatus, SendMessageResult } from '@correio/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HttpClient } from '../testing/http-client.js';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
 
@@ -49,5 +49,18 @@ describe('send, delivery status and cancel: only what the sender wrote', () => {
     expect(draft.bcc.map((a) => a.address)).toEqual(['hidden@ifsc.edu']);
     const after = await bruna.json<MessageDeliveryStatus>('GET', `/api/v1/messages/${cancelled.draftId}/delivery`);
     expect(JSON.stringify(after)).not.toContain('elsewhere.example');
+  });
+
+  it('a failure after COMMIT (marking the original \\Answered) does not turn the send into an error', async () => {
+    const spy = vi.spyOn(t.store, 'markAnswered').mockRejectedValueOnce(new Error('database went away'));
+    try {
+      const res = await bruna.request('POST', '/api/v1/messages/send', { to: ['ana@ifsc.edu'], subject: 'Re: x', text: 'x', inReplyTo: '<recebida-1@ifsc.edu>' });
+      expect(res.status).toBe(201);
+      expect(spy).toHaveBeenCalledOnce();
+      const sent = (await res.json()) as SendMessageResult;
+      expect((await t.store.getMessage(ids.bruna!, sent.sentId)).subject).toBe('Re: x');
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

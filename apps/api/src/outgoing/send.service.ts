@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CancelSendResult, SendMessageRequest, SendMessageResult } from '@correio/contracts';
 import { type ComposeAddress, checkMimeStructure, composeMessage, sanitizeOutgoingHtml, summarizeMessage } from '@correio/mime';
 import { AppError, ErrorCode } from '../common/app-error.js';
@@ -22,6 +22,8 @@ const asAddress = (r: Recipient): ComposeAddress => (typeof r === 'string' ? { a
  */
 @Injectable()
 export class SendService {
+  private readonly logger = new Logger(SendService.name);
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly directory: DirectoryService,
@@ -93,7 +95,13 @@ export class SendService {
       notBefore: delayed ? notBefore : undefined,
       draftId: req.draftId,
     });
-    await this.afterSend(account, req, byRef.uploadIds);
+    // COMMIT has returned: the send stands, so nothing after it may turn the 201 into an error (a
+    // client retrying a 5xx would send twice, DESIGN invariant 1).
+    try {
+      await this.afterSend(account, req, byRef.uploadIds);
+    } catch (err) {
+      this.logger.warn(`after sending ${messageId} (account ${account.id}): ${(err as Error).message}`);
+    }
     return {
       messageId,
       sentId: accepted.sentCopy.messageId,
