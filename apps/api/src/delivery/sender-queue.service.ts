@@ -47,6 +47,12 @@ export class SenderQueueService {
     return { queueId: entry.id, recipients };
   }
 
+  /** The Sent copy the account's entry was queued for: null when none (or no such entry of this account). */
+  async sentOf(accountId: string, queueId: string): Promise<string | null> {
+    if (parseId(queueId) === undefined) return null;
+    return (await this.repo.entry(accountId, queueId))?.sentMessageId ?? null;
+  }
+
   /** The entry's Sent copy was replaced by another message (keeps delivery status reachable). */
   async relinkSent(accountId: string, queueId: string, sentMessageId: string): Promise<void> {
     if (parseId(queueId) !== undefined) await this.repo.relinkSent(accountId, queueId, sentMessageId);

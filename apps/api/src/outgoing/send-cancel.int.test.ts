@@ -1,10 +1,12 @@
 import type { CancelSendResult, DraftView, MessageDeliveryStatus, SendMessageResult } from '@correio/contracts';
+import { summarizeMessage } from '@correio/mime';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HttpClient } from '../testing/http-client.js';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
 
 // The sender's view of what it sent (delivery status, undo/cancel) never shows what is not the
-// sender's: an alias's private forward target (DESIGN invariant 4). No delivery worker runs, so every queued recipient stays cancellable.
+// sender's: an alias's private forward target (DESIGN invariant 4) or a message the queue entry was
+// not made for. No delivery worker runs, so every queued recipient stays cancellable.
 describe('send, delivery status and cancel: only what the sender wrote', () => {
   let t: TestApp;
   let bruna: HttpClient;
@@ -49,6 +51,30 @@ describe('send, delivery status and cancel: only what the sender wrote', () => {
     expect(draft.bcc.map((a) => a.address)).toEqual(['hidden@ifsc.edu']);
     const after = await bruna.json<MessageDeliveryStatus>('GET', `/api/v1/messages/${cancelled.draftId}/delivery`);
     expect(JSON.stringify(after)).not.toContain('elsewhere.example');
+  });
+
+  it('cancel with the sentId of another message (an INBOX one) cancels its own entry and leaves that message alone', async () => {
+    const raw = Buffer.from('From: ana@ifsc.edu\r\nTo: bruna@paulolopes.fr\r\nSubject: recebida\r\nMessage-ID: <recebida-1@ifsc.edu>\r\n\r\nx\r\n');
+    const [received] = await t.store.deliver({ raw, summary: await summarizeMessage(raw), envelopeFrom: 'ana@ifsc.edu', targets: [{ accountId: ids.bruna!, mailbox: { specialUse: 'inbox' } }] });
+    const before = await t.store.getMessage(ids.bruna!, received!.messageId);
+    const sent = await bruna.json<SendMessageResult>('POST', '/api/v1/messages/send', { to: ['ana@ifsc.edu'], subject: 'desfazer', text: 'x', undoSeconds: 60 });
+    const res = await bruna.request('POST', `/api/v1/messages/send/${sent.queueId}/cancel`, { sentId: received!.messageId });
+    expect(res.status).toBe(200);
+    // The entry's own Sent copy came back as the draft; the INBOX message is untouched.
+    expect(((await res.json()) as CancelSendResult).draftId).toBe(sent.sentId);
+    const still = await t.store.getMessage(ids.bruna!, received!.messageId);
+    expect(still).toMatchObject({ mailboxId: before.mailboxId, draft: false, modseq: before.modseq });
+    expect((await t.store.getMessage(ids.bruna!, sent.sentId)).draft).toBe(true);
+  });
+
+  it('a cancel whose Sent copy was deleted still cancels and answers draftId null', async () => {
+    const sent = await bruna.json<SendMessageResult>('POST', '/api/v1/messages/send', { to: ['ana@ifsc.edu'], subject: 'apagada', text: 'x', undoSeconds: 60 });
+    await t.db.pool.query('DELETE FROM messages WHERE account_id = $1 AND id = $2', [ids.bruna, sent.sentId]);
+    const res = await bruna.request('POST', `/api/v1/messages/send/${sent.queueId}/cancel`, { sentId: sent.sentId });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ draftId: null });
+    const { rows } = await t.db.pool.query<{ state: string }>('SELECT state FROM outbound_recipients WHERE message_id = $1', [sent.queueId]);
+    expect(rows.map((r) => r.state)).toEqual(['cancelled']);
   });
 
   it('a failure after COMMIT (marking the original \\Answered) does not turn the send into an error', async () => {

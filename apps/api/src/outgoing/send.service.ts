@@ -129,14 +129,24 @@ export class SendService {
    * (409 otherwise, 404 for another account's), and the Sent copy becomes a draft again (\Draft,
    * in Drafts). Its Bcc recipients, which the message never names, come back from the queue entry:
    * then the draft is the Sent copy plus a Bcc header (a new message id); otherwise the copy moves.
+   * The Sent copy is the one the entry was queued for: the body's sentId only asks for it back
+   * (another message it names is never touched). A Sent copy deleted since: cancelled, no draft.
    */
   async cancel(account: AccountInfo, queueId: string, sentId?: string): Promise<CancelSendResult> {
-    const envelope = sentId ? await this.senderQueue.recipientsOf(account.id, queueId) : [];
+    const ownSentId = sentId ? await this.senderQueue.sentOf(account.id, queueId) : null;
+    const envelope = ownSentId ? await this.senderQueue.recipientsOf(account.id, queueId) : [];
     await this.queue.cancel(queueId, { accountId: account.id });
-    if (!sentId) return { draftId: null };
+    if (!ownSentId) return { draftId: null };
+    if (ownSentId !== sentId) this.logger.warn(`cancel of queue entry ${queueId}: sentId ${sentId} is not its Sent copy (${ownSentId}); using the entry's`);
+    sentId = ownSentId;
     const draftsId = await this.store.mailboxIdBySpecialUse(account.id, 'drafts');
     if (!draftsId) return { draftId: null };
-    const { row, raw } = await this.store.getRaw(account.id, sentId);
+    const found = await this.store.getRaw(account.id, sentId).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === ErrorCode.NotFound) return undefined;
+      throw err;
+    });
+    if (!found) return { draftId: null };
+    const { row, raw } = found;
     const named = new Set([...row.toAddresses, ...row.ccAddresses].map((a) => a.address.toLowerCase()));
     const bcc = envelope.filter((a) => !named.has(a.toLowerCase()));
     if (bcc.length > 0) {

@@ -51,6 +51,15 @@ export class SenderQueueRepository {
     return rows[0];
   }
 
+  /** The account's entry with the Sent copy it was queued for (null: none), or undefined. */
+  async entry(accountId: string, queueId: string): Promise<{ sentMessageId: string | null } | undefined> {
+    const { rows } = await this.pool.query<{ sentMessageId: string | null }>(
+      'SELECT sent_message_id AS "sentMessageId" FROM outbound_messages WHERE account_id = $1 AND id = $2',
+      [accountId, queueId],
+    );
+    return rows[0];
+  }
+
   /** Points the entry at the Sent copy's replacement (a cancelled send's draft rewritten with its Bcc). */
   async relinkSent(accountId: string, queueId: string, sentMessageId: string): Promise<void> {
     await this.pool.query('UPDATE outbound_messages SET sent_message_id = $3 WHERE account_id = $1 AND id = $2', [accountId, queueId, sentMessageId]);
