@@ -67,13 +67,6 @@ export const SaveDraftRequest = z.object({
 });
 export type SaveDraftRequest = z.infer<typeof SaveDraftRequest>;
 
-export const SaveDraftResult = z.object({
-  /** The draft's id now (it changes at each save: pass it to the next PUT, to send and to discard). */
-  id: z.string(),
-  savedAt: z.string(),
-});
-export type SaveDraftResult = z.infer<typeof SaveDraftResult>;
-
 /** An attachment of a stored draft, with the reference that carries it into the next save or the send. */
 export const DraftAttachment = z.object({
   ref: AttachmentRef,
@@ -82,6 +75,27 @@ export const DraftAttachment = z.object({
   size: z.number().int(),
 });
 export type DraftAttachment = z.infer<typeof DraftAttachment>;
+
+/**
+ * The draft as saved. Its attachments now live in the new draft (the old one is expunged), so a
+ * `message` reference to the previous version names nothing any more: the next save, and the send,
+ * must use the references returned here.
+ */
+export const SaveDraftResult = z.object({
+  /** The draft's id now (it changes at each save: pass it to the next PUT, to send and to discard). */
+  id: z.string(),
+  savedAt: z.string(),
+  /** The new draft's attachments, as GET /api/v1/drafts/:id lists them (MIME order). */
+  attachments: z.array(DraftAttachment),
+  /**
+   * Parallel to the request's `attachments`: `refs[i]` is the reference (into the new draft) that
+   * request attachment `i` became. Follow a window's attachments from save to save with this, not
+   * with positions in `attachments`: inline parts sit in multipart/related, so MIME order is not
+   * request order. The server pairs them by the stored part's bytes and Content-ID.
+   */
+  refs: z.array(AttachmentRef),
+});
+export type SaveDraftResult = z.infer<typeof SaveDraftResult>;
 
 /** GET /api/v1/drafts/:id: a draft (or any message of the Drafts mailbox) as compose state. */
 export const DraftView = z.object({

@@ -23,7 +23,8 @@ export class DraftsController {
   @Put()
   @ApiOperation({
     summary:
-      'Save a new draft (a MIME message in Drafts with \\Draft; Bcc kept). 400 for bad input or an attachment reference to nothing, ' +
+      'Save a new draft (a MIME message in Drafts with \\Draft; Bcc kept). Answers the new id, its attachments and, parallel to the ' +
+      "request's attachments, the reference each became (use those in the next save and the send). 400 for bad input or an attachment reference to nothing, " +
       '413 over the message size limit, 507 when the mailbox is full.',
   })
   create(@CurrentAccount() account: AccountInfo, @Body(new ZodPipe(SaveDraftRequest)) body: SaveDraftRequestBody): Promise<SaveDraftResult> {
@@ -33,7 +34,8 @@ export class DraftsController {
   @Put(':id')
   @ApiOperation({
     summary:
-      'Replace a draft: the new version is stored and the old one expunged in one transaction (the id changes). ' +
+      'Replace a draft: the new version is stored and the old one expunged in one transaction (the id changes, and so do the ' +
+      'references to its attachments: use the returned refs). ' +
       '404 when the old draft is gone or is no draft; otherwise as PUT /api/v1/drafts.',
   })
   replace(

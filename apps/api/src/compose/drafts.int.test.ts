@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DraftView, type MessageDetail, SaveDraftResult, UploadView } from '@correio/contracts';
+import { type AttachmentRef, DraftView, type MessageDetail, SaveDraftResult, type SendMessageResult, UploadView } from '@correio/contracts';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient, fileForm } from '../testing/http-client.js';
@@ -76,6 +76,68 @@ describe('drafts', () => {
     expect(raw.toString()).toMatch(/^Bcc: carlos@ifsc\.edu\r$/m);
     const detail = await bruna.json<MessageDetail>('GET', `/api/v1/messages/${saved.id}`);
     expect(detail.draft).toBe(true);
+  });
+
+  it('a draft saved again with the references each save returns keeps its attachments (inline and not), then sends them intact', async () => {
+    const pdf = Buffer.from('%PDF-1.4 anexo \u00ff\u0000\u0001', 'latin1');
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
+    const upPdf = (await (await bruna.upload('/api/v1/uploads', fileForm('contrato.pdf', 'application/pdf', pdf))).json()) as UploadView;
+    const upPng = (await (await bruna.upload('/api/v1/uploads', fileForm('foto.png', 'image/png', png))).json()) as UploadView;
+    const cid = 'foto1@correio';
+    // Request order: the file, then the inline image. MIME order differs: the image sits in
+    // multipart/related with the HTML, before the file in multipart/mixed.
+    const body = {
+      to: [{ address: 'joel@paulolopes.fr' }],
+      subject: 'Com anexos v1',
+      html: `<p>Veja</p><p><img src="cid:${cid}" alt="foto"></p>`,
+      attachments: [
+        { source: 'upload', uploadId: upPdf.id },
+        { source: 'upload', uploadId: upPng.id, inline: true, contentId: cid },
+      ] as AttachmentRef[],
+    };
+    let saved = await bruna.json<SaveDraftResult>('PUT', '/api/v1/drafts', body);
+    expect(SaveDraftResult.parse(saved)).toEqual(saved);
+    const first = await bruna.json<DraftView>('GET', `/api/v1/drafts/${saved.id}`);
+    // The result lists the new draft's attachments as GET does…
+    expect(saved.attachments).toEqual(first.attachments);
+    expect(saved.attachments.map((a) => a.filename)).toEqual(['foto.png', 'contrato.pdf']);
+    // …and says, in request order, which of them each request attachment became.
+    expect(saved.refs).toEqual([
+      { source: 'message', messageId: saved.id, index: 1, inline: false },
+      { source: 'message', messageId: saved.id, index: 0, inline: true, contentId: cid },
+    ]);
+
+    let refs = saved.refs;
+    for (let v = 2; v <= 3; v++) {
+      const res = await bruna.request('PUT', `/api/v1/drafts/${saved.id}`, { ...body, subject: `Com anexos v${v}`, attachments: refs });
+      expect(res.status).toBe(200);
+      const next = (await res.json()) as SaveDraftResult;
+      expect(next.id).not.toBe(saved.id);
+      expect(next.refs).toEqual([
+        { source: 'message', messageId: next.id, index: 1, inline: false },
+        { source: 'message', messageId: next.id, index: 0, inline: true, contentId: cid },
+      ]);
+      saved = next;
+      refs = next.refs;
+    }
+    const ours = async () => (await draftsBox()).filter((m) => m.subject.startsWith('Com anexos')).map((m) => [m.id, m.subject]);
+    expect(await ours()).toEqual([[saved.id, 'Com anexos v3']]);
+
+    const res = await bruna.request('POST', '/api/v1/messages/send', {
+      to: ['joel@paulolopes.fr'],
+      subject: 'Com anexos',
+      html: body.html,
+      attachmentRefs: refs,
+      draftId: saved.id,
+    });
+    expect(res.status).toBe(201);
+    const sent = (await res.json()) as SendMessageResult;
+    expect(await ours()).toEqual([]);
+    const parsed = await simpleParser((await t.store.getRaw(brunaId, sent.sentId!)).raw);
+    const byName = new Map(parsed.attachments.map((a) => [a.filename, a]));
+    expect(sha256(byName.get('contrato.pdf')!.content)).toBe(sha256(pdf));
+    expect(sha256(byName.get('foto.png')!.content)).toBe(sha256(png));
+    expect(byName.get('foto.png')!.contentId).toBe(`<${cid}>`);
   });
 
   it('replacing a draft that is gone is 404 and stores nothing; a received message is no draft', async () => {
