@@ -86,7 +86,23 @@ export class MailboxStoreService {
     return this.storeCopies(tx, req);
   }
 
-  private async storeCopies(q: Pick<PoolClient, 'query'>, req: DeliveryRequest): Promise<StoredCopy[]> {
+  /**
+   * deliverWithin() that also expunges a message row the caller locked first (lockDraftWithin: a
+   * send from a draft). The expunge (its account row, then its mailbox) runs at its place in the
+   * LOCK ORDER among the targets, not after them: the Drafts mailbox sorts before Sent.
+   */
+  async deliverAndExpungeWithin(tx: PoolClient, req: DeliveryRequest, locked: MessageRow): Promise<{ copies: StoredCopy[]; expunged: MailboxChange }> {
+    const slot: { row: MessageRow; change?: MailboxChange } = { row: locked };
+    const copies = await this.storeCopies(tx, req, slot, tx);
+    return { copies, expunged: slot.change! };
+  }
+
+  private async storeCopies(
+    q: Pick<PoolClient, 'query'>,
+    req: DeliveryRequest,
+    expunge?: { row: MessageRow; change?: MailboxChange },
+    tx?: PoolClient,
+  ): Promise<StoredCopy[]> {
     const internalDate = req.internalDate ?? new Date();
     const related = [req.summary.inReplyTo, ...req.summary.references].filter((v): v is string => !!v);
     const sha256 = createHash('sha256').update(req.raw).digest('hex');
@@ -94,7 +110,12 @@ export class MailboxStoreService {
     const blobByAccount = new Map<string, string>();
     const threadByAccount = new Map<string, string>();
     const stored: StoredCopy[] = [];
-    for (const target of await this.inLockOrder(q, req.targets)) {
+    const expungeNow = async () => {
+      if (expunge && !expunge.change) expunge.change = await this.expungeLockedWithin(tx!, expunge.row);
+    };
+    for (const target of await this.inLockOrder(q, req.targets, expunge !== undefined)) {
+      // LOCK ORDER: the expunged row's (account, mailbox) before any target that sorts after it.
+      if (expunge && (compareIds(expunge.row.accountId, target.accountId) || compareIds(expunge.row.mailboxId, target.mailboxId!)) < 0) await expungeNow();
       const params = {
         accountId: target.accountId,
         mailboxId: target.mailboxId,
@@ -123,6 +144,7 @@ export class MailboxStoreService {
       threadByAccount.set(target.accountId, row.threadId);
       stored.push({ accountId: target.accountId, mailboxId: row.mailboxId, messageId: row.id, uid: row.uid, modseq: row.modseq });
     }
+    await expungeNow();
     return stored;
   }
 
@@ -133,8 +155,9 @@ export class MailboxStoreService {
   private async inLockOrder(
     q: Pick<PoolClient, 'query'>,
     targets: DeliveryRequest['targets'],
+    resolve = false,
   ): Promise<{ accountId: string; mailboxId: string | null; specialUse: string | null; seen?: boolean }[]> {
-    if (targets.length === 1) {
+    if (targets.length === 1 && !resolve) {
       const t = targets[0]!;
       if ('id' in t.mailbox && !isId(t.mailbox.id)) throw AppError.notFound('mailbox not found');
       return [{ accountId: t.accountId, mailboxId: 'id' in t.mailbox ? t.mailbox.id : null, specialUse: 'specialUse' in t.mailbox ? t.mailbox.specialUse : null, seen: t.seen }];
@@ -351,15 +374,18 @@ export class MailboxStoreService {
           : req.replaceAny
             ? await this.lockMessageWithin(tx, req.accountId, req.replaceId)
             : await this.lockDraftWithin(tx, req.accountId, req.replaceId);
-      const [stored] = await this.storeCopies(tx, {
+      const draft: DeliveryRequest = {
         raw: req.raw,
         summary: req.summary,
         envelopeFrom: req.summary.from.address,
         targets: [{ accountId: req.accountId, mailbox: { specialUse: 'drafts' }, seen: true }],
         flags: { seen: true, draft: true },
-      });
-      const expunged = old ? [await this.expungeLockedWithin(tx, old)] : [];
-      return { copy: stored!, changes: expunged };
+      };
+      // The replaced message's mailbox is locked in its LOCK ORDER place (a cancelled send's copy
+      // may be in any mailbox, INBOX sorting before Drafts).
+      if (!old) return { copy: (await this.storeCopies(tx, draft))[0]!, changes: [] };
+      const { copies, expunged } = await this.deliverAndExpungeWithin(tx, draft, old);
+      return { copy: copies[0]!, changes: [expunged] };
     });
     this.publishDelivered([copy]);
     this.publishChanges(changes);

@@ -55,7 +55,11 @@ export class OutgoingService {
     const { copies, queueId, changes } = await withTransaction(this.pool, async (tx) => {
       // LOCK ORDER: the one message row changed (the draft) before accounts and mailboxes.
       const draft = m.draftId === undefined ? undefined : await this.store.lockDraftWithin(tx, m.senderAccountId, m.draftId);
-      const stored = await this.store.deliverWithin(tx, { raw: m.raw, summary: m.summary, envelopeFrom: m.envelopeFrom, targets, dsn: m.dsn });
+      const delivery = { raw: m.raw, summary: m.summary, envelopeFrom: m.envelopeFrom, targets, dsn: m.dsn };
+      // The draft's mailbox (Drafts, before Sent) is locked at its place among the targets' (LOCK ORDER).
+      const { copies: stored, expunged } = draft
+        ? await this.store.deliverAndExpungeWithin(tx, delivery, draft)
+        : { copies: await this.store.deliverWithin(tx, delivery), expunged: undefined };
       const sentCopy = stored.find((c) => c.accountId === m.senderAccountId && c.mailboxId === sentMailboxId);
       const id = m.remote.length
         ? await this.queue.enqueue(tx, {
@@ -68,8 +72,7 @@ export class OutgoingService {
             sentMessageId: sentCopy?.messageId,
           })
         : undefined;
-      const expunged = draft ? [await this.store.expungeLockedWithin(tx, draft)] : [];
-      return { copies: stored, queueId: id, changes: expunged };
+      return { copies: stored, queueId: id, changes: expunged ? [expunged] : [] };
     });
     this.store.publishDelivered(copies);
     this.store.publishChanges(changes);
