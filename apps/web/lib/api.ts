@@ -231,6 +231,7 @@ export type {
   MessageDeliveryStatus,
   RecipientDelivery,
   SaveDraftRequest,
+  SaveDraftResult,
   ScheduledMessage,
   SendMessageRequest,
   SendMessageResult,

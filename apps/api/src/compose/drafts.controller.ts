@@ -27,7 +27,10 @@ export class DraftsController {
       "request's attachments, the reference each became (use those in the next save and the send). 400 for bad input or an attachment reference to nothing, " +
       '413 over the message size limit, 507 when the mailbox is full.',
   })
-  create(@CurrentAccount() account: AccountInfo, @Body(new ZodPipe(SaveDraftRequest)) body: SaveDraftRequestBody): Promise<SaveDraftResult> {
+  create(
+    @CurrentAccount() account: AccountInfo,
+    @Body(new ZodPipe(SaveDraftRequest)) body: SaveDraftRequestBody,
+  ): Promise<SaveDraftResult> {
     return this.drafts.save(account, body);
   }
 
@@ -47,7 +50,9 @@ export class DraftsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A draft as compose state (sanitized HTML, Bcc, threading, attachments by reference). 404 when it is no draft of the account.' })
+  @ApiOperation({
+    summary: 'A draft as compose state (sanitized HTML, Bcc, threading, attachments by reference). 404 when it is no draft of the account.',
+  })
   get(@CurrentAccount() account: AccountInfo, @Param('id') rawId: string): Promise<DraftView> {
     return this.drafts.get(account, draftId(rawId));
   }

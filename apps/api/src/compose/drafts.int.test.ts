@@ -45,7 +45,11 @@ describe('drafts', () => {
     for (let v = 2; v <= 4; v++) {
       const view = await bruna.json<DraftView>('GET', `/api/v1/drafts/${saved.id}`);
       // The editor sends back what it resumed: the attachment now by reference to the previous draft.
-      const next = await bruna.json<SaveDraftResult>('PUT', `/api/v1/drafts/${saved.id}`, { ...body, subject: `Plano v${v}`, attachments: view.attachments.map((a) => a.ref) });
+      const next = await bruna.json<SaveDraftResult>('PUT', `/api/v1/drafts/${saved.id}`, {
+        ...body,
+        subject: `Plano v${v}`,
+        attachments: view.attachments.map((a) => a.ref),
+      });
       expect(next.id).not.toBe(saved.id);
       expect((await bruna.request('GET', `/api/v1/drafts/${saved.id}`)).status).toBe(404);
       saved = next;
@@ -67,7 +71,14 @@ describe('drafts', () => {
       html: '<p>Oi <b>Joel</b></p>',
       inReplyTo: '<q-9@paulolopes.fr>',
       references: ['<q-9@paulolopes.fr>'],
-      attachments: [{ ref: { source: 'message', messageId: saved.id, index: 0, inline: false }, filename: 'plano.pdf', contentType: 'application/pdf', size: pdf.length }],
+      attachments: [
+        {
+          ref: { source: 'message', messageId: saved.id, index: 0, inline: false },
+          filename: 'plano.pdf',
+          contentType: 'application/pdf',
+          size: pdf.length,
+        },
+      ],
     });
     // A real MIME message, as an IMAP client would read it.
     const raw = (await t.store.getRaw(brunaId, saved.id)).raw;
@@ -162,7 +173,10 @@ describe('drafts', () => {
     expect((await joel.request('GET', `/api/v1/drafts/${saved.id}`)).status).toBe(404);
     expect((await joel.request('PUT', `/api/v1/drafts/${saved.id}`, { subject: 'roubado' })).status).toBe(404);
     expect((await joel.request('DELETE', `/api/v1/drafts/${saved.id}`)).status).toBe(404);
-    expect((await joel.request('PUT', '/api/v1/drafts', { subject: 'x', attachments: [{ source: 'message', messageId: saved.id, index: 0 }] })).status).toBe(400);
+    expect(
+      (await joel.request('PUT', '/api/v1/drafts', { subject: 'x', attachments: [{ source: 'message', messageId: saved.id, index: 0 }] }))
+        .status,
+    ).toBe(400);
     expect((await bruna.request('GET', `/api/v1/drafts/${saved.id}`)).status).toBe(200);
   });
 });

@@ -22,7 +22,13 @@ const toAddresses = (list: DraftRecipient[]): ComposeAddress[] =>
 
 /** How a stored draft's attachment is named from now on (GET, and the result of a save). */
 function draftAttachment(messageId: string, a: AttachmentMeta): DraftAttachment {
-  const ref: AttachmentRef = { source: 'message', messageId, index: a.index, inline: a.inline && a.contentId !== null, ...(a.contentId ? { contentId: a.contentId } : {}) };
+  const ref: AttachmentRef = {
+    source: 'message',
+    messageId,
+    index: a.index,
+    inline: a.inline && a.contentId !== null,
+    ...(a.contentId ? { contentId: a.contentId } : {}),
+  };
   return { ref, filename: a.filename, contentType: a.contentType, size: a.size };
 }
 
@@ -35,7 +41,10 @@ const bareCid = (cid: string | null | undefined) => (cid ? cid.replace(/^<|>$/g,
  * interchangeable. A part whose bytes changed on the way (a text file's line ends) falls back to
  * the first unpaired part with the same Content-ID, filename and type.
  */
-export function pairStoredParts(sent: readonly ResolvedAttachment[], stored: readonly { meta: AttachmentMeta; content: Buffer }[]): number[] {
+export function pairStoredParts(
+  sent: readonly ResolvedAttachment[],
+  stored: readonly { meta: AttachmentMeta; content: Buffer }[],
+): number[] {
   const used = new Set<number>();
   const pick = (ok: (j: number) => boolean) => {
     const j = stored.findIndex((_, k) => !used.has(k) && ok(k));
@@ -104,7 +113,8 @@ export class DraftsService {
 
   async get(account: AccountInfo, id: string): Promise<DraftView> {
     const { row, raw } = await this.store.getRaw(account.id, id);
-    if (!row.draft && row.mailboxId !== (await this.store.mailboxIdBySpecialUse(account.id, 'drafts'))) throw AppError.notFound('draft not found');
+    if (!row.draft && row.mailboxId !== (await this.store.mailboxIdBySpecialUse(account.id, 'drafts')))
+      throw AppError.notFound('draft not found');
     const d = await parseDraft(raw);
     return {
       id: row.id,

@@ -13,8 +13,9 @@ import { useShortcuts } from '@/lib/use-shortcuts';
 import { useMail } from '../mail/mail-store';
 import { composeAfterUndo, composeFromDraft, composeReply } from '@/lib/compose-open';
 import { type ComposeDraft, emptyDraft, FALLBACK_SETTINGS, primaryIdentity } from '@/lib/compose-state';
+import { draftOpening, latestDraftId as followDraftId } from '@/lib/draft-follow';
 import { ComposeNotice, type Notice } from './compose-notice';
-import { ComposeWindow } from './compose-window';
+import { ComposeWindow, type ComposeWindowHandle } from './compose-window';
 
 interface OpenWindow {
   /** Changes with every opening, so a reopened window starts fresh. */
@@ -54,11 +55,8 @@ export function ComposeProvider({ children }: { children: ReactNode }) {
   // an old version opens the newest, and the open window's ids are known.
   const replacedBy = useRef(new Map<string, string>());
   const openWindowDrafts = useRef(new Set<string>());
-  const latestDraftId = useCallback((id: string) => {
-    let current = id;
-    for (let i = 0; i < 1000 && replacedBy.current.has(current); i++) current = replacedBy.current.get(current) as string;
-    return current;
-  }, []);
+  const latestDraftId = useCallback((id: string) => followDraftId(replacedBy.current, id), []);
+  const windowHandle = useRef<ComposeWindowHandle | null>(null);
   const isDraftOpen = useCallback((id: string) => openWindowDrafts.current.has(latestDraftId(id)), [latestDraftId]);
   const openKey = useRef(0);
   const onDraftSaved = useCallback(
@@ -111,12 +109,22 @@ export function ComposeProvider({ children }: { children: ReactNode }) {
   const openDraft = useCallback(
     async (draftId: string) => {
       try {
-        show(composeFromDraft(await api.getDraft(latestDraftId(draftId))));
+        const handle = windowHandle.current;
+        if (handle) {
+          // The open window may hold this draft: then it is only restored (reopening it would show an
+          // older version while the window's last save replaces it). Its pending save is flushed
+          // first, so a draft it is saving right now is known as its own.
+          if (draftOpening(draftId, replacedBy.current, openWindowDrafts.current).kind === 'focus') return handle.restore();
+          await handle.flush();
+        }
+        const opening = draftOpening(draftId, replacedBy.current, openWindowDrafts.current);
+        if (opening.kind === 'focus') return windowHandle.current?.restore();
+        show(composeFromDraft(await api.getDraft(opening.id)));
       } catch (err) {
         reportError(err);
       }
     },
-    [show, reportError, latestDraftId],
+    [show, reportError],
   );
 
   const close = useCallback(() => {
@@ -200,6 +208,7 @@ export function ComposeProvider({ children }: { children: ReactNode }) {
           onClose={close}
           onSent={onSent}
           onDraftSaved={(previousId, id) => onDraftSaved(win.key, previousId, id)}
+          handleRef={windowHandle}
           onDiscarded={() => {
             close();
             notify({ text: 'Draft discarded' });

@@ -5,11 +5,12 @@
  * It owns the message being written; autosave, uploads and the send request hang off it.
  */
 import type { Editor } from '@tiptap/react';
-import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, type MutableRefObject, useCallback, useEffect, useRef, useState } from 'react';
 import type { RecipientChip } from '@/lib/addresses';
 import { ApiError, api, type ComposeSettings, type SendMessageResult } from '@/lib/api';
 import { extractSignature, isBlankBody, swapSignature } from '@/lib/compose-html';
 import { type ComposeAttachment, type ComposeDraft, draftRequest, hasContent } from '@/lib/compose-state';
+import { followSavedRefs, markGoneDraftParts } from '@/lib/draft-follow';
 import { sendProblem, sendRequest } from '@/lib/send-request';
 import { AttachmentList } from './attachment-list';
 import { ComposeFields } from './compose-fields';
@@ -20,6 +21,14 @@ import { useDraftAutosave } from './use-draft-autosave';
 import { useFileDrop } from './use-file-drop';
 import { useUploads } from './use-uploads';
 
+/** What the compose context can ask of the open window. */
+export interface ComposeWindowHandle {
+  /** Save now what changed, and wait for any save in flight (the window's draft ids are then known). */
+  flush(): Promise<void>;
+  /** Un-minimize and focus the window (its draft was asked for again). */
+  restore(): void;
+}
+
 interface ComposeWindowProps {
   initial: ComposeDraft;
   settings: ComposeSettings;
@@ -29,11 +38,22 @@ interface ComposeWindowProps {
   onDiscarded(): void;
   /** A save replaced draft `previousId` (null: the first save) by `id`. */
   onDraftSaved(previousId: string | null, id: string): void;
+  /** Set while this window is mounted. */
+  handleRef?: MutableRefObject<ComposeWindowHandle | null>;
 }
 
 const SAVE_TEXT = { idle: '', saving: 'Saving…', saved: 'Saved', error: 'Could not save the draft' } as const;
 
-export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, onDiscarded, onDraftSaved }: ComposeWindowProps) {
+export function ComposeWindow({
+  initial,
+  settings,
+  ownAddress,
+  onClose,
+  onSent,
+  onDiscarded,
+  onDraftSaved,
+  handleRef,
+}: ComposeWindowProps) {
   const [draft, setDraft] = useState<ComposeDraft>(initial);
   const draftRef = useRef(draft);
   draftRef.current = draft;
@@ -44,13 +64,26 @@ export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, 
   const editorRef = useRef<Editor | null>(null);
   const toRef = useRef<HTMLInputElement>(null);
 
+  // Attachment updates that must be seen at once by the next request (a save or Send right after):
+  // applied to draftRef now and to the state for the next render.
+  const updateAttachmentsNow = useCallback((update: (prev: ComposeAttachment[]) => ComposeAttachment[]) => {
+    draftRef.current = { ...draftRef.current, attachments: update(draftRef.current.attachments) };
+    setDraft((d) => ({ ...d, attachments: update(d.attachments) }));
+  }, []);
   const autosave = useDraftAutosave(
     () => {
       const d = draftRef.current;
       return d.draftId || hasContent(d, isBlankBody) ? draftRequest(d) : null;
     },
     initial.draftId,
-    onDraftSaved,
+    {
+      onSaved: (previousId, request, result) => {
+        // The previous draft is gone: its attachments are now the new draft's (SaveDraftResult.refs).
+        updateAttachmentsNow((list) => followSavedRefs(list, request.attachments, result.refs));
+        onDraftSaved(previousId, result.id);
+      },
+      onGone: (goneId) => updateAttachmentsNow((list) => markGoneDraftParts(list, goneId)),
+    },
   );
   const { markChanged, saveNow } = autosave;
 
@@ -73,6 +106,21 @@ export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, 
 
   // Closing keeps the draft: whatever changed since the last save is saved now.
   useEffect(() => () => void saveNow(), [saveNow]);
+
+  useEffect(() => {
+    if (!handleRef) return;
+    const handle: ComposeWindowHandle = {
+      flush: saveNow,
+      restore: () => {
+        setIsMinimized(false);
+        setTimeout(() => editorRef.current?.commands.focus(), 0);
+      },
+    };
+    handleRef.current = handle;
+    return () => {
+      if (handleRef.current === handle) handleRef.current = null;
+    };
+  }, [handleRef, saveNow]);
 
   const onEditorReady = useCallback((editor: Editor) => {
     editorRef.current = editor;
@@ -111,9 +159,17 @@ export function ComposeWindow({ initial, settings, ownAddress, onClose, onSent, 
     if (d.attachments.some((a) => a.status === 'uploading')) return setPendingSend({ at: sendAt });
     setIsSending(true);
     const draftId = await autosave.pause();
+    // A save that finished meanwhile moved the attachments into the new draft: send those references.
+    const latest = draftRef.current;
+    const late = sendProblem(latest);
+    if (late) {
+      autosave.resume();
+      setIsSending(false);
+      return setProblem(late);
+    }
     try {
-      const result = await api.sendMessage(sendRequest(d, draftId, { sendAt, undoSeconds: settings.undoSendSeconds }));
-      onSent({ ...d, draftId }, result, Boolean(sendAt));
+      const result = await api.sendMessage(sendRequest(latest, draftId, { sendAt, undoSeconds: settings.undoSendSeconds }));
+      onSent({ ...latest, draftId }, result, Boolean(sendAt));
     } catch (err) {
       autosave.resume();
       setIsSending(false);

@@ -3,10 +3,12 @@
 /**
  * Draft autosave: 2 s after the last change, one save in flight at a time, each PUT naming the id
  * the previous one returned (PUT /drafts, then PUT /drafts/:id). Send and Discard pause it and
- * wait for the save in flight, so they act on the latest draft id.
+ * wait for the save in flight, so they act on the latest draft id. A PUT /drafts/:id answering 404
+ * (the draft was deleted elsewhere, e.g. by an IMAP client) saves the window as a new draft instead
+ * of failing at every later save.
  */
 import { useCallback, useRef, useState } from 'react';
-import { api, type SaveDraftRequest } from '@/lib/api';
+import { ApiError, api, type SaveDraftRequest, type SaveDraftResult } from '@/lib/api';
 
 export type SaveStatus = 'idle' | 'saving' | 'saved' | 'error';
 
@@ -24,11 +26,24 @@ export interface DraftAutosave {
   draftId(): string | null;
 }
 
+export interface DraftAutosaveEvents {
+  /**
+   * A save replaced draft `previousId` (null: the first save) by `result.id`. `request` is what was
+   * saved: `result.refs[i]` is what `request.attachments[i]` became (follow them, the old draft is gone).
+   */
+  onSaved?(previousId: string | null, request: SaveDraftRequest, result: SaveDraftResult): void;
+  /**
+   * The draft being replaced is gone (404): called before the window is saved as a new draft, so
+   * what named the gone draft (its attachments) can be dropped from the request getRequest makes.
+   */
+  onGone?(goneId: string): void;
+}
+
 /** getRequest answers null when there is nothing worth keeping (an untouched, empty window). */
 export function useDraftAutosave(
   getRequest: () => SaveDraftRequest | null,
   initialDraftId: string | null,
-  onSaved?: (previousId: string | null, id: string) => void,
+  events: DraftAutosaveEvents = {},
 ): DraftAutosave {
   const [status, setStatus] = useState<SaveStatus>('idle');
   const draftId = useRef(initialDraftId);
@@ -39,8 +54,8 @@ export function useDraftAutosave(
   const isPaused = useRef(false);
   const getRef = useRef(getRequest);
   getRef.current = getRequest;
-  const savedRef = useRef(onSaved);
-  savedRef.current = onSaved;
+  const eventsRef = useRef(events);
+  eventsRef.current = events;
 
   const saveNow = useCallback(async () => {
     clearTimeout(timer.current);
@@ -50,15 +65,25 @@ export function useDraftAutosave(
     if (!request) return;
     const target = revision.current;
     setStatus('saving');
-    const run = api.saveDraft(draftId.current, request).then(
-      (res) => {
-        savedRef.current?.(draftId.current, res.id);
-        draftId.current = res.id;
-        savedRevision.current = target;
-        setStatus(revision.current === target ? 'saved' : 'idle');
-      },
-      () => setStatus('error'),
-    );
+    const previousId = draftId.current;
+    const run = (async () => {
+      let sent = request;
+      let res: SaveDraftResult;
+      try {
+        res = await api.saveDraft(previousId, sent);
+      } catch (err) {
+        if (!(previousId && err instanceof ApiError && err.status === 404)) throw err;
+        // Deleted elsewhere: keep what the window holds, as a new draft.
+        draftId.current = null;
+        eventsRef.current.onGone?.(previousId);
+        sent = getRef.current() ?? sent;
+        res = await api.saveDraft(null, sent);
+      }
+      eventsRef.current.onSaved?.(previousId, sent, res);
+      draftId.current = res.id;
+      savedRevision.current = target;
+      setStatus(revision.current === target ? 'saved' : 'idle');
+    })().catch(() => setStatus('error'));
     inFlight.current = run.finally(() => {
       inFlight.current = null;
     });
