@@ -57,6 +57,8 @@ export function ComposeProvider({ children }: { children: ReactNode }) {
   const openWindowDrafts = useRef(new Set<string>());
   const latestDraftId = useCallback((id: string) => followDraftId(replacedBy.current, id), []);
   const windowHandle = useRef<ComposeWindowHandle | null>(null);
+  // A window's last save on its way out: a draft opened right after it waits for it (the ids follow).
+  const closingSave = useRef<Promise<void>>(Promise.resolve());
   const isDraftOpen = useCallback((id: string) => openWindowDrafts.current.has(latestDraftId(id)), [latestDraftId]);
   const openKey = useRef(0);
   const onDraftSaved = useCallback(
@@ -117,6 +119,7 @@ export function ComposeProvider({ children }: { children: ReactNode }) {
           if (draftOpening(draftId, replacedBy.current, openWindowDrafts.current).kind === 'focus') return handle.restore();
           await handle.flush();
         }
+        await closingSave.current;
         const opening = draftOpening(draftId, replacedBy.current, openWindowDrafts.current);
         if (opening.kind === 'focus') return windowHandle.current?.restore();
         show(composeFromDraft(await api.getDraft(opening.id)));
@@ -209,6 +212,9 @@ export function ComposeProvider({ children }: { children: ReactNode }) {
           onSent={onSent}
           onDraftSaved={(previousId, id) => onDraftSaved(win.key, previousId, id)}
           handleRef={windowHandle}
+          onClosingSave={(save) => {
+            closingSave.current = save.catch(() => {});
+          }}
           onDiscarded={() => {
             close();
             notify({ text: 'Draft discarded' });

@@ -40,6 +40,8 @@ interface ComposeWindowProps {
   onDraftSaved(previousId: string | null, id: string): void;
   /** Set while this window is mounted. */
   handleRef?: MutableRefObject<ComposeWindowHandle | null>;
+  /** The save a closing window makes on its way out (a draft opened right after waits for it). */
+  onClosingSave?(save: Promise<void>): void;
 }
 
 const SAVE_TEXT = { idle: '', saving: 'Saving…', saved: 'Saved', error: 'Could not save the draft' } as const;
@@ -53,6 +55,7 @@ export function ComposeWindow({
   onDiscarded,
   onDraftSaved,
   handleRef,
+  onClosingSave,
 }: ComposeWindowProps) {
   const [draft, setDraft] = useState<ComposeDraft>(initial);
   const draftRef = useRef(draft);
@@ -105,7 +108,9 @@ export function ComposeWindow({
   );
 
   // Closing keeps the draft: whatever changed since the last save is saved now.
-  useEffect(() => () => void saveNow(), [saveNow]);
+  const closingRef = useRef(onClosingSave);
+  closingRef.current = onClosingSave;
+  useEffect(() => () => closingRef.current?.(saveNow()), [saveNow]);
 
   useEffect(() => {
     if (!handleRef) return;
