@@ -58,7 +58,8 @@ export class SendService {
     // A local address that does not exist is refused now, as the MX would (550 5.1.1), rather than
     // bounced later: the user is still looking at the form.
     if (unknown.length) throw AppError.invalid('no such local recipient', { recipients: unknown });
-    const byRef = req.attachmentRefs?.length ? await this.attachmentResolver.resolve(account.id, req.attachmentRefs) : { attachments: [], uploadIds: [] };
+    const inRequest = (req.attachments ?? []).reduce((n, a) => n + Math.floor((a.content.length * 3) / 4), 0);
+    const byRef = req.attachmentRefs?.length ? await this.attachmentResolver.resolve(account.id, req.attachmentRefs, inRequest) : { attachments: [], uploadIds: [] };
     const { raw, messageId } = await composeMessage({
       from: { name: req.fromName ?? account.displayName ?? undefined, address: from },
       to: req.to.map(asAddress),

@@ -66,9 +66,22 @@ export class UploadsService implements OnModuleInit, OnApplicationShutdown {
     const valid = [...new Set(ids)].filter((id) => parseId(id) !== undefined);
     const rows = valid.length ? await this.repo.findWithData(accountId, valid) : [];
     const found = new Map(rows.map((r) => [String(r.id), { id: String(r.id), filename: r.filename, contentType: r.contentType, content: r.data }]));
+    this.requireAll(ids, found);
+    return found;
+  }
+
+  /** The size of each upload named by `ids`, without reading its bytes; a missing one is a 400 naming it. */
+  async sizes(accountId: string, ids: string[]): Promise<Map<string, number>> {
+    const valid = [...new Set(ids)].filter((id) => parseId(id) !== undefined);
+    const rows = valid.length ? await this.repo.find(accountId, valid) : [];
+    const found = new Map(rows.map((r) => [String(r.id), r.size]));
+    this.requireAll(ids, found);
+    return found;
+  }
+
+  private requireAll(ids: string[], found: Map<string, unknown>): void {
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length) throw AppError.invalid('attachment not found (uploads are kept 24 hours)', { uploads: missing });
-    return found;
   }
 
   /** After a send used them: they are in the message now. */

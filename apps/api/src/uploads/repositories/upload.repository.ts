@@ -25,6 +25,12 @@ export class UploadRepository {
     return rows[0]!;
   }
 
+  /** The account's uploads among `ids`, without their bytes. */
+  async find(accountId: string, ids: string[]): Promise<UploadRow[]> {
+    const { rows } = await this.pool.query<UploadRow>(`SELECT ${COLUMNS} FROM uploads WHERE account_id = $1 AND id = ANY($2::bigint[])`, [accountId, ids]);
+    return rows;
+  }
+
   /** The account's uploads among `ids`, with their bytes. */
   async findWithData(accountId: string, ids: string[]): Promise<(UploadRow & { data: Buffer })[]> {
     const { rows } = await this.pool.query<UploadRow & { data: Buffer }>(
