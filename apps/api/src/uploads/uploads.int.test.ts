@@ -73,6 +73,25 @@ describe('uploads', () => {
     expect((await ana.request('DELETE', '/api/v1/uploads/99999999999999999999')).status).toBe(404);
   });
 
+  it("refuses an upload (413, stores nothing) that would take the account's pending uploads past twice the limit", async () => {
+    await t.directory.addAccount({ address: 'caio@ifsc.edu', password: 'caio-password' });
+    const caio = new HttpClient(t.baseUrl);
+    expect((await caio.login('caio@ifsc.edu', 'caio-password')).status).toBe(200);
+    const put = (name: string, size: number) => caio.upload('/api/v1/uploads', fileForm(name, 'application/octet-stream', Buffer.alloc(size, 1)));
+    const first = (await (await put('1.bin', LIMIT)).json()) as UploadView;
+    expect((await put('2.bin', LIMIT - 10)).status).toBe(201);
+    const before = await count();
+    const res = await put('3.bin', 11);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { message: string }).message).toMatch(/uploads waiting to be sent would pass 524288 bytes/);
+    expect(await count()).toBe(before);
+    // Exactly at the total is fine; other accounts are not concerned; removing one makes room.
+    expect((await put('3.bin', 10)).status).toBe(201);
+    expect((await ana.upload('/api/v1/uploads', fileForm('a.bin', 'application/octet-stream', Buffer.alloc(10, 1)))).status).toBe(201);
+    expect((await caio.request('DELETE', `/api/v1/uploads/${first.id}`)).status).toBe(204);
+    expect((await put('4.bin', LIMIT)).status).toBe(201);
+  });
+
   it('expires uploads after 24 hours', async () => {
     const view = (await (await ana.upload('/api/v1/uploads', fileForm('old.txt', 'text/plain', Buffer.from('velho')))).json()) as UploadView;
     await t.db.pool.query(`UPDATE uploads SET created_at = now() - interval '25 hours' WHERE id = $1`, [view.id]);

@@ -46,13 +46,25 @@ export class UploadsService implements OnModuleInit, OnApplicationShutdown {
     // The type without parameters ("text/csv; charset=utf-8" → text/csv); anything odd is just bytes.
     const type = file.contentType.split(';')[0]!.trim();
     const contentType = CONTENT_TYPE.test(type) ? type.toLowerCase() : 'application/octet-stream';
-    const row = await this.repo.insert(accountId, {
-      filename: cleanText(file.filename.replace(/[\r\n\\/]/g, '_'), 255) || 'attachment',
-      contentType,
-      size: file.data.length,
-      sha256: createHash('sha256').update(file.data).digest('hex'),
-      data: file.data,
-    });
+    // The account's pending uploads together stay under two messages' worth (they wait up to 24 h).
+    const maxTotal = 2 * this.maxBytes;
+    const row = await this.repo.insert(
+      accountId,
+      {
+        filename: cleanText(file.filename.replace(/[\r\n\\/]/g, '_'), 255) || 'attachment',
+        contentType,
+        size: file.data.length,
+        sha256: createHash('sha256').update(file.data).digest('hex'),
+        data: file.data,
+      },
+      maxTotal,
+    );
+    if (!row) {
+      throw new AppError(
+        ErrorCode.TooLarge,
+        `your uploads waiting to be sent would pass ${maxTotal} bytes (twice CORREIO_MAX_MESSAGE_BYTES): send or remove some first`,
+      );
+    }
     return { ...row, id: String(row.id) };
   }
 

@@ -17,12 +17,19 @@ const COLUMNS = 'id, filename, content_type AS "contentType", size, sha256';
 export class UploadRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  async insert(accountId: string, u: Omit<UploadRow, 'id'> & { data: Buffer }): Promise<UploadRow> {
+  /**
+   * Stores an upload unless the account's uploads would then hold more than `maxTotalBytes`
+   * (undefined: refused). One statement: the check and the insert see the same rows.
+   */
+  async insert(accountId: string, u: Omit<UploadRow, 'id'> & { data: Buffer }, maxTotalBytes: number): Promise<UploadRow | undefined> {
     const { rows } = await this.pool.query<UploadRow>(
-      `INSERT INTO uploads (account_id, filename, content_type, size, sha256, data) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-      [accountId, u.filename, u.contentType, u.size, u.sha256, u.data],
+      `INSERT INTO uploads (account_id, filename, content_type, size, sha256, data)
+       SELECT $1::bigint, $2, $3, $4::int, $5, $6
+        WHERE (SELECT COALESCE(sum(size), 0) FROM uploads WHERE account_id = $1::bigint) + $4::int <= $7::bigint
+       RETURNING ${COLUMNS}`,
+      [accountId, u.filename, u.contentType, u.size, u.sha256, u.data, maxTotalBytes],
     );
-    return rows[0]!;
+    return rows[0];
   }
 
   /** The account's uploads among `ids`, without their bytes. */
