@@ -132,12 +132,17 @@ describe('scheduled sends and delivery status', () => {
     expect(by['joel@paulolopes.fr']).toEqual({ address: 'joel@paulolopes.fr', state: 'delivered', attempts: 0, lastReply: null, explanation: null, lastAttemptAt: null, nextAttemptAt: null });
   });
 
-  it('a message sent only to local accounts: delivered, no queue; a received message is 404', async () => {
+  it('a Sent message with no queue entry (only local recipients, or purged) tells nothing rather than guess; a received message is 404', async () => {
     const sent = await bruna.json<SendMessageResult>('POST', '/api/v1/messages/send', { to: ['joel@paulolopes.fr'], subject: 'local', text: 'x' });
-    expect(await bruna.json<MessageDeliveryStatus>('GET', `/api/v1/messages/${sent.sentId}/delivery`)).toEqual({
-      queueId: null,
-      recipients: [{ address: 'joel@paulolopes.fr', state: 'delivered', attempts: 0, lastReply: null, explanation: null, lastAttemptAt: null, nextAttemptAt: null }],
-    });
+    expect(await bruna.json<MessageDeliveryStatus>('GET', `/api/v1/messages/${sent.sentId}/delivery`)).toEqual({ queueId: null, recipients: [] });
+    // An entry purged after it bounced: not "delivered".
+    const bounced = await bruna.json<SendMessageResult>('POST', '/api/v1/messages/send', { to: ['nobody@remote.example', 'joel@paulolopes.fr'], subject: 'purgada', text: 'x' });
+    await until(
+      () => bruna.json<MessageDeliveryStatus>('GET', `/api/v1/messages/${bounced.sentId}/delivery`),
+      (s) => s.recipients.some((r) => r.state === 'bounced'),
+    );
+    await t.db.pool.query('DELETE FROM outbound_messages WHERE id = $1', [bounced.queueId]);
+    expect(await bruna.json<MessageDeliveryStatus>('GET', `/api/v1/messages/${bounced.sentId}/delivery`)).toEqual({ queueId: null, recipients: [] });
     const raw = Buffer.from('From: ana@ifsc.edu\r\nTo: bruna@paulolopes.fr\r\nSubject: recebida\r\n\r\nx\r\n');
     const [copy] = await t.store.deliver({ raw, summary: await summarizeMessage(raw), envelopeFrom: 'ana@ifsc.edu', targets: [{ accountId: ids.bruna!, mailbox: { specialUse: 'inbox' } }] });
     expect((await bruna.request('GET', `/api/v1/messages/${copy!.messageId}/delivery`)).status).toBe(404);

@@ -26,8 +26,9 @@ export class SentMailService {
 
   /**
    * Per recipient, from the queue entry made for this Sent copy. Recipients named in the message
-   * but not queued were local accounts that got it at acceptance: delivered. A message of the
-   * account that was never queued is 404 unless it is in Sent (then everyone named got it).
+   * but not in the entry were local accounts that got it at acceptance: delivered. Without an entry
+   * (none was needed, or it was purged after delivery or a bounce) nothing can be told honestly:
+   * no recipients. A message of the account without an entry is 404 unless it is in Sent.
    */
   async delivery(accountId: string, messageId: string): Promise<MessageDeliveryStatus> {
     const row = await this.store.getMessage(accountId, messageId);
@@ -35,11 +36,12 @@ export class SentMailService {
     if (!queued && row.mailboxId !== (await this.store.mailboxIdBySpecialUse(accountId, 'sent'))) {
       throw AppError.notFound('this message was not sent from this account');
     }
-    const inQueue = new Set(queued?.recipients.map((r) => r.address.toLowerCase()) ?? []);
+    if (!queued) return { queueId: null, recipients: [] };
+    const inQueue = new Set(queued.recipients.map((r) => r.address.toLowerCase()));
     const local = [...new Set([...row.toAddresses, ...row.ccAddresses].map((a) => a.address.toLowerCase()))]
       .filter((a) => !inQueue.has(a))
       .map((address) => ({ address, state: 'delivered' as const, attempts: 0, lastReply: null, explanation: null, lastAttemptAt: null, nextAttemptAt: null }));
-    return { queueId: queued?.queueId ?? null, recipients: [...(queued?.recipients ?? []), ...local] };
+    return { queueId: queued.queueId, recipients: [...queued.recipients, ...local] };
   }
 
   private async findMessage(accountId: string, id: string): Promise<MessageRow | undefined> {
