@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { summarizeMessage } from '@correio/mime';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { AppConfig } from '../config/config.schema.js';
+import { AppError, ErrorCode } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import { LocalDelivery } from '../delivery/local-delivery.js';
 import { DNS_RESOLVER, type DnsResolver } from '../dns/dns-resolver.js';
@@ -77,7 +78,7 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
 
   private async acceptRecipient(address: SMTPServerAddress, session: MxSession): Promise<void> {
     try {
-      const resolution = await this.directory.resolveRecipient(address.address);
+      const resolution = await this.directory.resolveRecipientCached(address.address);
       if (resolution.kind === 'remote') throw smtpError(550, '5.7.1', 'Relaying denied');
       if (resolution.kind === 'unknown') throw smtpError(550, '5.1.1', 'No such user here');
       // RFC 3463 4.2.2: a full mailbox is temporary; the sender retries after the user cleans up.
@@ -127,6 +128,9 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
       return `2.0.0 Ok: queued as ${id}`;
     } catch (err) {
       this.logger.warn(`${id} not stored: ${(err as Error).message}`);
+      // A cached recipient whose mailbox filled up (or whose account went away in another process):
+      // look it up again, so the next RCPT is answered from the directory as it is now.
+      if (err instanceof AppError && (err.code === ErrorCode.OverQuota || err.code === ErrorCode.NotFound)) this.directory.forgetCachedRecipients();
       throw toSmtpError(err);
     }
   }
