@@ -11,7 +11,7 @@ import type { DeliveryRequest } from '../mailbox-store/mailbox-store.types.js';
 import type { TlsMaterial } from '../tls/tls-material.js';
 import { ConnectionLimiter } from './connection-limiter.js';
 import { checkInboundMessage } from './inbound-checks.js';
-import { InboundAuthentication } from './inbound-authentication.js';
+import { InboundAuthentication, type PendingSpf } from './inbound-authentication.js';
 import { prependHeaders, transactionId } from './message-headers.js';
 import { readStream } from './read-stream.js';
 import { buildReceivedHeader } from './received-header.js';
@@ -24,6 +24,8 @@ interface MxSession extends SMTPServerSession {
   correioTargets?: Set<string>;
   /** External destinations of the accepted RCPTs' aliases, for the outbound queue. */
   correioForwards?: Map<string, { address: string; notify?: string[]; orcpt: string }>;
+  /** The transaction's SPF check, begun at MAIL FROM (it needs only the envelope). */
+  correioSpf?: PendingSpf;
 }
 
 /**
@@ -60,6 +62,12 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
       disabledCommands: ['AUTH'],
       authOptional: true,
       correio: { greetingDelayMs: this.config.smtp.greetingDelayMs },
+      onMailFrom: (address, session, cb) => {
+        // SPF runs while the client sends RCPT, DATA and the message; end of data awaits it. A new
+        // MAIL FROM (after RSET or a finished transaction) starts a new check.
+        (session as MxSession).correioSpf = this.auth.beginSpf(session, address.address);
+        cb();
+      },
       onRcptTo: (address, session, cb) => {
         this.acceptRecipient(address, session as MxSession).then(() => cb(), (err: Error) => cb(err));
       },
@@ -103,15 +111,17 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
     if (stream.sizeExceeded) return 'ignored';
     const targets = [...(session.correioTargets ?? [])];
     const forwards = [...(session.correioForwards?.values() ?? [])];
+    const pendingSpf = session.correioSpf;
     session.correioTargets = undefined;
     session.correioForwards = undefined;
+    session.correioSpf = undefined;
     const refusal = await checkInboundMessage(raw);
     if (refusal) throw refusal;
     const id = transactionId();
     const mailFrom = session.envelope.mailFrom;
     const rcpts = session.envelope.rcptTo;
     try {
-      const [auth, summary] = await Promise.all([this.auth.verify(raw, session), summarizeMessage(raw)]);
+      const [auth, summary] = await Promise.all([this.auth.verify(raw, session, pendingSpf), summarizeMessage(raw)]);
       const received = buildReceivedHeader(session, { hostname: this.config.hostname, id, recipient: rcpts.length === 1 ? rcpts[0]!.address : undefined });
       const stored = prependHeaders(auth.headers + received, raw);
       const delivery: DeliveryRequest = {
