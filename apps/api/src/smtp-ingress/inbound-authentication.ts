@@ -86,7 +86,8 @@ export class InboundAuthentication {
           arcResult,
           resolver: this.resolver,
         } as Parameters<typeof dmarc>[0]);
-        if (dmarcResult && dmarcResult.info) info.push(foldLine(dmarcResult.info));
+        const dmarcInfo = dmarcResult ? dmarcResult.info : undefined;
+        if (dmarcInfo) info.push(foldLine(dmarcInfo));
       }
       headers.push(`Authentication-Results: ${this.config.hostname};\r\n ${info.join(';\r\n ')}`);
       const result = { spf: spfResult, dkim: dkimResult, dmarc: dmarcResult, arc: arcResult };
