@@ -7,11 +7,13 @@
  *   or a full mailbox is looked up every time, so a new account or alias is reachable at once from
  *   any process, and a full mailbox is refused at RCPT (452 4.2.2) as soon as it is full.
  * - Every directory write made through DirectoryService clears the cache (in-process, at once).
- * - A write made elsewhere (the CLI, another worker process, plain SQL) is seen within the
- *   PostgreSQL listener's notification on real servers (directory-changes.listener.ts), and in any
- *   case within `ttlMs`: on PGlite there is no cross-connection LISTEN/NOTIFY, so a removed account
- *   or alias may still receive mail for up to that long. The delivery statement re-checks what
- *   matters for durability (the account and its mailbox exist, the quota) inside its transaction.
+ * - A write made elsewhere (the CLI, another worker process, plain SQL) is seen within `ttlMs`
+ *   (5 s): until then a removed or disabled account, or a removed alias, may still be accepted at
+ *   RCPT. Nothing is lost or misdelivered by that: the delivery statement re-checks inside its
+ *   transaction that the account and its mailbox exist and the quota (450 4.2.1 / 452 4.2.2
+ *   after DATA otherwise, and the cache is forgotten). PostgreSQL LISTEN/NOTIFY (with a trigger
+ *   on the directory tables) would shorten that on real servers; PGlite cannot carry it across
+ *   connections, so the TTL is the one rule for both today.
  * - A mailbox that fills up after its entry was cached is refused by the delivery statement (452
  *   after DATA); the MX then forgets the cache, so the next RCPT gets 452 up front.
  */
