@@ -9,9 +9,10 @@
  * - Every directory write made through DirectoryService clears the cache (in-process, at once).
  * - A write made elsewhere (the CLI, another worker process, plain SQL) is seen within `ttlMs`
  *   (5 s): until then a removed or disabled account, or a removed alias, may still be accepted at
- *   RCPT. Nothing is lost or misdelivered by that: the delivery statement re-checks inside its
- *   transaction that the account and its mailbox exist and the quota (450 4.2.1 / 452 4.2.2
- *   after DATA otherwise, and the cache is forgotten). PostgreSQL LISTEN/NOTIFY (with a trigger
+ *   RCPT. For a removed account nothing is stored: the delivery statement finds no mailbox (450
+ *   4.2.1 after DATA, and the cache is forgotten); a full mailbox likewise (452 4.2.2). A disabled
+ *   account (no use-case disables one yet; only SQL can) or a removed alias's old target may get
+ *   mail for up to those 5 s. PostgreSQL LISTEN/NOTIFY (with a trigger
  *   on the directory tables) would shorten that on real servers; PGlite cannot carry it across
  *   connections, so the TTL is the one rule for both today.
  * - A mailbox that fills up after its entry was cached is refused by the delivery statement (452
