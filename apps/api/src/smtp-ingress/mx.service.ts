@@ -64,9 +64,10 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
       correio: { greetingDelayMs: this.config.smtp.greetingDelayMs },
       onMailFrom: (address, session, cb) => {
         // SPF runs while the client sends RCPT, DATA and the message; end of data awaits it. A new
-        // MAIL FROM (after RSET or a finished transaction) starts a new check.
-        (session as MxSession).correioSpf = this.auth.beginSpf(session, address.address);
+        // MAIL FROM (after RSET or a finished transaction) starts a new check. The 250 goes out
+        // first, so the check's own work does not delay it.
         cb();
+        (session as MxSession).correioSpf = this.auth.beginSpf(session, address.address);
       },
       onRcptTo: (address, session, cb) => {
         this.acceptRecipient(address, session as MxSession).then(() => cb(), (err: Error) => cb(err));
