@@ -78,6 +78,9 @@ export class GroupCommit<Req, Res> {
     try {
       if (group.length === 1) await this.runAlone(group[0]!);
       else await this.runGroup(group);
+    } catch (err) {
+      // Nothing above should throw; if it does, no caller may wait forever (settling twice is a no-op).
+      for (const p of group) p.reject(err);
     } finally {
       this.inFlight = false;
       this.schedule();
@@ -98,25 +101,32 @@ export class GroupCommit<Req, Res> {
 
   /** One item: its statement is atomic by itself and committed when it returns (no BEGIN). */
   private async runAlone(p: Pending<Req, Res>): Promise<void> {
+    let res: Res;
     try {
-      const res = await this.hooks.run(this.pool, p.req);
-      this.hooks.committed(res);
-      p.resolve(res);
+      res = await this.hooks.run(this.pool, p.req);
     } catch (err) {
       p.reject(err);
+      return;
+    }
+    p.resolve(res);
+    this.announce(res);
+  }
+
+  /** A subscriber's failure must not touch a committed delivery's outcome. */
+  private announce(res: Res): void {
+    try {
+      this.hooks.committed(res);
+    } catch {
+      /* the change bus isolates its subscribers; nothing to undo here */
     }
   }
 
   private async runGroup(group: Pending<Req, Res>[]): Promise<void> {
     const outcomes = await this.inTransaction(group);
     if (outcomes.kind === 'committed') {
-      outcomes.results.forEach((r, i) => {
-        const p = group[i]!;
-        if (r.ok) {
-          this.hooks.committed(r.value);
-          p.resolve(r.value);
-        } else p.reject(r.error);
-      });
+      // Every caller learns its outcome first; only then are the changes announced.
+      outcomes.results.forEach((r, i) => (r.ok ? group[i]!.resolve(r.value) : group[i]!.reject(r.error)));
+      for (const r of outcomes.results) if (r.ok) this.announce(r.value);
     } else if (outcomes.kind === 'aborted') {
       // Rolled back, nothing written: run each alone so only a failing item fails.
       for (const p of group) await this.runAlone(p);
