@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { type Account, type Pool, withTransaction } from '@correio/db';
 import { AppError, ErrorCode } from '../common/app-error.js';
-import { PG_POOL } from '../database/database.module.js';
+import { DB_FEATURES, type DbFeatures, PG_POOL } from '../database/database.module.js';
+import { DirectoryChangeListener } from './directory-change-listener.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { domainOf, isValidAddress, isValidDomain, normalizeAddress } from './address.js';
 import { type DnsRecord, dkimTxt, generateDkimKeys, txtRecord } from './dkim-keys.js';
@@ -50,11 +51,13 @@ function toInfo(a: Account): AccountInfo {
 
 /** Domains, accounts, aliases, passwords and recipient resolution. */
 @Injectable()
-export class DirectoryService {
+export class DirectoryService implements OnApplicationShutdown {
   private readonly recipientCache = new RecipientCache(RECIPIENT_CACHE_TTL_MS);
+  private changeListener?: DirectoryChangeListener;
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(DB_FEATURES) private readonly features: DbFeatures,
     private readonly repo: DirectoryRepository,
     private readonly recipients: RecipientRepository,
     private readonly store: MailboxStoreService,
@@ -222,6 +225,23 @@ export class DirectoryService {
     const r = await this.resolveRecipient(address);
     this.recipientCache.offer(address, r);
     return r;
+  }
+
+  /**
+   * Makes the recipient cache hear directory changes made by other processes at once (the CLI,
+   * cluster workers, SQL), through PostgreSQL notifications; the MX calls it when it starts. Without
+   * notifications (PGlite) the cache's 5 s TTL bounds them instead.
+   */
+  watchForChanges(): void {
+    if (!this.features.listenNotify || this.changeListener) return;
+    const url = (this.pool as unknown as { options: { connectionString?: string } }).options.connectionString;
+    if (!url) return;
+    this.changeListener = new DirectoryChangeListener(url, () => this.forgetCachedRecipients());
+    this.changeListener.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.changeListener?.stop();
   }
 
   /**

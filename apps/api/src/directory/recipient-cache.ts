@@ -7,14 +7,14 @@
  *   or a full mailbox is looked up every time, so a new account or alias is reachable at once from
  *   any process, and a full mailbox is refused at RCPT (452 4.2.2) as soon as it is full.
  * - Every directory write made through DirectoryService clears the cache (in-process, at once).
- * - A write made elsewhere (the CLI, another worker process, plain SQL) is seen within `ttlMs`
- *   (5 s): until then a removed or disabled account, or a removed alias, may still be accepted at
- *   RCPT. For a removed account nothing is stored: the delivery statement finds no mailbox (450
- *   4.2.1 after DATA, and the cache is forgotten); a full mailbox likewise (452 4.2.2). A disabled
- *   account (no use-case disables one yet; only SQL can) or a removed alias's old target may get
- *   mail for up to those 5 s. PostgreSQL LISTEN/NOTIFY (with a trigger
- *   on the directory tables) would shorten that on real servers; PGlite cannot carry it across
- *   connections, so the TTL is the one rule for both today.
+ * - A write made elsewhere (the CLI, another worker process, plain SQL) is heard through
+ *   PostgreSQL notifications on a real server: triggers on domains, accounts and aliases notify,
+ *   and directory-change-listener.ts drops the cache (also whenever its connection is lost). On
+ *   PGlite, which cannot deliver notifications across connections, `ttlMs` (5 s) bounds it: until
+ *   then a removed or disabled account, or a removed alias, may still be accepted at RCPT. For a
+ *   removed account nothing is stored (the delivery statement finds no mailbox: 450 4.2.1 after
+ *   DATA, and the cache is forgotten); a disabled account (no use-case disables one yet; only SQL
+ *   can) or a removed alias's old target may get mail for up to those 5 s.
  * - A mailbox that fills up after its entry was cached is refused by the delivery statement (452
  *   after DATA); the MX then forgets the cache, so the next RCPT gets 452 up front.
  */

@@ -59,15 +59,17 @@ describe('MX while the database is unreachable', () => {
     }
   });
 
-  it('accepts RCPT from the recipient cache while the database is down, but still never 250 at DATA', async () => {
-    // One delivery with the database up puts joel@ in the cache (and stores one message) ...
+  it('never answers 250 to DATA while the database is down, even for a recipient in the cache', async () => {
+    // One delivery with the database up puts joel@ in the recipient cache (and stores one message).
     expect((await transaction()).data).toMatch(/^250 /);
     await t.dbProxy!.cut();
     try {
-      // ... so RCPT is answered from memory; the store cannot answer, so DATA is refused.
+      // RCPT may come from the cache (250), or be looked up (451) once the lost connection of the
+      // directory's change listener has dropped the cache (real PostgreSQL); either way the store
+      // cannot commit, so the message is refused.
       const r = await transaction();
-      expect(r.rcpt).toMatch(/^250/);
-      expect(r.data).toMatch(/^451 4\.3\.0 /);
+      expect(r.rcpt).toMatch(/^(250|451 4\.3\.0) /);
+      if (code(r.rcpt) === 250) expect(r.data).toMatch(/^451 4\.3\.0 /);
     } finally {
       await t.dbProxy!.restore();
     }

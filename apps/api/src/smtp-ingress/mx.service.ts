@@ -50,6 +50,7 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    this.directory.watchForChanges();
     this.listener = await startListener('smtp-mx', this.config.bind, this.config.smtp.port, this.limiter, {
       name: this.config.hostname,
       banner: 'Correio ESMTP',
