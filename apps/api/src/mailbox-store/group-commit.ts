@@ -125,7 +125,10 @@ export class GroupCommit<Req, Res> {
     const outcomes = await this.inTransaction(group);
     if (outcomes.kind === 'committed') {
       // Every caller learns its outcome first; only then are the changes announced.
-      outcomes.results.forEach((r, i) => (r.ok ? group[i]!.resolve(r.value) : group[i]!.reject(r.error)));
+      outcomes.results.forEach((r, i) => {
+        if (r.ok) group[i]!.resolve(r.value);
+        else group[i]!.reject(r.error);
+      });
       for (const r of outcomes.results) if (r.ok) this.announce(r.value);
     } else if (outcomes.kind === 'aborted') {
       // Rolled back, nothing written: run each alone so only a failing item fails.
