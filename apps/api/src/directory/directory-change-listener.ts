@@ -1,6 +1,6 @@
 import pg from 'pg';
 
-/** The channel the directory tables' triggers notify (migration 20261206120000_directory_change_notify). */
+/** The channel the directory tables' triggers notify (migration 20261206140000_directory_change_notify). */
 export const DIRECTORY_CHANNEL = 'correio_directory';
 
 /**
