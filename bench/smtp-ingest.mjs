@@ -381,6 +381,10 @@ async function main() {
   const latency = { postfix: await commandLatencies(postfix.port), correio: await commandLatencies(correio.smtpPort) };
   await postfix.waitForEmptyQueue();
   await postfix.clearMaildir();
+  // Idle backends report their statistics up to 10 s late, so the counter is read only after 11 s
+  // of quiet on BOTH sides: read right after the latency probe, the "before" value missed the
+  // probe's own 100 messages and the count came out ~3 transactions per message too high.
+  await sleep(11_000);
   const xactBefore = await committedTransactions(db.url);
   await runOnce(targets.correio, 4096, 10, 200);
   await sleep(11_000);

@@ -31,7 +31,7 @@ export class AppModule {
     ];
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(pool, { preparedStatements: !db.isPglite }), EventsModule, DnsModule, MailboxStoreModule, DirectoryModule, ...roleModules],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(pool, { preparedStatements: !db.isPglite, listenNotify: !db.isPglite }), EventsModule, DnsModule, MailboxStoreModule, DirectoryModule, ...roleModules],
     };
   }
 }

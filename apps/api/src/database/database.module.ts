@@ -17,6 +17,11 @@ export interface DbFeatures {
    * statement name prepared by a closed connection would collide with the next one's.
    */
   preparedStatements: boolean;
+  /**
+   * LISTEN/NOTIFY between connections (the directory's change notifications). Off on PGlite, whose
+   * one session cannot deliver a notification to another connection.
+   */
+  listenNotify?: boolean;
 }
 
 class DatabaseLifecycle implements OnApplicationShutdown {

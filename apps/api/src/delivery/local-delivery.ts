@@ -69,10 +69,10 @@ export class LocalDelivery {
   /**
    * Stores the local copies and queues the aliases' external forwards in ONE transaction (the MX's
    * 250 and the worker's "delivered" cover both), then announces the copies. Without forwards it is
-   * the mail store's one-statement delivery.
+   * the mail store's one-statement delivery, whose COMMIT concurrent deliveries may share.
    */
   async storeAndForward(delivery: DeliveryRequest, forwards: { address: string; notify?: string[]; orcpt?: string }[]): Promise<StoredCopy[]> {
-    if (forwards.length === 0) return this.store.deliver(delivery);
+    if (forwards.length === 0) return this.store.deliverGrouped(delivery);
     const dsn = delivery.dsn as { ret?: string | null; envid?: string | null } | undefined;
     const copies = await withTransaction(this.pool, async (tx) => {
       const local = delivery.targets.length > 0 ? await this.store.deliverWithin(tx, delivery) : [];

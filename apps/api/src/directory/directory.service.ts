@@ -1,13 +1,22 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { type Account, type Pool, withTransaction } from '@correio/db';
 import { AppError, ErrorCode } from '../common/app-error.js';
-import { PG_POOL } from '../database/database.module.js';
+import { DB_FEATURES, type DbFeatures, PG_POOL } from '../database/database.module.js';
+import { DirectoryChangeListener } from './directory-change-listener.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { domainOf, isValidAddress, isValidDomain, normalizeAddress } from './address.js';
 import { type DnsRecord, dkimTxt, generateDkimKeys, txtRecord } from './dkim-keys.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
 import { DirectoryRepository } from './repositories/directory.repository.js';
+import { RecipientCache } from './recipient-cache.js';
 import { type AddressLookup, RecipientRepository } from './repositories/recipient.repository.js';
+
+/**
+ * How long the MX may answer RCPT from a cached resolution without hearing of a change. Writes
+ * through this service clear the cache at once; this bounds what another process (the CLI, a
+ * cluster worker, SQL) changed when no notification reaches us (PGlite). See recipient-cache.ts.
+ */
+const RECIPIENT_CACHE_TTL_MS = 5_000;
 
 export type RecipientResolution =
   /**
@@ -42,9 +51,13 @@ function toInfo(a: Account): AccountInfo {
 
 /** Domains, accounts, aliases, passwords and recipient resolution. */
 @Injectable()
-export class DirectoryService {
+export class DirectoryService implements OnApplicationShutdown {
+  private readonly recipientCache = new RecipientCache(RECIPIENT_CACHE_TTL_MS);
+  private changeListener?: DirectoryChangeListener;
+
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(DB_FEATURES) private readonly features: DbFeatures,
     private readonly repo: DirectoryRepository,
     private readonly recipients: RecipientRepository,
     private readonly store: MailboxStoreService,
@@ -55,6 +68,7 @@ export class DirectoryService {
     if (!isValidDomain(name)) throw AppError.invalid(`not a valid domain name: ${rawName}`);
     if (await this.repo.findDomain(name)) throw new AppError(ErrorCode.Conflict, `domain ${name} already exists`);
     const d = await this.repo.createDomain(name, await generateDkimKeys());
+    this.forgetCachedRecipients();
     return { id: d.id.toString(), name: d.name };
   }
 
@@ -69,6 +83,7 @@ export class DirectoryService {
     const n = await this.repo.countAccountsInDomain(d.id);
     if (n > 0) throw new AppError(ErrorCode.Conflict, `domain ${d.name} still has ${n} account(s); remove them first`);
     await this.repo.deleteDomain(d.id);
+    this.forgetCachedRecipients();
   }
 
   /** Creates the account and its standard mailboxes in one transaction. Creates the domain if new. */
@@ -100,6 +115,7 @@ export class DirectoryService {
       await this.store.createStandardMailboxes(tx, accountId);
       return accountId;
     });
+    this.forgetCachedRecipients();
     const created = await this.repo.findAccountById(BigInt(id));
     return { ...toInfo(created!), domainCreated };
   }
@@ -136,6 +152,7 @@ export class DirectoryService {
       await this.store.purgeAccount(tx, a.id.toString());
       await this.repo.deleteAccount(tx, a.id);
     });
+    this.forgetCachedRecipients();
   }
 
   async addAlias(rawAddress: string, rawDestination: string): Promise<void> {
@@ -150,6 +167,7 @@ export class DirectoryService {
       throw new AppError(ErrorCode.Conflict, `alias ${address} → ${destination} already exists`);
     }
     await this.repo.createAlias(domain.id, address, destination);
+    this.forgetCachedRecipients();
   }
 
   async listAliases(): Promise<{ address: string; destination: string }[]> {
@@ -158,6 +176,7 @@ export class DirectoryService {
 
   async removeAlias(rawAddress: string, rawDestination?: string): Promise<void> {
     const n = await this.repo.deleteAlias(normalizeAddress(rawAddress), rawDestination ? normalizeAddress(rawDestination) : undefined);
+    this.forgetCachedRecipients();
     if (n === 0) throw AppError.notFound(`no alias ${rawAddress}`);
   }
 
@@ -194,6 +213,46 @@ export class DirectoryService {
   }
 
   /**
+   * resolveRecipient() for the MX's RCPT TO: answered from memory when this address resolved to
+   * deliverable local accounts a moment ago, so a message to a known address costs no lookup
+   * (recipient-cache.ts says what is kept and how it stays right). Other callers, which act on
+   * the answer later or rarely, use resolveRecipient() itself.
+   */
+  async resolveRecipientCached(rawAddress: string): Promise<RecipientResolution> {
+    const address = normalizeAddress(rawAddress);
+    const hit = this.recipientCache.get(address);
+    if (hit) return hit;
+    const r = await this.resolveRecipient(address);
+    this.recipientCache.offer(address, r);
+    return r;
+  }
+
+  /**
+   * Makes the recipient cache hear directory changes made by other processes at once (the CLI,
+   * cluster workers, SQL), through PostgreSQL notifications; the MX calls it when it starts. Without
+   * notifications (PGlite) the cache's 5 s TTL bounds them instead.
+   */
+  watchForChanges(): void {
+    if (!this.features.listenNotify || this.changeListener) return;
+    const url = (this.pool as unknown as { options: { connectionString?: string } }).options.connectionString;
+    if (!url) return;
+    this.changeListener = new DirectoryChangeListener(url, () => this.forgetCachedRecipients());
+    this.changeListener.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.changeListener?.stop();
+  }
+
+  /**
+   * Drops every cached resolution: after any directory write, on a change notified by another
+   * process, and when a delivery found a cached account's mailbox full.
+   */
+  forgetCachedRecipients(): void {
+    this.recipientCache.clear();
+  }
+
+  /**
    * Whether the account may use this address as its envelope or header sender: its own address,
    * a +tag of it, or an alias that delivers to it.
    */
@@ -216,6 +275,7 @@ export class DirectoryService {
     const address = rawAddress === null ? null : normalizeAddress(rawAddress);
     if (address !== null && !isValidAddress(address)) throw AppError.invalid(`not a valid address: ${rawAddress}`);
     await this.repo.setCatchAll(d.id, address);
+    this.forgetCachedRecipients();
   }
 
   /**

@@ -15,7 +15,13 @@ export interface DnsResolver {
 export const DNS_RESOLVER = Symbol('DNS_RESOLVER');
 
 export function dnsError(code: 'ENOTFOUND' | 'ENODATA' | 'ETIMEOUT', name: string, rrtype: string): Error {
+  // An answer, not a fault: callers read its code, never its stack. SPF and DMARC ask for absent
+  // names on most messages, and capturing a stack trace each time was measurable on the MX's
+  // end-of-data path (issue 10), so none is captured.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   const err = new Error(`${code} ${name} ${rrtype}`) as Error & { code: string; hostname: string };
+  Error.stackTraceLimit = limit;
   err.code = code;
   err.hostname = name;
   return err;

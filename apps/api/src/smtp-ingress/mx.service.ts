@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { summarizeMessage } from '@correio/mime';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { AppConfig } from '../config/config.schema.js';
+import { AppError, ErrorCode } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import { LocalDelivery } from '../delivery/local-delivery.js';
 import { DNS_RESOLVER, type DnsResolver } from '../dns/dns-resolver.js';
@@ -10,7 +11,7 @@ import type { DeliveryRequest } from '../mailbox-store/mailbox-store.types.js';
 import type { TlsMaterial } from '../tls/tls-material.js';
 import { ConnectionLimiter } from './connection-limiter.js';
 import { checkInboundMessage } from './inbound-checks.js';
-import { InboundAuthentication } from './inbound-authentication.js';
+import { InboundAuthentication, type PendingSpf } from './inbound-authentication.js';
 import { prependHeaders, transactionId } from './message-headers.js';
 import { readStream } from './read-stream.js';
 import { buildReceivedHeader } from './received-header.js';
@@ -23,6 +24,8 @@ interface MxSession extends SMTPServerSession {
   correioTargets?: Set<string>;
   /** External destinations of the accepted RCPTs' aliases, for the outbound queue. */
   correioForwards?: Map<string, { address: string; notify?: string[]; orcpt: string }>;
+  /** The transaction's SPF check, begun at MAIL FROM (it needs only the envelope). */
+  correioSpf?: PendingSpf;
 }
 
 /**
@@ -47,6 +50,7 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    this.directory.watchForChanges();
     this.listener = await startListener('smtp-mx', this.config.bind, this.config.smtp.port, this.limiter, {
       name: this.config.hostname,
       banner: 'Correio ESMTP',
@@ -59,6 +63,13 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
       disabledCommands: ['AUTH'],
       authOptional: true,
       correio: { greetingDelayMs: this.config.smtp.greetingDelayMs },
+      onMailFrom: (address, session, cb) => {
+        // SPF runs while the client sends RCPT, DATA and the message; end of data awaits it. A new
+        // MAIL FROM (after RSET or a finished transaction) starts a new check. The 250 goes out
+        // first, so the check's own work does not delay it.
+        cb();
+        (session as MxSession).correioSpf = this.auth.beginSpf(session, address.address);
+      },
       onRcptTo: (address, session, cb) => {
         this.acceptRecipient(address, session as MxSession).then(() => cb(), (err: Error) => cb(err));
       },
@@ -77,7 +88,7 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
 
   private async acceptRecipient(address: SMTPServerAddress, session: MxSession): Promise<void> {
     try {
-      const resolution = await this.directory.resolveRecipient(address.address);
+      const resolution = await this.directory.resolveRecipientCached(address.address);
       if (resolution.kind === 'remote') throw smtpError(550, '5.7.1', 'Relaying denied');
       if (resolution.kind === 'unknown') throw smtpError(550, '5.1.1', 'No such user here');
       // RFC 3463 4.2.2: a full mailbox is temporary; the sender retries after the user cleans up.
@@ -102,15 +113,17 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
     if (stream.sizeExceeded) return 'ignored';
     const targets = [...(session.correioTargets ?? [])];
     const forwards = [...(session.correioForwards?.values() ?? [])];
+    const pendingSpf = session.correioSpf;
     session.correioTargets = undefined;
     session.correioForwards = undefined;
+    session.correioSpf = undefined;
     const refusal = await checkInboundMessage(raw);
     if (refusal) throw refusal;
     const id = transactionId();
     const mailFrom = session.envelope.mailFrom;
     const rcpts = session.envelope.rcptTo;
     try {
-      const [auth, summary] = await Promise.all([this.auth.verify(raw, session), summarizeMessage(raw)]);
+      const [auth, summary] = await Promise.all([this.auth.verify(raw, session, pendingSpf), summarizeMessage(raw)]);
       const received = buildReceivedHeader(session, { hostname: this.config.hostname, id, recipient: rcpts.length === 1 ? rcpts[0]!.address : undefined });
       const stored = prependHeaders(auth.headers + received, raw);
       const delivery: DeliveryRequest = {
@@ -127,6 +140,9 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
       return `2.0.0 Ok: queued as ${id}`;
     } catch (err) {
       this.logger.warn(`${id} not stored: ${(err as Error).message}`);
+      // A cached recipient whose mailbox filled up (or whose account went away in another process):
+      // look it up again, so the next RCPT is answered from the directory as it is now.
+      if (err instanceof AppError && (err.code === ErrorCode.OverQuota || err.code === ErrorCode.NotFound)) this.directory.forgetCachedRecipients();
       throw toSmtpError(err);
     }
   }

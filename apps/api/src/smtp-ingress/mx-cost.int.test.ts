@@ -1,0 +1,87 @@
+import { SmtpTranscript } from '@correio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueryCounter } from '../testing/query-counter.js';
+import { type TestApp, startTestApp } from '../testing/test-app.js';
+
+/**
+ * The guard of issue 10: what one received message costs the database, counted exactly (every
+ * query of every pooled connection), so a change that adds a query or a transaction per message
+ * fails here, with no timing involved. The budget, per message to one known recipient:
+ * - RCPT TO: nothing (the recipient cache answers; directory/recipient-cache.ts);
+ * - end of data: one statement (mailbox-store delivery.repository.ts), which is also its one
+ *   transaction when the message commits alone; messages that arrive together share a COMMIT
+ *   (mailbox-store/group-commit.ts), which adds BEGIN and COMMIT per group, never per message.
+ * Each message goes over a new connection, as smtp-source and most MTAs send them.
+ */
+describe('MX cost per message (queries and transactions)', () => {
+  let t: TestApp;
+  let counter: QueryCounter;
+  let sinkId: string;
+
+  beforeAll(async () => {
+    // The MX alone: the http role's background jobs (the contacts indexer, upload expiry) work per
+    // batch and per interval, not per message, and would make the count depend on their timing.
+    t = await startTestApp({ CORREIO_DOMAIN: 'ifsc.edu', CORREIO_ROLES: 'smtp' });
+    sinkId = (await t.directory.addAccount({ address: 'sink@ifsc.edu', password: 'sink-password' })).id;
+    counter = QueryCounter.attach(t.db.pool);
+    // The account's creation is notified to the directory's change listener (real PostgreSQL), which
+    // drops the recipient cache when it hears it: let that land before the cache is filled.
+    await new Promise((r) => setTimeout(r, 500));
+    // The first message looks the recipient up; every later one is answered from the cache.
+    await sendOne(t.smtpPort!, 0);
+  });
+  afterAll(() => t.close());
+
+  async function stored(): Promise<number> {
+    const { rows } = await t.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE account_id = $1', [sinkId]);
+    return rows[0]!.n;
+  }
+
+  it('one session at a time: exactly one statement, one round trip and one transaction per message', async () => {
+    const before = await stored();
+    const n = 20;
+    counter.reset();
+    for (let i = 1; i <= n; i++) await sendOne(t.smtpPort!, i);
+    const { roundTrips, transactions, work } = counter;
+    expect(await stored()).toBe(before + n);
+    expect(work.map((s) => s.text.split(/\s+/, 2).join(' '))).toEqual(Array(n).fill('WITH target'));
+    expect(roundTrips).toBe(n);
+    expect(transactions).toBe(n);
+  });
+
+  it('ten sessions at once: still one statement per message, and at most one COMMIT per message', async () => {
+    const before = await stored();
+    const sessions = 10;
+    const perSession = 5;
+    const n = sessions * perSession;
+    counter.reset();
+    await Promise.all(
+      Array.from({ length: sessions }, async (_, s) => {
+        for (let i = 0; i < perSession; i++) await sendOne(t.smtpPort!, 100 + s * perSession + i);
+      }),
+    );
+    const { roundTrips, transactions, work } = counter;
+    expect(await stored()).toBe(before + n);
+    expect(work).toHaveLength(n);
+    expect(transactions).toBeLessThanOrEqual(n);
+    // Grouped messages add BEGIN and COMMIT once per group: 2 round trips per shared transaction.
+    expect(roundTrips).toBeLessThanOrEqual(n + 2 * transactions);
+  });
+});
+
+/** One message on its own connection: greeting, EHLO, MAIL, RCPT, DATA, the text, QUIT. */
+async function sendOne(port: number, i: number): Promise<void> {
+  const s = await SmtpTranscript.connect(port);
+  try {
+    expect(await s.read()).toMatch(/^220/);
+    expect(await s.command('EHLO client.example')).toMatch(/^250/);
+    expect(await s.command('MAIL FROM:<loadgen@client.example>')).toMatch(/^250/);
+    expect(await s.command('RCPT TO:<sink@ifsc.edu>')).toMatch(/^250/);
+    expect(await s.command('DATA')).toMatch(/^354/);
+    s.write(`From: loadgen@client.example\r\nSubject: message ${i}\r\nMessage-ID: <m${i}@client.example>\r\n\r\n${'body line\r\n'.repeat(40)}`);
+    expect(await s.command('.')).toMatch(/^250 /);
+    expect(await s.command('QUIT')).toMatch(/^221/);
+  } finally {
+    s.close();
+  }
+}

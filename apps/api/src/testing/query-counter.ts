@@ -1,0 +1,86 @@
+import type { Pool, PoolClient } from '@correio/db';
+
+/** One statement the application sent, on which pooled connection. */
+export interface CountedStatement {
+  client: number;
+  text: string;
+}
+
+/**
+ * Counts what the application sends to PostgreSQL, exactly: every query of every pooled
+ * connection (pool.query goes through a client too), in order. node-postgres sends one query at a
+ * time per connection and waits for its result, so one query is one round trip. Used by the guards
+ * that keep the per-message cost of the hot paths from creeping up (issue 10); exact on real
+ * PostgreSQL and on PGlite alike, unlike pg_stat_database, which reports late and counts every
+ * backend of the database (autovacuum included).
+ */
+export class QueryCounter {
+  private readonly log: CountedStatement[] = [];
+  private readonly wrapped = new WeakSet<PoolClient>();
+  private nextClient = 0;
+
+  private constructor() {}
+
+  static attach(pool: Pool): QueryCounter {
+    const counter = new QueryCounter();
+    // Connections opened from now on, and those already open (pg keeps them in _clients).
+    pool.on('connect', (client) => counter.wrap(client));
+    for (const client of (pool as unknown as { _clients: PoolClient[] })._clients) counter.wrap(client);
+    return counter;
+  }
+
+  private wrap(client: PoolClient): void {
+    if (this.wrapped.has(client)) return;
+    this.wrapped.add(client);
+    const id = this.nextClient++;
+    const original = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...args: unknown[]) => {
+      const q = args[0];
+      const text = typeof q === 'string' ? q : ((q as { text?: string }).text ?? '');
+      this.log.push({ client: id, text: text.trim() });
+      return original(...args);
+    };
+  }
+
+  reset(): void {
+    this.log.length = 0;
+  }
+
+  /** Everything sent since the last reset, in order. */
+  get statements(): readonly CountedStatement[] {
+    return this.log;
+  }
+
+  /** Queries sent: each one is a round trip. */
+  get roundTrips(): number {
+    return this.log.length;
+  }
+
+  /** Statements that are not transaction control (BEGIN, COMMIT, ROLLBACK, savepoints). */
+  get work(): CountedStatement[] {
+    return this.log.filter((s) => !isControl(s.text));
+  }
+
+  /**
+   * Transactions PostgreSQL committed for us: each COMMIT, plus each statement run outside
+   * BEGIN … COMMIT (autocommit: one transaction of its own, a read included, as in xact_commit).
+   */
+  get transactions(): number {
+    const open = new Set<number>();
+    let n = 0;
+    for (const s of this.log) {
+      const verb = s.text.split(/\s+/, 1)[0]!.toUpperCase();
+      if (verb === 'BEGIN' || verb === 'START') open.add(s.client);
+      else if (verb === 'COMMIT' || verb === 'END') {
+        open.delete(s.client);
+        n++;
+      } else if (verb === 'ROLLBACK' && !/^ROLLBACK\s+TO/i.test(s.text)) open.delete(s.client);
+      else if (!open.has(s.client)) n++;
+    }
+    return n;
+  }
+}
+
+function isControl(text: string): boolean {
+  return /^(BEGIN|START|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b/i.test(text);
+}
