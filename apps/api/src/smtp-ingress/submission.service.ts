@@ -23,7 +23,7 @@ import { SMTP_TLS } from './smtp-tls.js';
 interface SubmissionSession extends SMTPServerSession {
   user?: string; // the account id, set by onAuth
   correioLocal?: Set<string>;
-  correioRemote?: { address: string; notify?: string[]; orcpt?: string }[];
+  correioRemote?: { address: string; notify?: string[]; orcpt?: string; forwardedFor?: string }[];
 }
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
@@ -133,7 +133,7 @@ export class SubmissionService implements OnModuleInit, OnApplicationShutdown {
         return;
       }
       for (const id of r.accountIds) session.correioLocal!.add(id);
-      for (const f of r.forwards) session.correioRemote!.push({ address: f });
+      for (const f of r.forwards) session.correioRemote!.push({ address: f, forwardedFor: address.address });
     } catch (err) {
       throw (err as { responseCode?: number }).responseCode ? err : toSmtpError(err);
     }
