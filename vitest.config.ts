@@ -14,6 +14,7 @@ export default defineConfig({
       '@correio/db': lib('db'),
       '@correio/mime': lib('mime'),
       '@correio/pop3-protocol': lib('pop3-protocol'),
+      '@correio/imap-protocol': lib('imap-protocol'),
       '@correio/contracts': lib('contracts'),
       '@correio/testing': lib('testing'),
     },

@@ -1,0 +1,165 @@
+import type { Envelope, MessageStructure, SearchKey, SortCriterion, StatusItem } from '@correio/imap-protocol';
+import type { SpecialUse } from './mailbox-store.types.js';
+
+/**
+ * What the IMAP server (apps/api/src/imap) asks of the mail store. Implemented by ImapStoreService
+ * (imap-store.service.ts) in this module, which owns the tables; IMAP never touches SQL.
+ *
+ * Every method is scoped by accountId (DESIGN invariant 4): another account's mailbox is "not found".
+ * Every write is one transaction and publishes its MailboxChange on the change bus after COMMIT
+ * (invariant 6), so every session (this one included) learns of it the same way; the caller's own
+ * untagged responses are driven by the return values, not by waiting for the bus.
+ * Mailbox names are full UTF-8 names with "/" as the hierarchy delimiter; "INBOX" is the inbox.
+ */
+
+export interface ImapMailbox {
+  id: string;
+  name: string;
+  specialUse: SpecialUse | null;
+  subscribed: boolean;
+  uidValidity: number;
+  uidNext: number;
+  highestModseq: bigint;
+}
+
+export interface ImapMailboxStatus extends ImapMailbox {
+  messages: number;
+  unseen: number;
+  deleted: number;
+  /** Sum of RFC822.SIZE (RFC 8438 STATUS=SIZE). */
+  size: number;
+}
+
+/** Flags as IMAP spells them: system flags ("\Seen", "\Answered", "\Flagged", "\Deleted", "\Draft") and keywords. */
+export interface ImapMessageFlags {
+  uid: number;
+  modseq: bigint;
+  flags: string[];
+}
+
+/** The view of a mailbox a SELECT starts from: UIDs ascending are message sequence numbers 1..n. */
+export interface ImapSnapshot {
+  mailbox: ImapMailbox;
+  /** Ascending UIDs of the messages present (not expunged). */
+  uids: Uint32Array;
+  /** Count of messages without \Seen and the lowest sequence number of one (for "* OK [UNSEEN n]"); 0 if none. */
+  unseenCount: number;
+  firstUnseenSeq: number;
+  /** Keywords in use in the mailbox (for the FLAGS / PERMANENTFLAGS responses). */
+  keywords: string[];
+}
+
+/** What FETCH asks for, so the store reads only the columns it needs. */
+export interface FetchNeeds {
+  flags: boolean;
+  internalDate: boolean;
+  size: boolean;
+  envelope: boolean;
+  /** The kept MessageStructure (computed on first need and stored, never per FETCH). */
+  structure: boolean;
+}
+
+export interface ImapMessageMeta {
+  uid: number;
+  modseq: bigint;
+  flags?: string[];
+  internalDate?: Date;
+  size?: number;
+  envelope?: Envelope;
+  structure?: MessageStructure;
+  /** Where the bytes are: pass to readBytes. */
+  blobId: string;
+}
+
+/** Sort/thread inputs (RFC 5256): fields already reduced as the RFC asks where that is cheap. */
+export interface ImapSortFields {
+  uid: number;
+  internalDate: Date;
+  sentDate: Date | null;
+  size: number;
+  subject: string;
+  fromAddress: string;
+  fromName: string;
+  toAddress: string;
+  toName: string;
+  ccAddress: string;
+  messageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+}
+
+export interface StoreFlagsRequest {
+  accountId: string;
+  mailboxId: string;
+  uids: number[];
+  op: 'replace' | 'add' | 'remove';
+  flags: string[];
+  /** RFC 7162 §3.1.3: messages whose modseq is above this are not changed and are reported back. */
+  unchangedSince?: bigint;
+}
+
+export interface StoreFlagsResult {
+  /** Messages whose flags changed (new flags and modseq). */
+  changed: ImapMessageFlags[];
+  /** Messages that matched but were not changed because flags were already so (their current state). */
+  unchanged: ImapMessageFlags[];
+  /** UNCHANGEDSINCE failures ([MODIFIED uids]). */
+  modified: number[];
+}
+
+export interface CopyResult {
+  /** RFC 4315 COPYUID: destination UIDVALIDITY and the UID pairs, in source order. */
+  uidValidity: number;
+  sourceUids: number[];
+  destinationUids: number[];
+}
+
+export interface ChangesSince {
+  /** Messages whose modseq > the given one, with flags (for FETCH ... CHANGEDSINCE / QRESYNC). */
+  changed: ImapMessageFlags[];
+  /** UIDs expunged with modseq > the given one (from tombstones) — VANISHED (EARLIER). */
+  vanished: number[];
+}
+
+/** Errors the store throws as AppError with these codes, mapped by IMAP to NO [CODE] (RFC 5530). */
+export type ImapStoreErrorCode =
+  | 'NONEXISTENT' // mailbox not found
+  | 'ALREADYEXISTS'
+  | 'CANNOT' // e.g. delete INBOX, rename to a child of itself
+  | 'OVERQUOTA'
+  | 'TOOBIG'
+  | 'LIMIT';
+
+export interface ImapStore {
+  // Mailboxes (RFC 9051 §6.3)
+  listMailboxes(accountId: string): Promise<ImapMailbox[]>;
+  statusMailboxes(accountId: string, mailboxIds: string[], items: StatusItem[]): Promise<ImapMailboxStatus[]>;
+  findMailbox(accountId: string, name: string): Promise<ImapMailbox | undefined>;
+  createMailbox(accountId: string, name: string, specialUse?: SpecialUse): Promise<ImapMailbox>;
+  /** Deletes the mailbox and its messages (children stay, RFC 9051 §6.3.9; \Noselect is not kept). */
+  deleteMailbox(accountId: string, name: string): Promise<void>;
+  /** Renames it and every child; INBOX: moves its messages to a new mailbox, INBOX stays (RFC 9051 §6.3.10). */
+  renameMailbox(accountId: string, from: string, to: string): Promise<void>;
+  setSubscribed(accountId: string, name: string, subscribed: boolean): Promise<void>;
+
+  // Selected state
+  snapshot(accountId: string, mailboxId: string): Promise<ImapSnapshot>;
+  fetchMeta(accountId: string, mailboxId: string, uids: number[], needs: FetchNeeds): Promise<ImapMessageMeta[]>;
+  /** Bytes [start, end) of a stored message, in chunks of at most chunkSize, without reading it all. */
+  readBytes(accountId: string, blobId: string, start: number, end: number, chunkSize?: number): AsyncIterable<Buffer>;
+  changesSince(accountId: string, mailboxId: string, modseq: bigint): Promise<ChangesSince>;
+  storeFlags(req: StoreFlagsRequest): Promise<StoreFlagsResult>;
+  copyMessages(accountId: string, fromMailboxId: string, uids: number[], toMailboxId: string): Promise<CopyResult>;
+  /** COPY + expunge from the source in one transaction (RFC 6851). */
+  moveMessages(accountId: string, fromMailboxId: string, uids: number[], toMailboxId: string): Promise<CopyResult>;
+  /** Expunges messages with \Deleted; only those in `uids` when given (UID EXPUNGE). Returns the UIDs removed. */
+  expunge(accountId: string, mailboxId: string, uids?: number[]): Promise<{ uids: number[]; modseq: bigint }>;
+  /** APPEND: stores the message (parsed, indexed for search, quota checked) and returns its UID (RFC 4315 APPENDUID). */
+  append(accountId: string, mailboxId: string, raw: Buffer, flags: string[], internalDate?: Date): Promise<{ uidValidity: number; uid: number }>;
+  /** UIDs (ascending) of messages matching a search key. Sequence-number keys arrive already turned into UID sets. */
+  search(accountId: string, mailboxId: string, key: SearchKey, scopeUids?: number[]): Promise<number[]>;
+  sortFields(accountId: string, mailboxId: string, uids: number[]): Promise<ImapSortFields[]>;
+  quota(accountId: string): Promise<{ usedBytes: number; limitBytes: number; messages: number }>;
+}
+
+export type { SortCriterion };

@@ -1,0 +1,67 @@
+/**
+ * The parsed shape of a stored message that FETCH needs (RFC 9051 §7.5.2 ENVELOPE and
+ * BODYSTRUCTURE), computed ONCE per message by computeMessageStructure (message-structure.ts) and
+ * kept by the store as JSON, so FETCH never re-parses a message. Byte offsets point into the raw
+ * message so BODY[section] is served as byte ranges read straight from the blob store.
+ * All fields are JSON-safe (no Buffers, no bigint, no Dates).
+ */
+
+export interface EnvelopeAddress {
+  /** Display name (decoded from RFC 2047 to UTF-8), or null. */
+  name: string | null;
+  /** RFC 9051 addr-adl: always null today. */
+  adl: string | null;
+  /** Local part, or null for a group end marker; the group name for a group start marker (host null). */
+  mailbox: string | null;
+  host: string | null;
+}
+
+/** RFC 9051 §7.5.2 ENVELOPE. Strings are the header values as sent, unfolded, NOT RFC 2047-decoded (clients decode). */
+export interface Envelope {
+  date: string | null;
+  subject: string | null;
+  from: EnvelopeAddress[] | null;
+  sender: EnvelopeAddress[] | null;
+  replyTo: EnvelopeAddress[] | null;
+  to: EnvelopeAddress[] | null;
+  cc: EnvelopeAddress[] | null;
+  bcc: EnvelopeAddress[] | null;
+  inReplyTo: string | null;
+  messageId: string | null;
+}
+
+/** One MIME entity of the message tree (the message itself is the root). */
+export interface BodyPart {
+  /** Lower-cased type/subtype ("text", "plain"); defaults per RFC 2045 §5.2 when absent. */
+  type: string;
+  subtype: string;
+  /** Content-Type parameters, attribute names lower-cased, values decoded (RFC 2231 joined). */
+  params: Record<string, string>;
+  id: string | null;
+  description: string | null;
+  /** Lower-cased Content-Transfer-Encoding, "7bit" when absent. */
+  encoding: string;
+  /** Size in octets of the body (after the blank line), as transferred. */
+  size: number;
+  /** Lines of the body, for text/* and message/rfc822 (RFC 9051 body-fld-lines). */
+  lines: number | null;
+  md5: string | null;
+  disposition: { type: string; params: Record<string, string> } | null;
+  language: string[] | null;
+  location: string | null;
+  /** Byte offsets in the raw message: header block [headerStart, bodyStart), body [bodyStart, bodyEnd). */
+  headerStart: number;
+  bodyStart: number;
+  bodyEnd: number;
+  /** multipart/*: the children, in order (part numbers 1..n). */
+  children?: BodyPart[];
+  /** message/rfc822 (and message/global): the encapsulated message's envelope and root part. */
+  message?: { envelope: Envelope; body: BodyPart };
+}
+
+export interface MessageStructure {
+  /** Version of this shape: bump when computeMessageStructure changes so the store recomputes. */
+  version: number;
+  envelope: Envelope;
+  body: BodyPart;
+}
