@@ -121,14 +121,12 @@ export interface ChangesSince {
   vanished: number[];
 }
 
-/** Errors the store throws as AppError with these codes, mapped by IMAP to NO [CODE] (RFC 5530). */
-export type ImapStoreErrorCode =
-  | 'NONEXISTENT' // mailbox not found
-  | 'ALREADYEXISTS'
-  | 'CANNOT' // e.g. delete INBOX, rename to a child of itself
-  | 'OVERQUOTA'
-  | 'TOOBIG'
-  | 'LIMIT';
+/**
+ * Errors: the store throws AppError (common/app-error.ts); IMAP maps the code once to NO [CODE]
+ * (RFC 5530): NotFound → NONEXISTENT, Conflict → ALREADYEXISTS, Forbidden → CANNOT (delete INBOX,
+ * rename into itself), OverQuota → OVERQUOTA, TooLarge → TOOBIG, InvalidInput → CANNOT with the text,
+ * Unavailable (or a database error) → UNAVAILABLE. Message texts are safe to show the user.
+ */
 
 export interface ImapStore {
   // Mailboxes (RFC 9051 §6.3)

@@ -1,0 +1,116 @@
+import type { Logger } from '@nestjs/common';
+import type { ImapCommand, ImapCommandName, ImapValue } from '@correio/imap-protocol';
+import type { LoginThrottle } from '../auth/login-throttle.js';
+import type { DirectoryService } from '../directory/directory.service.js';
+import type { MailboxChange } from '../mailbox-store/mailbox-store.types.js';
+import type { ImapStore } from '../mailbox-store/imap-store.types.js';
+import type { ImapLimits } from './imap-limits.js';
+
+/**
+ * The contract between the session (imap-session.ts) and the command handlers (commands/**):
+ * a handler gets a CommandContext and the parsed command, writes untagged responses through it, and
+ * returns the Completion; the session writes the tagged line (after any pending updates the RFC
+ * allows at that moment). Handlers never touch the socket or SQL.
+ */
+
+export interface ImapUser {
+  accountId: string;
+  address: string;
+}
+
+/** RFC 9051 §3: the session states, each carrying what it needs (Stalwart's shape). */
+export type ImapState =
+  | { kind: 'notAuthenticated' }
+  | { kind: 'authenticated'; user: ImapUser }
+  | { kind: 'selected'; user: ImapUser; mailbox: SelectedMailboxView }
+  | { kind: 'logout' };
+
+export type ImapStateKind = ImapState['kind'];
+
+/** Extensions a client turned on with ENABLE (RFC 5161) or implicitly (CONDSTORE by a CONDSTORE-using command, RFC 7162 §3.1). */
+export type EnabledExtension = 'CONDSTORE' | 'QRESYNC' | 'IMAP4REV2' | 'UTF8=ACCEPT';
+
+/** RFC 9051 §7.1 status responses; code is the text inside [ ] (e.g. "APPENDUID 38505 3955", "NONEXISTENT"). */
+export interface Completion {
+  status: 'OK' | 'NO' | 'BAD';
+  code?: string;
+  text: string;
+}
+
+export interface ResponseWriter {
+  /** "* " + line + CRLF. The line must already be valid IMAP (use values for anything quoted). */
+  untagged(line: string): void;
+  /** "* " + the values joined by spaces + CRLF, encoded by the lib (quoted/literal chosen per value). */
+  untaggedValues(values: ImapValue[]): void;
+  /**
+   * A FETCH response whose one large item is streamed: writes `* n FETCH (` + head + ` NAME {size}\r\n`,
+   * then the chunks, then the tail + `)\r\n`, waiting for the socket to drain between chunks so a
+   * client that stops reading cannot grow the server's memory.
+   */
+  untaggedStream(prefix: Buffer, body: AsyncIterable<Buffer>, suffix: Buffer): Promise<void>;
+  /** "+ " + text + CRLF (AUTHENTICATE challenges). */
+  continuation(text: string): void;
+  /** Resolves when the socket's write buffer is below its high-water mark. */
+  drained(): Promise<void>;
+}
+
+/** The selected mailbox as one session sees it (selected-mailbox.ts): its sequence numbers and pending updates. */
+export interface SelectedMailboxView {
+  readonly accountId: string;
+  readonly mailboxId: string;
+  readonly name: string;
+  readonly isReadOnly: boolean;
+  readonly uidValidity: number;
+  /** A change published on the bus for this mailbox (by anyone, this session included): queue it. */
+  noteChange(change: MailboxChange): void;
+  /** True when EXISTS/EXPUNGE/FETCH updates are waiting. */
+  hasPendingUpdates(): boolean;
+  /**
+   * Writes pending updates (RFC 9051 §7.5.1, §5.2, RFC 7162 VANISHED when QRESYNC is enabled).
+   * allowExpunge is false after FETCH, STORE and SEARCH (not their UID forms): EXPUNGE would shift
+   * the sequence numbers the client is using.
+   */
+  flushUpdates(out: ResponseWriter, options: { allowExpunge: boolean }): Promise<void>;
+}
+
+export interface ImapDeps {
+  store: ImapStore;
+  directory: DirectoryService;
+  throttle: LoginThrottle;
+  limits: ImapLimits;
+  hostname: string;
+  logger: Logger;
+  /** Development: LOGIN/AUTHENTICATE without TLS from loopback (CORREIO_IMAP_ALLOW_PLAIN_AUTH_ON_LOOPBACK). */
+  allowPlainAuthOnLoopback: boolean;
+  /** Largest message APPEND accepts (APPENDLIMIT, RFC 7889) = CORREIO_MAX_MESSAGE_BYTES. */
+  maxMessageBytes: number;
+}
+
+/** What a handler may read and change of its session. */
+export interface SessionHandle {
+  readonly state: ImapState;
+  setState(state: ImapState): void;
+  readonly enabled: ReadonlySet<EnabledExtension>;
+  enable(extension: EnabledExtension): void;
+  readonly isTls: boolean;
+  readonly isLoopback: boolean;
+  readonly remoteAddress: string;
+  /** Sequence numbers saved by SEARCH RETURN (SAVE) as UIDs (RFC 5182 "$"), or undefined. */
+  savedSearch: number[] | undefined;
+}
+
+export interface CommandContext {
+  tag: string;
+  session: SessionHandle;
+  deps: ImapDeps;
+  out: ResponseWriter;
+}
+
+export interface ImapCommandHandler<N extends ImapCommandName = ImapCommandName> {
+  names: readonly N[];
+  /** RFC 9051 §6: the states the command is valid in; elsewhere the dispatcher answers BAD. */
+  allowedIn: readonly ImapStateKind[];
+  /** False for FETCH, STORE, SEARCH (sequence-number forms): no EXPUNGE may follow them (RFC 9051 §7.5.1). */
+  allowsExpungeAfter?: boolean;
+  handle(ctx: CommandContext, command: Extract<ImapCommand, { name: N }>): Promise<Completion>;
+}
