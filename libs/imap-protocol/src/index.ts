@@ -6,3 +6,5 @@
 export type * from './command-types';
 export type * from './value-types';
 export type * from './message-types';
+// R2: message structure, sections, BINARY (message/) and RFC 5256 SORT/THREAD (thread/).
+export * from './message/index';

@@ -1,13 +1,13 @@
 /**
  * The parsed shape of a stored message that FETCH needs (RFC 9051 §7.5.2 ENVELOPE and
- * BODYSTRUCTURE), computed ONCE per message by computeMessageStructure (message-structure.ts) and
+ * BODYSTRUCTURE), computed ONCE per message by computeMessageStructure (message/compute-structure.ts) and
  * kept by the store as JSON, so FETCH never re-parses a message. Byte offsets point into the raw
  * message so BODY[section] is served as byte ranges read straight from the blob store.
  * All fields are JSON-safe (no Buffers, no bigint, no Dates).
  */
 
 export interface EnvelopeAddress {
-  /** Display name (decoded from RFC 2047 to UTF-8), or null. */
+  /** Display name as sent (quotes undone, RFC 2047 encoded words NOT decoded: clients decode, as with Dovecot), or null. */
   name: string | null;
   /** RFC 9051 addr-adl: always null today. */
   adl: string | null;
@@ -35,7 +35,11 @@ export interface BodyPart {
   /** Lower-cased type/subtype ("text", "plain"); defaults per RFC 2045 §5.2 when absent. */
   type: string;
   subtype: string;
-  /** Content-Type parameters, attribute names lower-cased, values decoded (RFC 2231 joined). */
+  /**
+   * Content-Type parameters as BODYSTRUCTURE sends them: names lower-cased, RFC 2231 continuations
+   * joined, a charset-encoded value kept encoded under its starred name ("filename*": "utf-8''%E2%82%AC")
+   * as Dovecot does; decodeParameter() decodes. text/* always has a charset (us-ascii by default).
+   */
   params: Record<string, string>;
   id: string | null;
   description: string | null;
@@ -60,7 +64,11 @@ export interface BodyPart {
 }
 
 export interface MessageStructure {
-  /** Version of this shape: bump when computeMessageStructure changes so the store recomputes. */
+  /**
+   * MESSAGE_STRUCTURE_VERSION of the code that computed it. The store recomputes a kept structure whose
+   * version is lower than the current one. Bumped whenever computeMessageStructure's output changes
+   * (a fix or a new field); new fields are optional so older kept JSON still reads.
+   */
   version: number;
   envelope: Envelope;
   body: BodyPart;
