@@ -1,0 +1,338 @@
+#!/usr/bin/env node
+// IMAP benchmark: Correio's IMAP server next to a private Dovecot (Debian's dovecot-imapd) on the
+// same machine, in the same run, interleaved, medians. See bench/README.md ("imap.mjs").
+//
+//   node bench/imap.mjs [--quick] [--reps N] [--cold-reps N] [--sync N] [--fetch N] [--search N]
+//                       [--mixed-seconds S] [--idle N] [--only dovecot] [--keep]
+//
+// --sync N: messages in the full-sync mailbox (default 10,000); --fetch N: messages of FETCH
+// BODY[] (default 1,000, the first N of the sync mailbox); --search N: messages in the SEARCH TEXT
+// mailbox (default 100,000); --mixed-seconds: length of one mixed-load run (default 20);
+// --idle N: IDLE push deliveries per run (default 50); --quick: 1,000 / 200 / 5,000 messages,
+// 5 s, 20 deliveries, 1 run each. --only dovecot: the Dovecot half alone (no Correio).
+//
+// Needs: root (Dovecot's master starts as root; "cold" drops the page cache), a built API
+// (npm run build), PostgreSQL at BENCH_DATABASE_URL / DATABASE_URL / postgresql://postgres@127.0.0.1:5432/postgres.
+// Installs Debian's dovecot-imapd when missing. Everything binds to and connects to 127.0.0.1.
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { connectImap } from './imap/client.mjs';
+import { NEEDLE, makeMessage, needleCount } from './imap/corpus.mjs';
+import { dovecotVersion, ensureDovecotImap, startDovecotImap } from './imap/dovecot.mjs';
+import { copyCorreioToMaildir, deliverCorpus, smtpConnection, writeCorpusToMaildir } from './imap/load.mjs';
+import { fetchBodies, fullSync, idleLatency, mixedLoad, percentile, searchText } from './imap/metrics.mjs';
+import { formatTable } from './imap/report.mjs';
+import {
+  API_CLI,
+  API_MAIN,
+  cleaningUp,
+  cleanup,
+  cleanups,
+  createDatabase,
+  freePort,
+  handleSignals,
+  interrupts,
+  loadavg,
+  log,
+  median,
+  printUsage,
+  runCli,
+  startCorreio,
+  syncCleanups,
+} from './lib/harness.mjs';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DOMAIN = 'bench.test';
+const PASSWORD = 'bench-password-1';
+const MIXED_CLIENTS = 10;
+const MIXED_MESSAGES = 300;
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    reps: { type: 'string' },
+    'cold-reps': { type: 'string' },
+    sync: { type: 'string' },
+    fetch: { type: 'string' },
+    search: { type: 'string' },
+    'mixed-seconds': { type: 'string' },
+    idle: { type: 'string' },
+    only: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (args.help) printUsage(import.meta.url, 17);
+const quick = args.quick;
+const reps = Number(args.reps ?? (quick ? 1 : 3));
+const coldReps = Number(args['cold-reps'] ?? (quick ? 1 : 3));
+const syncN = Number(args.sync ?? (quick ? 1000 : 10_000));
+const fetchN = Math.min(syncN, Number(args.fetch ?? (quick ? 200 : 1000)));
+const searchN = Number(args.search ?? (quick ? 5000 : 100_000));
+const mixedSeconds = Number(args['mixed-seconds'] ?? (quick ? 5 : 20));
+const idleN = Number(args.idle ?? (quick ? 20 : 50));
+const withCorreio = args.only !== 'dovecot';
+
+const U = {
+  sync: `sync@${DOMAIN}`,
+  search: `search@${DOMAIN}`,
+  idle: `idle@${DOMAIN}`,
+  mixed: Array.from({ length: MIXED_CLIENTS }, (_, k) => `mix${String(k + 1).padStart(2, '0')}@${DOMAIN}`),
+};
+const allUsers = [U.sync, U.search, U.idle, ...U.mixed];
+
+handleSignals();
+
+/** "Cold": the OS page cache emptied (needs root; PostgreSQL's own shared_buffers are not). */
+function dropCaches() {
+  spawnSync('sync');
+  try {
+    writeFileSync('/proc/sys/vm/drop_caches', '3');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function startCorreioImap(databaseUrl, dataDir) {
+  const imap = await freePort();
+  const imaps = await freePort();
+  const c = await startCorreio({
+    databaseUrl,
+    dataDir,
+    env: {
+      CORREIO_ROLES: 'smtp,imap',
+      CORREIO_IMAP_PORT: String(imap),
+      CORREIO_IMAPS_PORT: String(imaps),
+      // Plain LOGIN on loopback, as the Dovecot instance's disable_plaintext_auth = no.
+      CORREIO_IMAP_ALLOW_PLAIN_AUTH_ON_LOOPBACK: 'true',
+      CORREIO_DOMAIN: DOMAIN,
+      CORREIO_ADMIN_ADDRESS: `postmaster@${DOMAIN}`,
+      CORREIO_ADMIN_PASSWORD: PASSWORD,
+    },
+  });
+  return { ...c, imapPort: imap };
+}
+
+/** Runs `fn(name)` reps times per server, interleaved D,C,C,D,D,C...; returns the results per server. */
+async function interleaved(names, times, fn) {
+  const out = Object.fromEntries(names.map((n) => [n, []]));
+  for (let rep = 0; rep < times; rep++) {
+    const order = rep % 2 === 0 ? names : [...names].reverse();
+    for (const n of order) out[n].push(await fn(n, rep));
+  }
+  return out;
+}
+
+async function main() {
+  const started = Date.now();
+  const loadStart = loadavg();
+  if (withCorreio && (!existsSync(API_MAIN) || !existsSync(API_CLI))) {
+    log('apps/api/dist is missing: npm run build ...');
+    const r = spawnSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('npm run build failed');
+  }
+  const problem = await ensureDovecotImap({ install: true, log });
+  if (problem) throw new Error(problem);
+
+  // ---- Correio: database, API (smtp + imap), accounts, the corpus over SMTP -------------------
+  let correio = null;
+  let sql = null;
+  let db = null;
+  let dataDir = null;
+  let pgVersion = '-';
+  const hashes = new Map();
+  if (withCorreio) {
+    const serverUrl = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
+    db = await createDatabase(serverUrl);
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'correio-bench-imap-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    log(`Correio: database ${db.name}, starting the API (roles smtp,imap) ...`);
+    correio = await startCorreioImap(db.url, dataDir);
+    for (const u of allUsers) runCli(correio.env, ['account', 'add', u, '--password', PASSWORD, '--quota', '0']);
+    sql = new pg.Client({ connectionString: db.url });
+    await sql.connect();
+    cleanups.push(() => sql.end());
+    pgVersion = (await sql.query('SHOW server_version')).rows[0].server_version;
+    for (const r of (await sql.query('SELECT address, password_hash FROM accounts WHERE address = ANY($1)', [allUsers])).rows) {
+      hashes.set(r.address, r.password_hash);
+    }
+    const fill = async (user, profile, n) => {
+      const t0 = Date.now();
+      await deliverCorpus(correio.ports.smtp, user, profile, n, { progress: (d) => log(`  ${user}: ${d} of ${n} delivered`) });
+      log(`Correio: ${n} '${profile}' messages into ${user} over SMTP in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    };
+    await fill(U.sync, 'mixed', syncN);
+    await fill(U.search, 'text', searchN);
+    for (const u of U.mixed) await fill(u, 'text', MIXED_MESSAGES);
+  }
+
+  // ---- Dovecot: private instance, the same bytes in Maildir -----------------------------------
+  log('Dovecot: starting a private instance ...');
+  const dovecot = await startDovecotImap({
+    users: allUsers.map((name) => ({ name, password: PASSWORD, passwordHash: hashes.get(name) })),
+    prefix: 'correio-bench-dovecot-imap-',
+  });
+  cleanups.push(() => dovecot.stop({ keepFiles: args.keep }));
+  syncCleanups.push(() => dovecot.stopSync());
+  const bytes = {};
+  for (const [user, profile, n] of [[U.sync, 'mixed', syncN], [U.search, 'text', searchN], ...U.mixed.map((u) => [u, 'text', MIXED_MESSAGES])]) {
+    const t0 = Date.now();
+    const r = withCorreio ? await copyCorreioToMaildir(sql, user, dovecot, user) : await writeCorpusToMaildir(dovecot, user, profile, n);
+    if (r.messages !== n) throw new Error(`${user}: ${r.messages} messages stored, ${n} delivered`);
+    bytes[user] = r.bytes;
+    log(`Dovecot: ${n} messages (${(r.bytes / 1e6).toFixed(1)} MB) into ${user}'s Maildir in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+
+  const targets = {
+    dovecot: { name: 'Dovecot', port: () => dovecot.port, password: PASSWORD },
+    correio: { name: 'Correio', port: () => correio.imapPort, password: PASSWORD },
+  };
+  const names = withCorreio ? ['dovecot', 'correio'] : ['dovecot'];
+
+  // Same flags on both: the older two thirds read, the newest 4% flagged (one STORE each, untimed);
+  // then one SELECT + full FETCH per mailbox so Dovecot's index and cache files exist (Dovecot
+  // builds them on first access; a real server has them long before a client syncs).
+  for (const n of names) {
+    const t0 = Date.now();
+    for (const [user, count] of [[U.sync, syncN], [U.search, searchN], ...U.mixed.map((u) => [u, MIXED_MESSAGES])]) {
+      const c = await connectImap(targets[n].port());
+      await c.login(user, PASSWORD);
+      await c.command('SELECT INBOX');
+      await c.command(`STORE 1:${Math.floor((count * 2) / 3)} +FLAGS.SILENT (\\Seen)`);
+      await c.command(`STORE ${count - Math.floor(count / 25)}:${count} +FLAGS.SILENT (\\Flagged)`);
+      await c.command('UID FETCH 1:* (FLAGS ENVELOPE)');
+      await c.logout();
+    }
+    log(`${targets[n].name}: flags set and every mailbox read once in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+
+  const version = dovecotVersion();
+  const header = [
+    `IMAP benchmark — ${new Date().toISOString()}`,
+    `machine     ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    `client      raw-socket IMAP (bench/imap/client.mjs), 127.0.0.1, no TLS, LOGIN (not timed except in the mixed load)`,
+    `dovecot     ${version}, private instance: imap only, Maildir (LF files, S=/W= sizes in the names), no FTS; LDA for IDLE deliveries`,
+    `correio     ${withCorreio ? `apps/api/dist (roles smtp,imap), PostgreSQL ${pgVersion}; corpus delivered over its MX` : 'not run (--only dovecot)'}`,
+    `passwords   ${withCorreio ? "both verify the same argon2id hash (Correio's, in Dovecot's passwd-file as {ARGON2ID})" : 'Dovecot {PLAIN}'}`,
+    `corpus      bench/imap/corpus.mjs: sync ${syncN} 'mixed' (${(bytes[U.sync] / 1e6).toFixed(1)} MB), search ${searchN} 'text' (${(bytes[U.search] / 1e6).toFixed(1)} MB), ${MIXED_CLIENTS} × ${MIXED_MESSAGES} 'text'`,
+    `load avg    ${loadStart} at start (other work on the machine skews both columns alike)`,
+    `runs        ${reps} per metric and server (cold: ${coldReps}), interleaved D,C,C,D,...; medians; every run checked`,
+  ];
+  for (const line of header) log(line);
+  const show = (label, n, value) => log(`${label.padEnd(24)} ${targets[n].name.padEnd(7)} ${value}`);
+
+  // ---- 1. full sync, warm ------------------------------------------------------------------------
+  await interleaved(names, 1, (n) => fullSync(targets[n], U.sync, syncN)); // warm-up
+  const syncWarm = await interleaved(names, reps, async (n) => {
+    const r = await fullSync(targets[n], U.sync, syncN);
+    show('sync warm', n, `FETCH ${r.fetchMs.toFixed(1)} ms, SELECT+FETCH ${r.selectFetchMs.toFixed(1)} ms, ${r.bytes} B`);
+    return r;
+  });
+
+  // ---- 2. full sync, cold: the server restarted, the page cache dropped, a new connection -------
+  let dropped = false;
+  const syncCold = await interleaved(names, coldReps, async (n) => {
+    if (n === 'dovecot') await dovecot.restart();
+    else {
+      await correio.stop();
+      correio = await startCorreioImap(db.url, dataDir);
+    }
+    dropped = dropCaches();
+    const r = await fullSync(targets[n], U.sync, syncN);
+    show('sync cold', n, `FETCH ${r.fetchMs.toFixed(1)} ms, SELECT+FETCH ${r.selectFetchMs.toFixed(1)} ms${dropped ? '' : ' (page cache NOT dropped)'}`);
+    return r;
+  });
+
+  // ---- 3. FETCH BODY[] of fetchN messages -------------------------------------------------------
+  await interleaved(names, 1, (n) => fetchBodies(targets[n], U.sync, fetchN));
+  const bodies = await interleaved(names, reps, async (n) => {
+    const r = await fetchBodies(targets[n], U.sync, fetchN);
+    show('FETCH BODY[]', n, `${r.ms.toFixed(1)} ms, ${r.bytes} B`);
+    return r;
+  });
+
+  // ---- 4. SEARCH TEXT over searchN messages ---------------------------------------------------------
+  const hits = needleCount(searchN);
+  await interleaved(names, 1, (n) => searchText(targets[n], U.search, NEEDLE, hits));
+  const search = await interleaved(names, reps, async (n) => {
+    const r = await searchText(targets[n], U.search, NEEDLE, hits);
+    show('SEARCH TEXT', n, `${r.ms.toFixed(1)} ms, ${r.hits} hits`);
+    return r;
+  });
+
+  // ---- 5. mixed load -------------------------------------------------------------------------------
+  await interleaved(names, 1, (n) => mixedLoad(targets[n], U.mixed, Math.min(3, mixedSeconds)));
+  const mixed = await interleaved(names, reps, async (n) => {
+    const r = await mixedLoad(targets[n], U.mixed, mixedSeconds);
+    show('mixed load', n, `${r.commandsPerSecond.toFixed(1)} commands/s (${r.loops} loops)`);
+    return r;
+  });
+
+  // ---- 6. IDLE push latency ------------------------------------------------------------------------
+  let smtp = null;
+  const deliverTo = {
+    dovecot: async (k) => {
+      const sent = performance.now();
+      await dovecot.deliver(U.idle, makeMessage(200_000 + k, { profile: 'text', to: U.idle }));
+      return { sent, acked: performance.now() };
+    },
+    correio: async (k) => {
+      if (!smtp) {
+        smtp = smtpConnection(correio.ports.smtp);
+        await smtp.open();
+      }
+      return smtp.send(U.idle, makeMessage(200_000 + k, { profile: 'text', to: U.idle }));
+    },
+  };
+  const idle = await interleaved(names, reps, async (n) => {
+    const r = await idleLatency(targets[n], U.idle, idleN, deliverTo[n]);
+    show('IDLE push', n, `p50 ${percentile(r.upper, 50).toFixed(1)} ms, p99 ${percentile(r.upper, 99).toFixed(1)} ms (from acknowledgement: p50 ${percentile(r.lower, 50).toFixed(1)} ms)`);
+    return r;
+  });
+  await smtp?.close();
+  if (withCorreio && !correio.alive()) throw new Error(`the API died:\n${correio.output().slice(-3000)}`);
+
+  // ---- the table -----------------------------------------------------------------------------------
+  const med = (res, n, f) => (res[n] ? median(res[n].map(f)) : undefined);
+  const pool = (res, n, key, p) => (res[n] ? percentile(res[n].flatMap((r) => r[key]), p) : undefined);
+  const both = (res, f) => ({ dovecot: med(res, 'dovecot', f), correio: med(res, 'correio', f) });
+  const same = { minSpeedup: 1, text: 'no slower (≥ 1×)' };
+  const rows = [
+    { metric: `full sync warm: UID FETCH 1:* (FLAGS ENVELOPE), ${syncN} msgs`, unit: 'ms', ...both(syncWarm, (r) => r.fetchMs), target: same },
+    { metric: `full sync cold: UID FETCH 1:* (FLAGS ENVELOPE), ${syncN} msgs`, unit: 'ms', ...both(syncCold, (r) => r.fetchMs), target: same },
+    { metric: `full sync cold: SELECT + UID FETCH, ${syncN} msgs`, unit: 'ms', ...both(syncCold, (r) => r.selectFetchMs), target: same },
+    { metric: `FETCH 1:${fetchN} BODY.PEEK[]`, unit: 'ms', ...both(bodies, (r) => r.ms), target: same },
+    { metric: `SEARCH TEXT over ${searchN} msgs (${hits} hits)`, unit: 'ms', ...both(search, (r) => r.ms), target: { minSpeedup: 10, text: '≥ 10× faster' } },
+    { metric: `mixed load, ${MIXED_CLIENTS} clients × ${mixedSeconds} s`, unit: 'cmd/s', higherIsBetter: true, ...both(mixed, (r) => r.commandsPerSecond), target: same },
+    { metric: 'IDLE push p50 (delivery → EXISTS)', unit: 'ms', dovecot: pool(idle, 'dovecot', 'upper', 50), correio: pool(idle, 'correio', 'upper', 50), target: { text: '' } },
+    { metric: 'IDLE push p99 (delivery → EXISTS)', unit: 'ms', dovecot: pool(idle, 'dovecot', 'upper', 99), correio: pool(idle, 'correio', 'upper', 99), target: { maxCorreio: 100, text: 'Correio < 100 ms' } },
+  ];
+  const elapsed = (Date.now() - started) / 1000;
+  const notes = [
+    `cold: ${dropped ? 'the server process restarted and the OS page cache dropped (sync; echo 3 > /proc/sys/vm/drop_caches)' : 'the server process restarted; the page cache could NOT be dropped (not root?)'} before a new connection; PostgreSQL (shared with other databases) keeps its shared_buffers.`,
+    `IDLE: ${idleN} deliveries per run × ${reps}, pooled; delivery → EXISTS counts from the last byte of SMTP DATA (Correio) or the start of dovecot-lda (Dovecot): an upper bound of COMMIT → EXISTS. From the acknowledgement (Correio's 250, the LDA's exit): Dovecot p50 ${fmtMs(pool(idle, 'dovecot', 'lower', 50))}, p99 ${fmtMs(pool(idle, 'dovecot', 'lower', 99))}; Correio p50 ${fmtMs(pool(idle, 'correio', 'lower', 50))}, p99 ${fmtMs(pool(idle, 'correio', 'lower', 99))}.`,
+    `mixed: LOGIN, SELECT, FETCH 20 (FLAGS ENVELOPE), FETCH 1 BODY.PEEK[], STORE, APPEND, UID STORE \\Deleted, EXPUNGE, LOGOUT per loop, each client on its own account, new connection per loop.`,
+  ];
+  const footer = `total time ${Math.floor(elapsed / 60)} min ${Math.round(elapsed % 60)} s; load avg at start ${loadStart}, at end ${loadavg()}`;
+  console.log(['', ...header, '', formatTable(rows), '', ...notes, '', footer].join('\n'));
+}
+
+const fmtMs = (v) => (v === undefined ? '—' : `${v.toFixed(1)} ms`);
+
+main()
+  .then(async () => {
+    await cleanup();
+    process.exit(0);
+  })
+  .catch(async (err) => {
+    if (!cleaningUp) console.error(`\nbenchmark failed: ${err.stack ?? err}`);
+    await cleanup();
+    process.exit(cleaningUp && interrupts ? 130 : 1);
+  });
