@@ -1,0 +1,129 @@
+import type { FetchItem, ImapCommand } from '@correio/imap-protocol';
+import type { FetchNeeds, ImapMessageMeta } from '../../../mailbox-store/imap-store.types.js';
+import type { CommandContext, Completion, ImapCommandHandler } from '../../command-context.js';
+import type { SelectedMailbox } from '../../selected-mailbox.js';
+import { buildFetchPieces } from './fetch-message.js';
+import { writeFetchResponse } from './fetch-writer.js';
+import { uidSetHas } from './select-qresync.js';
+import { bad, isCondstore, no, ok, selectedOf, storeFailure } from './selected-context.js';
+import { formatSet } from './uid-set.js';
+
+/** Messages per fetchMeta call: a 1:* over 100k messages is read (and written) a batch at a time. */
+export const FETCH_BATCH = 250;
+
+type FetchCommand = Extract<ImapCommand, { name: 'FETCH' }>;
+
+/**
+ * FETCH / UID FETCH (RFC 9051 §6.4.5, §6.4.9; RFC 7162 §3.1.4 CHANGEDSINCE, §3.2.6 VANISHED).
+ * Messages another session expunged meanwhile are skipped (they still have sequence numbers until
+ * the EXPUNGE may be sent).
+ */
+export const fetchCommand: ImapCommandHandler<'FETCH'> = {
+  names: ['FETCH'],
+  allowedIn: ['selected'],
+  allowsExpungeAfter: false,
+  async handle(ctx: CommandContext, command: FetchCommand): Promise<Completion> {
+    const { mailbox } = selectedOf(ctx);
+    if (command.vanished && (!command.uid || command.changedSince === undefined || !ctx.session.enabled.has('QRESYNC'))) {
+      return bad('VANISHED needs UID FETCH, CHANGEDSINCE and QRESYNC enabled');
+    }
+    // RFC 7162 §3.1: CHANGEDSINCE and the MODSEQ item are CONDSTORE-enabling.
+    if (command.changedSince !== undefined || command.items.some((i) => i.type === 'MODSEQ')) ctx.session.enable('CONDSTORE');
+    const uids = mailbox.resolve(command.set, command.uid, ctx.session.savedSearch);
+    if (!Array.isArray(uids)) return bad(uids.error);
+    const items: FetchItem[] =
+      command.uid && !command.items.some((i) => i.type === 'UID') ? [{ type: 'UID' }, ...command.items] : command.items;
+    try {
+      if (command.vanished && command.changedSince !== undefined) await writeVanished(ctx, mailbox, command, command.changedSince);
+      const failure = await fetchInBatches(ctx, mailbox, uids, items, command.changedSince);
+      if (failure) return failure;
+    } catch (err) {
+      return storeFailure(err);
+    }
+    return ok(`${command.uid ? 'UID FETCH' : 'FETCH'} completed`);
+  },
+};
+
+/** RFC 7162 §3.2.6: the UIDs of the requested set expunged since the client's modseq. */
+async function writeVanished(ctx: CommandContext, mailbox: SelectedMailbox, command: FetchCommand, since: bigint): Promise<void> {
+  const changes = await ctx.deps.store.changesSince(mailbox.accountId, mailbox.mailboxId, since);
+  const vanished = changes.vanished.filter((uid) => uidSetHas(command.set, uid, mailbox.lastUid)).sort((a, b) => a - b);
+  if (vanished.length > 0) ctx.out.untagged(`VANISHED (EARLIER) ${formatSet(vanished)}`);
+}
+
+function needsOf(items: readonly FetchItem[], setsSeen: boolean): FetchNeeds {
+  const has = (...types: FetchItem['type'][]) => items.some((i) => types.includes(i.type));
+  const bodies = items.some(
+    (i) =>
+      (i.type === 'BODY[]' && (i.section.part.length > 0 || i.section.text !== undefined)) ||
+      i.type === 'BINARY[]' ||
+      i.type === 'BINARY.SIZE',
+  );
+  return {
+    flags: setsSeen || has('FLAGS'),
+    internalDate: has('INTERNALDATE'),
+    size: has('RFC822.SIZE', 'RFC822', 'RFC822.TEXT', 'BODY[]', 'BINARY[]', 'BINARY.SIZE'),
+    envelope: has('ENVELOPE'),
+    structure: bodies || has('BODYSTRUCTURE', 'BODY', 'RFC822.HEADER', 'RFC822.TEXT'),
+  };
+}
+
+/** RFC 9051 §6.4.5: BODY[...] (not PEEK), BINARY[...] (not PEEK), RFC822 and RFC822.TEXT set \Seen. */
+function isSeenSetting(item: FetchItem): boolean {
+  return ((item.type === 'BODY[]' || item.type === 'BINARY[]') && !item.peek) || item.type === 'RFC822' || item.type === 'RFC822.TEXT';
+}
+
+async function fetchInBatches(
+  ctx: CommandContext,
+  mailbox: SelectedMailbox,
+  uids: number[],
+  items: FetchItem[],
+  changedSince?: bigint,
+): Promise<Completion | undefined> {
+  const store = ctx.deps.store;
+  const setsSeen = !mailbox.isReadOnly && items.some(isSeenSetting);
+  const needs = needsOf(items, setsSeen);
+  const withModseq = isCondstore(ctx) || changedSince !== undefined;
+  const withFlags = items.some((i) => i.type === 'FLAGS');
+  for (let b = 0; b < uids.length; b += FETCH_BATCH) {
+    const batch = uids.slice(b, b + FETCH_BATCH);
+    const metas = new Map<number, ImapMessageMeta>();
+    for (const meta of await store.fetchMeta(mailbox.accountId, mailbox.mailboxId, batch, needs)) metas.set(meta.uid, meta);
+    const seenNow = setsSeen ? await markSeen(ctx, mailbox, metas) : new Set<number>();
+    for (const uid of batch) {
+      const meta = metas.get(uid);
+      const seq = mailbox.seqOf(uid);
+      if (!meta || seq === 0) continue;
+      if (changedSince !== undefined && meta.modseq <= changedSince) continue;
+      const own = seenNow.has(uid) && !withFlags ? [...items, { type: 'FLAGS' } as const] : items;
+      const pieces = await buildFetchPieces({ store, accountId: mailbox.accountId, meta, withModseq }, own);
+      if ('error' in pieces) return no(pieces.error, pieces.code);
+      if (withFlags || seenNow.has(uid)) mailbox.noteReported(uid, meta.modseq);
+      await writeFetchResponse(ctx.out, seq, pieces);
+    }
+    await ctx.out.drained();
+  }
+  return undefined;
+}
+
+/** Sets \Seen on the batch's unseen messages and updates their metas; returns the UIDs changed. */
+async function markSeen(ctx: CommandContext, mailbox: SelectedMailbox, metas: Map<number, ImapMessageMeta>): Promise<Set<number>> {
+  const unseen = [...metas.values()].filter((m) => !(m.flags ?? []).includes('\\Seen')).map((m) => m.uid);
+  if (unseen.length === 0) return new Set();
+  const result = await ctx.deps.store.storeFlags({
+    accountId: mailbox.accountId,
+    mailboxId: mailbox.mailboxId,
+    uids: unseen,
+    op: 'add',
+    flags: ['\\Seen'],
+  });
+  const changed = new Set<number>();
+  for (const c of result.changed) {
+    const meta = metas.get(c.uid);
+    if (!meta) continue;
+    meta.flags = c.flags;
+    meta.modseq = c.modseq;
+    changed.add(c.uid);
+  }
+  return changed;
+}

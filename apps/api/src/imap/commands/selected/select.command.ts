@@ -1,0 +1,67 @@
+import type { ImapCommand } from '@correio/imap-protocol';
+import type { CommandContext, Completion, ImapCommandHandler } from '../../command-context.js';
+import { SelectedMailbox } from '../../selected-mailbox.js';
+import { writeQresyncChanges } from './select-qresync.js';
+import { bad, no, ok, storeFailure, userOf } from './selected-context.js';
+
+const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
+
+/**
+ * SELECT / EXAMINE (RFC 9051 §6.3.2, §6.3.3; RFC 3501 §6.3.1 for rev1 clients; RFC 7162 §3.1.8 and
+ * §3.2.5 for CONDSTORE / QRESYNC). Selecting while a mailbox is selected closes it first, without
+ * expunging, and says so with OK [CLOSED] (RFC 9051 §6.3.2, RFC 7162 §3.2.11); if the new SELECT
+ * fails the session is left authenticated.
+ */
+export const selectCommand: ImapCommandHandler<'SELECT' | 'EXAMINE'> = {
+  names: ['SELECT', 'EXAMINE'],
+  allowedIn: ['authenticated', 'selected'],
+  async handle(ctx: CommandContext, command: Extract<ImapCommand, { name: 'SELECT' | 'EXAMINE' }>): Promise<Completion> {
+    const user = userOf(ctx);
+    if (command.qresync && !ctx.session.enabled.has('QRESYNC')) return bad('QRESYNC is not enabled');
+    if (ctx.session.state.kind === 'selected') {
+      ctx.session.setState({ kind: 'authenticated', user });
+      ctx.out.untagged('OK [CLOSED] Previous mailbox closed');
+    }
+    if (command.condstore) ctx.session.enable('CONDSTORE');
+    const isReadOnly = command.name === 'EXAMINE';
+    let mailbox: SelectedMailbox;
+    try {
+      const found = await ctx.deps.store.findMailbox(user.accountId, command.mailbox);
+      if (!found) return no('No such mailbox', 'NONEXISTENT');
+      const snapshot = await ctx.deps.store.snapshot(user.accountId, found.id);
+      mailbox = new SelectedMailbox(ctx.deps.store, snapshot, { accountId: user.accountId, isReadOnly, enabled: ctx.session.enabled });
+      writeSelectResponses(ctx, mailbox, snapshot);
+      if (command.qresync && command.qresync.uidValidity === snapshot.mailbox.uidValidity) {
+        await writeQresyncChanges(ctx, mailbox, command.qresync);
+      }
+    } catch (err) {
+      return storeFailure(err);
+    }
+    ctx.session.setState({ kind: 'selected', user, mailbox });
+    return ok(`${command.name} completed`, isReadOnly ? 'READ-ONLY' : 'READ-WRITE');
+  },
+};
+
+function writeSelectResponses(
+  ctx: CommandContext,
+  mailbox: SelectedMailbox,
+  snapshot: Awaited<ReturnType<CommandContext['deps']['store']['snapshot']>>,
+): void {
+  const out = ctx.out;
+  const isRev2 = ctx.session.enabled.has('IMAP4REV2');
+  const flags = [...SYSTEM_FLAGS, ...snapshot.keywords].join(' ');
+  out.untagged(`${mailbox.exists} EXISTS`);
+  // RFC 3501 §6.3.1: rev1 clients expect RECENT and UNSEEN; \Recent is not kept, so 0 (RFC 9051 dropped both).
+  if (!isRev2) {
+    out.untagged('0 RECENT');
+    if (snapshot.firstUnseenSeq > 0) out.untagged(`OK [UNSEEN ${snapshot.firstUnseenSeq}] First unseen`);
+  }
+  out.untagged(`OK [UIDVALIDITY ${snapshot.mailbox.uidValidity}] UIDs valid`);
+  out.untagged(`OK [UIDNEXT ${snapshot.mailbox.uidNext}] Predicted next UID`);
+  out.untagged(`FLAGS (${flags})`);
+  // EXAMINE: nothing can be changed, so no permanent flags (RFC 9051 §6.3.3).
+  out.untagged(mailbox.isReadOnly ? 'OK [PERMANENTFLAGS ()] Read-only mailbox' : `OK [PERMANENTFLAGS (${flags} \\*)] Flags permitted`);
+  if (ctx.session.enabled.has('CONDSTORE') || ctx.session.enabled.has('QRESYNC')) {
+    out.untagged(`OK [HIGHESTMODSEQ ${snapshot.mailbox.highestModseq}] Highest`);
+  }
+}

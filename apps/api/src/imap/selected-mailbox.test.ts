@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import type { ImapMessageMeta, ImapSnapshot, ImapStore } from '../mailbox-store/imap-store.types.js';
+import type { EnabledExtension, ResponseWriter } from './command-context.js';
+import { SelectedMailbox } from './selected-mailbox.js';
+
+// Sequence numbers ↔ UIDs and the order of pending updates (RFC 9051 §7.5.1, RFC 7162 §3.2.10).
+// The store is a stand-in holding flags in memory: only fetchMeta is reached from here.
+
+function snapshot(uids: number[]): ImapSnapshot {
+  return {
+    mailbox: { id: 'mb', name: 'INBOX', specialUse: 'inbox', subscribed: true, uidValidity: 7, uidNext: 100, highestModseq: 10n },
+    uids: Uint32Array.from(uids),
+    unseenCount: 0,
+    firstUnseenSeq: 0,
+    keywords: [],
+  };
+}
+
+function setup(uids: number[], enabled: EnabledExtension[] = []) {
+  const flags = new Map<number, { flags: string[]; modseq: bigint }>();
+  const store = {
+    async fetchMeta(_a: string, _m: string, wanted: number[]): Promise<ImapMessageMeta[]> {
+      return wanted.filter((u) => flags.has(u)).map((uid) => ({ uid, blobId: 'b', ...flags.get(uid)! }));
+    },
+  } as unknown as ImapStore;
+  const mailbox = new SelectedMailbox(store, snapshot(uids), { accountId: 'acc', isReadOnly: false, enabled: new Set(enabled) });
+  const lines: string[] = [];
+  const out = { untagged: (l: string) => lines.push(l) } as unknown as ResponseWriter;
+  const change = (kind: 'exists' | 'flags' | 'expunge', changed: number[], modseq: number) =>
+    mailbox.noteChange({ accountId: 'acc', mailboxId: 'mb', kind, uids: changed, modseq: String(modseq) });
+  return { mailbox, flags, lines, out, change };
+}
+
+describe('SelectedMailbox', () => {
+  it('maps sequence numbers to UIDs and back', () => {
+    const { mailbox } = setup([3, 5, 9, 20]);
+    expect([1, 2, 3, 4, 5].map((s) => mailbox.uidAt(s))).toEqual([3, 5, 9, 20, 0]);
+    expect([3, 4, 5, 9, 20, 21].map((u) => mailbox.seqOf(u))).toEqual([1, 0, 2, 3, 4, 0]);
+  });
+
+  it('resolves sequence sets, UID sets, "*" and "$"', () => {
+    const { mailbox } = setup([3, 5, 9, 20]);
+    const r = (ranges: { start: number | '*'; end: number | '*' }[], isUid: boolean, strict = true) =>
+      mailbox.resolve({ kind: 'ranges', ranges }, isUid, undefined, strict);
+    expect(r([{ start: 2, end: '*' }], false)).toEqual([5, 9, 20]);
+    expect(r([{ start: 4, end: 1 }], false)).toEqual([3, 5, 9, 20]);
+    expect(r([{ start: 5, end: 5 }], false)).toEqual({ error: 'Invalid message sequence number' });
+    expect(r([{ start: 5, end: 5 }], false, false)).toEqual([]);
+    expect(
+      r(
+        [
+          { start: 4, end: 10 },
+          { start: 3, end: 5 },
+        ],
+        true,
+      ),
+    ).toEqual([3, 5, 9]);
+    // RFC 9051 §6.4.9: "n:*" includes the last UID even when n is above it.
+    expect(r([{ start: 50, end: '*' }], true)).toEqual([20]);
+    expect(mailbox.resolve({ kind: 'saved' }, true, [5, 6, 20])).toEqual([5, 20]);
+  });
+
+  it('writes EXPUNGE in descending order, then EXISTS, and renumbers', async () => {
+    const { mailbox, lines, out, change } = setup([3, 5, 9, 20]);
+    change('expunge', [5, 20, 77], 11);
+    change('exists', [21, 22], 12);
+    await mailbox.flushUpdates(out, { allowExpunge: false });
+    expect(lines).toEqual(['6 EXISTS']);
+    expect(mailbox.hasPendingUpdates()).toBe(true);
+    await mailbox.flushUpdates(out, { allowExpunge: true });
+    expect(lines).toEqual(['6 EXISTS', '4 EXPUNGE', '2 EXPUNGE']);
+    expect([1, 2, 3, 4].map((s) => mailbox.uidAt(s))).toEqual([3, 9, 21, 22]);
+    expect(mailbox.hasPendingUpdates()).toBe(false);
+  });
+
+  it('writes VANISHED instead of EXPUNGE under QRESYNC', async () => {
+    const { mailbox, lines, out, change } = setup([3, 5, 6, 7, 9], ['QRESYNC']);
+    change('expunge', [5, 6, 7, 9], 11);
+    await mailbox.flushUpdates(out, { allowExpunge: true });
+    expect(lines).toEqual(['VANISHED 5:7,9']);
+    expect(mailbox.exists).toBe(1);
+  });
+
+  it('ignores echoes of its own changes: known UIDs, expunged UIDs and reported modseqs', async () => {
+    const { mailbox, lines, out, change, flags } = setup([3, 5]);
+    mailbox.queueExpunged([5]);
+    await mailbox.flushUpdates(out, { allowExpunge: true });
+    change('expunge', [5], 11);
+    change('exists', [3], 11);
+    flags.set(3, { flags: ['\\Seen'], modseq: 12n });
+    mailbox.noteReported(3, 12n);
+    change('flags', [3], 12);
+    await mailbox.flushUpdates(out, { allowExpunge: true });
+    expect(lines).toEqual(['2 EXPUNGE']);
+  });
+
+  it("reports another session's flag change with fresh flags, UID and MODSEQ under CONDSTORE", async () => {
+    const { mailbox, lines, out, change, flags } = setup([3, 5], ['CONDSTORE']);
+    mailbox.noteReported(5, 11n);
+    flags.set(5, { flags: ['\\Flagged', '\\Seen'], modseq: 13n });
+    change('flags', [5], 13);
+    await mailbox.flushUpdates(out, { allowExpunge: false });
+    expect(lines).toEqual(['2 FETCH (UID 5 FLAGS (\\Flagged \\Seen) MODSEQ (13))']);
+    expect(mailbox.highestModseq).toBe(13n);
+  });
+
+  it('ignores changes of other mailboxes', async () => {
+    const { mailbox, lines, out } = setup([3]);
+    mailbox.noteChange({ accountId: 'acc', mailboxId: 'other', kind: 'exists', uids: [4], modseq: '20' });
+    await mailbox.flushUpdates(out, { allowExpunge: true });
+    expect(lines).toEqual([]);
+  });
+});

@@ -1,0 +1,215 @@
+import type { SequenceSet } from '@correio/imap-protocol';
+import type { ImapSnapshot, ImapStore } from '../mailbox-store/imap-store.types.js';
+import type { MailboxChange } from '../mailbox-store/mailbox-store.types.js';
+import type { EnabledExtension, ResponseWriter, SelectedMailboxView } from './command-context.js';
+import { formatSet, lowerBound, sortUnique } from './commands/selected/uid-set.js';
+
+/**
+ * The selected mailbox as one session sees it: message sequence numbers (n ↔ uids[n-1], RFC 9051
+ * §2.3.1.2) and the changes other sessions made that this client has not been told of yet.
+ *
+ * Changes arrive from the bus (noteChange) at any time but reach the client only through
+ * flushUpdates, at the moments the session allows: EXPUNGE never after FETCH/STORE/SEARCH
+ * (RFC 9051 §7.5.1) because it would renumber the messages the client is addressing. The session's
+ * own changes are reported by its commands; the bus brings them back too, and they are dropped here:
+ * expunged UIDs are no longer in the list, appended UIDs are already in it, and flag changes whose
+ * modseq this session already reported (noteReported) are skipped.
+ */
+export class SelectedMailbox implements SelectedMailboxView {
+  readonly accountId: string;
+  readonly mailboxId: string;
+  readonly name: string;
+  readonly isReadOnly: boolean;
+  readonly uidValidity: number;
+  /** Highest modseq this session has seen (snapshot or change), for CONDSTORE. */
+  highestModseq: bigint;
+
+  private uids: Uint32Array;
+  private count: number;
+  private readonly pendingExists = new Set<number>();
+  private readonly pendingExpunge = new Set<number>();
+  /** UID → modseq of the change event that named it. */
+  private readonly pendingFlags = new Map<number, bigint>();
+  /** UID → modseq this session last reported flags at (by FETCH, STORE or an update). */
+  private readonly reported = new Map<number, bigint>();
+
+  constructor(
+    private readonly store: ImapStore,
+    snapshot: ImapSnapshot,
+    options: { accountId: string; isReadOnly: boolean; enabled: ReadonlySet<EnabledExtension> },
+  ) {
+    this.accountId = options.accountId;
+    this.mailboxId = snapshot.mailbox.id;
+    this.name = snapshot.mailbox.name;
+    this.isReadOnly = options.isReadOnly;
+    this.uidValidity = snapshot.mailbox.uidValidity;
+    this.highestModseq = snapshot.mailbox.highestModseq;
+    this.uids = snapshot.uids;
+    this.count = snapshot.uids.length;
+    this.enabled = options.enabled;
+  }
+
+  private readonly enabled: ReadonlySet<EnabledExtension>;
+
+  /** Messages the client knows of (its EXISTS). */
+  get exists(): number {
+    return this.count;
+  }
+
+  /** UID of sequence number seq (1-based), or 0. */
+  uidAt(seq: number): number {
+    return seq >= 1 && seq <= this.count ? (this.uids[seq - 1] as number) : 0;
+  }
+
+  /** Sequence number of uid, or 0 when the client does not know it. */
+  seqOf(uid: number): number {
+    const i = lowerBound(this.uids, uid, this.count);
+    return i < this.count && this.uids[i] === uid ? i + 1 : 0;
+  }
+
+  /** The highest UID the client knows of (0 when empty). */
+  get lastUid(): number {
+    return this.count > 0 ? (this.uids[this.count - 1] as number) : 0;
+  }
+
+  /**
+   * The UIDs (ascending) a sequence set names. Sequence numbers: '*' is the last message; a number
+   * past it is an error when strict (RFC 9051 §9 seq-number: BAD), ignored otherwise (SEARCH keys).
+   * UIDs: absent ones are ignored; "n:*" always includes the last UID (RFC 9051 §6.4.9).
+   * '$' is the saved search (RFC 5182), kept as UIDs.
+   */
+  resolve(set: SequenceSet, isUid: boolean, saved: number[] | undefined, strict = true): number[] | { error: string } {
+    if (set.kind === 'saved') return (saved ?? []).filter((uid) => this.seqOf(uid) > 0);
+    const out: number[] = [];
+    for (const range of set.ranges) {
+      if (isUid) {
+        const star = this.lastUid;
+        const a = range.start === '*' ? star : range.start;
+        const b = range.end === '*' ? star : range.end;
+        const lo = Math.min(a, b);
+        const hi = Math.max(a, b);
+        for (let i = lowerBound(this.uids, lo, this.count); i < this.count && (this.uids[i] as number) <= hi; i++) {
+          out.push(this.uids[i] as number);
+        }
+      } else {
+        const a = range.start === '*' ? this.count : range.start;
+        const b = range.end === '*' ? this.count : range.end;
+        const lo = Math.min(a, b);
+        const hi = Math.max(a, b);
+        if (strict && (hi > this.count || lo < 1)) return { error: 'Invalid message sequence number' };
+        for (let seq = Math.max(lo, 1); seq <= Math.min(hi, this.count); seq++) out.push(this.uids[seq - 1] as number);
+      }
+    }
+    return set.ranges.length > 1 ? sortUnique(out) : out;
+  }
+
+  /** Remembers that the client was told uid's flags at modseq, so the bus echo is not reported again. */
+  noteReported(uid: number, modseq: bigint): void {
+    // Bounded: forgetting only risks one redundant (harmless) FETCH FLAGS.
+    if (this.reported.size >= 100_000) this.reported.clear();
+    this.reported.set(uid, modseq);
+    if (modseq > this.highestModseq) this.highestModseq = modseq;
+  }
+
+  /** Queues UIDs this session expunged itself (EXPUNGE, MOVE), written by the next flush. */
+  queueExpunged(uids: readonly number[]): void {
+    for (const uid of uids) if (this.seqOf(uid) > 0) this.pendingExpunge.add(uid);
+  }
+
+  noteChange(change: MailboxChange): void {
+    if (change.mailboxId !== this.mailboxId || change.accountId !== this.accountId) return;
+    const modseq = BigInt(change.modseq);
+    if (modseq > this.highestModseq) this.highestModseq = modseq;
+    if (change.kind === 'exists') {
+      for (const uid of change.uids) if (uid > this.lastUid) this.pendingExists.add(uid);
+    } else if (change.kind === 'expunge') {
+      for (const uid of change.uids) {
+        if (this.seqOf(uid) > 0) this.pendingExpunge.add(uid);
+        this.pendingExists.delete(uid);
+      }
+    } else {
+      for (const uid of change.uids) {
+        const known = this.pendingFlags.get(uid);
+        if (known === undefined || modseq > known) this.pendingFlags.set(uid, modseq);
+      }
+    }
+  }
+
+  hasPendingUpdates(): boolean {
+    return this.pendingExists.size > 0 || this.pendingExpunge.size > 0 || this.pendingFlags.size > 0;
+  }
+
+  async flushUpdates(out: ResponseWriter, options: { allowExpunge: boolean }): Promise<void> {
+    if (options.allowExpunge && this.pendingExpunge.size > 0) this.writeExpunges(out);
+    if (this.pendingExists.size > 0) this.writeExists(out);
+    if (this.pendingFlags.size > 0) await this.writeFlagChanges(out);
+  }
+
+  /** RFC 9051 §7.5.1: descending, so each number is still right when the client applies it; VANISHED under QRESYNC (RFC 7162 §3.2.10). */
+  private writeExpunges(out: ResponseWriter): void {
+    const gone = sortUnique([...this.pendingExpunge].filter((uid) => this.seqOf(uid) > 0));
+    this.pendingExpunge.clear();
+    if (gone.length === 0) return;
+    if (this.enabled.has('QRESYNC')) {
+      out.untagged(`VANISHED ${formatSet(gone)}`);
+    } else {
+      for (let i = gone.length - 1; i >= 0; i--) out.untagged(`${this.seqOf(gone[i] as number)} EXPUNGE`);
+    }
+    const goneSet = new Set(gone);
+    let w = 0;
+    for (let r = 0; r < this.count; r++) {
+      const uid = this.uids[r] as number;
+      if (!goneSet.has(uid)) this.uids[w++] = uid;
+    }
+    this.count = w;
+    for (const uid of gone) {
+      this.pendingFlags.delete(uid);
+      this.reported.delete(uid);
+    }
+  }
+
+  private writeExists(out: ResponseWriter): void {
+    // A UID below the last known one cannot get a sequence number (UIDs ascend with them); the store
+    // commits UIDs in order, so this only drops echoes of messages already listed.
+    const fresh = sortUnique([...this.pendingExists]).filter((uid) => uid > this.lastUid);
+    this.pendingExists.clear();
+    if (fresh.length === 0) return;
+    if (this.count + fresh.length > this.uids.length) {
+      const grown = new Uint32Array(Math.max(16, (this.count + fresh.length) * 2));
+      grown.set(this.uids.subarray(0, this.count));
+      this.uids = grown;
+    }
+    for (const uid of fresh) this.uids[this.count++] = uid;
+    out.untagged(`${this.count} EXISTS`);
+  }
+
+  /** Fresh flags for messages others changed; RFC 7162 §3.2.4 asks for UID (QRESYNC) and MODSEQ (CONDSTORE) in them. */
+  private async writeFlagChanges(out: ResponseWriter): Promise<void> {
+    const candidates: number[] = [];
+    for (const [uid, modseq] of this.pendingFlags) {
+      const reported = this.reported.get(uid);
+      if (this.seqOf(uid) > 0 && (reported === undefined || reported < modseq)) candidates.push(uid);
+    }
+    this.pendingFlags.clear();
+    const withModseq = this.enabled.has('CONDSTORE') || this.enabled.has('QRESYNC');
+    const sorted = sortUnique(candidates);
+    for (let i = 0; i < sorted.length; i += 250) {
+      const batch = sorted.slice(i, i + 250);
+      const metas = await this.store.fetchMeta(this.accountId, this.mailboxId, batch, {
+        flags: true,
+        internalDate: false,
+        size: false,
+        envelope: false,
+        structure: false,
+      });
+      for (const meta of metas) {
+        const seq = this.seqOf(meta.uid);
+        const reported = this.reported.get(meta.uid);
+        if (seq === 0 || (reported !== undefined && reported >= meta.modseq)) continue;
+        this.noteReported(meta.uid, meta.modseq);
+        const modseq = withModseq ? ` MODSEQ (${meta.modseq})` : '';
+        out.untagged(`${seq} FETCH (UID ${meta.uid} FLAGS (${(meta.flags ?? []).join(' ')})${modseq})`);
+      }
+    }
+  }
+}
