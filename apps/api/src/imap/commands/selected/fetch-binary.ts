@@ -1,26 +1,73 @@
-import type { MessageStructure } from '@correio/imap-protocol';
-import { findPart } from './fetch-section.js';
+import { applyPartial, binarySize, decodeBinary, type FetchItem, findPart, type MessageStructure } from '@correio/imap-protocol';
+import { type FetchPiece, INLINE_BODY_BYTES, type MessageFetchContext, readAll, value } from './fetch-piece.js';
 
 /**
- * RFC 3516 BINARY: a part's content with its Content-Transfer-Encoding undone, decoded chunk by
- * chunk as it is read from the blob store (a large attachment is never held whole). The size of
- * the decoded content (needed before the literal is written) costs one extra decoding pass.
+ * RFC 3516 BINARY[part]<partial> and BINARY.SIZE[part]: a part's content with its
+ * Content-Transfer-Encoding undone. Parts up to STREAM_DECODE_BYTES are read whole and decoded by
+ * the lib (decodeBinary / binarySize); larger ones are decoded chunk by chunk as they are read from
+ * the blob store, so a large attachment is never held whole — the decoded size (needed before the
+ * literal) then costs one extra decoding pass.
  */
+
+/** Encoded parts above this are decoded as a stream. */
+const STREAM_DECODE_BYTES = 1024 * 1024;
 
 export type DecodableEncoding = 'base64' | 'quoted-printable';
 
+type BinaryItem = Extract<FetchItem, { type: 'BINARY[]' | 'BINARY.SIZE' }>;
+type Failure = { error: string; code?: string };
+
+export async function binaryPiece(ctx: MessageFetchContext, item: BinaryItem): Promise<FetchPiece | Failure> {
+  const structure = ctx.meta.structure;
+  if (!structure) return { error: 'Message structure unavailable', code: 'UNAVAILABLE' };
+  const found = binaryRange(structure, item.part, ctx.meta.size ?? 0);
+  if ('error' in found) return found;
+  const section = item.part.join('.');
+  const name =
+    item.type === 'BINARY.SIZE' ? `BINARY.SIZE[${section}]` : `BINARY[${section}]${item.partial ? `<${item.partial.offset}>` : ''}`;
+  if (found.end - found.start <= STREAM_DECODE_BYTES) {
+    const raw = await readAll(ctx, found.start, found.end);
+    if (item.type === 'BINARY.SIZE') {
+      const size = binarySize(raw, found.encoding ?? 'binary');
+      return size.ok ? value(name, size.size) : cteFailure(found.encoding);
+    }
+    const decoded = decodeBinary(raw, found.encoding ?? 'binary');
+    if (!decoded.ok) return cteFailure(found.encoding);
+    const slice = applyPartial(decoded.data.length, item.partial);
+    const bytes = decoded.data.subarray(slice.start, slice.end);
+    return value(name, { literal: bytes, isBinary: bytes.includes(0) });
+  }
+  const raw = () => ctx.store.readBytes(ctx.accountId, ctx.meta.blobId, found.start, found.end);
+  const size = found.encoding ? await decodedSize(raw(), found.encoding) : found.end - found.start;
+  if (item.type === 'BINARY.SIZE') return value(name, size);
+  const slice = applyPartial(size, item.partial);
+  const read = () => decodeStream(raw(), found.encoding, slice.start, slice.end);
+  if (slice.end - slice.start <= INLINE_BODY_BYTES) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of read()) chunks.push(chunk);
+    const bytes = Buffer.concat(chunks);
+    return value(name, { literal: bytes, isBinary: bytes.includes(0) });
+  }
+  return { kind: 'stream', name, size: slice.end - slice.start, isBinary: true, read };
+}
+
+const cteFailure = (encoding: string | undefined): Failure => ({
+  error: `Unknown Content-Transfer-Encoding ${encoding ?? ''}`.trim(),
+  code: 'UNKNOWN-CTE',
+});
+
 export function binaryRange(
   structure: MessageStructure,
-  path: readonly number[],
+  path: number[],
   messageSize: number,
-): { start: number; end: number; encoding?: DecodableEncoding } | { error: string; code?: string } {
+): { start: number; end: number; encoding?: DecodableEncoding } | Failure {
   if (path.length === 0) return { start: 0, end: messageSize };
-  const part = findPart(structure.body, path);
+  const part = findPart(structure, path);
   if (!part) return { error: 'No such message part', code: 'NONEXISTENT' };
   const range = { start: part.bodyStart, end: part.bodyEnd };
   if (part.encoding === 'base64' || part.encoding === 'quoted-printable') return { ...range, encoding: part.encoding };
-  if (['7bit', '8bit', 'binary'].includes(part.encoding)) return range;
-  return { error: `Unknown Content-Transfer-Encoding ${part.encoding}`, code: 'UNKNOWN-CTE' };
+  if (['7bit', '8bit', 'binary', ''].includes(part.encoding)) return range;
+  return cteFailure(part.encoding);
 }
 
 export async function decodedSize(raw: AsyncIterable<Buffer>, encoding: DecodableEncoding): Promise<number> {

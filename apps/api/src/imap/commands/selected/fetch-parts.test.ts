@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodedSize, decodeStream } from './fetch-binary.js';
-import { filterHeaderBlock, formatSection } from './fetch-section.js';
+import { formatSection } from './fetch-message.js';
 import { formatSet } from './uid-set.js';
 
 async function* chunks(text: string, size: number): AsyncIterable<Buffer> {
@@ -15,13 +15,6 @@ async function collect(iter: AsyncIterable<Buffer>): Promise<string> {
 }
 
 describe('fetch helpers', () => {
-  it('filters a header block by field names (folded lines kept, blank line added)', () => {
-    const block = Buffer.from('From: a@b\r\nSubject: one\r\n two\r\nTo: c@d\r\nX-Y: z\r\n\r\n');
-    expect(filterHeaderBlock(block, ['subject', 'to'], false).toString()).toBe('Subject: one\r\n two\r\nTo: c@d\r\n\r\n');
-    expect(filterHeaderBlock(block, ['subject', 'to'], true).toString()).toBe('From: a@b\r\nX-Y: z\r\n\r\n');
-    expect(filterHeaderBlock(block, ['nothing'], false).toString()).toBe('\r\n');
-  });
-
   it('echoes sections as RFC 9051 §7.5.2 spells them', () => {
     expect(formatSection({ part: [] })).toBe('');
     expect(formatSection({ part: [1, 2] })).toBe('1.2');

@@ -1,7 +1,6 @@
-import type { ImapValue } from '@correio/imap-protocol';
+import { encodeValues, type ImapValue } from '@correio/imap-protocol';
 import type { ResponseWriter } from '../../command-context.js';
-import { encodeValues } from './fetch-encode.js';
-import type { FetchPiece } from './fetch-message.js';
+import type { FetchPiece } from './fetch-piece.js';
 
 /**
  * Writes one "* n FETCH (...)" response. Without a streamed piece it is one untaggedValues call;
@@ -9,7 +8,7 @@ import type { FetchPiece } from './fetch-message.js';
  * the literals' data with whatever lies between them (body, read chunk by chunk with backpressure),
  * and the bytes after the last one (suffix) — so several large parts still never sit in memory.
  */
-export async function writeFetchResponse(out: ResponseWriter, seq: number, pieces: readonly FetchPiece[]): Promise<void> {
+export async function writeFetchResponse(out: ResponseWriter, seq: number, pieces: readonly FetchPiece[], isUtf8: boolean): Promise<void> {
   if (pieces.every((p) => p.kind === 'value')) {
     const list: ImapValue[] = [];
     for (const p of pieces) if (p.kind === 'value') list.push({ atom: p.name }, p.value);
@@ -22,7 +21,7 @@ export async function writeFetchResponse(out: ResponseWriter, seq: number, piece
   pieces.forEach((p, i) => {
     const sep = i > 0 ? ' ' : '';
     if (p.kind === 'value') {
-      text.push(Buffer.from(`${sep}${p.name} `), encodeValues([p.value]));
+      text.push(Buffer.from(`${sep}${p.name} `), encodeValues([p.value], { utf8: isUtf8 }));
     } else {
       text.push(Buffer.from(`${sep}${p.name} ${p.isBinary ? '~' : ''}{${p.size}}\r\n`));
       segments.push(Buffer.concat(text), p.read);

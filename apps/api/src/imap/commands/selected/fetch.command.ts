@@ -85,6 +85,7 @@ async function fetchInBatches(
   const needs = needsOf(items, setsSeen);
   const withModseq = isCondstore(ctx) || changedSince !== undefined;
   const withFlags = items.some((i) => i.type === 'FLAGS');
+  const isUtf8 = ctx.session.enabled.has('UTF8=ACCEPT') || ctx.session.enabled.has('IMAP4REV2');
   for (let b = 0; b < uids.length; b += FETCH_BATCH) {
     const batch = uids.slice(b, b + FETCH_BATCH);
     const metas = new Map<number, ImapMessageMeta>();
@@ -99,7 +100,7 @@ async function fetchInBatches(
       const pieces = await buildFetchPieces({ store, accountId: mailbox.accountId, meta, withModseq }, own);
       if ('error' in pieces) return no(pieces.error, pieces.code);
       if (withFlags || seenNow.has(uid)) mailbox.noteReported(uid, meta.modseq);
-      await writeFetchResponse(ctx.out, seq, pieces);
+      await writeFetchResponse(ctx.out, seq, pieces, isUtf8);
     }
     await ctx.out.drained();
   }

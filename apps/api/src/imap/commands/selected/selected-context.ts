@@ -52,10 +52,3 @@ export function storableFlags(flags: readonly string[]): string[] {
 export function isCondstore(ctx: CommandContext): boolean {
   return ctx.session.enabled.has('CONDSTORE') || ctx.session.enabled.has('QRESYNC');
 }
-
-/** RFC 9051 §2.3.3 date-time: "17-Jul-1996 02:44:25 -0700" (UTC here). */
-export function formatInternalDate(date: Date): string {
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(date.getUTCDate())}-${months[date.getUTCMonth()]}-${date.getUTCFullYear()} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
-}
