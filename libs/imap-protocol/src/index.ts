@@ -40,3 +40,4 @@ export { continuationLine, taggedLine, untaggedLine, untaggedStatusLine, type Im
 export { capabilities, capabilityText, type CapabilityFacts } from './capabilities';
 // R2: message structure, sections, BINARY (message/) and RFC 5256 SORT/THREAD (thread/).
 export * from './message/index';
+export * from './thread/index';

@@ -14,3 +14,4 @@ export { decodeBinary, binarySize, decodeQuotedPrintable, type BinaryResult } fr
 export { decodeParameter } from './params';
 export { MIME_LIMITS, type MimeLimits } from './mime-limits';
 export { scanHeaderBlock, type HeaderBlock, type HeaderField } from './header-block';
+export { decodeEncodedWords } from './encoded-words';

@@ -1,0 +1,60 @@
+import { decodeEncodedWords } from '../message/encoded-words';
+
+/**
+ * RFC 5256 §2.1 base subject: the subject with reply/forward markers, [list] blobs and "(fwd)"
+ * trailers removed, used by SORT SUBJECT and both THREAD algorithms. `isReplyOrForward` says whether
+ * any Re:/Fw:/Fwd: leader, "(fwd)" trailer or "[fwd: ...]" wrapper was removed (RFC 5256's
+ * "reply or forward" test in the REFERENCES subject merge).
+ */
+export interface BaseSubject {
+  base: string;
+  isReplyOrForward: boolean;
+}
+
+const TRAILER = /(?:\(fwd\)| )$/i;
+// subj-leader = (*subj-blob subj-refwd) / WSP; subj-refwd = ("re" / ("fw" ["d"])) *WSP [subj-blob] ":"
+const LEADER = /^(?:(?:\[[^[\]]*\] *)*(re|fwd?) *(?:\[[^[\]]*\] *)?:| )/i;
+const BLOB = /^\[[^[\]]*\] */;
+
+export function extractBaseSubject(subject: string): BaseSubject {
+  // (1) encoded words to UTF-8, whitespace runs (tabs, folds) to one space.
+  let s = decodeEncodedWords(subject).replace(/[ \t\r\n]+/g, ' ');
+  let isReplyOrForward = false;
+  for (;;) {
+    // (2) trailing "(fwd)" and whitespace.
+    for (let m = TRAILER.exec(s); m; m = TRAILER.exec(s)) {
+      if (m[0] !== ' ') isReplyOrForward = true;
+      s = s.slice(0, -m[0].length);
+    }
+    // (3)-(5) leaders, and blobs that do not leave the subject empty.
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (let m = LEADER.exec(s); m; m = LEADER.exec(s)) {
+        if (m[1] !== undefined) isReplyOrForward = true;
+        s = s.slice(m[0].length);
+        changed = true;
+      }
+      const blob = BLOB.exec(s);
+      if (blob && blob[0].length < s.length) {
+        s = s.slice(blob[0].length);
+        changed = true;
+      }
+    }
+    // (6) "[fwd: subject]": unwrap and start again from (2).
+    if (s.length >= 6 && s.slice(0, 5).toLowerCase() === '[fwd:' && s.endsWith(']')) {
+      s = s.slice(5, -1);
+      isReplyOrForward = true;
+      continue;
+    }
+    return { base: s, isReplyOrForward };
+  }
+}
+
+export function baseSubject(subject: string): string {
+  return extractBaseSubject(subject).base;
+}
+
+/** i;ascii-casemap (RFC 4790 §9.2): ASCII letters compare case-insensitively, everything else by code. */
+export function asciiCasemap(text: string): string {
+  return text.replace(/[a-z]+/g, (m) => m.toUpperCase());
+}

@@ -1,0 +1,66 @@
+import { describe, expect, test } from 'vitest';
+import { threadByOrderedSubject } from './ordered-subject';
+import { threadByReferences } from './references';
+import type { ThreadInput } from './thread-types';
+import { threadValue } from './thread-value';
+
+const day = (n: number) => new Date(Date.UTC(2026, 0, n));
+
+function msg(uid: number, subject: string, messageId: string | null, refs: string[] = [], extra: Partial<ThreadInput> = {}): ThreadInput {
+  return { uid, subject, messageId, inReplyTo: null, references: refs, sentDate: day(uid), internalDate: day(uid), ...extra };
+}
+
+describe('threadValue (RFC 5256 §4)', () => {
+  test('chains, nested siblings and placeholder roots', () => {
+    const leaf = (uid: number) => ({ uid, children: [] });
+    expect(threadValue([{ uid: 1, children: [leaf(2)] }])).toBe('(1 2)');
+    expect(threadValue([{ uid: 3, children: [{ uid: 6, children: [{ uid: 4, children: [leaf(23)] }, { uid: 44, children: [{ uid: 7, children: [leaf(96)] }] }] }] }])).toBe(
+      '(3 6 (4 23)(44 7 96))',
+    );
+    expect(threadValue([leaf(2), { uid: null, children: [leaf(5), leaf(6)] }])).toBe('(2)((5)(6))');
+    expect(threadValue([{ uid: 10, children: [leaf(20)] }], (uid) => uid / 10)).toBe('(1 2)');
+  });
+});
+
+describe('threadByReferences (RFC 5256 §3)', () => {
+  test('links by References, In-Reply-To, placeholders and base subject', () => {
+    const messages = [
+      msg(1, 'a', '<1@x>'),
+      msg(2, 'Re: a', '<2@x>', ['<1@x>']),
+      msg(3, 'Re: a', '<3@x>', ['<1@x> <2@x>']),
+      msg(4, 'Re: a', '<4@x>', [], { inReplyTo: '<1@x> (sent by someone)' }),
+      msg(5, 'b', '<5@x>'),
+      msg(6, 'c', '<6@x>', ['<missing@x>']),
+      msg(7, 'Re: c', '<7@x>', ['<missing@x>']),
+      msg(8, 'B', '<8@x>'),
+      msg(9, 'Re: b', '<9@x>'),
+    ];
+    expect(threadValue(threadByReferences(messages))).toBe('(1 (2 3)(4))((5)(8)(9))((6)(7))');
+  });
+
+  test('a reply without references goes under the original with the same base subject', () => {
+    expect(threadValue(threadByReferences([msg(1, 'Re: topic', '<1@x>'), msg(2, 'topic', '<2@x>')]))).toBe('(2 1)');
+  });
+
+  test('reference loops, duplicate and missing Message-IDs do not break it', () => {
+    const messages = [msg(1, 'x', '<1@x>', ['<2@x>']), msg(2, 'y', '<2@x>', ['<1@x>']), msg(3, 'z', '<d@x>'), msg(4, 'w', '<d@x>'), msg(5, 'v', null)];
+    expect(threadValue(threadByReferences(messages))).toBe('(2 1)(3)(4)(5)');
+  });
+
+  test('siblings and threads are ordered by sent date, falling back to the internal date', () => {
+    const messages = [
+      msg(1, 'p', '<1@x>', [], { sentDate: day(10) }),
+      msg(2, 'Re: p', '<2@x>', ['<1@x>'], { sentDate: day(30) }),
+      msg(3, 'Re: p', '<3@x>', ['<1@x>'], { sentDate: day(20) }),
+      msg(4, 'q', '<4@x>', [], { sentDate: null, internalDate: day(5) }),
+    ];
+    expect(threadValue(threadByReferences(messages))).toBe('(4)(1 (3)(2))');
+  });
+});
+
+describe('threadByOrderedSubject (RFC 5256 §3)', () => {
+  test('groups by base subject; first message is the parent; threads by first date', () => {
+    const messages = [msg(1, 'b', null), msg(2, 'a', null), msg(3, 'Re: b', null), msg(4, 'RE: A', null), msg(5, 'c', null), msg(6, 'fwd: b', null)];
+    expect(threadValue(threadByOrderedSubject(messages))).toBe('(1 (3)(6))(2 4)(5)');
+  });
+});
