@@ -1,7 +1,7 @@
 // A private Dovecot IMAP instance (Debian's dovecot-imapd) for bench/imap.mjs and the IMAP system
 // tests: its own dovecot.conf, base_dir, state_dir, log, passwd-file and Maildirs under one temp
-// directory, imap only, on a free port of 127.0.0.1, no TLS and plain LOGIN allowed (loopback
-// only). The packaged service (/etc/dovecot, ports 143/993) is never used or touched. Stock
+// directory, imap only, on a free port of 127.0.0.1, no TLS (or STARTTLS with a given pair) and
+// plain LOGIN allowed (loopback only). The packaged service (/etc/dovecot, ports 143/993) is never used or touched. Stock
 // Dovecot 2.3 settings otherwise: one imap-login process per connection, no FTS plugin, index
 // files next to the Maildir, inotify for IDLE.
 //
@@ -50,7 +50,7 @@ function dovecotConf(o) {
     `state_dir = ${o.root}/state`,
     `log_path = ${o.root}/dovecot.log`,
     `info_log_path = ${o.root}/dovecot.log`,
-    'ssl = no',
+    ...(o.tls ? ['ssl = yes', `ssl_cert = <${o.tls.certFile}`, `ssl_key = <${o.tls.keyFile}`] : ['ssl = no']),
     cleartext,
     'auth_mechanisms = plain login',
     `passdb {\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u ${o.root}/passwd\n}`,
@@ -70,9 +70,10 @@ function dovecotConf(o) {
  * Starts `dovecot -F -c <root>/dovecot.conf`. users: [{ name, password, passwordHash? }] — each
  * gets the Maildir <root>/mail/<name>, owned by `nobody` (every user's mail uid here).
  * passwordHash: an argon2id PHC string, stored as {ARGON2ID} so Dovecot verifies the same hash
- * Correio does; else the password is stored {PLAIN}.
+ * Correio does; else the password is stored {PLAIN}. tls: { certFile, keyFile } offers STARTTLS
+ * with that pair (the system tests' control run); plain LOGIN stays allowed either way.
  */
-export async function startDovecotImap({ users, prefix = 'correio-dovecot-imap-' } = {}) {
+export async function startDovecotImap({ users, prefix = 'correio-dovecot-imap-', tls } = {}) {
   const port = await freePort();
   const root = await mkdtemp(path.join(tmpdir(), prefix));
   const owner = (await userIds('nobody')) ?? { uid: 65534, gid: 65534 };
@@ -163,7 +164,7 @@ export async function startDovecotImap({ users, prefix = 'correio-dovecot-imap-'
         await chown(dir, owner.uid, owner.gid);
       }
     }
-    await writeFile(conf, dovecotConf({ root, port, major, minor }));
+    await writeFile(conf, dovecotConf({ root, port, major, minor, tls }));
     await launch();
   } catch (err) {
     const text = `${out}\n${await instance.log()}`;
