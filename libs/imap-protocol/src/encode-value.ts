@@ -84,7 +84,7 @@ export function quoteString(value: string): string {
 
 /** An astring for a response line: the atom itself when it is one, else quoted ("" for empty). */
 export function astring(value: string): string {
-  return /^[^\x00-\x20\x7f-\uffff(){%*"\\\]]+$/.test(value) && value.toUpperCase() !== 'NIL' ? value : quoteString(value);
+  return /^[^\x00-\x20\x7f-\uffff(){%*"\\]+$/.test(value) && value.toUpperCase() !== 'NIL' ? value : quoteString(value);
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

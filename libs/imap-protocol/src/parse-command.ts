@@ -115,8 +115,10 @@ export function parseCommand(input: CommandFrame | string | Buffer, ctx: ParseCo
   const r: Reader = new Reader(frame.lines, frame.literals);
   let tag: string | undefined;
   try {
-    tag = r.take(/[\x21\x23\x24\x26\x27\x2c-\x5b\x5d-\x7a\x7c-\x7e]/, 'tag');
-    if (r.peek() !== ' ') r.fail(r.isAtEnd() ? 'Missing command' : 'Invalid tag');
+    const word = r.take(/[\x21\x23\x24\x26\x27\x2c-\x5b\x5d-\x7a\x7c-\x7e]/, 'tag');
+    if (r.peek() !== ' ' && !r.isAtEnd()) r.fail('Invalid tag');
+    tag = word;
+    if (r.isAtEnd()) r.fail('Missing command');
     r.sp();
     let name = r.atom('command').toUpperCase();
     let uid = false;

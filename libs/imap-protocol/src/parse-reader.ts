@@ -180,6 +180,7 @@ export class Reader {
     for (;;) {
       item();
       if (this.accept(')')) return;
+      if (this.isAtEnd()) this.fail('Missing ")"');
       this.sp();
     }
   }
