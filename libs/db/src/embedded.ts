@@ -74,7 +74,13 @@ export async function startEmbeddedPostgres(options: { dataDir?: string; port?: 
     }
     mkdirSync(path.join(dataDir, 'pg'), { recursive: true });
   }
-  const db = dataDir ? new PGlite(path.join(dataDir, 'pg')) : new PGlite();
+  // The extensions the migrations create (20261207100000_imap: trigram search index) must be loaded.
+  // Dynamic imports: the contrib modules' types are ESM only, and this package is CommonJS.
+  const extensions = {
+    pg_trgm: (await import('@electric-sql/pglite/contrib/pg_trgm')).pg_trgm,
+    btree_gin: (await import('@electric-sql/pglite/contrib/btree_gin')).btree_gin,
+  };
+  const db = dataDir ? new PGlite(path.join(dataDir, 'pg'), { extensions }) : new PGlite({ extensions });
   await db.waitReady;
   const port = options.port || (await freePort());
   // Several pg connections share PGlite's single session; the server keeps each transaction's

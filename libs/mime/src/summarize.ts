@@ -15,7 +15,16 @@ export interface MessageSummaryFields {
   sentDate: Date | null;
   snippet: string;
   attachments: AttachmentMeta[];
+  /**
+   * The decoded body text (HTML turned to text), cut at SEARCH_TEXT_MAX characters: the mail
+   * store's search index (IMAP SEARCH BODY/TEXT) is built from it without parsing again. A single
+   * text part is only parsed up to SINGLE_PART_BODY_PREFIX, so its text stops there.
+   */
+  bodyText?: string;
 }
+
+/** Most characters of body text kept for the search index. */
+export const SEARCH_TEXT_MAX = 64 * 1024;
 
 export interface AttachmentMeta {
   index: number;
@@ -111,5 +120,6 @@ export async function summarizeMessage(raw: Buffer): Promise<MessageSummaryField
     sentDate,
     snippet: makeSnippet(text),
     attachments,
+    bodyText: cleanText(text, SEARCH_TEXT_MAX),
   };
 }

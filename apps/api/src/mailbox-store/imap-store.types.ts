@@ -153,7 +153,13 @@ export interface ImapStore {
   /** Expunges messages with \Deleted; only those in `uids` when given (UID EXPUNGE). Returns the UIDs removed. */
   expunge(accountId: string, mailboxId: string, uids?: number[]): Promise<{ uids: number[]; modseq: bigint }>;
   /** APPEND: stores the message (parsed, indexed for search, quota checked) and returns its UID (RFC 4315 APPENDUID). */
-  append(accountId: string, mailboxId: string, raw: Buffer, flags: string[], internalDate?: Date): Promise<{ uidValidity: number; uid: number }>;
+  append(
+    accountId: string,
+    mailboxId: string,
+    raw: Buffer,
+    flags: string[],
+    internalDate?: Date,
+  ): Promise<{ uidValidity: number; uid: number }>;
   /** UIDs (ascending) of messages matching a search key. Sequence-number keys arrive already turned into UID sets. */
   search(accountId: string, mailboxId: string, key: SearchKey, scopeUids?: number[]): Promise<number[]>;
   sortFields(accountId: string, mailboxId: string, uids: number[]): Promise<ImapSortFields[]>;

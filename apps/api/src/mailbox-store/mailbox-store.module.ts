@@ -2,18 +2,35 @@ import { Module } from '@nestjs/common';
 import { DirectoryRepositoriesModule } from '../directory/directory-repositories.module.js';
 import { PostgresBlobStore } from './blob-store.js';
 import { BLOB_STORE } from './blob-store.token.js';
+import { ImapMessageWrites } from './imap-message-writes.js';
+import { ImapStoreService } from './imap-store.service.js';
 import { MailboxStoreService } from './mailbox-store.service.js';
+import { ImapMailboxRepository } from './repositories/imap-mailbox.repository.js';
+import { ImapMessageRepository } from './repositories/imap-message.repository.js';
+import { ImapSearchRepository } from './repositories/imap-search.repository.js';
 import { DeliveryRepository } from './repositories/delivery.repository.js';
 import { MailboxRepository } from './repositories/mailbox.repository.js';
 import { MessageRepository } from './repositories/message.repository.js';
 
 /**
- * Mail store. Owns the tables mailboxes, messages, blobs, expunged. Exports MailboxStoreService,
- * the only way other modules read or change mail. Invariants: see mailbox-store.service.ts.
+ * Mail store. Owns the tables mailboxes, messages, blobs, expunged, message_text (search) and
+ * message_structures (IMAP FETCH). Exports MailboxStoreService, the only way other modules read or
+ * change mail, and ImapStoreService, the same store as IMAP sees it (imap-store.types.ts). Invariants: see mailbox-store.service.ts.
  */
 @Module({
   imports: [DirectoryRepositoriesModule],
-  providers: [MailboxStoreService, MailboxRepository, MessageRepository, DeliveryRepository, { provide: BLOB_STORE, useClass: PostgresBlobStore }],
-  exports: [MailboxStoreService],
+  providers: [
+    MailboxStoreService,
+    MailboxRepository,
+    MessageRepository,
+    DeliveryRepository,
+    { provide: BLOB_STORE, useClass: PostgresBlobStore },
+    ImapStoreService,
+    ImapMessageWrites,
+    ImapMailboxRepository,
+    ImapMessageRepository,
+    ImapSearchRepository,
+  ],
+  exports: [MailboxStoreService, ImapStoreService],
 })
 export class MailboxStoreModule {}

@@ -12,6 +12,7 @@ import type { DeliveryRequest, MailboxChange, MailboxRow, MessageFlags, MessageR
 import { DeliveryRepository } from './repositories/delivery.repository.js';
 import { MailboxRepository } from './repositories/mailbox.repository.js';
 import { type ListCursor, MessageRepository } from './repositories/message.repository.js';
+import { buildSearchText } from './search/search-text.js';
 
 const MAX_BIGINT = 9_223_372_036_854_775_807n;
 
@@ -134,6 +135,8 @@ export class MailboxStoreService {
     const internalDate = req.internalDate ?? new Date();
     const related = [req.summary.inReplyTo, ...req.summary.references].filter((v): v is string => !!v);
     const sha256 = createHash('sha256').update(req.raw).digest('hex');
+    // The search index row goes in the same statement as the blob (IMAP SEARCH TEXT/BODY/HEADER).
+    const searchText = buildSearchText(req.raw, req.summary);
     // Copies in one account (several mailboxes) are one message: one blob, one thread.
     const blobByAccount = new Map<string, string>();
     const threadByAccount = new Map<string, string>();
@@ -161,6 +164,7 @@ export class MailboxStoreService {
         dsn: req.dsn,
         seen: target.seen ?? req.flags?.seen ?? false,
         draft: req.flags?.draft ?? false,
+        searchText,
       };
       const row = await this.delivery.insertCopy(q, params);
       if (!row) {

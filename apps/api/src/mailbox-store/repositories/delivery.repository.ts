@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { PoolClient } from '@correio/db';
 import type { MessageSummaryFields } from '@correio/mime';
 import { DB_FEATURES, type DbFeatures } from '../../database/database.module.js';
+import type { SearchText } from '../search/search-text.js';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -24,6 +25,8 @@ export interface CopyParams {
   dsn: unknown;
   seen: boolean;
   draft: boolean;
+  /** The search index row, stored with the blob (so only with blobData). */
+  searchText: SearchText | null;
 }
 
 export interface CopyRow {
@@ -52,6 +55,10 @@ export const INSERT_COPY_SQL = `WITH target AS (
          INSERT INTO blobs (account_id, sha256, size, data)
          SELECT $1, $7, $4, $6 WHERE $5::bigint IS NULL AND EXISTS (SELECT 1 FROM box)
          RETURNING id
+       ), text AS (
+         -- The search index row (IMAP SEARCH), with the blob: copies in the account share both.
+         INSERT INTO message_text (account_id, blob_id, header_length, content)
+         SELECT $1, blob.id, $28, $29 FROM blob WHERE $29::text IS NOT NULL
        ), thread AS (
          -- "m.id + 0": ordering by the bare id lets the planner walk the primary key backwards
          -- and filter, which reads EVERY message of the account when nothing matches (most
@@ -73,8 +80,9 @@ export const INSERT_COPY_SQL = `WITH target AS (
 /**
  * Stores one copy of a message in ONE statement: charge the account's usage (only within quota),
  * allocate the mailbox's next UID and modseq, store the bytes, find or start the thread, insert the
- * message row. A statement is atomic on its own, so a one-recipient delivery needs no BEGIN/COMMIT
- * and costs one round trip and one WAL flush; several copies run it inside one transaction.
+ * message row (and, with the blob, its search text). A statement is atomic on its own, so a
+ * one-recipient delivery needs no BEGIN/COMMIT and costs one round trip and one WAL flush; several
+ * copies run it inside one transaction.
  *
  * Each step is gated on the previous one (EXISTS on its CTE), which also fixes the lock order the
  * store promises: the account row, then the mailbox row. When quota or mailbox fail, nothing at all
@@ -101,6 +109,7 @@ export class DeliveryRepository {
         p.envelopeFrom,
         p.authResults === undefined ? null : JSON.stringify(p.authResults),
         p.dsn === undefined ? null : JSON.stringify(p.dsn),
+        p.searchText?.headerLength ?? 0, p.blobData ? (p.searchText?.content ?? null) : null,
       ],
     });
     return rows[0];

@@ -1,0 +1,207 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type Pool, type PoolClient, withTransaction } from '@correio/db';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import { PG_POOL } from '../database/database.module.js';
+import { UsageRepository } from '../directory/repositories/usage.repository.js';
+import { BLOB_STORE } from './blob-store.token.js';
+import type { BlobStore } from './blob-store.js';
+import { applyFlags, flagsOf, parseFlags, sameFlags } from './imap-flags.js';
+import type { CopyResult, ImapMessageFlags, StoreFlagsRequest, StoreFlagsResult } from './imap-store.types.js';
+import type { MailboxChange } from './mailbox-store.types.js';
+import { type ImapRow, ImapMessageRepository } from './repositories/imap-message.repository.js';
+import { MailboxRepository } from './repositories/mailbox.repository.js';
+
+const byUid = (a: ImapRow, b: ImapRow) => a.uid - b.uid;
+const compareIds = (a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0);
+
+/**
+ * The IMAP writes to messages (STORE, COPY, MOVE, EXPUNGE, and the moves of DELETE/RENAME), each one
+ * transaction, returning the changes for the caller to publish after COMMIT (invariant 6).
+ * LOCK ORDER as in mailbox-store.service.ts: message rows (FOR UPDATE, ascending id), then the
+ * account row (usage), then mailbox rows (UID/modseq allocation) by ascending id.
+ */
+@Injectable()
+export class ImapMessageWrites {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    private readonly messages: ImapMessageRepository,
+    private readonly mailboxes: MailboxRepository,
+    private readonly usage: UsageRepository,
+  ) {}
+
+  /** RFC 9051 §6.4.6 STORE, with RFC 7162 §3.1.3 UNCHANGEDSINCE. One new modseq for the messages it changes. */
+  storeFlags(req: StoreFlagsRequest): Promise<{ result: StoreFlagsResult; change?: MailboxChange }> {
+    const wanted = parseFlags(req.flags);
+    return withTransaction(this.pool, async (tx) => {
+      const rows = (await this.messages.lockByUids(tx, req.accountId, req.mailboxId, req.uids)).sort(byUid);
+      const result: StoreFlagsResult = { changed: [], unchanged: [], modified: [] };
+      const updates: (ImapRow & { uid: number })[] = [];
+      for (const row of rows) {
+        if (req.unchangedSince !== undefined && BigInt(row.modseq) > req.unchangedSince) {
+          result.modified.push(row.uid);
+          continue;
+        }
+        const next = { ...row, ...applyFlags(row, req.op, wanted) };
+        if (sameFlags(row, next)) result.unchanged.push({ uid: row.uid, modseq: BigInt(row.modseq), flags: flagsOf(row) });
+        else updates.push(next);
+      }
+      if (updates.length === 0) return { result };
+      const { modseq } = await this.mailboxes.allocate(tx, req.accountId, req.mailboxId, 0);
+      await this.messages.setFlags(tx, req.accountId, updates, modseq);
+      result.changed = updates.map((u) => ({ uid: u.uid, modseq: BigInt(modseq), flags: flagsOf(u) }) satisfies ImapMessageFlags);
+      const change: MailboxChange = {
+        accountId: req.accountId,
+        mailboxId: req.mailboxId,
+        kind: 'flags',
+        uids: updates.map((u) => u.uid),
+        modseq,
+      };
+      return { result, change };
+    });
+  }
+
+  /**
+   * COPY (RFC 9051 §6.4.7): new rows sharing the blob (and its search text and structure), flags
+   * kept, new UIDs in source UID order (RFC 4315 COPYUID). Each copy counts against the quota as a
+   * delivered copy does (OVERQUOTA, nothing copied).
+   */
+  copy(accountId: string, fromId: string, uids: number[], toId: string): Promise<{ result: CopyResult; changes: MailboxChange[] }> {
+    return withTransaction(this.pool, async (tx) => {
+      const rows = (await this.messages.lockByUids(tx, accountId, fromId, uids)).sort(byUid);
+      const target = await this.mailboxes.find(accountId, toId, tx);
+      if (!target) throw AppError.notFound('mailbox not found');
+      const result: CopyResult = { uidValidity: target.uidValidity, sourceUids: rows.map((r) => r.uid), destinationUids: [] };
+      if (rows.length === 0) return { result, changes: [] };
+      if (
+        !(await this.messages.chargeUsage(
+          tx,
+          accountId,
+          rows.reduce((n, r) => n + r.size, 0),
+        ))
+      ) {
+        throw new AppError(ErrorCode.OverQuota, 'not enough room in this account for the copies');
+      }
+      const { firstUid, modseq } = await this.mailboxes.allocate(tx, accountId, toId, rows.length);
+      await this.messages.insertCopies(
+        tx,
+        accountId,
+        rows.map((r) => r.id),
+        toId,
+        firstUid,
+        modseq,
+      );
+      result.destinationUids = rows.map((_, i) => firstUid + i);
+      return { result, changes: [{ accountId, mailboxId: toId, kind: 'exists', uids: result.destinationUids, modseq }] };
+    });
+  }
+
+  /** MOVE (RFC 6851): the rows change mailbox and UID; the source keeps tombstones. One transaction. */
+  move(
+    accountId: string,
+    fromId: string,
+    uids: number[] | undefined,
+    toId: string,
+    tx?: PoolClient,
+  ): Promise<{ result: CopyResult; changes: MailboxChange[] }> {
+    const run = async (q: PoolClient) => {
+      const rows = (await this.messages.lockByUids(q, accountId, fromId, uids)).sort(byUid);
+      const target = await this.mailboxes.find(accountId, toId, q);
+      if (!target) throw AppError.notFound('mailbox not found');
+      const result: CopyResult = { uidValidity: target.uidValidity, sourceUids: rows.map((r) => r.uid), destinationUids: [] };
+      if (rows.length === 0) return { result, changes: [] };
+      // Mailbox rows in ascending id (LOCK ORDER); a move into the same mailbox allocates once.
+      let source: { firstUid: number; modseq: string };
+      let dest: { firstUid: number; modseq: string };
+      if (fromId === toId) source = dest = await this.mailboxes.allocate(q, accountId, toId, rows.length);
+      else if (compareIds(fromId, toId) < 0) {
+        source = await this.mailboxes.allocate(q, accountId, fromId, 0);
+        dest = await this.mailboxes.allocate(q, accountId, toId, rows.length);
+      } else {
+        dest = await this.mailboxes.allocate(q, accountId, toId, rows.length);
+        source = await this.mailboxes.allocate(q, accountId, fromId, 0);
+      }
+      await this.messages.addTombstones(q, accountId, fromId, result.sourceUids, source.modseq);
+      await this.messages.relocateMany(
+        q,
+        accountId,
+        rows.map((r) => r.id),
+        toId,
+        dest.firstUid,
+        dest.modseq,
+      );
+      result.destinationUids = rows.map((_, i) => dest.firstUid + i);
+      const changes: MailboxChange[] = [
+        { accountId, mailboxId: fromId, kind: 'expunge', uids: result.sourceUids, modseq: source.modseq },
+        { accountId, mailboxId: toId, kind: 'exists', uids: result.destinationUids, modseq: dest.modseq },
+      ];
+      return { result, changes };
+    };
+    return tx ? run(tx) : withTransaction(this.pool, run);
+  }
+
+  /** EXPUNGE / UID EXPUNGE (RFC 9051 §6.4.3, RFC 4315 §2.1): only \Deleted messages; tombstones left. */
+  expunge(accountId: string, mailboxId: string, uids?: number[]): Promise<{ uids: number[]; change?: MailboxChange }> {
+    return withTransaction(this.pool, async (tx) => {
+      const rows = (await this.messages.lockByUids(tx, accountId, mailboxId, uids, true)).sort(byUid);
+      if (rows.length === 0) return { uids: [] };
+      await this.usage.release(
+        tx,
+        accountId,
+        rows.reduce((n, r) => n + r.size, 0),
+      );
+      const { modseq } = await this.mailboxes.allocate(tx, accountId, mailboxId, 0);
+      await this.removeRows(tx, accountId, rows);
+      await this.messages.addTombstones(
+        tx,
+        accountId,
+        mailboxId,
+        rows.map((r) => r.uid),
+        modseq,
+      );
+      return { uids: rows.map((r) => r.uid), change: { accountId, mailboxId, kind: 'expunge', uids: rows.map((r) => r.uid), modseq } };
+    });
+  }
+
+  /**
+   * Removes every message of a mailbox being deleted (RFC 9051 §6.3.9), releasing usage and blobs no
+   * other copy uses, in the caller's transaction. Returns the change (all UIDs gone) to publish.
+   */
+  async emptyMailbox(tx: PoolClient, accountId: string, mailboxId: string): Promise<MailboxChange | undefined> {
+    const rows = await this.messages.lockAll(tx, accountId, mailboxId);
+    await this.usage.release(
+      tx,
+      accountId,
+      rows.reduce((n, r) => n + r.size, 0),
+    );
+    const { modseq } = await this.mailboxes.allocate(tx, accountId, mailboxId, 0);
+    // A delivery that committed after the rows were locked (before the mailbox row was) is here too.
+    const late = (await this.messages.lockAll(tx, accountId, mailboxId)).filter((r) => !rows.some((x) => x.id === r.id));
+    if (late.length > 0)
+      await this.usage.release(
+        tx,
+        accountId,
+        late.reduce((n, r) => n + r.size, 0),
+      );
+    const all = rows.concat(late);
+    if (all.length === 0) return undefined;
+    await this.removeRows(tx, accountId, all);
+    return { accountId, mailboxId, kind: 'expunge', uids: all.map((r) => r.uid).sort((a, b) => a - b), modseq };
+  }
+
+  /** Deletes rows and the blobs no row of the account refers to any more (their text and structure cascade). */
+  private async removeRows(tx: PoolClient, accountId: string, rows: ImapRow[]): Promise<void> {
+    await this.messages.deleteRows(
+      tx,
+      accountId,
+      rows.map((r) => r.id),
+    );
+    for (const blobId of await this.messages.unreferencedBlobs(
+      tx,
+      accountId,
+      rows.map((r) => r.blobId),
+    )) {
+      await this.blobs.delete(tx, accountId, blobId);
+    }
+  }
+}

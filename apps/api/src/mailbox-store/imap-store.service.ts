@@ -1,0 +1,322 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type Pool, withTransaction } from '@correio/db';
+import type { Envelope, MessageStructure, SearchKey, StatusItem } from '@correio/imap-protocol';
+import { summarizeMessage } from '@correio/mime';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import type { AppConfig } from '../config/config.schema.js';
+import { APP_CONFIG } from '../config/load-config.js';
+import { PG_POOL } from '../database/database.module.js';
+import { MailEventsService } from '../events/mail-events.service.js';
+import { flagsOf, parseFlags } from './imap-flags.js';
+import { ImapMessageWrites } from './imap-message-writes.js';
+import { normalizeMailboxName, parentNames } from './imap-names.js';
+import type {
+  ChangesSince,
+  CopyResult,
+  FetchNeeds,
+  ImapMailbox,
+  ImapMailboxStatus,
+  ImapMessageMeta,
+  ImapSnapshot,
+  ImapSortFields,
+  ImapStore,
+  StoreFlagsRequest,
+  StoreFlagsResult,
+} from './imap-store.types.js';
+import { computeStructure, currentStructureVersion } from './imap-structure.js';
+import { MailboxStoreService } from './mailbox-store.service.js';
+import type { MailboxChange, SpecialUse } from './mailbox-store.types.js';
+import { ImapMailboxRepository } from './repositories/imap-mailbox.repository.js';
+import { ImapMessageRepository, type MetaRow } from './repositories/imap-message.repository.js';
+import { ImapSearchRepository } from './repositories/imap-search.repository.js';
+
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+const isId = (id: string) => /^[1-9]\d{0,18}$/.test(id) && BigInt(id) <= MAX_BIGINT;
+const COUNT_ITEMS: StatusItem[] = ['MESSAGES', 'UNSEEN', 'DELETED', 'SIZE'];
+
+/**
+ * The mail store as IMAP sees it (ImapStore, imap-store.types.ts). Every method is scoped by account;
+ * every write is one transaction and publishes its changes after COMMIT (invariants 2, 4, 6).
+ * Deliveries and APPEND go through MailboxStoreService's one delivery path (quota, UID, blob, search
+ * text in one statement).
+ */
+@Injectable()
+export class ImapStoreService implements ImapStore {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly store: MailboxStoreService,
+    private readonly boxes: ImapMailboxRepository,
+    private readonly messages: ImapMessageRepository,
+    private readonly searches: ImapSearchRepository,
+    private readonly writes: ImapMessageWrites,
+    private readonly events: MailEventsService,
+  ) {}
+
+  // ---- Mailboxes (RFC 9051 §6.3)
+
+  listMailboxes(accountId: string): Promise<ImapMailbox[]> {
+    return this.boxes.list(accountId);
+  }
+
+  async statusMailboxes(accountId: string, mailboxIds: string[], items: StatusItem[]): Promise<ImapMailboxStatus[]> {
+    const ids = mailboxIds.filter(isId);
+    if (ids.length === 0) return [];
+    return this.boxes.status(
+      accountId,
+      ids,
+      items.some((i) => COUNT_ITEMS.includes(i)),
+    );
+  }
+
+  findMailbox(accountId: string, name: string): Promise<ImapMailbox | undefined> {
+    return this.boxes.find(accountId, normalizeMailboxName(name, false));
+  }
+
+  /** RFC 9051 §6.3.4: missing superior names are created too; RFC 6154 §3 CREATE-SPECIAL-USE. */
+  async createMailbox(accountId: string, name: string, specialUse?: SpecialUse): Promise<ImapMailbox> {
+    const wanted = normalizeMailboxName(name, true);
+    if (wanted === 'INBOX') throw new AppError(ErrorCode.Conflict, 'INBOX already exists');
+    return withTransaction(this.pool, async (tx) => {
+      for (const parent of parentNames(wanted)) await this.boxes.create(tx, accountId, parent, null, true);
+      const created = await this.boxes.create(tx, accountId, wanted, specialUse ?? null, true);
+      if (!created) throw new AppError(ErrorCode.Conflict, 'a mailbox with that name already exists');
+      return created;
+    });
+  }
+
+  /** RFC 9051 §6.3.9: the mailbox and its messages go; its children stay. INBOX cannot be deleted. */
+  async deleteMailbox(accountId: string, name: string): Promise<void> {
+    const wanted = normalizeMailboxName(name, false);
+    if (wanted === 'INBOX') throw new AppError(ErrorCode.Forbidden, 'INBOX cannot be deleted');
+    const box = await this.boxes.find(accountId, wanted);
+    if (!box) throw AppError.notFound('no such mailbox');
+    const change = await withTransaction(this.pool, async (tx) => {
+      const gone = await this.writes.emptyMailbox(tx, accountId, box.id);
+      await this.boxes.delete(tx, accountId, box.id);
+      return gone;
+    });
+    if (change) this.events.publish(change);
+  }
+
+  /**
+   * RFC 9051 §6.3.10: the mailbox and every child move to the new name, keeping UIDVALIDITY and
+   * UIDs. Renaming INBOX moves its messages into a new mailbox of that name and leaves INBOX, empty.
+   */
+  async renameMailbox(accountId: string, from: string, to: string): Promise<void> {
+    const source = normalizeMailboxName(from, false);
+    const target = normalizeMailboxName(to, true);
+    if (target === 'INBOX' || target === source) throw new AppError(ErrorCode.Conflict, 'a mailbox with that name already exists');
+    if (target.startsWith(`${source}/`) && source !== 'INBOX')
+      throw new AppError(ErrorCode.Forbidden, 'a mailbox cannot be moved into itself');
+    const changes = await withTransaction(this.pool, async (tx) => {
+      if (source === 'INBOX') {
+        const inbox = await this.boxes.find(accountId, 'INBOX', tx);
+        if (!inbox) throw AppError.notFound('no such mailbox');
+        for (const parent of parentNames(target)) await this.boxes.create(tx, accountId, parent, null, true);
+        const created = await this.boxes.create(tx, accountId, target, null, true);
+        if (!created) throw new AppError(ErrorCode.Conflict, 'a mailbox with that name already exists');
+        return (await this.writes.move(accountId, inbox.id, undefined, created.id, tx)).changes;
+      }
+      const subtree = await this.boxes.lockSubtree(tx, accountId, source);
+      if (!subtree.some((b) => b.name === source)) throw AppError.notFound('no such mailbox');
+      const renames = subtree.map((b) => ({ id: b.id, name: target + b.name.slice(source.length) }));
+      if (
+        await this.boxes.anyExists(
+          tx,
+          accountId,
+          renames.map((r) => r.name),
+        )
+      ) {
+        throw new AppError(ErrorCode.Conflict, 'a mailbox with that name already exists');
+      }
+      for (const parent of parentNames(target)) await this.boxes.create(tx, accountId, parent, null, true);
+      await this.boxes.rename(tx, accountId, renames);
+      return [];
+    });
+    for (const c of changes) this.events.publish(c);
+  }
+
+  async setSubscribed(accountId: string, name: string, subscribed: boolean): Promise<void> {
+    if (!(await this.boxes.setSubscribed(accountId, normalizeMailboxName(name, false), subscribed)))
+      throw AppError.notFound('no such mailbox');
+  }
+
+  // ---- Selected state
+
+  async snapshot(accountId: string, mailboxId: string): Promise<ImapSnapshot> {
+    // One statement reads the mailbox row's counters and its messages, so they agree.
+    const s = isId(mailboxId) ? await this.messages.snapshot(accountId, mailboxId) : undefined;
+    if (!s) throw AppError.notFound('no such mailbox');
+    const uids = Uint32Array.from(s.uids);
+    const firstUnseenSeq = s.firstUnseenUid === null ? 0 : lowerBound(uids, s.firstUnseenUid) + 1;
+    return { mailbox: s.mailbox, uids, unseenCount: s.unseen, firstUnseenSeq, keywords: s.keywords };
+  }
+
+  async fetchMeta(accountId: string, mailboxId: string, uids: number[], needs: FetchNeeds): Promise<ImapMessageMeta[]> {
+    if (!isId(mailboxId) || uids.length === 0) return [];
+    const rows = await this.messages.fetchMeta(accountId, mailboxId, uids, needs);
+    const version = currentStructureVersion();
+    const out: ImapMessageMeta[] = [];
+    for (const r of rows) {
+      const meta: ImapMessageMeta = { uid: r.uid, modseq: BigInt(r.modseq), blobId: r.blobId };
+      if (needs.flags) meta.flags = flagsOf(r as Required<MetaRow>);
+      if (needs.internalDate) meta.internalDate = r.internalDate;
+      if (needs.size) meta.size = r.size;
+      if (needs.structure || needs.envelope) {
+        let structure = needs.structure ? (r.structure as MessageStructure | null) : null;
+        let envelope = needs.structure ? structure?.envelope : (r.envelope as Envelope | null);
+        if (r.version == null || r.version < version || !envelope) {
+          // First need (or an older shape): computed from the bytes once, then kept.
+          structure = await this.structureOf(accountId, r.blobId);
+          envelope = structure.envelope;
+        }
+        if (needs.structure) meta.structure = structure!;
+        if (needs.envelope) meta.envelope = envelope;
+      }
+      out.push(meta);
+    }
+    return out;
+  }
+
+  private async structureOf(accountId: string, blobId: string): Promise<MessageStructure> {
+    const raw = await this.messages.readWhole(accountId, blobId);
+    if (!raw) throw AppError.notFound('message not found');
+    const structure = computeStructure(raw);
+    await this.messages.saveStructure(accountId, blobId, structure.version, structure);
+    return structure;
+  }
+
+  /**
+   * Bytes [start, end) of a message, chunk by chunk: each chunk is a substring() of the bytea on the
+   * server, so a 50 MiB message never crosses the wire (or sits in memory) whole.
+   */
+  async *readBytes(accountId: string, blobId: string, start: number, end: number, chunkSize = 1024 * 1024): AsyncIterable<Buffer> {
+    if (!isId(blobId)) throw AppError.notFound('message not found');
+    for (let at = Math.max(0, start); at < end; ) {
+      const chunk = await this.messages.readSlice(accountId, blobId, at, Math.min(chunkSize, end - at));
+      if (chunk === undefined) throw AppError.notFound('message not found');
+      if (chunk.length === 0) return;
+      yield chunk;
+      at += chunk.length;
+    }
+  }
+
+  async changesSince(accountId: string, mailboxId: string, modseq: bigint): Promise<ChangesSince> {
+    if (!isId(mailboxId)) return { changed: [], vanished: [] };
+    const [changed, vanished] = await Promise.all([
+      this.messages.changedSince(accountId, mailboxId, modseq),
+      this.messages.vanishedSince(accountId, mailboxId, modseq),
+    ]);
+    return { changed: changed.map((r) => ({ uid: r.uid, modseq: BigInt(r.modseq), flags: flagsOf(r) })), vanished };
+  }
+
+  async storeFlags(req: StoreFlagsRequest): Promise<StoreFlagsResult> {
+    if (!isId(req.mailboxId) || req.uids.length === 0) return { changed: [], unchanged: [], modified: [] };
+    const { result, change } = await this.writes.storeFlags(req);
+    if (change) this.events.publish(change);
+    return result;
+  }
+
+  async copyMessages(accountId: string, fromMailboxId: string, uids: number[], toMailboxId: string): Promise<CopyResult> {
+    this.checkIds(fromMailboxId, toMailboxId);
+    const { result, changes } = await this.writes.copy(accountId, fromMailboxId, uids, toMailboxId);
+    this.publishAll(changes);
+    return result;
+  }
+
+  async moveMessages(accountId: string, fromMailboxId: string, uids: number[], toMailboxId: string): Promise<CopyResult> {
+    this.checkIds(fromMailboxId, toMailboxId);
+    const { result, changes } = await this.writes.move(accountId, fromMailboxId, uids, toMailboxId);
+    this.publishAll(changes);
+    return result;
+  }
+
+  async expunge(accountId: string, mailboxId: string, uids?: number[]): Promise<{ uids: number[]; modseq: bigint }> {
+    this.checkIds(mailboxId);
+    const { uids: gone, change } = await this.writes.expunge(accountId, mailboxId, uids);
+    if (change) {
+      this.events.publish(change);
+      return { uids: gone, modseq: BigInt(change.modseq) };
+    }
+    const box = await this.boxes.findById(accountId, mailboxId);
+    return { uids: [], modseq: box?.highestModseq ?? 0n };
+  }
+
+  /**
+   * APPEND (RFC 9051 §6.3.12) through the delivery path: parsed as delivered mail is (summary and
+   * search text), quota checked in the statement (OVERQUOTA), TOOBIG past the message size limit.
+   * Flags beyond \Seen and \Draft are set in the same transaction, under the same modseq.
+   */
+  async append(
+    accountId: string,
+    mailboxId: string,
+    raw: Buffer,
+    flags: string[],
+    internalDate?: Date,
+  ): Promise<{ uidValidity: number; uid: number }> {
+    if (raw.length > this.config.smtp.maxMessageBytes) throw new AppError(ErrorCode.TooLarge, 'message too large');
+    const box = isId(mailboxId) ? await this.boxes.findById(accountId, mailboxId) : undefined;
+    if (!box) throw AppError.notFound('no such mailbox');
+    const summary = await summarizeMessage(raw);
+    const { system, keywords } = parseFlags(flags);
+    const [copy] = await withTransaction(this.pool, async (tx) => {
+      const copies = await this.store.deliverWithin(tx, {
+        raw,
+        summary,
+        targets: [{ accountId, mailbox: { id: mailboxId } }],
+        envelopeFrom: summary.from.address,
+        internalDate,
+        flags: { seen: system.has('seen'), draft: system.has('draft') },
+      });
+      if (system.has('answered') || system.has('flagged') || system.has('deleted') || keywords.length > 0) {
+        const state = {
+          seen: system.has('seen'),
+          answered: system.has('answered'),
+          flagged: system.has('flagged'),
+          deleted: system.has('deleted'),
+          draft: system.has('draft'),
+          keywords,
+        };
+        await this.messages.setFlags(tx, accountId, [{ id: copies[0]!.messageId, ...state }], copies[0]!.modseq);
+      }
+      return copies;
+    });
+    this.store.publishDelivered([copy!]);
+    return { uidValidity: box.uidValidity, uid: copy!.uid };
+  }
+
+  async search(accountId: string, mailboxId: string, key: SearchKey, scopeUids?: number[]): Promise<number[]> {
+    if (!isId(mailboxId)) throw AppError.notFound('no such mailbox');
+    return this.searches.search(accountId, mailboxId, key, scopeUids);
+  }
+
+  sortFields(accountId: string, mailboxId: string, uids: number[]): Promise<ImapSortFields[]> {
+    if (!isId(mailboxId) || uids.length === 0) return Promise.resolve([]);
+    return this.messages.sortFields(accountId, mailboxId, uids);
+  }
+
+  quota(accountId: string): Promise<{ usedBytes: number; limitBytes: number; messages: number }> {
+    return this.messages.quota(accountId);
+  }
+
+  private checkIds(...ids: string[]): void {
+    if (!ids.every(isId)) throw AppError.notFound('no such mailbox');
+  }
+
+  private publishAll(changes: MailboxChange[]): void {
+    for (const c of changes) this.events.publish(c);
+  }
+}
+
+/** Index of the first element >= value in an ascending array. */
+function lowerBound(a: Uint32Array, value: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

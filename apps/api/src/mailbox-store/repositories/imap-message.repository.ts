@@ -1,0 +1,275 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool, PoolClient } from '@correio/db';
+import { PG_POOL } from '../../database/database.module.js';
+import type { FlagState } from '../imap-flags.js';
+import type { FetchNeeds, ImapMailbox, ImapSortFields } from '../imap-store.types.js';
+import { MAILBOX_COLUMNS, type MailboxDbRow, toImapMailbox } from './imap-mailbox.repository.js';
+
+type Queryable = Pick<PoolClient, 'query'>;
+
+/** A message row as IMAP's writes need it (locked). */
+export interface ImapRow extends FlagState {
+  id: string;
+  uid: number;
+  modseq: string;
+  size: number;
+  blobId: string;
+}
+
+export interface SnapshotRow {
+  mailbox: ImapMailbox;
+  uids: number[];
+  unseen: number;
+  firstUnseenUid: number | null;
+  keywords: string[];
+}
+
+export interface MetaRow extends Partial<FlagState> {
+  uid: number;
+  modseq: string;
+  blobId: string;
+  internalDate?: Date;
+  size?: number;
+  version?: number | null;
+  structure?: unknown;
+  envelope?: unknown;
+}
+
+const FLAG_COLUMNS = 'm.seen, m.answered, m.flagged, m.deleted, m.draft, m.keywords';
+const ROW_COLUMNS = `m.id, m.uid, m.modseq, ${FLAG_COLUMNS}, m.size, m.blob_id AS "blobId"`;
+
+/** Every column a copy takes from its original, besides mailbox, UID and modseq (COPY keeps flags, RFC 9051 §6.4.7). */
+const COPIED_COLUMNS = `seen, flagged, answered, draft, deleted, keywords, internal_date, size, blob_id, message_id_hdr, in_reply_to,
+  "references", subject, from_name, from_address, to_addresses, cc_addresses, sent_date, snippet, has_attachments, attachments,
+  thread_id, envelope_from, auth_results, dsn`;
+
+/**
+ * The messages, expunged, blobs and message_structures rows as IMAP reads and writes them, in the
+ * module that owns those tables (beside MessageRepository, the webmail's view). Scoped by account.
+ */
+@Injectable()
+export class ImapMessageRepository {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  /**
+   * Everything SELECT needs, in ONE statement so it is one consistent view of the mailbox: the UIDs
+   * present and the UIDNEXT/HIGHESTMODSEQ they go with. Undefined when there is no such mailbox.
+   */
+  async snapshot(accountId: string, mailboxId: string): Promise<SnapshotRow | undefined> {
+    const { rows } = await this.pool.query<Omit<SnapshotRow, 'mailbox'> & MailboxDbRow>(
+      `SELECT ${MAILBOX_COLUMNS}, COALESCE((SELECT array_agg(m.uid ORDER BY m.uid) FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2), '{}') AS uids,
+              (SELECT count(*)::int FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2 AND NOT m.seen) AS unseen,
+              (SELECT min(m.uid) FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2 AND NOT m.seen) AS "firstUnseenUid",
+              COALESCE((SELECT array_agg(DISTINCT k) FROM messages m CROSS JOIN unnest(m.keywords) k
+                         WHERE m.account_id = $1 AND m.mailbox_id = $2 AND cardinality(m.keywords) > 0), '{}') AS keywords
+         FROM mailboxes b WHERE b.account_id = $1 AND b.id = $2`,
+      [accountId, mailboxId],
+    );
+    const r = rows[0];
+    return r && { mailbox: toImapMailbox(r), uids: r.uids, unseen: r.unseen, firstUnseenUid: r.firstUnseenUid, keywords: r.keywords };
+  }
+
+  /** Only the columns FETCH asked for (FetchNeeds); the kept structure is joined when wanted. */
+  async fetchMeta(accountId: string, mailboxId: string, uids: number[], needs: FetchNeeds): Promise<MetaRow[]> {
+    const cols = ['m.uid', 'm.modseq', 'm.blob_id AS "blobId"'];
+    if (needs.flags) cols.push(FLAG_COLUMNS);
+    if (needs.internalDate) cols.push('m.internal_date AS "internalDate"');
+    if (needs.size) cols.push('m.size');
+    const withStructure = needs.structure || needs.envelope;
+    if (withStructure) cols.push('s.version', needs.structure ? 's.structure' : `s.structure -> 'envelope' AS envelope`);
+    const join = withStructure ? 'LEFT JOIN message_structures s ON s.account_id = m.account_id AND s.blob_id = m.blob_id' : '';
+    const { rows } = await this.pool.query<MetaRow>(
+      `SELECT ${cols.join(', ')} FROM messages m ${join}
+        WHERE m.account_id = $1 AND m.mailbox_id = $2 AND m.uid = ANY($3::int[]) ORDER BY m.uid`,
+      [accountId, mailboxId, uids],
+    );
+    return rows;
+  }
+
+  async saveStructure(accountId: string, blobId: string, version: number, structure: unknown): Promise<void> {
+    // The blob may be gone meanwhile (expunged): nothing to keep then (the foreign key would refuse).
+    await this.pool.query(
+      `INSERT INTO message_structures (account_id, blob_id, version, structure)
+       SELECT $1, b.id, $3, $4 FROM blobs b WHERE b.account_id = $1 AND b.id = $2
+       ON CONFLICT (account_id, blob_id) DO UPDATE SET version = EXCLUDED.version, structure = EXCLUDED.structure
+        WHERE message_structures.version < EXCLUDED.version`,
+      [accountId, blobId, version, JSON.stringify(structure)],
+    );
+  }
+
+  /** Bytes [start, start + length) of a blob; a slice of the bytea, never the whole value on the wire. */
+  async readSlice(accountId: string, blobId: string, start: number, length: number): Promise<Buffer | undefined> {
+    const { rows } = await this.pool.query<{ data: Buffer }>(
+      'SELECT substring(b.data FROM $3 FOR $4) AS data FROM blobs b WHERE b.account_id = $1 AND b.id = $2',
+      [accountId, blobId, start + 1, length],
+    );
+    return rows[0]?.data;
+  }
+
+  async readWhole(accountId: string, blobId: string): Promise<Buffer | undefined> {
+    const { rows } = await this.pool.query<{ data: Buffer }>('SELECT b.data FROM blobs b WHERE b.account_id = $1 AND b.id = $2', [
+      accountId,
+      blobId,
+    ]);
+    return rows[0]?.data;
+  }
+
+  async changedSince(accountId: string, mailboxId: string, modseq: bigint): Promise<(FlagState & { uid: number; modseq: string })[]> {
+    const { rows } = await this.pool.query<FlagState & { uid: number; modseq: string }>(
+      `SELECT m.uid, m.modseq, ${FLAG_COLUMNS} FROM messages m
+        WHERE m.account_id = $1 AND m.mailbox_id = $2 AND m.modseq > $3 ORDER BY m.uid`,
+      [accountId, mailboxId, modseq.toString()],
+    );
+    return rows;
+  }
+
+  async vanishedSince(accountId: string, mailboxId: string, modseq: bigint): Promise<number[]> {
+    const { rows } = await this.pool.query<{ uid: number }>(
+      'SELECT e.uid FROM expunged e WHERE e.account_id = $1 AND e.mailbox_id = $2 AND e.modseq > $3 ORDER BY e.uid',
+      [accountId, mailboxId, modseq.toString()],
+    );
+    return rows.map((r) => r.uid);
+  }
+
+  /** The rows among `uids` that exist, locked in ascending id order (the LOCK ORDER). `deletedOnly`: EXPUNGE. */
+  async lockByUids(
+    tx: Queryable,
+    accountId: string,
+    mailboxId: string,
+    uids: number[] | undefined,
+    deletedOnly = false,
+  ): Promise<ImapRow[]> {
+    const { rows } = await tx.query<ImapRow>(
+      `SELECT ${ROW_COLUMNS} FROM messages m
+        WHERE m.account_id = $1 AND m.mailbox_id = $2 AND ($3::int[] IS NULL OR m.uid = ANY($3::int[]))${deletedOnly ? ' AND m.deleted' : ''}
+        ORDER BY m.id FOR UPDATE`,
+      [accountId, mailboxId, uids ?? null],
+    );
+    return rows;
+  }
+
+  /** Sets the flags of locked rows, all to one new modseq (RFC 7162 §3.1: one per change, above every earlier one). */
+  async setFlags(tx: Queryable, accountId: string, updates: (FlagState & { id: string })[], modseq: string): Promise<void> {
+    await tx.query(
+      `UPDATE messages m SET seen = u.seen, answered = u.answered, flagged = u.flagged, deleted = u.deleted, draft = u.draft,
+              keywords = u.keywords, modseq = $3
+         FROM jsonb_to_recordset($2::jsonb) AS u(id bigint, seen boolean, answered boolean, flagged boolean, deleted boolean, draft boolean, keywords text[])
+        WHERE m.account_id = $1 AND m.id = u.id`,
+      [
+        accountId,
+        JSON.stringify(
+          updates.map(({ id, seen, answered, flagged, deleted, draft, keywords }) => ({
+            id,
+            seen,
+            answered,
+            flagged,
+            deleted,
+            draft,
+            keywords,
+          })),
+        ),
+        modseq,
+      ],
+    );
+  }
+
+  /** New rows in `toMailboxId` for the rows `ids`, UIDs from firstUid on in the order given (COPY). */
+  async insertCopies(
+    tx: Queryable,
+    accountId: string,
+    ids: string[],
+    toMailboxId: string,
+    firstUid: number,
+    modseq: string,
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO messages (account_id, mailbox_id, uid, modseq, ${COPIED_COLUMNS})
+       SELECT $1, $3, $4 + s.n - 1, $5, ${COPIED_COLUMNS.split(',')
+         .map((c) => `m.${c.trim()}`)
+         .join(', ')}
+         FROM unnest($2::bigint[]) WITH ORDINALITY AS s(id, n) JOIN messages m ON m.account_id = $1 AND m.id = s.id
+        ORDER BY s.n`,
+      [accountId, ids, toMailboxId, firstUid, modseq],
+    );
+  }
+
+  /** Re-homes rows into `toMailboxId` under UIDs from firstUid on, in the order given (MOVE, RFC 6851). */
+  async relocateMany(
+    tx: Queryable,
+    accountId: string,
+    ids: string[],
+    toMailboxId: string,
+    firstUid: number,
+    modseq: string,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE messages m SET mailbox_id = $3, uid = $4 + s.n - 1, modseq = $5
+         FROM unnest($2::bigint[]) WITH ORDINALITY AS s(id, n) WHERE m.account_id = $1 AND m.id = s.id`,
+      [accountId, ids, toMailboxId, firstUid, modseq],
+    );
+  }
+
+  /** Tombstones for UIDs leaving a mailbox (RFC 7162 §3.2.5.1 VANISHED). */
+  async addTombstones(tx: Queryable, accountId: string, mailboxId: string, uids: number[], modseq: string): Promise<void> {
+    await tx.query(
+      `INSERT INTO expunged (account_id, mailbox_id, uid, modseq) SELECT $1, $2, u, $4 FROM unnest($3::int[]) AS u
+       ON CONFLICT (account_id, mailbox_id, uid) DO UPDATE SET modseq = EXCLUDED.modseq`,
+      [accountId, mailboxId, uids, modseq],
+    );
+  }
+
+  async deleteRows(tx: Queryable, accountId: string, ids: string[]): Promise<void> {
+    await tx.query('DELETE FROM messages WHERE account_id = $1 AND id = ANY($2::bigint[])', [accountId, ids]);
+  }
+
+  /** Every row of a mailbox, locked (DELETE of the mailbox), as (id, size, blob). */
+  async lockAll(tx: Queryable, accountId: string, mailboxId: string): Promise<ImapRow[]> {
+    return this.lockByUids(tx, accountId, mailboxId, undefined);
+  }
+
+  /** The blobs among `blobIds` no message row of the account refers to any more. */
+  async unreferencedBlobs(tx: Queryable, accountId: string, blobIds: string[]): Promise<string[]> {
+    const { rows } = await tx.query<{ id: string }>(
+      `SELECT b.id FROM unnest($2::bigint[]) AS b(id)
+        WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.account_id = $1 AND m.blob_id = b.id)`,
+      [accountId, [...new Set(blobIds)]],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Charges copies to the account's usage within its quota; false when over quota (nothing charged). */
+  async chargeUsage(tx: Queryable, accountId: string, bytes: number): Promise<boolean> {
+    const { rowCount } = await tx.query(
+      'UPDATE accounts SET used_bytes = used_bytes + $2 WHERE id = $1 AND (quota_bytes = 0 OR used_bytes + $2 <= quota_bytes)',
+      [accountId, bytes],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async quota(accountId: string): Promise<{ usedBytes: number; limitBytes: number; messages: number }> {
+    const { rows } = await this.pool.query<{ usedBytes: string; limitBytes: string; messages: number }>(
+      `SELECT a.used_bytes AS "usedBytes", a.quota_bytes AS "limitBytes",
+              (SELECT count(*)::int FROM messages m WHERE m.account_id = a.id) AS messages
+         FROM accounts a WHERE a.id = $1`,
+      [accountId],
+    );
+    const r = rows[0];
+    return r
+      ? { usedBytes: Number(r.usedBytes), limitBytes: Number(r.limitBytes), messages: r.messages }
+      : { usedBytes: 0, limitBytes: 0, messages: 0 };
+  }
+
+  /** RFC 5256 sort and thread inputs. */
+  async sortFields(accountId: string, mailboxId: string, uids: number[]): Promise<ImapSortFields[]> {
+    const { rows } = await this.pool.query<ImapSortFields>(
+      `SELECT m.uid, m.internal_date AS "internalDate", m.sent_date AS "sentDate", m.size, m.subject,
+              m.from_address AS "fromAddress", m.from_name AS "fromName",
+              COALESCE(m.to_addresses -> 0 ->> 'address', '') AS "toAddress", COALESCE(m.to_addresses -> 0 ->> 'name', '') AS "toName",
+              COALESCE(m.cc_addresses -> 0 ->> 'address', '') AS "ccAddress",
+              m.message_id_hdr AS "messageId", m.in_reply_to AS "inReplyTo", m."references"
+         FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2 AND m.uid = ANY($3::int[]) ORDER BY m.uid`,
+      [accountId, mailboxId, uids],
+    );
+    return rows;
+  }
+}

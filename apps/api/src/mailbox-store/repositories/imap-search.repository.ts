@@ -1,0 +1,85 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from '@correio/db';
+import type { SearchKey } from '@correio/imap-protocol';
+import { summarizeMessage } from '@correio/mime';
+import { PG_POOL } from '../../database/database.module.js';
+import { compileSearch } from '../search/search-sql.js';
+import { buildSearchText } from '../search/search-text.js';
+
+/** True when a key needs message_text (TEXT, BODY, HEADER other than a non-empty SUBJECT). */
+function usesText(key: SearchKey): boolean {
+  switch (key.type) {
+    case 'and':
+      return key.keys.some(usesText);
+    case 'or':
+      return usesText(key.left) || usesText(key.right);
+    case 'not':
+      return usesText(key.key);
+    case 'text':
+    case 'body':
+      return true;
+    case 'header':
+      return !(key.field.toLowerCase() === 'subject' && key.value !== '');
+    default:
+      return false;
+  }
+}
+
+/** SEARCH (RFC 9051 §6.4.4) as one SQL statement over messages (+ message_text), every value bound. */
+@Injectable()
+export class ImapSearchRepository {
+  /** Mailboxes whose every message is known to have its text row (this process checked once). */
+  private readonly indexed = new Set<string>();
+
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  async search(accountId: string, mailboxId: string, key: SearchKey, scopeUids?: number[]): Promise<number[]> {
+    if (scopeUids?.length === 0) return [];
+    if (usesText(key)) await this.ensureIndexed(accountId, mailboxId);
+    const params: unknown[] = [accountId, mailboxId];
+    const condition = compileSearch(key, params);
+    const scope = scopeUids ? ` AND m.uid = ANY($${params.push(scopeUids)}::int[])` : '';
+    const { rows } = await this.pool.query<{ uid: number }>(
+      `SELECT m.uid FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2${scope} AND (${condition}) ORDER BY m.uid`,
+      params,
+    );
+    return rows.map((r) => r.uid);
+  }
+
+  /**
+   * Messages stored before the text index existed (migration 20261207100000_imap) get their row on
+   * the first text search of their mailbox; every later message gets it at delivery (the delivery
+   * statement; copies and moves share the blob), so each mailbox is checked once per process.
+   */
+  private async ensureIndexed(accountId: string, mailboxId: string): Promise<void> {
+    const mark = `${accountId}:${mailboxId}`;
+    if (this.indexed.has(mark)) return;
+    for (;;) {
+      const { rows } = await this.pool.query<{ blobId: string }>(
+        `SELECT DISTINCT m.blob_id AS "blobId" FROM messages m
+          WHERE m.account_id = $1 AND m.mailbox_id = $2
+            AND NOT EXISTS (SELECT 1 FROM message_text t WHERE t.account_id = m.account_id AND t.blob_id = m.blob_id)
+          LIMIT 100`,
+        [accountId, mailboxId],
+      );
+      let added = 0;
+      for (const { blobId } of rows) {
+        const { rows: blob } = await this.pool.query<{ data: Buffer }>('SELECT data FROM blobs WHERE account_id = $1 AND id = $2', [
+          accountId,
+          blobId,
+        ]);
+        if (!blob[0]) continue;
+        added++;
+        const text = buildSearchText(blob[0].data, await summarizeMessage(blob[0].data));
+        await this.pool.query(
+          `INSERT INTO message_text (account_id, blob_id, header_length, content) SELECT $1, b.id, $3, $4 FROM blobs b
+            WHERE b.account_id = $1 AND b.id = $2 ON CONFLICT (account_id, blob_id) DO NOTHING`,
+          [accountId, blobId, text.headerLength, text.content],
+        );
+      }
+      // Nothing left, or only rows whose blob is gone (expunged meanwhile): done.
+      if (added === 0) break;
+    }
+    this.indexed.add(mark);
+  }
+}

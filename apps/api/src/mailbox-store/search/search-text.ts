@@ -1,0 +1,67 @@
+import type { MessageSummaryFields } from '@correio/mime';
+
+/** Most characters of header text kept for the search index (body text: @correio/mime SEARCH_TEXT_MAX). */
+export const HEADER_TEXT_MAX = 16 * 1024;
+
+/** One message_text row: header text then body text, lower-cased (see the migration 20261207100000_imap). */
+export interface SearchText {
+  headerLength: number;
+  content: string;
+}
+
+/**
+ * The text SEARCH TEXT/BODY/HEADER match against (RFC 9051 §6.4.4: case-insensitive substrings of
+ * the header and body). Built from what the delivery path has already: the raw header section,
+ * unfolded, with RFC 2047 encoded words decoded (clients search for what they display), and the
+ * decoded body text of the summary. Lower-cased here so the database compares with LIKE, and every
+ * header line ends with "\n" so a HEADER key can be anchored to one field.
+ * NUL and lone surrogates are gone (PostgreSQL text), as in @correio/mime cleanText.
+ */
+export function buildSearchText(raw: Buffer, summary: Pick<MessageSummaryFields, 'bodyText'>): SearchText {
+  const header = headerText(raw);
+  const body = clean(summary.bodyText ?? '').toLowerCase();
+  return { headerLength: header.length, content: header + body };
+}
+
+function headerText(raw: Buffer): string {
+  const scan = raw.subarray(0, 256 * 1024);
+  let end = scan.indexOf('\r\n\r\n');
+  if (end === -1) end = scan.indexOf('\n\n');
+  // A message without an empty line is all header if it starts like one, else all body (headerless).
+  if (end === -1) end = /^[\x21-\x39\x3b-\x7e]+:/.test(scan.toString('latin1', 0, 200)) ? scan.length : 0;
+  if (end === 0) return '';
+  const unfolded = raw
+    .toString('utf8', 0, Math.min(end, HEADER_TEXT_MAX * 2))
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .split(/\r?\n/)
+    .map((line) => decodeEncodedWords(line))
+    .join('\n');
+  return `${clean(unfolded).slice(0, HEADER_TEXT_MAX).toLowerCase()}\n`;
+}
+
+function clean(s: string): string {
+  // Lone surrogates cannot be encoded as UTF-8 (es2024's toWellFormed, not in this lib's types).
+  return (s as string & { toWellFormed(): string }).toWellFormed().replace(/\u0000/g, '');
+}
+
+const ENCODED_WORD = /=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=/g;
+
+/** RFC 2047 §4: decodes encoded words; whitespace between two adjacent ones is dropped (§6.2). */
+export function decodeEncodedWords(line: string): string {
+  if (!line.includes('=?')) return line;
+  return line.replace(/(\?=)[ \t]+(?==\?)/g, '$1').replace(ENCODED_WORD, (word, charset: string, enc: string, text: string) => {
+    const bytes =
+      enc.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64')
+        : Buffer.from(
+            text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16))),
+            'latin1',
+          );
+    try {
+      // RFC 2231 §5 language suffix: "utf-8*en".
+      return new TextDecoder(charset.split('*')[0]!.toLowerCase()).decode(bytes);
+    } catch {
+      return word;
+    }
+  });
+}
