@@ -130,7 +130,7 @@ function pushMailbox(out: EnvelopeAddress[], tokens: Token[]): void {
   const at = spec.map((t) => t.text).lastIndexOf('@');
   const local = (at === -1 ? spec : spec.slice(0, at)).map((t) => t.text).join('');
   const host = at === -1 ? '' : spec.slice(at + 1).map((t) => t.text).join('');
-  if (local === '' && host === '' && name === null) return;
+  if (local === '' && host === '') return; // only a phrase or a comment: no address to show
   out.push({ name, adl, mailbox: local, host: host === '' ? MISSING_HOST : host });
 }
 
