@@ -39,7 +39,7 @@ export function parseList(r: Reader, ctx: ParseContext): ImapCommand {
     if (select.recursiveMatch && !select.subscribed && !select.specialUse) r.fail('RECURSIVEMATCH needs another selection option');
     r.sp();
   }
-  const reference = r.peek() === '"' || r.isAtLiteral() ? r.string('reference') : r.astring('reference');
+  const reference = r.astring('reference');
   r.sp();
   const patterns: string[] = [];
   if (r.peek() === '(') {

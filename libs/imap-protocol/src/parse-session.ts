@@ -90,7 +90,7 @@ export function parseQuota(r: Reader, ctx: ParseContext, name: 'GETQUOTA' | 'GET
     r.list(() => {
       r.atom('resource name');
       r.sp();
-      r.number('resource limit');
+      r.take(/[0-9]/, 'resource limit'); // number64 (RFC 9208 §4.1.3)
     }, true);
   }
   r.end();

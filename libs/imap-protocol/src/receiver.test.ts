@@ -204,6 +204,22 @@ describe('CommandReceiver', () => {
     ]);
   });
 
+  it('bounds the lines of a command joined by literals', () => {
+    const limits = { ...authenticated, maxLineBytes: 100, maxCommandBytes: 300 };
+    const line = `${'1,'.repeat(40)}1 {0+}\r\n`;
+    expect(show(feed(`a FETCH ${line.repeat(5)}FLAGS\r\nb NOOP\r\n`, limits))).toEqual([
+      { type: 'error', tag: 'a', status: 'BAD', code: 'TOOBIG', text: 'Command too long', isFatal: false },
+      { cmd: 'b', lines: ['b NOOP'], literals: [] },
+    ]);
+  });
+
+  it('counts only the bytes it holds, not a literal announced but not yet sent', () => {
+    const receiver = new CommandReceiver(authenticated);
+    receiver.push(Buffer.from('a APPEND INBOX {90000}\r\n0123456789'));
+    expect(drain(receiver).map((e) => e.type)).toEqual(['continue']);
+    expect(receiver.bufferedBytes).toBe('a APPEND INBOX '.length + 10);
+  });
+
   it('refuses parentheses nested deeper than the limit', () => {
     const limits = { ...authenticated, maxNesting: 3 };
     expect(show(feed('a SEARCH ((((SEEN))))\r\nb SEARCH (((SEEN)))\r\n', limits))).toEqual([

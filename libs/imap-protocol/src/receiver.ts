@@ -1,4 +1,5 @@
 import { IMAP_LIMITS, type ReceiverLimits, receiverLimits } from './limits';
+import { ByteQueue } from './receiver-bytes';
 
 /**
  * Framing of client commands (RFC 9051 §2.2, §4.3): bytes in, whole commands out. A command is
@@ -11,6 +12,17 @@ import { IMAP_LIMITS, type ReceiverLimits, receiverLimits } from './limits';
  *
  * Pull-based: push() only buffers; next() returns one event at a time, so the session can switch
  * to raw-line mode (IDLE's DONE, AUTHENTICATE responses) between two events of one chunk.
+ *
+ * Refusals (limits.ts says why each limit exists):
+ * - line over maxLineBytes: tagged BAD [TOOBIG], the rest of that line is dropped, framing goes on;
+ * - synchronizing literal over a limit: tagged NO [TOOBIG] instead of "+", nothing to drop — the
+ *   client sends no literal without "+" (RFC 9051 §7.5, RFC 7889 §3);
+ * - non-synchronizing literal over a limit (RFC 7888 §4 leaves "read and discard, or close" to the
+ *   server): read and dropped, then tagged BAD [TOOBIG] at the end of the command, when the
+ *   session is authenticated and the literal is at most maxDiscardBytes; otherwise fatal
+ *   (BYE [TOOBIG] and close) — an unauthenticated client gets no free bandwidth sink;
+ * - parentheses deeper than maxNesting, or a command over maxCommandBytes: tagged BAD once the
+ *   command has been read to its end.
  */
 
 export interface FrameLiteral {
@@ -45,9 +57,7 @@ const TAG_RE = /^[\x21\x23\x24\x26\x27\x2c-\x5b\x5d-\x7a\x7c-\x7e]+/;
 const LITERAL_RE = /(~?)\{(\d+)(\+?)\}$/;
 
 export class CommandReceiver {
-  private pending: Buffer = Buffer.alloc(0);
-  /** Where the LF search resumes in `pending` (bytes before it hold no LF). */
-  private scanFrom = 0;
+  private readonly pending = new ByteQueue();
   private limits: ReceiverLimits;
   private isRawLine = false;
   private isSkippingLine = false;
@@ -78,14 +88,21 @@ export class CommandReceiver {
     this.isRawLine = true;
   }
 
-  /** Bytes buffered and not yet framed (for tests and diagnostics). */
+  /**
+   * Bytes held in memory: unframed input plus the part of the current command already read
+   * (announced literal bytes not yet received are not counted). The session pauses the socket on it.
+   */
   get bufferedBytes(): number {
-    return this.pending.length + this.size;
+    let held = this.pending.length;
+    for (const line of this.lines) held += line.length;
+    for (const literal of this.literals) held += literal.data.length;
+    for (const chunk of this.literal?.chunks ?? []) held += chunk.length;
+    return held;
   }
 
   push(chunk: Buffer): void {
     if (this.isClosed || chunk.length === 0) return;
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    this.pending.push(chunk);
   }
 
   /** The next event, or undefined when more bytes are needed. After a fatal error nothing more is returned. */
@@ -112,9 +129,8 @@ export class CommandReceiver {
     if (!literal) return true;
     const take = Math.min(literal.remaining, this.pending.length);
     if (take > 0) {
-      if (!literal.isDiscarded) literal.chunks.push(this.pending.subarray(0, take));
-      this.pending = this.pending.subarray(take);
-      this.scanFrom = 0;
+      const parts = this.pending.takeChunks(take);
+      if (!literal.isDiscarded) literal.chunks.push(...parts);
       literal.remaining -= take;
     }
     if (literal.remaining > 0) return false;
@@ -125,27 +141,23 @@ export class CommandReceiver {
 
   /** One line without CRLF; undefined = need more bytes; null = a line was dropped for its length. */
   private takeLine(): Buffer | null | undefined {
-    const lf = this.pending.indexOf(0x0a, this.scanFrom);
+    const lf = this.pending.indexOfLf();
     if (lf < 0) {
-      this.scanFrom = this.pending.length;
       if (this.pending.length > this.limits.maxLineBytes && !this.isSkippingLine) {
         // RFC 9051 §4: the server may refuse; the rest of the line is dropped up to its LF.
-        const tag = this.tag || readTag(this.pending);
+        const tag = this.tag || readTag(this.pending.peek(128));
         this.resetCommand();
         this.isSkippingLine = true;
         this.queued.push(errorEvent(tag, { status: 'BAD', code: 'TOOBIG', text: 'Command line too long' }));
       }
       if (this.isSkippingLine) {
-        this.pending = Buffer.alloc(0);
-        this.scanFrom = 0;
+        this.pending.clear();
         return this.queued.length > 0 ? null : undefined;
       }
       return undefined;
     }
-    const end = lf > 0 && this.pending[lf - 1] === 0x0d ? lf - 1 : lf;
-    const line = this.pending.subarray(0, end);
-    this.pending = this.pending.subarray(lf + 1);
-    this.scanFrom = 0;
+    const withLf = this.pending.take(lf + 1);
+    const line = withLf.subarray(0, lf > 0 && withLf[lf - 1] === 0x0d ? lf - 1 : lf);
     if (this.isSkippingLine) {
       this.isSkippingLine = false;
       return null;
@@ -170,6 +182,10 @@ export class CommandReceiver {
     this.depth = scan.depth;
     if (!this.doom && scan.maxDepth > this.limits.maxNesting) {
       this.doom = { status: 'BAD', text: 'Too many nested parentheses' };
+    }
+    if (!this.doom && this.size > this.limits.maxCommandBytes) {
+      // Many short lines joined by empty literals would otherwise escape the per-line limit.
+      this.doom = { status: 'BAD', code: 'TOOBIG', text: 'Command too long' };
     }
     const announced = scan.isInQuote ? null : LITERAL_RE.exec(line.toString('latin1', Math.max(0, line.length - 40)));
     if (!announced) {
@@ -227,7 +243,7 @@ export class CommandReceiver {
     this.resetCommand();
     if (isFatal) {
       this.isClosed = true;
-      this.pending = Buffer.alloc(0);
+      this.pending.clear();
     }
     return event;
   }

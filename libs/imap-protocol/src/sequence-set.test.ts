@@ -11,7 +11,7 @@ import {
 
 function ranges(text: string) {
   const set = parseSequenceSet(text);
-  if (!set || set.kind !== 'ranges') throw new Error(`not a range set: ${text}`);
+  if (set?.kind !== 'ranges') throw new Error(`not a range set: ${text}`);
   return set;
 }
 
