@@ -1,4 +1,5 @@
 import { asciiCasemap, extractBaseSubject } from './base-subject';
+import { parseReferences } from './sort-fields';
 import type { ThreadInput, ThreadNode } from './thread-types';
 
 /**
@@ -12,12 +13,8 @@ interface Container {
   children: Container[];
 }
 
-const MSG_ID = /<[^<>]*>/g;
-
-/** Message IDs compare as octets (RFC 5256 §3: "case-sensitive"); whitespace inside is not part of one. */
-function ids(text: string | null | undefined): string[] {
-  return text ? (text.match(MSG_ID) ?? []).map((id) => id.replace(/\s+/g, '')).filter((id) => id.length > 2) : [];
-}
+// Message IDs compare as octets (RFC 5256 §3: "case-sensitive"); whitespace inside is not part of one.
+const ids = parseReferences;
 
 function isAncestor(candidate: Container, of: Container): boolean {
   for (let c: Container | null = of; c !== null; c = c.parent) if (c === candidate) return true;

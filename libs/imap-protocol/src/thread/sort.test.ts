@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { sortMessages } from './sort';
+import { sortFieldsFromEnvelope } from './sort-fields';
 import type { SortInput } from './thread-types';
 
 const base: SortInput = {
@@ -48,5 +49,34 @@ describe('sortMessages (RFC 5256, RFC 5957)', () => {
     [['DISPLAYFROM'], [4, 1, 2, 3]], // Bob, zed@b.test (no name: the address), Zoe, Álvaro (decoded; Á is after Z in code order)
   ] as [(Key | `-${Key}`)[], number[]][])('%j', (keys, expected) => {
     expect(by(...keys)).toEqual(expected);
+  });
+});
+
+describe('sortFieldsFromEnvelope', () => {
+  test('first real addresses (group markers skipped), the parsed Date, names as sent', () => {
+    const addr = (name: string | null, mailbox: string | null, host: string | null) => ({ name, adl: null, mailbox, host });
+    const fields = sortFieldsFromEnvelope({
+      date: 'Mon, 7 Dec 2026 10:00:00 +0100 (CET)',
+      subject: 'Re: x',
+      from: [addr('=?utf-8?q?Ana?=', 'ana', 'a.test')],
+      sender: null,
+      replyTo: null,
+      to: [addr(null, 'team', null), addr('Bo', 'bo', 'b.test'), addr(null, null, null)],
+      cc: null,
+      bcc: null,
+      inReplyTo: '<p@x>',
+      messageId: '<m@x>',
+    });
+    expect(fields).toEqual({
+      sentDate: new Date('2026-12-07T09:00:00Z'),
+      subject: 'Re: x',
+      fromAddress: 'ana@a.test',
+      fromName: '=?utf-8?q?Ana?=',
+      toAddress: 'bo@b.test',
+      toName: 'Bo',
+      ccAddress: '',
+      messageId: '<m@x>',
+      inReplyTo: '<p@x>',
+    });
   });
 });
