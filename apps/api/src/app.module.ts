@@ -13,6 +13,7 @@ import { DirectoryModule } from './directory/directory.module.js';
 import { DnsModule } from './dns/dns.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ImapModule } from './imap/imap.module.js';
 import { MailboxStoreModule } from './mailbox-store/mailbox-store.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { Pop3Module } from './pop3/pop3.module.js';
@@ -28,6 +29,7 @@ export class AppModule {
       ...(config.roles.includes('smtp') ? [SmtpIngressModule] : []),
       ...(config.roles.includes('delivery') ? [DeliveryModule] : []),
       ...(config.roles.includes('pop3') ? [Pop3Module.forRoot(config.pop3)] : []),
+      ...(config.roles.includes('imap') ? [ImapModule.forRoot(config.imap)] : []),
     ];
     return {
       module: AppModule,

@@ -9,6 +9,8 @@ export interface ApiProcess {
   submissionsPort: number;
   pop3Port: number;
   pop3sPort: number;
+  imapPort: number;
+  imapsPort: number;
   /** Everything the process printed so far. */
   output(): string;
   /** Graceful stop (SIGTERM) and wait for exit. */
@@ -39,6 +41,8 @@ const PORT_VARS = [
   'CORREIO_SUBMISSIONS_PORT',
   'CORREIO_POP3_PORT',
   'CORREIO_POP3S_PORT',
+  'CORREIO_IMAP_PORT',
+  'CORREIO_IMAPS_PORT',
 ] as const;
 
 /** A port found free can be taken by another process before ours binds it: that many fresh tries. */
@@ -72,6 +76,8 @@ async function startOnce(env: Record<string, string | undefined>, timeoutMs: num
   const submissionsPort = ports.CORREIO_SUBMISSIONS_PORT;
   const pop3Port = ports.CORREIO_POP3_PORT;
   const pop3sPort = ports.CORREIO_POP3S_PORT;
+  const imapPort = ports.CORREIO_IMAP_PORT;
+  const imapsPort = ports.CORREIO_IMAPS_PORT;
   const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_FORMAT: 'json' };
   for (const k of PORT_VARS) childEnv[k] = String(ports[k]);
   for (const [k, v] of Object.entries(env)) {
@@ -106,6 +112,8 @@ async function startOnce(env: Record<string, string | undefined>, timeoutMs: num
     submissionsPort,
     pop3Port,
     pop3sPort,
+    imapPort,
+    imapsPort,
     child,
     output: () => out,
     async stop() {

@@ -7,7 +7,8 @@ export interface ServingInfo {
   smtpPort?: number;
   submissionPorts?: { starttls: number; implicitTls: number };
   pop3Ports?: { plain: number; tls: number };
-  /** Where the SMTP/POP3 certificate comes from. */
+  imapPorts?: { plain: number; tls: number };
+  /** Where the SMTP/POP3/IMAP certificate comes from. */
   tls?: string;
   firstRun: FirstRunResult;
 }
@@ -24,14 +25,13 @@ export function formatBanner(config: AppConfig, info: ServingInfo & { database: 
   if (info.submissionPorts) {
     lines.push(`  Submission      ${config.bind}:${info.submissionPorts.starttls} (STARTTLS), ${config.bind}:${info.submissionPorts.implicitTls} (TLS)`);
   }
+  if (info.imapPorts) lines.push(`  IMAP            ${config.bind}:${info.imapPorts.plain} (STARTTLS), ${config.bind}:${info.imapPorts.tls} (TLS)`);
   if (info.pop3Ports) lines.push(`  POP3            ${config.bind}:${info.pop3Ports.plain} (STLS), ${config.bind}:${info.pop3Ports.tls} (TLS)`);
   if (info.tls) lines.push(`  TLS certificate ${info.tls}`);
   if (config.roles.includes('delivery')) {
     const via = config.delivery.transportMap ? `transport map ${config.delivery.transportMap}` : `MX lookups (${config.dns.mode} DNS)`;
     lines.push(`  Outbound        delivery worker, ${via}`);
   }
-  const later = (['imap'] as const).filter((r) => !config.roles.includes(r));
-  if (later.length) lines.push(`  Not running     ${later.join(', ')} (roles not enabled)`);
   lines.push(`  Database        ${info.database}`);
   if (info.firstRun.created) {
     lines.push('', `  First admin     ${info.firstRun.adminAddress}`);

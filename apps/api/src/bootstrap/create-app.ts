@@ -9,6 +9,7 @@ import { HttpExceptionFilter } from '../common/http-exception.filter.js';
 import type { AppConfig } from '../config/config.schema.js';
 import type { OpenDatabase } from '../database/open-database.js';
 import { DirectoryService } from '../directory/directory.service.js';
+import { ImapService } from '../imap/imap.service.js';
 import { Pop3Service } from '../pop3/pop3.service.js';
 import { MxService } from '../smtp-ingress/mx.service.js';
 import { SMTP_TLS } from '../smtp-ingress/smtp-tls.js';
@@ -54,5 +55,6 @@ export async function createApp(config: AppConfig, db: OpenDatabase, logger: Log
   const tlsMaterial = smtp ? app.get<TlsMaterial>(SMTP_TLS) : undefined;
   const tls = tlsMaterial ? `${tlsMaterial.certFile} (${tlsMaterial.source})` : undefined;
   const pop3Ports = config.roles.includes('pop3') ? app.get(Pop3Service).ports : undefined;
-  return { app, httpPort, smtpPort, submissionPorts, pop3Ports, tls, firstRun };
+  const imapPorts = config.roles.includes('imap') ? app.get(ImapService).ports : undefined;
+  return { app, httpPort, smtpPort, submissionPorts, pop3Ports, imapPorts, tls, firstRun };
 }

@@ -26,7 +26,7 @@ export const EnvSchema = z.object({
   DATABASE_IS_PGLITE: bool.default(false),
   CORREIO_ROLES: z
     .string()
-    .default('http,smtp,delivery,pop3')
+    .default('http,smtp,delivery,pop3,imap')
     .transform((s) => s.split(',').map((r) => r.trim()).filter(Boolean))
     .pipe(z.array(z.enum(ROLES)).min(1)),
   CORREIO_HOSTNAME: z.string().min(1).default('localhost'),
@@ -42,6 +42,10 @@ export const EnvSchema = z.object({
   CORREIO_SMTP_PORT: port.default(2525),
   CORREIO_SUBMISSION_PORT: port.default(2587),
   CORREIO_SUBMISSIONS_PORT: port.default(2465),
+  CORREIO_IMAP_PORT: port.default(1143),
+  CORREIO_IMAPS_PORT: port.default(1993),
+  /** Development only: allow IMAP LOGIN and AUTHENTICATE PLAIN without TLS when the client is on loopback. */
+  CORREIO_IMAP_ALLOW_PLAIN_AUTH_ON_LOOPBACK: bool.default(false),
   CORREIO_POP3_PORT: port.default(1110),
   CORREIO_POP3S_PORT: port.default(1995),
   /** Development only: allow POP3 USER/PASS and AUTH PLAIN without TLS when the client is on loopback. */
@@ -133,6 +137,8 @@ export interface AppConfig {
     allowPlainAuthOnLoopback: boolean;
     reverseDns: boolean;
   };
+  /** IMAP: plain port with STARTTLS (1143, production 143) and implicit TLS (1993, production 993). */
+  imap: { port: number; tlsPort: number; allowPlainAuthOnLoopback: boolean };
   pop3: { port: number; tlsPort: number; allowPlainAuthOnLoopback: boolean; markReadOnRetr: boolean };
   /** Certificate and key files; when unset a self-signed pair is made once under dataDir/tls. */
   tls: { certFile: string | undefined; keyFile: string | undefined };
@@ -211,6 +217,7 @@ export function toAppConfig(env: Env): AppConfig {
       allowPlainAuthOnLoopback: env.CORREIO_SMTP_ALLOW_PLAIN_AUTH_ON_LOOPBACK,
       reverseDns: env.CORREIO_SMTP_REVERSE_DNS,
     },
+    imap: { port: env.CORREIO_IMAP_PORT, tlsPort: env.CORREIO_IMAPS_PORT, allowPlainAuthOnLoopback: env.CORREIO_IMAP_ALLOW_PLAIN_AUTH_ON_LOOPBACK },
     pop3: { port: env.CORREIO_POP3_PORT, tlsPort: env.CORREIO_POP3S_PORT, allowPlainAuthOnLoopback: env.CORREIO_POP3_ALLOW_PLAIN_AUTH_ON_LOOPBACK, markReadOnRetr: env.CORREIO_POP3_MARK_READ },
     tls: { certFile: env.CORREIO_TLS_CERT, keyFile: env.CORREIO_TLS_KEY },
     dns: { mode: env.CORREIO_DNS, recordsFile: env.CORREIO_DNS_RECORDS, servers: env.CORREIO_DNS_SERVERS },

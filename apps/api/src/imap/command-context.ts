@@ -43,9 +43,10 @@ export interface ResponseWriter {
   /** "* " + the values joined by spaces + CRLF, encoded by the lib (quoted/literal chosen per value). */
   untaggedValues(values: ImapValue[]): void;
   /**
-   * A FETCH response whose one large item is streamed: writes `* n FETCH (` + head + ` NAME {size}\r\n`,
-   * then the chunks, then the tail + `)\r\n`, waiting for the socket to drain between chunks so a
-   * client that stops reading cannot grow the server's memory.
+   * A FETCH response whose one large item is streamed: writes `prefix` as it is (the caller builds
+   * it: `* n FETCH (` + head + ` NAME {size}\r\n`), then the chunks, then `suffix` as it is (the
+   * tail + `)\r\n`), waiting for the socket to drain between chunks so a client that stops reading
+   * cannot grow the server's memory.
    */
   untaggedStream(prefix: Buffer, body: AsyncIterable<Buffer>, suffix: Buffer): Promise<void>;
   /** "+ " + text + CRLF (AUTHENTICATE challenges). */
@@ -97,6 +98,26 @@ export interface SessionHandle {
   readonly remoteAddress: string;
   /** Sequence numbers saved by SEARCH RETURN (SAVE) as UIDs (RFC 5182 "$"), or undefined. */
   savedSearch: number[] | undefined;
+  /**
+   * NOT AUTHENTICATED → AUTHENTICATED after a successful LOGIN/AUTHENTICATE: registers the session
+   * with its account (change routing, the per-account connection limit) and raises the receiver's
+   * literal limits. False when the account already has its maximum of sessions (NO [LIMIT]).
+   */
+  logIn(user: ImapUser): boolean;
+  /** The next line from the client, raw (AUTHENTICATE responses, IDLE's DONE); undefined if the connection went away. */
+  readLine(): Promise<Buffer | undefined>;
+  /** IDLE (RFC 2177): while on, updates of the selected mailbox are written as they arrive. */
+  setIdling(isIdling: boolean): void;
+  /** Runs after the tagged completion has been written (STARTTLS and COMPRESS switch the stream there; LOGOUT closes). */
+  afterCompletion(action: () => void | Promise<void>): void;
+  /** STARTTLS can be offered: the plain listener and not yet TLS. */
+  readonly canStartTls: boolean;
+  /** Starts TLS on the connection (call from afterCompletion of STARTTLS); pipelined bytes are dropped. */
+  startTls(): Promise<void>;
+  /** COMPRESS=DEFLATE is already on (RFC 4978 §3: a second COMPRESS gets NO [COMPRESSIONACTIVE]). */
+  readonly isCompressing: boolean;
+  /** Turns DEFLATE on both ways (call from afterCompletion of COMPRESS). */
+  startCompression(): void;
 }
 
 export interface CommandContext {

@@ -37,6 +37,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     CORREIO_SUBMISSIONS_PORT: '0',
     CORREIO_POP3_PORT: '0',
     CORREIO_POP3S_PORT: '0',
+    CORREIO_IMAP_PORT: '0',
+    CORREIO_IMAPS_PORT: '0',
     CORREIO_ADMIN_PASSWORD: 'admin-password',
     // No delivery worker unless a test asks for it (it would race tests that inspect the queue).
     CORREIO_ROLES: 'http,smtp',

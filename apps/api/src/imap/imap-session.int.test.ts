@@ -1,0 +1,126 @@
+import { summarizeMessage } from '@correio/mime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestApp, startTestApp } from '../testing/test-app.js';
+import { ImapWire } from './imap-test-client.js';
+import { startImap } from './imap-test-server.js';
+
+// Transcripts over real sockets of the session core (RFC 9051 §2–§7): greeting, state table,
+// pipelining, framing limits, IDLE (RFC 2177), COMPRESS=DEFLATE (RFC 4978), LOGOUT, and a client
+// that stops reading.
+
+type Imap = Awaited<ReturnType<typeof startImap>>;
+
+describe('IMAP session', () => {
+  let t: TestApp;
+  let imap: Imap;
+  let n = 0;
+
+  beforeAll(async () => {
+    t = await startTestApp({ CORREIO_DOMAIN: 'ifsc.edu' });
+    imap = await startImap(t);
+  });
+  afterAll(async () => {
+    await imap?.close();
+    await t?.close();
+  });
+
+  async function account(): Promise<{ id: string; user: string }> {
+    const user = `joel${++n}@ifsc.edu`;
+    const { id } = await t.directory.addAccount({ address: user, password: 'joel-password' });
+    return { id, user };
+  }
+
+  async function deliver(accountId: string, subject: string): Promise<void> {
+    const raw = Buffer.from(`From: bruna@paulolopes.fr\r\nTo: joel@ifsc.edu\r\nSubject: ${subject}\r\n\r\nOlá\r\n`);
+    await t.store.deliver({ raw, summary: await summarizeMessage(raw), targets: [{ accountId, mailbox: { specialUse: 'inbox' } }], envelopeFrom: 'bruna@paulolopes.fr' });
+  }
+
+  async function login(user: string): Promise<ImapWire> {
+    const c = await ImapWire.connect(imap.ports.plain);
+    expect(await c.line()).toMatch(/^\* OK \[CAPABILITY .*\] \S+ Correio IMAP server ready$/);
+    expect((await c.cmd(`L1 LOGIN ${user} joel-password`)).at(-1)).toMatch(/^L1 OK \[CAPABILITY IMAP4rev1 .*\] Logged in$/);
+    return c;
+  }
+
+  it('wrong-state commands get BAD, unknown commands and NOTIFY get BAD, the session goes on', async () => {
+    const a = await account();
+    const c = await ImapWire.connect(imap.ports.plain);
+    await c.line();
+    for (const cmd of ['SELECT INBOX', 'LIST "" *', 'STATUS INBOX (MESSAGES)', 'ENABLE IMAP4rev2', 'IDLE', 'FETCH 1 FLAGS', 'CREATE x', 'NAMESPACE']) {
+      const name = cmd.split(' ')[0];
+      expect(await c.cmd(`w ${cmd}`), cmd).toEqual([`w BAD ${name} not valid in this state`]);
+    }
+    expect((await c.cmd('u XYZZY'))[0]).toMatch(/^u BAD /);
+    expect(await c.cmd('n1 NOOP')).toEqual(['n1 OK NOOP completed']);
+    expect((await c.cmd(`L LOGIN ${a.user} joel-password`)).at(-1)).toMatch(/^L OK /);
+    expect(await c.cmd(`L2 LOGIN ${a.user} joel-password`)).toEqual(['L2 BAD LOGIN not valid in this state']);
+    expect(await c.cmd('s STARTTLS')).toEqual(['s BAD STARTTLS not valid in this state']);
+    expect(await c.cmd('f FETCH 1 FLAGS')).toEqual(['f BAD FETCH not valid in this state']);
+    expect((await c.cmd('x NOTIFY NONE'))[0]).toMatch(/^x BAD /);
+    expect(await c.cmd('o LOGOUT')).toEqual(['* BYE Correio IMAP server logging out', 'o OK LOGOUT completed']);
+    await c.waitClosed();
+  });
+
+  it('pipelined commands are answered one at a time, in order', async () => {
+    const a = await account();
+    const c = await login(a.user);
+    c.send('p1 NOOP\r\np2 ID NIL\r\np3 NAMESPACE\r\np4 NOOP\r\np5 LOGOUT\r\n');
+    expect(await c.until('p5')).toEqual([
+      'p1 OK NOOP completed',
+      expect.stringMatching(/^\* ID \("name" "Correio" "version" "[\d.]+"\)$/),
+      'p2 OK ID completed',
+      '* NAMESPACE (("" "/")) NIL NIL',
+      'p3 OK NAMESPACE completed',
+      'p4 OK NOOP completed',
+      '* BYE Correio IMAP server logging out',
+      'p5 OK LOGOUT completed',
+    ]);
+    await c.waitClosed();
+  });
+
+  it('a too-long line and a too-big literal get an RFC answer, and the session stays usable', async () => {
+    const c = await ImapWire.connect(imap.ports.plain);
+    await c.line();
+    c.send(`t1 NOOP ${'x'.repeat(70_000)}\r\n`);
+    expect(await c.line()).toMatch(/^t1 BAD \[TOOBIG\] /);
+    expect(await c.cmd('t2 NOOP')).toEqual(['t2 OK NOOP completed']);
+    // Before authentication a literal is small (RFC 7888 §4 spirit): a synchronizing one is refused before it is sent.
+    expect(await c.cmd('t3 LOGIN {100000}')).toEqual(['t3 NO [TOOBIG] Literal too big']);
+    expect(await c.cmd('t4 NOOP')).toEqual(['t4 OK NOOP completed']);
+    // A literal within the limit gets "+" and works.
+    c.send('t5 ID ("name" {4}\r\n');
+    expect(await c.line()).toBe('+ Ready for literal data');
+    c.send('mutt)\r\n');
+    expect(await c.until('t5')).toEqual([expect.stringMatching(/^\* ID \("name" "Correio"/), 't5 OK ID completed']);
+    // A non-synchronizing literal that is too big cannot be skipped before authentication: BYE and close.
+    c.send('t6 LOGIN {100000+}\r\n');
+    expect(await c.line()).toMatch(/^t6 BAD \[TOOBIG\] /);
+    expect(await c.line()).toMatch(/^\* BYE /);
+    await c.waitClosed();
+  });
+
+  it('IDLE: "+ idling", an EXISTS from a delivery by someone else arrives at once, DONE ends it', async () => {
+    const a = await account();
+    await deliver(a.id, 'before');
+    const c = await login(a.user);
+    const selected = await c.cmd('s SELECT INBOX');
+    expect(selected).toContain('* 1 EXISTS');
+    expect(selected.at(-1)).toMatch(/^s OK \[READ-WRITE\]/);
+    c.send('i IDLE\r\n');
+    expect(await c.line()).toBe('+ idling');
+    const started = Date.now();
+    await deliver(a.id, 'during');
+    expect(await c.line()).toBe('* 2 EXISTS');
+    expect(Date.now() - started).toBeLessThan(1000);
+    c.send('DONE\r\n');
+    expect(await c.line()).toBe('i OK IDLE terminated');
+    // Outside IDLE, updates wait for a command (RFC 9051 §7.5.1): NOOP brings them.
+    await deliver(a.id, 'after');
+    expect(await c.cmd('n NOOP')).toEqual(['* 3 EXISTS', 'n OK NOOP completed']);
+    c.send('j IDLE\r\n');
+    expect(await c.line()).toBe('+ idling');
+    c.send('j2 NOOP\r\n');
+    expect(await c.line()).toBe('j BAD Expected DONE');
+    expect(await c.cmd('k NOOP')).toEqual(['k OK NOOP completed']);
+  });
+});
