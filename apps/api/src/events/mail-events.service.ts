@@ -1,27 +1,61 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
+import type { Pool } from '@correio/db';
+import { DB_FEATURES, type DbFeatures, PG_POOL } from '../database/database.module.js';
 import type { MailboxChange } from '../mailbox-store/mailbox-store.types.js';
+import { PgChangeBus } from './pg-change-bus.js';
 
 /**
  * The change bus (DESIGN invariant 6): the store publishes after COMMIT; IMAP IDLE, the webmail's
- * live updates and webhooks subscribe. In-process for now; a PostgreSQL LISTEN/NOTIFY adapter behind
- * the same two methods carries changes across processes when roles run separately.
+ * live updates and webhooks subscribe. Subscribers hear every change of this process at once
+ * (in-process), and, on a real PostgreSQL server, every other process's through LISTEN/NOTIFY
+ * (pg-change-bus.ts): API processes, cluster workers and roles run apart all see one another's
+ * changes. On the embedded PGlite (no LISTEN/NOTIFY between connections) it stays in-process.
  */
 @Injectable()
-export class MailEventsService {
+export class MailEventsService implements OnModuleInit, OnApplicationShutdown {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
+  private bus?: PgChangeBus;
+
+  constructor(
+    @Optional() @Inject(PG_POOL) private readonly pool?: Pool,
+    @Optional() @Inject(DB_FEATURES) private readonly features?: DbFeatures,
+  ) {}
+
+  /** Starts the cross-process bus where the database can carry it (resolves once it listens, or has failed once and retries). */
+  async onModuleInit(): Promise<void> {
+    const url = (this.pool as unknown as { options?: { connectionString?: string } } | undefined)?.options?.connectionString;
+    if (!this.features?.listenNotify || !url || this.bus) return;
+    this.bus = new PgChangeBus(url, `${process.pid}-${randomUUID()}`, (change) => this.emit(change));
+    await this.bus.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bus?.stop();
+  }
+
+  /** True when changes also cross processes (LISTEN/NOTIFY). */
+  get isCrossProcess(): boolean {
+    return this.bus !== undefined;
+  }
 
   publish(change: MailboxChange): void {
+    this.emit(change);
+    this.bus?.send(change);
+  }
+
+  subscribe(listener: (change: MailboxChange) => void): () => void {
+    this.emitter.on('change', listener);
+    return () => this.emitter.off('change', listener);
+  }
+
+  private emit(change: MailboxChange): void {
     // A subscriber's failure must never undo or block the committed change that triggered it.
     try {
       this.emitter.emit('change', change);
     } catch {
       /* subscribers handle their own errors */
     }
-  }
-
-  subscribe(listener: (change: MailboxChange) => void): () => void {
-    this.emitter.on('change', listener);
-    return () => this.emitter.off('change', listener);
   }
 }

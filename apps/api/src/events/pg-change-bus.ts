@@ -1,0 +1,178 @@
+import pg from 'pg';
+import type { MailboxChange } from '../mailbox-store/mailbox-store.types.js';
+
+/** The channel mail changes cross processes on (DESIGN invariant 6). */
+export const MAIL_CHANGES_CHANNEL = 'correio_mail_changes';
+
+/** NOTIFY payloads must stay under 8000 bytes (PostgreSQL's limit); room is left for the JSON around the UIDs. */
+const MAX_PAYLOAD = 7900;
+/** Changes kept while the connection is down; past this the oldest are dropped (nobody could wait that long). */
+const MAX_QUEUED = 10_000;
+
+const KIND_CODE = { exists: 'e', flags: 'f', expunge: 'x' } as const;
+const CODE_KIND = { e: 'exists', f: 'flags', x: 'expunge' } as const;
+
+interface Payload {
+  /** Sender process: a process drops its own changes (it emitted them locally already). */
+  p: string;
+  a: string;
+  m: string;
+  k: 'e' | 'f' | 'x';
+  s: string;
+  /** UIDs as IMAP sequence-set text ("1:5,9"), ascending. */
+  u: string;
+}
+
+/** UIDs as "a:b,c" ranges, split so that each piece fits in `room` characters. */
+export function uidRanges(uids: number[], room: number): string[] {
+  const sorted = [...new Set(uids)].sort((x, y) => x - y);
+  const pieces: string[] = [];
+  let current = '';
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    const range = i === j ? `${sorted[i]}` : `${sorted[i]}:${sorted[j]}`;
+    if (current && current.length + 1 + range.length > room) {
+      pieces.push(current);
+      current = '';
+    }
+    current = current ? `${current},${range}` : range;
+    i = j + 1;
+  }
+  if (current) pieces.push(current);
+  return pieces;
+}
+
+function parseRanges(text: string): number[] {
+  const out: number[] = [];
+  for (const part of text.split(',')) {
+    const [a, b] = part.split(':').map(Number);
+    if (!Number.isSafeInteger(a)) continue;
+    for (let u = a!; u <= (b ?? a)!; u++) out.push(u);
+  }
+  return out;
+}
+
+/** One change as NOTIFY payloads: several when its UID list does not fit in one. */
+export function encodeChange(processId: string, c: MailboxChange): string[] {
+  const head: Omit<Payload, 'u'> = { p: processId, a: c.accountId, m: c.mailboxId, k: KIND_CODE[c.kind], s: c.modseq };
+  const room = MAX_PAYLOAD - JSON.stringify({ ...head, u: '' }).length;
+  const pieces = c.uids.length === 0 ? [''] : uidRanges(c.uids, room);
+  return pieces.map((u) => JSON.stringify({ ...head, u }));
+}
+
+export function decodeChange(payload: string): { processId: string; change: MailboxChange } | undefined {
+  try {
+    const p = JSON.parse(payload) as Payload;
+    const kind = CODE_KIND[p.k];
+    if (!kind || typeof p.a !== 'string' || typeof p.m !== 'string' || typeof p.s !== 'string') return undefined;
+    return { processId: p.p, change: { accountId: p.a, mailboxId: p.m, kind, uids: parseRanges(p.u ?? ''), modseq: p.s } };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The change bus across processes, over PostgreSQL LISTEN/NOTIFY on ONE dedicated connection (not
+ * the pool's: LISTEN is session state, and the MX's per-message budget of pool statements stays as
+ * it is). Outgoing changes of one event-loop turn go out in one round trip (`pg_notify` over an
+ * array), after the COMMIT that made them (the caller publishes after COMMIT). Notifications from
+ * other processes are re-emitted locally; this process's own are dropped by the id in the payload.
+ *
+ * A lost connection is re-established after a second; changes published meanwhile are queued
+ * (bounded) and sent then, while notifications other processes sent meanwhile are lost — so a
+ * session that must not miss any resyncs from the store (CONDSTORE modseqs), as after a restart.
+ * Real PostgreSQL only: PGlite's one shared session cannot deliver a notification to another
+ * connection, and there everything runs in one process anyway.
+ */
+export class PgChangeBus {
+  private client?: pg.Client;
+  private ready = false;
+  private stopped = true;
+  private retry?: NodeJS.Timeout;
+  private queue: string[] = [];
+  private flushing = false;
+  private scheduled = false;
+
+  constructor(
+    private readonly connectionString: string,
+    readonly processId: string,
+    private readonly onRemote: (change: MailboxChange) => void,
+  ) {}
+
+  start(): Promise<void> {
+    if (!this.stopped) return Promise.resolve();
+    this.stopped = false;
+    return this.connect();
+  }
+
+  /** Queues a committed change for the other processes. */
+  send(change: MailboxChange): void {
+    if (this.stopped) return;
+    this.queue.push(...encodeChange(this.processId, change));
+    if (this.queue.length > MAX_QUEUED) this.queue.splice(0, this.queue.length - MAX_QUEUED);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing || !this.ready || this.queue.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const client = this.client;
+    if (!client || !this.ready || this.queue.length === 0) return;
+    this.flushing = true;
+    const batch = this.queue.splice(0, 500);
+    try {
+      await client.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [MAIL_CHANGES_CHANNEL, batch]);
+    } catch {
+      // The connection went: keep the batch for the next one (lost() reconnects).
+      this.queue.unshift(...batch);
+    } finally {
+      this.flushing = false;
+      this.schedule();
+    }
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'correio-mail-changes' });
+    this.client = client;
+    const lost = () => {
+      if (this.client !== client) return;
+      this.client = undefined;
+      this.ready = false;
+      client.end().catch(() => {});
+      if (!this.stopped) this.retry = setTimeout(() => void this.connect(), 1_000).unref();
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    client.on('notification', (n) => {
+      if (n.channel !== MAIL_CHANGES_CHANNEL || !n.payload) return;
+      const decoded = decodeChange(n.payload);
+      if (decoded && decoded.processId !== this.processId) this.onRemote(decoded.change);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${MAIL_CHANGES_CHANNEL}`);
+      this.ready = true;
+      this.schedule();
+    } catch {
+      lost();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.ready = false;
+    clearTimeout(this.retry);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => {});
+  }
+}
