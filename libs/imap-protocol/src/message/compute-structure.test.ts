@@ -185,12 +185,19 @@ describe('speed (no body copies: work on offsets)', () => {
   };
 
   test('4 KiB and 10 MiB messages', () => {
+    const text = Buffer.concat([crlf(['Subject: t', 'Content-Type: text/plain', '', '']), Buffer.alloc(10 * 1024 * 1024, 'a line of text of some length here\r\n')]);
     const smallMs = measure(small, 1000);
     const bigMs = measure(big, 10);
-    console.log(`computeMessageStructure: ${small.length} B in ${(smallMs * 1000).toFixed(1)} µs; ${big.length} B in ${bigMs.toFixed(2)} ms`);
+    const textMs = measure(text, 3);
+    console.log(
+      `computeMessageStructure: ${small.length} B multipart in ${(smallMs * 1000).toFixed(1)} µs; ` +
+        `${big.length} B with a base64 attachment in ${bigMs.toFixed(2)} ms; ${text.length} B text/plain (lines counted) in ${textMs.toFixed(1)} ms`,
+    );
+    expect(computeMessageStructure(text).body.lines).toBe(Math.floor((10 * 1024 * 1024) / 36)); // one LF per 36-byte line
     expect(computeMessageStructure(big).body.children![1]!.size).toBe(attachment.length);
     // Loose bounds (shared 2-core machine); the printed numbers are what to compare.
     expect(smallMs).toBeLessThan(2);
     expect(bigMs).toBeLessThan(200);
+    expect(textMs).toBeLessThan(500);
   });
 });

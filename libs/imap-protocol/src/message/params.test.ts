@@ -15,6 +15,7 @@ describe('parseParameterized (RFC 2045 §5.1, RFC 2231)', () => {
     ['application/x; name*0="a"; name*2="c"', 'application/x', { name: 'a' }],
     ['text/plain; ; =bad; good=1; "q"=2', 'text/plain', { good: '1' }],
     ['', '', {}],
+    ['text/plain; constructor=1; __proto__=2; __proto__*0=x; toString=3', 'text/plain', { constructor: '1', tostring: '3' }],
   ] as [string, string, Record<string, string>][])('%s', (header, value, params) => {
     expect(parseParameterized(header)).toEqual({ value, params });
   });

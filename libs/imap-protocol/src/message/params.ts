@@ -34,7 +34,8 @@ export function parseParameterized(header: string): ParameterizedValue {
     if (eq > 0) {
       const name = part.slice(0, eq).trim().toLowerCase();
       const v = unquote(part.slice(eq + 1).trim());
-      if (name !== '' && !/[\s"]/.test(name)) raw.push({ name, value: v });
+      // "__proto__" would set the object's prototype instead of a parameter: dropped.
+      if (name !== '' && name !== '__proto__' && !/[\s"]/.test(name)) raw.push({ name, value: v });
     }
     pos = end + 1;
   }
@@ -92,10 +93,11 @@ function joinContinuations(raw: RawParam[]): Record<string, string> {
   for (const { name, value } of raw) {
     const m = CONTINUATION.exec(name);
     if (!m) {
-      if (!(name in params)) params[name] = value;
+      if (!Object.hasOwn(params, name)) params[name] = value;
       continue;
     }
     const base = m[1]!;
+    if (base === '__proto__') continue;
     const index = m[2] === undefined ? 0 : Number(m[2]);
     const encoded = m[2] === undefined || name.endsWith('*');
     let group = groups.get(base);
