@@ -23,7 +23,9 @@ function setup(uids: number[], enabled: EnabledExtension[] = []) {
       return wanted.filter((u) => flags.has(u)).map((uid) => ({ uid, blobId: 'b', ...flags.get(uid)! }));
     },
   } as unknown as ImapStore;
-  const mailbox = new SelectedMailbox(store, snapshot(uids), { accountId: 'acc', isReadOnly: false, enabled: new Set(enabled) });
+  const snap = snapshot(uids);
+  const mailbox = new SelectedMailbox(store, snap.mailbox, { accountId: 'acc', isReadOnly: false, enabled: new Set(enabled) });
+  mailbox.load(snap);
   const lines: string[] = [];
   const out = { untagged: (l: string) => lines.push(l) } as unknown as ResponseWriter;
   const change = (kind: 'exists' | 'flags' | 'expunge', changed: number[], modseq: number) =>
@@ -102,6 +104,20 @@ describe('SelectedMailbox', () => {
     await mailbox.flushUpdates(out, { allowExpunge: false });
     expect(lines).toEqual(['2 FETCH (UID 5 FLAGS (\\Flagged \\Seen) MODSEQ (13))']);
     expect(mailbox.highestModseq).toBe(13n);
+  });
+
+  it('replays changes noted while the snapshot was being read', async () => {
+    const snap = snapshot([3, 5, 8]);
+    const store = { fetchMeta: async () => [] } as unknown as ImapStore;
+    const mailbox = new SelectedMailbox(store, snap.mailbox, { accountId: 'acc', isReadOnly: false, enabled: new Set() });
+    mailbox.noteChange({ accountId: 'acc', mailboxId: 'mb', kind: 'exists', uids: [8, 9], modseq: '11' });
+    mailbox.noteChange({ accountId: 'acc', mailboxId: 'mb', kind: 'expunge', uids: [2, 5], modseq: '12' });
+    expect(mailbox.hasPendingUpdates()).toBe(false);
+    mailbox.load(snap);
+    const lines: string[] = [];
+    await mailbox.flushUpdates({ untagged: (l: string) => lines.push(l) } as unknown as ResponseWriter, { allowExpunge: true });
+    // 8 was already in the snapshot, 2 had gone before it: only 5's expunge and 9's arrival are news.
+    expect(lines).toEqual(['2 EXPUNGE', '3 EXISTS']);
   });
 
   it('ignores changes of other mailboxes', async () => {

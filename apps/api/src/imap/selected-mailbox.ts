@@ -1,5 +1,5 @@
 import type { SequenceSet } from '@correio/imap-protocol';
-import type { ImapSnapshot, ImapStore } from '../mailbox-store/imap-store.types.js';
+import type { ImapMailbox, ImapSnapshot, ImapStore } from '../mailbox-store/imap-store.types.js';
 import type { MailboxChange } from '../mailbox-store/mailbox-store.types.js';
 import type { EnabledExtension, ResponseWriter, SelectedMailboxView } from './command-context.js';
 import { formatSet, lowerBound, sortUnique } from './commands/selected/uid-set.js';
@@ -24,32 +24,45 @@ export class SelectedMailbox implements SelectedMailboxView {
   /** Highest modseq this session has seen (snapshot or change), for CONDSTORE. */
   highestModseq: bigint;
 
-  private uids: Uint32Array;
-  private count: number;
+  private uids: Uint32Array = new Uint32Array(0);
+  private count = 0;
+  /** Changes noted before the snapshot was loaded (SELECT in progress): replayed by load(). */
+  private early: MailboxChange[] | undefined = [];
   private readonly pendingExists = new Set<number>();
   private readonly pendingExpunge = new Set<number>();
   /** UID → modseq of the change event that named it. */
   private readonly pendingFlags = new Map<number, bigint>();
   /** UID → modseq this session last reported flags at (by FETCH, STORE or an update). */
   private readonly reported = new Map<number, bigint>();
+  private readonly enabled: ReadonlySet<EnabledExtension>;
 
+  /**
+   * SELECT makes the session selected with this object before reading the snapshot, so a change
+   * committed while the snapshot is read is noted (and replayed by load) instead of lost.
+   */
   constructor(
     private readonly store: ImapStore,
-    snapshot: ImapSnapshot,
+    mailbox: ImapMailbox,
     options: { accountId: string; isReadOnly: boolean; enabled: ReadonlySet<EnabledExtension> },
   ) {
     this.accountId = options.accountId;
-    this.mailboxId = snapshot.mailbox.id;
-    this.name = snapshot.mailbox.name;
+    this.mailboxId = mailbox.id;
+    this.name = mailbox.name;
     this.isReadOnly = options.isReadOnly;
-    this.uidValidity = snapshot.mailbox.uidValidity;
-    this.highestModseq = snapshot.mailbox.highestModseq;
-    this.uids = snapshot.uids;
-    this.count = snapshot.uids.length;
+    this.uidValidity = mailbox.uidValidity;
+    this.highestModseq = mailbox.highestModseq;
     this.enabled = options.enabled;
   }
 
-  private readonly enabled: ReadonlySet<EnabledExtension>;
+  /** Takes the snapshot's UIDs as sequence numbers 1..n and replays the changes noted meanwhile. */
+  load(snapshot: ImapSnapshot): void {
+    this.uids = snapshot.uids;
+    this.count = snapshot.uids.length;
+    if (snapshot.mailbox.highestModseq > this.highestModseq) this.highestModseq = snapshot.mailbox.highestModseq;
+    const early = this.early ?? [];
+    this.early = undefined;
+    for (const change of early) this.noteChange(change);
+  }
 
   /** Messages the client knows of (its EXISTS). */
   get exists(): number {
@@ -118,6 +131,10 @@ export class SelectedMailbox implements SelectedMailboxView {
 
   noteChange(change: MailboxChange): void {
     if (change.mailboxId !== this.mailboxId || change.accountId !== this.accountId) return;
+    if (this.early) {
+      this.early.push(change);
+      return;
+    }
     const modseq = BigInt(change.modseq);
     if (modseq > this.highestModseq) this.highestModseq = modseq;
     if (change.kind === 'exists') {
@@ -136,6 +153,7 @@ export class SelectedMailbox implements SelectedMailboxView {
   }
 
   hasPendingUpdates(): boolean {
+    if (this.early) return false;
     return this.pendingExists.size > 0 || this.pendingExpunge.size > 0 || this.pendingFlags.size > 0;
   }
 

@@ -24,20 +24,22 @@ export const selectCommand: ImapCommandHandler<'SELECT' | 'EXAMINE'> = {
     }
     if (command.condstore) ctx.session.enable('CONDSTORE');
     const isReadOnly = command.name === 'EXAMINE';
-    let mailbox: SelectedMailbox;
     try {
       const found = await ctx.deps.store.findMailbox(user.accountId, command.mailbox);
       if (!found) return no('No such mailbox', 'NONEXISTENT');
+      // Selected before the snapshot is read: changes committed meanwhile are noted, not lost.
+      const mailbox = new SelectedMailbox(ctx.deps.store, found, { accountId: user.accountId, isReadOnly, enabled: ctx.session.enabled });
+      ctx.session.setState({ kind: 'selected', user, mailbox });
       const snapshot = await ctx.deps.store.snapshot(user.accountId, found.id);
-      mailbox = new SelectedMailbox(ctx.deps.store, snapshot, { accountId: user.accountId, isReadOnly, enabled: ctx.session.enabled });
+      mailbox.load(snapshot);
       writeSelectResponses(ctx, mailbox, snapshot);
       if (command.qresync && command.qresync.uidValidity === snapshot.mailbox.uidValidity) {
         await writeQresyncChanges(ctx, mailbox, command.qresync);
       }
     } catch (err) {
+      ctx.session.setState({ kind: 'authenticated', user });
       return storeFailure(err);
     }
-    ctx.session.setState({ kind: 'selected', user, mailbox });
     return ok(`${command.name} completed`, isReadOnly ? 'READ-ONLY' : 'READ-WRITE');
   },
 };
