@@ -128,6 +128,15 @@ describe('CommandReceiver', () => {
     expect(receiver.bufferedBytes).toBeLessThan(2000);
   });
 
+  it('refuses a too-long raw line without a tag and reads commands again after it', () => {
+    const receiver = new CommandReceiver({ ...authenticated, maxLineBytes: 50 });
+    receiver.push(Buffer.from(`a AUTHENTICATE PLAIN\r\n${'QUFB'.repeat(40)}\r\nb NOOP\r\n`));
+    expect(receiver.next()?.type).toBe('command');
+    receiver.readRawLine();
+    expect(receiver.next()).toEqual({ type: 'error', status: 'BAD', code: 'TOOBIG', text: 'Command line too long', isFatal: false });
+    expect(show(drain(receiver))).toEqual([{ cmd: 'b', lines: ['b NOOP'], literals: [] }]);
+  });
+
   it('refuses a too-big synchronizing literal with NO [TOOBIG] without asking for it', () => {
     const before = receiverLimits({ isAuthenticated: false, appendLimit: 100_000 });
     expect(show(feed('a LOGIN {9000}\r\nb NOOP\r\n', before))).toEqual([
@@ -260,6 +269,7 @@ describe('readTag', () => {
     ['* NOOP', ''],
     ['(a) NOOP', ''],
     ['', ''],
+    [`${'t'.repeat(200)} NOOP`, ''],
   ])('%j → %j', (line, tag) => {
     expect(readTag(Buffer.from(line))).toBe(tag);
   });

@@ -145,10 +145,8 @@ export class CommandReceiver {
     if (lf < 0) {
       if (this.pending.length > this.limits.maxLineBytes && !this.isSkippingLine) {
         // RFC 9051 §4: the server may refuse; the rest of the line is dropped up to its LF.
-        const tag = this.tag || readTag(this.pending.peek(128));
-        this.resetCommand();
+        this.refuseLongLine(this.pending.peek(128));
         this.isSkippingLine = true;
-        this.queued.push(errorEvent(tag, { status: 'BAD', code: 'TOOBIG', text: 'Command line too long' }));
       }
       if (this.isSkippingLine) {
         this.pending.clear();
@@ -163,12 +161,19 @@ export class CommandReceiver {
       return null;
     }
     if (line.length > this.limits.maxLineBytes) {
-      const tag = this.tag || readTag(line);
-      this.resetCommand();
-      this.queued.push(errorEvent(tag, { status: 'BAD', code: 'TOOBIG', text: 'Command line too long' }));
+      this.refuseLongLine(line);
       return null;
     }
     return line;
+  }
+
+  private refuseLongLine(head: Buffer): void {
+    // A raw line (AUTHENTICATE response, IDLE's DONE) carries no tag: the session answers for its
+    // command, and the line after it is a command again.
+    const tag = this.isRawLine ? '' : this.tag || readTag(head);
+    this.isRawLine = false;
+    this.resetCommand();
+    this.queued.push(errorEvent(tag, { status: 'BAD', code: 'TOOBIG', text: 'Command line too long' }));
   }
 
   private onLine(line: Buffer): ReceiverEvent | undefined {
@@ -269,7 +274,8 @@ export function readTag(line: Buffer): string {
   const match = TAG_RE.exec(head);
   if (!match) return '';
   const tag = match[0];
-  return head.length > tag.length && head[tag.length] !== ' ' ? '' : tag;
+  if (tag.length === head.length) return line.length === head.length ? tag : ''; // longer than we look at
+  return head[tag.length] === ' ' ? tag : '';
 }
 
 /**
