@@ -143,10 +143,13 @@ describe('edge cases', () => {
     expect(wireText(bodyStructureValue(part, true))).toBe('("message" "global" NIL NIL NIL "7bit" 18 NIL NIL NIL NIL)');
   });
 
-  test('a boundary that only starts a longer line is not a delimiter; whitespace after one is', () => {
-    const raw = crlf(['Content-Type: multipart/mixed; boundary=x', '', '--xy', '--x \t', '', 'a', '--xz', '--x--  ', 'epilogue']);
+  test('a line that starts with the boundary is a delimiter (RFC 2046 §5.1.1), unless a nested multipart declares the longer token', () => {
+    const raw = crlf(['Content-Type: multipart/mixed; boundary=x', '', '--x \t', '', 'a', '--xjunk', '', 'b', '--x--  ', 'epilogue']);
     const s = computeMessageStructure(raw);
-    expect(s.body.children!.map((p) => raw.toString('latin1', p.bodyStart, p.bodyEnd))).toEqual(['a\r\n--xz']);
+    expect(s.body.children!.map((p) => raw.toString('latin1', p.bodyStart, p.bodyEnd))).toEqual(['a', 'b']);
+    const nested = crlf(['Content-Type: multipart/mixed; boundary=x', '', '--x', 'Content-Type: multipart/related; boundary="x.2"', '', '--x.2', '', 'in', '--x.2--', '--x--']);
+    const inner = computeMessageStructure(nested).body.children![0]!;
+    expect(inner.children!.map((p) => nested.toString('latin1', p.bodyStart, p.bodyEnd))).toEqual(['in']);
   });
 
   test('unfolded header values and a Content-Type whose subtype is missing falls back to text/plain', () => {

@@ -1,9 +1,13 @@
 /**
- * Splits a multipart body into its parts by byte offsets (RFC 2046 §5.1.1). A delimiter is
- * "--boundary" at the start of a line (or of the body), followed by optional whitespace and a line
- * end; "--boundary--" closes. The line end before a delimiter belongs to the delimiter, so a part
- * ends before it. Preamble and epilogue are dropped. A missing close delimiter ends the last part at
- * the end of the body; bare LF line ends are accepted.
+ * Splits a multipart body into its parts by byte offsets (RFC 2046 §5.1.1). A delimiter is a line
+ * that starts with "--boundary" (or the body does); "--boundary--" closes. The line end before a
+ * delimiter belongs to the delimiter, so a part ends before it. Preamble and epilogue are dropped.
+ * A missing close delimiter ends the last part at the end of the body; bare LF line ends are accepted.
+ *
+ * RFC 2046's note to implementors: the boundary need only START the line ("it is sufficient that the
+ * boundary appear in its entirety following the CRLF"). Like Dovecot, which takes the longest
+ * boundary in effect, a line whose longer token is the boundary a nested multipart declares
+ * ("--abc-2" inside "abc") belongs to that multipart, not to this one.
  */
 
 const LF = 10;
@@ -16,12 +20,20 @@ interface Delimiter {
   isClose: boolean;
 }
 
+interface Scan {
+  view: Buffer;
+  bodyStart: number;
+  bodyEnd: number;
+  delimiter: Buffer;
+  /** Longer tokens already checked: true when a nested multipart declares it as its boundary. */
+  nested: Map<string, boolean>;
+}
+
 /** [start, end) of each part; at most maxParts, the last one then running to the end of the body. */
 export function findBoundaryParts(raw: Buffer, bodyStart: number, bodyEnd: number, boundary: string, maxParts: number): [number, number][] {
-  const view = raw.subarray(0, bodyEnd);
-  const delimiter = Buffer.from(`--${boundary}`, 'latin1');
+  const scan: Scan = { view: raw.subarray(0, bodyEnd), bodyStart, bodyEnd, delimiter: Buffer.from(`--${boundary}`, 'latin1'), nested: new Map() };
   const parts: [number, number][] = [];
-  let next = findDelimiter(view, bodyStart, bodyStart, bodyEnd, delimiter);
+  let next = findDelimiter(scan, bodyStart);
   if (next === null || next.isClose) return parts;
   while (next !== null && !next.isClose) {
     const start = next.afterLine;
@@ -29,8 +41,8 @@ export function findBoundaryParts(raw: Buffer, bodyStart: number, bodyEnd: numbe
       parts.push([start, bodyEnd]);
       break;
     }
-    next = findDelimiter(view, start, bodyStart, bodyEnd, delimiter);
-    parts.push([start, next === null ? bodyEnd : Math.max(start, lineEndBefore(view, next.lineStart))]);
+    next = findDelimiter(scan, start);
+    parts.push([start, next === null ? bodyEnd : Math.max(start, lineEndBefore(scan.view, next.lineStart))]);
   }
   return parts;
 }
@@ -42,7 +54,8 @@ function lineEndBefore(view: Buffer, lineStart: number): number {
   return end;
 }
 
-function findDelimiter(view: Buffer, from: number, bodyStart: number, bodyEnd: number, delimiter: Buffer): Delimiter | null {
+function findDelimiter(scan: Scan, from: number): Delimiter | null {
+  const { view, bodyStart, bodyEnd, delimiter } = scan;
   for (let i = view.indexOf(delimiter, from); i !== -1; i = view.indexOf(delimiter, i + 1)) {
     if (i !== bodyStart && view[i - 1] !== LF) continue;
     let j = i + delimiter.length;
@@ -52,12 +65,34 @@ function findDelimiter(view: Buffer, from: number, bodyStart: number, bodyEnd: n
     if (j >= bodyEnd) return { lineStart: i, afterLine: bodyEnd, isClose };
     if (view[j] === CR && view[j + 1] === LF) return { lineStart: i, afterLine: j + 2, isClose };
     if (view[j] === LF) return { lineStart: i, afterLine: j + 1, isClose };
-    if (isClose) {
-      // Junk after a close delimiter: still the close (what follows is epilogue anyway).
-      const lf = view.indexOf(LF, j);
-      return { lineStart: i, afterLine: lf === -1 ? bodyEnd : lf + 1, isClose };
-    }
-    // "--boundaryX": a longer line that only starts with the delimiter, not a delimiter.
+    // The boundary starts a longer line: a delimiter with trailing junk, unless the longer token is
+    // a nested multipart's own boundary.
+    if (!isClose && isNestedBoundary(scan, i + 2)) continue;
+    const lf = view.indexOf(LF, j);
+    return { lineStart: i, afterLine: lf === -1 ? bodyEnd : lf + 1, isClose };
   }
   return null;
+}
+
+/** Whether the token at `at` (up to whitespace, a trailing "--" removed) is declared as boundary=token in this body. */
+function isNestedBoundary(scan: Scan, at: number): boolean {
+  const { view, bodyStart, bodyEnd } = scan;
+  let end = at;
+  while (end < bodyEnd && view[end]! > 32) end++;
+  let token = view.toString('latin1', at, end);
+  if (token.endsWith('--')) token = token.slice(0, -2);
+  if (token.length <= scan.delimiter.length - 2) return false; // our own boundary, then junk after whitespace
+  let known = scan.nested.get(token);
+  if (known === undefined) {
+    known = false;
+    const needle = Buffer.from(token, 'latin1');
+    for (let k = view.indexOf(needle, bodyStart); k !== -1 && !known; k = view.indexOf(needle, k + 1)) {
+      // boundary=token or boundary="token" (the parameter name itself is not checked: cheap and enough).
+      const after = view[k + needle.length] ?? 0;
+      const isWhole = after <= 32 || after === 34 || after === 59; // ends at whitespace, '"' or ';'
+      known = isWhole && (view[k - 1] === 61 || (view[k - 1] === 34 && view[k - 2] === 61));
+    }
+    scan.nested.set(token, known);
+  }
+  return known;
 }
