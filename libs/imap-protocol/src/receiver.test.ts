@@ -204,6 +204,23 @@ describe('CommandReceiver', () => {
     expect(feed(`a APPEND INBOX {5000}\r\n${'x'.repeat(5000)}\r\n`, minus).map((e) => e.type)).toEqual(['continue', 'command']);
   });
 
+  it('recognises an announcement of any length, so an absurd size is refused, never read as commands', () => {
+    const digits = '9'.repeat(60);
+    expect(feed(`a APPEND INBOX {${digits}}\r\nb NOOP\r\n`)).toEqual([
+      { type: 'error', tag: 'a', status: 'NO', code: 'TOOBIG', text: 'Literal too big', isFatal: false },
+      { type: 'command', frame: { tag: 'b', lines: [Buffer.from('b NOOP')], literals: [] } },
+    ]);
+    expect(feed(`a APPEND INBOX {${digits}+}\r\nb NOOP\r\n`)).toEqual([
+      { type: 'error', tag: 'a', status: 'BAD', code: 'TOOBIG', text: 'Literal too big', isFatal: true },
+    ]);
+  });
+
+  it('does not take "{}", "{+}" or "{1x}" for literals', () => {
+    for (const text of ['a X {}', 'a X {+}', 'a X {1x}', 'a X 1}', 'a X }']) {
+      expect(show(feed(`${text}\r\n`))).toEqual([{ cmd: 'a', lines: [text], literals: [] }]);
+    }
+  });
+
   it('bounds the whole command, not only each literal', () => {
     const limits = { ...authenticated, maxLiteralBytes: 100, maxCommandBytes: 150 };
     expect(show(feed(`a APPEND INBOX {100}\r\n${'x'.repeat(100)} {100}\r\nb NOOP\r\n`, limits))).toEqual([

@@ -54,7 +54,6 @@ type Refusal = Omit<Extract<ReceiverEvent, { type: 'error' }>, 'type' | 'tag' | 
 
 // RFC 9051 §9: tag = 1*<any ASTRING-CHAR except "+"> (ATOM-CHAR plus "]").
 const TAG_RE = /^[\x21\x23\x24\x26\x27\x2c-\x5b\x5d-\x7a\x7c-\x7e]+/;
-const LITERAL_RE = /(~?)\{(\d+)(\+?)\}$/;
 
 export class CommandReceiver {
   private readonly pending = new ByteQueue();
@@ -192,16 +191,13 @@ export class CommandReceiver {
       // Many short lines joined by empty literals would otherwise escape the per-line limit.
       this.doom = { status: 'BAD', code: 'TOOBIG', text: 'Command too long' };
     }
-    const announced = scan.isInQuote ? null : LITERAL_RE.exec(line.toString('latin1', Math.max(0, line.length - 40)));
+    const announced = scan.isInQuote ? null : readAnnouncement(line);
     if (!announced) {
       this.lines.push(Buffer.from(line));
       return this.finishCommand();
     }
-    const isBinary = announced[1] === '~';
-    const isSync = announced[3] !== '+';
-    const digits = announced[2] ?? '';
-    const size = digits.length > IMAP_LIMITS.maxLiteralDigits ? Number.POSITIVE_INFINITY : Number(digits);
-    this.lines.push(Buffer.from(line.subarray(0, line.length - announced[0].length)));
+    const { isBinary, isSync, size } = announced;
+    this.lines.push(Buffer.from(line.subarray(0, announced.start)));
     if (!this.doom) this.doom = this.checkLiteral(size, isSync);
     if (this.doom) {
       if (isSync) {
@@ -276,6 +272,27 @@ export function readTag(line: Buffer): string {
   const tag = match[0];
   if (tag.length === head.length) return line.length === head.length ? tag : ''; // longer than we look at
   return head[tag.length] === ' ' ? tag : '';
+}
+
+/**
+ * The literal announced at the end of a line: "{" digits ["+"] "}" (RFC 9051 §4.3, RFC 7888),
+ * optionally preceded by "~" (literal8, RFC 3516). Read backwards over any number of digits, so an
+ * absurd size is refused rather than missed — a missed announcement would make the literal's
+ * bytes be read as commands.
+ */
+function readAnnouncement(line: Buffer): { start: number; size: number; isSync: boolean; isBinary: boolean } | null {
+  let i = line.length - 1;
+  if (line[i] !== 0x7d) return null; // "}"
+  i--;
+  const isSync = line[i] !== 0x2b; // "+"
+  if (!isSync) i--;
+  const digitsEnd = i + 1;
+  while (i >= 0 && (line[i] as number) >= 0x30 && (line[i] as number) <= 0x39) i--;
+  if (i < 0 || line[i] !== 0x7b || i + 1 === digitsEnd) return null; // "{" and at least one digit
+  const digits = digitsEnd - (i + 1);
+  const size = digits > IMAP_LIMITS.maxLiteralDigits ? Number.POSITIVE_INFINITY : Number(line.toString('latin1', i + 1, digitsEnd));
+  const isBinary = i > 0 && line[i - 1] === 0x7e; // "~"
+  return { start: isBinary ? i - 1 : i, size, isSync, isBinary };
 }
 
 /**
