@@ -88,6 +88,13 @@ describe('limits: past them the rest is one opaque part, never an exception (DES
     expect(raw.toString('latin1', s.body.bodyStart)).toBe('body');
   });
 
+  test('one header line of megabytes is read only up to the limit', () => {
+    const raw = Buffer.concat([Buffer.from('Subject: '), Buffer.alloc(5 * 1024 * 1024, 'a'), Buffer.from('\r\n\r\nbody')]);
+    const s = computeMessageStructure(raw);
+    expect(s.envelope.subject!.length).toBeLessThan(256 * 1024);
+    expect(raw.toString('latin1', s.body.bodyStart)).toBe('body');
+  });
+
   test('random bytes and truncations never throw, and every range stays inside the message', () => {
     const sample = Buffer.from(
       'Content-Type: multipart/mixed; boundary=q\r\n\r\n--q\r\nContent-Type: message/rfc822\r\n\r\nContent-Type: multipart/alternative; boundary=r\r\n\r\n--r\r\n\r\nx\r\n--r--\r\n--q--\r\n',

@@ -53,10 +53,13 @@ export function scanHeaderBlock(raw: Buffer, start: number, end: number, maxHead
     }
     pos = lineEnd;
   }
+  const limit = start + maxHeaderBytes;
   for (const span of spans) {
     const name = raw.toString('latin1', span.start, span.nameEnd).trim().toLowerCase();
     if (name === '') continue;
-    fields.push({ name, value: unfold(decodeHeaderBytes(raw, span.nameEnd + 1, span.end)), start: span.start, end: span.end });
+    // One huge field (a line megabytes long) is read only up to the header limit.
+    const valueEnd = Math.max(span.nameEnd + 1, Math.min(span.end, limit));
+    fields.push({ name, value: unfold(decodeHeaderBytes(raw, span.nameEnd + 1, valueEnd)), start: span.start, end: span.end });
   }
   return { fields, bodyStart };
 }

@@ -13,5 +13,5 @@ export { filterHeaderFields } from './header-fields';
 export { decodeBinary, binarySize, decodeQuotedPrintable, type BinaryResult } from './binary';
 export { decodeParameter } from './params';
 export { MIME_LIMITS, type MimeLimits } from './mime-limits';
-export { scanHeaderBlock, type HeaderBlock, type HeaderField } from './header-block';
+export { scanHeaderBlock, headerValue, type HeaderBlock, type HeaderField } from './header-block';
 export { decodeEncodedWords } from './encoded-words';
