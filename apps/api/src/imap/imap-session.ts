@@ -142,13 +142,19 @@ export class ImapSession implements SessionHandle {
 
   async readLine(): Promise<Buffer | undefined> {
     this.receiver.readRawLine();
-    for (;;) {
-      const event = this.receiver.next();
-      if (event?.type === 'line') return event.line;
-      // A raw line over the line limit: an empty line answers it (the caller refuses it).
-      if (event?.type === 'error') return event.isFatal ? undefined : Buffer.alloc(0);
-      if (event) continue;
-      if (!(await this.moreInput())) return undefined;
+    // The client's silence counts again (IDLE: RFC 2177 §3 expects a client to re-IDLE within 29 minutes).
+    this.armTimer();
+    try {
+      for (;;) {
+        const event = this.receiver.next();
+        if (event?.type === 'line') return event.line;
+        // A raw line over the line limit: an empty line answers it (the caller refuses it).
+        if (event?.type === 'error') return event.isFatal ? undefined : Buffer.alloc(0);
+        if (event) continue;
+        if (!(await this.moreInput())) return undefined;
+      }
+    } finally {
+      if (!this.socket.destroyed) this.socket.setTimeout(0);
     }
   }
 
@@ -264,6 +270,8 @@ export class ImapSession implements SessionHandle {
         completion = toCompletion(err, this.deps.logger);
       }
     }
+    // Autologout or shutdown cut the command short (IDLE): BYE was the last word.
+    if (this.isEnded) return;
     await this.flushUpdates(allowExpunge);
     this.writer.tagged(tag, completion);
     const after = this.after;
