@@ -9,7 +9,7 @@
 export interface EnvelopeAddress {
   /** Display name as sent (quotes undone, RFC 2047 encoded words NOT decoded: clients decode, as with Dovecot), or null. */
   name: string | null;
-  /** RFC 9051 addr-adl: always null today. */
+  /** RFC 9051 addr-adl: the obsolete source route of "<@relay1,@relay2:user@host>", usually null. */
   adl: string | null;
   /** Local part, or null for a group end marker; the group name for a group start marker (host null). */
   mailbox: string | null;
@@ -32,7 +32,10 @@ export interface Envelope {
 
 /** One MIME entity of the message tree (the message itself is the root). */
 export interface BodyPart {
-  /** Lower-cased type/subtype ("text", "plain"); defaults per RFC 2045 §5.2 when absent. */
+  /**
+   * Lower-cased type/subtype ("text", "plain"); defaults per RFC 2045 §5.2 when absent or invalid.
+   * An entity past the MIME limits (mime-limits.ts) is "application"/"octet-stream" with no children.
+   */
   type: string;
   subtype: string;
   /**
@@ -47,9 +50,10 @@ export interface BodyPart {
   encoding: string;
   /** Size in octets of the body (after the blank line), as transferred. */
   size: number;
-  /** Lines of the body, for text/* and message/rfc822 (RFC 9051 body-fld-lines). */
+  /** Line ends (LF) in the body, for text/* and message/rfc822 (RFC 9051 body-fld-lines), as Dovecot counts; else null. */
   lines: number | null;
   md5: string | null;
+  /** Content-Disposition (RFC 2183): lower-cased type, parameters in the same form as params. */
   disposition: { type: string; params: Record<string, string> } | null;
   language: string[] | null;
   location: string | null;
