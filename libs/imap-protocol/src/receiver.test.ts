@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { receiverLimits } from './limits';
-import { CommandReceiver, type ReceiverEvent, readTag } from './receiver';
+import { CommandReceiver, type ReceiverEvent } from './receiver';
+import { readTag } from './receiver-scan';
 
 const authenticated = receiverLimits({ isAuthenticated: true, appendLimit: 100_000 });
 
