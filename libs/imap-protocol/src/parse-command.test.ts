@@ -102,6 +102,7 @@ const refused: [string, string, string | undefined][] = [
   ['a LOGIN "jo\\el" pw', 'Invalid escape in quoted string', 'a'],
   ['a LOGIN (joel) pw', 'Invalid user name', 'a'],
   ['a LOGIN {4}\r\nj\0el pw', 'NUL in a literal', 'a'],
+  ['a LOGIN ~{4}\r\njoel pw', 'literal8 is only allowed for APPEND data', 'a'],
   ['a AUTHENTICATE', 'Missing arguments', 'a'],
   ['a AUTHENTICATE PLAIN AGpvZWwAcHc', 'Invalid base64 in initial response', 'a'],
   ['a ENABLE', 'Missing arguments', 'a'],

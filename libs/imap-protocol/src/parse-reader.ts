@@ -142,7 +142,9 @@ export class Reader {
 
   private literalText(): string {
     const literal = this.literal();
-    if (!literal.isBinary && literal.data.includes(0)) this.fail('NUL in a literal');
+    // RFC 3516 §4.4: literal8 is only for APPEND data (which reads literal() directly).
+    if (literal.isBinary) this.fail('literal8 is only allowed for APPEND data');
+    if (literal.data.includes(0)) this.fail('NUL in a literal');
     return literal.data.toString('utf8');
   }
 
