@@ -2,7 +2,12 @@ import { describe, expect, test } from 'vitest';
 import type { EnvelopeAddress } from '../message-types';
 import { MISSING_HOST, parseAddressList } from './address';
 
-const a = (name: string | null, mailbox: string | null, host: string | null, adl: string | null = null): EnvelopeAddress => ({ name, adl, mailbox, host });
+const a = (name: string | null, mailbox: string | null, host: string | null, adl: string | null = null): EnvelopeAddress => ({
+  name,
+  adl,
+  mailbox,
+  host,
+});
 const groupEnd = a(null, null, null);
 
 describe('parseAddressList (RFC 5322 §3.4 → RFC 9051 envelope addresses)', () => {
@@ -14,7 +19,10 @@ describe('parseAddressList (RFC 5322 §3.4 → RFC 9051 envelope addresses)', ()
     ['jdoe@example.org (John Doe)', [a('John Doe', 'jdoe', 'example.org')]],
     ['Pete(A nice \\) chap) <pete(his account)@silly.test(his host)>', [a('Pete', 'pete', 'silly.test')]],
     ['=?utf-8?q?Jos=C3=A9?= <jose@x.test>', [a('=?utf-8?q?Jos=C3=A9?=', 'jose', 'x.test')]],
-    ['A Group:Ed Jones <c@a.test>,joe@where.test,John <jdoe@one.test>;', [a(null, 'A Group', null), a('Ed Jones', 'c', 'a.test'), a(null, 'joe', 'where.test'), a('John', 'jdoe', 'one.test'), groupEnd]],
+    [
+      'A Group:Ed Jones <c@a.test>,joe@where.test,John <jdoe@one.test>;',
+      [a(null, 'A Group', null), a('Ed Jones', 'c', 'a.test'), a(null, 'joe', 'where.test'), a('John', 'jdoe', 'one.test'), groupEnd],
+    ],
     ['undisclosed-recipients:;', [a(null, 'undisclosed-recipients', null), groupEnd]],
     ['team: a@b.test', [a(null, 'team', null), a(null, 'a', 'b.test'), groupEnd]],
     ['<@relay.test,@other.test:user@host.test>', [a(null, 'user', 'host.test', '@relay.test,@other.test')]],

@@ -36,8 +36,7 @@ function tokenize(input: string): Token[] {
         else if (d === ')' && --depth === 0) {
           i++;
           break;
-        }
-        else {
+        } else {
           if (d === '(') depth++;
           text += d;
         }
@@ -129,14 +128,22 @@ function pushMailbox(out: EnvelopeAddress[], tokens: Token[]): void {
   spec = spec.filter((t) => t.kind !== 'comment');
   const at = spec.map((t) => t.text).lastIndexOf('@');
   const local = (at === -1 ? spec : spec.slice(0, at)).map((t) => t.text).join('');
-  const host = at === -1 ? '' : spec.slice(at + 1).map((t) => t.text).join('');
+  const host =
+    at === -1
+      ? ''
+      : spec
+          .slice(at + 1)
+          .map((t) => t.text)
+          .join('');
   if (local === '' && host === '') return; // only a phrase or a comment: no address to show
   out.push({ name, adl, mailbox: local, host: host === '' ? MISSING_HOST : host });
 }
 
 /** A display-name: words joined by one space, quotes undone; null when empty. */
 function phrase(tokens: Token[]): string | null {
-  const words = tokens.filter((t) => t.kind === 'atom' || t.kind === 'quoted' || (t.kind === 'special' && t.text === '.')).map((t) => t.text);
+  const words = tokens
+    .filter((t) => t.kind === 'atom' || t.kind === 'quoted' || (t.kind === 'special' && t.text === '.'))
+    .map((t) => t.text);
   const text = words.join(' ').replace(/ \. /g, '. ').trim();
   return text === '' ? null : text;
 }

@@ -137,14 +137,33 @@ describe('edge cases', () => {
   });
 
   test('a base64 message/rfc822 (not allowed, RFC 2046 §5.2.1) is kept opaque, not parsed', () => {
-    const raw = crlf(['Content-Type: multipart/mixed; boundary=m', '', '--m', 'Content-Type: message/rfc822', 'Content-Transfer-Encoding: base64', '', 'U3ViamVjdDogeA0KDQp4', '--m--']);
+    const raw = crlf([
+      'Content-Type: multipart/mixed; boundary=m',
+      '',
+      '--m',
+      'Content-Type: message/rfc822',
+      'Content-Transfer-Encoding: base64',
+      '',
+      'U3ViamVjdDogeA0KDQp4',
+      '--m--',
+    ]);
     const part = computeMessageStructure(raw).body.children![0]!;
     expect(part).toMatchObject({ type: 'application', subtype: 'octet-stream', encoding: 'base64' });
     expect(part.message).toBeUndefined();
   });
 
   test('message/global is parsed for sections but sent as a basic part in BODYSTRUCTURE', () => {
-    const raw = crlf(['Content-Type: multipart/mixed; boundary=m', '', '--m', 'Content-Type: message/global', '', 'Subject: g', '', 'body', '--m--']);
+    const raw = crlf([
+      'Content-Type: multipart/mixed; boundary=m',
+      '',
+      '--m',
+      'Content-Type: message/global',
+      '',
+      'Subject: g',
+      '',
+      'body',
+      '--m--',
+    ]);
     const part = computeMessageStructure(raw).body.children![0]!;
     expect(part.message!.envelope.subject).toBe('g');
     expect(wireText(bodyStructureValue(part, true))).toBe('("message" "global" NIL NIL NIL "7bit" 18 NIL NIL NIL NIL)');
@@ -154,7 +173,18 @@ describe('edge cases', () => {
     const raw = crlf(['Content-Type: multipart/mixed; boundary=x', '', '--x \t', '', 'a', '--xjunk', '', 'b', '--x--  ', 'epilogue']);
     const s = computeMessageStructure(raw);
     expect(s.body.children!.map((p) => raw.toString('latin1', p.bodyStart, p.bodyEnd))).toEqual(['a', 'b']);
-    const nested = crlf(['Content-Type: multipart/mixed; boundary=x', '', '--x', 'Content-Type: multipart/related; boundary="x.2"', '', '--x.2', '', 'in', '--x.2--', '--x--']);
+    const nested = crlf([
+      'Content-Type: multipart/mixed; boundary=x',
+      '',
+      '--x',
+      'Content-Type: multipart/related; boundary="x.2"',
+      '',
+      '--x.2',
+      '',
+      'in',
+      '--x.2--',
+      '--x--',
+    ]);
     const inner = computeMessageStructure(nested).body.children![0]!;
     expect(inner.children!.map((p) => nested.toString('latin1', p.bodyStart, p.bodyEnd))).toEqual(['in']);
   });
@@ -170,12 +200,38 @@ describe('edge cases', () => {
 describe('speed (no body copies: work on offsets)', () => {
   const attachment = Buffer.alloc(10 * 1024 * 1024, 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\r\n');
   const big = Buffer.concat([
-    crlf(['From: a@b.test', 'Subject: big', 'Content-Type: multipart/mixed; boundary="==big=="', '', '--==big==', 'Content-Type: text/plain', '', 'hello', '--==big==', 'Content-Type: application/zip', 'Content-Transfer-Encoding: base64', '', '']),
+    crlf([
+      'From: a@b.test',
+      'Subject: big',
+      'Content-Type: multipart/mixed; boundary="==big=="',
+      '',
+      '--==big==',
+      'Content-Type: text/plain',
+      '',
+      'hello',
+      '--==big==',
+      'Content-Type: application/zip',
+      'Content-Transfer-Encoding: base64',
+      '',
+      '',
+    ]),
     attachment,
     Buffer.from('\r\n--==big==--\r\n'),
   ]);
   const small = Buffer.concat([
-    crlf(['From: "A" <a@b.test>', 'To: c@d.test', 'Subject: small', 'Date: Mon, 7 Dec 2026 10:00:00 +0000', 'Message-ID: <s@b.test>', 'Content-Type: multipart/alternative; boundary=s', '', '--s', 'Content-Type: text/plain; charset=utf-8', '', '']),
+    crlf([
+      'From: "A" <a@b.test>',
+      'To: c@d.test',
+      'Subject: small',
+      'Date: Mon, 7 Dec 2026 10:00:00 +0000',
+      'Message-ID: <s@b.test>',
+      'Content-Type: multipart/alternative; boundary=s',
+      '',
+      '--s',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      '',
+    ]),
     Buffer.alloc(1800, 'plain text line\r\n'),
     crlf(['', '--s', 'Content-Type: text/html; charset=utf-8', '', '']),
     Buffer.alloc(1800, '<p>html line</p>\r\n'),
@@ -195,7 +251,10 @@ describe('speed (no body copies: work on offsets)', () => {
   };
 
   test('4 KiB and 10 MiB messages', () => {
-    const text = Buffer.concat([crlf(['Subject: t', 'Content-Type: text/plain', '', '']), Buffer.alloc(10 * 1024 * 1024, 'a line of text of some length here\r\n')]);
+    const text = Buffer.concat([
+      crlf(['Subject: t', 'Content-Type: text/plain', '', '']),
+      Buffer.alloc(10 * 1024 * 1024, 'a line of text of some length here\r\n'),
+    ]);
     const smallMs = measure(small, 1000);
     const bigMs = measure(big, 10);
     const textMs = measure(text, 3);

@@ -38,7 +38,15 @@ const DEFAULT_DIGEST: MediaType = { type: 'message', subtype: 'rfc822' };
 const IDENTITY = new Set(['7bit', '8bit', 'binary']);
 
 /** One entity whose header block is [start, bodyStart) and body [bodyStart, end). */
-function buildPart(ctx: Context, start: number, end: number, depth: number, fallback: MediaType, fields: HeaderField[], bodyStart: number): BodyPart {
+function buildPart(
+  ctx: Context,
+  start: number,
+  end: number,
+  depth: number,
+  fallback: MediaType,
+  fields: HeaderField[],
+  bodyStart: number,
+): BodyPart {
   ctx.parts++;
   const contentType = headerValue(fields, 'content-type');
   const parsed = contentType === undefined ? undefined : parseParameterized(contentType);

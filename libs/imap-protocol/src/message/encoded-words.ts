@@ -19,7 +19,10 @@ function decodeWord(word: string, charset: string, encoding: string, text: strin
   if (encoding === 'B' || encoding === 'b') {
     bytes = Buffer.from(text, 'base64');
   } else {
-    bytes = Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))), 'latin1');
+    bytes = Buffer.from(
+      text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
+      'latin1',
+    );
   }
   try {
     return new TextDecoder(name).decode(bytes);

@@ -74,7 +74,10 @@ export function decodeHeaderBytes(raw: Buffer, start: number, end: number): stri
 }
 
 function unfold(value: string): string {
-  return value.replace(/\r?\n(?=[ \t])/g, '').replace(/\r?\n$/, '').trim();
+  return value
+    .replace(/\r?\n(?=[ \t])/g, '')
+    .replace(/\r?\n$/, '')
+    .trim();
 }
 
 /** The first field of that (lower-case) name, or undefined. */

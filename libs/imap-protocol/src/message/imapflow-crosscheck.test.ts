@@ -33,7 +33,15 @@ function flattenFlow(node: FlowNode, out: Flat[] = []): Flat[] {
   out.push({
     part: node.part ?? '',
     type: node.type,
-    ...(isMultipart ? {} : { size: node.size ?? 0, encoding: node.encoding, lines: node.lineCount, name: node.parameters?.name, filename: node.dispositionParameters?.filename }),
+    ...(isMultipart
+      ? {}
+      : {
+          size: node.size ?? 0,
+          encoding: node.encoding,
+          lines: node.lineCount,
+          name: node.parameters?.name,
+          filename: node.dispositionParameters?.filename,
+        }),
   });
   // imapflow numbers a message/rfc822's encapsulated root like the wrapper, its parts below it.
   for (const child of node.childNodes ?? []) flattenFlow(child, out);
@@ -68,7 +76,10 @@ async function readBack(raw: Buffer) {
   const structure = computeMessageStructure(raw);
   const line = Buffer.concat([
     Buffer.from('* 1 FETCH '),
-    encodeValues([[{ atom: 'BODYSTRUCTURE' }, bodyStructureValue(structure.body, true), { atom: 'ENVELOPE' }, envelopeValue(structure.envelope)]], { utf8: true }),
+    encodeValues(
+      [[{ atom: 'BODYSTRUCTURE' }, bodyStructureValue(structure.body, true), { atom: 'ENVELOPE' }, envelopeValue(structure.envelope)]],
+      { utf8: true },
+    ),
   ]);
   const response = await parser(line);
   const items = response.attributes?.[1] as unknown as { value: string }[];
@@ -87,9 +98,14 @@ describe('imapflow reads what we send', () => {
     const { structure, body, envelope } = await readBack(raw);
     const ours = flattenOurs(structure.body, '');
     expect(flattenFlow(body)).toEqual(ours);
-    if (name === 'nested-rfc822.eml') expect(ours.map((p) => `${p.part}:${p.type}`).join(' ')).toBe(':multipart/mixed 1:text/plain 2:message/rfc822 2:multipart/alternative 2.1:text/plain 2.2:text/html 3:message/rfc822 3:text/plain');
+    if (name === 'nested-rfc822.eml')
+      expect(ours.map((p) => `${p.part}:${p.type}`).join(' ')).toBe(
+        ':multipart/mixed 1:text/plain 2:message/rfc822 2:multipart/alternative 2.1:text/plain 2.2:text/html 3:message/rfc822 3:text/plain',
+      );
     if (name === 'rfc2231.eml') expect(ours[1]).toMatchObject({ name: 'relátorio final version€.bin', filename: 'relátorio.bin' });
-    expect(envelope.subject ?? null).toBe(structure.envelope.subject === null ? null : decodeEncodedWords(structure.envelope.subject) || null);
+    expect(envelope.subject ?? null).toBe(
+      structure.envelope.subject === null ? null : decodeEncodedWords(structure.envelope.subject) || null,
+    );
     expect(envelope.messageId ?? null).toBe(structure.envelope.messageId);
     const from = structure.envelope.from?.[0];
     expect(envelope.from?.[0]?.address).toBe(from ? `${from.mailbox}@${from.host}` : undefined);

@@ -31,7 +31,13 @@ interface Scan {
 
 /** [start, end) of each part; at most maxParts, the last one then running to the end of the body. */
 export function findBoundaryParts(raw: Buffer, bodyStart: number, bodyEnd: number, boundary: string, maxParts: number): [number, number][] {
-  const scan: Scan = { view: raw.subarray(0, bodyEnd), bodyStart, bodyEnd, delimiter: Buffer.from(`--${boundary}`, 'latin1'), nested: new Map() };
+  const scan: Scan = {
+    view: raw.subarray(0, bodyEnd),
+    bodyStart,
+    bodyEnd,
+    delimiter: Buffer.from(`--${boundary}`, 'latin1'),
+    nested: new Map(),
+  };
   const parts: [number, number][] = [];
   let next = findDelimiter(scan, bodyStart);
   if (next === null || next.isClose) return parts;

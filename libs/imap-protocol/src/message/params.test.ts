@@ -11,7 +11,11 @@ describe('parseParameterized (RFC 2045 §5.1, RFC 2231)', () => {
     ['application/x; name*0="long "; name*1="name.txt"', 'application/x', { name: 'long name.txt' }],
     ['application/x; name*1="b"; name*0="a"', 'application/x', { name: 'ab' }],
     ["attachment; filename*=UTF-8''%E2%82%AC%20rates.txt", 'attachment', { 'filename*': "UTF-8''%E2%82%AC%20rates.txt" }],
-    ['application/x; title*0*=us-ascii\'en\'This%20is; title*1=" even more "', 'application/x', { 'title*': "us-ascii'en'This%20is%20even%20more%20" }],
+    [
+      'application/x; title*0*=us-ascii\'en\'This%20is; title*1=" even more "',
+      'application/x',
+      { 'title*': "us-ascii'en'This%20is%20even%20more%20" },
+    ],
     ['application/x; name*0="a"; name*2="c"', 'application/x', { name: 'a' }],
     ['text/plain; ; =bad; good=1; "q"=2', 'text/plain', { good: '1' }],
     ['', '', {}],

@@ -21,7 +21,9 @@ describe('filterHeaderFields', () => {
   const header = Buffer.from('From: a@b\r\nSubject: one\r\n two\r\nX-Low: 1\r\nsubject: again\r\nTo: c@d\r\n\r\n');
 
   test('keeps the named fields in message order with their folding, then the blank line', () => {
-    expect(filterHeaderFields(header, ['SUBJECT', 'TO'], false).toString()).toBe('Subject: one\r\n two\r\nsubject: again\r\nTo: c@d\r\n\r\n');
+    expect(filterHeaderFields(header, ['SUBJECT', 'TO'], false).toString()).toBe(
+      'Subject: one\r\n two\r\nsubject: again\r\nTo: c@d\r\n\r\n',
+    );
   });
 
   test('.NOT keeps the others', () => {

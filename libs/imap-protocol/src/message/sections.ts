@@ -42,7 +42,11 @@ function messageSection(root: BodyPart, section: SectionSpec): SectionRange | nu
       return { start: root.headerStart, end: root.bodyStart };
     case 'HEADER.FIELDS':
     case 'HEADER.FIELDS.NOT':
-      return { start: root.headerStart, end: root.bodyStart, headerFields: { fields: section.fields ?? [], not: section.text === 'HEADER.FIELDS.NOT' } };
+      return {
+        start: root.headerStart,
+        end: root.bodyStart,
+        headerFields: { fields: section.fields ?? [], not: section.text === 'HEADER.FIELDS.NOT' },
+      };
     case 'TEXT':
       return { start: root.bodyStart, end: root.bodyEnd };
     default:

@@ -23,7 +23,11 @@ const cases: [subject: string, base: string, isReplyOrForward: boolean][] = [
   ['Re:', '', true],
   ['', '', false],
   ['=?utf-8?q?Re=3A_caf=C3=A9?=', 'café', true],
-  ['=?ISO-8859-1?B?SWYgeW91IGNhbiByZWFkIHRoaXMgeW8=?= =?ISO-8859-2?B?dSB1bmRlcnN0YW5kIHRoZSBleGFtcGxlLg==?=', 'If you can read this you understand the example.', false],
+  [
+    '=?ISO-8859-1?B?SWYgeW91IGNhbiByZWFkIHRoaXMgeW8=?= =?ISO-8859-2?B?dSB1bmRlcnN0YW5kIHRoZSBleGFtcGxlLg==?=',
+    'If you can read this you understand the example.',
+    false,
+  ],
 ];
 
 describe('extractBaseSubject (RFC 5256 §2.1)', () => {

@@ -58,7 +58,10 @@ export function threadByReferences(messages: ThreadInput[]): ThreadNode[] {
     if (last === null || (last !== mc && !isAncestor(mc, last))) setParent(mc, last);
   }
   // (2)-(4) the root set, with empty placeholders removed and the others promoted.
-  let roots = prune(all.filter((c) => c.parent === null), true);
+  let roots = prune(
+    all.filter((c) => c.parent === null),
+    true,
+  );
   for (const root of roots) if (!root.message) sortSiblings(root.children);
   roots = gatherBySubject(roots);
   // (6) siblings by sent date at every level.

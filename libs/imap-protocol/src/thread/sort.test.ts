@@ -22,10 +22,45 @@ const m = (uid: number, fields: Partial<SortInput>): SortInput => ({ ...base, ui
 const at = (iso: string) => new Date(iso);
 
 const messages = [
-  m(1, { size: 300, subject: 'Re: banana', fromAddress: 'Zed@b.test', fromName: '', toAddress: 'x@y', internalDate: at('2026-01-03'), sentDate: at('2026-01-01') }),
-  m(2, { size: 100, subject: 'apple', fromAddress: 'amy@z.test', fromName: 'Zoe', toAddress: 'b@y', ccAddress: 'c@c', internalDate: at('2026-01-01'), sentDate: null }),
-  m(3, { size: 200, subject: '[list] Apple', fromAddress: 'bob@a.test', fromName: '=?utf-8?q?=C3=81lvaro?=', toAddress: 'a@y', ccAddress: 'a@c', internalDate: at('2026-01-02'), sentDate: at('2026-01-05') }),
-  m(4, { size: 200, subject: 'cherry', fromAddress: 'bob@b.test', fromName: 'Bob', toAddress: 'a@y', ccAddress: 'b@c', internalDate: at('2026-01-02'), sentDate: at('2026-01-02') }),
+  m(1, {
+    size: 300,
+    subject: 'Re: banana',
+    fromAddress: 'Zed@b.test',
+    fromName: '',
+    toAddress: 'x@y',
+    internalDate: at('2026-01-03'),
+    sentDate: at('2026-01-01'),
+  }),
+  m(2, {
+    size: 100,
+    subject: 'apple',
+    fromAddress: 'amy@z.test',
+    fromName: 'Zoe',
+    toAddress: 'b@y',
+    ccAddress: 'c@c',
+    internalDate: at('2026-01-01'),
+    sentDate: null,
+  }),
+  m(3, {
+    size: 200,
+    subject: '[list] Apple',
+    fromAddress: 'bob@a.test',
+    fromName: '=?utf-8?q?=C3=81lvaro?=',
+    toAddress: 'a@y',
+    ccAddress: 'a@c',
+    internalDate: at('2026-01-02'),
+    sentDate: at('2026-01-05'),
+  }),
+  m(4, {
+    size: 200,
+    subject: 'cherry',
+    fromAddress: 'bob@b.test',
+    fromName: 'Bob',
+    toAddress: 'a@y',
+    ccAddress: 'b@c',
+    internalDate: at('2026-01-02'),
+    sentDate: at('2026-01-02'),
+  }),
 ];
 type Key = Parameters<typeof sortMessages>[1][number]['key'];
 const by = (...keys: (Key | `-${Key}`)[]) =>
@@ -40,11 +75,20 @@ describe('sortMessages (RFC 5256, RFC 5957)', () => {
     [['-ARRIVAL'], [1, 3, 4, 2]], // 3 and 4 tie: mailbox order even when reversed
     [['DATE'], [1, 2, 4, 3]], // 2 has no Date: its internal date (Jan 1) ties with 1's sent date, mailbox order decides
     [['SIZE'], [2, 3, 4, 1]],
-    [['-SIZE', 'SUBJECT'], [1, 3, 4, 2]],
+    [
+      ['-SIZE', 'SUBJECT'],
+      [1, 3, 4, 2],
+    ],
     [['SUBJECT'], [2, 3, 1, 4]], // apple, [list] Apple, banana, cherry
-    [['SUBJECT', '-ARRIVAL'], [3, 2, 1, 4]],
+    [
+      ['SUBJECT', '-ARRIVAL'],
+      [3, 2, 1, 4],
+    ],
     [['FROM'], [2, 3, 4, 1]], // amy, bob, bob, Zed (local parts, case-insensitive)
-    [['TO', 'CC'], [3, 4, 2, 1]],
+    [
+      ['TO', 'CC'],
+      [3, 4, 2, 1],
+    ],
     [['CC'], [1, 3, 4, 2]], // 1 has no Cc: "" sorts first
     [['DISPLAYFROM'], [4, 1, 2, 3]], // Bob, zed@b.test (no name: the address), Zoe, Álvaro (decoded; Á is after Z in code order)
   ] as [(Key | `-${Key}`)[], number[]][])('%j', (keys, expected) => {

@@ -14,9 +14,22 @@ describe('threadValue (RFC 5256 §4)', () => {
   test('chains, nested siblings and placeholder roots', () => {
     const leaf = (uid: number) => ({ uid, children: [] });
     expect(threadValue([{ uid: 1, children: [leaf(2)] }])).toBe('(1 2)');
-    expect(threadValue([{ uid: 3, children: [{ uid: 6, children: [{ uid: 4, children: [leaf(23)] }, { uid: 44, children: [{ uid: 7, children: [leaf(96)] }] }] }] }])).toBe(
-      '(3 6 (4 23)(44 7 96))',
-    );
+    expect(
+      threadValue([
+        {
+          uid: 3,
+          children: [
+            {
+              uid: 6,
+              children: [
+                { uid: 4, children: [leaf(23)] },
+                { uid: 44, children: [{ uid: 7, children: [leaf(96)] }] },
+              ],
+            },
+          ],
+        },
+      ]),
+    ).toBe('(3 6 (4 23)(44 7 96))');
     expect(threadValue([leaf(2), { uid: null, children: [leaf(5), leaf(6)] }])).toBe('(2)((5)(6))');
     expect(threadValue([{ uid: 10, children: [leaf(20)] }], (uid) => uid / 10)).toBe('(1 2)');
   });
@@ -43,7 +56,13 @@ describe('threadByReferences (RFC 5256 §3)', () => {
   });
 
   test('reference loops, duplicate and missing Message-IDs do not break it', () => {
-    const messages = [msg(1, 'x', '<1@x>', ['<2@x>']), msg(2, 'y', '<2@x>', ['<1@x>']), msg(3, 'z', '<d@x>'), msg(4, 'w', '<d@x>'), msg(5, 'v', null)];
+    const messages = [
+      msg(1, 'x', '<1@x>', ['<2@x>']),
+      msg(2, 'y', '<2@x>', ['<1@x>']),
+      msg(3, 'z', '<d@x>'),
+      msg(4, 'w', '<d@x>'),
+      msg(5, 'v', null),
+    ];
     expect(threadValue(threadByReferences(messages))).toBe('(2 1)(3)(4)(5)');
   });
 
@@ -60,7 +79,14 @@ describe('threadByReferences (RFC 5256 §3)', () => {
 
 describe('threadByOrderedSubject (RFC 5256 §3)', () => {
   test('groups by base subject; first message is the parent; threads by first date', () => {
-    const messages = [msg(1, 'b', null), msg(2, 'a', null), msg(3, 'Re: b', null), msg(4, 'RE: A', null), msg(5, 'c', null), msg(6, 'fwd: b', null)];
+    const messages = [
+      msg(1, 'b', null),
+      msg(2, 'a', null),
+      msg(3, 'Re: b', null),
+      msg(4, 'RE: A', null),
+      msg(5, 'c', null),
+      msg(6, 'fwd: b', null),
+    ];
     expect(threadValue(threadByOrderedSubject(messages))).toBe('(1 (3)(6))(2 4)(5)');
   });
 });
