@@ -39,8 +39,8 @@ describe('change bus payloads', () => {
 
 describe('change bus across connections', () => {
   let db: TestDatabase;
-  let pools: Pool[] = [];
-  let buses: MailEventsService[] = [];
+  const pools: Pool[] = [];
+  const buses: MailEventsService[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase();

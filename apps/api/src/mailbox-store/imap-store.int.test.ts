@@ -376,6 +376,29 @@ describe('IMAP store', () => {
       await expect(foreign).rejects.toMatchObject({ code: ErrorCode.NotFound });
     });
 
+    it('structures of many messages are computed in one batch; readMessages reads small messages whole at once', async () => {
+      const a = await account();
+      const inbox = await boxId(a, 'INBOX');
+      const raws = [message({ Subject: 'one' }), message({ Subject: 'two' }, 'x'.repeat(5000)), message({ Subject: 'three' })];
+      for (const raw of raws) await deliver(a, raw);
+      const metas = await imap.fetchMeta(a, inbox, [1, 2, 3], {
+        flags: false,
+        internalDate: false,
+        size: false,
+        envelope: true,
+        structure: false,
+      });
+      expect(metas.map((m) => m.envelope!.subject)).toEqual(['one', 'two', 'three']);
+      expect(await count('message_structures WHERE account_id = $1', [a])).toBe(3);
+      const ids = metas.map((m) => m.blobId);
+      const all = await imap.readMessages(a, ids);
+      expect(ids.map((id) => all.get(id)!.equals(raws[ids.indexOf(id)]!))).toEqual([true, true, true]);
+      // Past maxEach: left for readBytes; past maxTotal: as many as fit.
+      expect([...(await imap.readMessages(a, ids, { maxEach: 1000 })).keys()].sort()).toEqual([ids[0], ids[2]].sort());
+      expect((await imap.readMessages(a, ids, { maxTotal: raws[0]!.length + raws[2]!.length })).size).toBe(2);
+      expect((await imap.readMessages(await account(), ids)).size).toBe(0);
+    });
+
     it('sortFields gives the RFC 5256 inputs', async () => {
       const a = await account();
       const inbox = await boxId(a, 'INBOX');

@@ -156,22 +156,26 @@ export class ImapStoreService implements ImapStore {
   async fetchMeta(accountId: string, mailboxId: string, uids: number[], needs: FetchNeeds): Promise<ImapMessageMeta[]> {
     if (!isId(mailboxId) || uids.length === 0) return [];
     const rows = await this.messages.fetchMeta(accountId, mailboxId, uids, needs);
+    const withStructure = needs.structure || needs.envelope;
     const version = currentStructureVersion();
+    // First need (or an older shape): computed from the bytes once, in batches, then kept.
+    const stale = withStructure
+      ? rows.filter((r) => r.version == null || r.version < version || !(needs.structure ? r.structure : r.envelope))
+      : [];
+    const computed = stale.length > 0 ? await this.computeStructures(accountId, [...new Set(stale.map((r) => r.blobId))]) : undefined;
     const out: ImapMessageMeta[] = [];
     for (const r of rows) {
       const meta: ImapMessageMeta = { uid: r.uid, modseq: BigInt(r.modseq), blobId: r.blobId };
       if (needs.flags) meta.flags = flagsOf(r as Required<MetaRow>);
       if (needs.internalDate) meta.internalDate = r.internalDate;
       if (needs.size) meta.size = r.size;
-      if (needs.structure || needs.envelope) {
-        let structure = needs.structure ? (r.structure as MessageStructure | null) : null;
-        let envelope = needs.structure ? structure?.envelope : (r.envelope as Envelope | null);
-        if (r.version == null || r.version < version || !envelope) {
-          // First need (or an older shape): computed from the bytes once, then kept.
-          structure = await this.structureOf(accountId, r.blobId);
-          envelope = structure.envelope;
-        }
-        if (needs.structure) meta.structure = structure!;
+      if (withStructure) {
+        const fresh = computed?.get(r.blobId);
+        const structure = fresh ?? (r.structure as MessageStructure | undefined);
+        const envelope = fresh?.envelope ?? (needs.structure ? structure?.envelope : (r.envelope as Envelope | undefined));
+        // Stale and its blob gone meanwhile: the message was expunged; it is not reported.
+        if (!envelope) continue;
+        if (needs.structure) meta.structure = structure;
         if (needs.envelope) meta.envelope = envelope;
       }
       out.push(meta);
@@ -179,12 +183,38 @@ export class ImapStoreService implements ImapStore {
     return out;
   }
 
-  private async structureOf(accountId: string, blobId: string): Promise<MessageStructure> {
-    const raw = await this.messages.readWhole(accountId, blobId);
-    if (!raw) throw AppError.notFound('message not found');
-    const structure = computeStructure(raw);
-    await this.messages.saveStructure(accountId, blobId, structure.version, structure);
-    return structure;
+  /** Structures of blobs, read in batches of at most 8 MiB (a larger message alone) and kept. */
+  private async computeStructures(accountId: string, blobIds: string[]): Promise<Map<string, MessageStructure>> {
+    const out = new Map<string, MessageStructure>();
+    for (const batch of batchBySize(await this.messages.blobSizes(accountId, blobIds), 8 * 1024 * 1024)) {
+      const raws = await this.messages.readMany(accountId, batch);
+      const items: { blobId: string; version: number; structure: MessageStructure }[] = [];
+      for (const [blobId, raw] of raws) {
+        const structure = computeStructure(raw);
+        out.set(blobId, structure);
+        items.push({ blobId, version: structure.version, structure });
+      }
+      if (items.length > 0) await this.messages.saveStructures(accountId, items);
+    }
+    return out;
+  }
+
+  async readMessages(
+    accountId: string,
+    blobIds: string[],
+    limits: { maxEach?: number; maxTotal?: number } = {},
+  ): Promise<Map<string, Buffer>> {
+    const maxEach = limits.maxEach ?? 256 * 1024;
+    let room = limits.maxTotal ?? 8 * 1024 * 1024;
+    const valid = [...new Set(blobIds.filter(isId))];
+    if (valid.length === 0) return new Map();
+    const chosen: string[] = [];
+    for (const b of await this.messages.blobSizes(accountId, valid)) {
+      if (b.size > maxEach || b.size > room) continue;
+      chosen.push(b.id);
+      room -= b.size;
+    }
+    return chosen.length > 0 ? this.messages.readMany(accountId, chosen) : new Map();
   }
 
   /**
@@ -307,6 +337,24 @@ export class ImapStoreService implements ImapStore {
   private publishAll(changes: MailboxChange[]): void {
     for (const c of changes) this.events.publish(c);
   }
+}
+
+/** Ids grouped so that each group's sizes add up to at most `maxBytes` (a larger one alone). */
+function batchBySize(items: { id: string; size: number }[], maxBytes: number): string[][] {
+  const batches: string[][] = [];
+  let current: string[] = [];
+  let bytes = 0;
+  for (const { id, size } of items) {
+    if (current.length > 0 && bytes + size > maxBytes) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(id);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }
 
 /** Index of the first element >= value in an ascending array. */

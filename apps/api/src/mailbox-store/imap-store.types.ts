@@ -145,6 +145,13 @@ export interface ImapStore {
   fetchMeta(accountId: string, mailboxId: string, uids: number[], needs: FetchNeeds): Promise<ImapMessageMeta[]>;
   /** Bytes [start, end) of a stored message, in chunks of at most chunkSize, without reading it all. */
   readBytes(accountId: string, blobId: string, start: number, end: number, chunkSize?: number): AsyncIterable<Buffer>;
+  /**
+   * (Added by R3.) Whole messages at once, for FETCH of many small messages (BODY[] of a batch):
+   * one round trip instead of one readBytes per message. Only blobs of at most `maxEach` bytes are
+   * read (default 256 KiB), at most `maxTotal` bytes in all (default 8 MiB); the others are absent
+   * from the map: read them with readBytes.
+   */
+  readMessages(accountId: string, blobIds: string[], limits?: { maxEach?: number; maxTotal?: number }): Promise<Map<string, Buffer>>;
   changesSince(accountId: string, mailboxId: string, modseq: bigint): Promise<ChangesSince>;
   storeFlags(req: StoreFlagsRequest): Promise<StoreFlagsResult>;
   copyMessages(accountId: string, fromMailboxId: string, uids: number[], toMailboxId: string): Promise<CopyResult>;

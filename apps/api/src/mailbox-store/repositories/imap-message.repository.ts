@@ -86,17 +86,6 @@ export class ImapMessageRepository {
     return rows;
   }
 
-  async saveStructure(accountId: string, blobId: string, version: number, structure: unknown): Promise<void> {
-    // The blob may be gone meanwhile (expunged): nothing to keep then (the foreign key would refuse).
-    await this.pool.query(
-      `INSERT INTO message_structures (account_id, blob_id, version, structure)
-       SELECT $1, b.id, $3, $4 FROM blobs b WHERE b.account_id = $1 AND b.id = $2
-       ON CONFLICT (account_id, blob_id) DO UPDATE SET version = EXCLUDED.version, structure = EXCLUDED.structure
-        WHERE message_structures.version < EXCLUDED.version`,
-      [accountId, blobId, version, JSON.stringify(structure)],
-    );
-  }
-
   /** Bytes [start, start + length) of a blob; a slice of the bytea, never the whole value on the wire. */
   async readSlice(accountId: string, blobId: string, start: number, length: number): Promise<Buffer | undefined> {
     const { rows } = await this.pool.query<{ data: Buffer }>(
@@ -104,6 +93,37 @@ export class ImapMessageRepository {
       [accountId, blobId, start + 1, length],
     );
     return rows[0]?.data;
+  }
+
+  /** Sizes of blobs (no bytes read), to plan batched reads. */
+  async blobSizes(accountId: string, blobIds: string[]): Promise<{ id: string; size: number }[]> {
+    const { rows } = await this.pool.query<{ id: string; size: number }>(
+      'SELECT b.id, b.size FROM blobs b WHERE b.account_id = $1 AND b.id = ANY($2::bigint[])',
+      [accountId, blobIds],
+    );
+    return rows;
+  }
+
+  /** Whole blobs, in one statement (the caller bounds how many bytes that is). */
+  async readMany(accountId: string, blobIds: string[]): Promise<Map<string, Buffer>> {
+    const { rows } = await this.pool.query<{ id: string; data: Buffer }>(
+      'SELECT b.id, b.data FROM blobs b WHERE b.account_id = $1 AND b.id = ANY($2::bigint[])',
+      [accountId, blobIds],
+    );
+    return new Map(rows.map((r) => [r.id, r.data]));
+  }
+
+  /** Keeps computed structures, many in one statement (blobs gone meanwhile are skipped). */
+  async saveStructures(accountId: string, items: { blobId: string; version: number; structure: unknown }[]): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO message_structures (account_id, blob_id, version, structure)
+       SELECT $1, b.id, s.version, s.structure
+         FROM jsonb_to_recordset($2::jsonb) AS s(blob_id bigint, version int, structure jsonb)
+         JOIN blobs b ON b.account_id = $1 AND b.id = s.blob_id
+       ON CONFLICT (account_id, blob_id) DO UPDATE SET version = EXCLUDED.version, structure = EXCLUDED.structure
+        WHERE message_structures.version < EXCLUDED.version`,
+      [accountId, JSON.stringify(items.map((i) => ({ blob_id: i.blobId, version: i.version, structure: i.structure })))],
+    );
   }
 
   async readWhole(accountId: string, blobId: string): Promise<Buffer | undefined> {
