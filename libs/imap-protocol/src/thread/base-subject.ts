@@ -54,7 +54,12 @@ export function baseSubject(subject: string): string {
   return extractBaseSubject(subject).base;
 }
 
-/** i;ascii-casemap (RFC 4790 §9.2): ASCII letters compare case-insensitively, everything else by code. */
-export function asciiCasemap(text: string): string {
-  return text.replace(/[a-z]+/g, (m) => m.toUpperCase());
+/**
+ * The comparison key of SORT strings and THREAD subjects: i;unicode-casemap (RFC 5051: each character
+ * case-folded to its title/upper case, then fully decomposed), which on ASCII is RFC 5256's
+ * i;ascii-casemap. Dovecot does the same, so "Álvaro" sorts beside "Alvaro", not after "Zoe".
+ * JavaScript's string order (UTF-16 units) equals RFC 5051's octet order outside the astral planes.
+ */
+export function collationKey(text: string): string {
+  return /^[\x00-\x7f]*$/.test(text) ? text.toUpperCase() : text.toUpperCase().normalize('NFD');
 }

@@ -9,6 +9,6 @@ export { sortMessages } from './sort';
 export { threadByReferences } from './references';
 export { threadByOrderedSubject } from './ordered-subject';
 export { threadValue } from './thread-value';
-export { asciiCasemap, baseSubject, extractBaseSubject, type BaseSubject } from './base-subject';
+export { baseSubject, collationKey, extractBaseSubject, type BaseSubject } from './base-subject';
 export { sortFieldsFromEnvelope, parseSentDate, parseReferences, type EnvelopeSortFields } from './sort-fields';
 export type { SortInput, ThreadInput, ThreadNode } from './thread-types';

@@ -1,4 +1,4 @@
-import { asciiCasemap, baseSubject } from './base-subject';
+import { collationKey, baseSubject } from './base-subject';
 import type { ThreadInput, ThreadNode } from './thread-types';
 
 /**
@@ -7,7 +7,7 @@ import type { ThreadInput, ThreadNode } from './thread-types';
  * threads are ordered by the date of their first message.
  */
 export function threadByOrderedSubject(messages: ThreadInput[]): ThreadNode[] {
-  const keyed = messages.map((m) => ({ m, key: asciiCasemap(baseSubject(m.subject)), date: (m.sentDate ?? m.internalDate).getTime() }));
+  const keyed = messages.map((m) => ({ m, key: collationKey(baseSubject(m.subject)), date: (m.sentDate ?? m.internalDate).getTime() }));
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.date - b.date || a.m.uid - b.m.uid));
   const threads: { date: number; uid: number; node: ThreadNode }[] = [];
   let current: { key: string; node: ThreadNode } | null = null;

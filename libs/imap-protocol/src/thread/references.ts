@@ -1,4 +1,4 @@
-import { asciiCasemap, extractBaseSubject } from './base-subject';
+import { collationKey, extractBaseSubject } from './base-subject';
 import { parseReferences } from './sort-fields';
 import type { ThreadInput, ThreadNode } from './thread-types';
 
@@ -86,7 +86,7 @@ function subjectOf(c: Container): { key: string; isReply: boolean } | null {
   const message = c.message ?? c.children[0]?.message;
   if (!message) return null;
   const { base, isReplyOrForward } = extractBaseSubject(message.subject);
-  return base === '' ? null : { key: asciiCasemap(base), isReply: c.message !== null && isReplyOrForward };
+  return base === '' ? null : { key: collationKey(base), isReply: c.message !== null && isReplyOrForward };
 }
 
 /** (5) Roots with the same base subject become siblings under a placeholder, or a reply goes under its original. */

@@ -11,9 +11,12 @@ export type EnvelopeSortFields = Pick<
   'sentDate' | 'subject' | 'fromAddress' | 'fromName' | 'toAddress' | 'toName' | 'ccAddress' | 'messageId' | 'inReplyTo'
 >;
 
-/** The first real address of a list (group markers skipped), RFC 5256's "first address". */
+/**
+ * RFC 5256's "first address": the first entry of the ENVELOPE list, which for "team: a@b;" is the
+ * group marker (its addr-mailbox is the group name), as Dovecot reads it.
+ */
 function firstAddress(list: EnvelopeAddress[] | null): EnvelopeAddress | undefined {
-  return list?.find((a) => a.host !== null);
+  return list?.[0];
 }
 
 function addressText(a: EnvelopeAddress | undefined): string {

@@ -1,10 +1,10 @@
 import type { SortCriterion } from '../command-types';
 import { decodeEncodedWords } from '../message/encoded-words';
-import { asciiCasemap, baseSubject } from './base-subject';
+import { collationKey, baseSubject } from './base-subject';
 import type { SortInput } from './thread-types';
 
 /**
- * SORT (RFC 5256 §3) and DISPLAYFROM/DISPLAYTO (RFC 5957). Strings compare with i;ascii-casemap;
+ * SORT (RFC 5256 §3) and DISPLAYFROM/DISPLAYTO (RFC 5957). Strings compare by collationKey;
  * REVERSE flips one key; messages equal on every key keep mailbox (UID) order, never reversed.
  * Keys are computed once per message, not per comparison.
  */
@@ -31,17 +31,17 @@ function keyOf(message: SortInput, key: SortCriterion['key']): Key {
     case 'SIZE':
       return message.size;
     case 'SUBJECT':
-      return asciiCasemap(baseSubject(message.subject));
+      return collationKey(baseSubject(message.subject));
     case 'FROM':
-      return asciiCasemap(mailboxPart(message.fromAddress));
+      return collationKey(mailboxPart(message.fromAddress));
     case 'TO':
-      return asciiCasemap(mailboxPart(message.toAddress));
+      return collationKey(mailboxPart(message.toAddress));
     case 'CC':
-      return asciiCasemap(mailboxPart(message.ccAddress));
+      return collationKey(mailboxPart(message.ccAddress));
     case 'DISPLAYFROM':
-      return asciiCasemap(display(message.fromName, message.fromAddress));
+      return collationKey(display(message.fromName, message.fromAddress));
     case 'DISPLAYTO':
-      return asciiCasemap(display(message.toName, message.toAddress));
+      return collationKey(display(message.toName, message.toAddress));
   }
 }
 
