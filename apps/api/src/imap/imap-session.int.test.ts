@@ -123,4 +123,68 @@ describe('IMAP session', () => {
     expect(await c.line()).toBe('j BAD Expected DONE');
     expect(await c.cmd('k NOOP')).toEqual(['k OK NOOP completed']);
   });
+
+  it('COMPRESS=DEFLATE: everything after the OK is deflated both ways, IDLE pushes are flushed at once', async () => {
+    const a = await account();
+    const c = await login(a.user);
+    expect(await c.cmd('z1 COMPRESS GZIP')).toEqual(['z1 BAD Unknown compression mechanism']);
+    expect(await c.cmd('z COMPRESS DEFLATE')).toEqual(['z OK DEFLATE active']);
+    c.startCompression();
+    expect(await c.cmd('n NOOP')).toEqual(['n OK NOOP completed']);
+    const caps = await c.cmd('c CAPABILITY');
+    expect(caps[0]).toMatch(/^\* CAPABILITY IMAP4rev1 /);
+    expect(caps[0]).not.toContain('COMPRESS=DEFLATE');
+    expect(await c.cmd('z2 COMPRESS DEFLATE')).toEqual(['z2 NO [COMPRESSIONACTIVE] DEFLATE is already active']);
+    expect((await c.cmd('l LIST "" *')).length).toBe(7);
+    expect((await c.cmd('s SELECT INBOX'))[0]).toBe('* 0 EXISTS');
+    c.send('i IDLE\r\n');
+    expect(await c.line()).toBe('+ idling');
+    await deliver(a.id, 'compressed');
+    expect(await c.line()).toBe('* 1 EXISTS');
+    c.send('DONE\r\n');
+    expect(await c.line()).toBe('i OK IDLE terminated');
+    expect(await c.cmd('o LOGOUT')).toEqual(['* BYE Correio IMAP server logging out', 'o OK LOGOUT completed']);
+    await c.waitClosed();
+  });
+
+  it('a client that stops reading: the server stops producing (bounded buffers) and the session is fine once it reads', async () => {
+    const a = await account();
+    const c = await login(a.user);
+    c.pause();
+    // 20,000 pipelined CAPABILITY commands ask for about 10 MB of responses.
+    const count = 20_000;
+    c.send(Array.from({ length: count }, (_, i) => `b${i} CAPABILITY\r\n`).join(''));
+    await new Promise((r) => setTimeout(r, 1500));
+    const held = imap.service.bufferedBytes();
+    expect(held.output).toBeLessThan(256 * 1024);
+    expect(held.input).toBeLessThan(1024 * 1024);
+    // The server stopped reading too: part of what the client wrote is still on its side.
+    expect(c.rawSocket.writableLength + held.input).toBeGreaterThan(0);
+    c.resume();
+    const lines = await c.until(`b${count - 1}`);
+    expect(lines.filter((l) => / OK CAPABILITY completed$/.test(l))).toHaveLength(count);
+    expect(lines.at(-1)).toBe(`b${count - 1} OK CAPABILITY completed`);
+    expect(await c.cmd('n NOOP')).toEqual(['n OK NOOP completed']);
+  });
+
+  it('autologout after the idle timeout and BYE on shutdown (RFC 9051 §5.4, §7.1.5)', async () => {
+    const a = await account();
+    const short = await startImap(t, { limits: { idleTimeoutMs: 300, preAuthIdleTimeoutMs: 300 } });
+    const c = await ImapWire.connect(short.ports.plain);
+    await c.line();
+    expect(await c.line()).toBe('* BYE Autologout; idle for too long');
+    await c.waitClosed();
+    const d = await ImapWire.connect(short.ports.plain);
+    await d.line();
+    expect((await d.cmd(`l LOGIN ${a.user} joel-password`))[0]).toMatch(/^l OK /);
+    d.send('i IDLE\r\n');
+    expect(await d.line()).toBe('+ idling');
+    expect(await d.line()).toBe('* BYE Autologout; idle for too long');
+    await d.waitClosed();
+    const e = await ImapWire.connect(short.ports.plain);
+    await e.line();
+    await short.close();
+    expect(await e.line()).toBe('* BYE Server shutting down');
+    await e.waitClosed();
+  });
 });

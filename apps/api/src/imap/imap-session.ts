@@ -316,12 +316,9 @@ export class ImapSession implements SessionHandle {
     this.isEnded = true;
     this.state = { kind: 'logout' };
     const socket = this.socket;
-    // Give the compressor a turn to flush the last responses (BYE, the tagged OK).
-    setImmediate(() => {
-      this.writer.close();
-      socket.end();
-      setTimeout(() => socket.destroy(), 5000).unref();
-    });
+    this.writer.end();
+    // A client that never reads its last responses does not keep the socket.
+    setTimeout(() => socket.destroy(), 5000).unref();
     this.dataWaiter?.();
   }
 

@@ -127,9 +127,18 @@ export class ImapWire {
   startCompression(): void {
     const socket = this.socket;
     socket.removeAllListeners('data');
+    socket.removeAllListeners('close');
     const inflate = createInflateRaw();
     socket.on('data', (chunk: Buffer) => inflate.write(chunk));
     inflate.on('data', (chunk: Buffer) => this.take(chunk));
+    // Closed only once the inflater has given out the last bytes (it works asynchronously).
+    socket.on('close', () => inflate.end());
+    const closed = () => {
+      this.isClosed = true;
+      this.wake();
+    };
+    inflate.on('end', closed);
+    inflate.on('error', closed);
     this.deflate = createDeflateRaw();
     this.deflate.on('data', (chunk: Buffer) => socket.write(chunk));
   }

@@ -46,6 +46,17 @@ export class SessionWriter implements ResponseWriter {
     this.isClosed = true;
   }
 
+  /**
+   * Ends the output after what was written: with DEFLATE the compressor is finished (Z_FINISH) and
+   * its pipe ends the socket once the last bytes are out, so BYE and the tagged OK are never lost.
+   */
+  end(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    if (this.deflate) this.deflate.end();
+    else this.socket.end();
+  }
+
   write(data: string | Buffer): void {
     if (this.isClosed || this.socket.destroyed) return;
     this.sink.write(data);
