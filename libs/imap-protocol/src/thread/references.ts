@@ -17,8 +17,26 @@ interface Container {
 const ids = parseReferences;
 
 function isAncestor(candidate: Container, of: Container): boolean {
+  // A container without children is nobody's ancestor but its own: the usual case, kept O(1).
+  if (candidate.children.length === 0) return candidate === of;
   for (let c: Container | null = of; c !== null; c = c.parent) if (c === candidate) return true;
   return false;
+}
+
+/** Every container below the roots, children before parents (no recursion: reply chains can be deep). */
+function postOrder(roots: Container[]): Container[] {
+  const out: Container[] = [];
+  const stack: { c: Container; isExpanded: boolean }[] = roots.map((c) => ({ c, isExpanded: false }));
+  while (stack.length > 0) {
+    const top = stack.pop()!;
+    if (top.isExpanded) {
+      out.push(top.c);
+      continue;
+    }
+    stack.push({ c: top.c, isExpanded: true });
+    for (const child of top.c.children) stack.push({ c: child, isExpanded: false });
+  }
+  return out;
 }
 
 function setParent(child: Container, parent: Container | null): void {
@@ -58,27 +76,29 @@ export function threadByReferences(messages: ThreadInput[]): ThreadNode[] {
     if (last === null || (last !== mc && !isAncestor(mc, last))) setParent(mc, last);
   }
   // (2)-(4) the root set, with empty placeholders removed and the others promoted.
-  let roots = prune(
-    all.filter((c) => c.parent === null),
-    true,
-  );
-  for (const root of roots) if (!root.message) sortSiblings(root.children);
+  const initialRoots = all.filter((c) => c.parent === null);
+  for (const c of postOrder(initialRoots)) c.children = pruneLevel(c, c.children, false);
+  let roots = pruneLevel(null, initialRoots, true);
+  // A placeholder root takes its subject and date from its first child (by date).
+  for (const root of roots) if (!root.message) sortLevel(root.children);
   roots = gatherBySubject(roots);
-  // (6) siblings by sent date at every level.
-  sortSiblings(roots);
-  return roots.map(toNode);
+  // (6) siblings by sent date at every level, children first so a placeholder has its date.
+  for (const c of postOrder(roots)) sortLevel(c.children);
+  sortLevel(roots);
+  return toNodes(roots);
 }
 
-function prune(level: Container[], isRoot: boolean): Container[] {
+/**
+ * RFC 5256 §3 step 4 on one level whose children are already pruned: an empty placeholder goes;
+ * one with children is replaced by them, except at the root when it has more than one.
+ */
+function pruneLevel(parent: Container | null, level: Container[], isRoot: boolean): Container[] {
   const out: Container[] = [];
   for (const c of level) {
-    c.children = prune(c.children, false);
-    for (const child of c.children) child.parent = c;
-    if (c.message) out.push(c);
-    else if (c.children.length === 1 || (c.children.length > 1 && !isRoot)) out.push(...c.children);
-    else if (c.children.length > 1) out.push(c);
+    if (c.message || (isRoot && c.children.length > 1)) out.push(c);
+    else for (const child of c.children) out.push(child);
   }
-  if (isRoot) for (const c of out) c.parent = null;
+  for (const c of out) c.parent = parent;
   return out;
 }
 
@@ -102,11 +122,13 @@ function gatherBySubject(roots: Container[]): Container[] {
     if (!existing || (!root.message && existing.message) || (existingIsReply && !subject.isReply)) table.set(subject.key, root);
   }
   const out: Container[] = [];
+  const position = new Map<Container, number>();
   for (const root of roots) {
     if (root.parent !== null) continue; // already put under a later root's placeholder
     const subject = subjects.get(root);
     const entry = subject ? table.get(subject.key) : undefined;
     if (!subject || !entry || entry === root) {
+      position.set(root, out.length);
       out.push(root);
     } else if (!entry.message && !root.message) {
       for (const child of [...root.children]) setParent(child, entry);
@@ -114,13 +136,14 @@ function gatherBySubject(roots: Container[]): Container[] {
       setParent(root, entry);
     } else {
       const dummy: Container = { message: null, parent: null, children: [] };
-      const at = out.indexOf(entry);
+      const at = position.get(entry);
       setParent(entry, dummy);
       setParent(root, dummy);
       table.set(subject.key, dummy);
       subjects.set(dummy, { key: subject.key, isReply: false });
-      if (at !== -1) out[at] = dummy;
+      if (at !== undefined) out[at] = dummy;
       else out.push(dummy);
+      position.set(dummy, at ?? out.length - 1);
     }
   }
   return out;
@@ -136,12 +159,13 @@ function uidOf(c: Container): number {
   return (c.message ?? c.children[0]?.message)?.uid ?? 0;
 }
 
-/** Children first, so a placeholder's date is its earliest child's (RFC 5256 §3 step 6). */
-function sortSiblings(level: Container[]): void {
-  for (const c of level) sortSiblings(c.children);
+function sortLevel(level: Container[]): void {
   level.sort((a, b) => dateOf(a) - dateOf(b) || uidOf(a) - uidOf(b));
 }
 
-function toNode(c: Container): ThreadNode {
-  return { uid: c.message ? c.message.uid : null, children: c.children.map(toNode) };
+function toNodes(roots: Container[]): ThreadNode[] {
+  const nodes = new Map<Container, ThreadNode>();
+  for (const c of postOrder(roots))
+    nodes.set(c, { uid: c.message ? c.message.uid : null, children: c.children.map((child) => nodes.get(child)!) });
+  return roots.map((root) => nodes.get(root)!);
 }

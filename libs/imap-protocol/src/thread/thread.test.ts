@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { threadByOrderedSubject } from './ordered-subject';
 import { threadByReferences } from './references';
-import type { ThreadInput } from './thread-types';
+import type { ThreadInput, ThreadNode } from './thread-types';
 import { threadValue } from './thread-value';
 
 const day = (n: number) => new Date(Date.UTC(2026, 0, n));
@@ -88,5 +88,47 @@ describe('threadByOrderedSubject (RFC 5256 §3)', () => {
       msg(6, 'fwd: b', null),
     ];
     expect(threadValue(threadByOrderedSubject(messages))).toBe('(1 (3)(6))(2 4)(5)');
+  });
+});
+
+describe('large and hostile mailboxes', () => {
+  const chain = (n: number) =>
+    Array.from({ length: n }, (_, i) =>
+      msg(i + 1, i === 0 ? 'deep' : 'Re: deep', `<c${i + 1}@x>`, i === 0 ? [] : [`<c${i}@x>`], {
+        sentDate: new Date(i * 1000),
+        internalDate: new Date(i * 1000),
+      }),
+    );
+
+  test('a reply chain 100,000 deep: no recursion limit, linear time', () => {
+    const start = Date.now();
+    const text = threadValue(threadByReferences(chain(100_000)));
+    expect(text.startsWith('(1 2 3 ')).toBe(true);
+    expect(text.endsWith(' 99999 100000)')).toBe(true);
+    expect(Date.now() - start).toBeLessThan(5000);
+  });
+
+  test('every message referencing all earlier ones, and many same-subject roots, stay fast', () => {
+    const n = 2000;
+    const all = Array.from({ length: n }, (_, i) =>
+      msg(i + 1, 'same', `<a${i + 1}@x>`, [Array.from({ length: i }, (_, j) => `<a${j + 1}@x>`).join(' ')]),
+    );
+    const start = Date.now();
+    expect(threadValue(threadByReferences(all)).split(' ').length).toBe(n);
+    const roots = Array.from({ length: 50_000 }, (_, i) => msg(i + 1, `subject ${i % 25_000}`, `<r${i + 1}@x>`));
+    const threads = threadByReferences(roots);
+    expect(threads.length).toBe(25_000);
+    expect(Date.now() - start).toBeLessThan(5000);
+  });
+
+  test('branching 10,000 levels deep formats without recursion', () => {
+    let node: ThreadNode = { uid: 1, children: [] };
+    const root = node;
+    for (let i = 2; i < 20_000; i += 2) {
+      const next: ThreadNode = { uid: i, children: [] };
+      node.children.push(next, { uid: i + 1, children: [] });
+      node = next;
+    }
+    expect(threadValue([root]).startsWith('(1 (2 (4 (6 ')).toBe(true);
   });
 });
