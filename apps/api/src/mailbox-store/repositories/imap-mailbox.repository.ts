@@ -6,15 +6,8 @@ import type { SpecialUse } from '../mailbox-store.types.js';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
-export interface MailboxDbRow {
-  id: string;
-  name: string;
-  specialUse: SpecialUse | null;
-  subscribed: boolean;
-  uidValidity: number;
-  uidNext: number;
-  highestModseq: string;
-}
+/** A mailboxes row as pg returns it: BIGINT as text. */
+export type MailboxDbRow = Omit<ImapMailbox, 'highestModseq'> & { highestModseq: string };
 
 export const MAILBOX_COLUMNS = `b.id, b.name, b.special_use AS "specialUse", b.subscribed, b.uid_validity AS "uidValidity",
   b.uid_next AS "uidNext", b.highest_modseq AS "highestModseq"`;
