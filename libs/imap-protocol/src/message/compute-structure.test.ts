@@ -270,3 +270,15 @@ describe('speed (no body copies: work on offsets)', () => {
     expect(textMs).toBeLessThan(500);
   });
 });
+
+describe('hostile boundaries', () => {
+  test('100,000 lines that start with the boundary but are longer stay linear', () => {
+    const lines = Array.from({ length: 100_000 }, (_, i) => `--qq${i} looks like a delimiter`).join('\r\n');
+    const raw = Buffer.from(`Content-Type: multipart/mixed; boundary=qq\r\n\r\n--qq\r\n\r\nfirst\r\n${lines}\r\n--qq--\r\n`);
+    const start = Date.now();
+    const s = computeMessageStructure(raw);
+    expect(Date.now() - start).toBeLessThan(2000);
+    // RFC 2046 prefix rule: each such line is a delimiter, so the parts stop at the part limit.
+    expect(s.body.children!.length).toBe(999);
+  });
+});

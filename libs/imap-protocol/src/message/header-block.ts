@@ -46,7 +46,11 @@ export function scanHeaderBlock(raw: Buffer, start: number, end: number, maxHead
     if ((first === SP || first === HT) && current) {
       current.end = lineEnd; // a folded continuation line
     } else {
-      const colon = view.indexOf(COLON, pos);
+      // The colon is looked for in this line only: searching the rest of the entity from every
+      // colon-less line would be quadratic.
+      let colon = pos;
+      while (colon < lineEnd && view[colon] !== COLON) colon++;
+      if (colon === lineEnd) colon = -1;
       // A line without a colon is not a field (e.g. an mbox "From " line): skipped, as Dovecot does.
       current = colon !== -1 && colon < lineEnd && pos - start < maxHeaderBytes ? { nameEnd: colon, start: pos, end: lineEnd } : null;
       if (current) spans.push(current);

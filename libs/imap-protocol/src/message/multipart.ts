@@ -25,8 +25,8 @@ interface Scan {
   bodyStart: number;
   bodyEnd: number;
   delimiter: Buffer;
-  /** Longer tokens already checked: true when a nested multipart declares it as its boundary. */
-  nested: Map<string, boolean>;
+  /** Boundaries declared in this body (nested multiparts), read on first need. */
+  declared?: Set<string>;
 }
 
 /** [start, end) of each part; at most maxParts, the last one then running to the end of the body. */
@@ -36,7 +36,6 @@ export function findBoundaryParts(raw: Buffer, bodyStart: number, bodyEnd: numbe
     bodyStart,
     bodyEnd,
     delimiter: Buffer.from(`--${boundary}`, 'latin1'),
-    nested: new Map(),
   };
   const parts: [number, number][] = [];
   let next = findDelimiter(scan, bodyStart);
@@ -80,25 +79,40 @@ function findDelimiter(scan: Scan, from: number): Delimiter | null {
   return null;
 }
 
-/** Whether the token at `at` (up to whitespace, a trailing "--" removed) is declared as boundary=token in this body. */
+/** Whether the token at `at` (up to whitespace, a trailing "--" removed) is a boundary declared in this body. */
 function isNestedBoundary(scan: Scan, at: number): boolean {
-  const { view, bodyStart, bodyEnd } = scan;
+  const { view, bodyEnd } = scan;
   let end = at;
   while (end < bodyEnd && view[end]! > 32) end++;
   let token = view.toString('latin1', at, end);
   if (token.endsWith('--')) token = token.slice(0, -2);
   if (token.length <= scan.delimiter.length - 2) return false; // our own boundary, then junk after whitespace
-  let known = scan.nested.get(token);
-  if (known === undefined) {
-    known = false;
-    const needle = Buffer.from(token, 'latin1');
-    for (let k = view.indexOf(needle, bodyStart); k !== -1 && !known; k = view.indexOf(needle, k + 1)) {
-      // boundary=token or boundary="token" (the parameter name itself is not checked: cheap and enough).
-      const after = view[k + needle.length] ?? 0;
-      const isWhole = after <= 32 || after === 34 || after === 59; // ends at whitespace, '"' or ';'
-      known = isWhole && (view[k - 1] === 61 || (view[k - 1] === 34 && view[k - 2] === 61));
+  scan.declared ??= declaredBoundaries(scan);
+  return scan.declared.has(token);
+}
+
+const NEEDLES = [Buffer.from('oundary'), Buffer.from('OUNDARY')];
+
+/**
+ * The boundary parameters declared anywhere in this body (nested multiparts' Content-Type headers),
+ * found in one pass and only when a line needs it, so hostile lines cannot make it quadratic.
+ */
+function declaredBoundaries(scan: Scan): Set<string> {
+  const { view, bodyStart, bodyEnd } = scan;
+  const found = new Set<string>();
+  for (const needle of NEEDLES) {
+    for (let k = view.indexOf(needle, bodyStart); k !== -1; k = view.indexOf(needle, k + needle.length)) {
+      let j = k + needle.length;
+      while (view[j] === 32 || view[j] === 9) j++;
+      if (view[j] !== 61) continue; // "="
+      j++;
+      while (view[j] === 32 || view[j] === 9) j++;
+      const isQuoted = view[j] === 34;
+      if (isQuoted) j++;
+      let end = j;
+      while (end < bodyEnd && (isQuoted ? view[end] !== 34 : view[end]! > 32 && view[end] !== 59)) end++;
+      if (end > j && end - j <= 200) found.add(view.toString('latin1', j, end));
     }
-    scan.nested.set(token, known);
   }
-  return known;
+  return found;
 }
