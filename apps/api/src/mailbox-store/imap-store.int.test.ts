@@ -1,3 +1,4 @@
+import { MESSAGE_STRUCTURE_VERSION } from '@correio/imap-protocol';
 import { summarizeMessage } from '@correio/mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError, ErrorCode } from '../common/app-error.js';
@@ -342,6 +343,11 @@ describe('IMAP store', () => {
       });
       expect(env!.envelope!.subject).toBe('kept');
       expect(env!.structure).toBeUndefined();
+      // Kept with an older version of the shape: computed again.
+      await t.db.pool.query('UPDATE message_structures SET version = version - 1 WHERE account_id = $1', [a]);
+      const [again] = await imap.fetchMeta(a, inbox, [d.uid], { flags: false, internalDate: false, size: false, envelope: true, structure: false });
+      expect(again!.envelope!.subject).toBe('Structure');
+      expect(await count('message_structures WHERE account_id = $1 AND version = $2', [a, MESSAGE_STRUCTURE_VERSION])).toBe(1);
     });
 
     it('readBytes streams any range in bounded chunks', async () => {

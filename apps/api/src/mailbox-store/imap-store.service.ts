@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Pool, withTransaction } from '@correio/db';
-import type { Envelope, MessageStructure, SearchKey, StatusItem } from '@correio/imap-protocol';
+import {
+  computeMessageStructure,
+  type Envelope,
+  MESSAGE_STRUCTURE_VERSION,
+  type MessageStructure,
+  type SearchKey,
+  type StatusItem,
+} from '@correio/imap-protocol';
 import { summarizeMessage } from '@correio/mime';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import type { AppConfig } from '../config/config.schema.js';
@@ -23,7 +30,6 @@ import type {
   StoreFlagsRequest,
   StoreFlagsResult,
 } from './imap-store.types.js';
-import { computeStructure, currentStructureVersion } from './imap-structure.js';
 import { MailboxStoreService } from './mailbox-store.service.js';
 import type { MailboxChange, SpecialUse } from './mailbox-store.types.js';
 import { ImapMailboxRepository } from './repositories/imap-mailbox.repository.js';
@@ -157,7 +163,7 @@ export class ImapStoreService implements ImapStore {
     if (!isId(mailboxId) || uids.length === 0) return [];
     const rows = await this.messages.fetchMeta(accountId, mailboxId, uids, needs);
     const withStructure = needs.structure || needs.envelope;
-    const version = currentStructureVersion();
+    const version = MESSAGE_STRUCTURE_VERSION;
     // First need (or an older shape): computed from the bytes once, in batches, then kept.
     const stale = withStructure
       ? rows.filter((r) => r.version == null || r.version < version || !(needs.structure ? r.structure : r.envelope))
@@ -190,7 +196,7 @@ export class ImapStoreService implements ImapStore {
       const raws = await this.messages.readMany(accountId, batch);
       const items: { blobId: string; version: number; structure: MessageStructure }[] = [];
       for (const [blobId, raw] of raws) {
-        const structure = computeStructure(raw);
+        const structure = computeMessageStructure(raw);
         out.set(blobId, structure);
         items.push({ blobId, version: structure.version, structure });
       }
