@@ -277,7 +277,7 @@ describe('hostile boundaries', () => {
     const raw = Buffer.from(`Content-Type: multipart/mixed; boundary=qq\r\n\r\n--qq\r\n\r\nfirst\r\n${lines}\r\n--qq--\r\n`);
     const start = Date.now();
     const s = computeMessageStructure(raw);
-    expect(Date.now() - start).toBeLessThan(2000);
+    expect(Date.now() - start).toBeLessThan(10_000); // quadratic took seconds per 10,000 lines
     // RFC 2046 prefix rule: each such line is a delimiter, so the parts stop at the part limit.
     expect(s.body.children!.length).toBe(999);
   });

@@ -35,3 +35,16 @@ describe('extractBaseSubject (RFC 5256 §2.1)', () => {
     expect(extractBaseSubject(subject)).toEqual({ base, isReplyOrForward });
   });
 });
+
+describe('hostile subjects stay linear', () => {
+  test.each([
+    ['[a]'.repeat(80_000), '[a]'],
+    [`x${' (fwd)'.repeat(40_000)}`, 'x'],
+    [`${'Re: '.repeat(60_000)}x`, 'x'],
+    [`${'[fwd: '.repeat(20_000)}x${']'.repeat(20_000)}`, 'x'],
+  ])('%#', (subject, base) => {
+    const start = Date.now();
+    expect(extractBaseSubject(subject).base).toBe(base);
+    expect(Date.now() - start).toBeLessThan(5000); // quadratic would take minutes
+  });
+});

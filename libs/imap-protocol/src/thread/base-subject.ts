@@ -11,7 +11,6 @@ export interface BaseSubject {
   isReplyOrForward: boolean;
 }
 
-const TRAILER = /(?:\(fwd\)| )$/i;
 // subj-leader = (*subj-blob subj-refwd) / WSP; subj-refwd = ("re" / ("fw" ["d"])) *WSP [subj-blob] ":"
 const LEADER = /^(?:(?:\[[^[\]]*\] *)*(re|fwd?) *(?:\[[^[\]]*\] *)?:| )/i;
 const BLOB = /^\[[^[\]]*\] */;
@@ -21,10 +20,13 @@ export function extractBaseSubject(subject: string): BaseSubject {
   let s = decodeEncodedWords(subject).replace(/[ \t\r\n]+/g, ' ');
   let isReplyOrForward = false;
   for (;;) {
-    // (2) trailing "(fwd)" and whitespace.
-    for (let m = TRAILER.exec(s); m; m = TRAILER.exec(s)) {
-      if (m[0] !== ' ') isReplyOrForward = true;
-      s = s.slice(0, -m[0].length);
+    // (2) trailing "(fwd)" and whitespace (checked at the end, not by a regex scanning from the start).
+    for (;;) {
+      if (s.endsWith(' ')) s = s.slice(0, -1);
+      else if (s.length >= 5 && s.slice(-5).toLowerCase() === '(fwd)') {
+        s = s.slice(0, -5);
+        isReplyOrForward = true;
+      } else break;
     }
     // (3)-(5) leaders, and blobs that do not leave the subject empty.
     for (let changed = true; changed; ) {
@@ -34,8 +36,10 @@ export function extractBaseSubject(subject: string): BaseSubject {
         s = s.slice(m[0].length);
         changed = true;
       }
-      const blob = BLOB.exec(s);
-      if (blob && blob[0].length < s.length) {
+      // The leader just failed after every run of leading blobs, so it fails after each shorter run
+      // too: all leading blobs can go at once (keeping a last one that is the whole subject). This
+      // keeps "[a][a][a]..." linear instead of one leader test per blob.
+      for (let blob = BLOB.exec(s); blob && blob[0].length < s.length; blob = BLOB.exec(s)) {
         s = s.slice(blob[0].length);
         changed = true;
       }

@@ -105,7 +105,7 @@ describe('large and hostile mailboxes', () => {
     const text = threadValue(threadByReferences(chain(100_000)));
     expect(text.startsWith('(1 2 3 ')).toBe(true);
     expect(text.endsWith(' 99999 100000)')).toBe(true);
-    expect(Date.now() - start).toBeLessThan(5000);
+    expect(Date.now() - start).toBeLessThan(20_000); // quadratic would take minutes; loose for a loaded CI machine
   });
 
   test('every message referencing all earlier ones, and many same-subject roots, stay fast', () => {
@@ -118,7 +118,7 @@ describe('large and hostile mailboxes', () => {
     const roots = Array.from({ length: 50_000 }, (_, i) => msg(i + 1, `subject ${i % 25_000}`, `<r${i + 1}@x>`));
     const threads = threadByReferences(roots);
     expect(threads.length).toBe(25_000);
-    expect(Date.now() - start).toBeLessThan(5000);
+    expect(Date.now() - start).toBeLessThan(20_000); // quadratic would take minutes; loose for a loaded CI machine
   });
 
   test('branching 10,000 levels deep formats without recursion', () => {
