@@ -32,7 +32,7 @@ export const appendCommand: ImapCommandHandler<'APPEND'> = {
         uidValidity = stored.uidValidity;
       }
     } catch (err) {
-      const failure = storeFailure(err);
+      const failure = storeFailure(ctx, err);
       return uids.length > 0
         ? { ...failure, text: `${failure.text} (${uids.length} of ${command.messages.length} messages were stored)` }
         : failure;

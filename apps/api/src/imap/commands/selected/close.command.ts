@@ -15,7 +15,7 @@ export const closeCommand: ImapCommandHandler<'CLOSE' | 'UNSELECT'> = {
       try {
         await ctx.deps.store.expunge(user.accountId, mailbox.mailboxId);
       } catch (err) {
-        return storeFailure(err);
+        return storeFailure(ctx, err);
       }
     }
     ctx.session.setState({ kind: 'authenticated', user });

@@ -32,7 +32,7 @@ export const copyMoveCommand: ImapCommandHandler<'COPY' | 'MOVE'> = {
       if (result.sourceUids.length > 0) ctx.out.untagged(`OK [${copyUid(result)}] Moved`);
       mailbox.queueExpunged(result.sourceUids);
     } catch (err) {
-      return storeFailure(err);
+      return storeFailure(ctx, err);
     }
     await mailbox.flushUpdates(ctx.out, { allowExpunge: true });
     return ok(`${name} completed`);

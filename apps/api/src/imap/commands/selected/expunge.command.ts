@@ -24,7 +24,7 @@ export const expungeCommand: ImapCommandHandler<'EXPUNGE' | 'UID EXPUNGE'> = {
       const result = await ctx.deps.store.expunge(user.accountId, mailbox.mailboxId, uids);
       mailbox.queueExpunged(result.uids);
     } catch (err) {
-      return storeFailure(err);
+      return storeFailure(ctx, err);
     }
     await mailbox.flushUpdates(ctx.out, { allowExpunge: true });
     return ok(`${command.name} completed`);

@@ -38,7 +38,7 @@ export const fetchCommand: ImapCommandHandler<'FETCH'> = {
       const failure = await fetchInBatches(ctx, mailbox, uids, items, command.changedSince);
       if (failure) return failure;
     } catch (err) {
-      return storeFailure(err);
+      return storeFailure(ctx, err);
     }
     return ok(`${command.uid ? 'UID FETCH' : 'FETCH'} completed`);
   },

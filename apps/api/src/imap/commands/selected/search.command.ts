@@ -26,7 +26,7 @@ export const searchCommand: ImapCommandHandler<'SEARCH'> = {
     } catch (err) {
       // RFC 5182 §2.1: a failed SEARCH ... SAVE leaves "$" empty.
       if (command.return.includes('SAVE')) ctx.session.savedSearch = [];
-      return storeFailure(err);
+      return storeFailure(ctx, err);
     }
     return ok(`${command.uid ? 'UID SEARCH' : 'SEARCH'} completed`);
   },

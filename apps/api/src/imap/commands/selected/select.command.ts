@@ -38,7 +38,7 @@ export const selectCommand: ImapCommandHandler<'SELECT' | 'EXAMINE'> = {
       }
     } catch (err) {
       ctx.session.setState({ kind: 'authenticated', user });
-      return storeFailure(err);
+      return storeFailure(ctx, err);
     }
     return ok(`${command.name} completed`, isReadOnly ? 'READ-ONLY' : 'READ-WRITE');
   },

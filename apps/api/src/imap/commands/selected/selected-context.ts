@@ -1,5 +1,5 @@
-import { AppError, ErrorCode, isDatabaseUnavailable } from '../../../common/app-error.js';
 import type { CommandContext, Completion, ImapUser } from '../../command-context.js';
+import { toCompletion } from '../../imap-errors.js';
 import { SelectedMailbox } from '../../selected-mailbox.js';
 
 /** The selected mailbox of the session; the dispatcher only runs selected-state commands there. */
@@ -22,25 +22,12 @@ export const ok = (text: string, code?: string): Completion => (code ? { status:
 export const no = (text: string, code?: string): Completion => (code ? { status: 'NO', code, text } : { status: 'NO', text });
 export const bad = (text: string): Completion => ({ status: 'BAD', text });
 
-const CODES: Record<ErrorCode, string> = {
-  [ErrorCode.NotFound]: 'NONEXISTENT',
-  [ErrorCode.Conflict]: 'ALREADYEXISTS',
-  [ErrorCode.Forbidden]: 'CANNOT',
-  [ErrorCode.OverQuota]: 'OVERQUOTA',
-  [ErrorCode.TooLarge]: 'TOOBIG',
-  [ErrorCode.InvalidInput]: 'CANNOT',
-  [ErrorCode.Unauthenticated]: 'AUTHORIZATIONFAILED',
-  [ErrorCode.Unavailable]: 'UNAVAILABLE',
-};
-
 /**
- * The store's errors as NO [CODE] (RFC 5530), mapped as imap-store.types.ts documents; anything
- * else is rethrown for the session, which never lets internal text reach the wire.
+ * A failed store call as NO [CODE] (RFC 5530), through the one IMAP mapping (imap-errors.ts):
+ * AppError texts go out, anything else is logged and answered with a fixed text.
  */
-export function storeFailure(err: unknown): Completion {
-  if (err instanceof AppError) return no(err.message, CODES[err.code]);
-  if (isDatabaseUnavailable(err)) return no('Try again later', 'UNAVAILABLE');
-  throw err;
+export function storeFailure(ctx: CommandContext, err: unknown): Completion {
+  return toCompletion(err, ctx.deps.logger);
 }
 
 /** \Recent cannot be stored (RFC 9051 §2.3.2: it is gone in rev2 and session-bound in rev1). */

@@ -22,7 +22,7 @@ export const sortCommand: ImapCommandHandler<'SORT'> = {
       const sorted = sortMessages(fields, command.criteria);
       writeSearchResult(ctx, mailbox, sorted, { isUid: command.uid, isEsearch: command.isEsearch, returns: command.return, name: 'SORT' });
     } catch (err) {
-      return storeFailure(err);
+      return storeFailure(ctx, err);
     }
     return ok(`${command.uid ? 'UID SORT' : 'SORT'} completed`);
   },
@@ -42,7 +42,7 @@ export const threadCommand: ImapCommandHandler<'THREAD'> = {
       const text = threadValue(threads, command.uid ? (uid) => uid : (uid) => mailbox.seqOf(uid));
       ctx.out.untagged(text === '' ? 'THREAD' : `THREAD ${text}`);
     } catch (err) {
-      return storeFailure(err);
+      return storeFailure(ctx, err);
     }
     return ok(`${command.uid ? 'UID THREAD' : 'THREAD'} completed`);
   },

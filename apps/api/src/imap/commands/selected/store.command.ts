@@ -32,7 +32,7 @@ export const storeCommand: ImapCommandHandler<'STORE'> = {
         unchangedSince: command.unchangedSince,
       });
     } catch (err) {
-      return storeFailure(err);
+      return storeFailure(ctx, err);
     }
     const withModseq = isCondstore(ctx);
     const reports: ImapMessageFlags[] = [...result.changed, ...result.unchanged].sort((a, b) => a.uid - b.uid);
