@@ -47,3 +47,17 @@ describe('parseAddressList (RFC 5322 §3.4 → RFC 9051 envelope addresses)', ()
     expect(parseAddressList('(((((')).toBeNull();
   });
 });
+
+describe('hostile address headers stay linear', () => {
+  test.each([
+    ['a@b', ':@'.repeat(80_000)],
+    ['<', '<'.repeat(200_000)],
+    ['"', `"${'x'.repeat(200_000)}`],
+    ['(', '('.repeat(200_000)],
+    [',', 'a@b,'.repeat(50_000)],
+  ])('%s…', (_label, input) => {
+    const start = Date.now();
+    parseAddressList(input);
+    expect(Date.now() - start).toBeLessThan(5000); // quadratic would take minutes
+  });
+});

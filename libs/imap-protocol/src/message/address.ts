@@ -67,6 +67,7 @@ export function parseAddressList(value: string): EnvelopeAddress[] | null {
   const tokens = tokenize(value);
   const out: EnvelopeAddress[] = [];
   let current: Token[] = [];
+  let hasAt = false; // "@" in current: a ':' after it is a route or junk, not a group name's end
   let inAngle = false;
   let inGroup = false;
   for (const token of tokens) {
@@ -76,20 +77,24 @@ export function parseAddressList(value: string): EnvelopeAddress[] | null {
       else if (!inAngle && token.text === ',') {
         pushMailbox(out, current);
         current = [];
+        hasAt = false;
         continue;
-      } else if (!inAngle && token.text === ':' && !inGroup && !current.some((t) => t.kind === 'special' && t.text === '@')) {
+      } else if (!inAngle && token.text === ':' && !inGroup && !hasAt) {
         out.push({ name: null, adl: null, mailbox: phrase(current) ?? '', host: null });
         inGroup = true;
         current = [];
+        hasAt = false;
         continue;
       } else if (!inAngle && token.text === ';' && inGroup) {
         pushMailbox(out, current);
         out.push({ name: null, adl: null, mailbox: null, host: null });
         inGroup = false;
         current = [];
+        hasAt = false;
         continue;
       }
     }
+    if (token.kind === 'special' && token.text === '@') hasAt = true;
     current.push(token);
   }
   pushMailbox(out, current);

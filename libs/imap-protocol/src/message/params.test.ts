@@ -34,3 +34,16 @@ describe('decodeParameter', () => {
     expect(decodeParameter({}, 'filename')).toBeUndefined();
   });
 });
+
+describe('hostile parameter lists stay linear', () => {
+  test.each([
+    ['many', `x/y${'; a=b'.repeat(40_000)}`],
+    ['continuations', `x/y${Array.from({ length: 40_000 }, (_, i) => `; n*${i % 1000}*=%41`).join('')}`],
+    ['open quote', `x/y; a="${'x;'.repeat(100_000)}`],
+    ['comments', `x/y; a=b ${'('.repeat(100_000)}`],
+  ])('%s', (_label, header) => {
+    const start = Date.now();
+    parseParameterized(header);
+    expect(Date.now() - start).toBeLessThan(5000); // quadratic would take minutes
+  });
+});
