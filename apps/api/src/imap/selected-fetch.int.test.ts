@@ -117,6 +117,29 @@ describe('IMAP SELECT, FETCH, STORE, EXPUNGE', () => {
     await c.cmd('z LOGOUT');
   });
 
+  it('IMAP4rev2: SELECT without RECENT/UNSEEN but with LIST; SEARCH answers ESEARCH, SORT stays SORT', async () => {
+    const a = await account([simple('one'), simple('two')]);
+    const c = await login(a.user);
+    expect(await c.cmd('e ENABLE IMAP4rev2')).toEqual(['* ENABLED IMAP4rev2', 'e OK ENABLE completed']);
+    const lines = await c.cmd('s SELECT INBOX');
+    expect(lines.filter((l) => /RECENT|UNSEEN/.test(l))).toEqual([]);
+    expect(lines).toContain('* LIST () "/" "INBOX"');
+    expect(await c.cmd('q SEARCH ALL')).toEqual(['* ESEARCH (TAG "q") ALL 1:2', 'q OK SEARCH completed']);
+    expect(await c.cmd('o SORT (REVERSE ARRIVAL) UTF-8 ALL')).toEqual(['* SORT 2 1', 'o OK SORT completed']);
+    expect(await c.cmd('x EXAMINE Sent')).toContain('* LIST (\\Sent) "/" "Sent"');
+    await c.cmd('z LOGOUT');
+  });
+
+  it('FETCH 1:* in an empty mailbox is OK with nothing; FETCH 1 is BAD', async () => {
+    const a = await account([]);
+    const c = await login(a.user);
+    await c.cmd('s SELECT INBOX');
+    expect(await c.cmd('f1 FETCH 1:* (FLAGS)')).toEqual(['f1 OK FETCH completed']);
+    expect(await c.cmd('f2 UID FETCH 1:* (FLAGS)')).toEqual(['f2 OK UID FETCH completed']);
+    expect(await c.cmd('f3 FETCH 1 (FLAGS)')).toEqual(['f3 BAD Invalid message sequence number']);
+    await c.cmd('z LOGOUT');
+  });
+
   it('FETCH returns every item of a multipart message; BODY[2.2] is the raw range; BINARY decodes', async () => {
     const a = await account([MULTIPART]);
     const c = await login(a.user);

@@ -62,6 +62,15 @@ describe('SelectedMailbox', () => {
     expect(mailbox.resolve({ kind: 'saved' }, true, [5, 6, 20])).toEqual([5, 20]);
   });
 
+  it('"1:*" in an empty mailbox names nothing; "1" is still an error', () => {
+    const { mailbox } = setup([]);
+    expect(mailbox.resolve({ kind: 'ranges', ranges: [{ start: 1, end: '*' }] }, false, undefined)).toEqual([]);
+    expect(mailbox.resolve({ kind: 'ranges', ranges: [{ start: 1, end: 1 }] }, false, undefined)).toEqual({
+      error: 'Invalid message sequence number',
+    });
+    expect(mailbox.resolve({ kind: 'ranges', ranges: [{ start: 1, end: '*' }] }, true, undefined)).toEqual([]);
+  });
+
   it('writes EXPUNGE in descending order, then EXISTS, and renumbers', async () => {
     const { mailbox, lines, out, change } = setup([3, 5, 9, 20]);
     change('expunge', [5, 20, 77], 11);

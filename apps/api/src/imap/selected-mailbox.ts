@@ -109,6 +109,8 @@ export class SelectedMailbox implements SelectedMailboxView {
         const b = range.end === '*' ? this.count : range.end;
         const lo = Math.min(a, b);
         const hi = Math.max(a, b);
+        // "1:*" in an empty mailbox names nothing rather than failing: clients send it to sync.
+        if (this.count === 0 && (range.start === '*' || range.end === '*')) continue;
         if (strict && (hi > this.count || lo < 1)) return { error: 'Invalid message sequence number' };
         for (let seq = Math.max(lo, 1); seq <= Math.min(hi, this.count); seq++) out.push(this.uids[seq - 1] as number);
       }

@@ -17,6 +17,7 @@ export async function writeFetchResponse(out: ResponseWriter, seq: number, piece
   }
   type Segment = Buffer | (() => AsyncIterable<Buffer>);
   const segments: Segment[] = [];
+  const sizes: number[] = [];
   let text: Buffer[] = [Buffer.from(`* ${seq} FETCH (`)];
   pieces.forEach((p, i) => {
     const sep = i > 0 ? ' ' : '';
@@ -25,18 +26,51 @@ export async function writeFetchResponse(out: ResponseWriter, seq: number, piece
     } else {
       text.push(Buffer.from(`${sep}${p.name} ${p.isBinary ? '~' : ''}{${p.size}}\r\n`));
       segments.push(Buffer.concat(text), p.read);
+      sizes.push(p.size);
       text = [];
     }
   });
   text.push(Buffer.from(')\r\n'));
   const prefix = segments.shift() as Buffer;
   const suffix = Buffer.concat(text);
-  await out.untaggedStream(prefix, joinSegments(segments), suffix);
+  const failure: { error?: unknown } = {};
+  await out.untaggedStream(prefix, joinSegments(segments, sizes, failure), suffix);
+  if (failure.error !== undefined) throw failure.error;
 }
 
-async function* joinSegments(segments: ReadonlyArray<Buffer | (() => AsyncIterable<Buffer>)>): AsyncIterable<Buffer> {
+/**
+ * The streamed literals with the bytes between them. A literal's size is on the wire before its
+ * data, so if reading fails part-way the rest is padded with spaces to keep the client's framing
+ * (RFC 9051 §4.3) and the error is raised after the response ends (FETCH then answers NO).
+ */
+async function* joinSegments(
+  segments: ReadonlyArray<Buffer | (() => AsyncIterable<Buffer>)>,
+  sizes: readonly number[],
+  failure: { error?: unknown },
+): AsyncIterable<Buffer> {
+  let streamIndex = 0;
   for (const segment of segments) {
-    if (Buffer.isBuffer(segment)) yield segment;
-    else yield* segment();
+    if (Buffer.isBuffer(segment)) {
+      yield segment;
+      continue;
+    }
+    const size = sizes[streamIndex++] as number;
+    let sent = 0;
+    try {
+      if (failure.error === undefined) {
+        for await (const chunk of segment()) {
+          const part = chunk.length > size - sent ? chunk.subarray(0, size - sent) : chunk;
+          sent += part.length;
+          yield part;
+          if (sent >= size) break;
+        }
+      }
+    } catch (err) {
+      failure.error = err;
+    }
+    if (sent < size) {
+      failure.error ??= new Error('message shorter than its stored size');
+      for (let left = size - sent; left > 0; left -= 65536) yield Buffer.alloc(Math.min(left, 65536), 0x20);
+    }
   }
 }

@@ -21,7 +21,9 @@ export function writeSearchResult(
   const isSave = returns.includes('SAVE');
   const wanted = returns.filter((r) => r !== 'SAVE');
   if (isSave) ctx.session.savedSearch = savedResult(uids, wanted);
-  const isEsearch = options.isEsearch || returns.length > 0 || ctx.session.enabled.has('IMAP4REV2');
+  // RFC 9051 §6.4.4: under IMAP4rev2 SEARCH always answers ESEARCH; SORT keeps "* SORT" unless RETURN was given (RFC 5267).
+  const isRev2Search = options.name !== 'SORT' && ctx.session.enabled.has('IMAP4REV2');
+  const isEsearch = options.isEsearch || returns.length > 0 || isRev2Search;
   if (!isEsearch) {
     const modseq = options.modseq !== undefined && ordered.length > 0 ? ` (MODSEQ ${options.modseq})` : '';
     ctx.out.untagged(`${options.name ?? 'SEARCH'}${ordered.map((n) => ` ${n}`).join('')}${modseq}`);

@@ -1,6 +1,8 @@
 import type { ImapCommand } from '@correio/imap-protocol';
 import type { CommandContext, Completion, ImapCommandHandler } from '../../command-context.js';
+import { wireMailboxName } from '../../imap-wire.js';
 import { SelectedMailbox } from '../../selected-mailbox.js';
+import { SPECIAL_USE_ATTRIBUTE } from '../list.command.js';
 import { writeQresyncChanges } from './select-qresync.js';
 import { bad, no, ok, storeFailure, userOf } from './selected-context.js';
 
@@ -63,6 +65,16 @@ function writeSelectResponses(
   out.untagged(`FLAGS (${flags})`);
   // EXAMINE: nothing can be changed, so no permanent flags (RFC 9051 §6.3.3).
   out.untagged(mailbox.isReadOnly ? 'OK [PERMANENTFLAGS ()] Read-only mailbox' : `OK [PERMANENTFLAGS (${flags} \\*)] Flags permitted`);
+  // RFC 9051 §6.3.2: an IMAP4rev2 client is told the mailbox's name and attributes in a LIST response.
+  if (isRev2) {
+    const specialUse = snapshot.mailbox.specialUse ? SPECIAL_USE_ATTRIBUTE[snapshot.mailbox.specialUse] : undefined;
+    out.untaggedValues([
+      { atom: 'LIST' },
+      specialUse ? [{ atom: specialUse }] : [],
+      { string: '/' },
+      wireMailboxName(snapshot.mailbox.name, true),
+    ]);
+  }
   if (ctx.session.enabled.has('CONDSTORE') || ctx.session.enabled.has('QRESYNC')) {
     out.untagged(`OK [HIGHESTMODSEQ ${snapshot.mailbox.highestModseq}] Highest`);
   }
