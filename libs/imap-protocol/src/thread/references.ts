@@ -11,6 +11,8 @@ interface Container {
   message: ThreadInput | null;
   parent: Container | null;
   children: Container[];
+  /** Index in parent.children, so a re-link is O(1) (sibling order is decided by the final sort). */
+  slot: number;
 }
 
 // Message IDs compare as octets (RFC 5256 §3: "case-sensitive"); whitespace inside is not part of one.
@@ -40,9 +42,19 @@ function postOrder(roots: Container[]): Container[] {
 }
 
 function setParent(child: Container, parent: Container | null): void {
-  if (child.parent) child.parent.children.splice(child.parent.children.indexOf(child), 1);
+  if (child.parent) {
+    const siblings = child.parent.children;
+    const last = siblings.pop()!;
+    if (last !== child) {
+      siblings[child.slot] = last;
+      last.slot = child.slot;
+    }
+  }
   child.parent = parent;
-  if (parent) parent.children.push(child);
+  if (parent) {
+    child.slot = parent.children.length;
+    parent.children.push(child);
+  }
 }
 
 export function threadByReferences(messages: ThreadInput[]): ThreadNode[] {
@@ -52,7 +64,7 @@ export function threadByReferences(messages: ThreadInput[]): ThreadNode[] {
   const container = (id: string): Container => {
     let c = table.get(id);
     if (!c) {
-      c = { message: null, parent: null, children: [] };
+      c = { message: null, parent: null, children: [], slot: 0 };
       table.set(id, c);
       all.push(c);
     }
@@ -98,7 +110,10 @@ function pruneLevel(parent: Container | null, level: Container[], isRoot: boolea
     if (c.message || (isRoot && c.children.length > 1)) out.push(c);
     else for (const child of c.children) out.push(child);
   }
-  for (const c of out) c.parent = parent;
+  out.forEach((c, i) => {
+    c.parent = parent;
+    c.slot = i;
+  });
   return out;
 }
 
@@ -131,11 +146,16 @@ function gatherBySubject(roots: Container[]): Container[] {
       position.set(root, out.length);
       out.push(root);
     } else if (!entry.message && !root.message) {
-      for (const child of [...root.children]) setParent(child, entry);
+      for (const child of root.children) {
+        child.parent = entry;
+        child.slot = entry.children.length;
+        entry.children.push(child);
+      }
+      root.children = [];
     } else if (!entry.message || (subject.isReply && !subjects.get(entry)!.isReply)) {
       setParent(root, entry);
     } else {
-      const dummy: Container = { message: null, parent: null, children: [] };
+      const dummy: Container = { message: null, parent: null, children: [], slot: 0 };
       const at = position.get(entry);
       setParent(entry, dummy);
       setParent(root, dummy);

@@ -132,3 +132,15 @@ describe('large and hostile mailboxes', () => {
     expect(threadValue([root]).startsWith('(1 (2 (4 (6 ')).toBe(true);
   });
 });
+
+test('re-linking many children of one container stays linear', () => {
+  // Messages 1..n/2 each link <hub> → <t_i>; messages t_i then arrive replying elsewhere, each
+  // leaving <hub>'s child list (once O(siblings) per move).
+  const n = 60_000;
+  const linkers = Array.from({ length: n / 2 }, (_, i) => msg(i + 1, `l${i}`, `<l${i}@x>`, [`<hub@x> <t${i}@x>`]));
+  const targets = Array.from({ length: n / 2 }, (_, i) => msg(n / 2 + i + 1, `t${i}`, `<t${i}@x>`, ['<elsewhere@x>']));
+  const start = Date.now();
+  const threads = threadByReferences([...linkers, ...targets]);
+  expect(Date.now() - start).toBeLessThan(20_000); // quadratic would take minutes
+  expect(threads.some((t) => t.uid === null && t.children.length === n / 2)).toBe(true);
+});
