@@ -168,25 +168,22 @@ export class ImapMessageWrites {
    * other copy uses, in the caller's transaction. Returns the change (all UIDs gone) to publish.
    */
   async emptyMailbox(tx: PoolClient, accountId: string, mailboxId: string): Promise<MailboxChange | undefined> {
+    const bytes = (rows: { size: number }[]) => rows.reduce((n, r) => n + r.size, 0);
     const rows = await this.messages.lockAll(tx, accountId, mailboxId);
-    await this.usage.release(
-      tx,
-      accountId,
-      rows.reduce((n, r) => n + r.size, 0),
-    );
+    await this.usage.release(tx, accountId, bytes(rows));
+    // Deliveries and copies that committed before the account row was ours (they charge it first,
+    // so none can commit after): locked now, still before the mailbox row (the LOCK ORDER).
+    const known = new Set(rows.map((r) => r.id));
+    const late = (await this.messages.lockAll(tx, accountId, mailboxId)).filter((r) => !known.has(r.id));
+    await this.usage.release(tx, accountId, bytes(late));
     const { modseq } = await this.mailboxes.allocate(tx, accountId, mailboxId, 0);
-    // A delivery that committed after the rows were locked (before the mailbox row was) is here too.
-    const late = (await this.messages.lockAll(tx, accountId, mailboxId)).filter((r) => !rows.some((x) => x.id === r.id));
-    if (late.length > 0)
-      await this.usage.release(
-        tx,
-        accountId,
-        late.reduce((n, r) => n + r.size, 0),
-      );
-    const all = rows.concat(late);
-    if (all.length === 0) return undefined;
-    await this.removeRows(tx, accountId, all);
-    return { accountId, mailboxId, kind: 'expunge', uids: all.map((r) => r.uid).sort((a, b) => a - b), modseq };
+    // With the mailbox row held nothing more comes in; a MOVE that got here in between is removed too.
+    for (const r of late) known.add(r.id);
+    const removed = await this.messages.deleteMailboxRows(tx, accountId, mailboxId);
+    await this.usage.release(tx, accountId, bytes(removed.filter((r) => !known.has(r.id))));
+    if (removed.length === 0) return undefined;
+    await this.removeUnreferencedBlobs(tx, accountId, removed);
+    return { accountId, mailboxId, kind: 'expunge', uids: removed.map((r) => r.uid).sort((a, b) => a - b), modseq };
   }
 
   /** Deletes rows and the blobs no row of the account refers to any more (their text and structure cascade). */
@@ -196,6 +193,10 @@ export class ImapMessageWrites {
       accountId,
       rows.map((r) => r.id),
     );
+    await this.removeUnreferencedBlobs(tx, accountId, rows);
+  }
+
+  private async removeUnreferencedBlobs(tx: PoolClient, accountId: string, rows: { blobId: string }[]): Promise<void> {
     for (const blobId of await this.messages.unreferencedBlobs(
       tx,
       accountId,

@@ -117,6 +117,36 @@ describe('IMAP store', () => {
       await expectCode(imap.deleteMailbox(a, 'Nope'), ErrorCode.NotFound);
     });
 
+    it('DELETE while deliveries, copies and flag changes go on: the books still balance', async () => {
+      const a = await account();
+      await imap.createMailbox(a, 'Busy');
+      const busy = await boxId(a, 'Busy');
+      const inbox = await boxId(a, 'INBOX');
+      for (let i = 0; i < 5; i++) await deliver(a, message(), 'Busy');
+      await deliver(a, message());
+      // Writers that may target a deletable mailbox (APPEND, COPY) run in transactions that roll back
+      // when it is gone. (An autocommitted delivery statement could keep its usage charge if its
+      // mailbox vanished between its two steps: only INBOX, which cannot be deleted, is targeted so.)
+      const work = [
+        ...Array.from({ length: 10 }, () => imap.append(a, busy, message(), [])),
+        imap.copyMessages(a, inbox, [1], busy),
+        imap.storeFlags({ accountId: a, mailboxId: busy, uids: [1, 2, 3], op: 'add', flags: ['\\Seen'] }),
+        imap.deleteMailbox(a, 'Busy'),
+        ...Array.from({ length: 10 }, () => imap.append(a, busy, message(), [])),
+      ];
+      const outcomes = await Promise.allSettled(work);
+      for (const o of outcomes) if (o.status === 'rejected') expect((o.reason as AppError).code).toBe(ErrorCode.NotFound);
+      expect(await imap.findMailbox(a, 'Busy')).toBeUndefined();
+      const { rows } = await t.db.pool.query<{ n: number; bytes: number; blobs: number }>(
+        'SELECT count(*)::int AS n, COALESCE(sum(size), 0)::int AS bytes, count(DISTINCT blob_id)::int AS blobs FROM messages WHERE account_id = $1',
+        [a],
+      );
+      expect(rows[0]!.n).toBe(1);
+      expect(await usedBytes(a)).toBe(rows[0]!.bytes);
+      expect(await count('blobs WHERE account_id = $1', [a])).toBe(rows[0]!.blobs);
+      expect(await count('messages WHERE account_id = $1 AND mailbox_id = $2', [a, busy])).toBe(0);
+    });
+
     it('RENAME moves the children and keeps UIDVALIDITY and UIDs', async () => {
       const a = await account();
       await imap.createMailbox(a, 'A/B/C');
@@ -345,7 +375,13 @@ describe('IMAP store', () => {
       expect(env!.structure).toBeUndefined();
       // Kept with an older version of the shape: computed again.
       await t.db.pool.query('UPDATE message_structures SET version = version - 1 WHERE account_id = $1', [a]);
-      const [again] = await imap.fetchMeta(a, inbox, [d.uid], { flags: false, internalDate: false, size: false, envelope: true, structure: false });
+      const [again] = await imap.fetchMeta(a, inbox, [d.uid], {
+        flags: false,
+        internalDate: false,
+        size: false,
+        envelope: true,
+        structure: false,
+      });
       expect(again!.envelope!.subject).toBe('Structure');
       expect(await count('message_structures WHERE account_id = $1 AND version = $2', [a, MESSAGE_STRUCTURE_VERSION])).toBe(1);
     });

@@ -242,6 +242,19 @@ export class ImapMessageRepository {
     await tx.query('DELETE FROM messages WHERE account_id = $1 AND id = ANY($2::bigint[])', [accountId, ids]);
   }
 
+  /** Deletes every row of a mailbox (DELETE of the mailbox), returning what was removed. */
+  async deleteMailboxRows(
+    tx: Queryable,
+    accountId: string,
+    mailboxId: string,
+  ): Promise<{ id: string; uid: number; size: number; blobId: string }[]> {
+    const { rows } = await tx.query<{ id: string; uid: number; size: number; blobId: string }>(
+      'DELETE FROM messages WHERE account_id = $1 AND mailbox_id = $2 RETURNING id, uid, size, blob_id AS "blobId"',
+      [accountId, mailboxId],
+    );
+    return rows;
+  }
+
   /** Every row of a mailbox, locked (DELETE of the mailbox), as (id, size, blob). */
   async lockAll(tx: Queryable, accountId: string, mailboxId: string): Promise<ImapRow[]> {
     return this.lockByUids(tx, accountId, mailboxId, undefined);
