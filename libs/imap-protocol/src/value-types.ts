@@ -10,4 +10,10 @@ export type ImapValue =
   | { atom: string } // atoms, flags (\Seen), keywords, OK/NO codes: sent as they are
   | { string: string | Buffer } // quoted or literal, the encoder decides
   | { literal: Buffer; isBinary?: boolean } // always a literal (~{n} literal8 when isBinary, RFC 3516)
-  | ImapValue[]; // parenthesised list
+  | ImapValue[] // parenthesised list, items separated by one space
+  /**
+   * Items back to back, no spaces and no parentheses: RFC 9051's grammar has no space between the
+   * bodies of a multipart (body-type-mpart = 1*body SP ...) nor between the addresses of a list
+   * ("(" 1*address ")"); strict clients and Dovecot's output have none.
+   */
+  | { concat: ImapValue[] };

@@ -37,7 +37,7 @@ describe('computeMessageStructure', () => {
     expect(raw.toString('latin1', plain!.bodyStart, plain!.bodyEnd)).toBe('Hello');
     expect(raw.toString('latin1', html!.bodyStart, html!.bodyEnd)).toBe('<p>Hello</p>\r\n');
     expect(bs(raw)).toBe(
-      '(("text" "plain" ("charset" "UTF-8") NIL NIL "7bit" 5 0 NIL NIL NIL NIL) ' +
+      '(("text" "plain" ("charset" "UTF-8") NIL NIL "7bit" 5 0 NIL NIL NIL NIL)' +
         '("text" "html" ("charset" "UTF-8") NIL NIL "quoted-printable" 14 1 NIL NIL NIL NIL)' +
         ' "alternative" ("boundary" "=_b") NIL NIL NIL)',
     );

@@ -40,15 +40,14 @@ const dir = path.join(__dirname, 'fixtures');
 const recorded = JSON.parse(readFileSync(path.join(dir, 'dovecot-2.3.19.json'), 'utf8')) as {
   messages: Record<string, { bodystructure: string; body: string; envelope: string; sections: Record<string, string> }>;
 };
-const spaced = (text: string) => text.replace(/\)\(/g, ') (');
 
 describe('same answers as Dovecot 2.3.19', () => {
   test.each(Object.keys(recorded.messages).filter((name) => !(name in ON_PURPOSE)))('%s', (name) => {
     const structure = computeMessageStructure(readFileSync(path.join(dir, name)));
     const dovecot = recorded.messages[name]!;
-    expect(wireText(bodyStructureValue(structure.body, true))).toBe(spaced(dovecot.bodystructure));
-    expect(wireText(bodyStructureValue(structure.body, false))).toBe(spaced(dovecot.body));
-    expect(wireText(envelopeValue(structure.envelope))).toBe(spaced(dovecot.envelope));
+    expect(wireText(bodyStructureValue(structure.body, true))).toBe(dovecot.bodystructure);
+    expect(wireText(bodyStructureValue(structure.body, false))).toBe(dovecot.body);
+    expect(wireText(envelopeValue(structure.envelope))).toBe(dovecot.envelope);
   });
 
   const sections = Object.entries(recorded.messages).flatMap(([name, m]) =>
@@ -72,7 +71,7 @@ describe('same answers as Dovecot 2.3.19', () => {
   test.each(Object.entries(ON_PURPOSE))('%s differs on purpose (%s), and only there', (name) => {
     const structure = computeMessageStructure(readFileSync(path.join(dir, name)));
     const dovecot = recorded.messages[name]!;
-    expect(wireText(envelopeValue(structure.envelope))).toBe(spaced(dovecot.envelope));
-    expect(wireText(bodyStructureValue(structure.body, true))).not.toBe(spaced(dovecot.bodystructure));
+    expect(wireText(envelopeValue(structure.envelope))).toBe(dovecot.envelope);
+    expect(wireText(bodyStructureValue(structure.body, true))).not.toBe(dovecot.bodystructure);
   });
 });

@@ -13,7 +13,8 @@ function nstring(value: string | null): ImapValue {
 
 function addressList(list: EnvelopeAddress[] | null): ImapValue {
   if (list === null || list.length === 0) return null;
-  return list.map((a) => [nstring(a.name), nstring(a.adl), nstring(a.mailbox), nstring(a.host)]);
+  // "(" 1*address ")": the addresses back to back, no space between them (RFC 9051 §9).
+  return [{ concat: list.map((a) => [nstring(a.name), nstring(a.adl), nstring(a.mailbox), nstring(a.host)]) }];
 }
 
 /** env-date env-subject env-from env-sender env-reply-to env-to env-cc env-bcc env-in-reply-to env-message-id */
@@ -59,7 +60,8 @@ function languageValue(part: BodyPart): ImapValue {
  */
 export function bodyStructureValue(part: BodyPart, extensible: boolean): ImapValue {
   if (part.children && part.children.length > 0) {
-    const out: ImapValue[] = part.children.map((child) => bodyStructureValue(child, extensible));
+    // body-type-mpart = 1*body SP media-subtype: the parts back to back, then one space.
+    const out: ImapValue[] = [{ concat: part.children.map((child) => bodyStructureValue(child, extensible)) }];
     out.push({ string: part.subtype });
     if (extensible) out.push(paramList(part.params), dispositionValue(part), languageValue(part), nstring(part.location));
     return out;
