@@ -17,6 +17,7 @@ export class SessionWriter implements ResponseWriter {
   private sink: Socket | DeflateRaw;
   private deflate: DeflateRaw | undefined;
   private isFlushScheduled = false;
+  private isCorked = false;
   private isClosed = false;
 
   constructor(
@@ -59,6 +60,17 @@ export class SessionWriter implements ResponseWriter {
 
   write(data: string | Buffer): void {
     if (this.isClosed || this.socket.destroyed) return;
+    // Responses written in one tick leave in one writev: a FETCH of many messages or a burst of
+    // pipelined commands costs one system call per tick, not one per line.
+    if (!this.isCorked) {
+      this.isCorked = true;
+      const sink = this.sink;
+      sink.cork();
+      process.nextTick(() => {
+        this.isCorked = false;
+        sink.uncork();
+      });
+    }
     this.sink.write(data);
     // RFC 4978 §4: the compressor is flushed after each burst of responses (Z_SYNC_FLUSH), never
     // left holding a response the client waits for; one flush per event-loop turn, not per line.
