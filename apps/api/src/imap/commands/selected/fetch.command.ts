@@ -10,6 +10,14 @@ import { formatSet } from './uid-set.js';
 
 /** Messages per fetchMeta call: a 1:* over 100k messages is read (and written) a batch at a time. */
 export const FETCH_BATCH = 250;
+/** Messages whose inline bodies are read ahead of the one being written (≤ 8 × 64 KiB held). */
+const READ_AHEAD = 8;
+
+/** A read-ahead promise nobody awaits yet must not become an unhandled rejection. */
+function guard<T>(promise: Promise<T> | undefined): Promise<T> | undefined {
+  promise?.catch(() => {});
+  return promise;
+}
 
 type FetchCommand = Extract<ImapCommand, { name: 'FETCH' }>;
 
@@ -91,16 +99,28 @@ async function fetchInBatches(
     const metas = new Map<number, ImapMessageMeta>();
     for (const meta of await store.fetchMeta(mailbox.accountId, mailbox.mailboxId, batch, needs)) metas.set(meta.uid, meta);
     const seenNow = setsSeen ? await markSeen(ctx, mailbox, metas) : new Set<number>();
-    for (const uid of batch) {
+    // Each message's pieces (inline bodies read from the blob store) are built up to READ_AHEAD
+    // messages ahead of the one being written, so the reads overlap; written strictly in order.
+    const build = (uid: number) => {
       const meta = metas.get(uid);
-      const seq = mailbox.seqOf(uid);
-      if (!meta || seq === 0) continue;
-      if (changedSince !== undefined && meta.modseq <= changedSince) continue;
+      if (!meta || mailbox.seqOf(uid) === 0) return undefined;
+      if (changedSince !== undefined && meta.modseq <= changedSince) return undefined;
       const own = seenNow.has(uid) && !withFlags ? [...items, { type: 'FLAGS' } as const] : items;
-      const pieces = await buildFetchPieces({ store, accountId: mailbox.accountId, meta, withModseq }, own);
-      if ('error' in pieces) return no(pieces.error, pieces.code);
-      if (withFlags || seenNow.has(uid)) mailbox.noteReported(uid, meta.modseq);
-      await writeFetchResponse(ctx.out, seq, pieces, isUtf8);
+      return buildFetchPieces({ store, accountId: mailbox.accountId, meta, withModseq }, own).then((pieces) => ({ meta, pieces }));
+    };
+    const pending: (ReturnType<typeof build> | undefined)[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      for (let j = pending.length; j < Math.min(batch.length, i + READ_AHEAD); j++) pending.push(guard(build(batch[j] as number)));
+      const built = await pending[i];
+      pending[i] = undefined;
+      if (!built) continue;
+      const { meta, pieces } = built;
+      if ('error' in pieces) {
+        await Promise.allSettled(pending.slice(i + 1));
+        return no(pieces.error, pieces.code);
+      }
+      if (withFlags || seenNow.has(meta.uid)) mailbox.noteReported(meta.uid, meta.modseq);
+      await writeFetchResponse(ctx.out, mailbox.seqOf(meta.uid), pieces, isUtf8);
     }
     await ctx.out.drained();
   }
