@@ -10,9 +10,10 @@ import path from 'node:path';
 import { root } from './lib/build.mjs';
 
 const free = () => new Promise((resolve) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); }); });
-const [web, api, smtp] = [await free(), await free(), await free()];
+const [web, api, smtp, imap, imaps] = [await free(), await free(), await free(), await free(), await free()];
 const dataDir = mkdtempSync(path.join(tmpdir(), 'correio-smoke-'));
 const env = { ...process.env, CORREIO_DATA_DIR: dataDir, CORREIO_WEB_PORT: String(web), CORREIO_API_PORT: String(api), CORREIO_SMTP_PORT: String(smtp),
+  CORREIO_IMAP_PORT: String(imap), CORREIO_IMAPS_PORT: String(imaps),
   CORREIO_DOMAIN: 'ifsc.edu', CORREIO_ADMIN_ADDRESS: 'joel@ifsc.edu', CORREIO_ADMIN_PASSWORD: 'joel-password' };
 delete env.DATABASE_URL;
 const child = spawn(process.execPath, [path.join(root, 'scripts/start.mjs')], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
