@@ -56,7 +56,7 @@ export class ImapSession implements SessionHandle {
     private readonly offersStartTls: boolean,
   ) {
     this.socket = socket;
-    this.writer = new SessionWriter(socket, encodeValuesFor(() => this.isUtf8));
+    this.writer = new SessionWriter(socket, encodeValuesFor(() => this.isUtf8), host.deps.limits.maxPendingOutputBytes);
     this.attach(socket);
     this.writer.write(`* ${greeting(this, host.deps)}\r\n`);
     void this.run();

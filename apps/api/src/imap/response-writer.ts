@@ -23,6 +23,8 @@ export class SessionWriter implements ResponseWriter {
   constructor(
     private socket: Socket,
     private readonly encodeValues: ValuesEncoder,
+    /** Output allowed to wait for the client before drained() holds the session (imap-limits.ts). */
+    private readonly maxPendingBytes: number,
   ) {
     this.sink = socket;
   }
@@ -113,9 +115,9 @@ export class SessionWriter implements ResponseWriter {
     return this.socket.writableLength + (this.deflate ? this.deflate.writableLength + this.deflate.readableLength : 0);
   }
 
-  /** True while the client has not taken what was written (socket or compressor buffers full). */
+  /** True while more than maxPendingBytes wait for the client (socket and compressor buffers). */
   get isBackedUp(): boolean {
-    return !this.socket.destroyed && (this.socket.writableNeedDrain || (this.deflate?.writableNeedDrain ?? false));
+    return !this.socket.destroyed && this.bufferedBytes > this.maxPendingBytes;
   }
 
   async drained(): Promise<void> {
@@ -123,12 +125,16 @@ export class SessionWriter implements ResponseWriter {
       const stream = this.deflate?.writableNeedDrain ? this.deflate : this.socket;
       await new Promise<void>((resolve) => {
         const done = () => {
+          clearTimeout(timer);
           stream.off('drain', done);
           this.socket.off('close', done);
           resolve();
         };
         stream.on('drain', done);
         this.socket.on('close', done);
+        // 'drain' comes only after a write was refused; bytes held elsewhere (the compressor's
+        // output side) are looked at again shortly instead.
+        const timer = setTimeout(done, 50);
       });
     }
   }
