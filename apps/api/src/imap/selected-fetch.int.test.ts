@@ -198,7 +198,10 @@ describe('IMAP SELECT, FETCH, STORE, EXPUNGE', () => {
     const a = await account([simple('a'), simple('b'), simple('c')]);
     const c = await login(a.user);
     await c.cmd('s SELECT INBOX');
+    // A new keyword is announced first (RFC 9051 §7.3.5 FLAGS, §7.1 PERMANENTFLAGS).
     expect(await c.cmd('t1 STORE 1:2 +FLAGS (\\Flagged $Work)')).toEqual([
+      '* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work)',
+      '* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work \\*)] Flags permitted',
       '* 1 FETCH (FLAGS (\\Flagged $Work))',
       '* 2 FETCH (FLAGS (\\Flagged $Work))',
       't1 OK STORE completed',

@@ -4,6 +4,8 @@ import type { MailboxChange } from '../mailbox-store/mailbox-store.types.js';
 import type { EnabledExtension, ResponseWriter, SelectedMailboxView } from './command-context.js';
 import { formatSet, lowerBound, sortUnique } from './commands/selected/uid-set.js';
 
+const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
+
 /**
  * The selected mailbox as one session sees it: message sequence numbers (n ↔ uids[n-1], RFC 9051
  * §2.3.1.2) and the changes other sessions made that this client has not been told of yet.
@@ -35,6 +37,8 @@ export class SelectedMailbox implements SelectedMailboxView {
   /** UID → modseq this session last reported flags at (by FETCH, STORE or an update). */
   private readonly reported = new Map<number, bigint>();
   private readonly enabled: ReadonlySet<EnabledExtension>;
+  /** Keywords the client has been told of in FLAGS / PERMANENTFLAGS. */
+  private readonly keywords = new Set<string>();
 
   /**
    * SELECT makes the session selected with this object before reading the snapshot, so a change
@@ -58,6 +62,7 @@ export class SelectedMailbox implements SelectedMailboxView {
   load(snapshot: ImapSnapshot): void {
     this.uids = snapshot.uids;
     this.count = snapshot.uids.length;
+    for (const keyword of snapshot.keywords) this.keywords.add(keyword);
     if (snapshot.mailbox.highestModseq > this.highestModseq) this.highestModseq = snapshot.mailbox.highestModseq;
     const early = this.early ?? [];
     this.early = undefined;
@@ -116,6 +121,25 @@ export class SelectedMailbox implements SelectedMailboxView {
       }
     }
     return set.ranges.length > 1 ? sortUnique(out) : out;
+  }
+
+  /** "* FLAGS (...)" and "* OK [PERMANENTFLAGS (...)]" (RFC 9051 §7.3.5, §7.1): system flags and the keywords in use. */
+  writeFlags(out: ResponseWriter): void {
+    const flags = [...SYSTEM_FLAGS, ...this.keywords].join(' ');
+    out.untagged(`FLAGS (${flags})`);
+    // EXAMINE: nothing can be changed, so no permanent flags (RFC 9051 §6.3.3).
+    out.untagged(this.isReadOnly ? 'OK [PERMANENTFLAGS ()] Read-only mailbox' : `OK [PERMANENTFLAGS (${flags} \\*)] Flags permitted`);
+  }
+
+  /** A keyword first seen in these flags is announced with new FLAGS/PERMANENTFLAGS before the FETCH that shows it. */
+  announceKeywords(flags: readonly string[], out: ResponseWriter): void {
+    let isNew = false;
+    for (const flag of flags) {
+      if (flag.startsWith('\\') || this.keywords.has(flag)) continue;
+      this.keywords.add(flag);
+      isNew = true;
+    }
+    if (isNew) this.writeFlags(out);
   }
 
   /** Remembers that the client was told uid's flags at modseq, so the bus echo is not reported again. */
@@ -227,6 +251,7 @@ export class SelectedMailbox implements SelectedMailboxView {
         const reported = this.reported.get(meta.uid);
         if (seq === 0 || (reported !== undefined && reported >= meta.modseq)) continue;
         this.noteReported(meta.uid, meta.modseq);
+        this.announceKeywords(meta.flags ?? [], out);
         const modseq = withModseq ? ` MODSEQ (${meta.modseq})` : '';
         out.untagged(`${seq} FETCH (UID ${meta.uid} FLAGS (${(meta.flags ?? []).join(' ')})${modseq})`);
       }

@@ -174,7 +174,10 @@ describe('IMAP SEARCH, SORT, THREAD, COPY, MOVE, APPEND', () => {
     const msg = 'Subject: appended\r\n\r\nhello\r\n';
     const appended = await c.cmd(`a1 APPEND INBOX (\\Seen $Label) "01-Feb-2026 10:00:00 +0000" {${msg.length}+}\r\n${msg}`);
     expect(appended).toEqual(['* 5 EXISTS', expect.stringMatching(/^a1 OK \[APPENDUID \d+ 5\] APPEND completed$/)]);
+    // $Label is new to this session: FLAGS/PERMANENTFLAGS announce it before the FETCH that shows it.
     expect(await c.cmd('f FETCH 5 (FLAGS INTERNALDATE)')).toEqual([
+      '* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label)',
+      '* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label \\*)] Flags permitted',
       '* 5 FETCH (FLAGS (\\Seen $Label) INTERNALDATE " 1-Feb-2026 10:00:00 +0000")',
       'f OK FETCH completed',
     ]);

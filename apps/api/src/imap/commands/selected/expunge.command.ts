@@ -1,6 +1,6 @@
 import type { ImapCommand } from '@correio/imap-protocol';
 import type { CommandContext, Completion, ImapCommandHandler } from '../../command-context.js';
-import { bad, no, ok, selectedOf, storeFailure } from './selected-context.js';
+import { bad, isCondstore, no, ok, selectedOf, storeFailure } from './selected-context.js';
 
 /**
  * EXPUNGE (RFC 9051 §6.4.3) and UID EXPUNGE (RFC 4315 §2.1, only the \Deleted messages of the set).
@@ -20,13 +20,16 @@ export const expungeCommand: ImapCommandHandler<'EXPUNGE' | 'UID EXPUNGE'> = {
       if (resolved.length === 0) return ok('UID EXPUNGE completed');
       uids = resolved;
     }
+    let modseq: bigint;
     try {
       const result = await ctx.deps.store.expunge(user.accountId, mailbox.mailboxId, uids);
       mailbox.queueExpunged(result.uids);
+      modseq = result.modseq;
     } catch (err) {
       return storeFailure(ctx, err);
     }
     await mailbox.flushUpdates(ctx.out, { allowExpunge: true });
-    return ok(`${command.name} completed`);
+    // RFC 7162 §3.2.10 (and §3.1 for CONDSTORE clients): the mailbox's new HIGHESTMODSEQ in the tagged OK.
+    return ok(`${command.name} completed`, isCondstore(ctx) && modseq > 0n ? `HIGHESTMODSEQ ${modseq}` : undefined);
   },
 };

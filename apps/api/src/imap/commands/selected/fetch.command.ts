@@ -119,7 +119,10 @@ async function fetchInBatches(
         await Promise.allSettled(pending.slice(i + 1));
         return no(pieces.error, pieces.code);
       }
-      if (withFlags || seenNow.has(meta.uid)) mailbox.noteReported(meta.uid, meta.modseq);
+      if (withFlags || seenNow.has(meta.uid)) {
+        mailbox.noteReported(meta.uid, meta.modseq);
+        mailbox.announceKeywords(meta.flags ?? [], ctx.out);
+      }
       await writeFetchResponse(ctx.out, mailbox.seqOf(meta.uid), pieces, isUtf8);
     }
     await ctx.out.drained();

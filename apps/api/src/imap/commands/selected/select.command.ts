@@ -6,8 +6,6 @@ import { SPECIAL_USE_ATTRIBUTE } from '../list.command.js';
 import { writeQresyncChanges } from './select-qresync.js';
 import { bad, no, ok, storeFailure, userOf } from './selected-context.js';
 
-const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
-
 /**
  * SELECT / EXAMINE (RFC 9051 §6.3.2, §6.3.3; RFC 3501 §6.3.1 for rev1 clients; RFC 7162 §3.1.8 and
  * §3.2.5 for CONDSTORE / QRESYNC). Selecting while a mailbox is selected closes it first, without
@@ -53,7 +51,6 @@ function writeSelectResponses(
 ): void {
   const out = ctx.out;
   const isRev2 = ctx.session.enabled.has('IMAP4REV2');
-  const flags = [...SYSTEM_FLAGS, ...snapshot.keywords].join(' ');
   out.untagged(`${mailbox.exists} EXISTS`);
   // RFC 3501 §6.3.1: rev1 clients expect RECENT and UNSEEN; \Recent is not kept, so 0 (RFC 9051 dropped both).
   if (!isRev2) {
@@ -62,9 +59,7 @@ function writeSelectResponses(
   }
   out.untagged(`OK [UIDVALIDITY ${snapshot.mailbox.uidValidity}] UIDs valid`);
   out.untagged(`OK [UIDNEXT ${snapshot.mailbox.uidNext}] Predicted next UID`);
-  out.untagged(`FLAGS (${flags})`);
-  // EXAMINE: nothing can be changed, so no permanent flags (RFC 9051 §6.3.3).
-  out.untagged(mailbox.isReadOnly ? 'OK [PERMANENTFLAGS ()] Read-only mailbox' : `OK [PERMANENTFLAGS (${flags} \\*)] Flags permitted`);
+  mailbox.writeFlags(out);
   // RFC 9051 §6.3.2: an IMAP4rev2 client is told the mailbox's name and attributes in a LIST response.
   if (isRev2) {
     const specialUse = snapshot.mailbox.specialUse ? SPECIAL_USE_ATTRIBUTE[snapshot.mailbox.specialUse] : undefined;

@@ -36,6 +36,7 @@ export const storeCommand: ImapCommandHandler<'STORE'> = {
     }
     const withModseq = isCondstore(ctx);
     const reports: ImapMessageFlags[] = [...result.changed, ...result.unchanged].sort((a, b) => a.uid - b.uid);
+    if (command.op !== 'remove') mailbox.announceKeywords(storableFlags(command.flags), ctx.out);
     for (const m of reports) {
       const seq = mailbox.seqOf(m.uid);
       if (seq === 0) continue;
