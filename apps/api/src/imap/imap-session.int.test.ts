@@ -1,5 +1,5 @@
 import { summarizeMessage } from '@correio/mime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
 import { IMAP_SERVER_LIMITS } from './imap-limits.js';
 import { ImapWire } from './imap-test-client.js';
@@ -169,7 +169,7 @@ describe('IMAP session', () => {
     expect(await c.cmd('n NOOP')).toEqual(['n OK NOOP completed']);
   });
 
-  it('autologout after the idle timeout and BYE on shutdown (RFC 9051 §5.4, §7.1.5)', async () => {
+  it('autologout after the idle timeout (a client that stops reading included) and BYE on shutdown (RFC 9051 §5.4, §7.1.5)', async () => {
     const a = await account();
     const short = await startImap(t, { limits: { idleTimeoutMs: 300, preAuthIdleTimeoutMs: 300 } });
     const c = await ImapWire.connect(short.ports.plain);
@@ -183,6 +183,14 @@ describe('IMAP session', () => {
     expect(await d.line()).toBe('+ idling');
     expect(await d.line()).toBe('* BYE Autologout; idle for too long');
     await d.waitClosed();
+    // A client that stops reading is no exception: with no traffic either way it is logged out
+    // and its socket destroyed, so it holds nothing.
+    const f = await ImapWire.connect(short.ports.plain);
+    await f.line();
+    f.pause();
+    f.send(Array.from({ length: 20_000 }, (_, i) => `b${i} CAPABILITY\r\n`).join(''));
+    await vi.waitUntil(() => short.service.sessionCount === 0, { timeout: 10_000, interval: 50 });
+    f.drop();
     const e = await ImapWire.connect(short.ports.plain);
     await e.line();
     await short.close();

@@ -142,19 +142,13 @@ export class ImapSession implements SessionHandle {
 
   async readLine(): Promise<Buffer | undefined> {
     this.receiver.readRawLine();
-    // The client's silence counts again (IDLE: RFC 2177 §3 expects a client to re-IDLE within 29 minutes).
-    this.armTimer();
-    try {
-      for (;;) {
-        const event = this.receiver.next();
-        if (event?.type === 'line') return event.line;
-        // A raw line over the line limit: an empty line answers it (the caller refuses it).
-        if (event?.type === 'error') return event.isFatal ? undefined : Buffer.alloc(0);
-        if (event) continue;
-        if (!(await this.moreInput())) return undefined;
-      }
-    } finally {
-      if (!this.socket.destroyed) this.socket.setTimeout(0);
+    for (;;) {
+      const event = this.receiver.next();
+      if (event?.type === 'line') return event.line;
+      // A raw line over the line limit: an empty line answers it (the caller refuses it).
+      if (event?.type === 'error') return event.isFatal ? undefined : Buffer.alloc(0);
+      if (event) continue;
+      if (!(await this.moreInput())) return undefined;
     }
   }
 
@@ -234,14 +228,12 @@ export class ImapSession implements SessionHandle {
         }
       } else if (event.type === 'command') {
         this.isBusy = true;
-        this.socket.setTimeout(0);
         try {
           await this.runCommand(event.frame);
         } finally {
           this.isBusy = false;
         }
         await this.writer.drained();
-        this.armTimer();
       }
     }
   }
@@ -304,6 +296,12 @@ export class ImapSession implements SessionHandle {
     })();
   }
 
+  /**
+   * The autologout timer (RFC 9051 §5.4) runs on the socket, which restarts it on every read and
+   * write: it fires after that long without traffic either way — a silent client (IDLE included,
+   * RFC 2177 §3 has clients re-IDLE within 29 minutes) or one that stopped reading our responses.
+   * Set when the state changes its length (before/after login), not per command.
+   */
   private armTimer(): void {
     if (this.socket.destroyed) return;
     const limits = this.deps.limits;
