@@ -11,10 +11,11 @@ import { ImapSearchRepository } from './repositories/imap-search.repository.js';
 import { DeliveryRepository } from './repositories/delivery.repository.js';
 import { MailboxRepository } from './repositories/mailbox.repository.js';
 import { MessageRepository } from './repositories/message.repository.js';
+import { MessageTextIndexer } from './search/message-text.indexer.js';
 
 /**
- * Mail store. Owns the tables mailboxes, messages, blobs, expunged, message_text (search) and
- * message_structures (IMAP FETCH). Exports MailboxStoreService, the only way other modules read or
+ * Mail store. Owns the tables mailboxes, messages, blobs, expunged, message_text and
+ * message_text_pending (search), message_structures (IMAP FETCH). Exports MailboxStoreService, the only way other modules read or
  * change mail, and ImapStoreService, the same store as IMAP sees it (imap-store.types.ts). Invariants: see mailbox-store.service.ts.
  */
 @Module({
@@ -30,6 +31,7 @@ import { MessageRepository } from './repositories/message.repository.js';
     ImapMailboxRepository,
     ImapMessageRepository,
     ImapSearchRepository,
+    MessageTextIndexer,
   ],
   exports: [MailboxStoreService, ImapStoreService],
 })

@@ -56,8 +56,9 @@ export const INSERT_COPY_SQL = `WITH target AS (
          SELECT $1, $7, $4, $6 WHERE $5::bigint IS NULL AND EXISTS (SELECT 1 FROM box)
          RETURNING id
        ), text AS (
-         -- The search index row (IMAP SEARCH), with the blob: copies in the account share both.
-         INSERT INTO message_text (account_id, blob_id, header_length, content)
+         -- The search text (IMAP SEARCH), with the blob: copies in the account share both. Into the
+         -- unindexed pending table: the message text indexer moves it under the trigram index later.
+         INSERT INTO message_text_pending (account_id, blob_id, header_length, content)
          SELECT $1, blob.id, $28, $29 FROM blob WHERE $29::text IS NOT NULL
        ), thread AS (
          -- "m.id + 0": ordering by the bare id lets the planner walk the primary key backwards

@@ -47,9 +47,35 @@ export class ImapSearchRepository {
   }
 
   /**
+   * Moves up to `limit` rows of message_text_pending under the trigram index (message_text), in one
+   * statement; resolves to how many. Rows are taken with SKIP LOCKED (several processes may run the
+   * indexer), and so are their blobs: a blob being deleted is left to its cascade, never waited for
+   * (waiting could deadlock with the deleting transaction, which takes the blob first).
+   */
+  async indexPending(limit: number): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `WITH batch AS (
+         SELECT p.account_id, p.blob_id FROM message_text_pending p
+           JOIN blobs b ON b.account_id = p.account_id AND b.id = p.blob_id
+          LIMIT $1 FOR UPDATE OF p SKIP LOCKED FOR KEY SHARE OF b SKIP LOCKED
+       ), moved AS (
+         DELETE FROM message_text_pending p USING batch
+          WHERE p.account_id = batch.account_id AND p.blob_id = batch.blob_id
+          RETURNING p.account_id, p.blob_id, p.header_length, p.content
+       )
+       INSERT INTO message_text (account_id, blob_id, header_length, content)
+       SELECT account_id, blob_id, header_length, content FROM moved
+       ON CONFLICT (account_id, blob_id) DO NOTHING`,
+      [limit],
+    );
+    return rowCount ?? 0;
+  }
+
+  /**
    * Messages stored before the text index existed (migration 20261207100000_imap) get their row on
    * the first text search of their mailbox; every later message gets it at delivery (the delivery
-   * statement; copies and moves share the blob), so each mailbox is checked once per process.
+   * statement writes message_text_pending; copies and moves share the blob), so each mailbox is
+   * checked once per process.
    */
   private async ensureIndexed(accountId: string, mailboxId: string): Promise<void> {
     const mark = `${accountId}:${mailboxId}`;
@@ -59,6 +85,7 @@ export class ImapSearchRepository {
         `SELECT DISTINCT m.blob_id AS "blobId" FROM messages m
           WHERE m.account_id = $1 AND m.mailbox_id = $2
             AND NOT EXISTS (SELECT 1 FROM message_text t WHERE t.account_id = m.account_id AND t.blob_id = m.blob_id)
+            AND NOT EXISTS (SELECT 1 FROM message_text_pending t WHERE t.account_id = m.account_id AND t.blob_id = m.blob_id)
           LIMIT 100`,
         [accountId, mailboxId],
       );

@@ -3,6 +3,7 @@ import { summarizeMessage } from '@correio/mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../../testing/test-app.js';
 import { ImapStoreService } from '../imap-store.service.js';
+import { MessageTextIndexer } from './message-text.indexer.js';
 
 // SEARCH (RFC 9051 §6.4.4) compiled to SQL: every key, against messages stored by the delivery path
 // (their search text written by the delivery statement) and by APPEND.
@@ -41,7 +42,9 @@ describe('IMAP SEARCH', () => {
   let search: (key: SearchKey, scope?: number[]) => Promise<number[]>;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // No imap/http role: the message text indexer runs only when a test says so (indexAll), so the
+    // first tests search the rows still pending and the later ones the indexed rows.
+    t = await startTestApp({ CORREIO_ROLES: 'smtp' });
     imap = t.app.get(ImapStoreService);
     a = (await t.directory.addAccount({ address: 'joel@ifsc.edu', password: 'joel-password' })).id;
     inbox = (await imap.findMailbox(a, 'INBOX'))!.id;
@@ -71,39 +74,49 @@ describe('IMAP SEARCH', () => {
   const body = (value: string): SearchKey => ({ type: 'body', value });
   const header = (field: string, value: string): SearchKey => ({ type: 'header', field, value });
 
-  it('TEXT and BODY: case-insensitive substrings of the decoded text (plain, quoted-printable, HTML in base64, multipart)', async () => {
-    expect(await search(text('ORÇAMENTO'))).toEqual([1]);
-    expect(await search(text('çament'))).toEqual([1]);
-    expect(await search(text('reunião será'))).toEqual([2]);
-    expect(await search(text('imperdível de inverno'))).toEqual([3]);
-    expect(await search(text('fotos da viagem'))).toEqual([4]);
-    expect(await search(text('rascunho'))).toEqual([5]);
-    // TEXT includes the header; BODY does not.
-    expect(await search(text('paulolopes.fr'))).toEqual([1, 2]);
-    expect(await search(body('paulolopes.fr'))).toEqual([]);
-    expect(await search(body('sala 42'))).toEqual([2]);
-    // LIKE's own characters are literal.
-    expect(await search(text('15%'))).toEqual([1]);
-    expect(await search(text('no_tri'))).toEqual([1]);
-    expect(await search(text('15%x'))).toEqual([]);
-    expect(await search(text('o_t'))).toEqual([1]);
-    expect(await search(text('a%b'))).toEqual([]);
-    expect(await search(text('x'))).toEqual(expect.any(Array));
-  });
+  for (const phase of ['pending', 'indexed'] as const) {
+    describe(`text keys, rows ${phase}`, () => {
+      beforeAll(async () => {
+        const where = phase === 'pending' ? 'message_text_pending' : 'message_text';
+        if (phase === 'indexed') await t.app.get(MessageTextIndexer).indexAll();
+        expect((await t.db.pool.query(`SELECT 1 FROM ${where} WHERE account_id = $1`, [a])).rowCount).toBe(5);
+      });
 
-  it('header keys: SUBJECT (decoded), FROM, TO, CC, any field, a field that is present', async () => {
-    expect(await search(header('SUBJECT', 'reunião'))).toEqual([2]);
-    expect(await search(header('subject', 'MENSAL'))).toEqual([1]);
-    expect(await search(header('FROM', 'bruna'))).toEqual([2]);
-    expect(await search(header('FROM', 'ana souza'))).toEqual([1]);
-    expect(await search(header('TO', 'joel@ifsc'))).toEqual([1, 2, 3, 4]);
-    expect(await search(header('CC', 'carla'))).toEqual([2]);
-    // A value in another field does not match the one named.
-    expect(await search(header('CC', 'bruna'))).toEqual([]);
-    expect(await search(header('X-Priority', '1'))).toEqual([2]);
-    expect(await search(header('X-Priority', ''))).toEqual([2]);
-    expect(await search(header('Date', ''))).toEqual([1, 2, 3]);
-  });
+      it('TEXT and BODY: case-insensitive substrings of the decoded text (plain, quoted-printable, HTML in base64, multipart)', async () => {
+        expect(await search(text('ORÇAMENTO'))).toEqual([1]);
+        expect(await search(text('çament'))).toEqual([1]);
+        expect(await search(text('reunião será'))).toEqual([2]);
+        expect(await search(text('imperdível de inverno'))).toEqual([3]);
+        expect(await search(text('fotos da viagem'))).toEqual([4]);
+        expect(await search(text('rascunho'))).toEqual([5]);
+        // TEXT includes the header; BODY does not.
+        expect(await search(text('paulolopes.fr'))).toEqual([1, 2]);
+        expect(await search(body('paulolopes.fr'))).toEqual([]);
+        expect(await search(body('sala 42'))).toEqual([2]);
+        // LIKE's own characters are literal.
+        expect(await search(text('15%'))).toEqual([1]);
+        expect(await search(text('no_tri'))).toEqual([1]);
+        expect(await search(text('15%x'))).toEqual([]);
+        expect(await search(text('o_t'))).toEqual([1]);
+        expect(await search(text('a%b'))).toEqual([]);
+        expect(await search(text('x'))).toEqual(expect.any(Array));
+      });
+
+      it('header keys: SUBJECT (decoded), FROM, TO, CC, any field, a field that is present', async () => {
+        expect(await search(header('SUBJECT', 'reunião'))).toEqual([2]);
+        expect(await search(header('subject', 'MENSAL'))).toEqual([1]);
+        expect(await search(header('FROM', 'bruna'))).toEqual([2]);
+        expect(await search(header('FROM', 'ana souza'))).toEqual([1]);
+        expect(await search(header('TO', 'joel@ifsc'))).toEqual([1, 2, 3, 4]);
+        expect(await search(header('CC', 'carla'))).toEqual([2]);
+        // A value in another field does not match the one named.
+        expect(await search(header('CC', 'bruna'))).toEqual([]);
+        expect(await search(header('X-Priority', '1'))).toEqual([2]);
+        expect(await search(header('X-Priority', ''))).toEqual([2]);
+        expect(await search(header('Date', ''))).toEqual([1, 2, 3]);
+      });
+    });
+  }
 
   it('flags, keywords, NEW/OLD/RECENT, NOT, OR, AND', async () => {
     expect(await search({ type: 'flag', flag: '\\Seen', isSet: true })).toEqual([1, 2]);
@@ -160,6 +173,25 @@ describe('IMAP SEARCH', () => {
     expect(await search({ type: 'modseq', modseq: top })).toEqual([1, 2]);
   });
 
+  it('a delivered message is searchable at once, before and after the indexer moves its text under the index', async () => {
+    const raw = mail('From: a@b.c\nSubject: novo', 'palavra recémchegada');
+    await t.store.deliver({
+      raw,
+      summary: await summarizeMessage(raw),
+      targets: [{ accountId: a, mailbox: { id: inbox } }],
+      envelopeFrom: 'a@b.c',
+    });
+    const uid = (await imap.snapshot(a, inbox)).mailbox.uidNext - 1;
+    const pending = async () => (await t.db.pool.query('SELECT 1 FROM message_text_pending WHERE account_id = $1', [a])).rowCount;
+    expect(await pending()).toBe(1);
+    expect(await search(text('cémcheg'))).toEqual([uid]);
+    await t.app.get(MessageTextIndexer).indexAll();
+    expect(await pending()).toBe(0);
+    expect(await search(text('cémcheg'))).toEqual([uid]);
+    expect(await search(body('palavra rec'))).toEqual([uid]);
+    expect(await search({ type: 'not', key: text('cémcheg') })).not.toContain(uid);
+  });
+
   it('messages stored before the text index existed are indexed on their first text search', async () => {
     const other = (await t.directory.addAccount({ address: 'ana@ifsc.edu', password: 'ana-password-1' })).id;
     const box = (await imap.findMailbox(other, 'INBOX'))!.id;
@@ -171,6 +203,7 @@ describe('IMAP SEARCH', () => {
       envelopeFrom: 'a@b.c',
     });
     await t.db.pool.query('DELETE FROM message_text WHERE account_id = $1', [other]);
+    await t.db.pool.query('DELETE FROM message_text_pending WHERE account_id = $1', [other]);
     expect(await imap.search(other, box, text('antiga'))).toEqual([1]);
     expect((await t.db.pool.query('SELECT 1 FROM message_text WHERE account_id = $1', [other])).rowCount).toBe(1);
     // Another account's words are not found here (invariant 4).

@@ -9,7 +9,8 @@ import { AppError } from '../../common/app-error.js';
  * TEXT, BODY and HEADER keep IMAP's meaning (case-insensitive substring, §6.4.4) and are served by
  * message_text, the lower-cased header + body text of each stored message: a semi-join on
  * `content LIKE '%v%'`, which the trigram GIN index (account_id, content) answers, rechecked on the
- * part the key names (the body only; one header field). The text is size-capped at delivery
+ * part the key names (the body only; one header field); plus the same on message_text_pending, the
+ * rows of recent deliveries not yet moved under the index (message-text.indexer.ts). The text is size-capped at delivery
  * (search-text.ts), so a match past the cap of a very long message is not found.
  *
  * Not kept: \Recent (IMAP4rev2 dropped it; no message is ever recent here), so RECENT and NEW match
@@ -17,7 +18,10 @@ import { AppError } from '../../common/app-error.js';
  */
 export function compileSearch(key: SearchKey, params: unknown[]): string {
   const bind = (v: unknown) => `$${params.push(v)}`;
-  const textRows = (cond: string) => `m.blob_id IN (SELECT t.blob_id FROM message_text t WHERE t.account_id = $1 AND ${cond})`;
+  // Indexed rows, and those the indexer has not moved yet (message_text_pending: a few recent ones).
+  const textRows = (cond: string) =>
+    `(m.blob_id IN (SELECT t.blob_id FROM message_text t WHERE t.account_id = $1 AND ${cond})` +
+    ` OR m.blob_id IN (SELECT t.blob_id FROM message_text_pending t WHERE t.account_id = $1 AND ${cond}))`;
   const walk = (k: SearchKey): string => {
     switch (k.type) {
       case 'all':
