@@ -59,7 +59,13 @@ export class ImapSession implements SessionHandle {
     this.writer = new SessionWriter(socket, encodeValuesFor(() => this.isUtf8), host.deps.limits.maxPendingOutputBytes);
     this.attach(socket);
     this.writer.write(`* ${greeting(this, host.deps)}\r\n`);
-    void this.run();
+    // Handlers' errors are answered inside run(); anything escaping it is a bug in the session
+    // itself: it ends this connection, never the process (DESIGN invariant 7).
+    this.run().catch((err: unknown) => {
+      this.deps.logger.error(`session failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      this.writer.untagged('BYE [UNAVAILABLE] Internal server error');
+      this.end();
+    });
   }
 
   get deps(): ImapDeps {
