@@ -220,6 +220,11 @@ describe('IMAP SELECT, FETCH, STORE, EXPUNGE', () => {
     ]);
     const late = await c.cmd(`t6 UID STORE 1 (UNCHANGEDSINCE ${m1}) -FLAGS (\\Answered)`);
     expect(late).toEqual(['t6 OK [MODIFIED 1] Conditional STORE failed for some messages']);
+    // Under CONDSTORE .SILENT still reports the new MODSEQ (RFC 7162 §3.1.3).
+    expect(await c.cmd('t7 UID STORE 2 +FLAGS.SILENT (\\Draft)')).toEqual([
+      expect.stringMatching(/^\* 2 FETCH \(UID 2 MODSEQ \(\d+\)\)$/),
+      't7 OK STORE completed',
+    ]);
     await c.cmd('z LOGOUT');
   });
 

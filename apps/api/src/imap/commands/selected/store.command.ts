@@ -37,12 +37,18 @@ export const storeCommand: ImapCommandHandler<'STORE'> = {
     const withModseq = isCondstore(ctx);
     const reports: ImapMessageFlags[] = [...result.changed, ...result.unchanged].sort((a, b) => a.uid - b.uid);
     if (command.op !== 'remove') mailbox.announceKeywords(storableFlags(command.flags), ctx.out);
+    const changed = new Set(result.changed.map((m) => m.uid));
     for (const m of reports) {
       const seq = mailbox.seqOf(m.uid);
       if (seq === 0) continue;
+      // Reported (or, with .SILENT, known to the client that asked): the bus echo is not sent.
       mailbox.noteReported(m.uid, m.modseq);
-      if (command.silent) continue;
       const uid = command.uid ? `UID ${m.uid} ` : '';
+      if (command.silent) {
+        // RFC 7162 §3.1.3: under CONDSTORE even .SILENT reports the new MODSEQ of what changed.
+        if (withModseq && changed.has(m.uid)) ctx.out.untagged(`${seq} FETCH (${uid}MODSEQ (${m.modseq}))`);
+        continue;
+      }
       const modseq = withModseq ? ` MODSEQ (${m.modseq})` : '';
       ctx.out.untagged(`${seq} FETCH (${uid}FLAGS (${m.flags.join(' ')})${modseq})`);
     }
