@@ -100,6 +100,30 @@ describe('IMAP session', () => {
     await c.waitClosed();
   });
 
+  it('hostile input (random bytes, literal announcements, NULs, deep nesting) gets answers or a BYE, never a crash', async () => {
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const pieces = ['{5}\r\n', '{99999999999}\r\n', '{3+}\r\nabc', '~{4}\r\n\0\0\0\0', '((((((((((((((((((((((((((((((((((((', '"\\', '\r\n', ' UID FETCH 1:* ', ' SEARCH OR ', 'A LOGIN ', '* ', '+ ', '\0'];
+    for (let conn = 0; conn < 5; conn++) {
+      const c = await ImapWire.connect(imap.ports.plain);
+      await c.line();
+      for (let i = 0; i < 200; i++) {
+        const piece = random() < 0.5 ? pieces[Math.floor(random() * pieces.length)]! : Buffer.from(Array.from({ length: 1 + Math.floor(random() * 64) }, () => Math.floor(random() * 256)));
+        if (!c.closed) c.send(piece);
+      }
+      c.send('\r\nzz NOOP\r\n');
+      const last = await Promise.race([c.until('zz'), new Promise<string[]>((r) => setTimeout(() => r(['(timeout)']), 3000))]);
+      expect(last.at(-1)).toMatch(/^(zz OK NOOP completed|\(closed\)|\(timeout\))$/);
+      c.drop();
+    }
+    const d = await ImapWire.connect(imap.ports.plain);
+    await d.line();
+    expect(await d.cmd('ok NOOP')).toEqual(['ok OK NOOP completed']);
+  });
+
   it('IDLE: "+ idling", an EXISTS from a delivery by someone else arrives at once, DONE ends it', async () => {
     const a = await account();
     await deliver(a.id, 'before');
