@@ -153,6 +153,10 @@ describe('IMAP updates between sessions', () => {
       expect.stringMatching(/^\* 3 FETCH \(UID 5 FLAGS \(\\Answered\) MODSEQ \(\d+\)\)$/),
       'F OK UID FETCH completed',
     ]);
+    // QRESYNC: EXPUNGE and CLOSE tell the new HIGHESTMODSEQ (RFC 7162 §3.2.10).
+    await c3.cmd('D UID STORE 5 +FLAGS.SILENT (\\Deleted)');
+    expect(await c3.cmd('X EXPUNGE')).toEqual(['* VANISHED 5', expect.stringMatching(/^X OK \[HIGHESTMODSEQ \d+\] EXPUNGE completed$/)]);
+    expect(await c3.cmd('C CLOSE')).toEqual([expect.stringMatching(/^C OK \[HIGHESTMODSEQ \d+\] CLOSE completed$/)]);
     for (const c of [c1, c2, c3]) await c.cmd('z LOGOUT');
   });
 

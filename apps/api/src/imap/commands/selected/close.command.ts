@@ -11,15 +11,18 @@ export const closeCommand: ImapCommandHandler<'CLOSE' | 'UNSELECT'> = {
   allowedIn: ['selected'],
   async handle(ctx: CommandContext, command: Extract<ImapCommand, { name: 'CLOSE' | 'UNSELECT' }>): Promise<Completion> {
     const { user, mailbox } = selectedOf(ctx);
+    let code: string | undefined;
     if (command.name === 'CLOSE' && !mailbox.isReadOnly) {
       try {
-        await ctx.deps.store.expunge(user.accountId, mailbox.mailboxId);
+        const result = await ctx.deps.store.expunge(user.accountId, mailbox.mailboxId);
+        // RFC 7162 §3.2.10: a QRESYNC client learns the mailbox's HIGHESTMODSEQ after the silent expunge.
+        if (ctx.session.enabled.has('QRESYNC') && result.modseq > 0n) code = `HIGHESTMODSEQ ${result.modseq}`;
       } catch (err) {
         return storeFailure(ctx, err);
       }
     }
     ctx.session.setState({ kind: 'authenticated', user });
-    return ok(`${command.name} completed`);
+    return ok(`${command.name} completed`, code);
   },
 };
 
