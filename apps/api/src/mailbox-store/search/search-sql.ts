@@ -19,9 +19,11 @@ import { AppError } from '../../common/app-error.js';
 export function compileSearch(key: SearchKey, params: unknown[]): string {
   const bind = (v: unknown) => `$${params.push(v)}`;
   // Indexed rows, and those the indexer has not moved yet (message_text_pending: a few recent ones).
+  // One IN over a UNION ALL (not two INs joined by OR), so the planner can still drive the search
+  // from the index and join the few matches to messages.
   const textRows = (cond: string) =>
-    `(m.blob_id IN (SELECT t.blob_id FROM message_text t WHERE t.account_id = $1 AND ${cond})` +
-    ` OR m.blob_id IN (SELECT t.blob_id FROM message_text_pending t WHERE t.account_id = $1 AND ${cond}))`;
+    `m.blob_id IN (SELECT t.blob_id FROM message_text t WHERE t.account_id = $1 AND ${cond}` +
+    ` UNION ALL SELECT t.blob_id FROM message_text_pending t WHERE t.account_id = $1 AND ${cond})`;
   const walk = (k: SearchKey): string => {
     switch (k.type) {
       case 'all':
