@@ -37,8 +37,8 @@ const AUTHENTICATED = [
   'THREAD=REFERENCES',
   'THREAD=ORDEREDSUBJECT',
   'QUOTA',
+  // RFC 9208 §5: only the resources with a limit; accounts have a storage quota, no message count.
   'QUOTA=RES-STORAGE',
-  'QUOTA=RES-MESSAGE',
   'LIST-EXTENDED',
   'LIST-STATUS',
   'STATUS=SIZE',
