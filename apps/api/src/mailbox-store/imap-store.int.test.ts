@@ -91,9 +91,9 @@ describe('IMAP store', () => {
         seen.add(m.uidValidity);
         await imap.deleteMailbox(a, 'Again');
       }
-      const sent = (await imap.findMailbox(a, 'Sent'))!;
-      await imap.deleteMailbox(a, 'Sent');
-      expect((await imap.createMailbox(a, 'Sent')).uidValidity).not.toBe(sent.uidValidity);
+      const junk = (await imap.findMailbox(a, 'Junk'))!;
+      await imap.deleteMailbox(a, 'Junk');
+      expect((await imap.createMailbox(a, 'Junk')).uidValidity).not.toBe(junk.uidValidity);
     });
 
     it('DELETE removes the messages (usage, blobs and search text released), keeps children, refuses INBOX', async () => {
@@ -117,6 +117,12 @@ describe('IMAP store', () => {
         (await count('message_text WHERE account_id = $1', [a])) + (await count('message_text_pending WHERE account_id = $1', [a])),
       ).toBe(1);
       await expectCode(imap.deleteMailbox(a, 'INBOX'), ErrorCode.Forbidden);
+      // The mailboxes sent mail and drafts are filed in stay while they are the only ones.
+      await expectCode(imap.deleteMailbox(a, 'Sent'), ErrorCode.Forbidden);
+      await expectCode(imap.deleteMailbox(a, 'Drafts'), ErrorCode.Forbidden);
+      await imap.createMailbox(a, 'Sent Items', 'sent');
+      await imap.deleteMailbox(a, 'Sent');
+      expect(await imap.findMailbox(a, 'Sent')).toBeUndefined();
       await expectCode(imap.deleteMailbox(a, 'Nope'), ErrorCode.NotFound);
     });
 

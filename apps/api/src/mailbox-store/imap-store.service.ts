@@ -97,6 +97,17 @@ export class ImapStoreService implements ImapStore {
     if (wanted === 'INBOX') throw new AppError(ErrorCode.Forbidden, 'INBOX cannot be deleted');
     const box = await this.boxes.find(accountId, wanted);
     if (!box) throw AppError.notFound('no such mailbox');
+    // The store files every sent message and draft by special use (outgoing.service, saveDraft): the
+    // last mailbox of each stays, as Gmail's and Outlook's system folders do (it can be renamed).
+    if (
+      (box.specialUse === 'sent' || box.specialUse === 'drafts') &&
+      !(await this.boxes.hasOtherWithSpecialUse(accountId, box.specialUse, box.id))
+    ) {
+      throw new AppError(
+        ErrorCode.Forbidden,
+        `${box.name} keeps your ${box.specialUse === 'sent' ? 'sent mail' : 'drafts'}; it cannot be deleted`,
+      );
+    }
     const change = await withTransaction(this.pool, async (tx) => {
       const gone = await this.writes.emptyMailbox(tx, accountId, box.id);
       await this.boxes.delete(tx, accountId, box.id);

@@ -98,6 +98,15 @@ export class ImapMailboxRepository {
     return rows[0] && toImapMailbox(rows[0]);
   }
 
+  async hasOtherWithSpecialUse(accountId: string, specialUse: SpecialUse, exceptId: string): Promise<boolean> {
+    const { rows } = await this.pool.query('SELECT 1 FROM mailboxes WHERE account_id = $1 AND special_use = $2 AND id <> $3 LIMIT 1', [
+      accountId,
+      specialUse,
+      exceptId,
+    ]);
+    return rows.length > 0;
+  }
+
   async delete(tx: Queryable, accountId: string, id: string): Promise<void> {
     await tx.query('DELETE FROM expunged WHERE account_id = $1 AND mailbox_id = $2', [accountId, id]);
     await tx.query('DELETE FROM mailboxes WHERE account_id = $1 AND id = $2', [accountId, id]);
