@@ -139,6 +139,11 @@ describe('IMAP SEARCH, SORT, THREAD, COPY, MOVE, APPEND', () => {
     expect(await c.cmd('s1 SORT (DATE) UTF-8 ALL')).toEqual(['* SORT 3 1 2 4', 's1 OK SORT completed']);
     expect(await c.cmd('s2 SORT (REVERSE FROM) UTF-8 ALL')).toEqual(['* SORT 1 2 4 3', 's2 OK SORT completed']);
     expect(await c.cmd('s3 UID SORT (SUBJECT DATE) UTF-8 NOT FROM alice')).toEqual(['* SORT 1 2 4', 's3 OK UID SORT completed']);
+    // ESORT (RFC 5267): MIN/MAX are the first/last in sort order, ALL keeps the order.
+    expect(await c.cmd('s5 SORT RETURN (MIN MAX ALL COUNT) (DATE) UTF-8 ALL')).toEqual([
+      '* ESEARCH (TAG "s5") MIN 3 MAX 4 ALL 3,1:2,4 COUNT 4',
+      's5 OK SORT completed',
+    ]);
     expect(await c.cmd('s4 SORT (ARRIVAL) KOI8-R ALL')).toEqual(['s4 NO [BADCHARSET (UTF-8 US-ASCII)] Unsupported charset']);
     expect(await c.cmd('t1 THREAD REFERENCES UTF-8 ALL')).toEqual(['* THREAD (3)(1 2 4)', 't1 OK THREAD completed']);
     expect(await c.cmd('t2 UID THREAD ORDEREDSUBJECT UTF-8 ALL')).toEqual(['* THREAD (3)(1 (2)(4))', 't2 OK UID THREAD completed']);

@@ -35,8 +35,9 @@ export function writeSearchResult(
   const parts = [`ESEARCH (TAG ${quoteString(ctx.tag)})`];
   if (options.isUid) parts.push('UID');
   if (sorted.length > 0) {
-    if (items.includes('MIN')) parts.push(`MIN ${sorted.reduce((a, b) => Math.min(a, b))}`);
-    if (items.includes('MAX')) parts.push(`MAX ${sorted.reduce((a, b) => Math.max(a, b))}`);
+    // SEARCH: lowest/highest number; ESORT: first/last in sort order (RFC 5267 §3.2). `sorted` is in that order.
+    if (items.includes('MIN')) parts.push(`MIN ${sorted[0]}`);
+    if (items.includes('MAX')) parts.push(`MAX ${sorted[sorted.length - 1]}`);
     if (items.includes('ALL')) parts.push(`ALL ${formatSet(sorted)}`);
   }
   if (items.includes('COUNT')) parts.push(`COUNT ${sorted.length}`);
