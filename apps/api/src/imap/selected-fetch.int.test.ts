@@ -2,6 +2,8 @@ import { summarizeMessage } from '@correio/mime';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
+import { STREAM_CHUNK_BYTES } from './commands/selected/fetch-piece.js';
+import { IMAP_SERVER_LIMITS } from './imap-limits.js';
 import { ImapWire } from './imap-test-client.js';
 import { startImap } from './imap-test-server.js';
 
@@ -191,6 +193,26 @@ describe('IMAP SELECT, FETCH, STORE, EXPUNGE', () => {
     expect(two.join('\n')).toBe(
       `* 1 FETCH (UID 1 BODY[1] {${big.length}}\n${big} BODY[2] {${big.length}}\n${big} RFC822.SIZE ${raw.length})\nf2 OK UID FETCH completed`,
     );
+    await c.cmd('z LOGOUT');
+  });
+
+  it('a client that stops reading during FETCH 1:* BODY[]: the server holds about one response, then finishes', async () => {
+    const body = `${'y'.repeat(998)}\r\n`.repeat(60);
+    const bodies = Array.from({ length: 40 }, (_, i) => `Subject: m${i}\r\n\r\n${body}`);
+    const big = `Subject: big\r\n\r\n${body.repeat(40)}`;
+    const a = await account([...bodies, big]);
+    const c = await login(a.user);
+    await c.cmd('s SELECT INBOX');
+    c.pause();
+    c.send('f FETCH 1:* BODY.PEEK[]\r\n');
+    await new Promise((r) => setTimeout(r, 1500));
+    // Inline bodies (≤ 64 KiB) are written one response at a time; streamed ones a read chunk at a time.
+    expect(imap.service.bufferedBytes().output).toBeLessThan(IMAP_SERVER_LIMITS.maxPendingOutputBytes + STREAM_CHUNK_BYTES + 64 * 1024);
+    c.resume();
+    const lines = await c.until('f');
+    expect(lines.at(-1)).toBe('f OK FETCH completed');
+    expect(lines.filter((l) => /^\* \d+ FETCH \(BODY\[\] \{\d+\}/.test(l))).toHaveLength(41);
+    expect(lines.at(-2)).toBe(`* 41 FETCH (BODY[] {${big.length}}\n${big})`);
     await c.cmd('z LOGOUT');
   });
 

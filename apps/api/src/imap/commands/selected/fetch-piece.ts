@@ -3,6 +3,11 @@ import type { ImapMessageMeta, ImapStore } from '../../../mailbox-store/imap-sto
 
 /** A body item at most this large is read into memory and sent inline; larger ones are streamed. */
 export const INLINE_BODY_BYTES = 64 * 1024;
+/**
+ * Streamed bodies are read (and written) in chunks of this size: the socket is drained between
+ * chunks, so a client that stops reading makes the session hold at most about one chunk.
+ */
+export const STREAM_CHUNK_BYTES = 256 * 1024;
 
 /** One "NAME value" of a FETCH response: a value, or a literal streamed from the blob store. */
 export type FetchPiece =

@@ -124,8 +124,9 @@ async function fetchInBatches(
         mailbox.announceKeywords(meta.flags ?? [], ctx.out);
       }
       await writeFetchResponse(ctx.out, mailbox.seqOf(meta.uid), pieces, isUtf8);
+      // A client that stops reading holds the session here, not a batch of bodies in the socket buffer.
+      await ctx.out.drained();
     }
-    await ctx.out.drained();
   }
   return undefined;
 }
