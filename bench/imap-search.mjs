@@ -133,7 +133,7 @@ async function main() {
       console.log(`| ${label}: "${value}" | ${hits} | ${median(times).toFixed(1)} |`);
     }
     const { rows: plan } = await pool.query(
-      `EXPLAIN ${TEXT_QUERY.replace('$3', "'%zanzibar%'").replaceAll('$1', `${acct.id}::bigint`).replaceAll('$2', `${box.id}::bigint`)}`,
+      `EXPLAIN ${TEXT_QUERY.replaceAll('$3', "'%zanzibar%'").replaceAll('$1', `${acct.id}::bigint`).replaceAll('$2', `${box.id}::bigint`)}`,
     );
     console.log(`\nplan (rare word):\n${plan.map((r) => `  ${r['QUERY PLAN']}`).join('\n')}`);
 
