@@ -2,6 +2,7 @@ import { summarizeMessage } from '@correio/mime';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
+import { FETCH_BATCH } from './commands/selected/fetch.command.js';
 import { STREAM_CHUNK_BYTES } from './commands/selected/fetch-piece.js';
 import { IMAP_SERVER_LIMITS } from './imap-limits.js';
 import { ImapWire } from './imap-test-client.js';
@@ -213,6 +214,27 @@ describe('IMAP SELECT, FETCH, STORE, EXPUNGE', () => {
     expect(lines.at(-1)).toBe('f OK FETCH completed');
     expect(lines.filter((l) => /^\* \d+ FETCH \(BODY\[\] \{\d+\}/.test(l))).toHaveLength(41);
     expect(lines.at(-2)).toBe(`* 41 FETCH (BODY[] {${big.length}}\n${big})`);
+    await c.cmd('z LOGOUT');
+  });
+
+  it('FETCH over more than one batch answers every message once, in order, and sets \\Seen across batches', async () => {
+    const count = FETCH_BATCH + 12;
+    const a = await account(Array.from({ length: count }, (_, i) => simple(`n${i + 1}`)));
+    const c = await login(a.user);
+    await c.cmd('s SELECT INBOX');
+    const lines = await c.cmd('f FETCH 1:* (UID BODY.PEEK[HEADER.FIELDS (SUBJECT)])');
+    expect(lines).toHaveLength(count + 1);
+    lines.slice(0, -1).forEach((line, i) => {
+      expect(line).toBe(
+        `* ${i + 1} FETCH (UID ${i + 1} BODY[HEADER.FIELDS (SUBJECT)] {${`Subject: n${i + 1}`.length + 4}}\nSubject: n${i + 1}\r\n\r\n)`,
+      );
+    });
+    const seen = await c.cmd(`g FETCH ${FETCH_BATCH - 1}:${FETCH_BATCH + 2} BODY[TEXT]`);
+    expect(seen.filter((l) => l.endsWith(' FLAGS (\\Seen))'))).toHaveLength(4);
+    expect(await c.cmd('q SEARCH SEEN')).toEqual([
+      `* SEARCH ${FETCH_BATCH - 1} ${FETCH_BATCH} ${FETCH_BATCH + 1} ${FETCH_BATCH + 2}`,
+      'q OK SEARCH completed',
+    ]);
     await c.cmd('z LOGOUT');
   });
 

@@ -94,10 +94,15 @@ async function fetchInBatches(
   const withModseq = isCondstore(ctx) || changedSince !== undefined;
   const withFlags = items.some((i) => i.type === 'FLAGS');
   const isUtf8 = ctx.session.enabled.has('UTF8=ACCEPT') || ctx.session.enabled.has('IMAP4REV2');
+  const readBatch = (b: number) =>
+    b < uids.length ? guard(store.fetchMeta(mailbox.accountId, mailbox.mailboxId, uids.slice(b, b + FETCH_BATCH), needs)) : undefined;
+  // The next batch's metadata is read while this one is written.
+  let nextBatch = readBatch(0);
   for (let b = 0; b < uids.length; b += FETCH_BATCH) {
     const batch = uids.slice(b, b + FETCH_BATCH);
     const metas = new Map<number, ImapMessageMeta>();
-    for (const meta of await store.fetchMeta(mailbox.accountId, mailbox.mailboxId, batch, needs)) metas.set(meta.uid, meta);
+    for (const meta of (await nextBatch) ?? []) metas.set(meta.uid, meta);
+    nextBatch = readBatch(b + FETCH_BATCH);
     const seenNow = setsSeen ? await markSeen(ctx, mailbox, metas) : new Set<number>();
     // Each message's pieces (inline bodies read from the blob store) are built up to READ_AHEAD
     // messages ahead of the one being written, so the reads overlap; written strictly in order.
