@@ -105,6 +105,17 @@ describe('SelectedMailbox', () => {
     expect(lines).toEqual(['2 EXPUNGE']);
   });
 
+  it('drops the echo of its own STORE whole, by its modseq, however many messages it names', async () => {
+    const { mailbox, lines, out, change, flags } = setup([3, 5]);
+    mailbox.noteOwnChange(20n);
+    change('flags', [3, 5], 20);
+    expect(mailbox.hasPendingUpdates()).toBe(false);
+    flags.set(5, { flags: ['\\Seen'], modseq: 21n });
+    change('flags', [5], 21);
+    await mailbox.flushUpdates(out, { allowExpunge: true });
+    expect(lines).toEqual(['2 FETCH (UID 5 FLAGS (\\Seen))']);
+  });
+
   it("reports another session's flag change with fresh flags, UID and MODSEQ under CONDSTORE", async () => {
     const { mailbox, lines, out, change, flags } = setup([3, 5], ['CONDSTORE']);
     mailbox.noteReported(5, 11n);

@@ -36,6 +36,8 @@ export class SelectedMailbox implements SelectedMailboxView {
   private readonly pendingFlags = new Map<number, bigint>();
   /** UID → modseq this session last reported flags at (by FETCH, STORE or an update). */
   private readonly reported = new Map<number, bigint>();
+  /** Modseqs of flag changes this session made itself (one per STORE transaction): their echo is dropped whole. */
+  private readonly ownModseqs = new Set<bigint>();
   private readonly enabled: ReadonlySet<EnabledExtension>;
   /** Keywords the client has been told of in FLAGS / PERMANENTFLAGS. */
   private readonly keywords = new Set<string>();
@@ -60,7 +62,8 @@ export class SelectedMailbox implements SelectedMailboxView {
 
   /** Takes the snapshot's UIDs as sequence numbers 1..n and replays the changes noted meanwhile. */
   load(snapshot: ImapSnapshot): void {
-    this.uids = snapshot.uids;
+    // Our own copy: expunges compact it in place.
+    this.uids = snapshot.uids.slice();
     this.count = snapshot.uids.length;
     for (const keyword of snapshot.keywords) this.keywords.add(keyword);
     if (snapshot.mailbox.highestModseq > this.highestModseq) this.highestModseq = snapshot.mailbox.highestModseq;
@@ -150,6 +153,17 @@ export class SelectedMailbox implements SelectedMailboxView {
     if (modseq > this.highestModseq) this.highestModseq = modseq;
   }
 
+  /**
+   * A flag change this session made and reported (STORE, or \Seen set by FETCH): the store gives one
+   * modseq per transaction, so the bus event carrying it is this change and needs no report at all,
+   * however many messages it names.
+   */
+  noteOwnChange(modseq: bigint): void {
+    if (this.ownModseqs.size >= 1000) this.ownModseqs.clear();
+    this.ownModseqs.add(modseq);
+    if (modseq > this.highestModseq) this.highestModseq = modseq;
+  }
+
   /** Queues UIDs this session expunged itself (EXPUNGE, MOVE), written by the next flush. */
   queueExpunged(uids: readonly number[]): void {
     for (const uid of uids) if (this.seqOf(uid) > 0) this.pendingExpunge.add(uid);
@@ -170,7 +184,7 @@ export class SelectedMailbox implements SelectedMailboxView {
         if (this.seqOf(uid) > 0) this.pendingExpunge.add(uid);
         this.pendingExists.delete(uid);
       }
-    } else {
+    } else if (!this.ownModseqs.has(modseq)) {
       for (const uid of change.uids) {
         const known = this.pendingFlags.get(uid);
         if (known === undefined || modseq > known) this.pendingFlags.set(uid, modseq);

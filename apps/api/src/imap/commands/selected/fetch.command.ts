@@ -154,6 +154,7 @@ async function markSeen(ctx: CommandContext, mailbox: SelectedMailbox, metas: Ma
     meta.flags = c.flags;
     meta.modseq = c.modseq;
     changed.add(c.uid);
+    mailbox.noteOwnChange(c.modseq);
   }
   return changed;
 }

@@ -38,6 +38,7 @@ export const storeCommand: ImapCommandHandler<'STORE'> = {
     const reports: ImapMessageFlags[] = [...result.changed, ...result.unchanged].sort((a, b) => a.uid - b.uid);
     if (command.op !== 'remove') mailbox.announceKeywords(storableFlags(command.flags), ctx.out);
     const changed = new Set(result.changed.map((m) => m.uid));
+    for (const modseq of new Set(result.changed.map((m) => m.modseq))) mailbox.noteOwnChange(modseq);
     for (const m of reports) {
       const seq = mailbox.seqOf(m.uid);
       if (seq === 0) continue;
