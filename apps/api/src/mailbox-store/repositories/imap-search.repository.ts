@@ -73,40 +73,60 @@ export class ImapSearchRepository {
 
   /**
    * Messages stored before the text index existed (migration 20261207100000_imap) get their row on
-   * the first text search of their mailbox; every later message gets it at delivery (the delivery
-   * statement writes message_text_pending; copies and moves share the blob), so each mailbox is
-   * checked once per process.
+   * the first text search of their mailbox (and, in the background, from the message text
+   * indexer's backfill); every later message gets it at delivery (the delivery statement writes
+   * message_text_pending; copies and moves share the blob), so each mailbox is checked once per
+   * process.
    */
   private async ensureIndexed(accountId: string, mailboxId: string): Promise<void> {
     const mark = `${accountId}:${mailboxId}`;
     if (this.indexed.has(mark)) return;
-    for (;;) {
-      const { rows } = await this.pool.query<{ blobId: string }>(
-        `SELECT DISTINCT m.blob_id AS "blobId" FROM messages m
-          WHERE m.account_id = $1 AND m.mailbox_id = $2
-            AND NOT EXISTS (SELECT 1 FROM message_text t WHERE t.account_id = m.account_id AND t.blob_id = m.blob_id)
-            AND NOT EXISTS (SELECT 1 FROM message_text_pending t WHERE t.account_id = m.account_id AND t.blob_id = m.blob_id)
-          LIMIT 100`,
-        [accountId, mailboxId],
-      );
-      let added = 0;
-      for (const { blobId } of rows) {
-        const { rows: blob } = await this.pool.query<{ data: Buffer }>('SELECT data FROM blobs WHERE account_id = $1 AND id = $2', [
-          accountId,
-          blobId,
-        ]);
-        if (!blob[0]) continue;
-        added++;
-        const text = buildSearchText(blob[0].data, await summarizeMessage(blob[0].data));
-        await this.pool.query(
-          `INSERT INTO message_text (account_id, blob_id, header_length, content) SELECT $1, b.id, $3, $4 FROM blobs b
-            WHERE b.account_id = $1 AND b.id = $2 ON CONFLICT (account_id, blob_id) DO NOTHING`,
-          [accountId, blobId, text.headerLength, text.content],
-        );
-      }
-      // Nothing left, or only rows whose blob is gone (expunged meanwhile): done.
-      if (added === 0) break;
-    }
+    // One look for a message without its text (none, after an upgrade's backfill: the usual case).
+    const { rows } = await this.pool.query(
+      `SELECT 1 FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2
+          AND NOT EXISTS (SELECT 1 FROM message_text t WHERE t.account_id = m.account_id AND t.blob_id = m.blob_id)
+          AND NOT EXISTS (SELECT 1 FROM message_text_pending t WHERE t.account_id = m.account_id AND t.blob_id = m.blob_id)
+        LIMIT 1`,
+      [accountId, mailboxId],
+    );
+    for (let after = rows.length > 0 ? '0' : undefined; after !== undefined; )
+      after = (await this.backfill(500, after, accountId, mailboxId)).next;
     this.indexed.add(mark);
+  }
+
+  /**
+   * Writes the text rows of stored messages that have none, looking at up to `limit` messages
+   * after message id `after` (of one mailbox, or of every account). Resolves to how many rows were
+   * written and the id to continue after (undefined: the end).
+   */
+  async backfill(limit: number, after: string, accountId?: string, mailboxId?: string): Promise<{ written: number; next?: string }> {
+    const { rows } = await this.pool.query<{ id: string; accountId: string; blobId: string; missing: boolean }>(
+      `SELECT m.id, m.account_id AS "accountId", m.blob_id AS "blobId",
+              NOT EXISTS (SELECT 1 FROM message_text t WHERE t.account_id = m.account_id AND t.blob_id = m.blob_id)
+          AND NOT EXISTS (SELECT 1 FROM message_text_pending t WHERE t.account_id = m.account_id AND t.blob_id = m.blob_id) AS missing
+         FROM messages m
+        WHERE m.id > $1 AND ($2::bigint IS NULL OR (m.account_id = $2 AND m.mailbox_id = $3))
+        ORDER BY m.id LIMIT $4`,
+      [after, accountId ?? null, mailboxId ?? null, limit],
+    );
+    let written = 0;
+    const done = new Set<string>();
+    for (const r of rows) {
+      if (!r.missing || done.has(`${r.accountId}:${r.blobId}`)) continue;
+      done.add(`${r.accountId}:${r.blobId}`);
+      const { rows: blob } = await this.pool.query<{ data: Buffer }>('SELECT data FROM blobs WHERE account_id = $1 AND id = $2', [
+        r.accountId,
+        r.blobId,
+      ]);
+      if (!blob[0]) continue;
+      const text = buildSearchText(blob[0].data, await summarizeMessage(blob[0].data));
+      const { rowCount } = await this.pool.query(
+        `INSERT INTO message_text (account_id, blob_id, header_length, content) SELECT $1, b.id, $3, $4 FROM blobs b
+          WHERE b.account_id = $1 AND b.id = $2 ON CONFLICT (account_id, blob_id) DO NOTHING`,
+        [r.accountId, r.blobId, text.headerLength, text.content],
+      );
+      written += rowCount ?? 0;
+    }
+    return { written, next: rows.length === limit ? rows[rows.length - 1]!.id : undefined };
   }
 }

@@ -208,5 +208,12 @@ describe('IMAP SEARCH', () => {
     expect((await t.db.pool.query('SELECT 1 FROM message_text WHERE account_id = $1', [other])).rowCount).toBe(1);
     // Another account's words are not found here (invariant 4).
     expect(await imap.search(other, box, text('orçamento'))).toEqual([]);
+    // The indexer's backfill does the same for every account, without a search.
+    await t.db.pool.query('DELETE FROM message_text');
+    await t.db.pool.query('DELETE FROM message_text_pending');
+    const all = (await t.db.pool.query<{ n: number }>('SELECT count(DISTINCT (account_id, blob_id))::int AS n FROM messages')).rows[0]!.n;
+    expect(await t.app.get(MessageTextIndexer).backfillAll()).toBe(all);
+    expect((await t.db.pool.query('SELECT 1 FROM message_text')).rowCount).toBe(all);
+    expect(await t.app.get(MessageTextIndexer).backfillAll()).toBe(0);
   });
 });

@@ -9,6 +9,9 @@ const EVERY_MS = 2_000;
 /** Wait after a delivery before indexing: deliveries of the next moments go in the same batch. */
 const NUDGE_MS = 500;
 const BATCH = 500;
+/** After startup: messages stored before the search index existed get their text, in the background. */
+const BACKFILL_AFTER_MS = 10_000;
+const BACKFILL_BATCH = 100;
 
 /**
  * Moves the search text of new messages under the trigram index, off the delivery path: the
@@ -24,6 +27,7 @@ export class MessageTextIndexer implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('search');
   private timer?: NodeJS.Timeout;
   private nudge?: NodeJS.Timeout;
+  private backfillTimer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
   private running: Promise<number> | undefined;
   private stopped = false;
@@ -37,6 +41,10 @@ export class MessageTextIndexer implements OnModuleInit, OnApplicationShutdown {
   onModuleInit(): void {
     if (!this.config.roles.includes('imap')) return;
     this.timer = setInterval(() => this.runInBackground(), EVERY_MS).unref();
+    this.backfillTimer = setTimeout(
+      () => void this.backfillAll().catch((err: Error) => this.logger.warn(`search backfill failed: ${err.message}`)),
+      BACKFILL_AFTER_MS,
+    ).unref();
     this.unsubscribe = this.events.subscribe((change) => {
       if (change.kind !== 'exists' || this.nudge) return;
       this.nudge = setTimeout(() => {
@@ -50,6 +58,7 @@ export class MessageTextIndexer implements OnModuleInit, OnApplicationShutdown {
     this.stopped = true;
     clearInterval(this.timer);
     clearTimeout(this.nudge);
+    clearTimeout(this.backfillTimer);
     this.unsubscribe?.();
     await this.running?.catch(() => undefined);
   }
@@ -63,6 +72,21 @@ export class MessageTextIndexer implements OnModuleInit, OnApplicationShutdown {
     } finally {
       this.running = undefined;
     }
+  }
+
+  /**
+   * Gives every message stored before the search index existed its text row (an upgrade: SEARCH
+   * would otherwise do it for a whole mailbox on its first text search). Once per process start,
+   * walking the messages by id (one pass, batches of 100).
+   */
+  async backfillAll(): Promise<number> {
+    let total = 0;
+    for (let after: string | undefined = '0'; after !== undefined && !this.stopped; ) {
+      const { written, next } = await this.repo.backfill(BACKFILL_BATCH, after);
+      total += written;
+      after = next;
+    }
+    return total;
   }
 
   private async drain(): Promise<number> {
