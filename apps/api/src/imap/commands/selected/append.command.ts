@@ -9,8 +9,10 @@ import { formatSet } from './uid-set.js';
  * the store's COMMIT (DESIGN invariant 1). Appending to the selected mailbox: the new EXISTS reaches
  * this session through the bus and flushUpdates, like anyone else's delivery.
  *
- * MULTIAPPEND is meant to be atomic; the store appends one message per transaction, so a failure
- * part-way leaves the earlier messages stored (the NO says how many).
+ * MULTIAPPEND is all or nothing (RFC 3502 §6.3.11); the store appends one message per transaction,
+ * so when a later message fails the earlier ones are taken back (\Deleted + UID EXPUNGE): other
+ * sessions may glimpse them come and go, but none stays. If even that fails, the NO says how many
+ * were stored.
  */
 export const appendCommand: ImapCommandHandler<'APPEND'> = {
   names: ['APPEND'],
@@ -23,9 +25,11 @@ export const appendCommand: ImapCommandHandler<'APPEND'> = {
     if (command.messages.some((m) => m.message.length === 0)) return no('Empty message', 'CANNOT');
     const uids: number[] = [];
     let uidValidity = 0;
+    let targetId: string | undefined;
     try {
       const target = await ctx.deps.store.findMailbox(user.accountId, command.mailbox);
       if (!target) return no('No such mailbox', 'TRYCREATE');
+      targetId = target.id;
       for (const m of command.messages) {
         const stored = await ctx.deps.store.append(user.accountId, target.id, m.message, storableFlags(m.flags), m.date);
         uids.push(stored.uid);
@@ -33,10 +37,23 @@ export const appendCommand: ImapCommandHandler<'APPEND'> = {
       }
     } catch (err) {
       const failure = storeFailure(ctx, err);
-      return uids.length > 0
-        ? { ...failure, text: `${failure.text} (${uids.length} of ${command.messages.length} messages were stored)` }
-        : failure;
+      if (uids.length === 0 || targetId === undefined) return failure;
+      const isUndone = await takeBack(ctx, user.accountId, targetId, uids);
+      return isUndone
+        ? failure
+        : { ...failure, text: `${failure.text} (${uids.length} of ${command.messages.length} messages were stored)` };
     }
     return ok('APPEND completed', `APPENDUID ${uidValidity} ${formatSet(uids)}`);
   },
 };
+
+/** Removes messages this APPEND stored before a later one failed. */
+async function takeBack(ctx: CommandContext, accountId: string, mailboxId: string, uids: number[]): Promise<boolean> {
+  try {
+    await ctx.deps.store.storeFlags({ accountId, mailboxId, uids, op: 'add', flags: ['\\Deleted'] });
+    const removed = await ctx.deps.store.expunge(accountId, mailboxId, uids);
+    return removed.uids.length === uids.length;
+  } catch {
+    return false;
+  }
+}
