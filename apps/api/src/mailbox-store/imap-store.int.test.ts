@@ -245,6 +245,34 @@ describe('IMAP store', () => {
       expect(await count('messages WHERE account_id = $1', [a])).toBe(1);
     });
 
+    it('MULTIAPPEND stores all the messages or none (RFC 3502)', async () => {
+      const a = await account(3000n);
+      const inbox = await boxId(a, 'INBOX');
+      const r = await imap.appendMany(a, inbox, [
+        { raw: message(), flags: ['\\Seen'] },
+        { raw: message(), flags: ['Later'], internalDate: new Date('2024-01-02T03:04:05Z') },
+      ]);
+      expect(r.uids).toEqual([1, 2]);
+      const metas = await imap.fetchMeta(a, inbox, r.uids, {
+        flags: true,
+        internalDate: true,
+        size: false,
+        envelope: false,
+        structure: false,
+      });
+      expect(metas.map((m) => m.flags)).toEqual([['\\Seen'], ['Later']]);
+      expect(metas[1]!.internalDate).toEqual(new Date('2024-01-02T03:04:05Z'));
+      // The second would pass the quota: neither is stored.
+      await expectCode(
+        imap.appendMany(a, inbox, [
+          { raw: message(), flags: [] },
+          { raw: message({}, 'q'.repeat(3000)), flags: [] },
+        ]),
+        ErrorCode.OverQuota,
+      );
+      expect(Array.from((await imap.snapshot(a, inbox)).uids)).toEqual([1, 2]);
+    });
+
     it('STORE: +FLAGS, -FLAGS, FLAGS; one new modseq; UNCHANGEDSINCE reports MODIFIED (RFC 7162 §3.1.3)', async () => {
       const a = await account();
       const inbox = await boxId(a, 'INBOX');

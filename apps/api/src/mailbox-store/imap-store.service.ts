@@ -302,35 +302,52 @@ export class ImapStoreService implements ImapStore {
     flags: string[],
     internalDate?: Date,
   ): Promise<{ uidValidity: number; uid: number }> {
-    if (raw.length > this.config.smtp.maxMessageBytes) throw new AppError(ErrorCode.TooLarge, 'message too large');
+    const { uidValidity, uids } = await this.appendMany(accountId, mailboxId, [{ raw, flags, internalDate }]);
+    return { uidValidity, uid: uids[0]! };
+  }
+
+  /**
+   * MULTIAPPEND (RFC 3502): several messages in ONE transaction, all stored or none (§3: a failure
+   * of any leaves the mailbox as it was); UIDs ascending in the order given (APPENDUID uid-set).
+   */
+  async appendMany(
+    accountId: string,
+    mailboxId: string,
+    messages: { raw: Buffer; flags: string[]; internalDate?: Date }[],
+  ): Promise<{ uidValidity: number; uids: number[] }> {
+    if (messages.some((m) => m.raw.length > this.config.smtp.maxMessageBytes)) throw new AppError(ErrorCode.TooLarge, 'message too large');
     const box = isId(mailboxId) ? await this.boxes.findById(accountId, mailboxId) : undefined;
     if (!box) throw AppError.notFound('no such mailbox');
-    const summary = await summarizeMessage(raw);
-    const { system, keywords } = parseFlags(flags);
-    const [copy] = await withTransaction(this.pool, async (tx) => {
-      const copies = await this.store.deliverWithin(tx, {
-        raw,
-        summary,
-        targets: [{ accountId, mailbox: { id: mailboxId } }],
-        envelopeFrom: summary.from.address,
-        internalDate,
-        flags: { seen: system.has('seen'), draft: system.has('draft') },
-      });
-      if (system.has('answered') || system.has('flagged') || system.has('deleted') || keywords.length > 0) {
-        const state = {
-          seen: system.has('seen'),
-          answered: system.has('answered'),
-          flagged: system.has('flagged'),
-          deleted: system.has('deleted'),
-          draft: system.has('draft'),
-          keywords,
-        };
-        await this.messages.setFlags(tx, accountId, [{ id: copies[0]!.messageId, ...state }], copies[0]!.modseq);
+    const parsed = await Promise.all(messages.map(async (m) => ({ ...m, summary: await summarizeMessage(m.raw), ...parseFlags(m.flags) })));
+    const copies = await withTransaction(this.pool, async (tx) => {
+      const stored = [];
+      for (const m of parsed) {
+        const [copy] = await this.store.deliverWithin(tx, {
+          raw: m.raw,
+          summary: m.summary,
+          targets: [{ accountId, mailbox: { id: mailboxId } }],
+          envelopeFrom: m.summary.from.address,
+          internalDate: m.internalDate,
+          flags: { seen: m.system.has('seen'), draft: m.system.has('draft') },
+        });
+        // The flags the delivery statement does not set, under the same modseq (invariant 2).
+        if (m.system.has('answered') || m.system.has('flagged') || m.system.has('deleted') || m.keywords.length > 0) {
+          const state = {
+            seen: m.system.has('seen'),
+            answered: m.system.has('answered'),
+            flagged: m.system.has('flagged'),
+            deleted: m.system.has('deleted'),
+            draft: m.system.has('draft'),
+            keywords: m.keywords,
+          };
+          await this.messages.setFlags(tx, accountId, [{ id: copy!.messageId, ...state }], copy!.modseq);
+        }
+        stored.push(copy!);
       }
-      return copies;
+      return stored;
     });
-    this.store.publishDelivered([copy!]);
-    return { uidValidity: box.uidValidity, uid: copy!.uid };
+    this.store.publishDelivered(copies);
+    return { uidValidity: box.uidValidity, uids: copies.map((c) => c.uid) };
   }
 
   async search(accountId: string, mailboxId: string, key: SearchKey, scopeUids?: number[]): Promise<number[]> {

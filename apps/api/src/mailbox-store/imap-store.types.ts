@@ -167,6 +167,15 @@ export interface ImapStore {
     flags: string[],
     internalDate?: Date,
   ): Promise<{ uidValidity: number; uid: number }>;
+  /**
+   * (Added by R3.) MULTIAPPEND (RFC 3502): all the messages in one transaction, stored all or none,
+   * UIDs ascending in the order given (APPENDUID with a uid-set, RFC 4315 §3).
+   */
+  appendMany(
+    accountId: string,
+    mailboxId: string,
+    messages: { raw: Buffer; flags: string[]; internalDate?: Date }[],
+  ): Promise<{ uidValidity: number; uids: number[] }>;
   /** UIDs (ascending) of messages matching a search key. Sequence-number keys arrive already turned into UID sets. */
   search(accountId: string, mailboxId: string, key: SearchKey, scopeUids?: number[]): Promise<number[]>;
   sortFields(accountId: string, mailboxId: string, uids: number[]): Promise<ImapSortFields[]>;
