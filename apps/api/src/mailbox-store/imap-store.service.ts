@@ -236,12 +236,17 @@ export class ImapStoreService implements ImapStore {
 
   /**
    * Bytes [start, end) of a message, chunk by chunk: each chunk is a substring() of the bytea on the
-   * server, so a 50 MiB message never crosses the wire (or sits in memory) whole.
+   * server, so a 50 MiB message never crosses the wire (or sits in memory) whole. A large stored
+   * value is compressed, and PostgreSQL decompresses it from its start up to the end of each slice,
+   * so without a chunkSize a long range is read in at most ~8 slices (1 to 8 MiB each) rather than
+   * many small ones (each slice would decompress everything before it again).
    */
-  async *readBytes(accountId: string, blobId: string, start: number, end: number, chunkSize = 1024 * 1024): AsyncIterable<Buffer> {
+  async *readBytes(accountId: string, blobId: string, start: number, end: number, chunkSize?: number): AsyncIterable<Buffer> {
     if (!isId(blobId)) throw AppError.notFound('message not found');
+    const MiB = 1024 * 1024;
+    const size = chunkSize ?? Math.min(8 * MiB, Math.max(MiB, Math.ceil((end - start) / 8)));
     for (let at = Math.max(0, start); at < end; ) {
-      const chunk = await this.messages.readSlice(accountId, blobId, at, Math.min(chunkSize, end - at));
+      const chunk = await this.messages.readSlice(accountId, blobId, at, Math.min(size, end - at));
       if (chunk === undefined) throw AppError.notFound('message not found');
       if (chunk.length === 0) return;
       yield chunk;
