@@ -25,8 +25,9 @@ const LF_DOT = Buffer.from('\n.');
 export function feedDataStream(this: DataFeedStream, input: Buffer, done: () => void): void {
   const dataStream = this._dataStream;
   let chunk = input;
-  if (this._lastBytes && this._lastBytes.length) {
-    chunk = Buffer.concat([this._lastBytes, chunk], this._lastBytes.length + chunk.length);
+  const kept = this._lastBytes;
+  if (kept !== false && kept.length > 0) {
+    chunk = Buffer.concat([kept, chunk], kept.length + chunk.length);
     this._lastBytes = false;
   }
   let len = chunk.length;
@@ -64,12 +65,16 @@ export function feedDataStream(this: DataFeedStream, input: Buffer, done: () => 
   }
   // Keep the last bytes: a terminator may straddle this chunk and the next.
   this._lastBytes = chunk.length < 4 ? chunk : chunk.subarray(chunk.length - 4);
-  if (this._lastBytes.length >= chunk.length) return done();
+  if (this._lastBytes.length >= chunk.length) {
+    done();
+    return;
+  }
   const buf = chunk.subarray(0, chunk.length - this._lastBytes.length);
   this._countDataBytes(buf.length);
-  if (!dataStream.writable) return done();
-  const handled = dataStream.write(buf);
-  if (handled || dataStream.destroyed) return done();
+  if (!dataStream.writable || dataStream.write(buf) || dataStream.destroyed) {
+    done();
+    return;
+  }
   // A stream the application destroys never drains, it only closes.
   const onDrain = () => {
     dataStream.removeListener('drain', onDrain);
