@@ -1,5 +1,6 @@
 import { type AddressObject, type Attachment, simpleParser } from 'mailparser';
-import { findHeaderBlock, isSingleTextPart } from './header-block';
+import { type HeaderBlock, findHeaderBlock, isSingleTextPart } from './header-block';
+import { parseSimpleTextMessage, type SimpleParse } from './summarize-simple';
 import { withHeaderSection } from './headerless';
 import { cleanText, makeSnippet } from './text';
 
@@ -57,14 +58,17 @@ export function flattenAddresses(value: AddressObject | AddressObject[] | undefi
   return out;
 }
 
-/** The bytes worth parsing for the summary: all of them, or a single text part cut at a line end. */
-function summaryInput(raw: Buffer): Buffer {
+/**
+ * The bytes worth parsing for the summary: all of them, or a single text part cut at a line end
+ * (then with its header block, which the simple reading needs).
+ */
+function summaryInput(raw: Buffer): { input: Buffer; block?: HeaderBlock } {
   const block = findHeaderBlock(raw);
-  if (!block || !isSingleTextPart(block)) return raw;
+  if (!block || !isSingleTextPart(block)) return { input: raw };
   const end = block.length + (/text\/html/i.test(block.text) ? SINGLE_PART_BODY_PREFIX.html : SINGLE_PART_BODY_PREFIX.text);
-  if (raw.length <= end) return raw;
+  if (raw.length <= end) return { input: raw, block };
   const cut = raw.lastIndexOf('\r\n', end);
-  return raw.subarray(0, cut > block.length ? cut + 2 : end);
+  return { input: raw.subarray(0, cut > block.length ? cut + 2 : end), block };
 }
 
 function asList(value: string | string[] | undefined): string[] {
@@ -102,12 +106,30 @@ export function attachmentMeta(a: Attachment, index: number): AttachmentMeta {
  */
 export const SINGLE_PART_BODY_PREFIX = { text: 16 * 1024, html: 128 * 1024 } as const;
 
-/** Parses a raw message into the fields the store indexes. Never throws on malformed input. */
+/**
+ * Parses a raw message into the fields the store indexes. Never throws on malformed input. A single
+ * plain text part is read directly (summarize-simple.ts), anything else by mailparser's simpleParser.
+ */
 export async function summarizeMessage(raw: Buffer): Promise<MessageSummaryFields> {
-  const parsed = await simpleParser(withHeaderSection(summaryInput(raw)), { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true });
-  const text = parsed.text ?? '';
+  const { input, block } = summaryInput(raw);
+  const simple = block ? parseSimpleTextMessage(input, block) : undefined;
+  return simple ? toSummary(simple, []) : parseWithMailparser(input);
+}
+
+/** summarizeMessage always through simpleParser (for the test that compares the two readings). */
+export function summarizeWithMailparser(raw: Buffer): Promise<MessageSummaryFields> {
+  return parseWithMailparser(summaryInput(raw).input);
+}
+
+async function parseWithMailparser(input: Buffer): Promise<MessageSummaryFields> {
+  const parsed = await simpleParser(withHeaderSection(input), { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true });
+  return toSummary({ ...parsed, text: parsed.text ?? '' }, parsed.attachments);
+}
+
+function toSummary(parsed: SimpleParse, parsedAttachments: Attachment[]): MessageSummaryFields {
+  const text = parsed.text;
   const from = flattenAddresses(parsed.from)[0] ?? { name: '', address: '' };
-  const attachments = parsed.attachments.slice(0, MIME_LIMITS.maxAttachmentsListed).map(attachmentMeta);
+  const attachments = parsedAttachments.slice(0, MIME_LIMITS.maxAttachmentsListed).map(attachmentMeta);
   const sentDate = sentDateOf(parsed.headerLines);
   return {
     messageId: parsed.messageId ? cleanText(parsed.messageId, 995) : null,

@@ -21,11 +21,35 @@ export function makeSnippet(text: string, maxLength = 200): string {
 }
 
 function snippetOf(text: string, maxLength: number): string {
-  // Text made from HTML carries link targets and image alts in brackets ("[https://…]", "[x]"):
-  // noise in a one-line preview.
-  const lines = text
-    .split(/\r?\n/)
-    .filter((l) => !l.startsWith('>'))
-    .map((l) => l.replace(/\[(?:https?:|mailto:|cid:)[^\]]*\]/gi, '').replace(/\[[^\]]{0,3}\]/g, ''));
+  // Lines are taken a batch at a time until the preview is full: the preview of the lines read so
+  // far is a prefix of the whole text's preview (whitespace runs only collapse, the trim at its
+  // end only drops what a later line would have turned into one space), so once it reaches
+  // maxLength it is the answer, and a 4 KiB body is not split and cleaned line by line for 200
+  // characters (issue 10: a measurable share of the MX's summary).
+  const lines: string[] = [];
+  let chars = 0;
+  let budget = 2 * maxLength + 64;
+  let start = 0;
+  while (start <= text.length) {
+    const nl = text.indexOf('\n', start);
+    const end = nl === -1 ? text.length : nl;
+    const line = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 && nl !== -1 ? end - 1 : end);
+    start = end + 1;
+    if (line.startsWith('>')) continue;
+    // Text made from HTML carries link targets and image alts in brackets ("[https://…]", "[x]"):
+    // noise in a one-line preview.
+    const cleaned = line.replace(/\[(?:https?:|mailto:|cid:)[^\]]*\]/gi, '').replace(/\[[^\]]{0,3}\]/g, '');
+    lines.push(cleaned);
+    chars += cleaned.length + 1;
+    if (chars >= budget && start <= text.length) {
+      const preview = previewOf(lines, maxLength);
+      if (preview.length >= maxLength) return preview;
+      budget *= 2;
+    }
+  }
+  return previewOf(lines, maxLength);
+}
+
+function previewOf(lines: string[], maxLength: number): string {
   return cleanText(lines.join(' ').replace(/\s+/g, ' ').trim(), maxLength);
 }

@@ -6,6 +6,7 @@ import type { SMTPServerSession } from 'smtp-server';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import { DNS_RESOLVER, type DnsResolver } from '../dns/dns-resolver.js';
+import { verifyUnsignedDkim } from './dkim-unsigned.js';
 
 /** The verdicts kept with each received message (shown by the webmail later). */
 export interface AuthVerdicts {
@@ -63,7 +64,7 @@ export class InboundAuthentication {
     try {
       const mailFrom = session.envelope.mailFrom;
       const sender = mailFrom ? mailFrom.address : '';
-      const dkimResult = await dkimVerify(verifiable(raw), { resolver: this.resolver, sender });
+      const dkimResult = await verifyDkim(raw, { resolver: this.resolver, sender });
       const spfOutcome = await (pendingSpf ?? this.beginSpf(session, sender));
       if (!spfOutcome.ok) throw spfOutcome.error;
       const spfResult = spfOutcome.result;
@@ -112,13 +113,18 @@ function foldLine(text: string, width = 160): string {
 }
 
 /**
- * What mailauth needs to read. SPF and DMARC look at the envelope and the From header; only DKIM and
- * ARC signatures read the body (their body hash). Without such a signature the header block alone
- * gives the same verdicts, so the body is not canonicalized and hashed for nothing.
+ * DKIM (and the ARC chain) as mailauth's dkimVerify() finds them. SPF and DMARC look at the envelope
+ * and the From header; only DKIM and ARC signatures read the body (their body hash). Without such a
+ * signature the header block alone gives the same verdicts, so the body is not canonicalized and
+ * hashed for nothing, and the block goes to the verifier already parsed (dkim-unsigned.ts).
  */
-function verifiable(raw: Buffer): Buffer {
+function verifyDkim(raw: Buffer, options: { resolver: unknown; sender: string }): ReturnType<typeof dkimVerify> {
   const block = findHeaderBlock(raw);
-  return block && !hasBodySignatures(block) ? raw.subarray(0, block.length) : raw;
+  if (!block || hasBodySignatures(block)) return dkimVerify(raw, options as Parameters<typeof dkimVerify>[1]);
+  // A bare CR or LF would let mailauth's stream parser end the block elsewhere (the MX refuses
+  // such messages before this; other callers keep the stream's reading).
+  if (/\r(?!\n)|(?<!\r)\n/.test(block.text)) return dkimVerify(raw.subarray(0, block.length), options as Parameters<typeof dkimVerify>[1]);
+  return verifyUnsignedDkim(raw.subarray(0, block.length), options);
 }
 
 function normalizeHeaders(h: string): string {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { withHeaderSection } from '@correio/mime';
 import { rfc5322Date } from './received-header.js';
 
@@ -23,9 +23,14 @@ export function missingSubmissionHeaders(raw: Buffer, hostname: string, now = ne
   return out;
 }
 
-/** A short random id for Received headers and logs. */
+/**
+ * A short random id for Received headers and logs: 48 random bits, the first 12 hex digits of a v4
+ * UUID (all random). randomUUID draws from an entropy cache Node fills in batches; randomBytes(6)
+ * asked OpenSSL for fresh bytes on every message (~2% of the MX's CPU, issue 10).
+ */
 export function transactionId(): string {
-  return randomBytes(6).toString('hex').toUpperCase();
+  const uuid = randomUUID();
+  return `${uuid.slice(0, 8)}${uuid.slice(9, 13)}`.toUpperCase();
 }
 
 /**

@@ -23,7 +23,12 @@
  *    it will refuse it; with `correio.advertiseAuthOnlyOverTls` EHLO lists AUTH only after STARTTLS
  *    (or on loopback when the development setting allows plaintext AUTH there), so clients are
  *    never invited to send a password in the clear.
+ * 7. DATA seek. The search for "\n." in DATA uses Buffer.indexOf instead of a byte loop
+ *    (smtp-data-feed.ts: upstream's function with that one change; ~5% of the MX's CPU on 100 KiB
+ *    messages).
  */
+
+import { type DataFeedStream, feedDataStream } from './smtp-data-feed.js';
 
 export interface CorreioSmtpOptions {
   greetingDelayMs: number;
@@ -49,7 +54,7 @@ type Connection = {
   close(): void;
   _createParser(): Parser;
 };
-type Parser = {
+type Parser = DataFeedStream & {
   _dataMode: boolean;
   _write(chunk: Buffer, encoding: string, next: (err?: Error) => void): void;
   correioConnection?: Connection;
@@ -136,6 +141,12 @@ async function apply(): Promise<void> {
       });
     }
     return parser;
+  };
+
+  const feed = SMTPStream.prototype._feedDataStream;
+  SMTPStream.prototype._feedDataStream = function (this: Parser, chunk, done) {
+    if (this.correioConnection?._server.options.correio) return feedDataStream.call(this, chunk, done);
+    return feed.call(this, chunk, done);
   };
 
   const write = SMTPStream.prototype._write;
