@@ -9,10 +9,8 @@ import { formatSet } from './uid-set.js';
  * the store's COMMIT (DESIGN invariant 1). Appending to the selected mailbox: the new EXISTS reaches
  * this session through the bus and flushUpdates, like anyone else's delivery.
  *
- * MULTIAPPEND is all or nothing (RFC 3502 §6.3.11); the store appends one message per transaction,
- * so when a later message fails the earlier ones are taken back (\Deleted + UID EXPUNGE): other
- * sessions may glimpse them come and go, but none stays. If even that fails, the NO says how many
- * were stored.
+ * MULTIAPPEND is all or nothing (RFC 3502): the store appends every message of the command in one
+ * transaction (appendMany).
  */
 export const appendCommand: ImapCommandHandler<'APPEND'> = {
   names: ['APPEND'],
@@ -23,37 +21,15 @@ export const appendCommand: ImapCommandHandler<'APPEND'> = {
       return no(`Message larger than ${ctx.deps.maxMessageBytes} bytes`, 'TOOBIG');
     }
     if (command.messages.some((m) => m.message.length === 0)) return no('Empty message', 'CANNOT');
-    const uids: number[] = [];
-    let uidValidity = 0;
-    let targetId: string | undefined;
+    let stored: { uidValidity: number; uids: number[] };
     try {
       const target = await ctx.deps.store.findMailbox(user.accountId, command.mailbox);
       if (!target) return no('No such mailbox', 'TRYCREATE');
-      targetId = target.id;
-      for (const m of command.messages) {
-        const stored = await ctx.deps.store.append(user.accountId, target.id, m.message, storableFlags(m.flags), m.date);
-        uids.push(stored.uid);
-        uidValidity = stored.uidValidity;
-      }
+      const messages = command.messages.map((m) => ({ raw: m.message, flags: storableFlags(m.flags), internalDate: m.date }));
+      stored = await ctx.deps.store.appendMany(user.accountId, target.id, messages);
     } catch (err) {
-      const failure = storeFailure(ctx, err);
-      if (uids.length === 0 || targetId === undefined) return failure;
-      const isUndone = await takeBack(ctx, user.accountId, targetId, uids);
-      return isUndone
-        ? failure
-        : { ...failure, text: `${failure.text} (${uids.length} of ${command.messages.length} messages were stored)` };
+      return storeFailure(ctx, err);
     }
-    return ok('APPEND completed', `APPENDUID ${uidValidity} ${formatSet(uids)}`);
+    return ok('APPEND completed', `APPENDUID ${stored.uidValidity} ${formatSet(stored.uids)}`);
   },
 };
-
-/** Removes messages this APPEND stored before a later one failed. */
-async function takeBack(ctx: CommandContext, accountId: string, mailboxId: string, uids: number[]): Promise<boolean> {
-  try {
-    await ctx.deps.store.storeFlags({ accountId, mailboxId, uids, op: 'add', flags: ['\\Deleted'] });
-    const removed = await ctx.deps.store.expunge(accountId, mailboxId, uids);
-    return removed.uids.length === uids.length;
-  } catch {
-    return false;
-  }
-}

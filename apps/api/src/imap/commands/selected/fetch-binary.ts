@@ -1,5 +1,5 @@
 import { applyPartial, binarySize, decodeBinary, type FetchItem, findPart, type MessageStructure } from '@correio/imap-protocol';
-import { type FetchPiece, INLINE_BODY_BYTES, type MessageFetchContext, readAll, STREAM_CHUNK_BYTES, value } from './fetch-piece.js';
+import { type FetchPiece, INLINE_BODY_BYTES, type MessageFetchContext, readAll, rechunk, value } from './fetch-piece.js';
 
 /**
  * RFC 3516 BINARY[part]<partial> and BINARY.SIZE[part]: a part's content with its
@@ -37,11 +37,11 @@ export async function binaryPiece(ctx: MessageFetchContext, item: BinaryItem): P
     const bytes = decoded.data.subarray(slice.start, slice.end);
     return value(name, { literal: bytes, isBinary: bytes.includes(0) });
   }
-  const raw = () => ctx.store.readBytes(ctx.accountId, ctx.meta.blobId, found.start, found.end, STREAM_CHUNK_BYTES);
+  const raw = () => ctx.store.readBytes(ctx.accountId, ctx.meta.blobId, found.start, found.end);
   const size = found.encoding ? await decodedSize(raw(), found.encoding) : found.end - found.start;
   if (item.type === 'BINARY.SIZE') return value(name, size);
   const slice = applyPartial(size, item.partial);
-  const read = () => decodeStream(raw(), found.encoding, slice.start, slice.end);
+  const read = () => rechunk(decodeStream(raw(), found.encoding, slice.start, slice.end));
   if (slice.end - slice.start <= INLINE_BODY_BYTES) {
     const chunks: Buffer[] = [];
     for await (const chunk of read()) chunks.push(chunk);

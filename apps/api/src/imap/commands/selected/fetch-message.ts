@@ -10,7 +10,7 @@ import {
   sectionRange,
 } from '@correio/imap-protocol';
 import { binaryPiece } from './fetch-binary.js';
-import { type FetchPiece, INLINE_BODY_BYTES, type MessageFetchContext, readAll, STREAM_CHUNK_BYTES, value } from './fetch-piece.js';
+import { type FetchPiece, INLINE_BODY_BYTES, type MessageFetchContext, readAll, rechunk, value } from './fetch-piece.js';
 
 /** Header blocks read for HEADER.FIELDS are small; this bounds a hostile one. */
 const MAX_HEADER_BLOCK_BYTES = 4 * 1024 * 1024;
@@ -112,6 +112,6 @@ async function bodyPiece(ctx: MessageFetchContext, name: string, section: Sectio
     name,
     size: end - start,
     isBinary: false,
-    read: () => ctx.store.readBytes(ctx.accountId, ctx.meta.blobId, start, end, STREAM_CHUNK_BYTES),
+    read: () => rechunk(ctx.store.readBytes(ctx.accountId, ctx.meta.blobId, start, end)),
   };
 }

@@ -4,10 +4,19 @@ import type { ImapMessageMeta, ImapStore } from '../../../mailbox-store/imap-sto
 /** A body item at most this large is read into memory and sent inline; larger ones are streamed. */
 export const INLINE_BODY_BYTES = 64 * 1024;
 /**
- * Streamed bodies are read (and written) in chunks of this size: the socket is drained between
- * chunks, so a client that stops reading makes the session hold at most about one chunk.
+ * Streamed bodies are written in pieces of at most this size with the socket drained between them,
+ * so a client that stops reading leaves about one piece in the session's output. They are read in
+ * the store's own (larger) slices: a compressed blob is decompressed from its start for every
+ * slice, so small reads would cost quadratic time.
  */
 export const STREAM_CHUNK_BYTES = 256 * 1024;
+
+/** The chunks of `source` cut to at most `size` bytes each (views, no copy). */
+export async function* rechunk(source: AsyncIterable<Buffer>, size = STREAM_CHUNK_BYTES): AsyncIterable<Buffer> {
+  for await (const chunk of source) {
+    for (let at = 0; at < chunk.length; at += size) yield chunk.subarray(at, Math.min(at + size, chunk.length));
+  }
+}
 
 /** One "NAME value" of a FETCH response: a value, or a literal streamed from the blob store. */
 export type FetchPiece =
