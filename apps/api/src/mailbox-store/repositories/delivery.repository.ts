@@ -58,8 +58,8 @@ export const INSERT_COPY_SQL = `WITH target AS (
        ), text AS (
          -- The search text (IMAP SEARCH), with the blob: copies in the account share both. Into the
          -- unindexed pending table: the message text indexer moves it under the trigram index later.
-         INSERT INTO message_text_pending (account_id, blob_id, header_length, content)
-         SELECT $1, blob.id, $28, $29 FROM blob WHERE $29::text IS NOT NULL
+         INSERT INTO message_text_pending (account_id, blob_id, header_length, content, complete)
+         SELECT $1, blob.id, $28, $29, $30 FROM blob WHERE $29::text IS NOT NULL
        ), thread AS (
          -- "m.id + 0": ordering by the bare id lets the planner walk the primary key backwards
          -- and filter, which reads EVERY message of the account when nothing matches (most
@@ -111,6 +111,7 @@ export class DeliveryRepository {
         p.authResults === undefined ? null : JSON.stringify(p.authResults),
         p.dsn === undefined ? null : JSON.stringify(p.dsn),
         p.searchText?.headerLength ?? 0, p.blobData ? (p.searchText?.content ?? null) : null,
+        p.searchText?.complete ?? true,
       ],
     });
     return rows[0];

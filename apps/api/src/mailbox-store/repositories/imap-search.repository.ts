@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from '@correio/db';
 import type { SearchKey } from '@correio/imap-protocol';
-import { summarizeMessage } from '@correio/mime';
 import { PG_POOL } from '../../database/database.module.js';
 import { compileSearch } from '../search/search-sql.js';
-import { buildSearchText } from '../search/search-text.js';
+import { extractFullText } from '../search/full-text.js';
 
 /** True when a key needs message_text (TEXT, BODY, HEADER other than a non-empty SUBJECT). */
 function usesText(key: SearchKey): boolean {
@@ -25,6 +24,9 @@ function usesText(key: SearchKey): boolean {
   }
 }
 
+/** Incomplete pending rows completed per statement batch (each reads its blob). */
+const COMPLETE_BATCH = 50;
+
 /** SEARCH (RFC 9051 §6.4.4) as one SQL statement over messages (+ message_text), every value bound. */
 @Injectable()
 export class ImapSearchRepository {
@@ -35,7 +37,12 @@ export class ImapSearchRepository {
 
   async search(accountId: string, mailboxId: string, key: SearchKey, scopeUids?: number[]): Promise<number[]> {
     if (scopeUids?.length === 0) return [];
-    if (usesText(key)) await this.ensureIndexed(accountId, mailboxId);
+    if (usesText(key)) {
+      await this.ensureIndexed(accountId, mailboxId);
+      // The account's rows still pending with a quick text that may be short (delivered in the last
+      // moments, before the indexer came by): completed now, so BODY/TEXT see the whole message.
+      while ((await this.completePending(COMPLETE_BATCH, accountId)) === COMPLETE_BATCH);
+    }
     const params: unknown[] = [accountId, mailboxId];
     const condition = compileSearch(key, params);
     const scope = scopeUids ? ` AND m.uid = ANY($${params.push(scopeUids)}::int[])` : '';
@@ -47,7 +54,36 @@ export class ImapSearchRepository {
   }
 
   /**
-   * Moves up to `limit` rows of message_text_pending under the trigram index (message_text), in one
+   * Replaces up to `limit` incomplete rows of message_text_pending (of one account, or any) with the
+   * complete text extracted from their blob (full-text.ts); resolves to how many were looked at.
+   * No lock is held while extracting: two runs on one row write the same text, and the UPDATE
+   * only touches a row still incomplete.
+   */
+  async completePending(limit: number, accountId?: string): Promise<number> {
+    const { rows } = await this.pool.query<{ accountId: string; blobId: string; data: Buffer }>(
+      `SELECT p.account_id AS "accountId", p.blob_id AS "blobId", b.data FROM message_text_pending p
+         JOIN blobs b ON b.account_id = p.account_id AND b.id = p.blob_id
+        WHERE NOT p.complete AND ($1::bigint IS NULL OR p.account_id = $1) LIMIT $2`,
+      [accountId ?? null, limit],
+    );
+    for (const r of rows) {
+      let text: { headerLength: number; content: string } | undefined;
+      try {
+        text = extractFullText(r.data);
+      } catch {
+        // A message the extractor cannot read keeps its quick text (still searchable), once.
+      }
+      await this.pool.query(
+        `UPDATE message_text_pending SET header_length = COALESCE($3, header_length), content = COALESCE($4, content), complete = true
+          WHERE account_id = $1 AND blob_id = $2 AND NOT complete`,
+        [r.accountId, r.blobId, text?.headerLength ?? null, text?.content ?? null],
+      );
+    }
+    return rows.length;
+  }
+
+  /**
+   * Moves up to `limit` complete rows of message_text_pending under the trigram index (message_text), in one
    * statement; resolves to how many. Rows are taken with SKIP LOCKED (several processes may run the
    * indexer), and so are their blobs: a blob being deleted is left to its cascade, never waited for
    * (waiting could deadlock with the deleting transaction, which takes the blob first).
@@ -57,6 +93,7 @@ export class ImapSearchRepository {
       `WITH batch AS (
          SELECT p.account_id, p.blob_id FROM message_text_pending p
            JOIN blobs b ON b.account_id = p.account_id AND b.id = p.blob_id
+          WHERE p.complete
           LIMIT $1 FOR UPDATE OF p SKIP LOCKED FOR KEY SHARE OF b SKIP LOCKED
        ), moved AS (
          DELETE FROM message_text_pending p USING batch
@@ -119,7 +156,7 @@ export class ImapSearchRepository {
         r.blobId,
       ]);
       if (!blob[0]) continue;
-      const text = buildSearchText(blob[0].data, await summarizeMessage(blob[0].data));
+      const text = extractFullText(blob[0].data);
       const { rowCount } = await this.pool.query(
         `INSERT INTO message_text (account_id, blob_id, header_length, content) SELECT $1, b.id, $3, $4 FROM blobs b
           WHERE b.account_id = $1 AND b.id = $2 ON CONFLICT (account_id, blob_id) DO NOTHING`,

@@ -192,6 +192,39 @@ describe('IMAP SEARCH', () => {
     expect(await search({ type: 'not', key: text('cémcheg') })).not.toContain(uid);
   });
 
+  it('BODY/TEXT see the whole message: a long single part and a forwarded message/rfc822, pending then indexed', async () => {
+    const long = mail('From: a@b.c\nSubject: longo', `${'lorem ipsum dolor sit amet\n'.repeat(800)}zebraquux`);
+    const forwarded = mail(
+      'From: a@b.c\nSubject: Fwd\nContent-Type: multipart/mixed; boundary="b1"',
+      '--b1\nContent-Type: text/plain\n\nsee below\n--b1\nContent-Type: message/rfc822\n\nFrom: inner@example.org\nSubject: inner\n\ninner body text\n--b1--',
+    );
+    const uids: number[] = [];
+    for (const raw of [long, forwarded]) {
+      await t.store.deliver({
+        raw,
+        summary: await summarizeMessage(raw),
+        targets: [{ accountId: a, mailbox: { id: inbox } }],
+        envelopeFrom: 'a@b.c',
+      });
+      uids.push((await imap.snapshot(a, inbox)).mailbox.uidNext - 1);
+    }
+    // The delivery wrote the quick text and said it may be short (no extraction on the delivery path).
+    const incomplete = async () =>
+      (await t.db.pool.query('SELECT 1 FROM message_text_pending WHERE account_id = $1 AND NOT complete', [a])).rowCount;
+    expect(await incomplete()).toBe(2);
+    // SEARCH completes the account's pending rows first.
+    expect(await search(body('zebraquux'))).toEqual([uids[0]]);
+    expect(await search(body('inner body text'))).toEqual([uids[1]]);
+    expect(await search(text('from: inner@example.org'))).toEqual([uids[1]]);
+    expect(await incomplete()).toBe(0);
+    // The indexer does the same for rows nobody searched, then moves them under the index.
+    await t.db.pool.query('UPDATE message_text_pending SET complete = false, content = left(content, 100) WHERE account_id = $1', [a]);
+    await t.app.get(MessageTextIndexer).indexAll();
+    expect((await t.db.pool.query('SELECT 1 FROM message_text_pending WHERE account_id = $1', [a])).rowCount).toBe(0);
+    expect(await search(body('zebraquux'))).toEqual([uids[0]]);
+    expect(await search(body('inner body text'))).toEqual([uids[1]]);
+  });
+
   it('messages stored before the text index existed are indexed on their first text search', async () => {
     const other = (await t.directory.addAccount({ address: 'ana@ifsc.edu', password: 'ana-password-1' })).id;
     const box = (await imap.findMailbox(other, 'INBOX'))!.id;

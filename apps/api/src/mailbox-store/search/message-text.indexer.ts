@@ -9,6 +9,8 @@ const EVERY_MS = 2_000;
 /** Wait after a delivery before indexing: deliveries of the next moments go in the same batch. */
 const NUDGE_MS = 500;
 const BATCH = 500;
+/** Incomplete rows re-extracted per round (each reads its blob). */
+const COMPLETE_BATCH = 50;
 /** After startup: messages stored before the search index existed get their text, in the background. */
 const BACKFILL_AFTER_MS = 10_000;
 const BACKFILL_BATCH = 100;
@@ -18,6 +20,8 @@ const BACKFILL_BATCH = 100;
  * delivery statement writes message_text_pending (a plain row), this moves batches into
  * message_text (ImapSearchRepository.indexPending: one statement each), a little after the change
  * bus says mail arrived (in this process or, over LISTEN/NOTIFY, another) and every few seconds.
+ * Rows the delivery marked incomplete (its quick text may be short of the message's) get the
+ * complete text from the blob first (extractFullText), and only complete rows move.
  * Messages are searchable meanwhile (SEARCH reads both tables). Runs in processes with the imap
  * role (IMAP SEARCH is the one reader today; the webmail's search will add the http role); several
  * may run it at once (SKIP LOCKED).
@@ -91,6 +95,8 @@ export class MessageTextIndexer implements OnModuleInit, OnApplicationShutdown {
 
   private async drain(): Promise<number> {
     let total = 0;
+    // First the rows whose quick text may be short: their complete text, from the blob (full-text.ts).
+    while (!this.stopped && (await this.repo.completePending(COMPLETE_BATCH)) === COMPLETE_BATCH);
     for (let n = BATCH; n === BATCH && !this.stopped; total += n) n = await this.repo.indexPending(BATCH);
     return total;
   }

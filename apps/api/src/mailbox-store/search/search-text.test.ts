@@ -26,6 +26,7 @@ describe('search text', () => {
     expect(buildSearchText(crlf('just a line\nand another\n'), { bodyText: 'just a line' })).toEqual({
       headerLength: 0,
       content: 'just a line',
+      complete: true,
     });
     expect(decodeEncodedWords('=?x-unknown?Q?abc?= plain')).toBe('=?x-unknown?Q?abc?= plain');
     expect(buildSearchText(crlf('Subject: a\u0000b\n\n'), {}).content).toBe('subject: ab\n');

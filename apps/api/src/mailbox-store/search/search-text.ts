@@ -7,7 +7,23 @@ export const HEADER_TEXT_MAX = 16 * 1024;
 export interface SearchText {
   headerLength: number;
   content: string;
+  /**
+   * False when this text may be short of the message's (the quick text of the delivery path: a
+   * body past what the summary read, HTML, several parts, forwarded messages). The message text
+   * indexer replaces such a row with extractFullText (full-text.ts) before indexing it, and SEARCH
+   * does so at once for a row still pending.
+   */
+  complete: boolean;
 }
+
+/**
+ * Messages no larger than this whose one part is text/plain: the summary read all of their body
+ * (@correio/mime SINGLE_PART_BODY_PREFIX.text is 16 KiB of body), so their quick text is complete.
+ */
+const QUICK_COMPLETE_MAX = 16 * 1024;
+// Anything that makes the message more than one plain text part (loose: a false positive only
+// costs the indexer one re-extraction). Tested on the lower-cased, unfolded header text.
+const NOT_PLAIN = /(^|\n)content-type[ \t]*:(?![ \t]*text\/plain\b)|multipart\/|message\/|attachment|name\*?=/;
 
 /**
  * The text SEARCH TEXT/BODY/HEADER match against (RFC 9051 §6.4.4: case-insensitive substrings of
@@ -20,10 +36,12 @@ export interface SearchText {
 export function buildSearchText(raw: Buffer, summary: Pick<MessageSummaryFields, 'bodyText'>): SearchText {
   const header = headerText(raw);
   const body = clean(summary.bodyText ?? '').toLowerCase();
-  return { headerLength: header.length, content: header + body };
+  const complete = raw.length <= QUICK_COMPLETE_MAX && !NOT_PLAIN.test(header);
+  return { headerLength: header.length, content: header + body, complete };
 }
 
-function headerText(raw: Buffer): string {
+/** The header section as search text: unfolded, RFC 2047 words decoded, lower-cased, one "\n" per field. */
+export function headerText(raw: Buffer): string {
   const scan = raw.subarray(0, 256 * 1024);
   let end = scan.indexOf('\r\n\r\n');
   if (end === -1) end = scan.indexOf('\n\n');
