@@ -71,10 +71,10 @@ export const INSERT_COPY_SQL = `WITH target AS (
        )
        INSERT INTO messages (account_id, mailbox_id, uid, modseq, seen, draft, internal_date, size, blob_id,
          message_id_hdr, in_reply_to, "references", subject, from_name, from_address, to_addresses, cc_addresses,
-         sent_date, snippet, has_attachments, attachments, thread_id, envelope_from, auth_results, dsn)
+         sent_date, snippet, has_attachments, attachments, thread_id, envelope_from, auth_results, dsn, sent_day)
        SELECT $1, box.id, box.uid, box.modseq, $10, $11, $12, $4, COALESCE($5::bigint, (SELECT id FROM blob)),
          $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
-         COALESCE($8::bigint, (SELECT thread_id FROM thread), nextval('thread_id_seq')), $25, $26, $27
+         COALESCE($8::bigint, (SELECT thread_id FROM thread), nextval('thread_id_seq')), $25, $26, $27, $31::date
          FROM box
        RETURNING id, mailbox_id AS "mailboxId", uid, modseq, blob_id AS "blobId", thread_id AS "threadId"`;
 
@@ -112,6 +112,7 @@ export class DeliveryRepository {
         p.dsn === undefined ? null : JSON.stringify(p.dsn),
         p.searchText?.headerLength ?? 0, p.blobData ? (p.searchText?.content ?? null) : null,
         p.searchText?.complete ?? true,
+        s.sentDate ? (p.searchText?.sentDay ?? null) : null,
       ],
     });
     return rows[0];

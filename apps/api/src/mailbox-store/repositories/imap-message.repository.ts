@@ -41,7 +41,7 @@ const ROW_COLUMNS = `m.id, m.uid, m.modseq, ${FLAG_COLUMNS}, m.size, m.blob_id A
 /** Every column a copy takes from its original, besides mailbox, UID and modseq (COPY keeps flags, RFC 9051 §6.4.7). */
 const COPIED_COLUMNS = `seen, flagged, answered, draft, deleted, keywords, internal_date, size, blob_id, message_id_hdr, in_reply_to,
   "references", subject, from_name, from_address, to_addresses, cc_addresses, sent_date, snippet, has_attachments, attachments,
-  thread_id, envelope_from, auth_results, dsn`;
+  thread_id, envelope_from, auth_results, dsn, sent_day`;
 
 /**
  * The messages, expunged, blobs and message_structures rows as IMAP reads and writes them, in the

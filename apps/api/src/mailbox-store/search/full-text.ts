@@ -6,7 +6,7 @@ import {
   decodeParameter,
 } from '@correio/imap-protocol';
 import { htmlToPlainText } from '@correio/mime';
-import { type SearchText, headerText } from './search-text.js';
+import { type SearchText, headerText, sentDayOf } from './search-text.js';
 
 /**
  * Most characters of decoded body text kept per message for SEARCH BODY/TEXT (RFC 9051 §6.4.4):
@@ -59,7 +59,7 @@ export function extractFullText(raw: Buffer): SearchText {
   };
   walk(structure.body, 0);
   const body = clean(out.join('\n')).toLowerCase();
-  return { headerLength: header.length, content: header + body, complete: true };
+  return { headerLength: header.length, content: header + body, complete: true, sentDay: sentDayOf(header) };
 }
 
 function fileName(part: BodyPart): string | undefined {

@@ -173,6 +173,29 @@ describe('IMAP SEARCH', () => {
     expect(await search({ type: 'modseq', modseq: top })).toEqual([1, 2]);
   });
 
+  it("SENT* keys compare the Date: header's own day, not the UTC day (RFC 9051 §6.4.4)", async () => {
+    const other = (await t.directory.addAccount({ address: 'sent-day@ifsc.edu', password: 'sent-day-password' })).id;
+    const box = (await imap.findMailbox(other, 'INBOX'))!.id;
+    for (const date of ['Mon, 07 Dec 2026 01:30:00 +0900', 'Sun, 6 Dec 2026 23:30:00 -0500']) {
+      const raw = mail(`From: a@b.c\nSubject: d\nDate: ${date}`, 'x');
+      await t.store.deliver({
+        raw,
+        summary: await summarizeMessage(raw),
+        targets: [{ accountId: other, mailbox: { id: box } }],
+        envelopeFrom: 'a@b.c',
+      });
+    }
+    const sent = (op: 'before' | 'on' | 'since', d: string) => imap.search(other, box, { type: 'date', field: 'sent', op, date: d });
+    expect(await sent('on', '2026-12-07')).toEqual([1]);
+    expect(await sent('on', '2026-12-06')).toEqual([2]);
+    expect(await sent('before', '2026-12-07')).toEqual([2]);
+    expect(await sent('since', '2026-12-07')).toEqual([1]);
+    // A copy keeps the day.
+    const copy = (await imap.createMailbox(other, 'Copia')).id;
+    await imap.copyMessages(other, box, [1, 2], copy);
+    expect(await imap.search(other, copy, { type: 'date', field: 'sent', op: 'on', date: '2026-12-07' })).toEqual([1]);
+  });
+
   it('a delivered message is searchable at once, before and after the indexer moves its text under the index', async () => {
     const raw = mail('From: a@b.c\nSubject: novo', 'palavra recémchegada');
     await t.store.deliver({

@@ -14,7 +14,13 @@ import { AppError } from '../../common/app-error.js';
  * (search-text.ts), so a match past the cap of a very long message is not found.
  *
  * Not kept: \Recent (IMAP4rev2 dropped it; no message is ever recent here), so RECENT and NEW match
- * nothing and OLD everything. Dates compare the UTC date (RFC 9051 leaves the zone to the server).
+ * nothing and OLD everything.
+ *
+ * Dates, "disregarding time and timezone" (RFC 9051 §6.4.4): SENTBEFORE/SENTON/SENTSINCE compare
+ * m.sent_day, the day written in the Date: header (search-text.ts sentDayOf), so a message dated
+ * "Mon, 07 Dec 2026 01:30 +0900" was sent ON 7-Dec-2026; a message without a usable Date: matches
+ * no SENT* key. BEFORE/ON/SINCE compare the internal date's day in the server's zone, which is UTC
+ * (the internal date is kept as an instant; an APPEND's own offset is not kept).
  */
 export function compileSearch(key: SearchKey, params: unknown[]): string {
   const bind = (v: unknown) => `$${params.push(v)}`;
@@ -49,7 +55,7 @@ export function compileSearch(key: SearchKey, params: unknown[]): string {
       case 'old':
         return 'TRUE';
       case 'date':
-        return dateCondition(k.field === 'internal' ? 'm.internal_date' : 'm.sent_date', k.op, k.date, bind);
+        return k.field === 'internal' ? dateCondition('m.internal_date', k.op, k.date, bind) : sentDayCondition(k.op, k.date, bind);
       case 'within':
         // RFC 5032 §3: OLDER n — internal date at least n seconds ago; YOUNGER n — less than n.
         return `m.internal_date ${k.op === 'older' ? '<=' : '>'} now() - make_interval(secs => ${bind(k.seconds)})`;
@@ -96,6 +102,11 @@ function dateCondition(column: string, op: 'before' | 'on' | 'since', date: stri
   if (op === 'before') return `${column} < ${day}`;
   if (op === 'since') return `${column} >= ${day}`;
   return `(${column} >= ${day} AND ${column} < ${day} + interval '1 day')`;
+}
+
+function sentDayCondition(op: 'before' | 'on' | 'since', date: string, bind: (v: unknown) => string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw AppError.invalid('bad date');
+  return `m.sent_day ${op === 'before' ? '<' : op === 'since' ? '>=' : '='} ${bind(date)}::date`;
 }
 
 function headerCondition(field: string, value: string, bind: (v: unknown) => string, textRows: (cond: string) => string): string {

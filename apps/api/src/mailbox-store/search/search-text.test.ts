@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSearchText, decodeEncodedWords } from './search-text.js';
+import { buildSearchText, decodeEncodedWords, sentDayOf } from './search-text.js';
 
 const crlf = (s: string) => Buffer.from(s.replace(/\r?\n/g, '\r\n'));
 
@@ -27,8 +27,20 @@ describe('search text', () => {
       headerLength: 0,
       content: 'just a line',
       complete: true,
+      sentDay: null,
     });
     expect(decodeEncodedWords('=?x-unknown?Q?abc?= plain')).toBe('=?x-unknown?Q?abc?= plain');
     expect(buildSearchText(crlf('Subject: a\u0000b\n\n'), {}).content).toBe('subject: ab\n');
+  });
+
+  it("sentDay is the Date: header's own day, time and zone disregarded (RFC 9051 §6.4.4)", () => {
+    const day = (date: string) => buildSearchText(crlf(`From: a@b.c\nDate: ${date}\n\nx\n`), {}).sentDay;
+    expect(day('Mon, 07 Dec 2026 01:30:00 +0900')).toBe('2026-12-07'); // 2026-12-06 in UTC
+    expect(day('Sun, 6 Dec 2026 23:30:00 -0500')).toBe('2026-12-06'); // 2026-12-07 in UTC
+    expect(day('7 Dec 2026 10:00 GMT')).toBe('2026-12-07');
+    expect(day('Tue, 1 Feb 99 10:00:00 EST')).toBe('1999-02-01'); // obs-year (RFC 5322 §4.3)
+    expect(day('Fri, 31 Feb 2026 10:00:00 +0000')).toBeNull();
+    expect(day('yesterday')).toBeNull();
+    expect(sentDayOf('x-date: 1 jan 2020\n')).toBeNull();
   });
 });

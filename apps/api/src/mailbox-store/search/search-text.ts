@@ -14,6 +14,13 @@ export interface SearchText {
    * does so at once for a row still pending.
    */
   complete: boolean;
+  /**
+   * The calendar day written in the Date: header ("YYYY-MM-DD"), time and zone disregarded
+   * (RFC 9051 §6.4.4 SENT* keys); null when there is none or it does not read as a date. Stored
+   * as messages.sent_day by the delivery statement (it rides with the search text: both come from
+   * the header this function unfolds once).
+   */
+  sentDay: string | null;
 }
 
 /**
@@ -37,7 +44,28 @@ export function buildSearchText(raw: Buffer, summary: Pick<MessageSummaryFields,
   const header = headerText(raw);
   const body = clean(summary.bodyText ?? '').toLowerCase();
   const complete = raw.length <= QUICK_COMPLETE_MAX && !NOT_PLAIN.test(header);
-  return { headerLength: header.length, content: header + body, complete };
+  return { headerLength: header.length, content: header + body, complete, sentDay: sentDayOf(header) };
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const DATE_FIELD = /(?:^|\n)date[ \t]*:[^\n]*?(\d{1,2})[ \t]+([a-z]{3})[a-z]*[ \t]+(\d{2,4})\b/;
+
+/**
+ * The day of the Date: field of an unfolded, lower-cased header text (RFC 5322 §3.3 date-time:
+ * [day-of-week ","] day month year time zone), as the sender wrote it. Two- and three-digit years
+ * are read per RFC 5322 §4.3 (obs-year). Null when absent or not a real day.
+ */
+export function sentDayOf(header: string): string | null {
+  const m = DATE_FIELD.exec(header);
+  if (!m) return null;
+  const month = MONTHS.indexOf(m[2]!);
+  let year = Number(m[3]);
+  if (m[3]!.length === 2) year += year < 50 ? 2000 : 1900;
+  else if (m[3]!.length === 3) year += 1900;
+  const day = Number(m[1]);
+  const date = new Date(Date.UTC(year, month, day));
+  if (month < 0 || date.getUTCDate() !== day || date.getUTCMonth() !== month) return null;
+  return date.toISOString().slice(0, 10);
 }
 
 /** The header section as search text: unfolded, RFC 2047 words decoded, lower-cased, one "\n" per field. */
