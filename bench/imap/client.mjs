@@ -187,6 +187,25 @@ class ImapClient {
     return p;
   }
 
+  /**
+   * MULTIAPPEND (RFC 3502): many messages in one APPEND command, all literals non-synchronizing
+   * (LITERAL+), so the whole batch goes out in one write. The server stores all or none.
+   */
+  multiAppend(mailbox, messages) {
+    if (!this.capabilities.has('LITERAL+') || !this.capabilities.has('MULTIAPPEND')) {
+      return Promise.reject(new ImapError('MULTIAPPEND with LITERAL+ is not offered'));
+    }
+    const tag = this.nextTag();
+    const p = new Promise((resolve, reject) => {
+      this.open.push({ tag, resolve, reject, collect: false, allowNo: false, untagged: 0, lines: [], bytesAtStart: this.bytesIn, label: 'MULTIAPPEND' });
+    });
+    const parts = [Buffer.from(`${tag} APPEND ${mailbox}`)];
+    for (const m of messages) parts.push(Buffer.from(` {${m.length}+}\r\n`), m);
+    parts.push(CRLF);
+    this.sock.write(Buffer.concat(parts));
+    return p;
+  }
+
   async login(user, password) {
     const q = (s) => `"${s.replace(/["\\]/g, '\\$&')}"`;
     return this.command(`LOGIN ${q(user)} ${q(password)}`);
