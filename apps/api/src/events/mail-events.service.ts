@@ -12,6 +12,13 @@ import { PgChangeBus } from './pg-change-bus.js';
  * (in-process), and, on a real PostgreSQL server, every other process's through LISTEN/NOTIFY
  * (pg-change-bus.ts): API processes, cluster workers and roles run apart all see one another's
  * changes. On the embedded PGlite (no LISTEN/NOTIFY between connections) it stays in-process.
+ *
+ * NOTIFY is not durable: notifications sent while this process's LISTEN connection was down (or
+ * never sent, when a process died between its COMMIT and its pg_notify) are lost. So when the
+ * connection comes back, onResync listeners are called (a local signal, no change attached):
+ * whoever keeps a view of a mailbox (an IMAP session) re-reads what it may have missed from the
+ * store (ImapStore.mailboxState, then changesSince / new UIDs). A session that wants to bound the
+ * window without any signal can do the same check on NOOP/IDLE (it is one indexed row read).
  */
 @Injectable()
 export class MailEventsService implements OnModuleInit, OnApplicationShutdown {
@@ -27,7 +34,12 @@ export class MailEventsService implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     const url = (this.pool as unknown as { options?: { connectionString?: string } } | undefined)?.options?.connectionString;
     if (!this.features?.listenNotify || !url || this.bus) return;
-    this.bus = new PgChangeBus(url, `${process.pid}-${randomUUID()}`, (change) => this.emit(change));
+    this.bus = new PgChangeBus(
+      url,
+      `${process.pid}-${randomUUID()}`,
+      (change) => this.emit(change),
+      () => this.emitResync(),
+    );
     await this.bus.start();
   }
 
@@ -48,6 +60,24 @@ export class MailEventsService implements OnModuleInit, OnApplicationShutdown {
   subscribe(listener: (change: MailboxChange) => void): () => void {
     this.emitter.on('change', listener);
     return () => this.emitter.off('change', listener);
+  }
+
+  /**
+   * Called when changes of other processes may have been missed (the LISTEN connection came back
+   * after being lost): re-check mailbox state from the store. Never called on PGlite (in-process
+   * only: nothing can be lost). Returns the unsubscribe function.
+   */
+  onResync(listener: () => void): () => void {
+    this.emitter.on('resync', listener);
+    return () => this.emitter.off('resync', listener);
+  }
+
+  private emitResync(): void {
+    try {
+      this.emitter.emit('resync');
+    } catch {
+      /* listeners handle their own errors */
+    }
   }
 
   private emit(change: MailboxChange): void {

@@ -89,6 +89,9 @@ describe('change bus across connections', () => {
     a.events.publish({ accountId: '7', mailboxId: '8', kind: 'flags', uids, modseq: '5' });
     await waitFor(b.got, (g) => g.flatMap((c) => c.uids).length === uids.length);
     expect(b.got.flatMap((c) => c.uids)).toEqual(uids);
+    let resyncs = 0;
+    b.events.onResync(() => resyncs++);
+    expect(resyncs).toBe(0);
     // Kill every listening connection but the test's own; both buses reconnect within about a second.
     await a.pool.query(
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'correio-mail-changes' AND datname = current_database()`,
@@ -102,6 +105,8 @@ describe('change bus across connections', () => {
     }
     expect(b.got.length).toBeGreaterThan(0);
     expect(b.got[0]!.uids[0]).toBeGreaterThan(100);
+    // Whatever was sent while b was not listening is lost: b told its subscribers to resync, once.
+    expect(resyncs).toBe(1);
   });
 
   it('without LISTEN/NOTIFY (PGlite) the bus is in-process only', async () => {

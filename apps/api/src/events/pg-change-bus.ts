@@ -80,8 +80,9 @@ export function decodeChange(payload: string): { processId: string; change: Mail
  * other processes are re-emitted locally; this process's own are dropped by the id in the payload.
  *
  * A lost connection is re-established after a second; changes published meanwhile are queued
- * (bounded) and sent then, while notifications other processes sent meanwhile are lost — so a
- * session that must not miss any resyncs from the store (CONDSTORE modseqs), as after a restart.
+ * (bounded) and sent then, while notifications other processes sent meanwhile are lost — so once
+ * it listens again it calls `onReconnected`, and MailEventsService tells every subscriber of
+ * onResync to re-check its mailbox from the store (ImapStore.mailboxState, changesSince).
  * Real PostgreSQL only: PGlite's one shared session cannot deliver a notification to another
  * connection, and there everything runs in one process anyway.
  */
@@ -98,7 +99,12 @@ export class PgChangeBus {
     private readonly connectionString: string,
     readonly processId: string,
     private readonly onRemote: (change: MailboxChange) => void,
+    /** Called each time LISTEN is back after a lost connection (not on the first start). */
+    private readonly onReconnected: () => void = () => {},
   ) {}
+
+  /** LISTEN has succeeded at least once: a later success is a reconnection. */
+  private listenedBefore = false;
 
   start(): Promise<void> {
     if (!this.stopped) return Promise.resolve();
@@ -162,6 +168,8 @@ export class PgChangeBus {
       await client.query(`LISTEN ${MAIL_CHANGES_CHANNEL}`);
       this.ready = true;
       this.schedule();
+      if (this.listenedBefore) this.onReconnected();
+      this.listenedBefore = true;
     } catch {
       lost();
     }

@@ -372,6 +372,35 @@ describe('IMAP store', () => {
       expect((await imap.quota(a)).messages).toBe(1);
     });
 
+    it('mailboxState: UIDNEXT, HIGHESTMODSEQ and the count move with every kind of change, without the bus', async () => {
+      const a = await account();
+      const inbox = await boxId(a, 'INBOX');
+      const s0 = (await imap.mailboxState(a, inbox))!;
+      expect(s0.exists).toBe(0);
+      await deliver(a, message());
+      await deliver(a, message());
+      const s1 = (await imap.mailboxState(a, inbox))!;
+      expect(s1).toEqual({ uidNext: s0.uidNext + 2, highestModseq: s1.highestModseq, exists: 2 });
+      expect(s1.highestModseq).toBeGreaterThan(s0.highestModseq);
+      // A flag change: only the modseq moves.
+      await imap.storeFlags({ accountId: a, mailboxId: inbox, uids: [1], op: 'add', flags: ['\\Deleted'] });
+      const s2 = (await imap.mailboxState(a, inbox))!;
+      expect([s2.uidNext, s2.exists]).toEqual([s1.uidNext, 2]);
+      expect(s2.highestModseq).toBeGreaterThan(s1.highestModseq);
+      // An expunge: the modseq moves and the count drops; what changed is what changesSince gives.
+      await imap.expunge(a, inbox);
+      const s3 = (await imap.mailboxState(a, inbox))!;
+      expect(s3.exists).toBe(1);
+      expect(s3.highestModseq).toBeGreaterThan(s2.highestModseq);
+      expect((await imap.changesSince(a, inbox, s2.highestModseq)).vanished).toEqual([1]);
+      // Another account's mailbox, a bad id and a deleted mailbox are undefined.
+      expect(await imap.mailboxState(await account(), inbox)).toBeUndefined();
+      expect(await imap.mailboxState(a, 'x')).toBeUndefined();
+      const tmp = (await imap.createMailbox(a, 'Tmp')).id;
+      await imap.deleteMailbox(a, 'Tmp');
+      expect(await imap.mailboxState(a, tmp)).toBeUndefined();
+    });
+
     it('fetchMeta reads what is asked; the structure is computed once and kept', async () => {
       const a = await account();
       const inbox = await boxId(a, 'INBOX');

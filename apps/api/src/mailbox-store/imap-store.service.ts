@@ -254,6 +254,14 @@ export class ImapStoreService implements ImapStore {
     }
   }
 
+  async mailboxState(
+    accountId: string,
+    mailboxId: string,
+  ): Promise<{ uidNext: number; highestModseq: bigint; exists: number } | undefined> {
+    const s = isId(mailboxId) ? await this.boxes.state(accountId, mailboxId) : undefined;
+    return s && { uidNext: s.uidNext, highestModseq: BigInt(s.highestModseq), exists: s.exists };
+  }
+
   async changesSince(accountId: string, mailboxId: string, modseq: bigint): Promise<ChangesSince> {
     if (!isId(mailboxId)) return { changed: [], vanished: [] };
     const [changed, vanished] = await Promise.all([

@@ -153,6 +153,15 @@ export interface ImapStore {
    */
   readMessages(accountId: string, blobIds: string[], limits?: { maxEach?: number; maxTotal?: number }): Promise<Map<string, Buffer>>;
   changesSince(accountId: string, mailboxId: string, modseq: bigint): Promise<ChangesSince>;
+  /**
+   * (Added by R3.) The mailbox's UIDNEXT, HIGHESTMODSEQ and message count now, in one statement
+   * (one mailbox row and an index-only count), or undefined when the mailbox is gone. For a
+   * selected session to notice changes it never heard about on the change bus (a NOTIFY lost while
+   * the LISTEN connection was down: MailEventsService.onResync; or on NOOP/IDLE): uidNext above
+   * its own means new messages (UIDs from its uidNext on), highestModseq above its own means flag
+   * changes or expunges (changesSince), exists differing from its count means expunges too.
+   */
+  mailboxState(accountId: string, mailboxId: string): Promise<{ uidNext: number; highestModseq: bigint; exists: number } | undefined>;
   storeFlags(req: StoreFlagsRequest): Promise<StoreFlagsResult>;
   copyMessages(accountId: string, fromMailboxId: string, uids: number[], toMailboxId: string): Promise<CopyResult>;
   /** COPY + expunge from the source in one transaction (RFC 6851). */

@@ -73,6 +73,17 @@ export class ImapMailboxRepository {
     return rows.map((r) => ({ ...toImapMailbox(r), messages: r.messages, unseen: r.unseen, deleted: r.deleted, size: Number(r.size) }));
   }
 
+  /** The mailbox's counters and message count in one statement (ImapStore.mailboxState). */
+  async state(accountId: string, id: string): Promise<{ uidNext: number; highestModseq: string; exists: number } | undefined> {
+    const { rows } = await this.pool.query<{ uidNext: number; highestModseq: string; exists: number }>(
+      `SELECT b.uid_next AS "uidNext", b.highest_modseq AS "highestModseq",
+              (SELECT count(*) FROM messages m WHERE m.account_id = b.account_id AND m.mailbox_id = b.id)::int AS "exists"
+         FROM mailboxes b WHERE b.account_id = $1 AND b.id = $2`,
+      [accountId, id],
+    );
+    return rows[0];
+  }
+
   /**
    * Creates a mailbox unless the name exists (undefined then). UIDVALIDITY comes from a sequence kept
    * ahead of the clock: always above every value it gave before and above now in seconds, so a
