@@ -1,7 +1,9 @@
 import { MESSAGE_STRUCTURE_VERSION } from '@correio/imap-protocol';
 import { summarizeMessage } from '@correio/mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Pool } from '@correio/db';
 import { AppError, ErrorCode } from '../common/app-error.js';
+import { PG_POOL } from '../database/database.module.js';
 import { MailEventsService } from '../events/mail-events.service.js';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
 import { ImapStoreService } from './imap-store.service.js';
@@ -399,6 +401,31 @@ describe('IMAP store', () => {
       const tmp = (await imap.createMailbox(a, 'Tmp')).id;
       await imap.deleteMailbox(a, 'Tmp');
       expect(await imap.mailboxState(a, tmp)).toBeUndefined();
+    });
+
+    it('changesSince reads changed flags and tombstones in one statement (one snapshot, RFC 7162 §3.2.5)', async () => {
+      const a = await account();
+      const inbox = await boxId(a, 'INBOX');
+      for (let i = 0; i < 3; i++) await deliver(a, message());
+      const before = (await imap.mailboxState(a, inbox))!.highestModseq;
+      await imap.storeFlags({ accountId: a, mailboxId: inbox, uids: [1, 3], op: 'add', flags: ['\\Deleted', '$Todo'] });
+      await imap.expunge(a, inbox, [1]);
+      const pool = t.app.get<Pool>(PG_POOL);
+      const statements: string[] = [];
+      const query = pool.query.bind(pool);
+      pool.query = ((...args: Parameters<Pool['query']>) => {
+        statements.push(String(typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text));
+        return query(...args);
+      }) as Pool['query'];
+      let got: Awaited<ReturnType<typeof imap.changesSince>>;
+      try {
+        got = await imap.changesSince(a, inbox, before);
+      } finally {
+        pool.query = query;
+      }
+      expect(statements).toHaveLength(1);
+      expect(got.vanished).toEqual([1]);
+      expect(got.changed.map((c) => [c.uid, c.flags])).toEqual([[3, ['\\Deleted', '$Todo']]]);
     });
 
     it('fetchMeta reads what is asked; the structure is computed once and kept', async () => {

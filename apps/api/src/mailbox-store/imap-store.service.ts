@@ -264,10 +264,7 @@ export class ImapStoreService implements ImapStore {
 
   async changesSince(accountId: string, mailboxId: string, modseq: bigint): Promise<ChangesSince> {
     if (!isId(mailboxId)) return { changed: [], vanished: [] };
-    const [changed, vanished] = await Promise.all([
-      this.messages.changedSince(accountId, mailboxId, modseq),
-      this.messages.vanishedSince(accountId, mailboxId, modseq),
-    ]);
+    const { changed, vanished } = await this.messages.changesSince(accountId, mailboxId, modseq);
     return { changed: changed.map((r) => ({ uid: r.uid, modseq: BigInt(r.modseq), flags: flagsOf(r) })), vanished };
   }
 

@@ -134,21 +134,33 @@ export class ImapMessageRepository {
     return rows[0]?.data;
   }
 
-  async changedSince(accountId: string, mailboxId: string, modseq: bigint): Promise<(FlagState & { uid: number; modseq: string })[]> {
-    const { rows } = await this.pool.query<FlagState & { uid: number; modseq: string }>(
-      `SELECT m.uid, m.modseq, ${FLAG_COLUMNS} FROM messages m
-        WHERE m.account_id = $1 AND m.mailbox_id = $2 AND m.modseq > $3 ORDER BY m.uid`,
+  /**
+   * Messages changed after `modseq` (with their flags) and UIDs expunged after it (tombstones), in
+   * ONE statement, so both come from one snapshot: a MOVE or EXPUNGE committing in between cannot
+   * show a message in neither list (or in both) — what QRESYNC and FETCH (CHANGEDSINCE … VANISHED)
+   * rely on (RFC 7162 §3.2.5).
+   */
+  async changesSince(
+    accountId: string,
+    mailboxId: string,
+    modseq: bigint,
+  ): Promise<{ changed: (FlagState & { uid: number; modseq: string })[]; vanished: number[] }> {
+    const { rows } = await this.pool.query<FlagState & { uid: number; modseq: string; gone: boolean }>(
+      `SELECT m.uid, m.modseq, ${FLAG_COLUMNS}, false AS gone FROM messages m
+        WHERE m.account_id = $1 AND m.mailbox_id = $2 AND m.modseq > $3
+       UNION ALL
+       SELECT e.uid, e.modseq, false, false, false, false, false, '{}'::text[], true FROM expunged e
+        WHERE e.account_id = $1 AND e.mailbox_id = $2 AND e.modseq > $3
+       ORDER BY gone, uid`,
       [accountId, mailboxId, modseq.toString()],
     );
-    return rows;
-  }
-
-  async vanishedSince(accountId: string, mailboxId: string, modseq: bigint): Promise<number[]> {
-    const { rows } = await this.pool.query<{ uid: number }>(
-      'SELECT e.uid FROM expunged e WHERE e.account_id = $1 AND e.mailbox_id = $2 AND e.modseq > $3 ORDER BY e.uid',
-      [accountId, mailboxId, modseq.toString()],
-    );
-    return rows.map((r) => r.uid);
+    const changed: (FlagState & { uid: number; modseq: string })[] = [];
+    const vanished: number[] = [];
+    for (const { gone, ...r } of rows) {
+      if (gone) vanished.push(r.uid);
+      else changed.push(r);
+    }
+    return { changed, vanished };
   }
 
   /** The rows among `uids` that exist, locked in ascending id order (the LOCK ORDER). `deletedOnly`: EXPUNGE. */
