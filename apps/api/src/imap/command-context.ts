@@ -64,6 +64,12 @@ export interface SelectedMailboxView {
   readonly uidValidity: number;
   /** A change published on the bus for this mailbox (by anyone, this session included): queue it. */
   noteChange(change: MailboxChange): void;
+  /**
+   * (Added by R5.) The change bus may have lost changes (MailEventsService.onResync: its LISTEN
+   * connection came back): the next flush re-reads the mailbox's state from the store and queues
+   * whatever was missed. The session calls it for its selected mailbox, then flushes as for a change.
+   */
+  noteResync(): void;
   /** True when EXISTS/EXPUNGE/FETCH updates are waiting. */
   hasPendingUpdates(): boolean;
   /**

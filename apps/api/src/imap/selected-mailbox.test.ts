@@ -140,6 +140,39 @@ describe('SelectedMailbox', () => {
     expect(lines).toEqual(['2 EXPUNGE', '3 EXISTS']);
   });
 
+  it('after a bus resync, re-reads what was missed: new UIDs, flag changes and expunges since the last change it saw', async () => {
+    const snap = snapshot([3, 5, 8]);
+    const asked: bigint[] = [];
+    const store = {
+      mailboxState: async () => ({ uidNext: 11, highestModseq: 30n, exists: 3 }),
+      changesSince: async (_a: string, _m: string, since: bigint) => {
+        asked.push(since);
+        return {
+          changed: [
+            { uid: 5, modseq: 25n, flags: ['\\Flagged'] },
+            { uid: 10, modseq: 30n, flags: [] },
+          ],
+          vanished: [8, 9],
+        };
+      },
+      fetchMeta: async () => [{ uid: 5, modseq: 25n, flags: ['\\Flagged'], blobId: 'b' }],
+    } as unknown as ImapStore;
+    const mailbox = new SelectedMailbox(store, snap.mailbox, { accountId: 'acc', isReadOnly: false, enabled: new Set() });
+    mailbox.load(snap);
+    mailbox.noteChange({ accountId: 'acc', mailboxId: 'mb', kind: 'flags', uids: [3], modseq: '12' });
+    mailbox.noteReported(3, 12n);
+    mailbox.noteResync();
+    expect(mailbox.hasPendingUpdates()).toBe(true);
+    const lines: string[] = [];
+    await mailbox.flushUpdates({ untagged: (l: string) => lines.push(l) } as unknown as ResponseWriter, { allowExpunge: true });
+    expect(asked).toEqual([12n]);
+    expect(lines).toEqual(['3 EXPUNGE', '3 EXISTS', '2 FETCH (UID 5 FLAGS (\\Flagged))']);
+    // Nothing newer than what it has now seen: one row read, no changesSince.
+    mailbox.noteResync();
+    await mailbox.flushUpdates({ untagged: (l: string) => lines.push(l) } as unknown as ResponseWriter, { allowExpunge: true });
+    expect(asked).toEqual([12n]);
+  });
+
   it('ignores changes of other mailboxes', async () => {
     const { mailbox, lines, out } = setup([3]);
     mailbox.noteChange({ accountId: 'acc', mailboxId: 'other', kind: 'exists', uids: [4], modseq: '20' });

@@ -25,6 +25,12 @@ export class SelectedMailbox implements SelectedMailboxView {
   readonly uidValidity: number;
   /** Highest modseq this session has seen (snapshot or change), for CONDSTORE. */
   highestModseq: bigint;
+  /**
+   * Every change up to this modseq has reached this object (snapshot, then bus events, which come in
+   * commit order): where a re-check after a lost bus connection starts.
+   */
+  private syncedModseq: bigint;
+  private needsResync = false;
 
   private uids: Uint32Array = new Uint32Array(0);
   private count = 0;
@@ -57,6 +63,7 @@ export class SelectedMailbox implements SelectedMailboxView {
     this.isReadOnly = options.isReadOnly;
     this.uidValidity = mailbox.uidValidity;
     this.highestModseq = mailbox.highestModseq;
+    this.syncedModseq = mailbox.highestModseq;
     this.enabled = options.enabled;
   }
 
@@ -67,6 +74,7 @@ export class SelectedMailbox implements SelectedMailboxView {
     this.count = snapshot.uids.length;
     for (const keyword of snapshot.keywords) this.keywords.add(keyword);
     if (snapshot.mailbox.highestModseq > this.highestModseq) this.highestModseq = snapshot.mailbox.highestModseq;
+    if (snapshot.mailbox.highestModseq > this.syncedModseq) this.syncedModseq = snapshot.mailbox.highestModseq;
     const early = this.early ?? [];
     this.early = undefined;
     for (const change of early) this.noteChange(change);
@@ -177,6 +185,7 @@ export class SelectedMailbox implements SelectedMailboxView {
     }
     const modseq = BigInt(change.modseq);
     if (modseq > this.highestModseq) this.highestModseq = modseq;
+    if (modseq > this.syncedModseq) this.syncedModseq = modseq;
     if (change.kind === 'exists') {
       for (const uid of change.uids) if (uid > this.lastUid) this.pendingExists.add(uid);
     } else if (change.kind === 'expunge') {
@@ -192,15 +201,43 @@ export class SelectedMailbox implements SelectedMailboxView {
     }
   }
 
+  noteResync(): void {
+    this.needsResync = true;
+  }
+
   hasPendingUpdates(): boolean {
     if (this.early) return false;
-    return this.pendingExists.size > 0 || this.pendingExpunge.size > 0 || this.pendingFlags.size > 0;
+    return this.needsResync || this.pendingExists.size > 0 || this.pendingExpunge.size > 0 || this.pendingFlags.size > 0;
   }
 
   async flushUpdates(out: ResponseWriter, options: { allowExpunge: boolean }): Promise<void> {
+    if (this.needsResync && !this.early) await this.catchUp();
     if (options.allowExpunge && this.pendingExpunge.size > 0) this.writeExpunges(out);
     if (this.pendingExists.size > 0) this.writeExists(out);
     if (this.pendingFlags.size > 0) await this.writeFlagChanges(out);
+  }
+
+  /**
+   * After the bus may have lost changes: one row read (mailboxState) says whether anything happened
+   * since syncedModseq; if so changesSince lists it, and it is queued like bus changes would have
+   * been (new UIDs, flag changes, tombstones).
+   */
+  private async catchUp(): Promise<void> {
+    this.needsResync = false;
+    const state = await this.store.mailboxState(this.accountId, this.mailboxId);
+    if (!state || state.highestModseq <= this.syncedModseq) return;
+    const since = this.syncedModseq;
+    const changes = await this.store.changesSince(this.accountId, this.mailboxId, since);
+    if (state.highestModseq > this.syncedModseq) this.syncedModseq = state.highestModseq;
+    if (state.highestModseq > this.highestModseq) this.highestModseq = state.highestModseq;
+    for (const uid of changes.vanished) {
+      if (this.seqOf(uid) > 0) this.pendingExpunge.add(uid);
+      this.pendingExists.delete(uid);
+    }
+    for (const m of changes.changed) {
+      if (m.uid > this.lastUid) this.pendingExists.add(m.uid);
+      else if (this.seqOf(m.uid) > 0) this.pendingFlags.set(m.uid, m.modseq);
+    }
   }
 
   /** RFC 9051 §7.5.1: descending, so each number is still right when the client applies it; VANISHED under QRESYNC (RFC 7162 §3.2.10). */
