@@ -98,6 +98,7 @@ describe('IMAP SELECT, FETCH, STORE, EXPUNGE', () => {
       '* OK [UIDNEXT 3] Predicted next UID',
       '* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)',
       '* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted',
+      expect.stringMatching(/^\* OK \[HIGHESTMODSEQ \d+\] Highest$/),
       's1 OK [READ-WRITE] SELECT completed',
     ]);
     const examine = await c.cmd('s2 EXAMINE INBOX (CONDSTORE)');
@@ -109,7 +110,8 @@ describe('IMAP SELECT, FETCH, STORE, EXPUNGE', () => {
     // A body FETCH on a read-only mailbox does not set \Seen.
     await c.cmd('s4 FETCH 1 BODY[TEXT]');
     expect(await c.cmd('s5 FETCH 1 FLAGS')).toEqual([
-      expect.stringMatching(/^\* 1 FETCH \(FLAGS \(\) MODSEQ \(\d+\)\)$/),
+      // Under CONDSTORE every FETCH response carries UID and MODSEQ (RFC 7162 §3.1).
+      expect.stringMatching(/^\* 1 FETCH \(UID 1 FLAGS \(\) MODSEQ \(\d+\)\)$/),
       's5 OK FETCH completed',
     ]);
     expect(await c.cmd('s6 SELECT Nowhere')).toEqual(['* OK [CLOSED] Previous mailbox closed', 's6 NO [NONEXISTENT] No such mailbox']);
@@ -255,11 +257,11 @@ describe('IMAP SELECT, FETCH, STORE, EXPUNGE', () => {
     const fetched = await c.cmd('t4 FETCH 1:3 (FLAGS MODSEQ)');
     const modseqOf = (line: string) => BigInt(/MODSEQ \((\d+)\)/.exec(line)![1]!);
     const m1 = modseqOf(fetched[0]!);
-    expect(fetched[1]).toMatch(/^\* 2 FETCH \(FLAGS \(\$Work\) MODSEQ \(\d+\)\)$/);
+    expect(fetched[1]).toMatch(/^\* 2 FETCH \(UID 2 FLAGS \(\$Work\) MODSEQ \(\d+\)\)$/);
     // Messages 2 and 3 changed after m1: they are not touched and are named in MODIFIED (RFC 7162 §3.1.3).
     const cond = await c.cmd(`t5 STORE 1:3 (UNCHANGEDSINCE ${m1}) +FLAGS (\\Answered)`);
     expect(cond).toEqual([
-      expect.stringMatching(/^\* 1 FETCH \(FLAGS \(\\Answered \\Flagged \$Work\) MODSEQ \(\d+\)\)$/),
+      expect.stringMatching(/^\* 1 FETCH \(UID 1 FLAGS \(\\Answered \\Flagged \$Work\) MODSEQ \(\d+\)\)$/),
       't5 OK [MODIFIED 2:3] Conditional STORE failed for some messages',
     ]);
     const late = await c.cmd(`t6 UID STORE 1 (UNCHANGEDSINCE ${m1}) -FLAGS (\\Answered)`);

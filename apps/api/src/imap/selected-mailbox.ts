@@ -37,7 +37,8 @@ export class SelectedMailbox implements SelectedMailboxView {
   /** Changes noted before the snapshot was loaded (SELECT in progress): replayed by load(). */
   private early: MailboxChange[] | undefined = [];
   private readonly pendingExists = new Set<number>();
-  private readonly pendingExpunge = new Set<number>();
+  /** UID → modseq of the expunge (held back after FETCH/STORE/SEARCH). */
+  private readonly pendingExpunge = new Map<number, bigint>();
   /** UID → modseq of the change event that named it. */
   private readonly pendingFlags = new Map<number, bigint>();
   /** UID → modseq this session last reported flags at (by FETCH, STORE or an update). */
@@ -174,7 +175,7 @@ export class SelectedMailbox implements SelectedMailboxView {
 
   /** Queues UIDs this session expunged itself (EXPUNGE, MOVE), written by the next flush. */
   queueExpunged(uids: readonly number[]): void {
-    for (const uid of uids) if (this.seqOf(uid) > 0) this.pendingExpunge.add(uid);
+    for (const uid of uids) if (this.seqOf(uid) > 0) this.pendingExpunge.set(uid, this.syncedModseq);
   }
 
   noteChange(change: MailboxChange): void {
@@ -190,7 +191,7 @@ export class SelectedMailbox implements SelectedMailboxView {
       for (const uid of change.uids) if (uid > this.lastUid) this.pendingExists.add(uid);
     } else if (change.kind === 'expunge') {
       for (const uid of change.uids) {
-        if (this.seqOf(uid) > 0) this.pendingExpunge.add(uid);
+        if (this.seqOf(uid) > 0 && !this.pendingExpunge.has(uid)) this.pendingExpunge.set(uid, modseq);
         this.pendingExists.delete(uid);
       }
     } else if (!this.ownModseqs.has(modseq)) {
@@ -215,6 +216,13 @@ export class SelectedMailbox implements SelectedMailboxView {
     if (options.allowExpunge && this.pendingExpunge.size > 0) this.writeExpunges(out);
     if (this.pendingExists.size > 0) this.writeExists(out);
     if (this.pendingFlags.size > 0) await this.writeFlagChanges(out);
+    if (!options.allowExpunge && this.pendingExpunge.size > 0 && (this.enabled.has('CONDSTORE') || this.enabled.has('QRESYNC'))) {
+      // RFC 7162 §3.2 (erratum 1810 of RFC 5162): MODSEQs above a held-back expunge have gone out, so
+      // the client is told a HIGHESTMODSEQ below it — a resync from there still reports the expunge.
+      let lowest = -1n;
+      for (const m of this.pendingExpunge.values()) if (lowest < 0n || m < lowest) lowest = m;
+      out.untagged(`OK [HIGHESTMODSEQ ${lowest - 1n}] Expunges pending`);
+    }
   }
 
   /**
@@ -231,7 +239,8 @@ export class SelectedMailbox implements SelectedMailboxView {
     if (state.highestModseq > this.syncedModseq) this.syncedModseq = state.highestModseq;
     if (state.highestModseq > this.highestModseq) this.highestModseq = state.highestModseq;
     for (const uid of changes.vanished) {
-      if (this.seqOf(uid) > 0) this.pendingExpunge.add(uid);
+      // The tombstone's own modseq is not listed; it is above `since`.
+      if (this.seqOf(uid) > 0 && !this.pendingExpunge.has(uid)) this.pendingExpunge.set(uid, since + 1n);
       this.pendingExists.delete(uid);
     }
     for (const m of changes.changed) {
@@ -242,7 +251,7 @@ export class SelectedMailbox implements SelectedMailboxView {
 
   /** RFC 9051 §7.5.1: descending, so each number is still right when the client applies it; VANISHED under QRESYNC (RFC 7162 §3.2.10). */
   private writeExpunges(out: ResponseWriter): void {
-    const gone = sortUnique([...this.pendingExpunge].filter((uid) => this.seqOf(uid) > 0));
+    const gone = sortUnique([...this.pendingExpunge.keys()].filter((uid) => this.seqOf(uid) > 0));
     this.pendingExpunge.clear();
     if (gone.length === 0) return;
     if (this.enabled.has('QRESYNC')) {

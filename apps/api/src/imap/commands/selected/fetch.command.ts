@@ -39,12 +39,18 @@ export const fetchCommand: ImapCommandHandler<'FETCH'> = {
     if (command.changedSince !== undefined || command.items.some((i) => i.type === 'MODSEQ')) ctx.session.enable('CONDSTORE');
     const uids = mailbox.resolve(command.set, command.uid, ctx.session.savedSearch);
     if (!Array.isArray(uids)) return bad(uids.error);
-    const items: FetchItem[] =
-      command.uid && !command.items.some((i) => i.type === 'UID') ? [{ type: 'UID' }, ...command.items] : command.items;
+    // UID FETCH always answers UID (RFC 9051 §6.4.9); under CONDSTORE every FETCH does (RFC 7162 §3.1, erratum 1807 of RFC 5162).
+    const withUid = (command.uid || isCondstore(ctx)) && !command.items.some((i) => i.type === 'UID');
+    const items: FetchItem[] = withUid ? [{ type: 'UID' }, ...command.items] : command.items;
     try {
       if (command.vanished && command.changedSince !== undefined) await writeVanished(ctx, mailbox, command, command.changedSince);
-      const failure = await fetchInBatches(ctx, mailbox, uids, items, command.changedSince);
-      if (failure) return failure;
+      const outcome = await fetchInBatches(ctx, mailbox, uids, items, command.changedSince);
+      if ('status' in outcome) return outcome;
+      // RFC 5530 EXPUNGEISSUED / RFC 2180 §4.1: messages another session expunged (the EXPUNGE may not be sent yet).
+      if (outcome.gone > 0) {
+        const text = 'Some messages were expunged by another session';
+        return outcome.written > 0 ? ok(text, 'EXPUNGEISSUED') : no(text, 'EXPUNGEISSUED');
+      }
     } catch (err) {
       return storeFailure(ctx, err);
     }
@@ -87,13 +93,15 @@ async function fetchInBatches(
   uids: number[],
   items: FetchItem[],
   changedSince?: bigint,
-): Promise<Completion | undefined> {
+): Promise<Completion | { written: number; gone: number }> {
   const store = ctx.deps.store;
   const setsSeen = !mailbox.isReadOnly && items.some(isSeenSetting);
   const needs = needsOf(items, setsSeen);
   const withModseq = isCondstore(ctx) || changedSince !== undefined;
   const withFlags = items.some((i) => i.type === 'FLAGS');
   const isUtf8 = ctx.session.enabled.has('UTF8=ACCEPT') || ctx.session.enabled.has('IMAP4REV2');
+  let written = 0;
+  let gone = 0;
   const readBatch = (b: number) =>
     b < uids.length ? guard(store.fetchMeta(mailbox.accountId, mailbox.mailboxId, uids.slice(b, b + FETCH_BATCH), needs)) : undefined;
   // The next batch's metadata is read while this one is written.
@@ -108,6 +116,7 @@ async function fetchInBatches(
     // messages ahead of the one being written, so the reads overlap; written strictly in order.
     const build = (uid: number) => {
       const meta = metas.get(uid);
+      if (!meta) gone++;
       if (!meta || mailbox.seqOf(uid) === 0) return undefined;
       if (changedSince !== undefined && meta.modseq <= changedSince) return undefined;
       const own = seenNow.has(uid) && !withFlags ? [...items, { type: 'FLAGS' } as const] : items;
@@ -129,11 +138,12 @@ async function fetchInBatches(
         mailbox.announceKeywords(meta.flags ?? [], ctx.out);
       }
       await writeFetchResponse(ctx.out, mailbox.seqOf(meta.uid), pieces, isUtf8);
+      written++;
       // A client that stops reading holds the session here, not a batch of bodies in the socket buffer.
       await ctx.out.drained();
     }
   }
-  return undefined;
+  return { written, gone };
 }
 
 /** Sets \Seen on the batch's unseen messages and updates their metas; returns the UIDs changed. */

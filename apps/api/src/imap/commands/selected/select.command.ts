@@ -70,7 +70,6 @@ function writeSelectResponses(
       wireMailboxName(snapshot.mailbox.name, true),
     ]);
   }
-  if (ctx.session.enabled.has('CONDSTORE') || ctx.session.enabled.has('QRESYNC')) {
-    out.untagged(`OK [HIGHESTMODSEQ ${snapshot.mailbox.highestModseq}] Highest`);
-  }
+  // RFC 7162 §3.1.2.1: a server with persistent modseqs sends HIGHESTMODSEQ on every SELECT/EXAMINE.
+  out.untagged(`OK [HIGHESTMODSEQ ${snapshot.mailbox.highestModseq}] Highest`);
 }

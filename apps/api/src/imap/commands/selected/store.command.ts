@@ -44,7 +44,8 @@ export const storeCommand: ImapCommandHandler<'STORE'> = {
       if (seq === 0) continue;
       // Reported (or, with .SILENT, known to the client that asked): the bus echo is not sent.
       mailbox.noteReported(m.uid, m.modseq);
-      const uid = command.uid ? `UID ${m.uid} ` : '';
+      // RFC 7162 §3.1 (erratum 1807 of RFC 5162): under CONDSTORE every untagged FETCH carries UID and MODSEQ.
+      const uid = command.uid || withModseq ? `UID ${m.uid} ` : '';
       if (command.silent) {
         // RFC 7162 §3.1.3: under CONDSTORE even .SILENT reports the new MODSEQ of what changed.
         if (withModseq && changed.has(m.uid)) ctx.out.untagged(`${seq} FETCH (${uid}MODSEQ (${m.modseq}))`);
@@ -57,6 +58,12 @@ export const storeCommand: ImapCommandHandler<'STORE'> = {
       // RFC 7162 §3.1.3: MODIFIED lists UIDs for UID STORE, sequence numbers for STORE.
       const set = command.uid ? result.modified : result.modified.map((u) => mailbox.seqOf(u)).filter((s) => s > 0);
       return ok('Conditional STORE failed for some messages', `MODIFIED ${formatSet(set.sort((a, b) => a - b))}`);
+    }
+    // RFC 5530 EXPUNGEISSUED: some messages were expunged by another session meanwhile.
+    const gone = uids.length - result.changed.length - result.unchanged.length - result.modified.length;
+    if (gone > 0) {
+      const text = 'Some messages were expunged by another session';
+      return gone < uids.length ? ok(text, 'EXPUNGEISSUED') : no(text, 'EXPUNGEISSUED');
     }
     return ok('STORE completed');
   },
