@@ -134,6 +134,13 @@ export class ImapSession implements SessionHandle {
     if (this.isIdling) this.flushDuringIdle();
   }
 
+  /** The change bus may have lost changes: the selected mailbox re-checks the store (flushed as changes are). */
+  noteResync(): void {
+    if (this.state.kind !== 'selected') return;
+    this.state.mailbox.noteResync();
+    if (this.isIdling) this.flushDuringIdle();
+  }
+
   /** Shutdown: "* BYE" (RFC 9051 §7.1.5) and close once the command in progress has finished. */
   shutdown(): void {
     if (this.isEnded) return;

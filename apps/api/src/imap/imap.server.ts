@@ -30,6 +30,7 @@ export class ImapServer implements SessionHost {
   private readonly servers: Server[] = [];
   readonly secureContext: SecureContext;
   private unsubscribe: (() => void) | undefined;
+  private unsubscribeResync: (() => void) | undefined;
 
   constructor(
     private readonly options: ImapServerOptions,
@@ -45,6 +46,10 @@ export class ImapServer implements SessionHost {
       if (!sessions) return;
       for (const s of sessions) s.noteChange(change);
     });
+    // The bus lost its LISTEN connection for a while: other processes' changes may be missing.
+    this.unsubscribeResync = this.events.onResync(() => {
+      for (const s of this.sessions) s.noteResync();
+    });
     const plain = createServer((socket) => this.open(socket, false, true));
     const secure = createTlsServer({ key: this.options.tls.key, cert: this.options.tls.cert }, (socket) => this.open(socket, true, false));
     // A failed handshake on the implicit-TLS port is the client's problem, not a crash.
@@ -56,6 +61,8 @@ export class ImapServer implements SessionHost {
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.unsubscribeResync?.();
+    this.unsubscribeResync = undefined;
     const closing = Promise.all(this.servers.map((srv) => new Promise<void>((r) => srv.close(() => r()))));
     for (const s of this.sessions) s.shutdown();
     const deadline = Date.now() + this.deps.limits.shutdownGraceMs;

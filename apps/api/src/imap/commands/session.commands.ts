@@ -2,11 +2,16 @@ import type { ImapCommandHandler } from '../command-context.js';
 
 const ANY_STATE = ['notAuthenticated', 'authenticated', 'selected'] as const;
 
-/** RFC 9051 §6.1.2: NOOP does nothing; the session writes pending updates before its OK (§7.5.1). */
+/**
+ * RFC 9051 §6.1.2: NOOP does nothing; the session writes pending updates before its OK (§7.5.1).
+ * Clients poll with it, so it also re-checks the selected mailbox against the store (one row read):
+ * a change whose notification was lost (NOTIFY is not durable) still reaches the client.
+ */
 export const NOOP_COMMAND: ImapCommandHandler<'NOOP'> = {
   names: ['NOOP'],
   allowedIn: ANY_STATE,
-  async handle() {
+  async handle(ctx) {
+    if (ctx.session.state.kind === 'selected') ctx.session.state.mailbox.noteResync();
     return { status: 'OK', text: 'NOOP completed' };
   },
 };
@@ -57,6 +62,8 @@ export const IDLE_COMMAND: ImapCommandHandler<'IDLE'> = {
   allowedIn: ['authenticated', 'selected'],
   async handle(ctx) {
     ctx.out.continuation('idling');
+    // Re-check the mailbox on entering IDLE (one row read), as NOOP does: nothing missed stays missed.
+    if (ctx.session.state.kind === 'selected') ctx.session.state.mailbox.noteResync();
     ctx.session.setIdling(true);
     try {
       const line = await ctx.session.readLine();
