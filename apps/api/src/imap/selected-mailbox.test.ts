@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ImapMessageMeta, ImapSnapshot, ImapStore } from '../mailbox-store/imap-store.types.js';
 import type { EnabledExtension, ResponseWriter } from './command-context.js';
-import { SelectedMailbox } from './selected-mailbox.js';
+import { RECHECK_MS, SelectedMailbox } from './selected-mailbox.js';
 
 // Sequence numbers ↔ UIDs and the order of pending updates (RFC 9051 §7.5.1, RFC 7162 §3.2.10).
 // The store is a stand-in holding flags in memory: only fetchMeta is reached from here.
@@ -171,6 +171,37 @@ describe('SelectedMailbox', () => {
     mailbox.noteResync();
     await mailbox.flushUpdates({ untagged: (l: string) => lines.push(l) } as unknown as ResponseWriter, { allowExpunge: true });
     expect(asked).toEqual([12n]);
+  });
+
+  it('asks the store again after RECHECK_MS without a signal (a NOTIFY lost unnoticed), and a store error does not fail the flush', async () => {
+    vi.useFakeTimers();
+    try {
+      const snap = snapshot([3]);
+      let calls = 0;
+      const store = {
+        mailboxState: async () => {
+          calls++;
+          if (calls === 1) throw new Error('database away');
+          return { uidNext: 5, highestModseq: 11n, exists: 2 };
+        },
+        changesSince: async () => ({ changed: [{ uid: 4, modseq: 11n, flags: [] }], vanished: [] }),
+        fetchMeta: async () => [],
+      } as unknown as ImapStore;
+      const mailbox = new SelectedMailbox(store, snap.mailbox, { accountId: 'acc', isReadOnly: false, enabled: new Set() });
+      mailbox.load(snap);
+      const lines: string[] = [];
+      const out = { untagged: (l: string) => lines.push(l) } as unknown as ResponseWriter;
+      expect(mailbox.hasPendingUpdates()).toBe(false);
+      vi.advanceTimersByTime(RECHECK_MS);
+      expect(mailbox.hasPendingUpdates()).toBe(true);
+      await mailbox.flushUpdates(out, { allowExpunge: true });
+      expect(lines).toEqual([]);
+      await mailbox.flushUpdates(out, { allowExpunge: true });
+      expect(lines).toEqual(['2 EXISTS']);
+      expect(calls).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('ignores changes of other mailboxes', async () => {

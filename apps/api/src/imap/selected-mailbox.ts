@@ -7,6 +7,13 @@ import { formatSet, lowerBound, sortUnique } from './commands/selected/uid-set.j
 const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
 
 /**
+ * A NOTIFY can be lost without the bus noticing (a process dying between COMMIT and pg_notify), so a
+ * session that has not checked for this long asks the store (one row) at its next flush: a lost
+ * change reaches the client within this time of its next command instead of never.
+ */
+export const RECHECK_MS = 30_000;
+
+/**
  * The selected mailbox as one session sees it: message sequence numbers (n ↔ uids[n-1], RFC 9051
  * §2.3.1.2) and the changes other sessions made that this client has not been told of yet.
  *
@@ -31,6 +38,8 @@ export class SelectedMailbox implements SelectedMailboxView {
    */
   private syncedModseq: bigint;
   private needsResync = false;
+  /** When the store was last asked whether anything was missed (see RECHECK_MS). */
+  private checkedAt = Date.now();
 
   private uids: Uint32Array = new Uint32Array(0);
   private count = 0;
@@ -208,11 +217,13 @@ export class SelectedMailbox implements SelectedMailboxView {
 
   hasPendingUpdates(): boolean {
     if (this.early) return false;
-    return this.needsResync || this.pendingExists.size > 0 || this.pendingExpunge.size > 0 || this.pendingFlags.size > 0;
+    return (
+      this.needsResync || this.isRecheckDue() || this.pendingExists.size > 0 || this.pendingExpunge.size > 0 || this.pendingFlags.size > 0
+    );
   }
 
   async flushUpdates(out: ResponseWriter, options: { allowExpunge: boolean }): Promise<void> {
-    if (this.needsResync && !this.early) await this.catchUp();
+    if ((this.needsResync || this.isRecheckDue()) && !this.early) await this.catchUp();
     if (options.allowExpunge && this.pendingExpunge.size > 0) this.writeExpunges(out);
     if (this.pendingExists.size > 0) this.writeExists(out);
     if (this.pendingFlags.size > 0) await this.writeFlagChanges(out);
@@ -230,12 +241,25 @@ export class SelectedMailbox implements SelectedMailboxView {
    * since syncedModseq; if so changesSince lists it, and it is queued like bus changes would have
    * been (new UIDs, flag changes, tombstones).
    */
+  private isRecheckDue(): boolean {
+    return Date.now() - this.checkedAt >= RECHECK_MS;
+  }
+
   private async catchUp(): Promise<void> {
     this.needsResync = false;
-    const state = await this.store.mailboxState(this.accountId, this.mailboxId);
-    if (!state || state.highestModseq <= this.syncedModseq) return;
+    this.checkedAt = Date.now();
     const since = this.syncedModseq;
-    const changes = await this.store.changesSince(this.accountId, this.mailboxId, since);
+    let state: Awaited<ReturnType<ImapStore['mailboxState']>>;
+    let changes: Awaited<ReturnType<ImapStore['changesSince']>>;
+    try {
+      state = await this.store.mailboxState(this.accountId, this.mailboxId);
+      if (!state || state.highestModseq <= since) return;
+      changes = await this.store.changesSince(this.accountId, this.mailboxId, since);
+    } catch {
+      // Best effort: the store being away must not fail the command this flush follows; retried later.
+      this.needsResync = true;
+      return;
+    }
     if (state.highestModseq > this.syncedModseq) this.syncedModseq = state.highestModseq;
     if (state.highestModseq > this.highestModseq) this.highestModseq = state.highestModseq;
     for (const uid of changes.vanished) {
