@@ -57,7 +57,7 @@ export class ImapSearchRepository {
    * Replaces up to `limit` incomplete rows of message_text_pending (of one account, or any) with the
    * complete text extracted from their blob (full-text.ts); resolves to how many were looked at.
    * No lock is held while extracting: two runs on one row write the same text, and the UPDATE
-   * only touches a row still incomplete.
+   * (one statement for the batch) only touches a row still incomplete.
    */
   async completePending(limit: number, accountId?: string): Promise<number> {
     const { rows } = await this.pool.query<{ accountId: string; blobId: string; data: Buffer }>(
@@ -66,19 +66,27 @@ export class ImapSearchRepository {
         WHERE NOT p.complete AND ($1::bigint IS NULL OR p.account_id = $1) LIMIT $2`,
       [accountId ?? null, limit],
     );
-    for (const r of rows) {
-      let text: { headerLength: number; content: string } | undefined;
+    const texts = rows.map((r) => {
       try {
-        text = extractFullText(r.data);
+        return extractFullText(r.data);
       } catch {
-        // A message the extractor cannot read keeps its quick text (still searchable), once.
+        return undefined; // A message the extractor cannot read keeps its quick text (still searchable), once.
       }
+    });
+    // One statement for the batch (one WAL flush, not one per row).
+    if (rows.length > 0)
       await this.pool.query(
-        `UPDATE message_text_pending SET header_length = COALESCE($3, header_length), content = COALESCE($4, content), complete = true
-          WHERE account_id = $1 AND blob_id = $2 AND NOT complete`,
-        [r.accountId, r.blobId, text?.headerLength ?? null, text?.content ?? null],
+        `UPDATE message_text_pending p SET header_length = COALESCE(x.header_length, p.header_length),
+                content = COALESCE(x.content, p.content), complete = true
+           FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::text[]) AS x(account_id, blob_id, header_length, content)
+          WHERE p.account_id = x.account_id AND p.blob_id = x.blob_id AND NOT p.complete`,
+        [
+          rows.map((r) => r.accountId),
+          rows.map((r) => r.blobId),
+          texts.map((t) => t?.headerLength ?? null),
+          texts.map((t) => t?.content ?? null),
+        ],
       );
-    }
     return rows.length;
   }
 
