@@ -60,19 +60,24 @@ export class ImapSearchRepository {
    * (one statement for the batch) only touches a row still incomplete.
    */
   async completePending(limit: number, accountId?: string): Promise<number> {
-    const { rows } = await this.pool.query<{ accountId: string; blobId: string; data: Buffer }>(
-      `SELECT p.account_id AS "accountId", p.blob_id AS "blobId", b.data FROM message_text_pending p
-         JOIN blobs b ON b.account_id = p.account_id AND b.id = p.blob_id
+    const { rows } = await this.pool.query<{ accountId: string; blobId: string }>(
+      `SELECT p.account_id AS "accountId", p.blob_id AS "blobId" FROM message_text_pending p
         WHERE NOT p.complete AND ($1::bigint IS NULL OR p.account_id = $1) LIMIT $2`,
       [accountId ?? null, limit],
     );
-    const texts = rows.map((r) => {
+    // One blob in memory at a time (a message may be tens of MiB; the batch's texts are at most 1 Mi characters each).
+    const texts: ({ headerLength: number; content: string } | undefined)[] = [];
+    for (const r of rows) {
+      const { rows: blob } = await this.pool.query<{ data: Buffer }>('SELECT data FROM blobs WHERE account_id = $1 AND id = $2', [
+        r.accountId,
+        r.blobId,
+      ]);
       try {
-        return extractFullText(r.data);
+        texts.push(blob[0] ? extractFullText(blob[0].data) : undefined);
       } catch {
-        return undefined; // A message the extractor cannot read keeps its quick text (still searchable), once.
+        texts.push(undefined); // A message the extractor cannot read keeps its quick text (still searchable), once.
       }
-    });
+    }
     // One statement for the batch (one WAL flush, not one per row).
     if (rows.length > 0)
       await this.pool.query(
