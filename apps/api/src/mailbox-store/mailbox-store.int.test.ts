@@ -69,6 +69,17 @@ describe('mail store', () => {
       }
     });
 
+    it('an account removed and added again at once gets new UIDVALIDITY values (clients must not reuse their cache)', async () => {
+      const address = `again${++seq}@correio.test`;
+      const first = await t.directory.addAccount({ address, password: 'password-1' });
+      const before = (await t.store.listMailboxes(first.id)).map((b) => b.uidValidity);
+      await t.directory.removeAccount(address);
+      const second = await t.directory.addAccount({ address, password: 'password-1' });
+      const after = (await t.store.listMailboxes(second.id)).map((b) => b.uidValidity);
+      for (const v of after) expect(before).not.toContain(v);
+      expect(new Set([...before, ...after]).size).toBe(before.length + after.length);
+    });
+
     it('are strictly increasing per mailbox and never reused after an expunge', async () => {
       const a = await account();
       const uids: number[] = [];

@@ -15,14 +15,16 @@ export class MailboxRepository {
 
   /** Creates the standard mailboxes; takes the caller's transaction (account creation). */
   async createStandard(tx: Queryable, accountId: string): Promise<void> {
-    // UIDVALIDITY must change if a mailbox is ever recreated under the same name (RFC 9051 §2.3.1.1);
-    // seconds since the epoch at creation is the customary choice.
-    const uidValidity = Math.floor(Date.now() / 1000);
+    // UIDVALIDITY must change if a mailbox is ever recreated under the same name (RFC 9051 §2.3.1.1):
+    // an account removed and added again within one second must not repeat it, so it comes from the
+    // same sequence as IMAP CREATE's (kept ahead of the clock: epoch seconds, never handed out twice).
     for (const m of STANDARD_MAILBOXES) {
       await tx.query(
-        `INSERT INTO mailboxes (account_id, name, special_use, uid_validity) VALUES ($1, $2, $3, $4)
+        `INSERT INTO mailboxes (account_id, name, special_use, uid_validity)
+         VALUES ($1, $2, $3, setval('mailbox_uid_validity_seq',
+                 GREATEST(nextval('mailbox_uid_validity_seq'), extract(epoch FROM clock_timestamp())::bigint + 1)))
          ON CONFLICT (account_id, name) DO NOTHING`,
-        [accountId, m.name, m.specialUse, uidValidity],
+        [accountId, m.name, m.specialUse],
       );
     }
   }
