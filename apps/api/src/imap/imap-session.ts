@@ -172,8 +172,14 @@ export class ImapSession implements SessionHandle {
    */
   async startTls(): Promise<void> {
     const plain = this.socket;
-    await new Promise<void>((resolve) => plain.write('', () => resolve()));
+    // Stop reading plaintext in this same tick as the tagged OK was written: the client's
+    // ClientHello may arrive while the OK is still being flushed, and it must stay in the socket's
+    // buffer (TLSSocket feeds buffered bytes to the handshake) instead of reaching the old receiver.
+    // Bytes the client pipelined behind STARTTLS were read before the OK and are dropped with the
+    // old receiver (RFC 9051 §6.2.1, CVE-2011-0411).
     plain.removeAllListeners('data');
+    plain.pause();
+    await new Promise<void>((resolve) => plain.write('', () => resolve()));
     plain.removeAllListeners('timeout');
     plain.removeAllListeners('close');
     this.receiver = new CommandReceiver();
