@@ -29,6 +29,8 @@ export interface MessageFetchContext {
   meta: ImapMessageMeta;
   /** The MODSEQ item is added (CONDSTORE enabled, or CHANGEDSINCE given). */
   withModseq: boolean;
+  /** The whole message, when the batch read it already (small messages: one query per batch). */
+  raw?: Buffer;
 }
 
 export function value(name: string, v: ImapValue): FetchPiece {
@@ -36,6 +38,7 @@ export function value(name: string, v: ImapValue): FetchPiece {
 }
 
 export async function readAll(ctx: MessageFetchContext, start: number, end: number): Promise<Buffer> {
+  if (ctx.raw) return ctx.raw.subarray(Math.max(0, start), Math.max(0, Math.min(end, ctx.raw.length)));
   const chunks: Buffer[] = [];
   if (end > start) for await (const chunk of ctx.store.readBytes(ctx.accountId, ctx.meta.blobId, start, end)) chunks.push(chunk);
   return Buffer.concat(chunks);

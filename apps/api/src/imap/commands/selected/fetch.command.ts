@@ -1,8 +1,9 @@
 import type { FetchItem, ImapCommand } from '@correio/imap-protocol';
-import type { FetchNeeds, ImapMessageMeta } from '../../../mailbox-store/imap-store.types.js';
+import type { FetchNeeds, ImapMessageMeta, ImapStore } from '../../../mailbox-store/imap-store.types.js';
 import type { CommandContext, Completion, ImapCommandHandler } from '../../command-context.js';
 import type { SelectedMailbox } from '../../selected-mailbox.js';
 import { buildFetchPieces } from './fetch-message.js';
+import { INLINE_BODY_BYTES } from './fetch-piece.js';
 import { writeFetchResponse } from './fetch-writer.js';
 import { uidSetHas } from './select-qresync.js';
 import { bad, isCondstore, no, ok, selectedOf, storeFailure } from './selected-context.js';
@@ -82,6 +83,20 @@ function needsOf(items: readonly FetchItem[], setsSeen: boolean): FetchNeeds {
   };
 }
 
+const BODY_ITEMS = new Set<FetchItem['type']>(['BODY[]', 'BINARY[]', 'BINARY.SIZE', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT']);
+/** Bytes of small messages one batch may hold in memory at once (read in one query, not one per message). */
+const BATCH_READ_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The batch's small messages (each at most INLINE_BODY_BYTES, together at most BATCH_READ_BYTES)
+ * read whole in one round trip: a FETCH 1:1000 BODY[] of ordinary mail otherwise costs one query
+ * per message. Larger or unknown-size ones are read per message as before (streamed if large).
+ */
+async function readSmallMessages(store: ImapStore, accountId: string, metas: Map<number, ImapMessageMeta>): Promise<Map<string, Buffer>> {
+  const small = [...metas.values()].filter((m) => m.size !== undefined && m.size <= INLINE_BODY_BYTES).map((m) => m.blobId);
+  return small.length > 0 ? store.readMessages(accountId, small, { maxEach: INLINE_BODY_BYTES, maxTotal: BATCH_READ_BYTES }) : new Map();
+}
+
 /** RFC 9051 §6.4.5: BODY[...] (not PEEK), BINARY[...] (not PEEK), RFC822 and RFC822.TEXT set \Seen. */
 function isSeenSetting(item: FetchItem): boolean {
   return ((item.type === 'BODY[]' || item.type === 'BINARY[]') && !item.peek) || item.type === 'RFC822' || item.type === 'RFC822.TEXT';
@@ -99,6 +114,7 @@ async function fetchInBatches(
   const needs = needsOf(items, setsSeen);
   const withModseq = isCondstore(ctx) || changedSince !== undefined;
   const withFlags = items.some((i) => i.type === 'FLAGS');
+  const readsBodies = items.some((i) => BODY_ITEMS.has(i.type));
   const isUtf8 = ctx.session.enabled.has('UTF8=ACCEPT') || ctx.session.enabled.has('IMAP4REV2');
   let written = 0;
   let gone = 0;
@@ -112,6 +128,7 @@ async function fetchInBatches(
     for (const meta of (await nextBatch) ?? []) metas.set(meta.uid, meta);
     nextBatch = readBatch(b + FETCH_BATCH);
     const seenNow = setsSeen ? await markSeen(ctx, mailbox, metas) : new Set<number>();
+    const raws = readsBodies ? await readSmallMessages(store, mailbox.accountId, metas) : undefined;
     // Each message's pieces (inline bodies read from the blob store) are built up to READ_AHEAD
     // messages ahead of the one being written, so the reads overlap; written strictly in order.
     const build = (uid: number) => {
@@ -120,7 +137,8 @@ async function fetchInBatches(
       if (!meta || mailbox.seqOf(uid) === 0) return undefined;
       if (changedSince !== undefined && meta.modseq <= changedSince) return undefined;
       const own = seenNow.has(uid) && !withFlags ? [...items, { type: 'FLAGS' } as const] : items;
-      return buildFetchPieces({ store, accountId: mailbox.accountId, meta, withModseq }, own).then((pieces) => ({ meta, pieces }));
+      const raw = raws?.get(meta.blobId);
+      return buildFetchPieces({ store, accountId: mailbox.accountId, meta, withModseq, raw }, own).then((pieces) => ({ meta, pieces }));
     };
     const pending: (ReturnType<typeof build> | undefined)[] = [];
     for (let i = 0; i < batch.length; i++) {
