@@ -13,6 +13,8 @@ export function dovecotVersion(): string;
 export interface DovecotImapInstance {
   root: string;
   port: number;
+  /** The implicit-TLS port when started with `tls`, else 0. */
+  tlsPort: number;
   uid: number;
   gid: number;
   conf: string;

@@ -59,7 +59,7 @@ function dovecotConf(o) {
     // The LDA needs a postmaster address for bounces it will never send here.
     'postmaster_address = postmaster@bench.test',
     'namespace inbox {\n  inbox = yes\n  separator = /\n}',
-    `service imap-login {\n  inet_listener imap {\n    address = 127.0.0.1\n    port = ${o.port}\n  }\n  inet_listener imaps {\n    port = 0\n  }\n}`,
+    `service imap-login {\n  inet_listener imap {\n    address = 127.0.0.1\n    port = ${o.port}\n  }\n  inet_listener imaps {\n    address = 127.0.0.1\n    port = ${o.tls ? o.tlsPort : 0}\n  }\n}`,
     // The benchmark's 10 concurrent clients and the tests stay well under the default limit of 10
     // per user and IP; raised so a slow LOGOUT of a previous loop never refuses the next LOGIN.
     'mail_max_userip_connections = 50',
@@ -71,10 +71,12 @@ function dovecotConf(o) {
  * gets the Maildir <root>/mail/<name>, owned by `nobody` (every user's mail uid here).
  * passwordHash: an argon2id PHC string, stored as {ARGON2ID} so Dovecot verifies the same hash
  * Correio does; else the password is stored {PLAIN}. tls: { certFile, keyFile } offers STARTTLS
- * with that pair (the system tests' control run); plain LOGIN stays allowed either way.
+ * and implicit TLS (tlsPort) with that pair (the system tests' control run); plain LOGIN stays
+ * allowed either way.
  */
 export async function startDovecotImap({ users, prefix = 'correio-dovecot-imap-', tls } = {}) {
   const port = await freePort();
+  const tlsPort = tls ? await freePort() : 0;
   const root = await mkdtemp(path.join(tmpdir(), prefix));
   const owner = (await userIds('nobody')) ?? { uid: 65534, gid: 65534 };
   const [major, minor] = dovecotVersion().split('.').map(Number);
@@ -104,6 +106,7 @@ export async function startDovecotImap({ users, prefix = 'correio-dovecot-imap-'
   const instance = {
     root,
     port,
+    tlsPort,
     uid: owner.uid,
     gid: owner.gid,
     conf,
@@ -164,7 +167,7 @@ export async function startDovecotImap({ users, prefix = 'correio-dovecot-imap-'
         await chown(dir, owner.uid, owner.gid);
       }
     }
-    await writeFile(conf, dovecotConf({ root, port, major, minor, tls }));
+    await writeFile(conf, dovecotConf({ root, port, tlsPort, major, minor, tls }));
     await launch();
   } catch (err) {
     const text = `${out}\n${await instance.log()}`;

@@ -20,7 +20,8 @@ import {
 // Real IMAP clients from Debian against the built server, each on its own account: mbsync two-way
 // sync with flags and deletions, offlineimap3 into a Maildir, neomutt in tmux reading and deleting,
 // curl imap:// (LIST, FETCH, SEARCH) and Python's imaplib over STARTTLS. Every client connects with
-// STARTTLS and the development self-signed certificate (LOGINDISABLED before TLS, as in production).
+// STARTTLS (offlineimap3 with implicit TLS: its own STARTTLS is racy, see runOfflineimap) and the
+// development self-signed certificate (LOGINDISABLED before TLS, as in production).
 // What each client did is checked on the server through another IMAP connection (imapflow).
 //
 // IMAP_CLIENTS_AGAINST=dovecot runs the same client tests against a private Dovecot (the control:
@@ -36,6 +37,7 @@ const missing = tools.filter((t) => !['/usr/bin', '/bin', '/usr/local/bin'].some
 
 interface ServerUnderTest {
   imapPort: number;
+  imapsPort: number;
   certFile: string;
   deliver(to: string, raw: string): Promise<void>;
   stop(): Promise<void>;
@@ -102,6 +104,7 @@ async function startCorreio(dir: string): Promise<ServerUnderTest> {
   }
   return {
     imapPort: api.imapPort,
+    imapsPort: api.imapsPort,
     certFile: path.join(dir, 'data/tls/selfsigned-cert.pem'),
     deliver: (to, raw) => smtpDeliver(api.smtpPort, to, raw),
     async stop() {
@@ -119,6 +122,7 @@ async function startDovecot(dir: string): Promise<ServerUnderTest> {
   const d = await startDovecotImap({ users: USERS.map((name) => ({ name, password: PASSWORD })), tls: { certFile, keyFile } });
   return {
     imapPort: d.port,
+    imapsPort: d.tlsPort,
     certFile,
     deliver: (to, raw) => d.deliver(to, raw),
     stop: () => d.stop(),
@@ -137,7 +141,7 @@ describe.skipIf(missing.length > 0)(`real IMAP clients against ${AGAINST === 'do
   let server: ServerUnderTest;
   let dir: string;
   // "localhost": the name in the development certificate, which mbsync checks against the host.
-  const ep = (user: string): ImapEndpoint => ({ host: 'localhost', port: server.imapPort, user, password: PASSWORD, certFile: server.certFile });
+  const ep = (user: string): ImapEndpoint => ({ host: 'localhost', port: server.imapPort, tlsPort: server.imapsPort, user, password: PASSWORD, certFile: server.certFile });
 
   /** The server's view of a user's INBOX, through a separate IMAP connection (imapflow, STARTTLS). */
   async function inbox(user: string): Promise<ServerMessage[]> {
@@ -271,7 +275,7 @@ describe.skipIf(missing.length > 0)(`real IMAP clients against ${AGAINST === 'do
     expect((await inbox(user)).map((m) => `${m.subject} ${m.flags.join(' ')}`).sort()).toEqual(['mbsync four ', 'mbsync three \\Flagged \\Seen']);
   });
 
-  it('offlineimap3: syncs the INBOX into a Maildir and a local read flag back', async () => {
+  it('offlineimap3 (implicit TLS): syncs the INBOX into a Maildir and a local read flag back', async () => {
     const user = `offline@${DOMAIN}`;
     const work = path.join(dir, 'offlineimap');
     for (const s of ['offline alpha', 'offline beta']) await server.deliver(user, message(user, s, `text of ${s}`));

@@ -16,6 +16,8 @@ export interface ImapEndpoint {
   host: string;
   /** The plain port (STARTTLS). */
   port: number;
+  /** The implicit-TLS port (offlineimap3 uses it: see runOfflineimap). */
+  tlsPort: number;
   user: string;
   password: string;
   /** The server's self-signed certificate (PEM), trusted explicitly by the clients that check. */
@@ -85,7 +87,12 @@ export async function runMbsync(ep: ImapEndpoint, dir: string): Promise<ClientRu
   return { ...r, maildir: path.join(mail, 'INBOX') };
 }
 
-/** offlineimap3: one pass (-o) of the INBOX into `<dir>/offlineimap-mail/INBOX`, STARTTLS. */
+/**
+ * offlineimap3: one pass (-o) of the INBOX into `<dir>/offlineimap-mail/INBOX`, over implicit TLS.
+ * Not STARTTLS: Debian's offlineimap3 8.0.0 (imaplib2 3.05) intermittently fails its own STARTTLS
+ * ("Failed to start TLS connection: command: CAPABILITY ..."), against a private Dovecot as well
+ * (1–4 runs in 12 here), so a STARTTLS run would test the client's race, not the server.
+ */
 export async function runOfflineimap(ep: ImapEndpoint, dir: string): Promise<ClientRun & { maildir: string }> {
   const mail = path.join(dir, 'offlineimap-mail');
   mkdirSync(mail, { recursive: true });
@@ -109,11 +116,10 @@ export async function runOfflineimap(ep: ImapEndpoint, dir: string): Promise<Cli
       '[Repository remote]',
       'type = IMAP',
       `remotehost = ${ep.host}`,
-      `remoteport = ${ep.port}`,
+      `remoteport = ${ep.tlsPort}`,
       `remoteuser = ${ep.user}`,
       `remotepass = ${ep.password}`,
-      'ssl = no',
-      'starttls = yes',
+      'ssl = yes',
       `sslcacertfile = ${ep.certFile}`,
       "folderfilter = lambda name: name == 'INBOX'",
       'createfolders = False',
