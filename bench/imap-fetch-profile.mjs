@@ -2,7 +2,7 @@
 // 10,000) by MULTIAPPEND, then 6 × (UID FETCH 1:* (FLAGS ENVELOPE), FETCH 1:1000 BODY.PEEK[]),
 // printing each time. PROF=1 samples the API's CPU into /tmp/prof (bench/lib/cpu-profile.cjs);
 // the first sync includes computing and keeping every message's structure.
-//   N=10000 PROF=1 node bench/imap-fetch-profile.mjs
+//   N=10000 PROF=1 node bench/imap-fetch-profile.mjs      (SYNC_ONLY=1: the full syncs alone)
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,7 +19,7 @@ await appendCorpus(imap, 'u@bench.test', 'bench-password', 'mixed', N, { connect
 const target = { name: 'correio', port: () => imap, password: 'bench-password' };
 for (let i = 0; i < 6; i++) {
   const r = await fullSync(target, 'u@bench.test', N);
-  const b = await fetchBodies(target, 'u@bench.test', 1000);
+  const b = process.env.SYNC_ONLY ? { ms: 0 } : await fetchBodies(target, 'u@bench.test', 1000);
   console.log(`sync ${r.fetchMs.toFixed(1)} ms, body ${b.ms.toFixed(1)} ms`);
 }
 await c.stop();
