@@ -1,4 +1,4 @@
-import type { Envelope, MessageStructure, SearchKey, SortCriterion, StatusItem } from '@correio/imap-protocol';
+import type { Envelope, MessageStructure, SearchKey, SortCriterion, SortInput, StatusItem } from '@correio/imap-protocol';
 import type { SpecialUse } from './mailbox-store.types.js';
 
 /**
@@ -71,22 +71,8 @@ export interface ImapMessageMeta {
   blobId: string;
 }
 
-/** Sort/thread inputs (RFC 5256): fields already reduced as the RFC asks where that is cheap. */
-export interface ImapSortFields {
-  uid: number;
-  internalDate: Date;
-  sentDate: Date | null;
-  size: number;
-  subject: string;
-  fromAddress: string;
-  fromName: string;
-  toAddress: string;
-  toName: string;
-  ccAddress: string;
-  messageId: string | null;
-  inReplyTo: string | null;
-  references: string[];
-}
+/** Sort/thread inputs (RFC 5256): the lib's SortInput, which its SORT/THREAD algorithms take as they are. */
+export type ImapSortFields = SortInput;
 
 export interface StoreFlagsRequest {
   accountId: string;

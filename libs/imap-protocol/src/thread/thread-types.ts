@@ -1,6 +1,6 @@
 /**
- * Inputs of SORT and THREAD (RFC 5256): structurally the store's ImapSortFields
- * (apps/api/src/mailbox-store/imap-store.types.ts), declared here so the lib does not import the app.
+ * Inputs of SORT and THREAD (RFC 5256). The store's ImapSortFields is this type: it reads these
+ * fields (apps/api/src/mailbox-store/imap-store.types.ts) and the algorithms take them as they are.
  */
 export interface SortInput {
   uid: number;
