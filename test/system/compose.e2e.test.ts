@@ -245,7 +245,14 @@ describe('writing mail in the webmail (Chromium)', () => {
     expect(await dialog.isVisible()).toBe(true);
     await dialog.getByRole('button', { name: 'Remove not-an-address' }).click();
 
-    // Joel wrote to Ana in the first test: typing "an" suggests her (name and address).
+    // Joel wrote to Ana in the first test: typing "an" suggests her (name and address). Contacts
+    // are folded from stored mail in the background (ContactsIndexer, every few seconds), and the
+    // field asks once per keystroke, so wait until the index holds her before typing.
+    const joelRest = await restSession(apiOrigin, JOEL);
+    await waitFor('Ana among Joel\'s contacts', async () => {
+      const { items } = await joelRest.get<{ items: { address: string }[] }>('/contacts/suggest?q=an&limit=8');
+      return items.some((c) => c.address === ANA.address) ? true : undefined;
+    });
     const cc = dialog.getByRole('combobox', { name: 'To' });
     await cc.fill('an');
     const option = dialog.getByRole('option').filter({ hasText: ANA.address }).first();
