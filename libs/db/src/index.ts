@@ -1,9 +1,11 @@
 /**
  * @correio/db — everything that opens a database: the pg pool, the Prisma client over it, the SQL
- * migrator, the embedded PostgreSQL used when no DATABASE_URL is configured, and SharedCopyReader
- * (binary COPY on a worker thread into shared memory; its parser, copy-binary.ts, stays internal).
+ * migrator, the embedded PostgreSQL used when no DATABASE_URL is configured, the probe that tells
+ * PostgreSQL from PGlite behind a URL, and SharedCopyReader (binary COPY on a worker thread into
+ * shared memory; its parser, copy-binary.ts, stays internal).
  */
-export { createPool, withTransaction, type Pool, type PoolClient, type PoolOptions } from './pool.js';
+export { createPool, mustDiscard, releaseClient, withTransaction, type Pool, type PoolClient, type PoolOptions } from './pool.js';
+export { detectServerKind, serverKindOf, type ServerKind } from './server-kind.js';
 export { createPrismaClient, Prisma, PrismaClient, AccountRole, SpecialUse } from './prisma.js';
 export type { Account, DkimKey, Domain, Mailbox, Message, Session, Alias } from './prisma.js';
 export { migrate, readMigrations, defaultMigrationsDir, type MigrationResult, type MigrationFile } from './migrator.js';

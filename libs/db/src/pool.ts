@@ -30,6 +30,38 @@ export function createPool(options: PoolOptions): pg.Pool {
   return pool;
 }
 
+/**
+ * SQLSTATEs after which the client's record of the session's statements and portals (node-postgres
+ * keeps which named statements it has parsed, per connection) may disagree with the server's:
+ * 42P05 duplicate prepared statement, 26000 no such prepared statement, 34000 no such portal,
+ * 42P03 duplicate portal; and class 08, connection exceptions, among them 08P01 protocol violation
+ * ("bind message supplies 7 parameters, but prepared statement "" requires 4"). PostgreSQL
+ * Appendix A, "PostgreSQL Error Codes".
+ */
+const OUT_OF_STEP = new Set(['42P05', '26000', '34000', '42P03']);
+
+/**
+ * Whether a checked-out client must be destroyed rather than pooled again: after an error that
+ * says its session is not what the client believes, or when its last ReadyForQuery did not report
+ * it idle (status 'I'; PostgreSQL "Message Formats"): a failed ROLLBACK leaves 'E' or 'T'. Such a
+ * connection would fail, or worse answer wrongly, whoever checks it out next; a new connection
+ * costs one handshake.
+ */
+export function mustDiscard(client: pg.ClientBase, err?: unknown): boolean {
+  const code = (err as { code?: unknown } | null | undefined)?.code;
+  if (typeof code === 'string' && (code.startsWith('08') || OUT_OF_STEP.has(code))) return true;
+  return client.getTransactionStatus() !== 'I';
+}
+
+/** Returns a checked-out client to the pool, or destroys it when mustDiscard says so. */
+export function releaseClient(client: pg.PoolClient, err?: unknown): void {
+  if (!mustDiscard(client, err)) {
+    client.release();
+    return;
+  }
+  client.release(err instanceof Error ? err : new Error('connection not reusable'));
+}
+
 /** Runs fn inside BEGIN/COMMIT on one client; rolls back and rethrows on any error. */
 export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
@@ -41,17 +73,20 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClie
     broken = err;
   };
   client.on('error', onError);
+  let failure: unknown;
   try {
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
   } catch (err) {
+    failure = err;
     await client.query('ROLLBACK').catch(() => {});
     throw err;
   } finally {
     client.off('error', onError);
-    // A broken connection is destroyed, not returned to the pool.
-    client.release(broken ?? undefined);
+    // A broken connection, or one whose statements are out of step with its session, is destroyed,
+    // not returned to the pool.
+    releaseClient(client, broken ?? failure);
   }
 }

@@ -20,6 +20,8 @@ export interface WorkerReady extends ServingInfo {
 export async function runClusterPrimary(config: AppConfig): Promise<void> {
   const db = await openDatabase(config, { allowShared: false, applicationName: 'correio-primary' });
   await db.close();
+  // PGlite is one session: workers' connections would collide as a pool's do (open-database.ts).
+  if (db.isPglite) throw new Error(`CORREIO_WORKERS=${config.workers} needs a PostgreSQL server, and DATABASE_URL is PGlite`);
   if (config.roles.includes('smtp')) await loadTlsMaterial(config);
 
   // Workers accept connections themselves (the kernel spreads them). The default round-robin

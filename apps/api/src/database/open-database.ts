@@ -4,6 +4,7 @@ import {
   type EmbeddedPostgres,
   type Pool,
   createPool,
+  detectServerKind,
   embeddedUrl,
   findRunningEmbedded,
   migrate,
@@ -18,7 +19,7 @@ export interface OpenDatabase {
   embedded?: EmbeddedPostgres;
   /** How the database was reached, for the banner. */
   description: string;
-  /** PGlite (embedded, or DATABASE_IS_PGLITE): one connection, no named statements. */
+  /** PGlite (embedded, DATABASE_IS_PGLITE, or found behind DATABASE_URL): one connection, no named statements. */
   isPglite: boolean;
   close(): Promise<void>;
 }
@@ -49,7 +50,16 @@ export async function openDatabase(config: AppConfig, options: { allowShared: bo
   // connections (wrong results, "portal does not exist", hangs). One connection is exact: queries
   // queue in the pool instead, so the checkout wait is long. Nothing may wait on the pool while it
   // holds a transaction's client (every store method takes the transaction's client instead).
-  const pglite = !config.databaseUrl || config.database.isPglite;
+  //
+  // Whether DATABASE_URL is PGlite is asked of the server itself, not only taken from
+  // DATABASE_IS_PGLITE: a PGlite URL used as a real server's (pool of 10, named statements) fails
+  // under concurrency with "prepared statement ... already exists" and "bind message supplies 7
+  // parameters, but prepared statement "" requires 4" — one connection's messages run against
+  // another's (compose.e2e.test.ts on PGlite, with the flag unset).
+  const pglite =
+    !config.databaseUrl ||
+    config.database.isPglite ||
+    (await detectServerKind(url, { applicationName: options.applicationName })) === 'pglite';
   const pool = createPool({
     url,
     applicationName: options.applicationName,

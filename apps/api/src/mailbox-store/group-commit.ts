@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from '@correio/db';
+import { type Pool, type PoolClient, releaseClient } from '@correio/db';
 import { isDatabaseUnavailable } from '../common/app-error.js';
 
 type Queryable = Pick<PoolClient, 'query'>;
@@ -158,6 +158,7 @@ export class GroupCommit<Req, Res> {
     };
     client.on('error', onError);
     let committing = false;
+    let failure: unknown;
     try {
       await client.query('BEGIN');
       const results: ({ ok: true; value: Res } | { ok: false; error: unknown })[] = [];
@@ -173,11 +174,13 @@ export class GroupCommit<Req, Res> {
       await client.query('COMMIT');
       return { kind: 'committed', results };
     } catch (error) {
+      failure = error;
       await client.query('ROLLBACK').catch(() => {});
       return committing || broken || isDatabaseUnavailable(error) ? { kind: 'failed', error } : { kind: 'aborted' };
     } finally {
       client.off('error', onError);
-      client.release(broken ?? undefined);
+      // As in withTransaction: a broken or out-of-step connection is destroyed, not pooled again.
+      releaseClient(client, broken ?? failure);
     }
   }
 }
