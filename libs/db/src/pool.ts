@@ -49,7 +49,7 @@ const OUT_OF_STEP = new Set(['42P05', '26000', '34000', '42P03']);
  */
 export function mustDiscard(client: pg.ClientBase, err?: unknown): boolean {
   const code = (err as { code?: unknown } | null | undefined)?.code;
-  if (typeof code === 'string' && (code.startsWith('08') || OUT_OF_STEP.has(code))) return true;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && (code.startsWith('08') || OUT_OF_STEP.has(code))) return true;
   return client.getTransactionStatus() !== 'I';
 }
 
