@@ -4,11 +4,13 @@ import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import type { DnsRecord } from '../directory/dkim-keys.js';
 import { DirectoryService } from '../directory/directory.service.js';
+import { RequireScope } from '../auth/api-scope.js';
 import { AdminGuard } from './admin.guard.js';
 
 @ApiTags('admin')
 @Controller('api/v1/admin/domains')
 @UseGuards(AdminGuard)
+@RequireScope('admin')
 export class AdminDomainsController {
   constructor(
     private readonly directory: DirectoryService,

@@ -6,12 +6,14 @@ import type { QueueListQuery as QueueListQueryParams } from '@correio/contracts'
 import { ZodPipe } from '../common/zod-validation.js';
 import { OutboundQueueService } from '../delivery/outbound-queue.service.js';
 import { QueueInspectionService } from '../delivery/queue-inspection.service.js';
+import { RequireScope } from '../auth/api-scope.js';
 import { AdminGuard } from './admin.guard.js';
 
 /** The outbound queue for admins: list, inspect, attempt history, retry now, hold/release, delete. */
 @ApiTags('admin')
 @Controller('api/v1/admin/queue')
 @UseGuards(AdminGuard)
+@RequireScope('admin')
 export class AdminQueueController {
   constructor(
     private readonly inspection: QueueInspectionService,

@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CancelSendRequest, type CancelSendResult, SendMessageRequest, type SendMessageResult } from '@correio/contracts';
 // Type-only aliases: decorator metadata must not point at the zod schema values of the same name.
 import type { CancelSendRequest as CancelSendRequestBody, SendMessageRequest as SendMessageRequestBody } from '@correio/contracts';
+import { RequireScope } from '../auth/api-scope.js';
 import { CurrentAccount } from '../auth/session.guard.js';
 import { AppError } from '../common/app-error.js';
 import { ZodPipe, parseId } from '../common/zod-validation.js';
@@ -15,6 +16,7 @@ export class SendController {
   constructor(private readonly sender: SendService) {}
 
   @Post('send')
+  @RequireScope('mail:send')
   @HttpCode(201)
   @ApiOperation({
     summary:
@@ -27,6 +29,7 @@ export class SendController {
   }
 
   @Post('send/:queueId/cancel')
+  @RequireScope('mail:send')
   @HttpCode(200)
   @ApiOperation({ summary: 'Undo send / cancel a scheduled send while nothing of it has started (409 after); the Sent copy (sentId) goes back to Drafts' })
   cancel(
