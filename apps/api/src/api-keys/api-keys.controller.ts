@@ -8,6 +8,8 @@ import { AppError } from '../common/app-error.js';
 import { ZodPipe, parseId } from '../common/zod-validation.js';
 import type { AccountInfo } from '../directory/directory.service.js';
 import { ApiKeysService } from './api-keys.service.js';
+import { ApiKeyList as ApiKeyListSchema, CreatedApiKey as CreatedApiKeySchema } from '@correio/contracts';
+import { ApiResult } from '../common/api-result.js';
 
 /**
  * Key management. A logged-in session only: a key can neither mint keys (that would let a leaked
@@ -20,6 +22,7 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
   @Post()
+  @ApiResult(CreatedApiKeySchema)
   @HttpCode(201)
   @ApiOperation({
     summary:
@@ -31,6 +34,7 @@ export class ApiKeysController {
   }
 
   @Get()
+  @ApiResult(ApiKeyListSchema)
   @ApiOperation({ summary: "The account's API keys with their last use (session only; secrets are never shown again)" })
   list(@CurrentAccount() account: AccountInfo): Promise<ApiKeyList> {
     return this.keys.list(account);

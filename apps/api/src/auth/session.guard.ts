@@ -24,6 +24,8 @@ export const SessionOnly = () => SetMetadata(IS_SESSION_ONLY, true);
 export type AuthenticatedRequest = FastifyRequest & { session?: AuthenticatedSession; apiKey?: ApiKeyPrincipal };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** The handler and controller class whose metadata the reflector reads. */
+type RouteTargets = Parameters<Reflector['getAllAndOverride']>[1];
 
 /**
  * The token of `Authorization: Bearer <token>` (RFC 6750 §2.1; the scheme name is case-insensitive,
@@ -64,7 +66,7 @@ export class SessionGuard implements CanActivate {
   }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const targets: Function[] = [ctx.getHandler(), ctx.getClass()];
+    const targets: RouteTargets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const http = ctx.switchToHttp();
     const req = http.getRequest<AuthenticatedRequest>();
@@ -87,7 +89,7 @@ export class SessionGuard implements CanActivate {
     return true;
   }
 
-  private async viaKey(req: AuthenticatedRequest, reply: FastifyReply, token: string, targets: Function[]): Promise<void> {
+  private async viaKey(req: AuthenticatedRequest, reply: FastifyReply, token: string, targets: RouteTargets): Promise<void> {
     const ipDecisions = this.countIp(req);
     applyRateDecisions(reply, ipDecisions);
     const principal = token ? await this.keys.authenticate(token, req.ip) : undefined;

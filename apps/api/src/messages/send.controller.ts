@@ -9,6 +9,8 @@ import { AppError } from '../common/app-error.js';
 import { ZodPipe, parseId } from '../common/zod-validation.js';
 import type { AccountInfo } from '../directory/directory.service.js';
 import { SendService } from '../outgoing/send.service.js';
+import { CancelSendResult as CancelSendResultSchema, SendMessageResult as SendMessageResultSchema } from '@correio/contracts';
+import { ApiResult } from '../common/api-result.js';
 
 @ApiTags('messages')
 @Controller('api/v1/messages')
@@ -16,6 +18,7 @@ export class SendController {
   constructor(private readonly sender: SendService) {}
 
   @Post('send')
+  @ApiResult(SendMessageResultSchema, { errors: [507] })
   @RequireScope('mail:send')
   @HttpCode(201)
   @ApiOperation({
@@ -29,6 +32,7 @@ export class SendController {
   }
 
   @Post('send/:queueId/cancel')
+  @ApiResult(CancelSendResultSchema, { errors: [409] })
   @RequireScope('mail:send')
   @HttpCode(200)
   @ApiOperation({ summary: 'Undo send / cancel a scheduled send while nothing of it has started (409 after); the Sent copy (sentId) goes back to Drafts' })

@@ -1,0 +1,103 @@
+import type { ZodType } from 'zod';
+import type { ApiScope } from '../auth/api-scope.js';
+import type { RouteContract } from './openapi-routes.js';
+import { type SchemaRegistry, toJsonSchema } from './openapi-schemas.js';
+
+type Json = Record<string, unknown>;
+
+const ERROR_BODY = { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } };
+const RATE_HEADERS = {
+  'RateLimit-Limit': { $ref: '#/components/headers/RateLimit-Limit' },
+  'RateLimit-Remaining': { $ref: '#/components/headers/RateLimit-Remaining' },
+  'RateLimit-Reset': { $ref: '#/components/headers/RateLimit-Reset' },
+};
+
+/** The error answers, each with the one ApiError body (and the rate-limit fields on 429). */
+const ERRORS: Record<number, { name: string; description: string; headers?: Json }> = {
+  400: { name: 'BadRequest', description: 'invalid_input: the body or a parameter does not match the schema (details name the fields)' },
+  401: {
+    name: 'Unauthorized',
+    description: 'unauthenticated: no session, or an unknown, revoked or expired API key',
+    headers: { 'WWW-Authenticate': { description: 'For Bearer requests: `Bearer error="invalid_token"` (RFC 6750 §3)', schema: { type: 'string' } } },
+  },
+  403: { name: 'Forbidden', description: 'forbidden: the API key lacks the scope, the account may not do this, or the CSRF token is missing' },
+  404: { name: 'NotFound', description: "not_found: no such object (another account's objects answer the same)" },
+  409: { name: 'Conflict', description: 'conflict: the object is in a state that does not allow this now' },
+  413: { name: 'PayloadTooLarge', description: 'too_large: the request body is over the configured limit' },
+  429: {
+    name: 'TooManyRequests',
+    description: 'rate_limited: over the per-key or per-address limit; retry after Retry-After seconds',
+    headers: { 'Retry-After': { $ref: '#/components/headers/Retry-After' }, ...RATE_HEADERS },
+  },
+  503: { name: 'ServiceUnavailable', description: 'unavailable: the database cannot be reached right now; retry' },
+  507: { name: 'InsufficientStorage', description: "over_quota: a recipient's mailbox is full" },
+};
+
+export function errorComponents(): Json {
+  const responses: Json = {};
+  for (const e of Object.values(ERRORS)) responses[e.name] = { description: e.description, content: ERROR_BODY, ...(e.headers ? { headers: e.headers } : {}) };
+  const int = (description: string) => ({ description, schema: { type: 'integer', minimum: 0 } });
+  return {
+    responses,
+    headers: {
+      'Retry-After': int('Seconds until a request may succeed again (RFC 9110 §10.2.3)'),
+      'RateLimit-Limit': int('Requests allowed in the window (draft-ietf-httpapi-ratelimit-headers)'),
+      'RateLimit-Remaining': int('Requests left in the current window'),
+      'RateLimit-Reset': int('Seconds until the window resets'),
+    },
+  };
+}
+
+/**
+ * Fills one operation from its route's contract: security (who may call it, and the key scope),
+ * parameters and request body from the ZodPipe schemas, the success answer from @ApiResult, and
+ * the error answers every route of its kind can give. Operations without a contract (not ours) are
+ * left as @nestjs/swagger made them.
+ */
+export function completeOperation(method: string, op: Json, route: RouteContract | undefined, registry: SchemaRegistry): void {
+  if (!route) return;
+  const isRead = method === 'get' || method === 'head';
+  const scope: ApiScope = route.scope ?? (isRead ? 'mail:read' : 'mail:write');
+  const session = isRead ? { session: [] } : { session: [], csrf: [] };
+  op.security = route.isPublic ? [] : route.isSessionOnly ? [session] : [session, { bearer: [scope] }];
+  if (!route.isPublic) {
+    const who = route.isSessionOnly ? 'Session only (an API key answers 403).' : `API key scope: \`${scope}\`.`;
+    op.description = op.description ? `${op.description}\n\n${who}` : who;
+  }
+
+  const parameters = ((op.parameters as Json[] | undefined) ?? []).filter((p) => p.in !== 'query');
+  if (route.query) parameters.push(...queryParameters(route.query));
+  op.parameters = parameters;
+  if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: registry.ref(route.body, 'input') } } };
+
+  const status = route.httpCode ?? (method === 'post' ? 201 : 200);
+  const errors = new Set<number>(route.result?.errors ?? []);
+  if (!route.isPublic) for (const code of [401, 403, 429]) errors.add(code);
+  if (route.body || route.query) errors.add(400);
+  if (route.body) errors.add(413);
+  if (parameters.some((p) => p.in === 'path')) errors.add(404);
+  errors.add(503);
+  const responses: Json = { [status]: successResponse(status, route, registry, (op.responses as Json | undefined)?.[status] as Json | undefined) };
+  for (const code of [...errors].sort()) responses[code] = { $ref: `#/components/responses/${ERRORS[code]?.name ?? 'BadRequest'}` };
+  op.responses = responses;
+}
+
+function successResponse(status: number, route: RouteContract, registry: SchemaRegistry, existing: Json | undefined): Json {
+  const result = route.result;
+  const description = result?.description ?? (status === 204 ? 'Done; no body' : 'OK');
+  if (status === 204) return { description };
+  if (result?.schema) return { description, content: { [result.contentType ?? 'application/json']: { schema: registry.ref(result.schema, 'output') } } };
+  if (result?.contentType) return { description, content: { [result.contentType]: { schema: { type: 'string', contentMediaType: result.contentType } } } };
+  // No @ApiResult: kept as generated; the OpenAPI test lists such routes as incomplete.
+  return existing ?? { description };
+}
+
+/** An object schema's properties as `in: query` parameters (query strings are flat). */
+function queryParameters(schema: ZodType): Json[] {
+  const json = toJsonSchema(schema, 'input');
+  const required = new Set((json.required as string[] | undefined) ?? []);
+  return Object.entries((json.properties as Record<string, Json> | undefined) ?? {}).map(([name, prop]) => {
+    const { description, ...rest } = prop;
+    return { name, in: 'query', required: required.has(name), schema: rest, ...(description ? { description } : {}) };
+  });
+}
