@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ApiKeyList, CreatedApiKey } from '@correio/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type RunningApp } from '../bootstrap/create-app.js';
+import { loadConfig } from '../config/load-config.js';
+import { type OpenDatabase, openDatabase } from '../database/open-database.js';
 import { HttpClient } from '../testing/http-client.js';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
 
@@ -236,5 +239,41 @@ describe('API rate limits: per key and per client address, 429 with Retry-After 
     expect(overIp.headers.get('retry-after')).toMatch(/^\d+$/);
     // The webmail (session cookie, all users behind the Next.js server's address) is not counted.
     for (let i = 0; i < 5; i++) expect((await ana.request('GET', '/api/v1/mailboxes')).status).toBe(200);
+  });
+});
+
+describe('API key revocation across API processes', () => {
+  let a: TestApp;
+  let b: RunningApp;
+  let bDb: OpenDatabase;
+
+  beforeAll(async () => {
+    a = await startTestApp({ CORREIO_DOMAIN: 'ifsc.edu' });
+    await a.directory.addAccount({ address: 'ana@ifsc.edu', password: 'ana-password' });
+    // A second API process on the same database (as behind a load balancer).
+    const config = loadConfig({
+      CORREIO_API_PORT: '0',
+      CORREIO_ROLES: 'http',
+      CORREIO_DOMAIN: 'ifsc.edu',
+      DATABASE_URL: a.testDb.url,
+      DATABASE_IS_PGLITE: a.testDb.kind === 'pglite' ? 'true' : 'false',
+    });
+    bDb = await openDatabase(config, { allowShared: false, applicationName: 'correio-test-b' });
+    b = await createApp(config, bDb, false);
+  });
+  afterAll(async () => {
+    await b?.app.close();
+    await bDb?.close();
+    await a?.close();
+  });
+
+  it('a key revoked through one process is refused by the other at once (no key cache)', async () => {
+    const ana = new HttpClient(a.baseUrl);
+    await ana.login('ana@ifsc.edu', 'ana-password');
+    const { id, key } = await ana.json<CreatedApiKey>('POST', '/api/v1/api-keys', { name: 'lb', scopes: ['mail:read'] });
+    const viaB = () => fetch(`http://127.0.0.1:${b.httpPort}/api/v1/mailboxes`, { headers: { authorization: `Bearer ${key}` } });
+    expect((await viaB()).status).toBe(200);
+    expect((await ana.request('DELETE', `/api/v1/api-keys/${id}`)).status).toBe(204);
+    expect((await viaB()).status).toBe(401);
   });
 });
