@@ -212,7 +212,7 @@ describe('API rate limits: per key and per client address, 429 with Retry-After 
 
   it('counts each key on its own, the client address over all of them, and leaves the webmail session alone', async () => {
     const keys = await Promise.all(
-      ['a', 'b', 'c'].map(async (name) => ((await ana.json<CreatedApiKey>('POST', '/api/v1/api-keys', { name, scopes: ['mail:read'] })).key)),
+      ['a', 'b', 'c'].map(async (name) => (await ana.json<CreatedApiKey>('POST', '/api/v1/api-keys', { name, scopes: ['mail:read'] })).key),
     );
     const [a, b, c] = keys as [string, string, string];
     const first = await get(a);
@@ -240,8 +240,11 @@ describe('API rate limits: per key and per client address, 429 with Retry-After 
     expect(overIp.status).toBe(429);
     expect(overIp.headers.get('ratelimit-limit')).toBe('8');
     expect(overIp.headers.get('retry-after')).toMatch(/^\d+$/);
-    // The webmail (session cookie, all users behind the Next.js server's address) is not counted.
+    // The webmail (session cookie, all users behind the Next.js server's address) is not counted,
+    // nor are logged-out visitors (no cookie); a wrong cookie is a guess and is refused like a key.
     for (let i = 0; i < 5; i++) expect((await ana.request('GET', '/api/v1/mailboxes')).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await fetch(`${t.baseUrl}/api/v1/auth/me`)).status).toBe(401);
+    expect((await fetch(`${t.baseUrl}/api/v1/auth/me`, { headers: { cookie: 'correio_session=guess' } })).status).toBe(429);
   });
 });
 

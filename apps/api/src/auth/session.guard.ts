@@ -46,9 +46,9 @@ export function bearerToken(header: string | undefined): string | undefined {
  *    by itself, so there is no ambient authority to forge), and only the key's scopes: the route's
  *    @RequireScope, else GET/HEAD → mail:read and anything else → mail:write. Missing scope → 403;
  *    unknown, revoked or expired key → 401. @SessionOnly routes refuse keys (403).
- * Rate limits (issue 13): every Bearer request and every failed authentication counts against the
- * client address; a key's requests also against the key. Webmail sessions are not counted: all of
- * them arrive from the Next.js server's address, and login has its own throttle.
+ * Rate limits (issue 13): every Bearer request and every request with an invalid session cookie
+ * counts against the client address; a key's requests also against the key. Webmail sessions are
+ * not counted: all of them arrive from the Next.js server's address, and login has its own throttle.
  */
 @Injectable()
 export class SessionGuard implements CanActivate {
@@ -79,7 +79,9 @@ export class SessionGuard implements CanActivate {
     const cookie = req.cookies?.[SESSION_COOKIE];
     const session = cookie ? await this.auth.validate(cookie) : undefined;
     if (!session) {
-      applyRateDecisions(reply, this.countIp(req));
+      // A wrong cookie is a guess and counts; no cookie at all is a logged-out visitor of the
+      // webmail (all of them share the web server's address) and does not.
+      if (cookie) applyRateDecisions(reply, this.countIp(req));
       throw new AppError(ErrorCode.Unauthenticated, 'not logged in');
     }
     if (!SAFE_METHODS.has(req.method) && req.headers[CSRF_HEADER] !== session.csrfToken) {
