@@ -77,7 +77,10 @@ export function completeOperation(method: string, op: Json, route: RouteContract
   if (route.body) errors.add(413);
   if (parameters.some((p) => p.in === 'path')) errors.add(404);
   errors.add(503);
-  const responses: Json = { [status]: successResponse(status, route, registry, (op.responses as Json | undefined)?.[status] as Json | undefined) };
+  const success = successResponse(status, route, registry, (op.responses as Json | undefined)?.[status] as Json | undefined);
+  // Answers to API keys carry the rate-limit fields (session requests are not counted).
+  if (!route.isPublic && !route.isSessionOnly) success.headers = { ...((success.headers as Json | undefined) ?? {}), ...RATE_HEADERS };
+  const responses: Json = { [status]: success };
   for (const code of [...errors].sort()) responses[code] = { $ref: `#/components/responses/${ERRORS[code]?.name ?? 'BadRequest'}` };
   op.responses = responses;
 }
@@ -89,7 +92,7 @@ function successResponse(status: number, route: RouteContract, registry: SchemaR
   if (result?.schema) return { description, content: { [result.contentType ?? 'application/json']: { schema: registry.ref(result.schema, 'output') } } };
   if (result?.contentType) return { description, content: { [result.contentType]: { schema: { type: 'string', contentMediaType: result.contentType } } } };
   // No @ApiResult: kept as generated; the OpenAPI test lists such routes as incomplete.
-  return existing ?? { description };
+  return existing ? { ...existing } : { description };
 }
 
 /** An object schema's properties as `in: query` parameters (query strings are flat). */
