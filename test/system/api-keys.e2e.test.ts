@@ -69,6 +69,34 @@ async function openAs(who: Person): Promise<{ context: BrowserContext; page: Pag
 /** A program using the key: no cookie, no CSRF token, straight to the API. */
 const mailboxesWithKey = (key: string) => fetch(`${apiOrigin}/api/v1/mailboxes`, { headers: { authorization: `Bearer ${key}` } });
 
+/**
+ * The API docs page (Swagger UI at /api/docs, through the web origin's /api proxy), as a reader
+ * with a key and no session: Authorize → bearer → the key, then "Try it out" on GET /api/v1/mailboxes.
+ */
+async function tryInDocs(key: string): Promise<void> {
+  const context = await browser.newContext();
+  const page = context.pages()[0] ?? (await context.newPage());
+  try {
+    await page.goto(`${web.origin}/api/docs`);
+    await page.getByRole('button', { name: 'Authorize' }).first().click();
+    await page.getByLabel('auth-bearer-value').fill(key);
+    const bearerForm = page.locator('form').filter({ has: page.getByLabel('auth-bearer-value') });
+    await bearerForm.getByRole('button', { name: 'Apply credentials' }).click();
+    await page.getByRole('heading', { name: 'Authorized' }).waitFor();
+    await page.getByRole('button', { name: 'Close' }).first().click();
+    const op = page.locator('#operations-mailboxes-MailboxesController_list');
+    await op.locator('.opblock-summary').first().click();
+    await op.getByRole('button', { name: 'Try it out' }).click();
+    await op.getByRole('button', { name: 'Execute' }).click();
+    const status = op.locator('.live-responses-table tbody .response-col_status').first();
+    await status.waitFor();
+    expect((await status.textContent())?.trim()).toMatch(/^200\b/);
+  } finally {
+    await page.screenshot({ path: path.join(ARTIFACTS, 'api-keys-e2e-docs.png'), fullPage: false }).catch(() => {});
+    await context.close();
+  }
+}
+
 describe('Settings → API keys', () => {
   it('creates a key shown once with a copy button, lists it, and revokes it so the program is refused at once', async () => {
     const { context, page } = await openAs(ANA);
@@ -103,8 +131,9 @@ describe('Settings → API keys', () => {
       const axe = await new AxeBuilder({ page }).include('.settings-pane').withTags(['wcag2a', 'wcag2aa']).disableRules(['color-contrast']).analyze();
       expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 
-      // The program works with the key.
+      // The program works with the key, and so does the docs page's "Try it out" with it.
       expect((await mailboxesWithKey(key)).status).toBe(200);
+      await tryInDocs(key);
 
       // Shown once: after Done, and after a reload, the secret is nowhere on the page.
       await page.getByRole('button', { name: 'Done' }).click();
