@@ -10,11 +10,15 @@
 // (the order rotates each round) so both see the same machine load. Prints per path the median
 // latency, and the key path's overhead: the median over rounds of (key median − cookie median),
 // with its interquartile range. A second cookie connection timed the same way gives the noise
-// floor (cookie − cookie), which on a loaded machine is the resolution of the figure.
+// floor (cookie − cookie), which on a loaded machine is the resolution of the figure. Because wall
+// time on a shared 2-core machine is mostly waiting, it also prints the API process's CPU time per
+// request for each path (from /proc/<pid>/stat, all threads; both paths make the same two indexed
+// reads, so PostgreSQL's share is the same and left out) — the cost a key adds, without the queueing.
 // Target: < 0.2 ms. The rate limiters are on (with limits no run reaches), so their cost is counted.
 //
 // Needs: a built API (npm run build) and PostgreSQL at BENCH_DATABASE_URL / DATABASE_URL /
 // postgresql://postgres@127.0.0.1:5432/postgres. Loopback only.
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -47,6 +51,12 @@ function request(port, agent, method, urlPath, headers = {}, body) {
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** CPU time (user + system, ms) the process has used so far, all threads; Linux clock ticks are 10 ms. */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function timeBatch(port, agent, headers, n) {
@@ -97,9 +107,9 @@ async function main() {
   setup.destroy();
 
   const paths = {
-    cookie: { headers: { cookie }, agent: new http.Agent({ keepAlive: true, maxSockets: 1 }), all: [], medians: [] },
-    cookie2: { headers: { cookie }, agent: new http.Agent({ keepAlive: true, maxSockets: 1 }), all: [], medians: [] },
-    key: { headers: { authorization: `Bearer ${key}` }, agent: new http.Agent({ keepAlive: true, maxSockets: 1 }), all: [], medians: [] },
+    cookie: { headers: { cookie }, agent: new http.Agent({ keepAlive: true, maxSockets: 1 }), all: [], medians: [], cpu: [] },
+    cookie2: { headers: { cookie }, agent: new http.Agent({ keepAlive: true, maxSockets: 1 }), all: [], medians: [], cpu: [] },
+    key: { headers: { authorization: `Bearer ${key}` }, agent: new http.Agent({ keepAlive: true, maxSockets: 1 }), all: [], medians: [], cpu: [] },
   };
   // Warm-up: JIT, connection, the database's caches; then the key's last-use write is behind us.
   for (const p of Object.values(paths)) await timeBatch(port, p.agent, p.headers, 500);
@@ -111,7 +121,9 @@ async function main() {
     const order = names.map((_, i) => names[(i + r) % names.length]);
     for (const name of order) {
       const p = paths[name];
+      const cpu0 = cpuMs(api.pid);
       const t = await timeBatch(port, p.agent, p.headers, PER_ROUND);
+      p.cpu.push((cpuMs(api.pid) - cpu0) / PER_ROUND);
       p.all.push(...t);
       p.medians.push(median(t));
     }
@@ -129,6 +141,11 @@ async function main() {
   console.log(`  API key (Bearer): median ${ms(median(paths.key.all))}`);
   console.log(`  API key overhead per request: ${ms(overhead)} (median of per-round differences, IQR ${quartiles(diffs)}; target < 0.2 ms) → ${overhead < 0.2 ? 'met' : 'NOT met'}`);
   console.log(`  noise floor (cookie − cookie on a second connection): ${ms(median(noise))} (IQR ${quartiles(noise)})`);
+  const cpuTotal = (p) => p.cpu.reduce((a, b) => a + b, 0) / p.cpu.length;
+  const cpuDiff = cpuTotal(paths.key) - cpuTotal(paths.cookie);
+  console.log(
+    `  API process CPU per request: cookie ${ms(cpuTotal(paths.cookie))}, cookie (2nd) ${ms(cpuTotal(paths.cookie2))}, key ${ms(cpuTotal(paths.key))} → key − cookie ${ms(cpuDiff)} (${cpuDiff < 0.2 ? 'met' : 'NOT met'})`,
+  );
   console.log(`  load average after: ${loadavg()}`);
   for (const p of Object.values(paths)) p.agent.destroy();
 }
