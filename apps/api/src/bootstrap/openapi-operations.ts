@@ -65,11 +65,15 @@ export function completeOperation(method: string, op: Json, route: RouteContract
     op.description = op.description ? `${op.description}\n\n${who}` : who;
   }
 
-  const parameters = ((op.parameters as Json[] | undefined) ?? []).filter((p) => p.in !== 'query');
-  if (route.query) parameters.push(...queryParameters(route.query));
+  // Query parameters from the ZodPipe replace @nestjs/swagger's guesses of the same names; others
+  // declared with @ApiQuery (a route that reads its query without a pipe) stay.
+  const fromPipe = route.query ? queryParameters(route.query) : [];
+  const names = new Set(fromPipe.map((p) => p.name));
+  const parameters = [...((op.parameters as Json[] | undefined) ?? []).filter((p) => !(p.in === 'query' && names.has(p.name as string))), ...fromPipe];
   op.parameters = parameters;
   if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: registry.ref(route.body, 'input') } } };
 
+  const declared = (op.responses as Record<string, Json> | undefined) ?? {};
   const status = route.httpCode ?? (method === 'post' ? 201 : 200);
   const errors = new Set<number>(route.result?.errors ?? []);
   if (!route.isPublic) for (const code of [401, 403, 429]) errors.add(code);
@@ -77,22 +81,39 @@ export function completeOperation(method: string, op: Json, route: RouteContract
   if (route.body) errors.add(413);
   if (parameters.some((p) => p.in === 'path')) errors.add(404);
   errors.add(503);
-  const success = successResponse(status, route, registry, (op.responses as Json | undefined)?.[status] as Json | undefined);
+  for (const code of Object.keys(declared)) if (Number(code) >= 400) errors.add(Number(code));
+
+  const responses: Json = {};
+  // Other success answers declared with @ApiResponse (e.g. 200 for a replayed request) stay.
+  for (const [code, response] of Object.entries(declared)) if (/^2/.test(code) && Number(code) !== status) responses[code] = response;
+  const success = successResponse(status, route, registry, declared[status]);
   // Answers to API keys carry the rate-limit fields (session requests are not counted).
   if (!route.isPublic && !route.isSessionOnly) success.headers = { ...((success.headers as Json | undefined) ?? {}), ...RATE_HEADERS };
-  const responses: Json = { [status]: success };
-  for (const code of [...errors].sort()) responses[code] = { $ref: `#/components/responses/${ERRORS[code]?.name ?? 'BadRequest'}` };
+  responses[status] = success;
+  for (const code of [...errors].sort()) responses[code] = errorResponse(code, declared[code]);
   op.responses = responses;
+}
+
+/**
+ * An error answer: the shared component for the status, or — when the route declared the status
+ * with @ApiResponse and its own description (which says more, like "not one of the account's
+ * mailboxes") — that description with the one ApiError body and the component's headers.
+ */
+function errorResponse(code: number, declared: Json | undefined): Json {
+  const known = ERRORS[code];
+  const description = declared?.description as string | undefined;
+  if (known && (!description || description === 'Error')) return { $ref: `#/components/responses/${known.name}` };
+  return { description: description || `Error ${code}`, content: ERROR_BODY, ...(known?.headers ? { headers: known.headers } : {}) };
 }
 
 function successResponse(status: number, route: RouteContract, registry: SchemaRegistry, existing: Json | undefined): Json {
   const result = route.result;
-  const description = result?.description ?? (status === 204 ? 'Done; no body' : 'OK');
+  const description = result?.description ?? (existing?.description as string | undefined) ?? (status === 204 ? 'Done; no body' : 'OK');
   if (status === 204) return { description };
   if (result?.schema) return { description, content: { [result.contentType ?? 'application/json']: { schema: registry.ref(result.schema, 'output') } } };
   if (result?.contentType) return { description, content: { [result.contentType]: { schema: { type: 'string', contentMediaType: result.contentType } } } };
-  // No @ApiResult: kept as generated; the OpenAPI test lists such routes as incomplete.
-  return existing ? { ...existing } : { description };
+  // No @ApiResult: what @ApiResponse declared (the OpenAPI test lists routes left without a body).
+  return existing ? { ...existing, description } : { description };
 }
 
 /** An object schema's properties as `in: query` parameters (query strings are flat). */

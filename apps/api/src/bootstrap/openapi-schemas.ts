@@ -37,4 +37,19 @@ export class SchemaRegistry {
     this.schemas[`${name}Input`] = json;
     return { $ref: `#/components/schemas/${name}Input` };
   }
+
+  /**
+   * Every shared contract not referenced yet, in its answer form: routes documented with
+   * @nestjs/swagger's @ApiResponse refer to them by name (`#/components/schemas/<export name>`).
+   */
+  addRemainingContracts(): void {
+    for (const [schema, name] of CONTRACT_NAMES) {
+      if (this.schemas[name]) continue;
+      try {
+        this.schemas[name] = toJsonSchema(schema, 'output');
+      } catch {
+        /* not representable as JSON Schema (a transform without output type): left out */
+      }
+    }
+  }
 }

@@ -68,9 +68,12 @@ describe('OpenAPI document at /api/docs-json', () => {
       return status !== '204' && !success.content;
     });
     expect(incomplete.map((o) => `${o.method.toUpperCase()} ${o.path} (${o.op.operationId}): add @ApiResult(...)`)).toEqual([]);
+    const errorBody = { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } };
     for (const { op } of operations) {
       for (const [status, response] of Object.entries(op.responses)) {
-        if (Number(status) >= 400) expect(response.$ref, `${op.operationId} ${status}`).toMatch(/^#\/components\/responses\//);
+        if (Number(status) < 400) continue;
+        if (response.$ref) expect(response.$ref, `${op.operationId} ${status}`).toMatch(/^#\/components\/responses\//);
+        else expect(response.content, `${op.operationId} ${status}`).toEqual(errorBody);
       }
     }
     const tooMany = doc.components.responses!.TooManyRequests as { content: unknown; headers: Record<string, unknown> };

@@ -27,8 +27,9 @@ error has the body \`ApiError\` = \`{statusCode, code, message, details?}\`.`;
  * OpenAPI 3.1 at /api/docs-json, Swagger UI at /api/docs. Paths come from the controllers; each
  * operation is then completed from the metadata the request path itself runs on (openapi-routes.ts):
  * request bodies and query parameters from the routes' ZodPipe schemas, answers from @ApiResult,
- * security from the guard's metadata (@Public, @SessionOnly, @RequireScope), errors from the one
- * ApiError schema. `redocly lint` passes on it with no errors (bootstrap/openapi.int.test.ts).
+ * or what @nestjs/swagger's @ApiResponse declared, security from the guard's metadata (@Public,
+ * @SessionOnly, @RequireScope), errors from the one ApiError schema. Every shared contract is in
+ * components.schemas under its export name. `redocly lint` passes on it with no errors (bootstrap/openapi.int.test.ts).
  */
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -49,6 +50,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       completeOperation(method, operation as Record<string, unknown>, routes.get((operation as { operationId: string }).operationId), registry);
     }
   }
+  registry.addRemainingContracts();
   const doc = document as unknown as Record<string, unknown>;
   doc.components = {
     schemas: registry.schemas,
