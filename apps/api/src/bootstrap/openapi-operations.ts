@@ -112,8 +112,13 @@ function successResponse(status: number, route: RouteContract, registry: SchemaR
   if (status === 204) return { description };
   if (result?.schema) return { description, content: { [result.contentType ?? 'application/json']: { schema: registry.ref(result.schema, 'output') } } };
   if (result?.contentType) return { description, content: { [result.contentType]: { schema: { type: 'string', contentMediaType: result.contentType } } } };
-  // No @ApiResult: what @ApiResponse declared (the OpenAPI test lists routes left without a body).
-  return existing ? { ...existing, description } : { description };
+  // No @ApiResult: what @ApiResponse declared, and bytes of the @ApiProduces media types (the
+  // OpenAPI test lists routes left without a body).
+  const declared: Json = existing ? { ...existing, description } : { description };
+  if (!declared.content && route.produces.length > 0) {
+    declared.content = Object.fromEntries(route.produces.map((t) => [t, { schema: { type: 'string', contentMediaType: t } }]));
+  }
+  return declared;
 }
 
 /** An object schema's properties as `in: query` parameters (query strings are flat). */

@@ -17,12 +17,16 @@ export interface RouteContract {
   query: ZodType | undefined;
   result: ApiResultSpec | undefined;
   httpCode: number | undefined;
+  /** Media types from @nestjs/swagger's @ApiProduces (a stream or bytes route without @ApiResult). */
+  produces: string[];
 }
 
 // Nest's RouteParamtypes (@nestjs/common/enums/route-paramtypes.enum): BODY = 3, QUERY = 4; the
 // arguments' metadata keys are "<paramtype>:<index>".
 const BODY = '3';
 const QUERY = '4';
+// @nestjs/swagger's API_PRODUCES (its constants are not among the package's exports).
+const API_PRODUCES = 'swagger/apiProduces';
 
 /**
  * Every controller method's contract, keyed like @nestjs/swagger's default operationId
@@ -50,6 +54,7 @@ export function collectRouteContracts(app: NestFastifyApplication): Map<string, 
           query: pipeSchema(args, QUERY),
           result: Reflect.getMetadata(API_RESULT, handler) as ApiResultSpec | undefined,
           httpCode: Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined,
+          produces: (reflector.getAllAndOverride<string[] | undefined>(API_PRODUCES, targets) ?? []).filter((t) => t !== 'application/json'),
         });
       }
     }
