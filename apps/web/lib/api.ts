@@ -9,6 +9,9 @@
  */
 import {
   ApiError as ApiErrorBody,
+  ApiKeyList,
+  type CreateApiKeyRequest,
+  CreatedApiKey,
   CancelSendResult,
   ComposeSettings,
   ContactSuggestions,
@@ -208,6 +211,21 @@ export const api = {
     return request('GET', `/messages/${enc(id)}/delivery`, MessageDeliveryStatus, undefined, signal);
   },
 
+  // ---- API keys for programs (issue 13); the session manages them, a key cannot.
+
+  listApiKeys(signal?: AbortSignal): Promise<ApiKeyList> {
+    return request('GET', '/api-keys', ApiKeyList, undefined, signal);
+  },
+
+  /** The answer's `key` is the only time the secret is shown. */
+  createApiKey(req: CreateApiKeyRequest): Promise<CreatedApiKey> {
+    return request('POST', '/api-keys', CreatedApiKey, req);
+  },
+
+  revokeApiKey(id: string): Promise<void> {
+    return request<void>('DELETE', `/api-keys/${enc(id)}`, null);
+  },
+
   /** Plain links (the cookie authenticates them); the browser downloads them itself. */
   rawUrl(id: string): string {
     return `${BASE}/messages/${enc(id)}/raw`;
@@ -220,6 +238,9 @@ export const api = {
 
 export type {
   AccountSummary,
+  ApiKeyScope,
+  ApiKeyView,
+  CreatedApiKey,
   Address,
   AttachmentRef,
   AttachmentView,

@@ -2,7 +2,8 @@
  * @correio/contracts — the REST API's request and response shapes, shared by apps/api (validation,
  * OpenAPI) and apps/web (typed fetches). All routes live under /api/v1; ids are decimal strings.
  *
- * Routes (cookie session; state-changing requests also need the X-CSRF-Token header):
+ * Routes (cookie session, whose state-changing requests also need the X-CSRF-Token header, or
+ * `Authorization: Bearer <API key>` with the route's scope):
  *   POST   /api/v1/auth/login            LoginRequest → SessionInfo (sets the session cookie)
  *   POST   /api/v1/auth/logout           → 204
  *   GET    /api/v1/auth/me               → SessionInfo
@@ -33,6 +34,9 @@
  *   PUT    /api/v1/compose/signatures/:address UpdateSignatureRequest → Identity
  *   GET    /api/v1/messages/scheduled    → ScheduledMessageList
  *   GET    /api/v1/messages/:id/delivery → MessageDeliveryStatus
+ *   POST   /api/v1/api-keys              CreateApiKeyRequest → CreatedApiKey (201; session only, never a key)
+ *   GET    /api/v1/api-keys              → ApiKeyList (session only)
+ *   DELETE /api/v1/api-keys/:id          → 204 (revoked at once; session only)
  *   GET    /api/health                   → { status, database }
  */
 export * from './auth.js';
@@ -41,3 +45,4 @@ export * from './errors.js';
 export * from './admin-queue.js';
 export * from './compose.js';
 export * from './compose-parts.js';
+export * from './api-keys.js';

@@ -6,12 +6,16 @@ import type { QueueListQuery as QueueListQueryParams } from '@correio/contracts'
 import { ZodPipe } from '../common/zod-validation.js';
 import { OutboundQueueService } from '../delivery/outbound-queue.service.js';
 import { QueueInspectionService } from '../delivery/queue-inspection.service.js';
+import { RequireScope } from '../auth/api-scope.js';
 import { AdminGuard } from './admin.guard.js';
+import { QueueActionResult as QueueActionResultSchema, QueueAttemptList as QueueAttemptListSchema, QueueEntryDetail as QueueEntryDetailSchema, QueueEntryList as QueueEntryListSchema } from '@correio/contracts';
+import { ApiResult } from '../common/api-result.js';
 
 /** The outbound queue for admins: list, inspect, attempt history, retry now, hold/release, delete. */
 @ApiTags('admin')
 @Controller('api/v1/admin/queue')
 @UseGuards(AdminGuard)
+@RequireScope('admin')
 export class AdminQueueController {
   constructor(
     private readonly inspection: QueueInspectionService,
@@ -19,6 +23,7 @@ export class AdminQueueController {
   ) {}
 
   @Get()
+  @ApiResult(QueueEntryListSchema)
   @ApiOperation({ summary: 'Queue entries, newest first; filter by recipient state, recipient domain, envelope sender ("<>" for bounces) (admin)' })
   @ApiQuery({ name: 'state', required: false, enum: ['queued', 'deferred', 'delivered', 'bounced', 'held'], description: 'entries with a recipient in this state' })
   @ApiQuery({ name: 'domain', required: false, description: 'entries with a recipient at this domain' })
@@ -30,18 +35,21 @@ export class AdminQueueController {
   }
 
   @Get(':id')
+  @ApiResult(QueueEntryDetailSchema)
   @ApiOperation({ summary: 'One queue entry: recipients with state, attempts, next attempt and last reply; header summary (admin)' })
   get(@Param('id') id: string): Promise<QueueEntryDetail> {
     return this.inspection.get(id);
   }
 
   @Get(':id/recipients/:recipientId/attempts')
+  @ApiResult(QueueAttemptListSchema)
   @ApiOperation({ summary: "A recipient's delivery attempts: time, result, remote reply, remote host (admin)" })
   attempts(@Param('id') id: string, @Param('recipientId') recipientId: string): Promise<QueueAttemptList> {
     return this.inspection.attempts(id, recipientId);
   }
 
   @Post(':id/retry')
+  @ApiResult(QueueActionResultSchema)
   @HttpCode(200)
   @ApiOperation({ summary: 'Make every waiting recipient due now (ends a scheduled wait; held ones stay held) (admin)' })
   async retry(@Param('id') id: string): Promise<QueueActionResult> {
@@ -49,6 +57,7 @@ export class AdminQueueController {
   }
 
   @Post(':id/hold')
+  @ApiResult(QueueActionResultSchema)
   @HttpCode(200)
   @ApiOperation({ summary: 'Hold the waiting recipients until released (admin)' })
   async hold(@Param('id') id: string): Promise<QueueActionResult> {
@@ -56,6 +65,7 @@ export class AdminQueueController {
   }
 
   @Post(':id/release')
+  @ApiResult(QueueActionResultSchema)
   @HttpCode(200)
   @ApiOperation({ summary: 'Release held recipients, due now (admin)' })
   async release(@Param('id') id: string): Promise<QueueActionResult> {
@@ -63,6 +73,7 @@ export class AdminQueueController {
   }
 
   @Delete(':id')
+  @ApiResult(null, { errors: [409] })
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete the entry (no DSN); 409 while a worker is delivering it (admin)' })
   async remove(@Param('id') id: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
+import { API_KEY_SCOPES } from '@correio/contracts';
 
 /**
  * What an API key may do (issue 13). A session cookie (the webmail) holds every scope its account
@@ -8,7 +9,7 @@ import { SetMetadata } from '@nestjs/common';
  *   mail:send  — submit mail (POST /api/v1/messages/send, drafts sent)
  *   admin      — the /api/v1/admin API
  */
-export const API_SCOPES = ['mail:read', 'mail:write', 'mail:send', 'admin'] as const;
+export const API_SCOPES = API_KEY_SCOPES;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 export const REQUIRED_SCOPE = 'correio:requiredScope';

@@ -10,6 +10,8 @@ import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import { AuthService, type AuthenticatedSession } from './auth.service.js';
 import { CurrentSession, Public } from './session.guard.js';
+import { SessionInfo as SessionInfoSchema } from '@correio/contracts';
+import { ApiResult } from '../common/api-result.js';
 
 @ApiTags('auth')
 @Controller('api/v1/auth')
@@ -21,6 +23,7 @@ export class AuthController {
 
   @Public()
   @Post('login')
+  @ApiResult(SessionInfoSchema, { errors: [400, 401] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Log in; sets the httpOnly session cookie and returns the CSRF token' })
   async login(
@@ -49,6 +52,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @ApiResult(SessionInfoSchema)
   @ApiOperation({ summary: 'The logged-in account and its CSRF token' })
   me(@CurrentSession() session: AuthenticatedSession | undefined): SessionInfo {
     if (!session) throw new AppError(ErrorCode.Unauthenticated, 'not logged in');

@@ -27,8 +27,9 @@ export interface RunningApp extends ServingInfo {
 export async function createApp(config: AppConfig, db: OpenDatabase, logger: LoggerService | false): Promise<RunningApp> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, db.pool, { isPglite: db.isPglite }),
-    // 1 MiB JSON bodies: files come through POST /api/v1/uploads, streamed as multipart.
-    new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: false }),
+    // JSON bodies up to CORREIO_API_BODY_LIMIT_BYTES (1 MiB): files come through POST
+    // /api/v1/uploads, streamed as multipart. Above it Fastify answers 413 (the filter's error body).
+    new FastifyAdapter({ bodyLimit: config.apiLimits.bodyLimitBytes, trustProxy: false }),
     { logger, abortOnError: false },
   );
   await app.register(fastifyCookie);

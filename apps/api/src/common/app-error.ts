@@ -12,6 +12,8 @@ export enum ErrorCode {
   OverQuota = 'over_quota',
   TooLarge = 'too_large',
   Unavailable = 'unavailable',
+  /** Too many requests (REST rate limits, issue 13). */
+  RateLimited = 'rate_limited',
 }
 
 export class AppError extends Error {
@@ -41,6 +43,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.OverQuota]: 507,
   [ErrorCode.TooLarge]: 413,
   [ErrorCode.Unavailable]: 503,
+  [ErrorCode.RateLimited]: 429,
 };
 
 /** True for errors that mean "the database is not reachable right now" (retry later, never 2xx). */

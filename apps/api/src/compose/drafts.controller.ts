@@ -8,6 +8,8 @@ import { AppError } from '../common/app-error.js';
 import { ZodPipe, parseId } from '../common/zod-validation.js';
 import type { AccountInfo } from '../directory/directory.service.js';
 import { DraftsService } from './drafts.service.js';
+import { DraftView as DraftViewSchema, SaveDraftResult as SaveDraftResultSchema } from '@correio/contracts';
+import { ApiResult } from '../common/api-result.js';
 
 function draftId(raw: string): string {
   const id = parseId(raw);
@@ -21,6 +23,7 @@ export class DraftsController {
   constructor(private readonly drafts: DraftsService) {}
 
   @Put()
+  @ApiResult(SaveDraftResultSchema, { errors: [507] })
   @ApiOperation({
     summary:
       'Save a new draft (a MIME message in Drafts with \\Draft; Bcc kept). Answers the new id, its attachments and, parallel to the ' +
@@ -35,6 +38,7 @@ export class DraftsController {
   }
 
   @Put(':id')
+  @ApiResult(SaveDraftResultSchema, { errors: [507] })
   @ApiOperation({
     summary:
       'Replace a draft: the new version is stored and the old one expunged in one transaction (the id changes, and so do the ' +
@@ -50,6 +54,7 @@ export class DraftsController {
   }
 
   @Get(':id')
+  @ApiResult(DraftViewSchema)
   @ApiOperation({
     summary: 'A draft as compose state (sanitized HTML, Bcc, threading, attachments by reference). 404 when it is no draft of the account.',
   })

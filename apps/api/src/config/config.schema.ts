@@ -109,6 +109,14 @@ export const EnvSchema = z.object({
   /** Secure flag on the session cookie; on by default when the web URL is https. */
   CORREIO_COOKIE_SECURE: bool.optional(),
   CORREIO_EMBEDDED_PG_PORT: port.default(0),
+  /** REST requests one API key (or one webmail session) may make per window; 0 = no limit (issue 13). */
+  CORREIO_API_RATE_LIMIT_PER_KEY: z.coerce.number().int().min(0).default(600),
+  /** REST requests per client address and window that present a key or fail to authenticate; 0 = no limit. */
+  CORREIO_API_RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(1200),
+  /** The rate limits' window (a duration: "1m", "30s"). */
+  CORREIO_API_RATE_LIMIT_WINDOW: z.string().default('1m'),
+  /** Largest JSON request body the REST API reads (files go through multipart uploads); 413 above. */
+  CORREIO_API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   LOG_FORMAT: z.enum(['json', 'pretty']).default('pretty'),
 });
@@ -160,6 +168,8 @@ export interface AppConfig {
   admin: { address: string | undefined; password: string | undefined };
   session: { ttlMs: number; cookieSecure: boolean };
   embeddedPgPort: number;
+  /** REST limits (issue 13): per key/session and per client address, fixed windows; JSON body size. */
+  apiLimits: { perKey: number; perIp: number; windowMs: number; bodyLimitBytes: number };
   log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
 }
 
@@ -240,6 +250,12 @@ export function toAppConfig(env: Env): AppConfig {
       cookieSecure: env.CORREIO_COOKIE_SECURE ?? env.CORREIO_WEB_URL.startsWith('https:'),
     },
     embeddedPgPort: env.CORREIO_EMBEDDED_PG_PORT,
+    apiLimits: {
+      perKey: env.CORREIO_API_RATE_LIMIT_PER_KEY,
+      perIp: env.CORREIO_API_RATE_LIMIT_PER_IP,
+      windowMs: parseDuration('CORREIO_API_RATE_LIMIT_WINDOW', env.CORREIO_API_RATE_LIMIT_WINDOW),
+      bodyLimitBytes: env.CORREIO_API_BODY_LIMIT_BYTES,
+    },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
   };
 }

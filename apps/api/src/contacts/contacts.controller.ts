@@ -7,6 +7,8 @@ import { CurrentAccount } from '../auth/session.guard.js';
 import { ZodPipe } from '../common/zod-validation.js';
 import type { AccountInfo } from '../directory/directory.service.js';
 import { ContactsService } from './contacts.service.js';
+import { ContactSuggestions as ContactSuggestionsSchema } from '@correio/contracts';
+import { ApiResult } from '../common/api-result.js';
 
 @ApiTags('compose')
 @Controller('api/v1/contacts')
@@ -14,6 +16,7 @@ export class ContactsController {
   constructor(private readonly contacts: ContactsService) {}
 
   @Get('suggest')
+  @ApiResult(ContactSuggestionsSchema)
   @ApiOperation({
     summary:
       'Address suggestions: people the account wrote to or received from whose address, name or a word of the name starts with q, ' +

@@ -17,6 +17,7 @@ const CODES: Record<ErrorCode, string> = {
   [ErrorCode.InvalidInput]: 'CANNOT',
   [ErrorCode.Unauthenticated]: 'AUTHENTICATIONFAILED',
   [ErrorCode.Unavailable]: 'UNAVAILABLE',
+  [ErrorCode.RateLimited]: 'LIMIT',
 };
 
 /** The NO for a failed command; `logger` hears about everything that is not an AppError. */

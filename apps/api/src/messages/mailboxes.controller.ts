@@ -9,6 +9,8 @@ import { ZodPipe, parseId } from '../common/zod-validation.js';
 import type { AccountInfo } from '../directory/directory.service.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { decodeCursor, encodeCursor, sortMailboxes, toMailboxView, toMessageSummary } from './message-view.js';
+import { MailboxList as MailboxListSchema, MessageList as MessageListSchema } from '@correio/contracts';
+import { ApiResult } from '../common/api-result.js';
 
 @ApiTags('mailboxes')
 @Controller('api/v1/mailboxes')
@@ -16,6 +18,7 @@ export class MailboxesController {
   constructor(private readonly store: MailboxStoreService) {}
 
   @Get()
+  @ApiResult(MailboxListSchema)
   @ApiOperation({ summary: "The account's mailboxes with total and unread counts" })
   async list(@CurrentAccount() account: AccountInfo): Promise<MailboxList> {
     const rows = await this.store.listMailboxes(account.id);
@@ -23,6 +26,7 @@ export class MailboxesController {
   }
 
   @Get(':id/messages')
+  @ApiResult(MessageListSchema)
   @ApiOperation({ summary: 'Messages of a mailbox, newest first, keyset-paginated (?limit, ?cursor)' })
   async messages(
     @CurrentAccount() account: AccountInfo,

@@ -19,6 +19,8 @@ import type { AccountInfo } from '../directory/directory.service.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { contentDisposition } from './content-disposition.js';
 import { toMessageSummary } from './message-view.js';
+import { DeleteMessageResult as DeleteMessageResultSchema, MessageDetail as MessageDetailSchema, MessageSummary as MessageSummarySchema } from '@correio/contracts';
+import { ApiResult } from '../common/api-result.js';
 
 function messageId(raw: string): string {
   const id = parseId(raw);
@@ -32,6 +34,7 @@ export class MessagesController {
   constructor(private readonly store: MailboxStoreService) {}
 
   @Get(':id')
+  @ApiResult(MessageDetailSchema)
   @ApiOperation({ summary: 'One message: headers, text, sanitized HTML (remote content blocked unless ?remote=allow), attachments' })
   async get(
     @CurrentAccount() account: AccountInfo,
@@ -58,6 +61,7 @@ export class MessagesController {
   }
 
   @Get(':id/raw')
+  @ApiResult(null, { contentType: 'message/rfc822', description: 'The message as stored (.eml)' })
   @ApiOperation({ summary: 'The message exactly as received (message/rfc822, .eml)' })
   async raw(@CurrentAccount() account: AccountInfo, @Param('id') rawId: string, @Res() reply: FastifyReply): Promise<void> {
     const { row, raw } = await this.store.getRaw(account.id, messageId(rawId));
@@ -69,6 +73,7 @@ export class MessagesController {
   }
 
   @Get(':id/attachments/:index')
+  @ApiResult(null, { contentType: 'application/octet-stream', description: "The attachment's decoded bytes; Content-Type is the attachment's own" })
   @ApiOperation({ summary: "An attachment's decoded bytes (always as a download)" })
   async attachment(
     @CurrentAccount() account: AccountInfo,
@@ -90,6 +95,7 @@ export class MessagesController {
   }
 
   @Patch(':id')
+  @ApiResult(MessageSummarySchema)
   @ApiOperation({ summary: 'Set read/unread and flagged' })
   async update(
     @CurrentAccount() account: AccountInfo,
@@ -100,6 +106,7 @@ export class MessagesController {
   }
 
   @Post(':id/move')
+  @ApiResult(MessageSummarySchema)
   @HttpCode(200)
   @ApiOperation({ summary: 'Move to another mailbox of the same account' })
   async move(
@@ -111,6 +118,7 @@ export class MessagesController {
   }
 
   @Delete(':id')
+  @ApiResult(DeleteMessageResultSchema)
   @ApiOperation({ summary: 'Delete: to Trash; from Trash, for good' })
   async remove(@CurrentAccount() account: AccountInfo, @Param('id') rawId: string): Promise<DeleteMessageResult> {
     return this.store.trashOrExpunge(account.id, messageId(rawId));

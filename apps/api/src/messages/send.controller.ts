@@ -3,11 +3,14 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CancelSendRequest, type CancelSendResult, SendMessageRequest, type SendMessageResult } from '@correio/contracts';
 // Type-only aliases: decorator metadata must not point at the zod schema values of the same name.
 import type { CancelSendRequest as CancelSendRequestBody, SendMessageRequest as SendMessageRequestBody } from '@correio/contracts';
+import { RequireScope } from '../auth/api-scope.js';
 import { CurrentAccount } from '../auth/session.guard.js';
 import { AppError } from '../common/app-error.js';
 import { ZodPipe, parseId } from '../common/zod-validation.js';
 import type { AccountInfo } from '../directory/directory.service.js';
 import { SendService } from '../outgoing/send.service.js';
+import { CancelSendResult as CancelSendResultSchema, SendMessageResult as SendMessageResultSchema } from '@correio/contracts';
+import { ApiResult } from '../common/api-result.js';
 
 @ApiTags('messages')
 @Controller('api/v1/messages')
@@ -15,6 +18,8 @@ export class SendController {
   constructor(private readonly sender: SendService) {}
 
   @Post('send')
+  @ApiResult(SendMessageResultSchema, { errors: [507] })
+  @RequireScope('mail:send')
   @HttpCode(201)
   @ApiOperation({
     summary:
@@ -27,6 +32,8 @@ export class SendController {
   }
 
   @Post('send/:queueId/cancel')
+  @ApiResult(CancelSendResultSchema, { errors: [409] })
+  @RequireScope('mail:send')
   @HttpCode(200)
   @ApiOperation({ summary: 'Undo send / cancel a scheduled send while nothing of it has started (409 after); the Sent copy (sentId) goes back to Drafts' })
   cancel(

@@ -6,6 +6,8 @@ import { AppError } from '../common/app-error.js';
 import { parseId } from '../common/zod-validation.js';
 import type { AccountInfo } from '../directory/directory.service.js';
 import { SentMailService } from '../outgoing/sent-mail.service.js';
+import { MessageDeliveryStatus as MessageDeliveryStatusSchema, ScheduledMessageList as ScheduledMessageListSchema } from '@correio/contracts';
+import { ApiResult } from '../common/api-result.js';
 
 @ApiTags('messages')
 @Controller('api/v1/messages')
@@ -13,12 +15,14 @@ export class SentMailController {
   constructor(private readonly sent: SentMailService) {}
 
   @Get('scheduled')
+  @ApiResult(ScheduledMessageListSchema)
   @ApiOperation({ summary: 'Scheduled sends and undo windows that have not started (cancel with POST /api/v1/messages/send/:queueId/cancel)' })
   scheduled(@CurrentAccount() account: AccountInfo): Promise<ScheduledMessageList> {
     return this.sent.scheduled(account.id);
   }
 
   @Get(':id/delivery')
+  @ApiResult(MessageDeliveryStatusSchema)
   @ApiOperation({
     summary:
       "What happened to each recipient of a message the account sent (from the outbound queue's records; bounces and deferrals explained). " +

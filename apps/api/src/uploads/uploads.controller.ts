@@ -1,11 +1,13 @@
 import { Controller, Delete, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { UploadView } from '@correio/contracts';
 import type { FastifyRequest } from 'fastify';
 import { CurrentAccount } from '../auth/session.guard.js';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import type { AccountInfo } from '../directory/directory.service.js';
 import { UploadsService } from './uploads.service.js';
+import { UploadView as UploadViewSchema } from '@correio/contracts';
+import { ApiResult } from '../common/api-result.js';
 
 @ApiTags('compose')
 @Controller('api/v1/uploads')
@@ -13,8 +15,13 @@ export class UploadsController {
   constructor(private readonly uploads: UploadsService) {}
 
   @Post()
+  @ApiResult(UploadViewSchema)
   @HttpCode(201)
   @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    required: true,
+    schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: 'One file' } } },
+  })
   @ApiOperation({
     summary:
       'Upload one file (multipart/form-data, field `file`) to attach to drafts and sends by id; kept 24 h or until a send uses it. ' +

@@ -1,6 +1,7 @@
 'use client';
 
-/** /settings: a signature per identity and the undo-send window. */
+/** /settings: a signature per identity, the undo-send window, and the way to the API keys page. */
+import Link from 'next/link';
 import { useId, useState } from 'react';
 import { api } from '@/lib/api';
 import { useCompose } from '../compose/compose-context';
@@ -57,6 +58,15 @@ export function SettingsView() {
                   ))}
                 </select>
               </label>
+            </section>
+            <section className="settings-section" aria-labelledby="api-keys-h">
+              <h2 id="api-keys-h">API keys</h2>
+              <p>
+                <Link href="/settings/api-keys" data-testid="api-keys-link">
+                  Manage API keys
+                </Link>{' '}
+                <span className="muted">for programs that use your mail (a CRM, a helpdesk, a script).</span>
+              </p>
             </section>
             <section className="settings-section" aria-labelledby="signatures-h">
               <h2 id="signatures-h">Signatures</h2>
