@@ -34,6 +34,15 @@
  *   GET    /api/v1/messages/scheduled    → ScheduledMessageList
  *   GET    /api/v1/messages/:id/delivery → MessageDeliveryStatus
  *   GET    /api/health                   → { status, database }
+ *   Mail for programs (mail-api.ts):
+ *   GET    /api/v1/messages?q&mailboxId&limit&cursor → SearchResult (Gmail's search syntax; 400 with details.position)
+ *   POST   /api/v1/mailboxes             CreateMailboxRequest → MailboxView (201; 409 exists)
+ *   PATCH  /api/v1/mailboxes/:id         RenameMailboxRequest → MailboxView
+ *   DELETE /api/v1/mailboxes/:id         → 204 (its messages go with it)
+ *   POST   /api/v1/mailboxes/:id/messages?flags&keywords&date  message/rfc822 → ImportMessageResult (201; 413, 415)
+ *   PATCH  /api/v1/messages/:id          UpdateFlagsRequest (flags and keywords) → MessageFlagsView
+ *   POST   /api/v1/messages/send         also multipart/form-data (field message = JSON, files); Idempotency-Key header
+ *   GET    /api/v1/messages/send/:queueId → MessageDeliveryStatus (per recipient)
  */
 export * from './auth.js';
 export * from './mail.js';
@@ -41,3 +50,4 @@ export * from './errors.js';
 export * from './admin-queue.js';
 export * from './compose.js';
 export * from './compose-parts.js';
+export * from './mail-api.js';

@@ -1,8 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type MailboxList, type MessageList, MessageListQuery } from '@correio/contracts';
 // Type-only aliases: decorator metadata must not point at the zod schema values of the same name.
 import type { MessageListQuery as MessageListQueryBody } from '@correio/contracts';
+import { RequireScope } from '../auth/api-scope.js';
 import { CurrentAccount } from '../auth/session.guard.js';
 import { AppError } from '../common/app-error.js';
 import { ZodPipe, parseId } from '../common/zod-validation.js';
@@ -16,6 +17,8 @@ export class MailboxesController {
   constructor(private readonly store: MailboxStoreService) {}
 
   @Get()
+  @RequireScope('mail:read')
+  @ApiResponse({ status: 200, description: 'MailboxList' })
   @ApiOperation({ summary: "The account's mailboxes with total and unread counts" })
   async list(@CurrentAccount() account: AccountInfo): Promise<MailboxList> {
     const rows = await this.store.listMailboxes(account.id);
@@ -23,6 +26,10 @@ export class MailboxesController {
   }
 
   @Get(':id/messages')
+  @RequireScope('mail:read')
+  @ApiResponse({ status: 200, description: 'MessageList' })
+  @ApiResponse({ status: 400, description: 'A bad cursor or limit' })
+  @ApiResponse({ status: 404, description: "Not one of the account's mailboxes" })
   @ApiOperation({ summary: 'Messages of a mailbox, newest first, keyset-paginated (?limit, ?cursor)' })
   async messages(
     @CurrentAccount() account: AccountInfo,

@@ -1,22 +1,25 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   type DeleteMessageResult,
   type MessageDetail,
   MessageDetailQuery,
   type MessageSummary,
+  type MessageFlagsView,
   MoveMessageRequest,
-  UpdateMessageRequest,
+  UpdateFlagsRequest,
 } from '@correio/contracts';
 // Type-only aliases: decorator metadata must not point at the zod schema values of the same name.
-import type { MessageDetailQuery as MessageDetailQueryBody, UpdateMessageRequest as UpdateMessageRequestBody, MoveMessageRequest as MoveMessageRequestBody } from '@correio/contracts';
+import type { MessageDetailQuery as MessageDetailQueryBody, UpdateFlagsRequest as UpdateFlagsBody, MoveMessageRequest as MoveMessageRequestBody } from '@correio/contracts';
 import { extractAttachment, renderMessage } from '@correio/mime';
 import type { FastifyReply } from 'fastify';
+import { RequireScope } from '../auth/api-scope.js';
 import { CurrentAccount } from '../auth/session.guard.js';
 import { AppError } from '../common/app-error.js';
 import { ZodPipe, parseId } from '../common/zod-validation.js';
 import type { AccountInfo } from '../directory/directory.service.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
+import { MessageFlagsService } from './message-flags.service.js';
 import { contentDisposition } from './content-disposition.js';
 import { toMessageSummary } from './message-view.js';
 
@@ -29,9 +32,15 @@ function messageId(raw: string): string {
 @ApiTags('messages')
 @Controller('api/v1/messages')
 export class MessagesController {
-  constructor(private readonly store: MailboxStoreService) {}
+  constructor(
+    private readonly store: MailboxStoreService,
+    private readonly flags: MessageFlagsService,
+  ) {}
 
   @Get(':id')
+  @RequireScope('mail:read')
+  @ApiResponse({ status: 200, description: 'MessageDetail: headers, text, sanitized HTML, attachments (index = the attachment id)' })
+  @ApiResponse({ status: 404, description: "Not one of the account's messages" })
   @ApiOperation({ summary: 'One message: headers, text, sanitized HTML (remote content blocked unless ?remote=allow), attachments' })
   async get(
     @CurrentAccount() account: AccountInfo,
@@ -58,6 +67,9 @@ export class MessagesController {
   }
 
   @Get(':id/raw')
+  @RequireScope('mail:read')
+  @ApiResponse({ status: 200, description: 'message/rfc822 bytes' })
+  @ApiResponse({ status: 404, description: "Not one of the account's messages" })
   @ApiOperation({ summary: 'The message exactly as received (message/rfc822, .eml)' })
   async raw(@CurrentAccount() account: AccountInfo, @Param('id') rawId: string, @Res() reply: FastifyReply): Promise<void> {
     const { row, raw } = await this.store.getRaw(account.id, messageId(rawId));
@@ -69,6 +81,9 @@ export class MessagesController {
   }
 
   @Get(':id/attachments/:index')
+  @RequireScope('mail:read')
+  @ApiResponse({ status: 200, description: 'The decoded bytes, as a download' })
+  @ApiResponse({ status: 404, description: 'No such message of the account, or no such attachment' })
   @ApiOperation({ summary: "An attachment's decoded bytes (always as a download)" })
   async attachment(
     @CurrentAccount() account: AccountInfo,
@@ -90,17 +105,26 @@ export class MessagesController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Set read/unread and flagged' })
+  @RequireScope('mail:write')
+  @ApiOperation({
+    summary: 'Set system flags (seen, flagged, answered, draft) and add/remove keywords (labels, IMAP keywords) in one change',
+  })
+  @ApiResponse({ status: 200, description: 'MessageFlagsView: the message with its flags and keywords' })
+  @ApiResponse({ status: 400, description: 'Nothing to update, or a keyword that is no IMAP atom' })
+  @ApiResponse({ status: 404, description: "Not one of the account's messages" })
   async update(
     @CurrentAccount() account: AccountInfo,
     @Param('id') rawId: string,
-    @Body(new ZodPipe(UpdateMessageRequest)) body: UpdateMessageRequestBody,
-  ): Promise<MessageSummary> {
-    return toMessageSummary(await this.store.updateFlags(account.id, messageId(rawId), body));
+    @Body(new ZodPipe(UpdateFlagsRequest)) body: UpdateFlagsBody,
+  ): Promise<MessageFlagsView> {
+    return this.flags.update(account.id, messageId(rawId), body);
   }
 
   @Post(':id/move')
   @HttpCode(200)
+  @RequireScope('mail:write')
+  @ApiResponse({ status: 200, description: 'MessageSummary (a new id in the target mailbox)' })
+  @ApiResponse({ status: 404, description: "The message or the mailbox is not the account's" })
   @ApiOperation({ summary: 'Move to another mailbox of the same account' })
   async move(
     @CurrentAccount() account: AccountInfo,
@@ -111,6 +135,9 @@ export class MessagesController {
   }
 
   @Delete(':id')
+  @RequireScope('mail:write')
+  @ApiResponse({ status: 200, description: 'DeleteMessageResult' })
+  @ApiResponse({ status: 404, description: "Not one of the account's messages" })
   @ApiOperation({ summary: 'Delete: to Trash; from Trash, for good' })
   async remove(@CurrentAccount() account: AccountInfo, @Param('id') rawId: string): Promise<DeleteMessageResult> {
     return this.store.trashOrExpunge(account.id, messageId(rawId));

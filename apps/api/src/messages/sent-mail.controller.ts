@@ -1,6 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { MessageDeliveryStatus, ScheduledMessageList } from '@correio/contracts';
+import { RequireScope } from '../auth/api-scope.js';
 import { CurrentAccount } from '../auth/session.guard.js';
 import { AppError } from '../common/app-error.js';
 import { parseId } from '../common/zod-validation.js';
@@ -13,12 +14,17 @@ export class SentMailController {
   constructor(private readonly sent: SentMailService) {}
 
   @Get('scheduled')
+  @RequireScope('mail:read')
+  @ApiResponse({ status: 200, description: 'ScheduledMessageList' })
   @ApiOperation({ summary: 'Scheduled sends and undo windows that have not started (cancel with POST /api/v1/messages/send/:queueId/cancel)' })
   scheduled(@CurrentAccount() account: AccountInfo): Promise<ScheduledMessageList> {
     return this.sent.scheduled(account.id);
   }
 
   @Get(':id/delivery')
+  @RequireScope('mail:read')
+  @ApiResponse({ status: 200, description: 'MessageDeliveryStatus' })
+  @ApiResponse({ status: 404, description: "Not one of the account's messages" })
   @ApiOperation({
     summary:
       "What happened to each recipient of a message the account sent (from the outbound queue's records; bounces and deferrals explained). " +
