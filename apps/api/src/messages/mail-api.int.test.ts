@@ -192,4 +192,29 @@ describe('mail for programs (REST)', () => {
       expect((await ana.request('DELETE', `/api/v1/mailboxes/${box('sent').id}`)).status).toBe(403);
     });
   });
+
+  it('documents every route of mail for programs in OpenAPI, with its error answers', async () => {
+    type Op = { summary?: string; responses?: Record<string, unknown> };
+    const doc = (await (await fetch(`${t.baseUrl}/api/docs-json`)).json()) as { paths: Record<string, Record<string, Op>> };
+    const routes: [string, string, string[]][] = [
+      ['/api/v1/messages', 'get', ['200', '400', '404']],
+      ['/api/v1/messages/{id}', 'get', ['200', '404']],
+      ['/api/v1/messages/{id}/raw', 'get', ['200', '404']],
+      ['/api/v1/messages/{id}/attachments/{index}', 'get', ['200', '404']],
+      ['/api/v1/messages/{id}', 'patch', ['200', '400', '404']],
+      ['/api/v1/messages/{id}/move', 'post', ['200', '404']],
+      ['/api/v1/messages/{id}', 'delete', ['200', '404']],
+      ['/api/v1/mailboxes', 'post', ['201', '400', '409']],
+      ['/api/v1/mailboxes/{id}', 'patch', ['200', '404', '409']],
+      ['/api/v1/mailboxes/{id}', 'delete', ['204', '403', '404']],
+      ['/api/v1/mailboxes/{id}/messages', 'post', ['201', '404', '413', '415']],
+      ['/api/v1/messages/send', 'post', ['201', '400', '409', '413']],
+      ['/api/v1/messages/send/{queueId}', 'get', ['200', '404']],
+    ];
+    for (const [path, method, statuses] of routes) {
+      const op = doc.paths[path]?.[method];
+      expect(op?.summary, `${method} ${path}`).toEqual(expect.any(String));
+      expect(Object.keys(op?.responses ?? {}), `${method} ${path}`).toEqual(expect.arrayContaining(statuses));
+    }
+  });
 });
