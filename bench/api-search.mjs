@@ -28,6 +28,8 @@ const { values: args } = parseArgs({
     reps: { type: 'string', default: '20' },
     plans: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    // A database left by --keep: measured again without seeding (its message count is what it was).
+    reuse: { type: 'string' },
   },
 });
 const N = Number(args.messages);
@@ -103,7 +105,9 @@ async function seed(pool, accountId, boxes) {
 async function makeAccount(pool, address) {
   const {
     rows: [acct],
-  } = await pool.query(`INSERT INTO accounts (domain_id, address, password_hash) SELECT id, $1, 'x' FROM domains LIMIT 1 RETURNING id`, [address]);
+  } = await pool.query(`INSERT INTO accounts (domain_id, address, password_hash) SELECT id, $1, 'x' FROM domains LIMIT 1 RETURNING id`, [
+    address,
+  ]);
   const boxes = {};
   for (const [name, use] of [
     ['INBOX', 'inbox'],
@@ -114,7 +118,11 @@ async function makeAccount(pool, address) {
   ]) {
     const {
       rows: [b],
-    } = await pool.query(`INSERT INTO mailboxes (account_id, name, special_use, uid_validity) VALUES ($1, $2, $3, 1) RETURNING id`, [acct.id, name, use]);
+    } = await pool.query(`INSERT INTO mailboxes (account_id, name, special_use, uid_validity) VALUES ($1, $2, $3, 1) RETURNING id`, [
+      acct.id,
+      name,
+      use,
+    ]);
     boxes[use] = b.id;
   }
   return { id: acct.id, boxes };
@@ -126,9 +134,26 @@ const pct = (xs, p) => {
 };
 
 async function main() {
-  const db = await createDatabase(server);
+  const reuseUrl = args.reuse ? Object.assign(new URL(server), { pathname: `/${args.reuse}` }).toString() : undefined;
+  const db = reuseUrl ? { url: reuseUrl, name: args.reuse } : await createDatabase(server);
   const pool = new pg.Pool({ connectionString: db.url, max: 2 });
   try {
+    const joel = reuseUrl ? await existingAccount(pool, 'joel@bench.test') : await seedAll(pool);
+    await measure(pool, joel);
+  } finally {
+    await pool.end();
+    if (!args.keep && !reuseUrl) await cleanup();
+    else log(`kept database ${db.name}`);
+  }
+}
+
+async function existingAccount(pool, address) {
+  const { rows } = await pool.query('SELECT id FROM accounts WHERE address = $1', [address]);
+  return { id: rows[0].id };
+}
+
+async function seedAll(pool) {
+  {
     await migrate(pool);
     await pool.query(`INSERT INTO domains (name) VALUES ('bench.test')`);
     const joel = await makeAccount(pool, 'joel@bench.test');
@@ -143,7 +168,12 @@ async function main() {
     await pool.query('CREATE INDEX message_text_content_trgm_idx ON message_text USING gin (account_id, content gin_trgm_ops)');
     await pool.query('VACUUM ANALYZE');
     log(`index built and analyzed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    return joel;
+  }
+}
 
+async function measure(pool, joel) {
+  {
     const service = new MessageSearchService(pool, undefined);
     const statementOf = (q, cursor) => {
       const parsed = parseSearchQuery(q);
@@ -157,9 +187,14 @@ async function main() {
       `SELECT internal_date AS "internalDate", id FROM messages WHERE account_id = $1 ORDER BY internal_date DESC, id DESC OFFSET 2000 LIMIT 1`,
       [joel.id],
     );
-    const cases = [...QUERIES.map((q) => ({ label: q === '' ? '(everything, page 1)' : q, q })), { label: '(everything, page 41 by cursor)', q: '', cursor: deep }];
+    const cases = [
+      ...QUERIES.map((q) => ({ label: q === '' ? '(everything, page 1)' : q, q })),
+      { label: '(everything, page 41 by cursor)', q: '', cursor: deep },
+    ];
 
-    console.log(`\nGET /api/v1/messages?q= statement over ${N} messages of one account (+${N} of another); ${REPS} runs each after one warm-up; 51-row page`);
+    console.log(
+      `\nGET /api/v1/messages?q= statement over ${N} messages of one account (+${N} of another); ${REPS} runs each after one warm-up; 51-row page`,
+    );
     console.log('| query | hits on page | p50 ms | p95 ms | plan |');
     console.log('|---|---:|---:|---:|---|');
     const all = [];
@@ -179,18 +214,20 @@ async function main() {
       const { rows: plan } = await pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
       const lines = plan.map((r) => r['QUERY PLAN']);
       const shape = lines
-        .map((l) => /(Index Only Scan|Index Scan|Bitmap Index Scan|Seq Scan|Bitmap Heap Scan) (?:Backward )?(?:using (\S+) )?on (\S+)/.exec(l))
+        .map((l) =>
+          /(Index Only Scan|Index Scan|Bitmap Index Scan|Seq Scan|Bitmap Heap Scan) (?:Backward )?(?:using (\S+) )?on (\S+)/.exec(l),
+        )
         .filter(Boolean)
         .map((m) => `${m[1]}${m[2] ? ` ${m[2]}` : ''} on ${m[3]}`);
       plans.push({ label: c.label, lines });
-      console.log(`| ${c.label} | ${hits} | ${median(times).toFixed(1)} | ${pct(times, 95).toFixed(1)} | ${[...new Set(shape)].join('; ')} |`);
+      console.log(
+        `| ${c.label} | ${hits} | ${median(times).toFixed(1)} | ${pct(times, 95).toFixed(1)} | ${[...new Set(shape)].join('; ')} |`,
+      );
     }
-    console.log(`\nall queries together: p50 ${pct(all, 50).toFixed(1)} ms, p95 ${pct(all, 95).toFixed(1)} ms, max ${Math.max(...all).toFixed(1)} ms (target p95 < 200 ms)`);
+    console.log(
+      `\nall queries together: p50 ${pct(all, 50).toFixed(1)} ms, p95 ${pct(all, 95).toFixed(1)} ms, max ${Math.max(...all).toFixed(1)} ms (target p95 < 200 ms)`,
+    );
     if (args.plans) for (const p of plans) console.log(`\n${p.label}:\n${p.lines.map((l) => `  ${l}`).join('\n')}`);
-  } finally {
-    await pool.end();
-    if (!args.keep) await cleanup();
-    else log(`kept database ${db.name}`);
   }
 }
 
