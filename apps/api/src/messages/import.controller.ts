@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Param, Post, Query, Req, UnsupportedMediaTypeException } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type ImportMessageResult, ImportMessageQuery } from '@correio/contracts';
 // Type-only alias: decorator metadata must not point at the zod schema value of the same name.
 import type { ImportMessageQuery as ImportMessageParams } from '@correio/contracts';
@@ -12,6 +12,7 @@ import type { AccountInfo } from '../directory/directory.service.js';
 import { ImapStoreService } from '../mailbox-store/imap-store.service.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { RAW_MESSAGE_TYPES } from './raw-message-parser.js';
+import { API_ERROR, schemaRef } from './openapi-schemas.js';
 
 const IMAP_FLAG = { seen: '\\Seen', flagged: '\\Flagged', answered: '\\Answered', draft: '\\Draft' } as const;
 
@@ -27,17 +28,20 @@ export class ImportController {
   @HttpCode(201)
   @RequireScope('mail:write')
   @ApiConsumes(...RAW_MESSAGE_TYPES)
+  @ApiQuery({ name: 'flags', required: false, description: 'Comma-separated: seen, flagged, answered, draft' })
+  @ApiQuery({ name: 'keywords', required: false, description: 'Comma-separated keywords (labels), IMAP atoms' })
+  @ApiQuery({ name: 'date', required: false, description: 'Internal (received) date, ISO 8601; default now' })
   @ApiBody({ description: 'The message exactly as it should be stored (RFC 5322 bytes)', schema: { type: 'string', format: 'binary' } })
   @ApiOperation({
     summary: 'Import a raw message into a mailbox (like IMAP APPEND: parsed, indexed for search, quota checked, durable before the 201)',
     description: 'Query: flags=seen,flagged,answered,draft; keywords=Work,Invoices; date=ISO 8601 internal date (default now).',
   })
-  @ApiResponse({ status: 201, description: 'ImportMessageResult' })
-  @ApiResponse({ status: 400, description: 'Empty body or bad flags/keywords/date' })
-  @ApiResponse({ status: 404, description: "Not one of the account's mailboxes" })
-  @ApiResponse({ status: 413, description: 'Larger than CORREIO_MAX_MESSAGE_BYTES' })
-  @ApiResponse({ status: 415, description: 'Content-Type is not message/rfc822 (or message/global)' })
-  @ApiResponse({ status: 507, description: 'Over quota' })
+  @ApiResponse({ status: 201, description: 'ImportMessageResult', schema: schemaRef('ImportMessageResult') })
+  @ApiResponse({ status: 400, description: 'Empty body or bad flags/keywords/date', schema: API_ERROR })
+  @ApiResponse({ status: 404, description: "Not one of the account's mailboxes", schema: API_ERROR })
+  @ApiResponse({ status: 413, description: 'Larger than CORREIO_MAX_MESSAGE_BYTES', schema: API_ERROR })
+  @ApiResponse({ status: 415, description: 'Content-Type is not message/rfc822 (or message/global)', schema: API_ERROR })
+  @ApiResponse({ status: 507, description: 'Over quota', schema: API_ERROR })
   async import(
     @CurrentAccount() account: AccountInfo,
     @Param('id') rawId: string,

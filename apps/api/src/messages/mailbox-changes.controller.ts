@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CreateMailboxRequest, type MailboxView, RenameMailboxRequest } from '@correio/contracts';
 // Type-only aliases: decorator metadata must not point at the zod schema values of the same name.
 import type { CreateMailboxRequest as CreateMailboxBody, RenameMailboxRequest as RenameMailboxBody } from '@correio/contracts';
@@ -12,6 +12,7 @@ import { ImapStoreService } from '../mailbox-store/imap-store.service.js';
 import type { ImapMailbox } from '../mailbox-store/imap-store.types.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { toMailboxView } from './message-view.js';
+import { API_ERROR, schemaRef } from './openapi-schemas.js';
 
 /**
  * Mailbox create / rename / delete for programs and the webmail, through the very operations IMAP
@@ -28,10 +29,11 @@ export class MailboxChangesController {
   @Post()
   @HttpCode(201)
   @RequireScope('mail:write')
+  @ApiBody({ schema: schemaRef('CreateMailboxRequest') })
   @ApiOperation({ summary: 'Create a mailbox ("/" separates levels; missing parents are created too)' })
-  @ApiResponse({ status: 201, description: 'MailboxView' })
-  @ApiResponse({ status: 400, description: 'An invalid name (empty level, control characters, % or *)' })
-  @ApiResponse({ status: 409, description: 'A mailbox with that name exists' })
+  @ApiResponse({ status: 201, description: 'MailboxView', schema: schemaRef('MailboxView') })
+  @ApiResponse({ status: 400, description: 'An invalid name (empty level, control characters, % or *)', schema: API_ERROR })
+  @ApiResponse({ status: 409, description: 'A mailbox with that name exists', schema: API_ERROR })
   async create(
     @CurrentAccount() account: AccountInfo,
     @Body(new ZodPipe(CreateMailboxRequest)) body: CreateMailboxBody,
@@ -42,13 +44,14 @@ export class MailboxChangesController {
 
   @Patch(':id')
   @RequireScope('mail:write')
+  @ApiBody({ schema: schemaRef('RenameMailboxRequest') })
   @ApiOperation({
     summary: 'Rename a mailbox: its children move with it, messages keep their UIDs. Renaming INBOX moves its mail into a new mailbox.',
   })
-  @ApiResponse({ status: 200, description: 'MailboxView (the renamed mailbox; for INBOX, the new one)' })
-  @ApiResponse({ status: 403, description: 'Moving a mailbox into itself' })
-  @ApiResponse({ status: 404, description: "Not one of the account's mailboxes" })
-  @ApiResponse({ status: 409, description: 'The new name exists' })
+  @ApiResponse({ status: 200, description: 'MailboxView (the renamed mailbox; for INBOX, the new one)', schema: schemaRef('MailboxView') })
+  @ApiResponse({ status: 403, description: 'Moving a mailbox into itself', schema: API_ERROR })
+  @ApiResponse({ status: 404, description: "Not one of the account's mailboxes", schema: API_ERROR })
+  @ApiResponse({ status: 409, description: 'The new name exists', schema: API_ERROR })
   async rename(
     @CurrentAccount() account: AccountInfo,
     @Param('id') rawId: string,
@@ -69,8 +72,8 @@ export class MailboxChangesController {
   @RequireScope('mail:write')
   @ApiOperation({ summary: 'Delete a mailbox and every message in it (for good, not to Trash); its child mailboxes stay' })
   @ApiResponse({ status: 204, description: 'Deleted' })
-  @ApiResponse({ status: 403, description: 'INBOX, or the last Sent or Drafts mailbox' })
-  @ApiResponse({ status: 404, description: "Not one of the account's mailboxes" })
+  @ApiResponse({ status: 403, description: 'INBOX, or the last Sent or Drafts mailbox', schema: API_ERROR })
+  @ApiResponse({ status: 404, description: "Not one of the account's mailboxes", schema: API_ERROR })
   async remove(@CurrentAccount() account: AccountInfo, @Param('id') rawId: string): Promise<void> {
     const box = await this.find(account.id, rawId);
     await this.imap.deleteMailbox(account.id, box.name);

@@ -10,6 +10,7 @@ import { ZodPipe, parseId } from '../common/zod-validation.js';
 import type { AccountInfo } from '../directory/directory.service.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { decodeCursor, encodeCursor, sortMailboxes, toMailboxView, toMessageSummary } from './message-view.js';
+import { API_ERROR, schemaRef } from './openapi-schemas.js';
 
 @ApiTags('mailboxes')
 @Controller('api/v1/mailboxes')
@@ -18,7 +19,7 @@ export class MailboxesController {
 
   @Get()
   @RequireScope('mail:read')
-  @ApiResponse({ status: 200, description: 'MailboxList' })
+  @ApiResponse({ status: 200, description: 'MailboxList', schema: schemaRef('MailboxList') })
   @ApiOperation({ summary: "The account's mailboxes with total and unread counts" })
   async list(@CurrentAccount() account: AccountInfo): Promise<MailboxList> {
     const rows = await this.store.listMailboxes(account.id);
@@ -27,9 +28,9 @@ export class MailboxesController {
 
   @Get(':id/messages')
   @RequireScope('mail:read')
-  @ApiResponse({ status: 200, description: 'MessageList' })
-  @ApiResponse({ status: 400, description: 'A bad cursor or limit' })
-  @ApiResponse({ status: 404, description: "Not one of the account's mailboxes" })
+  @ApiResponse({ status: 200, description: 'MessageList', schema: schemaRef('MessageList') })
+  @ApiResponse({ status: 400, description: 'A bad cursor or limit', schema: API_ERROR })
+  @ApiResponse({ status: 404, description: "Not one of the account's mailboxes", schema: API_ERROR })
   @ApiOperation({ summary: 'Messages of a mailbox, newest first, keyset-paginated (?limit, ?cursor)' })
   async messages(
     @CurrentAccount() account: AccountInfo,

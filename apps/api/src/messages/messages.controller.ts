@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   type DeleteMessageResult,
   type MessageDetail,
@@ -10,7 +10,11 @@ import {
   UpdateFlagsRequest,
 } from '@correio/contracts';
 // Type-only aliases: decorator metadata must not point at the zod schema values of the same name.
-import type { MessageDetailQuery as MessageDetailQueryBody, UpdateFlagsRequest as UpdateFlagsBody, MoveMessageRequest as MoveMessageRequestBody } from '@correio/contracts';
+import type {
+  MessageDetailQuery as MessageDetailQueryBody,
+  UpdateFlagsRequest as UpdateFlagsBody,
+  MoveMessageRequest as MoveMessageRequestBody,
+} from '@correio/contracts';
 import { extractAttachment, renderMessage } from '@correio/mime';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/api-scope.js';
@@ -22,6 +26,7 @@ import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { MessageFlagsService } from './message-flags.service.js';
 import { contentDisposition } from './content-disposition.js';
 import { toMessageSummary } from './message-view.js';
+import { API_ERROR, schemaRef } from './openapi-schemas.js';
 
 function messageId(raw: string): string {
   const id = parseId(raw);
@@ -39,8 +44,12 @@ export class MessagesController {
 
   @Get(':id')
   @RequireScope('mail:read')
-  @ApiResponse({ status: 200, description: 'MessageDetail: headers, text, sanitized HTML, attachments (index = the attachment id)' })
-  @ApiResponse({ status: 404, description: "Not one of the account's messages" })
+  @ApiResponse({
+    status: 200,
+    description: 'MessageDetail: headers, text, sanitized HTML, attachments (index = the attachment id)',
+    schema: schemaRef('MessageDetail'),
+  })
+  @ApiResponse({ status: 404, description: "Not one of the account's messages", schema: API_ERROR })
   @ApiOperation({ summary: 'One message: headers, text, sanitized HTML (remote content blocked unless ?remote=allow), attachments' })
   async get(
     @CurrentAccount() account: AccountInfo,
@@ -69,7 +78,7 @@ export class MessagesController {
   @Get(':id/raw')
   @RequireScope('mail:read')
   @ApiResponse({ status: 200, description: 'message/rfc822 bytes' })
-  @ApiResponse({ status: 404, description: "Not one of the account's messages" })
+  @ApiResponse({ status: 404, description: "Not one of the account's messages", schema: API_ERROR })
   @ApiOperation({ summary: 'The message exactly as received (message/rfc822, .eml)' })
   async raw(@CurrentAccount() account: AccountInfo, @Param('id') rawId: string, @Res() reply: FastifyReply): Promise<void> {
     const { row, raw } = await this.store.getRaw(account.id, messageId(rawId));
@@ -83,7 +92,7 @@ export class MessagesController {
   @Get(':id/attachments/:index')
   @RequireScope('mail:read')
   @ApiResponse({ status: 200, description: 'The decoded bytes, as a download' })
-  @ApiResponse({ status: 404, description: 'No such message of the account, or no such attachment' })
+  @ApiResponse({ status: 404, description: 'No such message of the account, or no such attachment', schema: API_ERROR })
   @ApiOperation({ summary: "An attachment's decoded bytes (always as a download)" })
   async attachment(
     @CurrentAccount() account: AccountInfo,
@@ -105,13 +114,18 @@ export class MessagesController {
   }
 
   @Patch(':id')
+  @ApiBody({ schema: schemaRef('UpdateFlagsRequest') })
   @RequireScope('mail:write')
   @ApiOperation({
     summary: 'Set system flags (seen, flagged, answered, draft) and add/remove keywords (labels, IMAP keywords) in one change',
   })
-  @ApiResponse({ status: 200, description: 'MessageFlagsView: the message with its flags and keywords' })
-  @ApiResponse({ status: 400, description: 'Nothing to update, or a keyword that is no IMAP atom' })
-  @ApiResponse({ status: 404, description: "Not one of the account's messages" })
+  @ApiResponse({
+    status: 200,
+    description: 'MessageFlagsView: the message with its flags and keywords',
+    schema: schemaRef('MessageFlagsView'),
+  })
+  @ApiResponse({ status: 400, description: 'Nothing to update, or a keyword that is no IMAP atom', schema: API_ERROR })
+  @ApiResponse({ status: 404, description: "Not one of the account's messages", schema: API_ERROR })
   async update(
     @CurrentAccount() account: AccountInfo,
     @Param('id') rawId: string,
@@ -121,10 +135,11 @@ export class MessagesController {
   }
 
   @Post(':id/move')
+  @ApiBody({ schema: schemaRef('MoveMessageRequest') })
   @HttpCode(200)
   @RequireScope('mail:write')
-  @ApiResponse({ status: 200, description: 'MessageSummary (a new id in the target mailbox)' })
-  @ApiResponse({ status: 404, description: "The message or the mailbox is not the account's" })
+  @ApiResponse({ status: 200, description: 'MessageSummary (a new id in the target mailbox)', schema: schemaRef('MessageSummary') })
+  @ApiResponse({ status: 404, description: "The message or the mailbox is not the account's", schema: API_ERROR })
   @ApiOperation({ summary: 'Move to another mailbox of the same account' })
   async move(
     @CurrentAccount() account: AccountInfo,
@@ -136,8 +151,8 @@ export class MessagesController {
 
   @Delete(':id')
   @RequireScope('mail:write')
-  @ApiResponse({ status: 200, description: 'DeleteMessageResult' })
-  @ApiResponse({ status: 404, description: "Not one of the account's messages" })
+  @ApiResponse({ status: 200, description: 'DeleteMessageResult', schema: schemaRef('DeleteMessageResult') })
+  @ApiResponse({ status: 404, description: "Not one of the account's messages", schema: API_ERROR })
   @ApiOperation({ summary: 'Delete: to Trash; from Trash, for good' })
   async remove(@CurrentAccount() account: AccountInfo, @Param('id') rawId: string): Promise<DeleteMessageResult> {
     return this.store.trashOrExpunge(account.id, messageId(rawId));

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type SearchResult, SearchMessagesQuery } from '@correio/contracts';
 // Type-only alias: decorator metadata must not point at the zod schema value of the same name.
 import type { SearchMessagesQuery as SearchMessagesQueryParams } from '@correio/contracts';
@@ -13,6 +13,7 @@ import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { MessageSearchService } from '../mailbox-store/search/message-search.service.js';
 import { decodeCursor, encodeCursor, toMessageSummary } from './message-view.js';
 import { highlightsFor } from './search-highlight.js';
+import { API_ERROR, schemaRef } from './openapi-schemas.js';
 
 @ApiTags('messages')
 @Controller('api/v1/messages')
@@ -23,6 +24,10 @@ export class SearchController {
   ) {}
 
   @Get()
+  @ApiQuery({ name: 'q', required: false, description: "The search, in the webmail's (Gmail's) syntax; empty: everything" })
+  @ApiQuery({ name: 'mailboxId', required: false, description: 'Only this mailbox' })
+  @ApiQuery({ name: 'limit', required: false, description: '1–100, default 50' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page (same q)' })
   @RequireScope('mail:read')
   @ApiOperation({
     summary: "Search messages with the webmail's (Gmail's) search syntax, newest first, cursor-paged",
@@ -33,9 +38,13 @@ export class SearchController {
       'than the implicit AND, as in Gmail), parentheses. Without in: or mailboxId, Trash and Junk are left out. Each hit has ' +
       'highlight ranges for subject, snippet and sender. Pass nextCursor with the same q for the next page.',
   })
-  @ApiResponse({ status: 200, description: 'SearchResult' })
-  @ApiResponse({ status: 400, description: 'Malformed query: details.position is the 0-based offset in q; or a bad cursor' })
-  @ApiResponse({ status: 404, description: "mailboxId is not one of the account's mailboxes" })
+  @ApiResponse({ status: 200, description: 'SearchResult', schema: schemaRef('SearchResult') })
+  @ApiResponse({
+    status: 400,
+    description: 'Malformed query: details.position is the 0-based offset in q; or a bad cursor',
+    schema: API_ERROR,
+  })
+  @ApiResponse({ status: 404, description: "mailboxId is not one of the account's mailboxes", schema: API_ERROR })
   async list(
     @CurrentAccount() account: AccountInfo,
     @Query(new ZodPipe(SearchMessagesQuery)) query: SearchMessagesQueryParams,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   CancelSendRequest,
   type CancelSendResult,
@@ -22,6 +22,7 @@ import { IdempotencyService, fingerprintOf } from '../idempotency/idempotency.se
 import { SendService } from '../outgoing/send.service.js';
 import { readMultipartSend } from './multipart-send.js';
 import { SendStatusService } from './send-status.service.js';
+import { API_ERROR, schemaRef } from './openapi-schemas.js';
 
 @ApiTags('messages')
 @Controller('api/v1/messages')
@@ -37,6 +38,10 @@ export class SendController {
   @HttpCode(201)
   @RequireScope('mail:send')
   @ApiConsumes('application/json', 'multipart/form-data')
+  @ApiBody({
+    description: 'JSON: SendMessageRequest. multipart/form-data: field `message` (that JSON) and files (field `attachments`).',
+    schema: schemaRef('SendMessageRequest'),
+  })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
@@ -53,12 +58,20 @@ export class SendController {
       '`message` with the JSON of SendMessageRequest and the files to attach (field `attachments`, any number up to 50), ' +
       'streamed, together at most CORREIO_MAX_MESSAGE_BYTES.',
   })
-  @ApiResponse({ status: 201, description: 'SendMessageResult (queueId: GET /api/v1/messages/send/{queueId} for per-recipient status)' })
-  @ApiResponse({ status: 400, description: 'Bad input, an unknown local recipient, or an Idempotency-Key reused with another request' })
-  @ApiResponse({ status: 403, description: 'A From the account may not use' })
-  @ApiResponse({ status: 409, description: 'A request with this Idempotency-Key is still running' })
-  @ApiResponse({ status: 413, description: 'The message or its files are larger than CORREIO_MAX_MESSAGE_BYTES' })
-  @ApiResponse({ status: 507, description: 'A local mailbox is full' })
+  @ApiResponse({
+    status: 201,
+    description: 'SendMessageResult (queueId: GET /api/v1/messages/send/{queueId} for per-recipient status)',
+    schema: schemaRef('SendMessageResult'),
+  })
+  @ApiResponse({
+    status: 400,
+    description: 'Bad input, an unknown local recipient, or an Idempotency-Key reused with another request',
+    schema: API_ERROR,
+  })
+  @ApiResponse({ status: 403, description: 'A From the account may not use', schema: API_ERROR })
+  @ApiResponse({ status: 409, description: 'A request with this Idempotency-Key is still running', schema: API_ERROR })
+  @ApiResponse({ status: 413, description: 'The message or its files are larger than CORREIO_MAX_MESSAGE_BYTES', schema: API_ERROR })
+  @ApiResponse({ status: 507, description: 'A local mailbox is full', schema: API_ERROR })
   async send(
     @CurrentAccount() account: AccountInfo,
     @Req() req: FastifyRequest,
@@ -95,8 +108,8 @@ export class SendController {
     summary: 'Per-recipient status of a send (queued, deferred, delivered, bounced…; attempts, the last remote reply, explained in words)',
     description: 'queueId is SendMessageResult.queueId. Local recipients that got the message at once are delivered.',
   })
-  @ApiResponse({ status: 200, description: 'MessageDeliveryStatus' })
-  @ApiResponse({ status: 404, description: "Not a queue entry of the account's sends" })
+  @ApiResponse({ status: 200, description: 'MessageDeliveryStatus', schema: schemaRef('MessageDeliveryStatus') })
+  @ApiResponse({ status: 404, description: "Not a queue entry of the account's sends", schema: API_ERROR })
   deliveryStatus(@CurrentAccount() account: AccountInfo, @Param('queueId') rawId: string): Promise<MessageDeliveryStatus> {
     const id = parseId(rawId);
     if (id === undefined) throw AppError.notFound('queue entry not found');
@@ -104,14 +117,15 @@ export class SendController {
   }
 
   @Post('send/:queueId/cancel')
+  @ApiBody({ schema: schemaRef('CancelSendRequest') })
   @HttpCode(200)
   @RequireScope('mail:send')
   @ApiOperation({
     summary: 'Undo send / cancel a scheduled send while nothing of it has started (409 after); the Sent copy (sentId) goes back to Drafts',
   })
-  @ApiResponse({ status: 200, description: 'CancelSendResult' })
-  @ApiResponse({ status: 404, description: "Not a queue entry of the account's sends" })
-  @ApiResponse({ status: 409, description: 'Delivery has started' })
+  @ApiResponse({ status: 200, description: 'CancelSendResult', schema: schemaRef('CancelSendResult') })
+  @ApiResponse({ status: 404, description: "Not a queue entry of the account's sends", schema: API_ERROR })
+  @ApiResponse({ status: 409, description: 'Delivery has started', schema: API_ERROR })
   cancel(
     @CurrentAccount() account: AccountInfo,
     @Param('queueId') rawId: string,

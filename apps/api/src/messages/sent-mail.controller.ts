@@ -7,6 +7,7 @@ import { AppError } from '../common/app-error.js';
 import { parseId } from '../common/zod-validation.js';
 import type { AccountInfo } from '../directory/directory.service.js';
 import { SentMailService } from '../outgoing/sent-mail.service.js';
+import { API_ERROR, schemaRef } from './openapi-schemas.js';
 
 @ApiTags('messages')
 @Controller('api/v1/messages')
@@ -15,20 +16,22 @@ export class SentMailController {
 
   @Get('scheduled')
   @RequireScope('mail:read')
-  @ApiResponse({ status: 200, description: 'ScheduledMessageList' })
-  @ApiOperation({ summary: 'Scheduled sends and undo windows that have not started (cancel with POST /api/v1/messages/send/:queueId/cancel)' })
+  @ApiResponse({ status: 200, description: 'ScheduledMessageList', schema: schemaRef('ScheduledMessageList') })
+  @ApiOperation({
+    summary: 'Scheduled sends and undo windows that have not started (cancel with POST /api/v1/messages/send/:queueId/cancel)',
+  })
   scheduled(@CurrentAccount() account: AccountInfo): Promise<ScheduledMessageList> {
     return this.sent.scheduled(account.id);
   }
 
   @Get(':id/delivery')
   @RequireScope('mail:read')
-  @ApiResponse({ status: 200, description: 'MessageDeliveryStatus' })
-  @ApiResponse({ status: 404, description: "Not one of the account's messages" })
+  @ApiResponse({ status: 200, description: 'MessageDeliveryStatus', schema: schemaRef('MessageDeliveryStatus') })
+  @ApiResponse({ status: 404, description: "Not one of the account's messages", schema: API_ERROR })
   @ApiOperation({
     summary:
       "What happened to each recipient of a message the account sent (from the outbound queue's records; bounces and deferrals explained). " +
-      '404 for a message that is not the account\'s, or was never queued and is not in Sent.',
+      "404 for a message that is not the account's, or was never queued and is not in Sent.",
   })
   delivery(@CurrentAccount() account: AccountInfo, @Param('id') rawId: string): Promise<MessageDeliveryStatus> {
     const id = parseId(rawId);
