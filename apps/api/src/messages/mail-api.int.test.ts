@@ -195,7 +195,10 @@ describe('mail for programs (REST)', () => {
 
   it('documents every route of mail for programs in OpenAPI, with its error answers', async () => {
     type Op = { summary?: string; responses?: Record<string, unknown> };
-    const doc = (await (await fetch(`${t.baseUrl}/api/docs-json`)).json()) as { paths: Record<string, Record<string, Op>> };
+    const doc = (await (await fetch(`${t.baseUrl}/api/docs-json`)).json()) as {
+      paths: Record<string, Record<string, Op>>;
+      components: { schemas: Record<string, unknown> };
+    };
     const routes: [string, string, string[]][] = [
       ['/api/v1/messages', 'get', ['200', '400', '404']],
       ['/api/v1/messages/{id}', 'get', ['200', '404']],
@@ -215,6 +218,10 @@ describe('mail for programs (REST)', () => {
       const op = doc.paths[path]?.[method];
       expect(op?.summary, `${method} ${path}`).toEqual(expect.any(String));
       expect(Object.keys(op?.responses ?? {}), `${method} ${path}`).toEqual(expect.arrayContaining(statuses));
+      // Every schema the operation names is in the document (a client can be generated from it).
+      for (const ref of JSON.stringify(op).match(/#\/components\/schemas\/\w+/g) ?? []) {
+        expect(doc.components.schemas[ref.split('/').pop()!], `${method} ${path} ${ref}`).toBeDefined();
+      }
     }
   });
 });
