@@ -58,7 +58,7 @@ export class IdempotencyService implements OnModuleInit, OnApplicationShutdown {
         throw AppError.invalid('this Idempotency-Key was used with a different request');
       }
       if (row?.state === 'done') return { statusCode: row.statusCode ?? 200, body: row.response, replayed: true };
-      if (!row || !row.isAbandoned || !(await this.repo.takeOver(accountId, key, LEASE_MS))) {
+      if (!row?.isAbandoned || !(await this.repo.takeOver(accountId, key, LEASE_MS))) {
         throw new AppError(ErrorCode.Conflict, 'a request with this Idempotency-Key is still being processed; retry in a moment');
       }
     }
