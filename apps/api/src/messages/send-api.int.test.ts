@@ -151,6 +151,24 @@ describe('sending for programs', () => {
       expect((await post(bruna, body, 'with space')).status).toBe(400);
     });
 
+    it('a claim left running by a process that died is taken over after its lease; a live one answers 409', async () => {
+      const { fingerprintOf } = await import('../idempotency/idempotency.service.js');
+      const body = { to: ['joel@paulolopes.fr'], subject: 'After a crash', text: 'z' };
+      const claim = (key: string, lease: string) =>
+        t.db.pool.query(
+          `INSERT INTO idempotency_keys (account_id, key, fingerprint, state, locked_until) VALUES ($1, $2, $3, 'running', now() + $4::interval)`,
+          [ids.bruna, key, fingerprintOf('POST /api/v1/messages/send', body), lease],
+        );
+      await claim('crashed', '-1 second');
+      await claim('live', '1 minute');
+      expect((await post(bruna, body, 'live')).status).toBe(409);
+      expect(await inboxCount('joel', 'After a crash')).toBe(0);
+      const taken = await post(bruna, body, 'crashed');
+      expect(taken.status).toBe(201);
+      expect(await inboxCount('joel', 'After a crash')).toBe(1);
+      expect((await post(bruna, body, 'crashed')).headers.get('idempotent-replayed')).toBe('true');
+    });
+
     it('multipart retries with the same files are one send; expired keys (older than 24 h) are pruned', async () => {
       const form = () => {
         const f = new FormData();
