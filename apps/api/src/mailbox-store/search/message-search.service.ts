@@ -81,11 +81,10 @@ export class MessageSearchService {
    * - RARE: when the query has a driving text term (drivingTerm) that is rare in a sample of the
    *   account's mail and matches at most CANDIDATES_MAX text rows, those rows come from the trigram index (a bitmap scan that stops after the cap), their
    *   messages by (account_id, blob_id), the other conditions checked on them, sorted, paged;
-   * - ORDERED: otherwise (a common word, or no text at all), each searched mailbox is walked newest
-   *   first on its (account_id, mailbox_id, internal_date, id) index, every condition checked per row
-   *   (text by primary key), stopping at `limit` rows per mailbox, and the mailboxes' pages merged.
-   * Either way no step reads more than the cap or one page per mailbox of rows, and paging is by
-   * keyset (internal_date, id) < cursor — never OFFSET.
+   * - ORDERED: otherwise (a common word, or no text at all), the account's mail is walked newest first
+   *   on (account_id, internal_date, id) (migration 20261210200001), every condition checked per row
+   *   (text by primary key), stopping at `limit` rows.
+   * Paging is by keyset (internal_date, id) < cursor — never OFFSET.
    */
   statement(s: MessageSearch): { sql: string; params: unknown[] } {
     if (s.mailboxId !== undefined && !isId(s.mailboxId)) throw AppError.notFound('mailbox not found');
@@ -107,12 +106,11 @@ export class MessageSearchService {
     const order = 'ORDER BY m.internal_date DESC, m.id DESC';
     const full = compileApiSearch(s.query, params, settled);
     const ordered = (gate: string) =>
-      `SELECT x.* FROM mailboxes b CROSS JOIN LATERAL (
-         SELECT ${MESSAGE_COLUMNS} FROM messages m
-          WHERE m.account_id = $1 AND m.mailbox_id = b.id AND ${full}${cursor} ${order} LIMIT ${limit}) x
-        WHERE b.account_id = $1 AND ${boxes}${gate}`;
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m
+        WHERE m.account_id = $1${gate} AND m.mailbox_id IN (SELECT b.id FROM mailboxes b WHERE b.account_id = $1 AND ${boxes})
+          AND ${full}${cursor} ${order} LIMIT ${limit}`;
     const driver = drivingTerm(s.query);
-    if (!driver) return { sql: `${ordered('')} ORDER BY x."internalDate" DESC, x.id DESC LIMIT ${limit}`, params };
+    if (!driver) return { sql: ordered(''), params };
     const textCond = textCondition(driver, bind);
     const rest = compileApiSearch(s.query, params, new Map([...settled, [driver, 'm.blob_id IN (SELECT c.blob_id FROM candidates c)']]));
     const cap = bind(this.candidatesMax);
