@@ -92,15 +92,17 @@ const isTextLeaf = (n: SearchNode): boolean =>
 /**
  * The term a search can be driven from through the trigram index: a text leaf (or an OR of text
  * leaves) every match must satisfy — a child of the top-level AND, or the query itself. The longest
- * value wins (more trigrams, usually fewer rows). Undefined when there is none (no text, or text only
- * under NOT or mixed into an OR with other operators).
+ * value wins (more trigrams, usually fewer rows). Undefined when there is none (no text, text only
+ * under NOT or mixed into an OR with other operators, or only values too short for a trigram).
  */
 export function drivingTerm(node: SearchNode): SearchNode | undefined {
   const candidates = (node.type === 'and' ? node.children : [node]).filter(
     (c) => isTextLeaf(c) || (c.type === 'or' && c.children.every(isTextLeaf)),
   );
   const weight = (c: SearchNode): number => (c.type === 'or' ? Math.min(...c.children.map(weight)) : (c as TextLeaf).value.length);
-  return candidates.sort((a, b) => weight(b) - weight(a))[0];
+  // Under 3 characters a value has no trigram: the index cannot find it, only a scan of all the
+  // account's text could; walking newest first at least stops at a page when the term is common.
+  return candidates.filter((c) => weight(c) >= 3).sort((a, b) => weight(b) - weight(a))[0];
 }
 
 /** The condition on a mailbox `b` that an in: term names (TRUE for in:anywhere). */
