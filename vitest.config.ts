@@ -15,6 +15,7 @@ export default defineConfig({
       '@correio/mime': lib('mime'),
       '@correio/pop3-protocol': lib('pop3-protocol'),
       '@correio/imap-protocol': lib('imap-protocol'),
+      '@correio/search-query': lib('search-query'),
       '@correio/contracts': lib('contracts'),
       '@correio/testing': lib('testing'),
     },

@@ -38,6 +38,15 @@
  *   GET    /api/v1/api-keys              → ApiKeyList (session only)
  *   DELETE /api/v1/api-keys/:id          → 204 (revoked at once; session only)
  *   GET    /api/health                   → { status, database }
+ *   Mail for programs (mail-api.ts):
+ *   GET    /api/v1/messages?q&mailboxId&limit&cursor → SearchResult (Gmail's search syntax; 400 with details.position)
+ *   POST   /api/v1/mailboxes             CreateMailboxRequest → MailboxView (201; 409 exists)
+ *   PATCH  /api/v1/mailboxes/:id         RenameMailboxRequest → MailboxView
+ *   DELETE /api/v1/mailboxes/:id         → 204 (its messages go with it)
+ *   POST   /api/v1/mailboxes/:id/messages?flags&keywords&date  message/rfc822 → ImportMessageResult (201; 413, 415)
+ *   PATCH  /api/v1/messages/:id          UpdateFlagsRequest (flags and keywords) → MessageFlagsView
+ *   POST   /api/v1/messages/send         also multipart/form-data (field message = JSON, files); Idempotency-Key header
+ *   GET    /api/v1/messages/send/:queueId → MessageDeliveryStatus (per recipient)
  */
 export * from './auth.js';
 export * from './mail.js';
@@ -46,3 +55,4 @@ export * from './admin-queue.js';
 export * from './compose.js';
 export * from './compose-parts.js';
 export * from './api-keys.js';
+export * from './mail-api.js';

@@ -12,6 +12,7 @@ import { DeliveryRepository } from './repositories/delivery.repository.js';
 import { MailboxRepository } from './repositories/mailbox.repository.js';
 import { MessageRepository } from './repositories/message.repository.js';
 import { MessageTextIndexer } from './search/message-text.indexer.js';
+import { MessageSearchService } from './search/message-search.service.js';
 
 /**
  * Mail store. Owns the tables mailboxes, messages, blobs, expunged, message_text and
@@ -32,7 +33,8 @@ import { MessageTextIndexer } from './search/message-text.indexer.js';
     ImapMessageRepository,
     ImapSearchRepository,
     MessageTextIndexer,
+    MessageSearchService,
   ],
-  exports: [MailboxStoreService, ImapStoreService],
+  exports: [MailboxStoreService, ImapStoreService, MessageSearchService],
 })
 export class MailboxStoreModule {}

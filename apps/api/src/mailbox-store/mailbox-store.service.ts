@@ -224,6 +224,13 @@ export class MailboxStoreService {
     return row;
   }
 
+  /** The message at a UID of one of the account's mailboxes (after an APPEND), or 404. */
+  async getMessageByUid(accountId: string, mailboxId: string, uid: number): Promise<MessageRow> {
+    const row = isId(mailboxId) ? await this.messages.findByUid(accountId, mailboxId, uid) : undefined;
+    if (!row) throw AppError.notFound('message not found');
+    return row;
+  }
+
   async getRaw(accountId: string, id: string): Promise<{ row: MessageRow; raw: Buffer }> {
     const row = await this.getMessage(accountId, id);
     const raw = await this.blobs.get(this.pool, accountId, row.blobId);

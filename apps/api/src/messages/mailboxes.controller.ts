@@ -1,16 +1,16 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type MailboxList, type MessageList, MessageListQuery } from '@correio/contracts';
 // Type-only aliases: decorator metadata must not point at the zod schema values of the same name.
 import type { MessageListQuery as MessageListQueryBody } from '@correio/contracts';
+import { RequireScope } from '../auth/api-scope.js';
 import { CurrentAccount } from '../auth/session.guard.js';
 import { AppError } from '../common/app-error.js';
 import { ZodPipe, parseId } from '../common/zod-validation.js';
 import type { AccountInfo } from '../directory/directory.service.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { decodeCursor, encodeCursor, sortMailboxes, toMailboxView, toMessageSummary } from './message-view.js';
-import { MailboxList as MailboxListSchema, MessageList as MessageListSchema } from '@correio/contracts';
-import { ApiResult } from '../common/api-result.js';
+import { API_ERROR, schemaRef } from './openapi-schemas.js';
 
 @ApiTags('mailboxes')
 @Controller('api/v1/mailboxes')
@@ -18,7 +18,8 @@ export class MailboxesController {
   constructor(private readonly store: MailboxStoreService) {}
 
   @Get()
-  @ApiResult(MailboxListSchema)
+  @RequireScope('mail:read')
+  @ApiResponse({ status: 200, description: 'MailboxList', schema: schemaRef('MailboxList') })
   @ApiOperation({ summary: "The account's mailboxes with total and unread counts" })
   async list(@CurrentAccount() account: AccountInfo): Promise<MailboxList> {
     const rows = await this.store.listMailboxes(account.id);
@@ -26,7 +27,10 @@ export class MailboxesController {
   }
 
   @Get(':id/messages')
-  @ApiResult(MessageListSchema)
+  @RequireScope('mail:read')
+  @ApiResponse({ status: 200, description: 'MessageList', schema: schemaRef('MessageList') })
+  @ApiResponse({ status: 400, description: 'A bad cursor or limit', schema: API_ERROR })
+  @ApiResponse({ status: 404, description: "Not one of the account's mailboxes", schema: API_ERROR })
   @ApiOperation({ summary: 'Messages of a mailbox, newest first, keyset-paginated (?limit, ?cursor)' })
   async messages(
     @CurrentAccount() account: AccountInfo,

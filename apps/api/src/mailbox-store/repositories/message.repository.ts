@@ -59,6 +59,15 @@ export class MessageRepository implements OnApplicationShutdown {
   }
 
   /** Every message of a mailbox as (id, uid, size), in UID order: a POP3 maildrop (RFC 1939 §4). */
+  /** The message at a UID of a mailbox (REST import answers with the id the APPEND path stored). */
+  async findByUid(accountId: string, mailboxId: string, uid: number): Promise<MessageRow | undefined> {
+    const { rows } = await this.pool.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2 AND m.uid = $3`,
+      [accountId, mailboxId, uid],
+    );
+    return rows[0];
+  }
+
   async listSizes(accountId: string, mailboxId: string): Promise<{ id: string; uid: number; size: number }[]> {
     const { rows } = await this.pool.query<{ id: string; uid: number; size: number }>(
       'SELECT m.id, m.uid, m.size FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2 ORDER BY m.uid',
