@@ -34,6 +34,14 @@
  *   GET    /api/v1/messages/scheduled    → ScheduledMessageList
  *   GET    /api/v1/messages/:id/delivery → MessageDeliveryStatus
  *   GET    /api/health                   → { status, database }
+ *   POST   /api/v1/webhooks              CreateWebhookRequest → CreatedWebhook (201; the secret only here)
+ *   GET    /api/v1/webhooks              → WebhookList
+ *   GET    /api/v1/webhooks/:id          → WebhookView
+ *   PATCH  /api/v1/webhooks/:id          UpdateWebhookRequest → WebhookView
+ *   DELETE /api/v1/webhooks/:id          → 204
+ *   GET    /api/v1/webhooks/:id/deliveries?limit&cursor → WebhookDeliveryList
+ *   POST   /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver → WebhookDeliveryView (202)
+ *   GET    /api/v1/events?after           → text/event-stream of AccountEvent (Last-Event-ID resumes)
  */
 export * from './auth.js';
 export * from './mail.js';
@@ -41,3 +49,4 @@ export * from './errors.js';
 export * from './admin-queue.js';
 export * from './compose.js';
 export * from './compose-parts.js';
+export * from './webhooks.js';
