@@ -40,7 +40,15 @@ function sendOne(port, n) {
     const script = ['EHLO client.test', 'MAIL FROM:<loadgen@client.test>', 'RCPT TO:<sink@bench.test>', 'DATA', msg, 'QUIT'];
     let step = -1;
     let buf = '';
-    sock.on('error', reject);
+    let settled = false;
+    const fail = (why) => {
+      if (settled) return;
+      settled = true;
+      sock.destroy();
+      reject(new Error(`message ${n}: ${why}`));
+    };
+    sock.on('error', (err) => fail(err.message));
+    sock.on('close', () => fail('connection closed'));
     sock.on('data', (d) => {
       buf += d.toString('latin1');
       for (let i = buf.indexOf('\r\n'); i !== -1; i = buf.indexOf('\r\n')) {
@@ -49,9 +57,12 @@ function sendOne(port, n) {
         if (line[3] === '-') continue;
         if (step === 4) {
           const at = performance.now();
+          if (!line.startsWith('250')) return fail(line);
+          settled = true;
           sock.end('QUIT\r\n');
-          return line.startsWith('250') ? resolve(at) : reject(new Error(`message ${n}: ${line}`));
+          return resolve(at);
         }
+        if (!line.startsWith(step === -1 ? '220' : step === 3 ? '354' : '250')) return fail(line);
         step++;
         sock.write(`${script[step]}\r\n`);
       }
@@ -82,6 +93,7 @@ async function main() {
       CORREIO_ADMIN_ADDRESS: 'sink@bench.test',
       CORREIO_ADMIN_PASSWORD: 'bench-password',
       CORREIO_WEBHOOKS_ALLOW_PRIVATE: 'true',
+      CORREIO_SMTP_MAX_CONNECTIONS_PER_IP: '2000',
     },
   });
   // The receiver: notes when each event arrives (epoch ms and performance.now()).

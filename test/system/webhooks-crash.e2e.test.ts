@@ -163,6 +163,11 @@ describe.skipIf(!testServerUrl())('webhook crash test (PostgreSQL server)', () =
     for (const [id, ids] of byMessage) expect(ids.size, `message ${id}`).toBe(1);
     // And one webhook-id never names two messages.
     const idToMessage = new Map<string, string>();
-    for (const [message, ids] of byMessage) for (const id of ids) expect(idToMessage.get(id) ?? message).toBe(message), idToMessage.set(id, message);
+    for (const [message, ids] of byMessage) {
+      for (const id of ids) {
+        expect(idToMessage.get(id) ?? message).toBe(message);
+        idToMessage.set(id, message);
+      }
+    }
   }, 900_000);
 });

@@ -15,6 +15,18 @@ export interface WebhookRequest {
   timeoutMs: number;
 }
 
+/**
+ * Connections are kept alive per origin (a TLS handshake per event would cost more than the event).
+ * A kept socket was opened to a checked address; the address is checked again before each request,
+ * but a socket opened earlier may be reused meanwhile — the same trust as one long request.
+ */
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 10, keepAliveMsecs: 1_000 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 10, keepAliveMsecs: 1_000 }),
+};
+/** A body longer than this is not read to the end (the socket is dropped instead of kept). */
+const MAX_DRAINED_BODY = 64 * 1024;
+
 /** The receiver's status code, or why there was none. Its body is never read beyond the head. */
 export type WebhookResponse = { statusCode: number; durationMs: number } | { error: string; durationMs: number };
 
@@ -61,11 +73,16 @@ export function postWebhook(req: WebhookRequest): Promise<WebhookResponse> {
       resolve(r);
     };
     const client = url.protocol === 'https:' ? https : http;
-    const request = client.request(url, { method: 'POST', headers, lookup, agent: false }, (res) => {
+    const agent = agents[url.protocol as 'http:' | 'https:'];
+    const request = client.request(url, { method: 'POST', headers, lookup, agent }, (res) => {
       done({ statusCode: res.statusCode ?? 0, durationMs: elapsed() });
-      res.resume(); // discard the body
+      // The body is discarded (never stored or shown); read to its end so the socket can be reused.
+      let seen = 0;
+      res.on('data', (chunk: Buffer) => {
+        seen += chunk.length;
+        if (seen > MAX_DRAINED_BODY) res.destroy();
+      });
       res.on('error', () => {});
-      res.destroy();
     });
     const timer = setTimeout(() => {
       done({ error: `no answer within ${req.timeoutMs} ms`, durationMs: elapsed() });

@@ -5,7 +5,7 @@ import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import { DNS_RESOLVER, type DnsResolver } from '../dns/dns-resolver.js';
 import { AccountEventsService, eventBody } from '../events/account-events.service.js';
-import { type ClaimedDelivery, WebhookDeliveryRepository } from './repositories/webhook-delivery.repository.js';
+import { type AttemptOutcome, type ClaimedDelivery, WebhookDeliveryRepository } from './repositories/webhook-delivery.repository.js';
 import { nextAttemptAt } from './retry-schedule.js';
 import { checkWebhookTarget } from './ssrf-guard.js';
 import { postWebhook, type WebhookResponse } from './webhook-sender.js';
@@ -16,11 +16,11 @@ const FAN_OUT_PER_WEBHOOK = 500; // events turned into deliveries per webhook an
 /** Idle: look for due retries and missed events this often. */
 const IDLE_POLL_MS = 500;
 /**
- * After a wake-up, poll this often for a while: an event committed just now is only read once every
- * older transaction has finished (the outbox horizon), which may be a few milliseconds later.
+ * After a wake-up that found nothing, look again after these waits: an event committed just now is
+ * only read once every older transaction has finished (the outbox horizon), which may be a few
+ * milliseconds later. A round that finds work ends the chain.
  */
-const HOT_POLL_MS = 15;
-const HOT_FOR_MS = 1_000;
+const RECHECK_MS = [5, 10, 20, 40, 80, 160];
 const PRUNE_EVERY_MS = 60_000;
 const PRUNE_BATCH = 5_000;
 
@@ -48,10 +48,12 @@ export class WebhookWorker implements OnModuleInit, OnApplicationShutdown {
   private loop?: Promise<void>;
   private wake?: () => void;
   private woken = false;
-  private hotUntil = 0;
+  /** Rechecks left after a wake-up (index into RECHECK_MS), or -1. */
+  private recheck = -1;
   private inFlight = 0;
   private readonly pending = new Set<Promise<void>>();
   private unsubscribe?: () => void;
+  private readonly recorder: AttemptRecorder;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -61,6 +63,7 @@ export class WebhookWorker implements OnModuleInit, OnApplicationShutdown {
   ) {
     // Longer than one attempt can take (the DNS check and the request's timeout), so a live worker keeps its claims.
     this.leaseMs = 2 * config.webhooks.timeoutMs + 10_000;
+    this.recorder = new AttemptRecorder((rows) => this.deliveries.recordAttempts(this.owner, rows));
   }
 
   onModuleInit(): void {
@@ -76,9 +79,9 @@ export class WebhookWorker implements OnModuleInit, OnApplicationShutdown {
     await this.loop;
   }
 
-  /** New events may be there: look now, and keep looking briefly (see HOT_POLL_MS). */
+  /** New events may be there: look now, and again shortly if they are not final yet (RECHECK_MS). */
   nudge(): void {
-    this.hotUntil = Date.now() + HOT_FOR_MS;
+    this.recheck = 0;
     this.woken = true;
     this.wake?.();
   }
@@ -98,9 +101,10 @@ export class WebhookWorker implements OnModuleInit, OnApplicationShutdown {
         this.logger.warn(`webhook round failed: ${(err as Error).message}`);
       }
       if (!this.running) break;
+      if (busy) this.recheck = -1;
       if (busy && this.inFlight < MAX_IN_FLIGHT) continue;
       if (this.woken) continue;
-      const wait = Date.now() < this.hotUntil ? HOT_POLL_MS : IDLE_POLL_MS;
+      const wait = this.recheck >= 0 && this.recheck < RECHECK_MS.length ? RECHECK_MS[this.recheck++]! : IDLE_POLL_MS;
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         setTimeout(resolve, wait).unref();
@@ -151,7 +155,8 @@ export class WebhookWorker implements OnModuleInit, OnApplicationShutdown {
     const statusCode = 'statusCode' in response ? response.statusCode : null;
     const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
     const next = ok ? null : nextAttemptAt(d.attemptCount + 1, new Date(), d.retryUntil, this.config.webhooks.retryBaseMs);
-    const recorded = await this.deliveries.recordAttempt(this.owner, d.id, {
+    const recorded = await this.recorder.record({
+      id: d.id,
       state: ok ? 'succeeded' : next ? 'pending' : 'failed',
       nextAttemptAt: next,
       attempt: { at: at.toISOString(), durationMs: response.durationMs, statusCode, error: 'error' in response ? response.error : null },
@@ -164,5 +169,38 @@ export class WebhookWorker implements OnModuleInit, OnApplicationShutdown {
     const keep = this.config.events.keepMs;
     await this.deliveries.prune(keep, PRUNE_BATCH);
     await this.events.prune(keep, PRUNE_BATCH);
+  }
+}
+
+/**
+ * Group commit for attempt outcomes (as the outbound queue's OutcomeRecorder): while one UPDATE
+ * runs, outcomes that finish meanwhile wait and go together in the next one; an idle worker
+ * records at once. Each caller learns whether its row was recorded (it still held the lease).
+ */
+class AttemptRecorder {
+  private pending: { row: AttemptOutcome; resolve: (ok: boolean) => void; reject: (err: unknown) => void }[] = [];
+  private busy = false;
+
+  constructor(private readonly write: (rows: AttemptOutcome[]) => Promise<Set<string>>) {}
+
+  record(row: AttemptOutcome): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ row, resolve, reject });
+      if (!this.busy) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.busy = true;
+    while (this.pending.length) {
+      const batch = this.pending.splice(0, 500);
+      try {
+        const ids = await this.write(batch.map((b) => b.row));
+        for (const b of batch) b.resolve(ids.has(b.row.id));
+      } catch (err) {
+        for (const b of batch) b.reject(err);
+      }
+    }
+    this.busy = false;
   }
 }

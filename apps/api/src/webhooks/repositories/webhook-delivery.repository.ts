@@ -23,6 +23,13 @@ export interface AttemptRecord {
   error: string | null;
 }
 
+export interface AttemptOutcome {
+  id: string;
+  state: 'pending' | 'succeeded' | 'failed';
+  nextAttemptAt: Date | null;
+  attempt: AttemptRecord;
+}
+
 export interface DeliveryRow {
   id: string;
   eventId: string;
@@ -112,25 +119,31 @@ export class WebhookDeliveryRepository {
   }
 
   /**
-   * Records one attempt of a delivery this worker still holds: succeeded (2xx: never sent again),
-   * pending with its next time, or failed. A delivery whose lease another worker took over is not
-   * touched. Returns whether it was recorded.
+   * Records attempts of deliveries this worker still holds, in ONE statement (concurrent outcomes
+   * share it): succeeded (2xx: never sent again), pending with its next time, or failed. A delivery
+   * whose lease another worker took over is not touched. Returns the ids recorded.
    */
-  async recordAttempt(
-    owner: string,
-    id: string,
-    outcome: { state: 'pending' | 'succeeded' | 'failed'; nextAttemptAt: Date | null; attempt: AttemptRecord },
-  ): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `UPDATE webhook_deliveries
-          SET state = $3::webhook_delivery_state, attempt_count = attempt_count + 1, next_attempt_at = COALESCE($4, next_attempt_at),
-              lease_owner = NULL, lease_until = NULL, last_status_code = $5, updated_at = now(),
-              attempts = CASE WHEN jsonb_array_length(attempts) >= ${MAX_ATTEMPTS_KEPT}
-                              THEN (attempts - 0) || $6::jsonb ELSE attempts || $6::jsonb END
-        WHERE id = $1 AND lease_owner = $2`,
-      [id, owner, outcome.state, outcome.nextAttemptAt, outcome.attempt.statusCode, JSON.stringify([outcome.attempt])],
+  async recordAttempts(owner: string, outcomes: AttemptOutcome[]): Promise<Set<string>> {
+    if (outcomes.length === 0) return new Set();
+    const { rows } = await this.pool.query<{ id: string }>(
+      `UPDATE webhook_deliveries d
+          SET state = o.state::webhook_delivery_state, attempt_count = d.attempt_count + 1, next_attempt_at = COALESCE(o.next_at, d.next_attempt_at),
+              lease_owner = NULL, lease_until = NULL, last_status_code = o.status_code, updated_at = now(),
+              attempts = CASE WHEN jsonb_array_length(d.attempts) >= ${MAX_ATTEMPTS_KEPT}
+                              THEN (d.attempts - 0) || jsonb_build_array(o.attempt) ELSE d.attempts || jsonb_build_array(o.attempt) END
+         FROM unnest($2::bigint[], $3::text[], $4::timestamptz[], $5::int[], $6::jsonb[]) AS o(id, state, next_at, status_code, attempt)
+        WHERE d.id = o.id AND d.lease_owner = $1
+       RETURNING d.id`,
+      [
+        owner,
+        outcomes.map((o) => o.id),
+        outcomes.map((o) => o.state),
+        outcomes.map((o) => o.nextAttemptAt),
+        outcomes.map((o) => o.attempt.statusCode),
+        outcomes.map((o) => JSON.stringify(o.attempt)),
+      ],
     );
-    return (rowCount ?? 0) > 0;
+    return new Set(rows.map((r) => r.id));
   }
 
   /** A webhook's deliveries, newest first, with their attempts (keyset paging by id). */
