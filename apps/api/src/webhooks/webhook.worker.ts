@@ -16,11 +16,10 @@ const FAN_OUT_PER_WEBHOOK = 500; // events turned into deliveries per webhook an
 /** Idle: look for due retries and missed events this often. */
 const IDLE_POLL_MS = 500;
 /**
- * After a wake-up that found nothing, look again after these waits: an event committed just now is
- * only read once every older transaction has finished (the outbox horizon), which may be a few
- * milliseconds later. A round that finds work ends the chain.
+ * Committed events that are not final yet (an older transaction of the cluster still runs: the
+ * outbox horizon) are looked for again this soon.
  */
-const RECHECK_MS = [5, 10, 20, 40, 80, 160];
+const PENDING_POLL_MS = 5;
 const PRUNE_EVERY_MS = 60_000;
 const PRUNE_BATCH = 5_000;
 
@@ -48,8 +47,8 @@ export class WebhookWorker implements OnModuleInit, OnApplicationShutdown {
   private loop?: Promise<void>;
   private wake?: () => void;
   private woken = false;
-  /** Rechecks left after a wake-up (index into RECHECK_MS), or -1. */
-  private recheck = -1;
+  /** The last fan-out saw committed events waiting for the horizon. */
+  private pendingEvents = false;
   private inFlight = 0;
   private readonly pending = new Set<Promise<void>>();
   private unsubscribe?: () => void;
@@ -79,9 +78,8 @@ export class WebhookWorker implements OnModuleInit, OnApplicationShutdown {
     await this.loop;
   }
 
-  /** New events may be there: look now, and again shortly if they are not final yet (RECHECK_MS). */
+  /** New events may be there: look now. */
   nudge(): void {
-    this.recheck = 0;
     this.woken = true;
     this.wake?.();
   }
@@ -101,10 +99,9 @@ export class WebhookWorker implements OnModuleInit, OnApplicationShutdown {
         this.logger.warn(`webhook round failed: ${(err as Error).message}`);
       }
       if (!this.running) break;
-      if (busy) this.recheck = -1;
       if (busy && this.inFlight < MAX_IN_FLIGHT) continue;
       if (this.woken) continue;
-      const wait = this.recheck >= 0 && this.recheck < RECHECK_MS.length ? RECHECK_MS[this.recheck++]! : IDLE_POLL_MS;
+      const wait = this.pendingEvents ? PENDING_POLL_MS : IDLE_POLL_MS;
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         setTimeout(resolve, wait).unref();
@@ -116,7 +113,8 @@ export class WebhookWorker implements OnModuleInit, OnApplicationShutdown {
 
   /** One round: fan events out into deliveries, claim what is due and start sending it. Returns what it found. */
   async runOnce(): Promise<number> {
-    const created = await this.deliveries.fanOut(FAN_OUT_PER_WEBHOOK, this.config.webhooks.retryForMs);
+    const { created, pending } = await this.deliveries.fanOut(FAN_OUT_PER_WEBHOOK, this.config.webhooks.retryForMs);
+    this.pendingEvents = pending;
     const room = MAX_IN_FLIGHT - this.inFlight;
     const claimed = room > 0 ? await this.deliveries.claimDue(this.owner, this.leaseMs, Math.min(CLAIM_BATCH, room)) : [];
     for (const d of claimed) {

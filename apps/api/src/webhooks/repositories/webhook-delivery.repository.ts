@@ -58,10 +58,11 @@ export class WebhookDeliveryRepository {
    * cursor, creates a delivery per event of a type it wants and moves its cursor past every event
    * read (wanted or not), in the same transaction. Webhooks being fanned out by another worker are
    * skipped (SKIP LOCKED); the unique (webhook, event) key makes a repeat a no-op anyway.
-   * Returns how many deliveries were created.
+   * Returns how many deliveries were created, and whether committed events wait for the horizon
+   * (an older transaction still runs): then the caller looks again very soon.
    */
-  async fanOut(perWebhook: number, retryForMs: number): Promise<number> {
-    const { rows } = await this.pool.query<{ created: number }>(
+  async fanOut(perWebhook: number, retryForMs: number): Promise<{ created: number; pending: boolean }> {
+    const { rows } = await this.pool.query<{ created: number; pending: boolean }>(
       `WITH h AS (SELECT ${HORIZON} AS xmin),
        w AS (
          SELECT wh.id, wh.account_id, wh.events, wh.cursor_xid, wh.cursor_id FROM webhooks wh
@@ -87,10 +88,12 @@ export class WebhookDeliveryRepository {
        ), moved AS (
          UPDATE webhooks wh SET cursor_xid = last.xid, cursor_id = last.event_id FROM last WHERE wh.id = last.webhook_id RETURNING 1
        )
-       SELECT (SELECT count(*) FROM ins)::int AS created, (SELECT count(*) FROM moved)::int AS moved`,
+       SELECT (SELECT count(*) FROM ins)::int AS created, (SELECT count(*) FROM moved)::int AS moved,
+              EXISTS (SELECT 1 FROM webhooks wh JOIN account_events ev ON ev.account_id = wh.account_id
+                       WHERE wh.enabled AND (ev.xid, ev.id) > (wh.cursor_xid, wh.cursor_id) AND ev.xid >= (SELECT xmin FROM h)) AS pending`,
       [perWebhook, retryForMs],
     );
-    return rows[0]!.created;
+    return rows[0]!;
   }
 
   /**
