@@ -8,7 +8,7 @@ type Queryable = Pick<PoolClient, 'query'>;
  * A reader's place in account_events: events come in (xid, id) order, xid being the writing
  * transaction's id. Ids are taken from a sequence before COMMIT, so they commit out of order and
  * "id > last id" could skip an event that committed late; a reader instead only reads events whose
- * transaction is older than the oldest one still running (pg_snapshot_xmin), and every later event
+ * transaction is older than the oldest one still running (OUTBOX_HORIZON), and every later event
  * then sorts after its position. Both parts are decimal strings (bigints).
  */
 export interface EventPosition {
@@ -27,8 +27,23 @@ export interface AccountEventRow {
 
 const MAX_ID = '9223372036854775807';
 
-/** The horizon: transactions below it have all finished (committed or not), so their events are final. */
-const HORIZON = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint)`;
+/**
+ * The outbox horizon, as a SQL expression: every transaction with a lower id has finished (committed
+ * or not), so events below it are final and a reader may pass them. It is the oldest transaction the
+ * statement's snapshot sees running (pg_snapshot_xip), leaving out those that pg_stat_activity shows
+ * running in ANOTHER database of the cluster (they cannot write our events; without this, a long
+ * transaction of any neighbour would hold every event back), or the snapshot's xmax when none is
+ * left. Conservative where it cannot know: a transaction that finished between the snapshot and the
+ * pg_stat_activity read, or whose backend the database role may not see (no pg_read_all_stats),
+ * still counts as ours.
+ */
+export const OUTBOX_HORIZON = `(SELECT COALESCE(
+       (SELECT min(x) FROM pg_snapshot_xip(s.snap) AS x
+         WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+                            WHERE a.backend_xid = x::xid AND a.datname IS NOT NULL AND a.datname <> current_database())),
+       pg_snapshot_xmax(s.snap))::text::bigint
+     FROM (SELECT pg_current_snapshot() AS snap) s)`;
+const HORIZON = OUTBOX_HORIZON;
 
 /**
  * The only code that reads and prunes account_events (the events module owns the table). Rows are

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from '@correio/db';
 import { PG_POOL } from '../../database/database.module.js';
+import { OUTBOX_HORIZON } from '../../events/account-events.repository.js';
 
 export interface ClaimedDelivery {
   id: string;
@@ -46,7 +47,7 @@ export interface DeliveryRow {
 const MAX_ATTEMPTS_KEPT = 50;
 
 /** The horizon of account_events (see events/account-events.repository.ts). */
-const HORIZON = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint)`;
+const HORIZON = OUTBOX_HORIZON;
 
 /** The only code that writes webhook_deliveries (and the webhooks' fan-out cursors). */
 @Injectable()

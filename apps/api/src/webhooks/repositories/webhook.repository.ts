@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from '@correio/db';
 import { PG_POOL } from '../../database/database.module.js';
+import { OUTBOX_HORIZON } from '../../events/account-events.repository.js';
 
 export interface WebhookRow {
   id: string;
@@ -25,7 +26,7 @@ export class WebhookRepository {
   async create(accountId: string, url: string, events: string[], secret: string): Promise<WebhookRow> {
     const { rows } = await this.pool.query<WebhookRow>(
       `INSERT INTO webhooks (account_id, url, events, secret, cursor_xid, cursor_id)
-       VALUES ($1, $2, $3, $4, pg_snapshot_xmin(pg_current_snapshot())::text::bigint - 1, 9223372036854775807)
+       VALUES ($1, $2, $3, $4, ${OUTBOX_HORIZON} - 1, 9223372036854775807)
        RETURNING ${COLUMNS}`,
       [accountId, url, events, secret],
     );
