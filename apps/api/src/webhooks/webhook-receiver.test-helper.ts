@@ -1,10 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 
 export interface ReceivedHook {
   headers: Record<string, string>;
   body: string;
   at: number;
+  /** With verifyWith(): the verified event, checked on arrival as a real receiver does (the library refuses timestamps over 5 min old). */
+  verified?: unknown;
+  verifyError?: string;
 }
 
 /**
@@ -17,6 +21,12 @@ export class WebhookReceiver {
   fallback = 200;
   private server!: http.Server;
   private waiters: (() => void)[] = [];
+  private verifier?: Webhook;
+
+  /** Verifies every request on arrival with the standardwebhooks library and this secret. */
+  verifyWith(secret: string): void {
+    this.verifier = new Webhook(secret);
+  }
 
   static async start(): Promise<WebhookReceiver> {
     const r = new WebhookReceiver();
@@ -25,7 +35,15 @@ export class WebhookReceiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-        r.received.push({ headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
+        const hook: ReceivedHook = { headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+        if (r.verifier) {
+          try {
+            hook.verified = r.verifier.verify(hook.body, headers);
+          } catch (err) {
+            hook.verifyError = (err as Error).message;
+          }
+        }
+        r.received.push(hook);
         res.statusCode = r.statuses.shift() ?? r.fallback;
         res.end('a body the sender must never show');
         for (const w of r.waiters.splice(0)) w();
