@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Logger, Query, Res } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Controller, Get, Headers, Logger, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/api-scope.js';
@@ -15,8 +15,10 @@ const EVENT_ID = /^(0|[1-9]\d{0,18})$/;
 @ApiTags('webhooks')
 @RequireScope('mail:read')
 @Controller('api/v1/events')
-export class EventStreamController {
+export class EventStreamController implements BeforeApplicationShutdown {
   private readonly logger = new Logger('events');
+  /** Open streams: ended before the HTTP server closes (a stream never ends by itself, and would hold the shutdown). */
+  private readonly open = new Set<AccountEventStream>();
 
   constructor(
     private readonly events: AccountEventsService,
@@ -48,7 +50,14 @@ export class EventStreamController {
     const stream = new AccountEventStream(reply.raw, account.id, start, this.events, this.bus, (err) =>
       this.logger.warn(`event stream of account ${account.id}: ${err.message}`),
     );
+    this.open.add(stream);
+    reply.raw.on('close', () => this.open.delete(stream));
     stream.start();
+  }
+
+  beforeApplicationShutdown(): void {
+    for (const stream of this.open) stream.close();
+    this.open.clear();
   }
 
   private async startPosition(accountId: string, after: string | undefined): Promise<EventPosition> {

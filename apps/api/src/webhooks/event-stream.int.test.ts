@@ -87,6 +87,24 @@ describe('GET /api/v1/events (server-sent events)', () => {
     await other.close();
   });
 
+  it('a shutdown ends the open streams instead of waiting for their clients', async () => {
+    const other = await startTestApp({ CORREIO_DOMAIN: 'ifsc.edu' });
+    try {
+      await other.directory.addAccount({ address: 'cai@ifsc.edu', password: 'cai-password' });
+      const cai = new HttpClient(other.baseUrl);
+      expect((await cai.login('cai@ifsc.edu', 'cai-password')).status).toBe(200);
+      const stream = await SseClient.open(`${other.baseUrl}/api/v1/events`, cookieOf(cai));
+      await stream.waitFor((c) => c.comments > 0);
+      const started = Date.now();
+      await other.close();
+      expect(Date.now() - started).toBeLessThan(15_000);
+      await stream.close();
+    } catch (err) {
+      await other.close().catch(() => {});
+      throw err;
+    }
+  }, 30_000);
+
   it('reconnecting again and again while mail arrives concurrently misses nothing and repeats nothing', async () => {
     const total = 60;
     const got: string[] = [];
