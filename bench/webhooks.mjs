@@ -7,7 +7,10 @@
 //     overestimate by the statement's own time and any group-commit wait.
 // The target: p99 < 250 ms at 100 messages/s.
 //
-//   node bench/webhooks.mjs [--rate 100] [--seconds 30] [--keep]
+//   node bench/webhooks.mjs [--rate 100] [--seconds 30] [--split] [--keep]
+//
+// --split: the webhook worker in its own process (role delivery; the MX and REST in another, roles
+// http,smtp), woken across processes by LISTEN/NOTIFY, as a deployment at scale runs them.
 //
 // Needs a built API (node_modules/.bin/turbo run build --filter=@correio/api) and PostgreSQL at
 // BENCH_DATABASE_URL / DATABASE_URL / postgresql://postgres@127.0.0.1:5432/postgres. Loopback only.
@@ -24,6 +27,7 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '100' },
     seconds: { type: 'string', default: '30' },
     keep: { type: 'boolean', default: false },
+    split: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -88,7 +92,7 @@ async function main() {
     databaseUrl: db.url,
     dataDir,
     env: {
-      CORREIO_ROLES: 'http,smtp,delivery',
+      CORREIO_ROLES: args.split ? 'http,smtp' : 'http,smtp,delivery',
       CORREIO_DOMAIN: 'bench.test',
       CORREIO_ADMIN_ADDRESS: 'sink@bench.test',
       CORREIO_ADMIN_PASSWORD: 'bench-password',
@@ -96,6 +100,11 @@ async function main() {
       CORREIO_SMTP_MAX_CONNECTIONS_PER_IP: '2000',
     },
   });
+  if (args.split) {
+    const workerDir = await mkdtemp(path.join(os.tmpdir(), 'correio-bench-webhooks-worker-'));
+    cleanups.push(() => rm(workerDir, { recursive: true, force: true }));
+    await startCorreio({ databaseUrl: db.url, dataDir: workerDir, env: { CORREIO_ROLES: 'delivery', CORREIO_DOMAIN: 'bench.test', CORREIO_WEBHOOKS_ALLOW_PRIVATE: 'true' } });
+  }
   // The receiver: notes when each event arrives (epoch ms and performance.now()).
   const arrivals = new Map();
   const receiver = http.createServer((req, res) => {
@@ -127,7 +136,7 @@ async function main() {
   for (let i = 0; i < 20; i++) await sendOne(api.ports.smtp, -1 - i);
   await sleep(1_000);
   const total = RATE * SECONDS;
-  log(`${total} messages at ${RATE}/s over SMTP (a new connection each), webhook receiver on loopback; load ${loadavg()}`);
+  log(`${total} messages at ${RATE}/s over SMTP (a new connection each), webhook receiver on loopback, ${args.split ? 'worker in its own process' : 'one process'}; load ${loadavg()}`);
   const acked = new Map();
   const sends = [];
   const t0 = performance.now();
