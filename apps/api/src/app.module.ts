@@ -20,15 +20,16 @@ import { MessagesModule } from './messages/messages.module.js';
 import { Pop3Module } from './pop3/pop3.module.js';
 import { SmtpIngressModule } from './smtp-ingress/smtp-ingress.module.js';
 import { UploadsModule } from './uploads/uploads.module.js';
+import { WebhooksModule, WebhookWorkerModule } from './webhooks/webhooks.module.js';
 
 /** The application: shared modules always, then one set of modules per configured role. */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, pool: Pool, db: { isPglite: boolean } = { isPglite: false }): DynamicModule {
     const roleModules = [
-      ...(config.roles.includes('http') ? [AuthModule, ApiKeysModule, MessagesModule, ComposeModule, UploadsModule, ContactsModule, AdminModule, HealthModule] : []),
+      ...(config.roles.includes('http') ? [AuthModule, ApiKeysModule, MessagesModule, ComposeModule, UploadsModule, ContactsModule, AdminModule, HealthModule, WebhooksModule] : []),
       ...(config.roles.includes('smtp') ? [SmtpIngressModule] : []),
-      ...(config.roles.includes('delivery') ? [DeliveryModule] : []),
+      ...(config.roles.includes('delivery') ? [DeliveryModule, WebhookWorkerModule] : []),
       ...(config.roles.includes('pop3') ? [Pop3Module.forRoot(config.pop3)] : []),
       ...(config.roles.includes('imap') ? [ImapModule.forRoot(config.imap)] : []),
     ];

@@ -47,6 +47,14 @@
  *   PATCH  /api/v1/messages/:id          UpdateFlagsRequest (flags and keywords) → MessageFlagsView
  *   POST   /api/v1/messages/send         also multipart/form-data (field message = JSON, files); Idempotency-Key header
  *   GET    /api/v1/messages/send/:queueId → MessageDeliveryStatus (per recipient)
+ *   POST   /api/v1/webhooks              CreateWebhookRequest → CreatedWebhook (201; the secret only here)
+ *   GET    /api/v1/webhooks              → WebhookList
+ *   GET    /api/v1/webhooks/:id          → WebhookView
+ *   PATCH  /api/v1/webhooks/:id          UpdateWebhookRequest → WebhookView
+ *   DELETE /api/v1/webhooks/:id          → 204
+ *   GET    /api/v1/webhooks/:id/deliveries?limit&cursor → WebhookDeliveryList
+ *   POST   /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver → WebhookDeliveryView (202)
+ *   GET    /api/v1/events?after           → text/event-stream of AccountEvent (Last-Event-ID resumes)
  */
 export * from './auth.js';
 export * from './mail.js';
@@ -56,3 +64,4 @@ export * from './compose.js';
 export * from './compose-parts.js';
 export * from './api-keys.js';
 export * from './mail-api.js';
+export * from './webhooks.js';

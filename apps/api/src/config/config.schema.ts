@@ -94,6 +94,16 @@ export const EnvSchema = z.object({
   CORREIO_SMARTHOST_TLS_VERIFY: bool.default(true),
   /** Testing only: send the smarthost credentials without TLS when the smarthost is on loopback. */
   CORREIO_SMARTHOST_ALLOW_PLAIN_AUTH_ON_LOOPBACK: bool.default(false),
+  /** Webhook targets on private, loopback, link-local or unique-local addresses (SSRF; never by default, tests only). */
+  CORREIO_WEBHOOKS_ALLOW_PRIVATE: bool.default(false),
+  /** How long one webhook request may take (connect to last byte of the answer's head). */
+  CORREIO_WEBHOOKS_TIMEOUT: z.string().default('10s'),
+  /** The wait before the first retry of a failed webhook request; it doubles each time up to 1h (±20% jitter). */
+  CORREIO_WEBHOOKS_RETRY_BASE: z.string().default('5s'),
+  /** A webhook delivery is retried for this long after its event, then marked failed. */
+  CORREIO_WEBHOOKS_RETRY_FOR: z.string().default('24h'),
+  /** How long account events (the outbox behind webhooks and GET /api/v1/events) and webhook deliveries are kept. */
+  CORREIO_EVENTS_KEEP: z.string().default('7d'),
   CORREIO_DNS: z.enum(['static', 'system']).default('static'),
   CORREIO_DNS_RECORDS: z.string().optional(),
   CORREIO_DNS_SERVERS: z
@@ -163,6 +173,9 @@ export interface AppConfig {
     leaseMs: number;
     smarthost: SmarthostConfig | undefined;
   };
+  /** Issue 13: webhook delivery (role delivery) and the account event outbox. */
+  webhooks: { allowPrivate: boolean; timeoutMs: number; retryBaseMs: number; retryForMs: number };
+  events: { keepMs: number };
   webUrl: string;
   defaultDomain: string;
   admin: { address: string | undefined; password: string | undefined };
@@ -242,6 +255,13 @@ export function toAppConfig(env: Env): AppConfig {
       keepFinishedMs: parseDuration('CORREIO_DELIVERY_KEEP_FINISHED', env.CORREIO_DELIVERY_KEEP_FINISHED),
       smarthost: toSmarthost(env),
     },
+    webhooks: {
+      allowPrivate: env.CORREIO_WEBHOOKS_ALLOW_PRIVATE,
+      timeoutMs: parseDuration('CORREIO_WEBHOOKS_TIMEOUT', env.CORREIO_WEBHOOKS_TIMEOUT),
+      retryBaseMs: parseDuration('CORREIO_WEBHOOKS_RETRY_BASE', env.CORREIO_WEBHOOKS_RETRY_BASE),
+      retryForMs: parseDuration('CORREIO_WEBHOOKS_RETRY_FOR', env.CORREIO_WEBHOOKS_RETRY_FOR),
+    },
+    events: { keepMs: parseDuration('CORREIO_EVENTS_KEEP', env.CORREIO_EVENTS_KEEP) },
     webUrl: env.CORREIO_WEB_URL,
     defaultDomain: env.CORREIO_DOMAIN.toLowerCase(),
     admin: { address: env.CORREIO_ADMIN_ADDRESS?.toLowerCase(), password: env.CORREIO_ADMIN_PASSWORD },

@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import { PG_POOL } from '../database/database.module.js';
 import { DNS_RESOLVER, type DnsResolver } from '../dns/dns-resolver.js';
+import { MailEventsService } from '../events/mail-events.service.js';
 import type { BlobStore } from '../mailbox-store/blob-store.js';
 import { BLOB_STORE } from '../mailbox-store/blob-store.token.js';
 import { type DsnRecipient, enhancedStatus, wantsNotice, xtextDecode } from './dsn-composer.js';
@@ -86,6 +87,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     private readonly queue: OutboundQueueRepository,
     private readonly dsn: DsnService,
     private readonly local: LocalDelivery,
+    private readonly events: MailEventsService,
   ) {
     this.transportMap = parseTransportMap(config.delivery.transportMap);
     // Up to one claim batch waits per domain beyond its connections: claimed before the running ones run dry.
@@ -308,6 +310,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     const rows = planned.map((p) => (target.kind === 'nobody' ? { ...p.row, failureNotified: false, delayNotified: false } : p.row));
     if (target.kind === 'nobody') {
       await this.recorder.record(rows);
+      this.events.announceAccountEvents(first.accountId); // issue 13: the outcome statement wrote delivery.* events
       return;
     }
     const copies = await withTransaction(this.pool, async (tx) => {
@@ -320,6 +323,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
       ];
     });
     this.dsn.publish(copies);
+    this.events.announceAccountEvents(first.accountId);
     if (target.kind !== 'local' || target.forwards.length) this.nudge();
   }
 

@@ -60,7 +60,7 @@ export class DsnService {
             raw,
             summary: await summarizeMessage(raw),
             envelopeFrom: '',
-            targets: target.accountIds.map((accountId) => ({ accountId, mailbox: { specialUse: 'inbox' as const } })),
+            targets: target.accountIds.map((accountId) => ({ accountId, mailbox: { specialUse: 'inbox' as const }, incoming: true })),
           });
         }
         if (target.forwards.length) await this.queue.enqueue(tx, { accountId: queueAccountId, raw, envelopeFrom: '', recipients: target.forwards.map((address) => ({ address })) });

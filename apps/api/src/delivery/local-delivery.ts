@@ -53,7 +53,7 @@ export class LocalDelivery {
       const summary = await summarizeMessage(raw);
       try {
         await this.storeAndForward(
-          { raw, summary, envelopeFrom: first.envelopeFrom, targets: [...accounts].map((accountId) => ({ accountId, mailbox: { specialUse: 'inbox' as const } })) },
+          { raw, summary, envelopeFrom: first.envelopeFrom, targets: [...accounts].map((accountId) => ({ accountId, mailbox: { specialUse: 'inbox' as const }, incoming: true })) },
           [...forwards.values()],
         );
         for (const a of delivered) outcomes.set(a, { address: a, status: 'delivered', reply: '250 2.0.0 Delivered to the local mailbox' });

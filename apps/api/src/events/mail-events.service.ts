@@ -39,6 +39,7 @@ export class MailEventsService implements OnModuleInit, OnApplicationShutdown {
       `${process.pid}-${randomUUID()}`,
       (change) => this.emit(change),
       () => this.emitResync(),
+      (accountId) => this.emitAccountEvents(accountId),
     );
     await this.bus.start();
   }
@@ -70,6 +71,30 @@ export class MailEventsService implements OnModuleInit, OnApplicationShutdown {
   onResync(listener: () => void): () => void {
     this.emitter.on('resync', listener);
     return () => this.emitter.off('resync', listener);
+  }
+
+  /**
+   * Issue 13: account events (the outbox) were committed for this account by code that publishes no
+   * mailbox change (delivery outcomes, sends); call after COMMIT. Webhook workers and event streams
+   * in every process wake on it (they also wake on 'exists' changes, which cover new mail).
+   */
+  announceAccountEvents(accountId: string): void {
+    this.emitAccountEvents(accountId);
+    this.bus?.sendEventsSignal(accountId);
+  }
+
+  /** Listens to announceAccountEvents of every process. Returns the unsubscribe function. */
+  onAccountEvents(listener: (accountId: string) => void): () => void {
+    this.emitter.on('account-events', listener);
+    return () => this.emitter.off('account-events', listener);
+  }
+
+  private emitAccountEvents(accountId: string): void {
+    try {
+      this.emitter.emit('account-events', accountId);
+    } catch {
+      /* listeners handle their own errors */
+    }
   }
 
   private emitResync(): void {

@@ -61,6 +61,23 @@ export function encodeChange(processId: string, c: MailboxChange): string[] {
   return pieces.map((u) => JSON.stringify({ ...head, u }));
 }
 
+/**
+ * An outbox signal (issue 13): "account events were committed for this account" — written by code
+ * outside the store's change path (delivery outcomes, sends). `o` tells it apart from a change.
+ */
+export function encodeEventsSignal(processId: string, accountId: string): string {
+  return JSON.stringify({ p: processId, o: accountId });
+}
+
+export function decodeEventsSignal(payload: string): { processId: string; accountId: string } | undefined {
+  try {
+    const p = JSON.parse(payload) as { p?: unknown; o?: unknown };
+    return typeof p.o === 'string' && typeof p.p === 'string' ? { processId: p.p, accountId: p.o } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function decodeChange(payload: string): { processId: string; change: MailboxChange } | undefined {
   try {
     const p = JSON.parse(payload) as Payload;
@@ -101,6 +118,8 @@ export class PgChangeBus {
     private readonly onRemote: (change: MailboxChange) => void,
     /** Called each time LISTEN is back after a lost connection (not on the first start). */
     private readonly onReconnected: () => void = () => {},
+    /** Outbox signals from other processes (encodeEventsSignal). */
+    private readonly onRemoteEvents: (accountId: string) => void = () => {},
   ) {}
 
   /** LISTEN has succeeded at least once: a later success is a reconnection. */
@@ -116,6 +135,14 @@ export class PgChangeBus {
   send(change: MailboxChange): void {
     if (this.stopped) return;
     this.queue.push(...encodeChange(this.processId, change));
+    if (this.queue.length > MAX_QUEUED) this.queue.splice(0, this.queue.length - MAX_QUEUED);
+    this.schedule();
+  }
+
+  /** Queues an outbox signal (account events committed) for the other processes. */
+  sendEventsSignal(accountId: string): void {
+    if (this.stopped) return;
+    this.queue.push(encodeEventsSignal(this.processId, accountId));
     if (this.queue.length > MAX_QUEUED) this.queue.splice(0, this.queue.length - MAX_QUEUED);
     this.schedule();
   }
@@ -160,6 +187,11 @@ export class PgChangeBus {
     client.on('end', lost);
     client.on('notification', (n) => {
       if (n.channel !== MAIL_CHANGES_CHANNEL || !n.payload) return;
+      const signal = n.payload.includes('"o":') ? decodeEventsSignal(n.payload) : undefined;
+      if (signal) {
+        if (signal.processId !== this.processId) this.onRemoteEvents(signal.accountId);
+        return;
+      }
       const decoded = decodeChange(n.payload);
       if (decoded && decoded.processId !== this.processId) this.onRemote(decoded.change);
     });

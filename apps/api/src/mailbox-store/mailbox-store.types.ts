@@ -66,6 +66,12 @@ export interface DeliveryTarget {
   mailbox: { id: string } | { specialUse: SpecialUse };
   /** \Seen on this copy (the sender's Sent copy is read); defaults to the request's flags. */
   seen?: boolean;
+  /**
+   * Mail arriving for this account (MX, local delivery from the queue, a DSN, a local recipient of a
+   * send): the delivery statement also writes its `message.received` event (issue 13). Not for
+   * Sent copies, drafts, APPEND or imports.
+   */
+  incoming?: boolean;
 }
 
 export interface DeliveryRequest {

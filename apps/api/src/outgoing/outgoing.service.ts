@@ -4,6 +4,7 @@ import type { MessageSummaryFields } from '@correio/mime';
 import { AppError } from '../common/app-error.js';
 import { PG_POOL } from '../database/database.module.js';
 import { OutboundQueueService } from '../delivery/outbound-queue.service.js';
+import { AccountEventsService } from '../events/account-events.service.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import type { DeliveryTarget, StoredCopy } from '../mailbox-store/mailbox-store.types.js';
 
@@ -44,6 +45,7 @@ export class OutgoingService {
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly store: MailboxStoreService,
     private readonly queue: OutboundQueueService,
+    private readonly accountEvents: AccountEventsService,
   ) {}
 
   async accept(m: OutgoingMessage): Promise<AcceptedOutgoing> {
@@ -51,7 +53,7 @@ export class OutgoingService {
     const sentMailboxId = await this.store.mailboxIdBySpecialUse(m.senderAccountId, 'sent');
     if (!sentMailboxId) throw AppError.notFound('mailbox not found');
     const sent: DeliveryTarget = { accountId: m.senderAccountId, mailbox: { id: sentMailboxId }, seen: true };
-    const targets: DeliveryTarget[] = [...m.local.map((accountId) => ({ accountId, mailbox: { specialUse: 'inbox' as const } })), sent];
+    const targets: DeliveryTarget[] = [...m.local.map((accountId) => ({ accountId, mailbox: { specialUse: 'inbox' as const }, incoming: true })), sent];
     const { copies, queueId, changes } = await withTransaction(this.pool, async (tx) => {
       // LOCK ORDER: the one message row changed (the draft) before accounts and mailboxes.
       const draft = m.draftId === undefined ? undefined : await this.store.lockDraftWithin(tx, m.senderAccountId, m.draftId);
@@ -72,6 +74,16 @@ export class OutgoingService {
             sentMessageId: sentCopy?.messageId,
           })
         : undefined;
+      // Issue 13: the sender's message.sent event commits with the send (readers wake on the Sent copy's change).
+      await this.accountEvents.recordWithin(tx, m.senderAccountId, 'message.sent', {
+        messageId: sentCopy?.messageId ?? null,
+        messageIdHeader: m.summary.messageId,
+        subject: m.summary.subject,
+        to: m.summary.to,
+        cc: m.summary.cc,
+        queueId: id ?? null,
+        notBefore: m.notBefore?.toISOString() ?? null,
+      });
       return { copies: stored, queueId: id, changes: expunged ? [expunged] : [] };
     });
     this.store.publishDelivered(copies);

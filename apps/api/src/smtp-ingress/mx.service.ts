@@ -130,7 +130,7 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
         raw: stored,
         summary,
         envelopeFrom: mailFrom ? mailFrom.address : '',
-        targets: targets.map((accountId) => ({ accountId, mailbox: { specialUse: 'inbox' as const } })),
+        targets: targets.map((accountId) => ({ accountId, mailbox: { specialUse: 'inbox' as const }, incoming: true })),
         authResults: auth.verdicts,
         dsn: dsnOf(session),
       };

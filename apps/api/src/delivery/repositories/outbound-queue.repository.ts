@@ -123,10 +123,21 @@ export class OutboundQueueRepository {
                 delay_notified_at = CASE WHEN o.delay_notified THEN now() ELSE r.delay_notified_at END
            FROM o
           WHERE r.id = o.id AND r.lease_owner = $1
-         RETURNING r.id, r.account_id, r.message_id, o.state, o.reply, o.remote_host),
+         RETURNING r.id, r.account_id, r.message_id, o.state, o.reply, o.remote_host, r.address, r.attempts, o.next_at, r.forwarded_for),
        a AS (
          INSERT INTO outbound_attempts (account_id, message_id, recipient_id, result, reply, remote_host)
-         SELECT account_id, message_id, id, state::queue_state, left(reply, 2000), remote_host FROM u)
+         SELECT account_id, message_id, id, state::queue_state, left(reply, 2000), remote_host FROM u),
+       ev AS (
+         -- Issue 13: the sender's delivery.delivered/deferred/bounced events (webhooks, GET /api/v1/events),
+         -- in this same statement. Not for mail no account sent (alias forwards from the MX, account 0)
+         -- nor for an alias's external forward, which the sender never sees.
+         INSERT INTO account_events (account_id, type, payload)
+         SELECT u.account_id, 'delivery.' || u.state, jsonb_build_object(
+                  'queueId', u.message_id::text, 'recipient', u.address, 'status', u.state, 'reply', left(u.reply, 2000),
+                  'remoteHost', u.remote_host, 'attempts', u.attempts, 'nextAttemptAt', u.next_at,
+                  'sentMessageId', m.sent_message_id::text)
+           FROM u LEFT JOIN outbound_messages m ON m.account_id = u.account_id AND m.id = u.message_id
+          WHERE u.account_id <> 0 AND u.forwarded_for IS NULL)
        SELECT id FROM u`,
       [
         owner,

@@ -27,6 +27,8 @@ export interface CopyParams {
   draft: boolean;
   /** The search index row, stored with the blob (so only with blobData). */
   searchText: SearchText | null;
+  /** Mail arriving for the account: the statement also writes its message.received event (issue 13). */
+  incoming: boolean;
 }
 
 export interface CopyRow {
@@ -50,7 +52,7 @@ export const INSERT_COPY_SQL = `WITH target AS (
        ), box AS (
          UPDATE mailboxes SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1
           WHERE account_id = $1 AND id = (SELECT id FROM target) AND EXISTS (SELECT 1 FROM charge)
-          RETURNING id, uid_next - 1 AS uid, highest_modseq AS modseq
+          RETURNING id, name, uid_next - 1 AS uid, highest_modseq AS modseq
        ), blob AS (
          INSERT INTO blobs (account_id, sha256, size, data)
          SELECT $1, $7, $4, $6 WHERE $5::bigint IS NULL AND EXISTS (SELECT 1 FROM box)
@@ -68,15 +70,28 @@ export const INSERT_COPY_SQL = `WITH target AS (
          SELECT m.thread_id FROM messages m
           WHERE cardinality($9::text[]) > 0 AND m.account_id = $1 AND m.message_id_hdr = ANY($9::text[])
           ORDER BY m.id + 0 DESC LIMIT 1
+       ), msg AS (
+         INSERT INTO messages (account_id, mailbox_id, uid, modseq, seen, draft, internal_date, size, blob_id,
+           message_id_hdr, in_reply_to, "references", subject, from_name, from_address, to_addresses, cc_addresses,
+           sent_date, snippet, has_attachments, attachments, thread_id, envelope_from, auth_results, dsn, sent_day)
+         SELECT $1, box.id, box.uid, box.modseq, $10, $11, $12, $4, COALESCE($5::bigint, (SELECT id FROM blob)),
+           $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
+           COALESCE($8::bigint, (SELECT thread_id FROM thread), nextval('thread_id_seq')), $25, $26, $27, $31::date
+           FROM box
+         RETURNING id, mailbox_id, uid, modseq, blob_id, thread_id
+       ), event AS (
+         -- Issue 13: mail arriving for the account (MX, local delivery, a DSN; not Sent copies, drafts,
+         -- APPEND or imports: $32 false) writes its message.received outbox row in this same statement,
+         -- so it commits with the message and costs no extra round trip (webhooks/, GET /api/v1/events).
+         INSERT INTO account_events (account_id, type, payload)
+         SELECT $1, 'message.received', jsonb_build_object(
+                  'mailbox', jsonb_build_object('id', box.id::text, 'name', box.name),
+                  'messageId', msg.id::text, 'uid', msg.uid, 'threadId', msg.thread_id::text,
+                  'from', jsonb_build_object('name', $17::text, 'address', $18::text), 'subject', $16::text,
+                  'messageIdHeader', $13::text, 'size', $4::int, 'receivedAt', $12::timestamptz)
+           FROM msg, box WHERE $32::boolean
        )
-       INSERT INTO messages (account_id, mailbox_id, uid, modseq, seen, draft, internal_date, size, blob_id,
-         message_id_hdr, in_reply_to, "references", subject, from_name, from_address, to_addresses, cc_addresses,
-         sent_date, snippet, has_attachments, attachments, thread_id, envelope_from, auth_results, dsn, sent_day)
-       SELECT $1, box.id, box.uid, box.modseq, $10, $11, $12, $4, COALESCE($5::bigint, (SELECT id FROM blob)),
-         $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
-         COALESCE($8::bigint, (SELECT thread_id FROM thread), nextval('thread_id_seq')), $25, $26, $27, $31::date
-         FROM box
-       RETURNING id, mailbox_id AS "mailboxId", uid, modseq, blob_id AS "blobId", thread_id AS "threadId"`;
+       SELECT id, mailbox_id AS "mailboxId", uid, modseq, blob_id AS "blobId", thread_id AS "threadId" FROM msg`;
 
 /**
  * Stores one copy of a message in ONE statement: charge the account's usage (only within quota),
@@ -113,6 +128,7 @@ export class DeliveryRepository {
         p.searchText?.headerLength ?? 0, p.blobData ? (p.searchText?.content ?? null) : null,
         p.searchText?.complete ?? true,
         s.sentDate ? (p.searchText?.sentDay ?? null) : null,
+        p.incoming,
       ],
     });
     return rows[0];
