@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from '@correio/db';
+import type { Pool, PoolClient } from '@correio/db';
 import { PG_POOL } from '../database/database.module.js';
 
 export interface IdempotencyRow {
@@ -53,8 +53,9 @@ export class IdempotencyRepository {
     return rowCount === 1;
   }
 
-  async complete(accountId: string, key: string, statusCode: number, response: unknown): Promise<void> {
-    await this.pool.query(
+  /** Records the answer; `tx` writes it inside the caller's transaction (it commits with the work). */
+  async complete(accountId: string, key: string, statusCode: number, response: unknown, tx: Pick<PoolClient, 'query'> = this.pool): Promise<void> {
+    await tx.query(
       `UPDATE idempotency_keys SET state = 'done', status_code = $3, response = $4::jsonb WHERE account_id = $1 AND key = $2`,
       [accountId, key, statusCode, JSON.stringify(response ?? null)],
     );

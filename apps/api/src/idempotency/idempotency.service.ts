@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ZodError } from 'zod';
+import type { PoolClient } from '@correio/db';
 import { AppError, ErrorCode, HTTP_STATUS } from '../common/app-error.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 
@@ -36,8 +37,9 @@ export function fingerprintOf(route: string, request: unknown): string {
  *   would hold a connection for an unknown time) — retry after a moment;
  * - the same key with a different request is 400 `invalid_input` (the draft's 422; this API's one
  *   status for a bad request).
- * Keys are per account. Left open: a process that dies after the send committed but before the
- * answer is recorded leaves a running claim; after its lease (2 min) a repeat runs again.
+ * Keys are per account. The send records its answer inside its own transaction, so a process that
+ * dies mid-request leaves either the send and its answer, or neither (a running claim that the
+ * next repeat takes over after the lease, 2 min, and runs).
  */
 @Injectable()
 export class IdempotencyService implements OnModuleInit, OnApplicationShutdown {
@@ -50,7 +52,7 @@ export class IdempotencyService implements OnModuleInit, OnApplicationShutdown {
     accountId: string,
     key: string,
     fingerprint: string,
-    work: () => Promise<{ statusCode: number; body: unknown }>,
+    work: (recordWithin: (tx: Pick<PoolClient, 'query'>, statusCode: number, body: unknown) => Promise<void>) => Promise<{ statusCode: number; body: unknown }>,
   ): Promise<IdempotentAnswer> {
     if (!(await this.repo.claim(accountId, key, fingerprint, LEASE_MS, IDEMPOTENCY_LIFETIME_MS))) {
       const row = await this.repo.find(accountId, key);
@@ -63,15 +65,22 @@ export class IdempotencyService implements OnModuleInit, OnApplicationShutdown {
       }
     }
     let answer: { statusCode: number; body: unknown };
+    // Work that has a transaction records its answer inside it (it commits with the work, so a
+    // crash between the two cannot make a retry run it again); other work is recorded after.
+    let recorded = false;
+    const recordWithin = async (tx: Pick<PoolClient, 'query'>, statusCode: number, body: unknown): Promise<void> => {
+      await this.repo.complete(accountId, key, statusCode, body, tx);
+      recorded = true;
+    };
     try {
-      answer = await work();
+      answer = await work(recordWithin);
     } catch (err) {
       const kept = keptError(err);
       if (kept) await this.repo.complete(accountId, key, kept.statusCode, kept.body);
       else await this.repo.release(accountId, key).catch(() => undefined);
       throw err;
     }
-    await this.repo.complete(accountId, key, answer.statusCode, answer.body);
+    if (!recorded) await this.repo.complete(accountId, key, answer.statusCode, answer.body);
     return { ...answer, replayed: false };
   }
 

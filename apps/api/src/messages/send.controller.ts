@@ -93,9 +93,9 @@ export class SendController {
     }
     const body = SendMessageRequest.parse(request);
     if (key === undefined) return this.sender.send(account, body);
-    const answer = await this.idempotency.run(account.id, key, fingerprint, async () => ({
+    const answer = await this.idempotency.run(account.id, key, fingerprint, async (recordWithin) => ({
       statusCode: 201,
-      body: await this.sender.send(account, body),
+      body: await this.sender.send(account, body, (tx, result) => recordWithin(tx, 201, result)),
     }));
     void reply.status(answer.statusCode);
     if (answer.replayed) void reply.header('idempotent-replayed', 'true');

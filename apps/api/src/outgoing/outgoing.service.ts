@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Pool, withTransaction } from '@correio/db';
+import { type Pool, type PoolClient, withTransaction } from '@correio/db';
 import type { MessageSummaryFields } from '@correio/mime';
 import { AppError } from '../common/app-error.js';
 import { PG_POOL } from '../database/database.module.js';
@@ -24,6 +24,12 @@ export interface OutgoingMessage {
   notBefore?: Date;
   /** The sender's draft this message was written in: expunged in the same transaction (404 if gone). */
   draftId?: string;
+  /**
+   * Runs last inside the send's transaction with what was written, so a record of the send (the
+   * REST Idempotency-Key answer) commits with it or not at all: a crash can never leave a send
+   * without its record, which a retry would repeat.
+   */
+  withinTransaction?: (tx: PoolClient, written: { sentMessageId: string | undefined; queueId: string | undefined }) => Promise<void>;
 }
 
 export interface AcceptedOutgoing {
@@ -84,6 +90,7 @@ export class OutgoingService {
         queueId: id ?? null,
         notBefore: m.notBefore?.toISOString() ?? null,
       });
+      await m.withinTransaction?.(tx, { sentMessageId: sentCopy?.messageId, queueId: id });
       return { copies: stored, queueId: id, changes: expunged ? [expunged] : [] };
     });
     this.store.publishDelivered(copies);

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CancelSendResult, SendMessageRequest, SendMessageResult } from '@correio/contracts';
+import type { PoolClient } from '@correio/db';
 import { type ComposeAddress, checkMimeStructure, composeMessage, sanitizeOutgoingHtml, summarizeMessage } from '@correio/mime';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import type { AppConfig } from '../config/config.schema.js';
@@ -35,7 +36,15 @@ export class SendService {
     private readonly senderQueue: SenderQueueService,
   ) {}
 
-  async send(account: AccountInfo, req: SendMessageRequest): Promise<SendMessageResult> {
+  /**
+   * `recordWithin`, when given, runs inside the send's transaction with the answer the caller will
+   * get (the Idempotency-Key record commits with the send: see OutgoingMessage.withinTransaction).
+   */
+  async send(
+    account: AccountInfo,
+    req: SendMessageRequest,
+    recordWithin?: (tx: PoolClient, result: SendMessageResult) => Promise<void>,
+  ): Promise<SendMessageResult> {
     const from = req.from ?? account.address;
     if (!(await this.directory.canSendAs(account.id, from))) {
       throw new AppError(ErrorCode.Forbidden, `${from} is not an address this account can send as`);
@@ -86,6 +95,14 @@ export class SendService {
     const notBefore = req.sendAt ? new Date(req.sendAt) : req.undoSeconds ? new Date(Date.now() + req.undoSeconds * 1000) : undefined;
     const delayed = notBefore !== undefined && notBefore.getTime() > Date.now();
     const queuedRecipients = delayed ? [...new Set(envelope)].map((address) => ({ address })) : [...remote.values()];
+    const result = (sentId: string, queueId: string | undefined): SendMessageResult => ({
+      messageId,
+      sentId,
+      delivered: delayed ? 0 : local.size,
+      queued: queuedRecipients.length,
+      queueId: queueId ?? null,
+      scheduledFor: delayed && notBefore ? notBefore.toISOString() : null,
+    });
     const accepted = await this.outgoing.accept({
       senderAccountId: account.id,
       raw,
@@ -95,6 +112,13 @@ export class SendService {
       remote: queuedRecipients,
       notBefore: delayed ? notBefore : undefined,
       draftId: req.draftId,
+      withinTransaction:
+        recordWithin &&
+        ((tx, written) => {
+          // The Sent copy is one of the targets, so it is always written; without it, nothing commits.
+          if (written.sentMessageId === undefined) throw new Error('send wrote no Sent copy');
+          return recordWithin(tx, result(written.sentMessageId, written.queueId));
+        }),
     });
     // COMMIT has returned: the send stands, so nothing after it may turn the 201 into an error (a
     // client retrying a 5xx would send twice, DESIGN invariant 1).
@@ -103,14 +127,7 @@ export class SendService {
     } catch (err) {
       this.logger.warn(`after sending ${messageId} (account ${account.id}): ${(err as Error).message}`);
     }
-    return {
-      messageId,
-      sentId: accepted.sentCopy.messageId,
-      delivered: delayed ? 0 : local.size,
-      queued: queuedRecipients.length,
-      queueId: accepted.queueId ?? null,
-      scheduledFor: delayed ? notBefore.toISOString() : null,
-    };
+    return result(accepted.sentCopy.messageId, accepted.queueId);
   }
 
   /**
