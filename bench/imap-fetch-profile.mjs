@@ -12,7 +12,7 @@ import { fullSync, fetchBodies } from './imap/metrics.mjs';
 const db = await createDatabase('postgresql://postgres@127.0.0.1:5432/postgres');
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'zz-'));
 const imap = await freePort();
-const c = await startCorreio({ databaseUrl: db.url, dataDir, env: { CORREIO_ROLES: 'imap', CORREIO_IMAP_PORT: String(imap), CORREIO_IMAPS_PORT: String(await freePort()), CORREIO_IMAP_ALLOW_PLAIN_AUTH_ON_LOOPBACK: 'true', CORREIO_DOMAIN: 'bench.test', CORREIO_ADMIN_ADDRESS: 'postmaster@bench.test', CORREIO_ADMIN_PASSWORD: 'bench-password', NODE_OPTIONS: process.env.PROF ? '--require /work/main/bench/lib/cpu-profile.cjs' : '', BENCH_CPU_PROFILE_DIR: '/tmp/prof' } });
+const c = await startCorreio({ databaseUrl: db.url, dataDir, env: { CORREIO_ROLES: 'imap', CORREIO_IMAP_PORT: String(imap), CORREIO_IMAPS_PORT: String(await freePort()), CORREIO_IMAP_ALLOW_PLAIN_AUTH_ON_LOOPBACK: 'true', CORREIO_DOMAIN: 'bench.test', CORREIO_ADMIN_ADDRESS: 'postmaster@bench.test', CORREIO_ADMIN_PASSWORD: 'bench-password', NODE_OPTIONS: process.env.PROF ? `--require ${new URL('./lib/cpu-profile.cjs', import.meta.url).pathname}` : '', BENCH_CPU_PROFILE_DIR: '/tmp/prof' } });
 runCli(c.env, ['account', 'add', 'u@bench.test', '--password', 'bench-password', '--quota', '0']);
 const N = Number(process.env.N ?? 10000);
 await appendCorpus(imap, 'u@bench.test', 'bench-password', 'mixed', N, { connections: 3 });

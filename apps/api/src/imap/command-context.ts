@@ -49,6 +49,8 @@ export interface ResponseWriter {
    * cannot grow the server's memory.
    */
   untaggedStream(prefix: Buffer, body: AsyncIterable<Buffer>, suffix: Buffer): Promise<void>;
+  /** Bytes as they are: complete responses the caller built (FETCH's fast path writes a batch of lines at once). */
+  write(data: string | Buffer): void;
   /** "+ " + text + CRLF (AUTHENTICATE challenges). */
   continuation(text: string): void;
   /** Resolves when the socket's write buffer is below its high-water mark. */

@@ -7,6 +7,8 @@ import {
   type MessageStructure,
   type SearchKey,
   type StatusItem,
+  type WireForms,
+  wireForms,
 } from '@correio/imap-protocol';
 import { summarizeMessage } from '@correio/mime';
 import { AppError, ErrorCode } from '../common/app-error.js';
@@ -20,6 +22,8 @@ import { normalizeMailboxName, parentNames } from './imap-names.js';
 import type {
   ChangesSince,
   CopyResult,
+  FetchLine,
+  FetchLinesRequest,
   FetchNeeds,
   ImapMailbox,
   ImapMailboxStatus,
@@ -180,6 +184,10 @@ export class ImapStoreService implements ImapStore {
       ? rows.filter((r) => r.version == null || r.version < version || !(needs.structure ? r.structure : r.envelope))
       : [];
     const computed = stale.length > 0 ? await this.computeStructures(accountId, [...new Set(stale.map((r) => r.blobId))]) : undefined;
+    // Kept before the wire forms existed: filled in from the kept structure (no blob read), so the
+    // next FETCH of these messages takes the fast path.
+    const noWire = withStructure ? rows.filter((r) => r.noWire && !computed?.has(r.blobId) && r.version != null && r.version >= version) : [];
+    if (noWire.length > 0) await this.fillWireForms(accountId, [...new Set(noWire.map((r) => r.blobId))]);
     const out: ImapMessageMeta[] = [];
     for (const r of rows) {
       const meta: ImapMessageMeta = { uid: r.uid, modseq: BigInt(r.modseq), blobId: r.blobId };
@@ -200,16 +208,27 @@ export class ImapStoreService implements ImapStore {
     return out;
   }
 
+  fetchLines(accountId: string, mailboxId: string, uids: number[], request: FetchLinesRequest): Promise<FetchLine[]> {
+    if (!isId(mailboxId) || uids.length === 0) return Promise.resolve([]);
+    return this.messages.fetchLines(accountId, mailboxId, uids, request);
+  }
+
+  private async fillWireForms(accountId: string, blobIds: string[]): Promise<void> {
+    const kept = await this.messages.structuresWithoutWire(accountId, blobIds);
+    const items = kept.map((k) => ({ blobId: k.blobId, version: k.version, wire: wireForms(k.structure as MessageStructure) }));
+    if (items.length > 0) await this.messages.saveWireForms(accountId, items);
+  }
+
   /** Structures of blobs, read in batches of at most 8 MiB (a larger message alone) and kept. */
   private async computeStructures(accountId: string, blobIds: string[]): Promise<Map<string, MessageStructure>> {
     const out = new Map<string, MessageStructure>();
     for (const batch of batchBySize(await this.messages.blobSizes(accountId, blobIds), 8 * 1024 * 1024)) {
       const raws = await this.messages.readMany(accountId, batch);
-      const items: { blobId: string; version: number; structure: MessageStructure }[] = [];
+      const items: { blobId: string; version: number; structure: MessageStructure; wire: WireForms }[] = [];
       for (const [blobId, raw] of raws) {
         const structure = computeMessageStructure(raw);
         out.set(blobId, structure);
-        items.push({ blobId, version: structure.version, structure });
+        items.push({ blobId, version: structure.version, structure, wire: wireForms(structure) });
       }
       if (items.length > 0) await this.messages.saveStructures(accountId, items);
     }

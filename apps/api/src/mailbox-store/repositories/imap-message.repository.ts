@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from '@correio/db';
 import { PG_POOL } from '../../database/database.module.js';
 import type { FlagState } from '../imap-flags.js';
-import type { FetchNeeds, ImapMailbox, ImapSortFields } from '../imap-store.types.js';
+import type { WireForms } from '@correio/imap-protocol';
+import type { FetchLine, FetchLinesRequest, FetchNeeds, ImapMailbox, ImapSortFields } from '../imap-store.types.js';
+import { fetchLinesSql } from './imap-fetch-lines.sql.js';
 import { MAILBOX_COLUMNS, type MailboxDbRow, toImapMailbox } from './imap-mailbox.repository.js';
 
 type Queryable = Pick<PoolClient, 'query'>;
@@ -33,6 +35,8 @@ export interface MetaRow extends Partial<FlagState> {
   version?: number | null;
   structure?: unknown;
   envelope?: unknown;
+  /** The kept structure has no wire forms yet (kept before they existed): fill them in. */
+  noWire?: boolean | null;
 }
 
 const FLAG_COLUMNS = 'm.seen, m.answered, m.flagged, m.deleted, m.draft, m.keywords';
@@ -76,7 +80,9 @@ export class ImapMessageRepository {
     if (needs.internalDate) cols.push('m.internal_date AS "internalDate"');
     if (needs.size) cols.push('m.size');
     const withStructure = needs.structure || needs.envelope;
-    if (withStructure) cols.push('s.version', needs.structure ? 's.structure' : `s.structure -> 'envelope' AS envelope`);
+    if (withStructure) {
+      cols.push('s.version', needs.structure ? 's.structure' : `s.structure -> 'envelope' AS envelope`, 's.envelope_imap IS NULL AS "noWire"');
+    }
     const join = withStructure ? 'LEFT JOIN message_structures s ON s.account_id = m.account_id AND s.blob_id = m.blob_id' : '';
     const { rows } = await this.pool.query<MetaRow>(
       `SELECT ${cols.join(', ')} FROM messages m ${join}
@@ -84,6 +90,36 @@ export class ImapMessageRepository {
       [accountId, mailboxId, uids],
     );
     return rows;
+  }
+
+  /** FETCH's fast path: the response text per message, built in the statement (imap-fetch-lines.sql.ts). */
+  async fetchLines(accountId: string, mailboxId: string, uids: number[], request: FetchLinesRequest): Promise<FetchLine[]> {
+    const changedSince = request.changedSince !== undefined;
+    const params: unknown[] = [accountId, mailboxId, uids];
+    if (changedSince) params.push(String(request.changedSince));
+    const { rows } = await this.pool.query<FetchLine>(fetchLinesSql(request.items, { utf8: request.utf8, changedSince }), params);
+    return rows;
+  }
+
+  /** Kept structures that have no wire forms yet (kept before the columns existed), to fill them in. */
+  async structuresWithoutWire(accountId: string, blobIds: string[]): Promise<{ blobId: string; version: number; structure: unknown }[]> {
+    const { rows } = await this.pool.query<{ blobId: string; version: number; structure: unknown }>(
+      `SELECT s.blob_id AS "blobId", s.version, s.structure FROM message_structures s
+        WHERE s.account_id = $1 AND s.blob_id = ANY($2::bigint[]) AND s.envelope_imap IS NULL`,
+      [accountId, blobIds],
+    );
+    return rows;
+  }
+
+  /** Stores wire forms for kept structures of the given version (a newer structure kept meanwhile is left alone). */
+  async saveWireForms(accountId: string, items: { blobId: string; version: number; wire: WireForms }[]): Promise<void> {
+    await this.pool.query(
+      `UPDATE message_structures s SET envelope_imap = w.e, envelope_imap_utf8 = w.eu, body_imap = w.b, body_imap_utf8 = w.bu,
+              bodystructure_imap = w.bs, bodystructure_imap_utf8 = w.bsu
+         FROM jsonb_to_recordset($2::jsonb) AS w(blob_id bigint, version int, e text, eu text, b text, bu text, bs text, bsu text)
+        WHERE s.account_id = $1 AND s.blob_id = w.blob_id AND s.version = w.version`,
+      [accountId, JSON.stringify(items.map((i) => ({ blob_id: i.blobId, version: i.version, ...wireColumns(i.wire) })))],
+    );
   }
 
   /** Bytes [start, start + length) of a blob; a slice of the bytea, never the whole value on the wire. */
@@ -113,16 +149,23 @@ export class ImapMessageRepository {
     return new Map(rows.map((r) => [r.id, r.data]));
   }
 
-  /** Keeps computed structures, many in one statement (blobs gone meanwhile are skipped). */
-  async saveStructures(accountId: string, items: { blobId: string; version: number; structure: unknown }[]): Promise<void> {
+  /** Keeps computed structures with their wire forms, many in one statement (blobs gone meanwhile are skipped). */
+  async saveStructures(accountId: string, items: { blobId: string; version: number; structure: unknown; wire: WireForms }[]): Promise<void> {
     await this.pool.query(
-      `INSERT INTO message_structures (account_id, blob_id, version, structure)
-       SELECT $1, b.id, s.version, s.structure
-         FROM jsonb_to_recordset($2::jsonb) AS s(blob_id bigint, version int, structure jsonb)
+      `INSERT INTO message_structures (account_id, blob_id, version, structure, envelope_imap, envelope_imap_utf8, body_imap, body_imap_utf8,
+                                       bodystructure_imap, bodystructure_imap_utf8)
+       SELECT $1, b.id, s.version, s.structure, s.e, s.eu, s.b, s.bu, s.bs, s.bsu
+         FROM jsonb_to_recordset($2::jsonb) AS s(blob_id bigint, version int, structure jsonb, e text, eu text, b text, bu text, bs text, bsu text)
          JOIN blobs b ON b.account_id = $1 AND b.id = s.blob_id
-       ON CONFLICT (account_id, blob_id) DO UPDATE SET version = EXCLUDED.version, structure = EXCLUDED.structure
-        WHERE message_structures.version < EXCLUDED.version`,
-      [accountId, JSON.stringify(items.map((i) => ({ blob_id: i.blobId, version: i.version, structure: i.structure })))],
+       ON CONFLICT (account_id, blob_id) DO UPDATE SET version = EXCLUDED.version, structure = EXCLUDED.structure,
+              envelope_imap = EXCLUDED.envelope_imap, envelope_imap_utf8 = EXCLUDED.envelope_imap_utf8, body_imap = EXCLUDED.body_imap,
+              body_imap_utf8 = EXCLUDED.body_imap_utf8, bodystructure_imap = EXCLUDED.bodystructure_imap,
+              bodystructure_imap_utf8 = EXCLUDED.bodystructure_imap_utf8
+        WHERE message_structures.version < EXCLUDED.version OR message_structures.envelope_imap IS NULL`,
+      [
+        accountId,
+        JSON.stringify(items.map((i) => ({ blob_id: i.blobId, version: i.version, structure: i.structure, ...wireColumns(i.wire) }))),
+      ],
     );
   }
 
@@ -317,4 +360,15 @@ export class ImapMessageRepository {
     );
     return rows;
   }
+}
+
+/**
+ * Wire forms as the statement's columns. A form with a NUL cannot be kept in a text column (and a
+ * NUL is never valid in an IMAP quoted string): then none is kept and that message stays on the
+ * slow path, which encodes it per FETCH.
+ */
+function wireColumns(w: WireForms): { e: string | null; eu: string | null; b: string | null; bu: string | null; bs: string | null; bsu: string | null } {
+  const forms = [w.envelope, w.envelopeUtf8, w.body, w.bodyUtf8, w.bodyStructure, w.bodyStructureUtf8];
+  if (forms.some((f) => f?.includes('\0'))) return { e: null, eu: null, b: null, bu: null, bs: null, bsu: null };
+  return { e: w.envelope, eu: w.envelopeUtf8, b: w.body, bu: w.bodyUtf8, bs: w.bodyStructure, bsu: w.bodyStructureUtf8 };
 }

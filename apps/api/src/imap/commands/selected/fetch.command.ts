@@ -1,5 +1,5 @@
 import type { FetchItem, ImapCommand } from '@correio/imap-protocol';
-import type { FetchNeeds, ImapMessageMeta, ImapStore } from '../../../mailbox-store/imap-store.types.js';
+import type { FetchLineItem, FetchNeeds, ImapMessageMeta, ImapStore } from '../../../mailbox-store/imap-store.types.js';
 import type { CommandContext, Completion, ImapCommandHandler } from '../../command-context.js';
 import type { SelectedMailbox } from '../../selected-mailbox.js';
 import { buildFetchPieces } from './fetch-message.js';
@@ -45,7 +45,9 @@ export const fetchCommand: ImapCommandHandler<'FETCH'> = {
     const items: FetchItem[] = withUid ? [{ type: 'UID' }, ...command.items] : command.items;
     try {
       if (command.vanished && command.changedSince !== undefined) await writeVanished(ctx, mailbox, command, command.changedSince);
-      const outcome = await fetchInBatches(ctx, mailbox, uids, items, command.changedSince);
+      const outcome = isLineFetch(items)
+        ? await fetchLinesInBatches(ctx, mailbox, uids, items, command.changedSince)
+        : await fetchInBatches(ctx, mailbox, uids, items, command.changedSince);
       if ('status' in outcome) return outcome;
       // RFC 5530 EXPUNGEISSUED / RFC 2180 §4.1: messages another session expunged (the EXPUNGE may not be sent yet).
       if (outcome.gone > 0) {
@@ -160,6 +162,72 @@ async function fetchInBatches(
       // A client that stops reading holds the session here, not a batch of bodies in the socket buffer.
       await ctx.out.drained();
     }
+  }
+  return { written, gone };
+}
+
+/** Items the store answers as finished text (fetchLines); anything else (bodies, BINARY) takes the general path. */
+const LINE_ITEMS = new Set<FetchItem['type']>(['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY', 'BODYSTRUCTURE', 'MODSEQ']);
+/** Messages per fetchLines call: ~0.3–2 KB of text each, so a batch stays around a megabyte. */
+export const LINE_BATCH = 1000;
+
+function isLineFetch(items: readonly FetchItem[]): boolean {
+  return items.every((i) => LINE_ITEMS.has(i.type));
+}
+
+/**
+ * FETCH of metadata only (the full sync "UID FETCH 1:* (FLAGS ENVELOPE)", BODYSTRUCTURE, sizes):
+ * the store returns each message's response text built from the row and the kept wire forms, and a
+ * batch goes out as one write — no value tree, no encoding, no JSON per message. A batch with a
+ * message whose forms are not kept yet goes through the general path (which computes and keeps them).
+ */
+async function fetchLinesInBatches(
+  ctx: CommandContext,
+  mailbox: SelectedMailbox,
+  uids: number[],
+  items: FetchItem[],
+  changedSince?: bigint,
+): Promise<Completion | { written: number; gone: number }> {
+  const store = ctx.deps.store;
+  const withModseq = isCondstore(ctx) || changedSince !== undefined;
+  const withFlags = items.some((i) => i.type === 'FLAGS');
+  const lineItems: FetchLineItem[] = items.filter((i) => i.type !== 'MODSEQ').map((i) => i.type as FetchLineItem);
+  // MODSEQ goes last, once, also when implied (as buildFetchPieces does).
+  if (withModseq) lineItems.push('MODSEQ');
+  const request = { items: lineItems, utf8: ctx.session.enabled.has('UTF8=ACCEPT') || ctx.session.enabled.has('IMAP4REV2'), changedSince };
+  let written = 0;
+  let gone = 0;
+  const readBatch = (b: number) =>
+    b < uids.length ? guard(store.fetchLines(mailbox.accountId, mailbox.mailboxId, uids.slice(b, b + LINE_BATCH), request)) : undefined;
+  let nextBatch = readBatch(0);
+  for (let b = 0; b < uids.length; b += LINE_BATCH) {
+    const batch = uids.slice(b, b + LINE_BATCH);
+    const lines = (await nextBatch) ?? [];
+    nextBatch = readBatch(b + LINE_BATCH);
+    if (lines.some((l) => l.text === null)) {
+      const outcome = await fetchInBatches(ctx, mailbox, batch, items, changedSince);
+      if ('status' in outcome) {
+        await Promise.allSettled([nextBatch]);
+        return outcome;
+      }
+      written += outcome.written;
+      gone += outcome.gone;
+      continue;
+    }
+    gone += batch.length - lines.length;
+    let text = '';
+    for (const line of lines) {
+      const seq = mailbox.seqOf(line.uid);
+      if (seq === 0 || line.text === '') continue;
+      if (withFlags) {
+        if (line.keywords) mailbox.announceKeywords(line.keywords, ctx.out);
+        mailbox.noteReported(line.uid, BigInt(line.modseq));
+      }
+      text += `* ${seq} FETCH (${line.text})\r\n`;
+      written++;
+    }
+    if (text.length > 0) ctx.out.write(text);
+    await ctx.out.drained();
   }
   return { written, gone };
 }
