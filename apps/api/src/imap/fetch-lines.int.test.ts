@@ -77,16 +77,21 @@ describe('IMAP FETCH fast path (kept wire forms)', () => {
   const kept = async () =>
     (
       await t.db.pool.query<{ n: number }>(
-        'SELECT count(*)::int AS n FROM message_structures WHERE account_id = $1 AND envelope_imap IS NOT NULL AND body_imap IS NOT NULL',
+        `SELECT count(*)::int AS n FROM messages m JOIN message_structures s ON s.account_id = m.account_id AND s.blob_id = m.blob_id
+          WHERE m.account_id = $1 AND m.envelope_imap IS NOT NULL AND s.body_imap IS NOT NULL AND s.bodystructure_imap IS NOT NULL`,
         [accountId],
       )
     ).rows[0]!.n;
-  const forget = () =>
-    t.db.pool.query(
-      `UPDATE message_structures SET envelope_imap = NULL, envelope_imap_utf8 = NULL, body_imap = NULL, body_imap_utf8 = NULL,
-              bodystructure_imap = NULL, bodystructure_imap_utf8 = NULL WHERE account_id = $1`,
+  // As rows kept before the wire columns existed (or by an older MESSAGE_STRUCTURE_VERSION).
+  const forget = async () => {
+    await t.db.pool.query(
+      `UPDATE message_structures SET body_imap = NULL, body_imap_utf8 = NULL, bodystructure_imap = NULL, bodystructure_imap_utf8 = NULL
+        WHERE account_id = $1`,
       [accountId],
     );
+    await t.db.pool.query('UPDATE messages SET envelope_imap = NULL, envelope_imap_utf8 = NULL WHERE account_id = $1 AND uid % 2 = 0', [accountId]);
+    await t.db.pool.query('UPDATE messages SET envelope_imap_version = 0 WHERE account_id = $1 AND uid % 2 = 1', [accountId]);
+  };
 
   it('answers the same bytes as the general path, before and after UTF8=ACCEPT, and fills in forms kept without them', async () => {
     const plain = await session();

@@ -7,8 +7,9 @@ import {
   type MessageStructure,
   type SearchKey,
   type StatusItem,
-  type WireForms,
-  wireForms,
+  type BodyForms,
+  bodyForms,
+  envelopeForms,
 } from '@correio/imap-protocol';
 import { summarizeMessage } from '@correio/mime';
 import { AppError, ErrorCode } from '../common/app-error.js';
@@ -22,7 +23,7 @@ import { normalizeMailboxName, parentNames } from './imap-names.js';
 import type {
   ChangesSince,
   CopyResult,
-  FetchLine,
+  FetchLines,
   FetchLinesRequest,
   FetchNeeds,
   ImapMailbox,
@@ -184,11 +185,10 @@ export class ImapStoreService implements ImapStore {
       ? rows.filter((r) => r.version == null || r.version < version || !(needs.structure ? r.structure : r.envelope))
       : [];
     const computed = stale.length > 0 ? await this.computeStructures(accountId, [...new Set(stale.map((r) => r.blobId))]) : undefined;
-    // Kept before the wire forms existed: filled in from the kept structure (no blob read), so the
-    // next FETCH of these messages takes the fast path.
-    const noWire = withStructure ? rows.filter((r) => r.noWire && !computed?.has(r.blobId) && r.version != null && r.version >= version) : [];
-    if (noWire.length > 0) await this.fillWireForms(accountId, [...new Set(noWire.map((r) => r.blobId))]);
+
     const out: ImapMessageMeta[] = [];
+    const envelopes = new Map<string, Envelope>();
+    const keptWithoutBody = new Set<string>();
     for (const r of rows) {
       const meta: ImapMessageMeta = { uid: r.uid, modseq: BigInt(r.modseq), blobId: r.blobId };
       if (needs.flags) meta.flags = flagsOf(r as Required<MetaRow>);
@@ -202,21 +202,33 @@ export class ImapStoreService implements ImapStore {
         if (!envelope) continue;
         if (needs.structure) meta.structure = structure;
         if (needs.envelope) meta.envelope = envelope;
+        if (r.noEnvelopeWire) envelopes.set(r.blobId, envelope);
+        if (needs.structure && r.noBodyWire && !fresh && r.version != null && r.version >= version) keptWithoutBody.add(r.blobId);
       }
       out.push(meta);
     }
+    // The response text the fast path (fetchLines) serves from, filled in on this first FETCH: the
+    // envelope on the message rows, BODY/BODYSTRUCTURE beside structures kept before those columns
+    // existed (structures computed just now were kept with theirs). No blob is read for either.
+    if (envelopes.size > 0) {
+      await this.messages.saveEnvelopeForms(
+        accountId,
+        [...envelopes].map(([blobId, envelope]) => ({ blobId, forms: envelopeForms(envelope) })),
+      );
+    }
+    if (keptWithoutBody.size > 0) await this.fillBodyForms(accountId, [...keptWithoutBody]);
     return out;
   }
 
-  fetchLines(accountId: string, mailboxId: string, uids: number[], request: FetchLinesRequest): Promise<FetchLine[]> {
-    if (!isId(mailboxId) || uids.length === 0) return Promise.resolve([]);
-    return this.messages.fetchLines(accountId, mailboxId, uids, request);
+  fetchLines(accountId: string, mailboxId: string, uids: number[], seqs: number[], request: FetchLinesRequest): Promise<FetchLines> {
+    if (!isId(mailboxId) || uids.length === 0) return Promise.resolve({ text: '', found: 0, sent: 0, missing: 0 });
+    return this.messages.fetchLines(accountId, mailboxId, uids, seqs, request);
   }
 
-  private async fillWireForms(accountId: string, blobIds: string[]): Promise<void> {
-    const kept = await this.messages.structuresWithoutWire(accountId, blobIds);
-    const items = kept.map((k) => ({ blobId: k.blobId, version: k.version, wire: wireForms(k.structure as MessageStructure) }));
-    if (items.length > 0) await this.messages.saveWireForms(accountId, items);
+  private async fillBodyForms(accountId: string, blobIds: string[]): Promise<void> {
+    const kept = await this.messages.structuresWithoutBodyForms(accountId, blobIds);
+    const items = kept.map((k) => ({ blobId: k.blobId, version: k.version, forms: bodyForms((k.structure as MessageStructure).body) }));
+    if (items.length > 0) await this.messages.saveBodyForms(accountId, items);
   }
 
   /** Structures of blobs, read in batches of at most 8 MiB (a larger message alone) and kept. */
@@ -224,11 +236,11 @@ export class ImapStoreService implements ImapStore {
     const out = new Map<string, MessageStructure>();
     for (const batch of batchBySize(await this.messages.blobSizes(accountId, blobIds), 8 * 1024 * 1024)) {
       const raws = await this.messages.readMany(accountId, batch);
-      const items: { blobId: string; version: number; structure: MessageStructure; wire: WireForms }[] = [];
+      const items: { blobId: string; version: number; structure: MessageStructure; forms: BodyForms }[] = [];
       for (const [blobId, raw] of raws) {
         const structure = computeMessageStructure(raw);
         out.set(blobId, structure);
-        items.push({ blobId, version: structure.version, structure, wire: wireForms(structure) });
+        items.push({ blobId, version: structure.version, structure, forms: bodyForms(structure.body) });
       }
       if (items.length > 0) await this.messages.saveStructures(accountId, items);
     }

@@ -83,17 +83,23 @@ export interface FetchLinesRequest {
   changedSince?: bigint;
 }
 
-export interface FetchLine {
-  uid: number;
-  /** The row's modseq (decimal). */
-  modseq: string;
-  /** Keywords of the message when FLAGS was asked and it has any (to announce them first, RFC 9051 §7.3.5). */
-  keywords?: string[] | null;
+/** One batch of FETCH responses, finished (fetchLines). */
+export interface FetchLines {
+  /** Every "* n FETCH (...)\r\n" of the batch, in UID order ('' when none is to be sent). */
+  text: string;
+  /** Messages of the batch that exist (the others were expunged meanwhile). */
+  found: number;
+  /** Responses in text. */
+  sent: number;
   /**
-   * What goes inside "* n FETCH (...)"; '' when unchanged since changedSince; null when a kept form
-   * is missing (not computed yet): serve that message through fetchMeta, which computes and keeps it.
+   * Messages lacking a kept form (not computed yet): then `text` is incomplete and the batch must go
+   * through fetchMeta, which computes and keeps the forms.
    */
-  text: string | null;
+  missing: number;
+  /** FLAGS asked: "uid modseq" pairs, comma-separated, of the messages in text. */
+  reported?: string | null;
+  /** FLAGS asked: the keywords those messages carry, space-separated (to announce them first, RFC 9051 §7.3.5). */
+  keywords?: string | null;
 }
 
 /** Sort/thread inputs (RFC 5256): the lib's SortInput, which its SORT/THREAD algorithms take as they are. */
@@ -155,11 +161,11 @@ export interface ImapStore {
   snapshot(accountId: string, mailboxId: string): Promise<ImapSnapshot>;
   fetchMeta(accountId: string, mailboxId: string, uids: number[], needs: FetchNeeds): Promise<ImapMessageMeta[]>;
   /**
-   * (Added for issue 11's speed targets.) The messages among `uids` (ascending) with their FETCH
-   * response text built by the database from the row and the kept wire forms: a full sync is one
-   * short string per message. Messages whose forms are not kept yet have text null.
+   * (Added for issue 11's speed targets.) The FETCH responses of the messages among `uids`
+   * (ascending; `seqs` their sequence numbers in the session), built by the database from the row
+   * and the kept wire forms: a full sync is one string per batch. See FetchLines.missing.
    */
-  fetchLines(accountId: string, mailboxId: string, uids: number[], request: FetchLinesRequest): Promise<FetchLine[]>;
+  fetchLines(accountId: string, mailboxId: string, uids: number[], seqs: number[], request: FetchLinesRequest): Promise<FetchLines>;
   /** Bytes [start, end) of a stored message, in chunks of at most chunkSize, without reading it all. */
   readBytes(accountId: string, blobId: string, start: number, end: number, chunkSize?: number): AsyncIterable<Buffer>;
   /**

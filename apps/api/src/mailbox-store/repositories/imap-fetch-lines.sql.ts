@@ -2,9 +2,10 @@ import { MESSAGE_STRUCTURE_VERSION } from '@correio/imap-protocol';
 import type { FetchLineItem } from '../imap-store.types.js';
 
 /**
- * FETCH's fast path (RFC 9051 §7.5.2): the text inside "* n FETCH (...)" built by PostgreSQL from
- * the row and the kept wire forms (message_structures.*_imap, libs/imap-protocol wireForms), so
- * Node reads one short string per message instead of flag columns and JSON to encode. The SQL
+ * FETCH's fast path (RFC 9051 §7.5.2): "* n FETCH (...)" built by PostgreSQL from the row and the
+ * kept wire forms (messages.envelope_imap, message_structures.body*_imap; libs/imap-protocol
+ * envelopeForms / bodyForms), so Node reads one string per batch instead of flag columns and JSON
+ * to encode per message. The SQL
  * mirrors fetch-message.ts (the slow path) byte for byte; fetch-lines.int.test.ts compares them.
  * A NULL text means "not kept yet" (no structure, an older version, or rows from before the wire
  * columns): the caller serves that batch through the slow path, which fills them in.
@@ -20,9 +21,10 @@ const INTERNALDATE_SQL = `'INTERNALDATE "' || lpad(to_char(m.internal_date AT TI
   || to_char(m.internal_date AT TIME ZONE 'UTC', '-Mon-YYYY HH24:MI:SS') || ' +0000"'`;
 
 /** A kept form, or NULL when it is missing or computed by an older MESSAGE_STRUCTURE_VERSION. */
-function kept(column: string, utf8: boolean): string {
-  const form = utf8 ? `COALESCE(s.${column}_utf8, s.${column})` : `s.${column}`;
-  return `CASE WHEN s.version >= ${Number(MESSAGE_STRUCTURE_VERSION)} THEN ${form} END`;
+function kept(table: 'm' | 's', column: string, utf8: boolean): string {
+  const form = utf8 ? `COALESCE(${table}.${column}_utf8, ${table}.${column})` : `${table}.${column}`;
+  const version = table === 'm' ? 'm.envelope_imap_version' : 's.version';
+  return `CASE WHEN ${version} >= ${Number(MESSAGE_STRUCTURE_VERSION)} THEN ${form} END`;
 }
 
 function itemSql(item: FetchLineItem, utf8: boolean): string {
@@ -36,29 +38,52 @@ function itemSql(item: FetchLineItem, utf8: boolean): string {
     case 'RFC822.SIZE':
       return `'RFC822.SIZE ' || m.size`;
     case 'ENVELOPE':
-      return `'ENVELOPE ' || ${kept('envelope_imap', utf8)}`;
+      return `'ENVELOPE ' || ${kept('m', 'envelope_imap', utf8)}`;
     case 'BODY':
-      return `'BODY ' || ${kept('body_imap', utf8)}`;
+      return `'BODY ' || ${kept('s', 'body_imap', utf8)}`;
     case 'BODYSTRUCTURE':
-      return `'BODYSTRUCTURE ' || ${kept('bodystructure_imap', utf8)}`;
+      return `'BODYSTRUCTURE ' || ${kept('s', 'bodystructure_imap', utf8)}`;
     case 'MODSEQ':
       return `'MODSEQ (' || m.modseq || ')'`;
   }
 }
 
-const NEEDS_STRUCTURE = new Set<FetchLineItem>(['ENVELOPE', 'BODY', 'BODYSTRUCTURE']);
+const NEEDS_STRUCTURE = new Set<FetchLineItem>(['BODY', 'BODYSTRUCTURE']);
 
 /**
- * The statement: $1 account, $2 mailbox, $3 UIDs; $4 CHANGEDSINCE when given (rows at or below it
- * come back with text '' so the caller still sees they exist). Items in the order given.
+ * The statement, one row per batch: $1 account, $2 mailbox, $3 and $4 the batch's lowest and highest
+ * UID, $5 the session's sequence numbers by UID - $3 (0 for UIDs not asked for); $6 CHANGEDSINCE
+ * when given. `text` is every "* n FETCH (...)\r\n" of the batch in UID order (messages at or below
+ * CHANGEDSINCE left out), `found` the messages asked for that exist, `sent` those in text,
+ * `missing` those lacking a kept form, `reported` "uid modseq" pairs of the messages in text (FLAGS
+ * asked: the session notes what it told the client) and `keywords` their keywords,
+ * space-separated (announced before the batch, RFC 9051 §7.3.5).
+ *
+ * Why this shape (measured on the 10,000-message sync): one row per batch instead of one per
+ * message halved Node's CPU (one string to parse); the sequence numbers as an array indexed by UID
+ * instead of a join with unnest() saved PostgreSQL a hash join; the UID range as the index
+ * condition keeps the scan to the batch (with "= ANY" alone and no statistics yet, e.g. right
+ * after an import, PostgreSQL scanned the whole mailbox per batch). The subquery's ORDER BY orders
+ * the aggregate's input (PostgreSQL documents this; the index already returns UID order, so it
+ * costs no sort, where string_agg(... ORDER BY) always sorts in PostgreSQL 15).
  */
 export function fetchLinesSql(items: readonly FetchLineItem[], options: { utf8: boolean; changedSince: boolean }): string {
-  const text = items.map((i) => itemSql(i, options.utf8)).join(` || ' ' || `);
-  const line = options.changedSince ? `CASE WHEN m.modseq > $4 THEN ${text} ELSE '' END` : text;
+  const body = items.map((i) => itemSql(i, options.utf8)).join(` || ' ' || `);
+  const seq = '($5::int[])[m.uid - $3 + 1]';
+  const shown = options.changedSince ? 'm.modseq > $6' : 'true';
   const join = items.some((i) => NEEDS_STRUCTURE.has(i))
     ? 'LEFT JOIN message_structures s ON s.account_id = m.account_id AND s.blob_id = m.blob_id'
     : '';
-  const keywords = items.includes('FLAGS') ? ', CASE WHEN cardinality(m.keywords) > 0 THEN m.keywords END AS keywords' : '';
-  return `SELECT m.uid, m.modseq${keywords}, ${line} AS text FROM messages m ${join}
-           WHERE m.account_id = $1 AND m.mailbox_id = $2 AND m.uid = ANY($3::int[]) ORDER BY m.uid`;
+  const flagCols = items.includes('FLAGS')
+    ? `, CASE WHEN ${shown} THEN m.uid || ' ' || m.modseq END AS pair,
+         CASE WHEN ${shown} AND cardinality(m.keywords) > 0 THEN array_to_string(m.keywords, ' ') END AS kw`
+    : '';
+  const flagAggs = items.includes('FLAGS') ? `, string_agg(pair, ',') AS reported, string_agg(kw, ' ') AS keywords` : '';
+  return `SELECT string_agg(line, '') AS text, count(*)::int AS found, count(line)::int AS sent,
+                 count(*) FILTER (WHERE line IS NULL AND shown)::int AS missing${flagAggs}
+            FROM (SELECT ${shown} AS shown,
+                         CASE WHEN ${shown} THEN '* ' || ${seq} || ' FETCH (' || ${body} || E')\r\n' END AS line${flagCols}
+                    FROM messages m ${join}
+                   WHERE m.account_id = $1 AND m.mailbox_id = $2 AND m.uid BETWEEN $3 AND $4 AND ${seq} > 0
+                   ORDER BY m.uid) AS batch`;
 }

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from '@correio/db';
 import { PG_POOL } from '../../database/database.module.js';
 import type { FlagState } from '../imap-flags.js';
-import type { WireForms } from '@correio/imap-protocol';
-import type { FetchLine, FetchLinesRequest, FetchNeeds, ImapMailbox, ImapSortFields } from '../imap-store.types.js';
+import { type BodyForms, type EnvelopeForms, MESSAGE_STRUCTURE_VERSION } from '@correio/imap-protocol';
+import type { FetchLines, FetchLinesRequest, FetchNeeds, ImapMailbox, ImapSortFields } from '../imap-store.types.js';
 import { fetchLinesSql } from './imap-fetch-lines.sql.js';
 import { MAILBOX_COLUMNS, type MailboxDbRow, toImapMailbox } from './imap-mailbox.repository.js';
 
@@ -35,8 +35,10 @@ export interface MetaRow extends Partial<FlagState> {
   version?: number | null;
   structure?: unknown;
   envelope?: unknown;
-  /** The kept structure has no wire forms yet (kept before they existed): fill them in. */
-  noWire?: boolean | null;
+  /** The row has no current envelope text yet (messages.envelope_imap): fill it in. */
+  noEnvelopeWire?: boolean | null;
+  /** The kept structure has no BODY/BODYSTRUCTURE text yet (kept before the columns existed): fill it in. */
+  noBodyWire?: boolean | null;
 }
 
 const FLAG_COLUMNS = 'm.seen, m.answered, m.flagged, m.deleted, m.draft, m.keywords';
@@ -45,7 +47,7 @@ const ROW_COLUMNS = `m.id, m.uid, m.modseq, ${FLAG_COLUMNS}, m.size, m.blob_id A
 /** Every column a copy takes from its original, besides mailbox, UID and modseq (COPY keeps flags, RFC 9051 §6.4.7). */
 const COPIED_COLUMNS = `seen, flagged, answered, draft, deleted, keywords, internal_date, size, blob_id, message_id_hdr, in_reply_to,
   "references", subject, from_name, from_address, to_addresses, cc_addresses, sent_date, snippet, has_attachments, attachments,
-  thread_id, envelope_from, auth_results, dsn, sent_day`;
+  thread_id, envelope_from, auth_results, dsn, sent_day, envelope_imap, envelope_imap_utf8, envelope_imap_version`;
 
 /**
  * The messages, expunged, blobs and message_structures rows as IMAP reads and writes them, in the
@@ -81,7 +83,9 @@ export class ImapMessageRepository {
     if (needs.size) cols.push('m.size');
     const withStructure = needs.structure || needs.envelope;
     if (withStructure) {
-      cols.push('s.version', needs.structure ? 's.structure' : `s.structure -> 'envelope' AS envelope`, 's.envelope_imap IS NULL AS "noWire"');
+      cols.push('s.version', needs.structure ? 's.structure' : `s.structure -> 'envelope' AS envelope`);
+      cols.push(`m.envelope_imap IS NULL OR m.envelope_imap_version IS NULL OR m.envelope_imap_version < ${Number(MESSAGE_STRUCTURE_VERSION)} AS "noEnvelopeWire"`);
+      if (needs.structure) cols.push('s.body_imap IS NULL AS "noBodyWire"');
     }
     const join = withStructure ? 'LEFT JOIN message_structures s ON s.account_id = m.account_id AND s.blob_id = m.blob_id' : '';
     const { rows } = await this.pool.query<MetaRow>(
@@ -92,33 +96,62 @@ export class ImapMessageRepository {
     return rows;
   }
 
-  /** FETCH's fast path: the response text per message, built in the statement (imap-fetch-lines.sql.ts). */
-  async fetchLines(accountId: string, mailboxId: string, uids: number[], request: FetchLinesRequest): Promise<FetchLine[]> {
+  /** FETCH's fast path: a batch's responses, built in the statement (imap-fetch-lines.sql.ts). `uids` ascending. */
+  async fetchLines(accountId: string, mailboxId: string, uids: number[], seqs: number[], request: FetchLinesRequest): Promise<FetchLines> {
+    const lo = uids[0] as number;
+    const hi = uids[uids.length - 1] as number;
+    const dense = new Array<number>(hi - lo + 1).fill(0);
+    uids.forEach((uid, i) => {
+      dense[uid - lo] = seqs[i] as number;
+    });
     const changedSince = request.changedSince !== undefined;
-    const params: unknown[] = [accountId, mailboxId, uids];
+    const params: unknown[] = [accountId, mailboxId, lo, hi, dense];
     if (changedSince) params.push(String(request.changedSince));
-    const { rows } = await this.pool.query<FetchLine>(fetchLinesSql(request.items, { utf8: request.utf8, changedSince }), params);
-    return rows;
+    const { rows } = await this.pool.query<FetchLines>(fetchLinesSql(request.items, { utf8: request.utf8, changedSince }), params);
+    const r = rows[0];
+    return r ? { ...r, text: r.text ?? '' } : { text: '', found: 0, sent: 0, missing: 0 };
   }
 
-  /** Kept structures that have no wire forms yet (kept before the columns existed), to fill them in. */
-  async structuresWithoutWire(accountId: string, blobIds: string[]): Promise<{ blobId: string; version: number; structure: unknown }[]> {
+  /** Kept structures without BODY/BODYSTRUCTURE text (kept before the columns existed), to fill them in. */
+  async structuresWithoutBodyForms(accountId: string, blobIds: string[]): Promise<{ blobId: string; version: number; structure: unknown }[]> {
     const { rows } = await this.pool.query<{ blobId: string; version: number; structure: unknown }>(
       `SELECT s.blob_id AS "blobId", s.version, s.structure FROM message_structures s
-        WHERE s.account_id = $1 AND s.blob_id = ANY($2::bigint[]) AND s.envelope_imap IS NULL`,
+        WHERE s.account_id = $1 AND s.blob_id = ANY($2::bigint[]) AND s.body_imap IS NULL`,
       [accountId, blobIds],
     );
     return rows;
   }
 
-  /** Stores wire forms for kept structures of the given version (a newer structure kept meanwhile is left alone). */
-  async saveWireForms(accountId: string, items: { blobId: string; version: number; wire: WireForms }[]): Promise<void> {
+  /** Stores BODY/BODYSTRUCTURE text for kept structures of the given version (a newer one kept meanwhile is left alone). */
+  async saveBodyForms(accountId: string, items: { blobId: string; version: number; forms: BodyForms }[]): Promise<void> {
     await this.pool.query(
-      `UPDATE message_structures s SET envelope_imap = w.e, envelope_imap_utf8 = w.eu, body_imap = w.b, body_imap_utf8 = w.bu,
-              bodystructure_imap = w.bs, bodystructure_imap_utf8 = w.bsu
-         FROM jsonb_to_recordset($2::jsonb) AS w(blob_id bigint, version int, e text, eu text, b text, bu text, bs text, bsu text)
+      `UPDATE message_structures s SET body_imap = w.b, body_imap_utf8 = w.bu, bodystructure_imap = w.bs, bodystructure_imap_utf8 = w.bsu
+         FROM jsonb_to_recordset($2::jsonb) AS w(blob_id bigint, version int, b text, bu text, bs text, bsu text)
         WHERE s.account_id = $1 AND s.blob_id = w.blob_id AND s.version = w.version`,
-      [accountId, JSON.stringify(items.map((i) => ({ blob_id: i.blobId, version: i.version, ...wireColumns(i.wire) })))],
+      [accountId, JSON.stringify(items.map((i) => ({ blob_id: i.blobId, version: i.version, ...bodyColumns(i.forms) })))],
+    );
+  }
+
+  /**
+   * Stores the envelope text on every message row of these blobs that lacks a current one. Rows
+   * another transaction holds (a STORE, an EXPUNGE) are skipped, not waited for: this is a cache
+   * fill, done again by a later FETCH, and waiting could deadlock with writers that lock in id order.
+   */
+  async saveEnvelopeForms(accountId: string, items: { blobId: string; forms: EnvelopeForms }[]): Promise<void> {
+    const usable = items.filter((i) => !hasNul(i.forms.envelope) && !hasNul(i.forms.envelopeUtf8));
+    if (usable.length === 0) return;
+    await this.pool.query(
+      `WITH w AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS w(blob_id bigint, e text, eu text)),
+            t AS (SELECT m.id, w.e, w.eu FROM messages m JOIN w ON m.account_id = $1 AND m.blob_id = w.blob_id
+                   WHERE m.envelope_imap IS NULL OR m.envelope_imap_version IS NULL OR m.envelope_imap_version < $3
+                   ORDER BY m.id FOR UPDATE OF m SKIP LOCKED)
+       UPDATE messages m SET envelope_imap = t.e, envelope_imap_utf8 = t.eu, envelope_imap_version = $3
+         FROM t WHERE m.account_id = $1 AND m.id = t.id`,
+      [
+        accountId,
+        JSON.stringify(usable.map((i) => ({ blob_id: i.blobId, e: i.forms.envelope, eu: i.forms.envelopeUtf8 }))),
+        MESSAGE_STRUCTURE_VERSION,
+      ],
     );
   }
 
@@ -149,22 +182,20 @@ export class ImapMessageRepository {
     return new Map(rows.map((r) => [r.id, r.data]));
   }
 
-  /** Keeps computed structures with their wire forms, many in one statement (blobs gone meanwhile are skipped). */
-  async saveStructures(accountId: string, items: { blobId: string; version: number; structure: unknown; wire: WireForms }[]): Promise<void> {
+  /** Keeps computed structures with their BODY/BODYSTRUCTURE text, many in one statement (blobs gone meanwhile are skipped). */
+  async saveStructures(accountId: string, items: { blobId: string; version: number; structure: unknown; forms: BodyForms }[]): Promise<void> {
     await this.pool.query(
-      `INSERT INTO message_structures (account_id, blob_id, version, structure, envelope_imap, envelope_imap_utf8, body_imap, body_imap_utf8,
-                                       bodystructure_imap, bodystructure_imap_utf8)
-       SELECT $1, b.id, s.version, s.structure, s.e, s.eu, s.b, s.bu, s.bs, s.bsu
-         FROM jsonb_to_recordset($2::jsonb) AS s(blob_id bigint, version int, structure jsonb, e text, eu text, b text, bu text, bs text, bsu text)
+      `INSERT INTO message_structures (account_id, blob_id, version, structure, body_imap, body_imap_utf8, bodystructure_imap, bodystructure_imap_utf8)
+       SELECT $1, b.id, s.version, s.structure, s.b, s.bu, s.bs, s.bsu
+         FROM jsonb_to_recordset($2::jsonb) AS s(blob_id bigint, version int, structure jsonb, b text, bu text, bs text, bsu text)
          JOIN blobs b ON b.account_id = $1 AND b.id = s.blob_id
        ON CONFLICT (account_id, blob_id) DO UPDATE SET version = EXCLUDED.version, structure = EXCLUDED.structure,
-              envelope_imap = EXCLUDED.envelope_imap, envelope_imap_utf8 = EXCLUDED.envelope_imap_utf8, body_imap = EXCLUDED.body_imap,
-              body_imap_utf8 = EXCLUDED.body_imap_utf8, bodystructure_imap = EXCLUDED.bodystructure_imap,
+              body_imap = EXCLUDED.body_imap, body_imap_utf8 = EXCLUDED.body_imap_utf8, bodystructure_imap = EXCLUDED.bodystructure_imap,
               bodystructure_imap_utf8 = EXCLUDED.bodystructure_imap_utf8
-        WHERE message_structures.version < EXCLUDED.version OR message_structures.envelope_imap IS NULL`,
+        WHERE message_structures.version < EXCLUDED.version OR message_structures.body_imap IS NULL`,
       [
         accountId,
-        JSON.stringify(items.map((i) => ({ blob_id: i.blobId, version: i.version, structure: i.structure, ...wireColumns(i.wire) }))),
+        JSON.stringify(items.map((i) => ({ blob_id: i.blobId, version: i.version, structure: i.structure, ...bodyColumns(i.forms) }))),
       ],
     );
   }
@@ -362,13 +393,12 @@ export class ImapMessageRepository {
   }
 }
 
-/**
- * Wire forms as the statement's columns. A form with a NUL cannot be kept in a text column (and a
- * NUL is never valid in an IMAP quoted string): then none is kept and that message stays on the
- * slow path, which encodes it per FETCH.
- */
-function wireColumns(w: WireForms): { e: string | null; eu: string | null; b: string | null; bu: string | null; bs: string | null; bsu: string | null } {
-  const forms = [w.envelope, w.envelopeUtf8, w.body, w.bodyUtf8, w.bodyStructure, w.bodyStructureUtf8];
-  if (forms.some((f) => f?.includes('\0'))) return { e: null, eu: null, b: null, bu: null, bs: null, bsu: null };
-  return { e: w.envelope, eu: w.envelopeUtf8, b: w.body, bu: w.bodyUtf8, bs: w.bodyStructure, bsu: w.bodyStructureUtf8 };
+/** A NUL cannot be kept in a text column (nor sent in a quoted string): such a message stays on the slow path. */
+function hasNul(text: string | null): boolean {
+  return text?.includes('\0') ?? false;
+}
+
+function bodyColumns(f: BodyForms): { b: string | null; bu: string | null; bs: string | null; bsu: string | null } {
+  if ([f.body, f.bodyUtf8, f.bodyStructure, f.bodyStructureUtf8].some(hasNul)) return { b: null, bu: null, bs: null, bsu: null };
+  return { b: f.body, bu: f.bodyUtf8, bs: f.bodyStructure, bsu: f.bodyStructureUtf8 };
 }

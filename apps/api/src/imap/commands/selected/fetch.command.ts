@@ -1,5 +1,5 @@
 import type { FetchItem, ImapCommand } from '@correio/imap-protocol';
-import type { FetchLineItem, FetchNeeds, ImapMessageMeta, ImapStore } from '../../../mailbox-store/imap-store.types.js';
+import type { FetchLineItem, FetchLines, FetchNeeds, ImapMessageMeta, ImapStore } from '../../../mailbox-store/imap-store.types.js';
 import type { CommandContext, Completion, ImapCommandHandler } from '../../command-context.js';
 import type { SelectedMailbox } from '../../selected-mailbox.js';
 import { buildFetchPieces } from './fetch-message.js';
@@ -168,8 +168,26 @@ async function fetchInBatches(
 
 /** Items the store answers as finished text (fetchLines); anything else (bodies, BINARY) takes the general path. */
 const LINE_ITEMS = new Set<FetchItem['type']>(['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY', 'BODYSTRUCTURE', 'MODSEQ']);
-/** Messages per fetchLines call: ~0.3–2 KB of text each, so a batch stays around a megabyte. */
-export const LINE_BATCH = 1000;
+/** Messages per fetchLines call: ~0.3–2 KB of text each, so a batch stays within a few megabytes. */
+export const LINE_BATCH = 2000;
+
+/**
+ * UIDs (ascending) cut into fetchLines batches of at most LINE_BATCH messages spanning at most
+ * 4 × LINE_BATCH UIDs (the statement takes the sequence numbers as an array indexed by UID).
+ */
+export function lineBatches(uids: readonly number[]): number[][] {
+  const out: number[][] = [];
+  let current: number[] = [];
+  for (const uid of uids) {
+    if (current.length > 0 && (current.length >= LINE_BATCH || uid - (current[0] as number) >= 4 * LINE_BATCH)) {
+      out.push(current);
+      current = [];
+    }
+    current.push(uid);
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
 
 function isLineFetch(items: readonly FetchItem[]): boolean {
   return items.every((i) => LINE_ITEMS.has(i.type));
@@ -197,14 +215,18 @@ async function fetchLinesInBatches(
   const request = { items: lineItems, utf8: ctx.session.enabled.has('UTF8=ACCEPT') || ctx.session.enabled.has('IMAP4REV2'), changedSince };
   let written = 0;
   let gone = 0;
-  const readBatch = (b: number) =>
-    b < uids.length ? guard(store.fetchLines(mailbox.accountId, mailbox.mailboxId, uids.slice(b, b + LINE_BATCH), request)) : undefined;
+  const batches = lineBatches(uids);
+  const readBatch = (b: number) => {
+    const batch = batches[b];
+    if (!batch) return undefined;
+    return guard(store.fetchLines(mailbox.accountId, mailbox.mailboxId, batch, batch.map((uid) => mailbox.seqOf(uid)), request));
+  };
   let nextBatch = readBatch(0);
-  for (let b = 0; b < uids.length; b += LINE_BATCH) {
-    const batch = uids.slice(b, b + LINE_BATCH);
-    const lines = (await nextBatch) ?? [];
-    nextBatch = readBatch(b + LINE_BATCH);
-    if (lines.some((l) => l.text === null)) {
+  for (let b = 0; b < batches.length; b++) {
+    const batch = batches[b] as number[];
+    const lines = (await nextBatch) as FetchLines;
+    nextBatch = readBatch(b + 1);
+    if (lines.missing > 0) {
       const outcome = await fetchInBatches(ctx, mailbox, batch, items, changedSince);
       if ('status' in outcome) {
         await Promise.allSettled([nextBatch]);
@@ -214,19 +236,16 @@ async function fetchLinesInBatches(
       gone += outcome.gone;
       continue;
     }
-    gone += batch.length - lines.length;
-    let text = '';
-    for (const line of lines) {
-      const seq = mailbox.seqOf(line.uid);
-      if (seq === 0 || line.text === '') continue;
-      if (withFlags) {
-        if (line.keywords) mailbox.announceKeywords(line.keywords, ctx.out);
-        mailbox.noteReported(line.uid, BigInt(line.modseq));
+    gone += batch.length - lines.found;
+    if (lines.keywords) mailbox.announceKeywords(lines.keywords.split(' '), ctx.out);
+    if (lines.reported) {
+      for (const pair of lines.reported.split(',')) {
+        const space = pair.indexOf(' ');
+        mailbox.noteReported(Number(pair.slice(0, space)), BigInt(pair.slice(space + 1)));
       }
-      text += `* ${seq} FETCH (${line.text})\r\n`;
-      written++;
     }
-    if (text.length > 0) ctx.out.write(text);
+    if (lines.text.length > 0) ctx.out.write(lines.text);
+    written += lines.sent;
     await ctx.out.drained();
   }
   return { written, gone };
