@@ -135,4 +135,24 @@ describe('IMAP FETCH fast path (kept wire forms)', () => {
     expect(seenFresh).toContain('* 4 FETCH (FLAGS ($Fresh))');
     for (const c of [plain, utf8, other]) await c.cmd('z LOGOUT');
   });
+
+  it('BODY.PEEK[] by the body path: the stored bytes, items around them, large messages streamed, flags untouched', async () => {
+    const big = `From: a@b.c\r\nSubject: big\r\n\r\n${'0123456789abcdef'.repeat(12_000)}\r\n`; // > 64 KiB: streamed
+    const raw = Buffer.from(big);
+    await t.store.deliver({ raw, summary: await summarizeMessage(raw), targets: [{ accountId, mailbox: { specialUse: 'inbox' } }], envelopeFrom: 'a@b.c' });
+    const c = await session();
+    const all = [...MESSAGES, big];
+    const lines = await c.cmd('b UID FETCH 1:* (BODY.PEEK[])');
+    expect(lines.at(-1)).toBe('b OK UID FETCH completed');
+    expect(lines.slice(0, -1)).toEqual(all.map((m, i) => `* ${i + 1} FETCH (UID ${i + 1} BODY[] {${Buffer.byteLength(m)}}\n${m})`));
+    // Items before and after the body (ENVELOPE from the kept text); MODSEQ enables CONDSTORE: UID first, MODSEQ last.
+    const env = await c.cmd('e FETCH 2 (ENVELOPE)');
+    const withItems = await c.cmd('f FETCH 2 (RFC822.SIZE BODY.PEEK[] ENVELOPE MODSEQ)');
+    const envelope = env[0]!.replace(/^\* 2 FETCH \(/, '').replace(/ MODSEQ \(\d+\)\)$|\)$/, '');
+    expect(withItems[0]).toBe(
+      `* 2 FETCH (UID 2 RFC822.SIZE ${Buffer.byteLength(all[1]!)} BODY[] {${Buffer.byteLength(all[1]!)}}\n${all[1]} ${envelope} MODSEQ (${/MODSEQ \((\d+)\)/.exec(withItems[0]!)![1]}))`,
+    );
+    expect(await c.cmd('g FETCH 1:* (FLAGS)')).not.toContain(expect.stringContaining('\\Seen'));
+    await c.cmd('z LOGOUT');
+  });
 });

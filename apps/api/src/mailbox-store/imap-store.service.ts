@@ -23,6 +23,8 @@ import { normalizeMailboxName, parentNames } from './imap-names.js';
 import type {
   ChangesSince,
   CopyResult,
+  FetchBodiesRequest,
+  FetchBody,
   FetchLines,
   FetchLinesRequest,
   FetchNeeds,
@@ -223,6 +225,11 @@ export class ImapStoreService implements ImapStore {
   fetchLines(accountId: string, mailboxId: string, uids: number[], seqs: number[], request: FetchLinesRequest): Promise<FetchLines> {
     if (!isId(mailboxId) || uids.length === 0) return Promise.resolve({ text: '', found: 0, sent: 0, missing: 0 });
     return this.messages.fetchLines(accountId, mailboxId, uids, seqs, request);
+  }
+
+  fetchBodies(accountId: string, mailboxId: string, uids: number[], seqs: number[], request: FetchBodiesRequest): Promise<FetchBody[]> {
+    if (!isId(mailboxId) || !isId(accountId) || uids.length === 0) return Promise.resolve([]);
+    return this.messages.fetchBodies(accountId, mailboxId, uids, seqs, request);
   }
 
   private async fillBodyForms(accountId: string, blobIds: string[]): Promise<void> {

@@ -27,7 +27,7 @@ function kept(table: 'm' | 's', column: string, utf8: boolean): string {
   return `CASE WHEN ${version} >= ${Number(MESSAGE_STRUCTURE_VERSION)} THEN ${form} END`;
 }
 
-function itemSql(item: FetchLineItem, utf8: boolean): string {
+export function itemSql(item: FetchLineItem, utf8: boolean): string {
   switch (item) {
     case 'UID':
       return `'UID ' || m.uid`;
@@ -86,4 +86,31 @@ export function fetchLinesSql(items: readonly FetchLineItem[], options: { utf8: 
                     FROM messages m ${join}
                    WHERE m.account_id = $1 AND m.mailbox_id = $2 AND m.uid BETWEEN $3 AND $4 AND ${seq} > 0
                    ORDER BY m.uid) AS batch`;
+}
+
+/**
+ * FETCH BODY.PEEK[] of a batch as a binary COPY (imap-copy-out.ts; COPY takes no parameters, so
+ * every value here is an integer or id the caller validated): per message uid, sequence number,
+ * size, the text of the items before and after the body (NULL when a kept form is missing), and
+ * the message bytes when it is small (≤ inlineMax) and the batch's small ones so far stay within
+ * batchMax; NULL otherwise (the caller streams it from the blob store).
+ */
+export function fetchBodiesSql(
+  before: readonly FetchLineItem[],
+  after: readonly FetchLineItem[],
+  o: { utf8: boolean; accountId: string; mailboxId: string; lo: number; hi: number; seqs: number[]; inlineMax: number; batchMax: number },
+): string {
+  const text = (items: readonly FetchLineItem[]) => (items.length === 0 ? `''` : items.map((i) => itemSql(i, o.utf8)).join(` || ' ' || `));
+  const seq = `('{${o.seqs.map((n) => Math.trunc(n)).join(',')}}'::int[])[m.uid - ${Math.trunc(o.lo)} + 1]`;
+  const join = [...before, ...after].some((i) => NEEDS_STRUCTURE.has(i))
+    ? 'LEFT JOIN message_structures s ON s.account_id = m.account_id AND s.blob_id = m.blob_id'
+    : '';
+  const small = `m.size <= ${Math.trunc(o.inlineMax)}`;
+  return `SELECT m.uid, ${seq} AS seq, m.size, ${text(before)} AS before, ${text(after)} AS after,
+                 CASE WHEN ${small} AND sum(CASE WHEN ${small} THEN m.size ELSE 0 END) OVER (ORDER BY m.uid) <= ${Math.trunc(o.batchMax)}
+                      THEN b.data END AS data, m.blob_id AS "blobId"
+            FROM messages m JOIN blobs b ON b.account_id = m.account_id AND b.id = m.blob_id ${join}
+           WHERE m.account_id = ${BigInt(o.accountId)} AND m.mailbox_id = ${BigInt(o.mailboxId)}
+             AND m.uid BETWEEN ${Math.trunc(o.lo)} AND ${Math.trunc(o.hi)} AND ${seq} > 0
+           ORDER BY m.uid`;
 }
