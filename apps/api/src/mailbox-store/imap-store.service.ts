@@ -222,6 +222,12 @@ export class ImapStoreService implements ImapStore {
     return out;
   }
 
+  /** Opens and warms a few database connections for the first sessions (see ImapMessageRepository.warmUp); best effort. */
+  async warmUp(): Promise<void> {
+    if (this.config.database.isPglite) return; // in-process: no backends to start
+    await this.messages.warmUp(Math.max(1, Math.min(3, this.config.database.poolMax - 1)));
+  }
+
   fetchLines(accountId: string, mailboxId: string, uids: number[], seqs: number[], request: FetchLinesRequest): Promise<FetchLines> {
     if (!isId(mailboxId) || uids.length === 0) return Promise.resolve({ text: '', found: 0, sent: 0, missing: 0 });
     return this.messages.fetchLines(accountId, mailboxId, uids, seqs, request);

@@ -150,6 +150,52 @@ export class ImapMessageRepository {
     return rows;
   }
 
+  /**
+   * Opens `connections` pool connections at once and has each plan and run FETCH's and SELECT's
+   * statements against no rows (account 0). A new PostgreSQL backend pays for loading the catalog
+   * entries of every table, index and function a statement touches on its first use, and a new
+   * connection for its start-up: without this the first sync after a restart paid all of that.
+   */
+  async warmUp(connections: number): Promise<void> {
+    const clients = await Promise.all(Array.from({ length: connections }, () => this.pool.connect()));
+    try {
+      await Promise.all(
+        clients.map(async (c) => {
+          await c.query(fetchLinesSql(['UID', 'FLAGS', 'ENVELOPE', 'BODYSTRUCTURE', 'MODSEQ'], { utf8: false, changedSince: true }), [
+            '0',
+            '0',
+            1,
+            1,
+            [1],
+            '0',
+          ]);
+          await c.query(
+            fetchBodiesSql(['UID'], ['MODSEQ'], {
+              utf8: false,
+              accountId: '0',
+              mailboxId: '0',
+              lo: 1,
+              hi: 1,
+              seqs: [1],
+              inlineMax: 1,
+              batchMax: 1,
+            }),
+          );
+          await c.query(
+            `SELECT ${FLAG_COLUMNS}, m.size, m.internal_date, s.structure, b.size FROM messages m
+               LEFT JOIN message_structures s ON s.account_id = m.account_id AND s.blob_id = m.blob_id
+               JOIN blobs b ON b.account_id = m.account_id AND b.id = m.blob_id
+               JOIN mailboxes x ON x.account_id = m.account_id AND x.id = m.mailbox_id
+               LEFT JOIN expunged e ON e.account_id = m.account_id AND e.mailbox_id = m.mailbox_id AND e.uid = m.uid
+              WHERE m.account_id = 0 AND NOT m.seen`,
+          );
+        }),
+      );
+    } finally {
+      for (const c of clients) c.release();
+    }
+  }
+
   /** Kept structures without BODY/BODYSTRUCTURE text (kept before the columns existed), to fill them in. */
   async structuresWithoutBodyForms(accountId: string, blobIds: string[]): Promise<{ blobId: string; version: number; structure: unknown }[]> {
     const { rows } = await this.pool.query<{ blobId: string; version: number; structure: unknown }>(
