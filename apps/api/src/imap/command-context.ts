@@ -72,6 +72,8 @@ export interface SelectedMailboxView {
    * whatever was missed. The session calls it for its selected mailbox, then flushes as for a change.
    */
   noteResync(): void;
+  /** The mailbox was found deleted (by another session) at the last flush: the session ends with BYE. */
+  readonly isDeleted: boolean;
   /** True when EXISTS/EXPUNGE/FETCH updates are waiting. */
   hasPendingUpdates(): boolean;
   /**
