@@ -23,7 +23,21 @@ const imap = await freePort();
 const imaps = await freePort();
 const profiler = new URL('./lib/cpu-profile.cjs', import.meta.url).pathname;
 const start = () =>
-  startCorreio({ databaseUrl: db.url, dataDir, env: { CORREIO_ROLES: 'imap', CORREIO_IMAP_PORT: String(imap), CORREIO_IMAPS_PORT: String(imaps), CORREIO_IMAP_ALLOW_PLAIN_AUTH_ON_LOOPBACK: 'true', CORREIO_DOMAIN: 'bench.test', CORREIO_ADMIN_ADDRESS: 'postmaster@bench.test', CORREIO_ADMIN_PASSWORD: 'bench-password', NODE_OPTIONS: process.env.PROF ? `--require ${profiler}` : '', BENCH_CPU_PROFILE_DIR: '/tmp/prof' } });
+  startCorreio({
+    databaseUrl: db.url,
+    dataDir,
+    env: {
+      CORREIO_ROLES: 'imap',
+      CORREIO_IMAP_PORT: String(imap),
+      CORREIO_IMAPS_PORT: String(imaps),
+      CORREIO_IMAP_ALLOW_PLAIN_AUTH_ON_LOOPBACK: 'true',
+      CORREIO_DOMAIN: 'bench.test',
+      CORREIO_ADMIN_ADDRESS: 'postmaster@bench.test',
+      CORREIO_ADMIN_PASSWORD: 'bench-password',
+      NODE_OPTIONS: process.env.PROF ? `--require ${profiler}` : '',
+      BENCH_CPU_PROFILE_DIR: '/tmp/prof',
+    },
+  });
 let c = await start();
 const N = Number(process.env.N ?? 10000);
 if (!reuse) {

@@ -83,7 +83,10 @@ const searchN = Number(args.search ?? (quick ? 5000 : 100_000));
 const mixedSeconds = Number(args['mixed-seconds'] ?? (quick ? 5 : 20));
 const idleN = Number(args.idle ?? (quick ? 20 : 50));
 const ALL_CELLS = ['sync', 'body', 'search', 'mixed', 'idle'];
-const onlyList = (args.only ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+const onlyList = (args.only ?? '')
+  .split(',')
+  .map((x) => x.trim())
+  .filter(Boolean);
 const unknown = onlyList.filter((x) => x !== 'dovecot' && !ALL_CELLS.includes(x));
 if (unknown.length > 0) throw new Error(`--only: unknown ${unknown.join(', ')} (cells: ${ALL_CELLS.join(', ')}, or dovecot)`);
 const withCorreio = !onlyList.includes('dovecot');
@@ -202,10 +205,16 @@ async function main() {
       } catch (err) {
         throw new Error(`${err.message}\nthe API's last output:\n${correio.output().slice(-3000)}`);
       }
-      log(`Correio: ${n} '${profile}' messages into ${user} ${args.load === 'smtp' ? 'over SMTP' : 'by MULTIAPPEND'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      log(
+        `Correio: ${n} '${profile}' messages into ${user} ${args.load === 'smtp' ? 'over SMTP' : 'by MULTIAPPEND'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      );
     };
     // Accounts in parallel: on one account every store waits for the previous COMMIT.
-    await Promise.all(corpora.map(([user, profile, n]) => fill(user, profile, n)));
+    // The big mailboxes first, then the small ones: all at once kept more transactions open than
+    // the API's pool has connections, and on a loaded machine a MULTIAPPEND waited past the pool's
+    // 5 s checkout limit (NO [UNAVAILABLE], seen 2026-12-06 at load average 25).
+    await Promise.all(corpora.filter(([, , n]) => n > MIXED_MESSAGES).map(([user, profile, n]) => fill(user, profile, n)));
+    await Promise.all(corpora.filter(([, , n]) => n <= MIXED_MESSAGES).map(([user, profile, n]) => fill(user, profile, n)));
     // The text indexer moves new rows under the trigram index in the background: let it finish.
     await waitForTextIndex(sql);
     // Fresh statistics, as autovacuum's auto-analyze would have made long before a client searches
@@ -275,55 +284,71 @@ async function main() {
 
   // ---- 1. full sync, warm ------------------------------------------------------------------------
   if (cells.has('sync')) await interleaved(names, 1, (n) => fullSync(targets[n], U.sync, syncN)); // warm-up
-  const syncWarm = await cell('sync', () => interleaved(names, reps, async (n) => {
-    const r = await fullSync(targets[n], U.sync, syncN);
-    show('sync warm', n, `FETCH ${r.fetchMs.toFixed(1)} ms, SELECT+FETCH ${r.selectFetchMs.toFixed(1)} ms, ${r.bytes} B`);
-    return r;
-  }));
+  const syncWarm = await cell('sync', () =>
+    interleaved(names, reps, async (n) => {
+      const r = await fullSync(targets[n], U.sync, syncN);
+      show('sync warm', n, `FETCH ${r.fetchMs.toFixed(1)} ms, SELECT+FETCH ${r.selectFetchMs.toFixed(1)} ms, ${r.bytes} B`);
+      return r;
+    }),
+  );
 
   // ---- 2. full sync, cold: the server restarted, the page cache dropped, a new connection -------
   let dropped = false;
-  const syncCold = await cell('sync', () => interleaved(names, coldReps, async (n) => {
-    if (n === 'dovecot') await dovecot.restart();
-    else {
-      await correio.stop();
-      correio = await startCorreioImap(db.url, dataDir);
-    }
-    dropped = dropCaches();
-    const r = await fullSync(targets[n], U.sync, syncN);
-    show('sync cold', n, `FETCH ${r.fetchMs.toFixed(1)} ms, SELECT+FETCH ${r.selectFetchMs.toFixed(1)} ms${dropped ? '' : ' (page cache NOT dropped)'}`);
-    return r;
-  }));
+  const syncCold = await cell('sync', () =>
+    interleaved(names, coldReps, async (n) => {
+      if (n === 'dovecot') await dovecot.restart();
+      else {
+        await correio.stop();
+        correio = await startCorreioImap(db.url, dataDir);
+      }
+      dropped = dropCaches();
+      const r = await fullSync(targets[n], U.sync, syncN);
+      show(
+        'sync cold',
+        n,
+        `FETCH ${r.fetchMs.toFixed(1)} ms, SELECT+FETCH ${r.selectFetchMs.toFixed(1)} ms${dropped ? '' : ' (page cache NOT dropped)'}`,
+      );
+      return r;
+    }),
+  );
 
   // ---- 3. FETCH BODY[] of fetchN messages -------------------------------------------------------
   if (cells.has('body')) await interleaved(names, 1, (n) => fetchBodies(targets[n], U.sync, fetchN));
-  const bodies = await cell('body', () => interleaved(names, reps, async (n) => {
-    const r = await fetchBodies(targets[n], U.sync, fetchN);
-    show('FETCH BODY[]', n, `${r.ms.toFixed(1)} ms, ${r.bytes} B`);
-    return r;
-  }));
+  const bodies = await cell('body', () =>
+    interleaved(names, reps, async (n) => {
+      const r = await fetchBodies(targets[n], U.sync, fetchN);
+      show('FETCH BODY[]', n, `${r.ms.toFixed(1)} ms, ${r.bytes} B`);
+      return r;
+    }),
+  );
 
   // ---- 4. SEARCH TEXT over searchN messages ---------------------------------------------------------
   const hits = needleCount(searchN);
   if (cells.has('search')) await interleaved(names, 1, (n) => searchText(targets[n], U.search, NEEDLE, hits));
-  const search = await cell('search', () => interleaved(names, reps, async (n) => {
-    const r = await searchText(targets[n], U.search, NEEDLE, hits);
-    show('SEARCH TEXT', n, `${r.ms.toFixed(1)} ms, ${r.hits} hits`);
-    return r;
-  }));
+  const search = await cell('search', () =>
+    interleaved(names, reps, async (n) => {
+      const r = await searchText(targets[n], U.search, NEEDLE, hits);
+      show('SEARCH TEXT', n, `${r.ms.toFixed(1)} ms, ${r.hits} hits`);
+      return r;
+    }),
+  );
 
   // ---- 5. mixed load -------------------------------------------------------------------------------
   if (cells.has('mixed')) await interleaved(names, 1, (n) => mixedLoad(targets[n], U.mixed, Math.min(3, mixedSeconds)));
-  const mixed = await cell('mixed', () => interleaved(names, reps, async (n) => {
-    const r = await mixedLoad(targets[n], U.mixed, mixedSeconds);
-    show('mixed load', n, `${r.commandsPerSecond.toFixed(1)} commands/s (${r.loops} loops)`);
-    return r;
-  }));
-  const mixedSession = await cell('mixed', () => interleaved(names, reps, async (n) => {
-    const r = await mixedLoad(targets[n], U.mixed, mixedSeconds, { loginEachLoop: false });
-    show('mixed, one session', n, `${r.commandsPerSecond.toFixed(1)} commands/s (${r.loops} loops)`);
-    return r;
-  }));
+  const mixed = await cell('mixed', () =>
+    interleaved(names, reps, async (n) => {
+      const r = await mixedLoad(targets[n], U.mixed, mixedSeconds);
+      show('mixed load', n, `${r.commandsPerSecond.toFixed(1)} commands/s (${r.loops} loops)`);
+      return r;
+    }),
+  );
+  const mixedSession = await cell('mixed', () =>
+    interleaved(names, reps, async (n) => {
+      const r = await mixedLoad(targets[n], U.mixed, mixedSeconds, { loginEachLoop: false });
+      show('mixed, one session', n, `${r.commandsPerSecond.toFixed(1)} commands/s (${r.loops} loops)`);
+      return r;
+    }),
+  );
 
   // ---- 6. IDLE push latency ------------------------------------------------------------------------
   let smtp = null;
@@ -341,12 +366,19 @@ async function main() {
       return smtp.send(U.idle, makeMessage(200_000 + k, { profile: 'text', to: U.idle }));
     },
   };
-  const idle = await cell('idle', () => interleaved(names, reps, async (n) => {
-    const r = await idleLatency(targets[n], U.idle, idleN, deliverTo[n]);
-    if (r.upper.length === 0) show('IDLE push', n, `no EXISTS pushed during IDLE (${r.missed} deliveries waited for 5 s each)`);
-    else show('IDLE push', n, `p50 ${percentile(r.upper, 50).toFixed(1)} ms, p99 ${percentile(r.upper, 99).toFixed(1)} ms (from acknowledgement: p50 ${percentile(r.lower, 50).toFixed(1)} ms)${r.missed ? `, ${r.missed} not pushed within 5 s` : ''}`);
-    return r;
-  }));
+  const idle = await cell('idle', () =>
+    interleaved(names, reps, async (n) => {
+      const r = await idleLatency(targets[n], U.idle, idleN, deliverTo[n]);
+      if (r.upper.length === 0) show('IDLE push', n, `no EXISTS pushed during IDLE (${r.missed} deliveries waited for 5 s each)`);
+      else
+        show(
+          'IDLE push',
+          n,
+          `p50 ${percentile(r.upper, 50).toFixed(1)} ms, p99 ${percentile(r.upper, 99).toFixed(1)} ms (from acknowledgement: p50 ${percentile(r.lower, 50).toFixed(1)} ms)${r.missed ? `, ${r.missed} not pushed within 5 s` : ''}`,
+        );
+      return r;
+    }),
+  );
   await smtp?.close();
   if (withCorreio && !correio.alive()) throw new Error(`the API died:\n${correio.output().slice(-3000)}`);
 
@@ -360,17 +392,64 @@ async function main() {
   const both = (res, f) => ({ dovecot: med(res, 'dovecot', f), correio: med(res, 'correio', f) });
   const same = { minSpeedup: 1, text: 'no slower (≥ 1×)' };
   const cellOf = (metric) =>
-    metric.startsWith('full sync') ? 'sync' : metric.startsWith('FETCH') ? 'body' : metric.startsWith('SEARCH') ? 'search' : metric.startsWith('mixed') ? 'mixed' : 'idle';
+    metric.startsWith('full sync')
+      ? 'sync'
+      : metric.startsWith('FETCH')
+        ? 'body'
+        : metric.startsWith('SEARCH')
+          ? 'search'
+          : metric.startsWith('mixed')
+            ? 'mixed'
+            : 'idle';
   const rows = [
-    { metric: `full sync warm: UID FETCH 1:* (FLAGS ENVELOPE), ${syncN} msgs`, unit: 'ms', ...both(syncWarm, (r) => r.fetchMs), target: same },
-    { metric: `full sync cold: UID FETCH 1:* (FLAGS ENVELOPE), ${syncN} msgs`, unit: 'ms', ...both(syncCold, (r) => r.fetchMs), target: same },
+    {
+      metric: `full sync warm: UID FETCH 1:* (FLAGS ENVELOPE), ${syncN} msgs`,
+      unit: 'ms',
+      ...both(syncWarm, (r) => r.fetchMs),
+      target: same,
+    },
+    {
+      metric: `full sync cold: UID FETCH 1:* (FLAGS ENVELOPE), ${syncN} msgs`,
+      unit: 'ms',
+      ...both(syncCold, (r) => r.fetchMs),
+      target: same,
+    },
     { metric: `full sync cold: SELECT + UID FETCH, ${syncN} msgs`, unit: 'ms', ...both(syncCold, (r) => r.selectFetchMs), target: same },
     { metric: `FETCH 1:${fetchN} BODY.PEEK[]`, unit: 'ms', ...both(bodies, (r) => r.ms), target: same },
-    { metric: `SEARCH TEXT over ${searchN} msgs (${hits} hits)`, unit: 'ms', ...both(search, (r) => r.ms), target: { minSpeedup: 10, text: '≥ 10× faster' } },
-    { metric: `mixed load, ${MIXED_CLIENTS} clients × ${mixedSeconds} s, LOGIN…LOGOUT per loop`, unit: 'cmd/s', higherIsBetter: true, ...both(mixed, (r) => r.commandsPerSecond), target: same },
-    { metric: `mixed load, ${MIXED_CLIENTS} clients × ${mixedSeconds} s, one session each`, unit: 'cmd/s', higherIsBetter: true, ...both(mixedSession, (r) => r.commandsPerSecond), target: same },
-    { metric: 'IDLE push p50 (delivery → EXISTS)', unit: 'ms', dovecot: pool(idle, 'dovecot', 'upper', 50), correio: pool(idle, 'correio', 'upper', 50), target: { text: '' } },
-    { metric: 'IDLE push p99 (delivery → EXISTS)', unit: 'ms', dovecot: pool(idle, 'dovecot', 'upper', 99), correio: pool(idle, 'correio', 'upper', 99), target: { maxCorreio: 100, text: 'Correio < 100 ms' } },
+    {
+      metric: `SEARCH TEXT over ${searchN} msgs (${hits} hits)`,
+      unit: 'ms',
+      ...both(search, (r) => r.ms),
+      target: { minSpeedup: 10, text: '≥ 10× faster' },
+    },
+    {
+      metric: `mixed load, ${MIXED_CLIENTS} clients × ${mixedSeconds} s, LOGIN…LOGOUT per loop`,
+      unit: 'cmd/s',
+      higherIsBetter: true,
+      ...both(mixed, (r) => r.commandsPerSecond),
+      target: same,
+    },
+    {
+      metric: `mixed load, ${MIXED_CLIENTS} clients × ${mixedSeconds} s, one session each`,
+      unit: 'cmd/s',
+      higherIsBetter: true,
+      ...both(mixedSession, (r) => r.commandsPerSecond),
+      target: same,
+    },
+    {
+      metric: 'IDLE push p50 (delivery → EXISTS)',
+      unit: 'ms',
+      dovecot: pool(idle, 'dovecot', 'upper', 50),
+      correio: pool(idle, 'correio', 'upper', 50),
+      target: { text: '' },
+    },
+    {
+      metric: 'IDLE push p99 (delivery → EXISTS)',
+      unit: 'ms',
+      dovecot: pool(idle, 'dovecot', 'upper', 99),
+      correio: pool(idle, 'correio', 'upper', 99),
+      target: { maxCorreio: 100, text: 'Correio < 100 ms' },
+    },
   ].filter((r) => cells.has(cellOf(r.metric)));
   const elapsed = (Date.now() - started) / 1000;
   const notes = cells.size < ALL_CELLS.length ? [`cells run: ${[...cells].join(', ')} (--only)`] : [];
@@ -382,11 +461,18 @@ async function main() {
   if (cells.has('idle')) {
     notes.push(
       `IDLE: ${idleN} deliveries per run × ${reps}, pooled; delivery → EXISTS counts from the last byte of SMTP DATA (Correio) or the start of dovecot-lda (Dovecot): an upper bound of COMMIT → EXISTS. From the acknowledgement (Correio's 250, the LDA's exit): Dovecot p50 ${fmtMs(pool(idle, 'dovecot', 'lower', 50))}, p99 ${fmtMs(pool(idle, 'dovecot', 'lower', 99))}; Correio p50 ${fmtMs(pool(idle, 'correio', 'lower', 50))}, p99 ${fmtMs(pool(idle, 'correio', 'lower', 99))}.`,
-      ...names.filter((n) => missed(n) > 0).map((n) => `IDLE: ${targets[n].name} did not push ${missed(n)} deliveries within 5 s during IDLE (left out of its percentiles; '—' when none came).`),
+      ...names
+        .filter((n) => missed(n) > 0)
+        .map(
+          (n) =>
+            `IDLE: ${targets[n].name} did not push ${missed(n)} deliveries within 5 s during IDLE (left out of its percentiles; '—' when none came).`,
+        ),
     );
   }
   if (cells.has('body')) {
-    notes.push(`FETCH BODY[] bytes received: ${names.map((n) => `${targets[n].name} ${bodies[n][0].bytes}`).join(', ')} (the same messages; the framing differs by a few bytes per response).`);
+    notes.push(
+      `FETCH BODY[] bytes received: ${names.map((n) => `${targets[n].name} ${bodies[n][0].bytes}`).join(', ')} (the same messages; the framing differs by a few bytes per response).`,
+    );
   }
   if (cells.has('mixed')) {
     notes.push(

@@ -89,7 +89,9 @@ describe('IMAP FETCH fast path (kept wire forms)', () => {
         WHERE account_id = $1`,
       [accountId],
     );
-    await t.db.pool.query('UPDATE messages SET envelope_imap = NULL, envelope_imap_utf8 = NULL WHERE account_id = $1 AND uid % 2 = 0', [accountId]);
+    await t.db.pool.query('UPDATE messages SET envelope_imap = NULL, envelope_imap_utf8 = NULL WHERE account_id = $1 AND uid % 2 = 0', [
+      accountId,
+    ]);
     await t.db.pool.query('UPDATE messages SET envelope_imap_version = 0 WHERE account_id = $1 AND uid % 2 = 1', [accountId]);
   };
 
@@ -125,7 +127,10 @@ describe('IMAP FETCH fast path (kept wire forms)', () => {
     const modseq = Math.max(...before.map((l) => Number(/MODSEQ \((\d+)\)/.exec(l)?.[1] ?? 0)));
     await plain.cmd('d STORE 3 +FLAGS.SILENT (\\Seen)');
     const changed = await plain.cmd(`e UID FETCH 1:* (FLAGS) (CHANGEDSINCE ${modseq})`);
-    expect(changed).toEqual([expect.stringMatching(/^\* 3 FETCH \(UID 3 FLAGS \(\\Seen \\Flagged \$Label1\) MODSEQ \(\d+\)\)$/), 'e OK UID FETCH completed']);
+    expect(changed).toEqual([
+      expect.stringMatching(/^\* 3 FETCH \(UID 3 FLAGS \(\\Seen \\Flagged \$Label1\) MODSEQ \(\d+\)\)$/),
+      'e OK UID FETCH completed',
+    ]);
 
     // A keyword first seen by this session is announced (FLAGS) before the FETCH showing it.
     const other = await session();
@@ -139,7 +144,12 @@ describe('IMAP FETCH fast path (kept wire forms)', () => {
   it('BODY.PEEK[] by the body path: the stored bytes, items around them, large messages streamed, flags untouched', async () => {
     const big = `From: a@b.c\r\nSubject: big\r\n\r\n${'0123456789abcdef'.repeat(12_000)}\r\n`; // > 64 KiB: streamed
     const raw = Buffer.from(big);
-    await t.store.deliver({ raw, summary: await summarizeMessage(raw), targets: [{ accountId, mailbox: { specialUse: 'inbox' } }], envelopeFrom: 'a@b.c' });
+    await t.store.deliver({
+      raw,
+      summary: await summarizeMessage(raw),
+      targets: [{ accountId, mailbox: { specialUse: 'inbox' } }],
+      envelopeFrom: 'a@b.c',
+    });
     const c = await session();
     const all = [...MESSAGES, big];
     const lines = await c.cmd('b UID FETCH 1:* (BODY.PEEK[])');

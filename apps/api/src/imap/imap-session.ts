@@ -56,7 +56,11 @@ export class ImapSession implements SessionHandle {
     private readonly offersStartTls: boolean,
   ) {
     this.socket = socket;
-    this.writer = new SessionWriter(socket, encodeValuesFor(() => this.isUtf8), host.deps.limits.maxPendingOutputBytes);
+    this.writer = new SessionWriter(
+      socket,
+      encodeValuesFor(() => this.isUtf8),
+      host.deps.limits.maxPendingOutputBytes,
+    );
     this.attach(socket);
     this.writer.write(`* ${greeting(this, host.deps)}\r\n`);
     // Handlers' errors are answered inside run(); anything escaping it is a bug in the session
@@ -194,7 +198,11 @@ export class ImapSession implements SessionHandle {
   startCompression(): void {
     const socket = this.socket;
     socket.removeAllListeners('data');
-    const { deflate } = startDeflate(socket, (chunk) => this.onData(chunk), () => socket.destroy());
+    const { deflate } = startDeflate(
+      socket,
+      (chunk) => this.onData(chunk),
+      () => socket.destroy(),
+    );
     this.compressing = true;
     this.writer.startCompression(deflate);
   }

@@ -3,7 +3,15 @@ import type { Pool, PoolClient } from '@correio/db';
 import { PG_POOL } from '../../database/database.module.js';
 import type { FlagState } from '../imap-flags.js';
 import { type BodyForms, type EnvelopeForms, MESSAGE_STRUCTURE_VERSION } from '@correio/imap-protocol';
-import type { FetchBodiesRequest, FetchBody, FetchLines, FetchLinesRequest, FetchNeeds, ImapMailbox, ImapSortFields } from '../imap-store.types.js';
+import type {
+  FetchBodiesRequest,
+  FetchBody,
+  FetchLines,
+  FetchLinesRequest,
+  FetchNeeds,
+  ImapMailbox,
+  ImapSortFields,
+} from '../imap-store.types.js';
 import { copyOutBinary } from './imap-copy-out.js';
 import { fetchBodiesSql, fetchLinesSql } from './imap-fetch-lines.sql.js';
 import { MAILBOX_COLUMNS, type MailboxDbRow, toImapMailbox } from './imap-mailbox.repository.js';
@@ -88,7 +96,9 @@ export class ImapMessageRepository {
     const withStructure = needs.structure || needs.envelope;
     if (withStructure) {
       cols.push('s.version', needs.structure ? 's.structure' : `s.structure -> 'envelope' AS envelope`);
-      cols.push(`m.envelope_imap IS NULL OR m.envelope_imap_version IS NULL OR m.envelope_imap_version < ${Number(MESSAGE_STRUCTURE_VERSION)} AS "noEnvelopeWire"`);
+      cols.push(
+        `m.envelope_imap IS NULL OR m.envelope_imap_version IS NULL OR m.envelope_imap_version < ${Number(MESSAGE_STRUCTURE_VERSION)} AS "noEnvelopeWire"`,
+      );
       if (needs.structure) cols.push('s.body_imap IS NULL AS "noBodyWire"');
     }
     const join = withStructure ? 'LEFT JOIN message_structures s ON s.account_id = m.account_id AND s.blob_id = m.blob_id' : '';
@@ -117,7 +127,13 @@ export class ImapMessageRepository {
   }
 
   /** FETCH BODY.PEEK[] of a batch (imap-fetch-lines.sql.ts fetchBodiesSql), the bytes by binary COPY (imap-copy-out.ts). */
-  async fetchBodies(accountId: string, mailboxId: string, uids: number[], seqs: number[], request: FetchBodiesRequest): Promise<FetchBody[]> {
+  async fetchBodies(
+    accountId: string,
+    mailboxId: string,
+    uids: number[],
+    seqs: number[],
+    request: FetchBodiesRequest,
+  ): Promise<FetchBody[]> {
     const lo = uids[0] as number;
     const hi = uids[uids.length - 1] as number;
     const dense = new Array<number>(hi - lo + 1).fill(0);
@@ -197,7 +213,10 @@ export class ImapMessageRepository {
   }
 
   /** Kept structures without BODY/BODYSTRUCTURE text (kept before the columns existed), to fill them in. */
-  async structuresWithoutBodyForms(accountId: string, blobIds: string[]): Promise<{ blobId: string; version: number; structure: unknown }[]> {
+  async structuresWithoutBodyForms(
+    accountId: string,
+    blobIds: string[],
+  ): Promise<{ blobId: string; version: number; structure: unknown }[]> {
     const { rows } = await this.pool.query<{ blobId: string; version: number; structure: unknown }>(
       `SELECT s.blob_id AS "blobId", s.version, s.structure FROM message_structures s
         WHERE s.account_id = $1 AND s.blob_id = ANY($2::bigint[]) AND s.body_imap IS NULL`,
@@ -267,7 +286,10 @@ export class ImapMessageRepository {
   }
 
   /** Keeps computed structures with their BODY/BODYSTRUCTURE text, many in one statement (blobs gone meanwhile are skipped). */
-  async saveStructures(accountId: string, items: { blobId: string; version: number; structure: unknown; forms: BodyForms }[]): Promise<void> {
+  async saveStructures(
+    accountId: string,
+    items: { blobId: string; version: number; structure: unknown; forms: BodyForms }[],
+  ): Promise<void> {
     await this.pool.query(
       `INSERT INTO message_structures (account_id, blob_id, version, structure, body_imap, body_imap_utf8, bodystructure_imap, bodystructure_imap_utf8)
        SELECT $1, b.id, s.version, s.structure, s.b, s.bu, s.bs, s.bsu

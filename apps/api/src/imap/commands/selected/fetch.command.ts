@@ -169,7 +169,16 @@ async function fetchInBatches(
 }
 
 /** Items the store answers as finished text (fetchLines); anything else (bodies, BINARY) takes the general path. */
-const LINE_ITEMS = new Set<FetchItem['type']>(['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY', 'BODYSTRUCTURE', 'MODSEQ']);
+const LINE_ITEMS = new Set<FetchItem['type']>([
+  'UID',
+  'FLAGS',
+  'INTERNALDATE',
+  'RFC822.SIZE',
+  'ENVELOPE',
+  'BODY',
+  'BODYSTRUCTURE',
+  'MODSEQ',
+]);
 /** Messages per fetchLines call: ~0.3–2 KB of text each, so a batch stays within a few megabytes. */
 export const LINE_BATCH = 2000;
 
@@ -210,7 +219,6 @@ async function fetchLinesInBatches(
 ): Promise<Completion | { written: number; gone: number }> {
   const store = ctx.deps.store;
   const withModseq = isCondstore(ctx) || changedSince !== undefined;
-  const withFlags = items.some((i) => i.type === 'FLAGS');
   const lineItems: FetchLineItem[] = items.filter((i) => i.type !== 'MODSEQ').map((i) => i.type as FetchLineItem);
   // MODSEQ goes last, once, also when implied (as buildFetchPieces does).
   if (withModseq) lineItems.push('MODSEQ');
@@ -221,7 +229,15 @@ async function fetchLinesInBatches(
   const readBatch = (b: number) => {
     const batch = batches[b];
     if (!batch) return undefined;
-    return guard(store.fetchLines(mailbox.accountId, mailbox.mailboxId, batch, batch.map((uid) => mailbox.seqOf(uid)), request));
+    return guard(
+      store.fetchLines(
+        mailbox.accountId,
+        mailbox.mailboxId,
+        batch,
+        batch.map((uid) => mailbox.seqOf(uid)),
+        request,
+      ),
+    );
   };
   let nextBatch = readBatch(0);
   for (let b = 0; b < batches.length; b++) {
@@ -301,7 +317,15 @@ async function fetchBodiesInBatches(
   const readBatch = (b: number) => {
     const batch = batches[b];
     if (!batch) return undefined;
-    return guard(store.fetchBodies(mailbox.accountId, mailbox.mailboxId, batch, batch.map((uid) => mailbox.seqOf(uid)), request));
+    return guard(
+      store.fetchBodies(
+        mailbox.accountId,
+        mailbox.mailboxId,
+        batch,
+        batch.map((uid) => mailbox.seqOf(uid)),
+        request,
+      ),
+    );
   };
   let written = 0;
   let gone = 0;
