@@ -142,7 +142,7 @@ describe('IMAP FETCH fast path (kept wire forms)', () => {
   });
 
   it('BODY.PEEK[] by the body path: the stored bytes, items around them, large messages streamed, flags untouched', async () => {
-    const big = `From: a@b.c\r\nSubject: big\r\n\r\n${'0123456789abcdef'.repeat(12_000)}\r\n`; // > 64 KiB: streamed
+    const big = `From: a@b.c\r\nSubject: big\r\n\r\n${'0123456789abcdef\r\n'.repeat(70_000)}`; // > 1 MiB: streamed
     const raw = Buffer.from(big);
     await t.store.deliver({
       raw,
