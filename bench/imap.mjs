@@ -3,13 +3,16 @@
 // same machine, in the same run, interleaved, medians. See bench/README.md ("imap.mjs").
 //
 //   node bench/imap.mjs [--quick] [--reps N] [--cold-reps N] [--sync N] [--fetch N] [--search N]
-//                       [--mixed-seconds S] [--idle N] [--load append|smtp] [--only dovecot] [--keep]
+//                       [--mixed-seconds S] [--idle N] [--load append|smtp] [--only CELLS|dovecot] [--keep]
 //
 // --sync N: messages in the full-sync mailbox (default 10,000); --fetch N: messages of FETCH
 // BODY[] (default 1,000, the first N of the sync mailbox); --search N: messages in the SEARCH TEXT
 // mailbox (default 100,000); --mixed-seconds: length of one mixed-load run (default 20);
 // --idle N: IDLE push deliveries per run (default 50); --quick: 1,000 / 200 / 5,000 messages,
 // 5 s, 20 deliveries, 1 run each. --only dovecot: the Dovecot half alone (no Correio).
+// --only sync,body,mixed (any of sync, body, search, mixed, idle, comma-separated): those cells
+// alone, at full size; without search the 100,000-message mailbox is not loaded (most of a full
+// run's time), e.g. to re-measure FETCH and the mixed load on a quiet machine in a few minutes.
 // --load: how the corpus gets into Correio — MULTIAPPEND batches (default) or SMTP to its MX.
 //
 // Needs: root (Dovecot's master starts as root; "cold" drops the page cache), a built API
@@ -79,7 +82,15 @@ const fetchN = Math.min(syncN, Number(args.fetch ?? (quick ? 200 : 1000)));
 const searchN = Number(args.search ?? (quick ? 5000 : 100_000));
 const mixedSeconds = Number(args['mixed-seconds'] ?? (quick ? 5 : 20));
 const idleN = Number(args.idle ?? (quick ? 20 : 50));
-const withCorreio = args.only !== 'dovecot';
+const ALL_CELLS = ['sync', 'body', 'search', 'mixed', 'idle'];
+const onlyList = (args.only ?? '')
+  .split(',')
+  .map((x) => x.trim())
+  .filter(Boolean);
+const unknown = onlyList.filter((x) => x !== 'dovecot' && !ALL_CELLS.includes(x));
+if (unknown.length > 0) throw new Error(`--only: unknown ${unknown.join(', ')} (cells: ${ALL_CELLS.join(', ')}, or dovecot)`);
+const withCorreio = !onlyList.includes('dovecot');
+const cells = new Set(onlyList.some((x) => ALL_CELLS.includes(x)) ? onlyList.filter((x) => ALL_CELLS.includes(x)) : ALL_CELLS);
 
 const U = {
   sync: `sync@${DOMAIN}`,
@@ -88,6 +99,12 @@ const U = {
   mixed: Array.from({ length: MIXED_CLIENTS }, (_, k) => `mix${String(k + 1).padStart(2, '0')}@${DOMAIN}`),
 };
 const allUsers = [U.sync, U.search, U.idle, ...U.mixed];
+/** The mailboxes the chosen cells read: [user, corpus profile, messages]. */
+const corpora = [
+  ...(cells.has('sync') || cells.has('body') ? [[U.sync, 'mixed', syncN]] : []),
+  ...(cells.has('search') ? [[U.search, 'text', searchN]] : []),
+  ...(cells.has('mixed') ? U.mixed.map((u) => [u, 'text', MIXED_MESSAGES]) : []),
+];
 
 handleSignals();
 
@@ -182,12 +199,22 @@ async function main() {
     const fill = async (user, profile, n) => {
       const t0 = Date.now();
       const progress = (d) => log(`  ${user}: ${d} of ${n} stored`);
-      if (args.load === 'smtp') await deliverCorpus(correio.ports.smtp, user, profile, n, { connections: 10, progress });
-      else await appendCorpus(correio.imapPort, user, PASSWORD, profile, n, { progress, connections: n > 1000 ? 3 : 1 });
-      log(`Correio: ${n} '${profile}' messages into ${user} ${args.load === 'smtp' ? 'over SMTP' : 'by MULTIAPPEND'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      try {
+        if (args.load === 'smtp') await deliverCorpus(correio.ports.smtp, user, profile, n, { connections: 10, progress });
+        else await appendCorpus(correio.imapPort, user, PASSWORD, profile, n, { progress, connections: n > 1000 ? 3 : 1 });
+      } catch (err) {
+        throw new Error(`${err.message}\nthe API's last output:\n${correio.output().slice(-3000)}`);
+      }
+      log(
+        `Correio: ${n} '${profile}' messages into ${user} ${args.load === 'smtp' ? 'over SMTP' : 'by MULTIAPPEND'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      );
     };
     // Accounts in parallel: on one account every store waits for the previous COMMIT.
-    await Promise.all([fill(U.sync, 'mixed', syncN), fill(U.search, 'text', searchN), ...U.mixed.map((u) => fill(u, 'text', MIXED_MESSAGES))]);
+    // The big mailboxes first, then the small ones: all at once kept more transactions open than
+    // the API's pool has connections, and on a loaded machine a MULTIAPPEND waited past the pool's
+    // 5 s checkout limit (NO [UNAVAILABLE], seen 2026-12-06 at load average 25).
+    await Promise.all(corpora.filter(([, , n]) => n > MIXED_MESSAGES).map(([user, profile, n]) => fill(user, profile, n)));
+    await Promise.all(corpora.filter(([, , n]) => n <= MIXED_MESSAGES).map(([user, profile, n]) => fill(user, profile, n)));
     // The text indexer moves new rows under the trigram index in the background: let it finish.
     await waitForTextIndex(sql);
     // Fresh statistics, as autovacuum's auto-analyze would have made long before a client searches
@@ -205,7 +232,7 @@ async function main() {
   cleanups.push(() => dovecot.stop({ keepFiles: args.keep }));
   syncCleanups.push(() => dovecot.stopSync());
   const bytes = {};
-  for (const [user, profile, n] of [[U.sync, 'mixed', syncN], [U.search, 'text', searchN], ...U.mixed.map((u) => [u, 'text', MIXED_MESSAGES])]) {
+  for (const [user, profile, n] of corpora) {
     const t0 = Date.now();
     const r = withCorreio ? await copyCorreioToMaildir(sql, user, dovecot, user) : await writeCorpusToMaildir(dovecot, user, profile, n);
     if (r.messages !== n) throw new Error(`${user}: ${r.messages} messages stored, ${n} delivered`);
@@ -224,7 +251,7 @@ async function main() {
   // builds them on first access; a real server has them long before a client syncs).
   for (const n of names) {
     const t0 = Date.now();
-    for (const [user, count] of [[U.sync, syncN], [U.search, searchN], ...U.mixed.map((u) => [u, MIXED_MESSAGES])]) {
+    for (const [user, , count] of corpora) {
       const c = await connectImap(targets[n].port());
       await c.login(user, PASSWORD);
       await c.command('SELECT INBOX');
@@ -244,64 +271,84 @@ async function main() {
     `dovecot     ${version}, private instance: imap only, Maildir (LF files, S=/W= sizes in the names), no FTS; LDA for IDLE deliveries`,
     `correio     ${withCorreio ? `apps/api/dist (roles smtp,imap), PostgreSQL ${pgVersion}; corpus ${args.load === 'smtp' ? 'delivered over its MX' : 'stored by MULTIAPPEND (IDLE deliveries over its MX)'}` : 'not run (--only dovecot)'}`,
     `passwords   ${withCorreio ? "both verify the same argon2id hash (Correio's, in Dovecot's passwd-file as {ARGON2ID})" : 'Dovecot {PLAIN}'}`,
-    `corpus      bench/imap/corpus.mjs: sync ${syncN} 'mixed' (${(bytes[U.sync] / 1e6).toFixed(1)} MB), search ${searchN} 'text' (${(bytes[U.search] / 1e6).toFixed(1)} MB), ${MIXED_CLIENTS} × ${MIXED_MESSAGES} 'text'`,
+    `corpus      bench/imap/corpus.mjs: ${corpora.length === 0 ? 'none' : [bytes[U.sync] !== undefined ? `sync ${syncN} 'mixed' (${(bytes[U.sync] / 1e6).toFixed(1)} MB)` : '', bytes[U.search] !== undefined ? `search ${searchN} 'text' (${(bytes[U.search] / 1e6).toFixed(1)} MB)` : '', cells.has('mixed') ? `${MIXED_CLIENTS} × ${MIXED_MESSAGES} 'text'` : ''].filter(Boolean).join(', ')}`,
+    `cells       ${[...cells].join(', ')}${cells.size < ALL_CELLS.length ? ' (--only)' : ''}`,
     `load avg    ${loadStart} at start (other work on the machine skews both columns alike)`,
     `runs        ${reps} per metric and server (cold: ${coldReps}), interleaved D,C,C,D,...; medians; every run checked`,
   ];
   for (const line of header) log(line);
   const show = (label, n, value) => log(`${label.padEnd(24)} ${targets[n].name.padEnd(7)} ${value}`);
 
+  // A cell left out by --only runs nothing and has no results ({}).
+  const cell = async (name, run) => (cells.has(name) ? run() : {});
+
   // ---- 1. full sync, warm ------------------------------------------------------------------------
-  await interleaved(names, 1, (n) => fullSync(targets[n], U.sync, syncN)); // warm-up
-  const syncWarm = await interleaved(names, reps, async (n) => {
-    const r = await fullSync(targets[n], U.sync, syncN);
-    show('sync warm', n, `FETCH ${r.fetchMs.toFixed(1)} ms, SELECT+FETCH ${r.selectFetchMs.toFixed(1)} ms, ${r.bytes} B`);
-    return r;
-  });
+  if (cells.has('sync')) await interleaved(names, 1, (n) => fullSync(targets[n], U.sync, syncN)); // warm-up
+  const syncWarm = await cell('sync', () =>
+    interleaved(names, reps, async (n) => {
+      const r = await fullSync(targets[n], U.sync, syncN);
+      show('sync warm', n, `FETCH ${r.fetchMs.toFixed(1)} ms, SELECT+FETCH ${r.selectFetchMs.toFixed(1)} ms, ${r.bytes} B`);
+      return r;
+    }),
+  );
 
   // ---- 2. full sync, cold: the server restarted, the page cache dropped, a new connection -------
   let dropped = false;
-  const syncCold = await interleaved(names, coldReps, async (n) => {
-    if (n === 'dovecot') await dovecot.restart();
-    else {
-      await correio.stop();
-      correio = await startCorreioImap(db.url, dataDir);
-    }
-    dropped = dropCaches();
-    const r = await fullSync(targets[n], U.sync, syncN);
-    show('sync cold', n, `FETCH ${r.fetchMs.toFixed(1)} ms, SELECT+FETCH ${r.selectFetchMs.toFixed(1)} ms${dropped ? '' : ' (page cache NOT dropped)'}`);
-    return r;
-  });
+  const syncCold = await cell('sync', () =>
+    interleaved(names, coldReps, async (n) => {
+      if (n === 'dovecot') await dovecot.restart();
+      else {
+        await correio.stop();
+        correio = await startCorreioImap(db.url, dataDir);
+      }
+      dropped = dropCaches();
+      const r = await fullSync(targets[n], U.sync, syncN);
+      show(
+        'sync cold',
+        n,
+        `FETCH ${r.fetchMs.toFixed(1)} ms, SELECT+FETCH ${r.selectFetchMs.toFixed(1)} ms${dropped ? '' : ' (page cache NOT dropped)'}`,
+      );
+      return r;
+    }),
+  );
 
   // ---- 3. FETCH BODY[] of fetchN messages -------------------------------------------------------
-  await interleaved(names, 1, (n) => fetchBodies(targets[n], U.sync, fetchN));
-  const bodies = await interleaved(names, reps, async (n) => {
-    const r = await fetchBodies(targets[n], U.sync, fetchN);
-    show('FETCH BODY[]', n, `${r.ms.toFixed(1)} ms, ${r.bytes} B`);
-    return r;
-  });
+  if (cells.has('body')) await interleaved(names, 1, (n) => fetchBodies(targets[n], U.sync, fetchN));
+  const bodies = await cell('body', () =>
+    interleaved(names, reps, async (n) => {
+      const r = await fetchBodies(targets[n], U.sync, fetchN);
+      show('FETCH BODY[]', n, `${r.ms.toFixed(1)} ms, ${r.bytes} B`);
+      return r;
+    }),
+  );
 
   // ---- 4. SEARCH TEXT over searchN messages ---------------------------------------------------------
   const hits = needleCount(searchN);
-  await interleaved(names, 1, (n) => searchText(targets[n], U.search, NEEDLE, hits));
-  const search = await interleaved(names, reps, async (n) => {
-    const r = await searchText(targets[n], U.search, NEEDLE, hits);
-    show('SEARCH TEXT', n, `${r.ms.toFixed(1)} ms, ${r.hits} hits`);
-    return r;
-  });
+  if (cells.has('search')) await interleaved(names, 1, (n) => searchText(targets[n], U.search, NEEDLE, hits));
+  const search = await cell('search', () =>
+    interleaved(names, reps, async (n) => {
+      const r = await searchText(targets[n], U.search, NEEDLE, hits);
+      show('SEARCH TEXT', n, `${r.ms.toFixed(1)} ms, ${r.hits} hits`);
+      return r;
+    }),
+  );
 
   // ---- 5. mixed load -------------------------------------------------------------------------------
-  await interleaved(names, 1, (n) => mixedLoad(targets[n], U.mixed, Math.min(3, mixedSeconds)));
-  const mixed = await interleaved(names, reps, async (n) => {
-    const r = await mixedLoad(targets[n], U.mixed, mixedSeconds);
-    show('mixed load', n, `${r.commandsPerSecond.toFixed(1)} commands/s (${r.loops} loops)`);
-    return r;
-  });
-  const mixedSession = await interleaved(names, reps, async (n) => {
-    const r = await mixedLoad(targets[n], U.mixed, mixedSeconds, { loginEachLoop: false });
-    show('mixed, one session', n, `${r.commandsPerSecond.toFixed(1)} commands/s (${r.loops} loops)`);
-    return r;
-  });
+  if (cells.has('mixed')) await interleaved(names, 1, (n) => mixedLoad(targets[n], U.mixed, Math.min(3, mixedSeconds)));
+  const mixed = await cell('mixed', () =>
+    interleaved(names, reps, async (n) => {
+      const r = await mixedLoad(targets[n], U.mixed, mixedSeconds);
+      show('mixed load', n, `${r.commandsPerSecond.toFixed(1)} commands/s (${r.loops} loops)`);
+      return r;
+    }),
+  );
+  const mixedSession = await cell('mixed', () =>
+    interleaved(names, reps, async (n) => {
+      const r = await mixedLoad(targets[n], U.mixed, mixedSeconds, { loginEachLoop: false });
+      show('mixed, one session', n, `${r.commandsPerSecond.toFixed(1)} commands/s (${r.loops} loops)`);
+      return r;
+    }),
+  );
 
   // ---- 6. IDLE push latency ------------------------------------------------------------------------
   let smtp = null;
@@ -319,12 +366,19 @@ async function main() {
       return smtp.send(U.idle, makeMessage(200_000 + k, { profile: 'text', to: U.idle }));
     },
   };
-  const idle = await interleaved(names, reps, async (n) => {
-    const r = await idleLatency(targets[n], U.idle, idleN, deliverTo[n]);
-    if (r.upper.length === 0) show('IDLE push', n, `no EXISTS pushed during IDLE (${r.missed} deliveries waited for 5 s each)`);
-    else show('IDLE push', n, `p50 ${percentile(r.upper, 50).toFixed(1)} ms, p99 ${percentile(r.upper, 99).toFixed(1)} ms (from acknowledgement: p50 ${percentile(r.lower, 50).toFixed(1)} ms)${r.missed ? `, ${r.missed} not pushed within 5 s` : ''}`);
-    return r;
-  });
+  const idle = await cell('idle', () =>
+    interleaved(names, reps, async (n) => {
+      const r = await idleLatency(targets[n], U.idle, idleN, deliverTo[n]);
+      if (r.upper.length === 0) show('IDLE push', n, `no EXISTS pushed during IDLE (${r.missed} deliveries waited for 5 s each)`);
+      else
+        show(
+          'IDLE push',
+          n,
+          `p50 ${percentile(r.upper, 50).toFixed(1)} ms, p99 ${percentile(r.upper, 99).toFixed(1)} ms (from acknowledgement: p50 ${percentile(r.lower, 50).toFixed(1)} ms)${r.missed ? `, ${r.missed} not pushed within 5 s` : ''}`,
+        );
+      return r;
+    }),
+  );
   await smtp?.close();
   if (withCorreio && !correio.alive()) throw new Error(`the API died:\n${correio.output().slice(-3000)}`);
 
@@ -337,25 +391,94 @@ async function main() {
   const missed = (n) => (idle[n] ? idle[n].reduce((a, r) => a + r.missed, 0) : 0);
   const both = (res, f) => ({ dovecot: med(res, 'dovecot', f), correio: med(res, 'correio', f) });
   const same = { minSpeedup: 1, text: 'no slower (≥ 1×)' };
+  const cellOf = (metric) =>
+    metric.startsWith('full sync')
+      ? 'sync'
+      : metric.startsWith('FETCH')
+        ? 'body'
+        : metric.startsWith('SEARCH')
+          ? 'search'
+          : metric.startsWith('mixed')
+            ? 'mixed'
+            : 'idle';
   const rows = [
-    { metric: `full sync warm: UID FETCH 1:* (FLAGS ENVELOPE), ${syncN} msgs`, unit: 'ms', ...both(syncWarm, (r) => r.fetchMs), target: same },
-    { metric: `full sync cold: UID FETCH 1:* (FLAGS ENVELOPE), ${syncN} msgs`, unit: 'ms', ...both(syncCold, (r) => r.fetchMs), target: same },
+    {
+      metric: `full sync warm: UID FETCH 1:* (FLAGS ENVELOPE), ${syncN} msgs`,
+      unit: 'ms',
+      ...both(syncWarm, (r) => r.fetchMs),
+      target: same,
+    },
+    {
+      metric: `full sync cold: UID FETCH 1:* (FLAGS ENVELOPE), ${syncN} msgs`,
+      unit: 'ms',
+      ...both(syncCold, (r) => r.fetchMs),
+      target: same,
+    },
     { metric: `full sync cold: SELECT + UID FETCH, ${syncN} msgs`, unit: 'ms', ...both(syncCold, (r) => r.selectFetchMs), target: same },
     { metric: `FETCH 1:${fetchN} BODY.PEEK[]`, unit: 'ms', ...both(bodies, (r) => r.ms), target: same },
-    { metric: `SEARCH TEXT over ${searchN} msgs (${hits} hits)`, unit: 'ms', ...both(search, (r) => r.ms), target: { minSpeedup: 10, text: '≥ 10× faster' } },
-    { metric: `mixed load, ${MIXED_CLIENTS} clients × ${mixedSeconds} s, LOGIN…LOGOUT per loop`, unit: 'cmd/s', higherIsBetter: true, ...both(mixed, (r) => r.commandsPerSecond), target: same },
-    { metric: `mixed load, ${MIXED_CLIENTS} clients × ${mixedSeconds} s, one session each`, unit: 'cmd/s', higherIsBetter: true, ...both(mixedSession, (r) => r.commandsPerSecond), target: same },
-    { metric: 'IDLE push p50 (delivery → EXISTS)', unit: 'ms', dovecot: pool(idle, 'dovecot', 'upper', 50), correio: pool(idle, 'correio', 'upper', 50), target: { text: '' } },
-    { metric: 'IDLE push p99 (delivery → EXISTS)', unit: 'ms', dovecot: pool(idle, 'dovecot', 'upper', 99), correio: pool(idle, 'correio', 'upper', 99), target: { maxCorreio: 100, text: 'Correio < 100 ms' } },
-  ];
+    {
+      metric: `SEARCH TEXT over ${searchN} msgs (${hits} hits)`,
+      unit: 'ms',
+      ...both(search, (r) => r.ms),
+      target: { minSpeedup: 10, text: '≥ 10× faster' },
+    },
+    {
+      metric: `mixed load, ${MIXED_CLIENTS} clients × ${mixedSeconds} s, LOGIN…LOGOUT per loop`,
+      unit: 'cmd/s',
+      higherIsBetter: true,
+      ...both(mixed, (r) => r.commandsPerSecond),
+      target: same,
+    },
+    {
+      metric: `mixed load, ${MIXED_CLIENTS} clients × ${mixedSeconds} s, one session each`,
+      unit: 'cmd/s',
+      higherIsBetter: true,
+      ...both(mixedSession, (r) => r.commandsPerSecond),
+      target: same,
+    },
+    {
+      metric: 'IDLE push p50 (delivery → EXISTS)',
+      unit: 'ms',
+      dovecot: pool(idle, 'dovecot', 'upper', 50),
+      correio: pool(idle, 'correio', 'upper', 50),
+      target: { text: '' },
+    },
+    {
+      metric: 'IDLE push p99 (delivery → EXISTS)',
+      unit: 'ms',
+      dovecot: pool(idle, 'dovecot', 'upper', 99),
+      correio: pool(idle, 'correio', 'upper', 99),
+      target: { maxCorreio: 100, text: 'Correio < 100 ms' },
+    },
+  ].filter((r) => cells.has(cellOf(r.metric)));
   const elapsed = (Date.now() - started) / 1000;
-  const notes = [
-    `cold: ${dropped ? 'the server process restarted and the OS page cache dropped (sync; echo 3 > /proc/sys/vm/drop_caches)' : 'the server process restarted; the page cache could NOT be dropped (not root?)'} before a new connection; PostgreSQL (shared with other databases) keeps its shared_buffers.`,
-    `IDLE: ${idleN} deliveries per run × ${reps}, pooled; delivery → EXISTS counts from the last byte of SMTP DATA (Correio) or the start of dovecot-lda (Dovecot): an upper bound of COMMIT → EXISTS. From the acknowledgement (Correio's 250, the LDA's exit): Dovecot p50 ${fmtMs(pool(idle, 'dovecot', 'lower', 50))}, p99 ${fmtMs(pool(idle, 'dovecot', 'lower', 99))}; Correio p50 ${fmtMs(pool(idle, 'correio', 'lower', 50))}, p99 ${fmtMs(pool(idle, 'correio', 'lower', 99))}.`,
-    ...names.filter((n) => missed(n) > 0).map((n) => `IDLE: ${targets[n].name} did not push ${missed(n)} deliveries within 5 s during IDLE (left out of its percentiles; '—' when none came).`),
-    `FETCH BODY[] bytes received: ${names.map((n) => `${targets[n].name} ${bodies[n][0].bytes}`).join(', ')} (the same messages; the framing differs by a few bytes per response).`,
-    `mixed: SELECT, FETCH 20 (FLAGS ENVELOPE), FETCH 1 BODY.PEEK[], STORE, APPEND, UID STORE \\Deleted, EXPUNGE per loop, each client on its own account; "LOGIN…LOGOUT per loop": a new connection and LOGIN (argon2id verify) each loop, LOGOUT at its end; "one session each": one LOGIN for the whole run.`,
-  ];
+  const notes = cells.size < ALL_CELLS.length ? [`cells run: ${[...cells].join(', ')} (--only)`] : [];
+  if (cells.has('sync')) {
+    notes.push(
+      `cold: ${dropped ? 'the server process restarted and the OS page cache dropped (sync; echo 3 > /proc/sys/vm/drop_caches)' : 'the server process restarted; the page cache could NOT be dropped (not root?)'} before a new connection; PostgreSQL (shared with other databases) keeps its shared_buffers.`,
+    );
+  }
+  if (cells.has('idle')) {
+    notes.push(
+      `IDLE: ${idleN} deliveries per run × ${reps}, pooled; delivery → EXISTS counts from the last byte of SMTP DATA (Correio) or the start of dovecot-lda (Dovecot): an upper bound of COMMIT → EXISTS. From the acknowledgement (Correio's 250, the LDA's exit): Dovecot p50 ${fmtMs(pool(idle, 'dovecot', 'lower', 50))}, p99 ${fmtMs(pool(idle, 'dovecot', 'lower', 99))}; Correio p50 ${fmtMs(pool(idle, 'correio', 'lower', 50))}, p99 ${fmtMs(pool(idle, 'correio', 'lower', 99))}.`,
+      ...names
+        .filter((n) => missed(n) > 0)
+        .map(
+          (n) =>
+            `IDLE: ${targets[n].name} did not push ${missed(n)} deliveries within 5 s during IDLE (left out of its percentiles; '—' when none came).`,
+        ),
+    );
+  }
+  if (cells.has('body')) {
+    notes.push(
+      `FETCH BODY[] bytes received: ${names.map((n) => `${targets[n].name} ${bodies[n][0].bytes}`).join(', ')} (the same messages; the framing differs by a few bytes per response).`,
+    );
+  }
+  if (cells.has('mixed')) {
+    notes.push(
+      `mixed: SELECT, FETCH 20 (FLAGS ENVELOPE), FETCH 1 BODY.PEEK[], STORE, APPEND, UID STORE \\Deleted, EXPUNGE per loop, each client on its own account; "LOGIN…LOGOUT per loop": a new connection and LOGIN (argon2id verify) each loop, LOGOUT at its end; "one session each": one LOGIN for the whole run.`,
+    );
+  }
   const footer = `total time ${Math.floor(elapsed / 60)} min ${Math.round(elapsed % 60)} s; load avg at start ${loadStart}, at end ${loadavg()}`;
   console.log(['', ...header, '', formatTable(rows), '', ...notes, '', footer].join('\n'));
 }

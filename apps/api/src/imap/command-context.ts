@@ -49,6 +49,8 @@ export interface ResponseWriter {
    * cannot grow the server's memory.
    */
   untaggedStream(prefix: Buffer, body: AsyncIterable<Buffer>, suffix: Buffer): Promise<void>;
+  /** Bytes as they are: complete responses the caller built (FETCH's fast path writes a batch of lines at once). */
+  write(data: string | Buffer): void;
   /** "+ " + text + CRLF (AUTHENTICATE challenges). */
   continuation(text: string): void;
   /** Resolves when the socket's write buffer is below its high-water mark. */
@@ -70,6 +72,8 @@ export interface SelectedMailboxView {
    * whatever was missed. The session calls it for its selected mailbox, then flushes as for a change.
    */
   noteResync(): void;
+  /** The mailbox was found deleted (by another session) at the last flush: the session ends with BYE. */
+  readonly isDeleted: boolean;
   /** True when EXISTS/EXPUNGE/FETCH updates are waiting. */
   hasPendingUpdates(): boolean;
   /**

@@ -56,7 +56,11 @@ export class ImapSession implements SessionHandle {
     private readonly offersStartTls: boolean,
   ) {
     this.socket = socket;
-    this.writer = new SessionWriter(socket, encodeValuesFor(() => this.isUtf8), host.deps.limits.maxPendingOutputBytes);
+    this.writer = new SessionWriter(
+      socket,
+      encodeValuesFor(() => this.isUtf8),
+      host.deps.limits.maxPendingOutputBytes,
+    );
     this.attach(socket);
     this.writer.write(`* ${greeting(this, host.deps)}\r\n`);
     // Handlers' errors are answered inside run(); anything escaping it is a bug in the session
@@ -194,7 +198,11 @@ export class ImapSession implements SessionHandle {
   startCompression(): void {
     const socket = this.socket;
     socket.removeAllListeners('data');
-    const { deflate } = startDeflate(socket, (chunk) => this.onData(chunk), () => socket.destroy());
+    const { deflate } = startDeflate(
+      socket,
+      (chunk) => this.onData(chunk),
+      () => socket.destroy(),
+    );
     this.compressing = true;
     this.writer.startCompression(deflate);
   }
@@ -289,6 +297,18 @@ export class ImapSession implements SessionHandle {
     this.after = [];
     for (const action of after) await action();
     if (this.state.kind === 'logout') this.end();
+    else this.byeIfMailboxDeleted();
+  }
+
+  /**
+   * The selected mailbox was deleted by another session (RFC 9051 §6.3.9): nothing more can be
+   * done in it, so the session ends with BYE (RFC 9051 §7.1.5), as Dovecot does, rather than
+   * answering as if it were still there.
+   */
+  private byeIfMailboxDeleted(): void {
+    if (this.state.kind !== 'selected' || !this.state.mailbox.isDeleted || this.isEnded) return;
+    this.writer.untagged('BYE Selected mailbox was deleted, have to disconnect');
+    this.end();
   }
 
   private async flushUpdates(allowExpunge: boolean): Promise<void> {
@@ -307,6 +327,7 @@ export class ImapSession implements SessionHandle {
       try {
         while (this.isIdling && this.state.kind === 'selected' && this.state.mailbox.hasPendingUpdates()) {
           await this.flushUpdates(true);
+          this.byeIfMailboxDeleted();
           await this.writer.drained();
         }
       } finally {

@@ -54,6 +54,9 @@ export class ImapService implements OnModuleInit, OnApplicationShutdown {
       this.events,
     );
     this.bound = await this.server.start();
+    // In the background: the first client after a (re)start should not pay for new database
+    // connections and their cold catalog caches (issue 11's "cold" full sync).
+    this.store.warmUp().catch((err: unknown) => new Logger('imap').warn(`database warm-up failed: ${String(err)}`));
   }
 
   async onApplicationShutdown(): Promise<void> {

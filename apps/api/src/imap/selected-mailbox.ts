@@ -38,6 +38,8 @@ export class SelectedMailbox implements SelectedMailboxView {
    */
   private syncedModseq: bigint;
   private needsResync = false;
+  /** The mailbox no longer exists (another session deleted it): the session says BYE (isDeleted). */
+  private deleted = false;
   /** When the store was last asked whether anything was missed (see RECHECK_MS). */
   private checkedAt = Date.now();
 
@@ -88,6 +90,11 @@ export class SelectedMailbox implements SelectedMailboxView {
     const early = this.early ?? [];
     this.early = undefined;
     for (const change of early) this.noteChange(change);
+  }
+
+  /** True once a re-check found the mailbox gone (DELETE by another session, RFC 9051 §6.3.9). */
+  get isDeleted(): boolean {
+    return this.deleted;
   }
 
   /** Messages the client knows of (its EXISTS). */
@@ -203,6 +210,9 @@ export class SelectedMailbox implements SelectedMailboxView {
         if (this.seqOf(uid) > 0 && !this.pendingExpunge.has(uid)) this.pendingExpunge.set(uid, modseq);
         this.pendingExists.delete(uid);
       }
+      // Every message gone at once is what a DELETE of the mailbox publishes: the next flush asks
+      // the store (one row) whether the mailbox itself still exists.
+      if (this.pendingExpunge.size >= this.count) this.needsResync = true;
     } else if (!this.ownModseqs.has(modseq)) {
       for (const uid of change.uids) {
         const known = this.pendingFlags.get(uid);
@@ -253,7 +263,11 @@ export class SelectedMailbox implements SelectedMailboxView {
     let changes: Awaited<ReturnType<ImapStore['changesSince']>>;
     try {
       state = await this.store.mailboxState(this.accountId, this.mailboxId);
-      if (!state || state.highestModseq <= since) return;
+      if (!state) {
+        this.deleted = true;
+        return;
+      }
+      if (state.highestModseq <= since) return;
       changes = await this.store.changesSince(this.accountId, this.mailboxId, since);
     } catch {
       // Best effort: the store being away must not fail the command this flush follows; retried later.

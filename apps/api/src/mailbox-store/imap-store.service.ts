@@ -7,6 +7,9 @@ import {
   type MessageStructure,
   type SearchKey,
   type StatusItem,
+  type BodyForms,
+  bodyForms,
+  envelopeForms,
 } from '@correio/imap-protocol';
 import { summarizeMessage } from '@correio/mime';
 import { AppError, ErrorCode } from '../common/app-error.js';
@@ -20,6 +23,10 @@ import { normalizeMailboxName, parentNames } from './imap-names.js';
 import type {
   ChangesSince,
   CopyResult,
+  FetchBodiesRequest,
+  FetchBody,
+  FetchLines,
+  FetchLinesRequest,
   FetchNeeds,
   ImapMailbox,
   ImapMailboxStatus,
@@ -180,7 +187,10 @@ export class ImapStoreService implements ImapStore {
       ? rows.filter((r) => r.version == null || r.version < version || !(needs.structure ? r.structure : r.envelope))
       : [];
     const computed = stale.length > 0 ? await this.computeStructures(accountId, [...new Set(stale.map((r) => r.blobId))]) : undefined;
+
     const out: ImapMessageMeta[] = [];
+    const envelopes = new Map<string, Envelope>();
+    const keptWithoutBody = new Set<string>();
     for (const r of rows) {
       const meta: ImapMessageMeta = { uid: r.uid, modseq: BigInt(r.modseq), blobId: r.blobId };
       if (needs.flags) meta.flags = flagsOf(r as Required<MetaRow>);
@@ -194,10 +204,44 @@ export class ImapStoreService implements ImapStore {
         if (!envelope) continue;
         if (needs.structure) meta.structure = structure;
         if (needs.envelope) meta.envelope = envelope;
+        if (r.noEnvelopeWire) envelopes.set(r.blobId, envelope);
+        if (needs.structure && r.noBodyWire && !fresh && r.version != null && r.version >= version) keptWithoutBody.add(r.blobId);
       }
       out.push(meta);
     }
+    // The response text the fast path (fetchLines) serves from, filled in on this first FETCH: the
+    // envelope on the message rows, BODY/BODYSTRUCTURE beside structures kept before those columns
+    // existed (structures computed just now were kept with theirs). No blob is read for either.
+    if (envelopes.size > 0) {
+      await this.messages.saveEnvelopeForms(
+        accountId,
+        [...envelopes].map(([blobId, envelope]) => ({ blobId, forms: envelopeForms(envelope) })),
+      );
+    }
+    if (keptWithoutBody.size > 0) await this.fillBodyForms(accountId, [...keptWithoutBody]);
     return out;
+  }
+
+  /** Opens and warms a few database connections for the first sessions (see ImapMessageRepository.warmUp); best effort. */
+  async warmUp(): Promise<void> {
+    if (this.config.database.isPglite) return; // in-process: no backends to start
+    await this.messages.warmUp(Math.max(1, Math.min(3, this.config.database.poolMax - 1)));
+  }
+
+  fetchLines(accountId: string, mailboxId: string, uids: number[], seqs: number[], request: FetchLinesRequest): Promise<FetchLines> {
+    if (!isId(mailboxId) || uids.length === 0) return Promise.resolve({ text: '', found: 0, sent: 0, missing: 0 });
+    return this.messages.fetchLines(accountId, mailboxId, uids, seqs, request);
+  }
+
+  fetchBodies(accountId: string, mailboxId: string, uids: number[], seqs: number[], request: FetchBodiesRequest): Promise<FetchBody[]> {
+    if (!isId(mailboxId) || !isId(accountId) || uids.length === 0) return Promise.resolve([]);
+    return this.messages.fetchBodies(accountId, mailboxId, uids, seqs, request);
+  }
+
+  private async fillBodyForms(accountId: string, blobIds: string[]): Promise<void> {
+    const kept = await this.messages.structuresWithoutBodyForms(accountId, blobIds);
+    const items = kept.map((k) => ({ blobId: k.blobId, version: k.version, forms: bodyForms((k.structure as MessageStructure).body) }));
+    if (items.length > 0) await this.messages.saveBodyForms(accountId, items);
   }
 
   /** Structures of blobs, read in batches of at most 8 MiB (a larger message alone) and kept. */
@@ -205,11 +249,11 @@ export class ImapStoreService implements ImapStore {
     const out = new Map<string, MessageStructure>();
     for (const batch of batchBySize(await this.messages.blobSizes(accountId, blobIds), 8 * 1024 * 1024)) {
       const raws = await this.messages.readMany(accountId, batch);
-      const items: { blobId: string; version: number; structure: MessageStructure }[] = [];
+      const items: { blobId: string; version: number; structure: MessageStructure; forms: BodyForms }[] = [];
       for (const [blobId, raw] of raws) {
         const structure = computeMessageStructure(raw);
         out.set(blobId, structure);
-        items.push({ blobId, version: structure.version, structure });
+        items.push({ blobId, version: structure.version, structure, forms: bodyForms(structure.body) });
       }
       if (items.length > 0) await this.messages.saveStructures(accountId, items);
     }

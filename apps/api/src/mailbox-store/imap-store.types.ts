@@ -71,6 +71,61 @@ export interface ImapMessageMeta {
   blobId: string;
 }
 
+/** FETCH items the store can answer as finished response text (fetchLines: FETCH's fast path). */
+export type FetchLineItem = 'UID' | 'FLAGS' | 'INTERNALDATE' | 'RFC822.SIZE' | 'ENVELOPE' | 'BODY' | 'BODYSTRUCTURE' | 'MODSEQ';
+
+export interface FetchLinesRequest {
+  /** In the order they go on the wire (RFC 9051 §7.5.2 allows any; clients expect theirs). */
+  items: FetchLineItem[];
+  /** UTF8=ACCEPT / IMAP4rev2: strings with 8-bit characters go quoted instead of as literals (RFC 6855 §3). */
+  utf8: boolean;
+  /** RFC 7162 §3.1.4: rows at or below it come back with text ''. */
+  changedSince?: bigint;
+}
+
+/** One batch of FETCH responses, finished (fetchLines). */
+export interface FetchLines {
+  /** Every "* n FETCH (...)\r\n" of the batch, in UID order ('' when none is to be sent). */
+  text: string;
+  /** Messages of the batch that exist (the others were expunged meanwhile). */
+  found: number;
+  /** Responses in text. */
+  sent: number;
+  /**
+   * Messages lacking a kept form (not computed yet): then `text` is incomplete and the batch must go
+   * through fetchMeta, which computes and keeps the forms.
+   */
+  missing: number;
+  /** FLAGS asked: "uid modseq" pairs, comma-separated, of the messages in text. */
+  reported?: string | null;
+  /** FLAGS asked: the keywords those messages carry, space-separated (to announce them first, RFC 9051 §7.3.5). */
+  keywords?: string | null;
+}
+
+/** FETCH BODY.PEEK[] with other items around it (fetchBodies: the body fast path). */
+export interface FetchBodiesRequest {
+  /** Items before the body and after it (MODSEQ last), as for fetchLines. */
+  before: FetchLineItem[];
+  after: FetchLineItem[];
+  utf8: boolean;
+  /** Messages larger than this come without bytes (stream them with readBytes). */
+  inlineMax: number;
+  /** At most this many bytes of small messages per batch; the rest come without bytes too. */
+  batchMax: number;
+}
+
+export interface FetchBody {
+  uid: number;
+  seq: number;
+  size: number;
+  /** The text of the items before and after the body; null when a kept form is missing (use fetchMeta). */
+  before: string | null;
+  after: string | null;
+  /** The whole message, or null when it is to be streamed (large, or past the batch's budget). */
+  data: Buffer | null;
+  blobId: string;
+}
+
 /** Sort/thread inputs (RFC 5256): the lib's SortInput, which its SORT/THREAD algorithms take as they are. */
 export type ImapSortFields = SortInput;
 
@@ -129,6 +184,18 @@ export interface ImapStore {
   // Selected state
   snapshot(accountId: string, mailboxId: string): Promise<ImapSnapshot>;
   fetchMeta(accountId: string, mailboxId: string, uids: number[], needs: FetchNeeds): Promise<ImapMessageMeta[]>;
+  /**
+   * (Added for issue 11's speed targets.) The FETCH responses of the messages among `uids`
+   * (ascending; `seqs` their sequence numbers in the session), built by the database from the row
+   * and the kept wire forms: a full sync is one string per batch. See FetchLines.missing.
+   */
+  fetchLines(accountId: string, mailboxId: string, uids: number[], seqs: number[], request: FetchLinesRequest): Promise<FetchLines>;
+  /**
+   * (Added for issue 11's speed targets.) FETCH BODY.PEEK[] of a batch in one statement: the
+   * messages among `uids` (ascending) with the text of the other items and the bytes of the small
+   * ones, read as stored (no hex text). See FetchBody.
+   */
+  fetchBodies(accountId: string, mailboxId: string, uids: number[], seqs: number[], request: FetchBodiesRequest): Promise<FetchBody[]>;
   /** Bytes [start, end) of a stored message, in chunks of at most chunkSize, without reading it all. */
   readBytes(accountId: string, blobId: string, start: number, end: number, chunkSize?: number): AsyncIterable<Buffer>;
   /**

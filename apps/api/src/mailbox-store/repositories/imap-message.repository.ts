@@ -2,10 +2,24 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from '@correio/db';
 import { PG_POOL } from '../../database/database.module.js';
 import type { FlagState } from '../imap-flags.js';
-import type { FetchNeeds, ImapMailbox, ImapSortFields } from '../imap-store.types.js';
+import { type BodyForms, type EnvelopeForms, MESSAGE_STRUCTURE_VERSION } from '@correio/imap-protocol';
+import type {
+  FetchBodiesRequest,
+  FetchBody,
+  FetchLines,
+  FetchLinesRequest,
+  FetchNeeds,
+  ImapMailbox,
+  ImapSortFields,
+} from '../imap-store.types.js';
+import { copyOutBinary } from './imap-copy-out.js';
+import { fetchBodiesSql, fetchLinesSql } from './imap-fetch-lines.sql.js';
 import { MAILBOX_COLUMNS, type MailboxDbRow, toImapMailbox } from './imap-mailbox.repository.js';
 
 type Queryable = Pick<PoolClient, 'query'>;
+
+/** Cleared when the database cannot COPY to the client (fetchBodies then asks a plain query). */
+let copyWorks = true;
 
 /** A message row as IMAP's writes need it (locked). */
 export interface ImapRow extends FlagState {
@@ -33,6 +47,10 @@ export interface MetaRow extends Partial<FlagState> {
   version?: number | null;
   structure?: unknown;
   envelope?: unknown;
+  /** The row has no current envelope text yet (messages.envelope_imap): fill it in. */
+  noEnvelopeWire?: boolean | null;
+  /** The kept structure has no BODY/BODYSTRUCTURE text yet (kept before the columns existed): fill it in. */
+  noBodyWire?: boolean | null;
 }
 
 const FLAG_COLUMNS = 'm.seen, m.answered, m.flagged, m.deleted, m.draft, m.keywords';
@@ -41,7 +59,7 @@ const ROW_COLUMNS = `m.id, m.uid, m.modseq, ${FLAG_COLUMNS}, m.size, m.blob_id A
 /** Every column a copy takes from its original, besides mailbox, UID and modseq (COPY keeps flags, RFC 9051 §6.4.7). */
 const COPIED_COLUMNS = `seen, flagged, answered, draft, deleted, keywords, internal_date, size, blob_id, message_id_hdr, in_reply_to,
   "references", subject, from_name, from_address, to_addresses, cc_addresses, sent_date, snippet, has_attachments, attachments,
-  thread_id, envelope_from, auth_results, dsn, sent_day`;
+  thread_id, envelope_from, auth_results, dsn, sent_day, envelope_imap, envelope_imap_utf8, envelope_imap_version`;
 
 /**
  * The messages, expunged, blobs and message_structures rows as IMAP reads and writes them, in the
@@ -76,7 +94,13 @@ export class ImapMessageRepository {
     if (needs.internalDate) cols.push('m.internal_date AS "internalDate"');
     if (needs.size) cols.push('m.size');
     const withStructure = needs.structure || needs.envelope;
-    if (withStructure) cols.push('s.version', needs.structure ? 's.structure' : `s.structure -> 'envelope' AS envelope`);
+    if (withStructure) {
+      cols.push('s.version', needs.structure ? 's.structure' : `s.structure -> 'envelope' AS envelope`);
+      cols.push(
+        `m.envelope_imap IS NULL OR m.envelope_imap_version IS NULL OR m.envelope_imap_version < ${Number(MESSAGE_STRUCTURE_VERSION)} AS "noEnvelopeWire"`,
+      );
+      if (needs.structure) cols.push('s.body_imap IS NULL AS "noBodyWire"');
+    }
     const join = withStructure ? 'LEFT JOIN message_structures s ON s.account_id = m.account_id AND s.blob_id = m.blob_id' : '';
     const { rows } = await this.pool.query<MetaRow>(
       `SELECT ${cols.join(', ')} FROM messages m ${join}
@@ -84,6 +108,154 @@ export class ImapMessageRepository {
       [accountId, mailboxId, uids],
     );
     return rows;
+  }
+
+  /** FETCH's fast path: a batch's responses, built in the statement (imap-fetch-lines.sql.ts). `uids` ascending. */
+  async fetchLines(accountId: string, mailboxId: string, uids: number[], seqs: number[], request: FetchLinesRequest): Promise<FetchLines> {
+    const lo = uids[0] as number;
+    const hi = uids[uids.length - 1] as number;
+    const dense = new Array<number>(hi - lo + 1).fill(0);
+    uids.forEach((uid, i) => {
+      dense[uid - lo] = seqs[i] as number;
+    });
+    const changedSince = request.changedSince !== undefined;
+    const params: unknown[] = [accountId, mailboxId, lo, hi, dense];
+    if (changedSince) params.push(String(request.changedSince));
+    const { rows } = await this.pool.query<FetchLines>(fetchLinesSql(request.items, { utf8: request.utf8, changedSince }), params);
+    const r = rows[0];
+    return r ? { ...r, text: r.text ?? '' } : { text: '', found: 0, sent: 0, missing: 0 };
+  }
+
+  /** FETCH BODY.PEEK[] of a batch (imap-fetch-lines.sql.ts fetchBodiesSql), the bytes by binary COPY (imap-copy-out.ts). */
+  async fetchBodies(
+    accountId: string,
+    mailboxId: string,
+    uids: number[],
+    seqs: number[],
+    request: FetchBodiesRequest,
+  ): Promise<FetchBody[]> {
+    const lo = uids[0] as number;
+    const hi = uids[uids.length - 1] as number;
+    const dense = new Array<number>(hi - lo + 1).fill(0);
+    uids.forEach((uid, i) => {
+      dense[uid - lo] = seqs[i] as number;
+    });
+    const sql = fetchBodiesSql(request.before, request.after, { ...request, accountId, mailboxId, lo, hi, seqs: dense });
+    if (copyWorks) {
+      const client = await this.pool.connect();
+      try {
+        const rows = await copyOutBinary(client, sql);
+        return rows.map((r) => ({
+          uid: (r[0] as Buffer).readInt32BE(0),
+          seq: (r[1] as Buffer).readInt32BE(0),
+          size: (r[2] as Buffer).readInt32BE(0),
+          before: r[3]?.toString('utf8') ?? null,
+          after: r[4]?.toString('utf8') ?? null,
+          data: r[5] ?? null,
+          blobId: (r[6] as Buffer).readBigInt64BE(0).toString(),
+        }));
+      } catch (err) {
+        // An embedded PostgreSQL that cannot COPY to the client: the same statement as a query.
+        if (!/COPY|copy/.test(String((err as Error).message))) throw err;
+        copyWorks = false;
+      } finally {
+        client.release();
+      }
+    }
+    const { rows } = await this.pool.query<FetchBody>(sql);
+    return rows;
+  }
+
+  /**
+   * Opens `connections` pool connections at once and has each plan and run FETCH's and SELECT's
+   * statements against no rows (account 0). A new PostgreSQL backend pays for loading the catalog
+   * entries of every table, index and function a statement touches on its first use, and a new
+   * connection for its start-up: without this the first sync after a restart paid all of that.
+   */
+  async warmUp(connections: number): Promise<void> {
+    const clients = await Promise.all(Array.from({ length: connections }, () => this.pool.connect()));
+    try {
+      await Promise.all(
+        clients.map(async (c) => {
+          await c.query(fetchLinesSql(['UID', 'FLAGS', 'ENVELOPE', 'BODYSTRUCTURE', 'MODSEQ'], { utf8: false, changedSince: true }), [
+            '0',
+            '0',
+            1,
+            1,
+            [1],
+            '0',
+          ]);
+          await c.query(
+            fetchBodiesSql(['UID'], ['MODSEQ'], {
+              utf8: false,
+              accountId: '0',
+              mailboxId: '0',
+              lo: 1,
+              hi: 1,
+              seqs: [1],
+              inlineMax: 1,
+              batchMax: 1,
+            }),
+          );
+          await c.query(
+            `SELECT ${FLAG_COLUMNS}, m.size, m.internal_date, s.structure, b.size FROM messages m
+               LEFT JOIN message_structures s ON s.account_id = m.account_id AND s.blob_id = m.blob_id
+               JOIN blobs b ON b.account_id = m.account_id AND b.id = m.blob_id
+               JOIN mailboxes x ON x.account_id = m.account_id AND x.id = m.mailbox_id
+               LEFT JOIN expunged e ON e.account_id = m.account_id AND e.mailbox_id = m.mailbox_id AND e.uid = m.uid
+              WHERE m.account_id = 0 AND NOT m.seen`,
+          );
+        }),
+      );
+    } finally {
+      for (const c of clients) c.release();
+    }
+  }
+
+  /** Kept structures without BODY/BODYSTRUCTURE text (kept before the columns existed), to fill them in. */
+  async structuresWithoutBodyForms(
+    accountId: string,
+    blobIds: string[],
+  ): Promise<{ blobId: string; version: number; structure: unknown }[]> {
+    const { rows } = await this.pool.query<{ blobId: string; version: number; structure: unknown }>(
+      `SELECT s.blob_id AS "blobId", s.version, s.structure FROM message_structures s
+        WHERE s.account_id = $1 AND s.blob_id = ANY($2::bigint[]) AND s.body_imap IS NULL`,
+      [accountId, blobIds],
+    );
+    return rows;
+  }
+
+  /** Stores BODY/BODYSTRUCTURE text for kept structures of the given version (a newer one kept meanwhile is left alone). */
+  async saveBodyForms(accountId: string, items: { blobId: string; version: number; forms: BodyForms }[]): Promise<void> {
+    await this.pool.query(
+      `UPDATE message_structures s SET body_imap = w.b, body_imap_utf8 = w.bu, bodystructure_imap = w.bs, bodystructure_imap_utf8 = w.bsu
+         FROM jsonb_to_recordset($2::jsonb) AS w(blob_id bigint, version int, b text, bu text, bs text, bsu text)
+        WHERE s.account_id = $1 AND s.blob_id = w.blob_id AND s.version = w.version`,
+      [accountId, JSON.stringify(items.map((i) => ({ blob_id: i.blobId, version: i.version, ...bodyColumns(i.forms) })))],
+    );
+  }
+
+  /**
+   * Stores the envelope text on every message row of these blobs that lacks a current one. Rows
+   * another transaction holds (a STORE, an EXPUNGE) are skipped, not waited for: this is a cache
+   * fill, done again by a later FETCH, and waiting could deadlock with writers that lock in id order.
+   */
+  async saveEnvelopeForms(accountId: string, items: { blobId: string; forms: EnvelopeForms }[]): Promise<void> {
+    const usable = items.filter((i) => !hasNul(i.forms.envelope) && !hasNul(i.forms.envelopeUtf8));
+    if (usable.length === 0) return;
+    await this.pool.query(
+      `WITH w AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS w(blob_id bigint, e text, eu text)),
+            t AS (SELECT m.id, w.e, w.eu FROM messages m JOIN w ON m.account_id = $1 AND m.blob_id = w.blob_id
+                   WHERE m.envelope_imap IS NULL OR m.envelope_imap_version IS NULL OR m.envelope_imap_version < $3
+                   ORDER BY m.id FOR UPDATE OF m SKIP LOCKED)
+       UPDATE messages m SET envelope_imap = t.e, envelope_imap_utf8 = t.eu, envelope_imap_version = $3
+         FROM t WHERE m.account_id = $1 AND m.id = t.id`,
+      [
+        accountId,
+        JSON.stringify(usable.map((i) => ({ blob_id: i.blobId, e: i.forms.envelope, eu: i.forms.envelopeUtf8 }))),
+        MESSAGE_STRUCTURE_VERSION,
+      ],
+    );
   }
 
   /** Bytes [start, start + length) of a blob; a slice of the bytea, never the whole value on the wire. */
@@ -113,16 +285,24 @@ export class ImapMessageRepository {
     return new Map(rows.map((r) => [r.id, r.data]));
   }
 
-  /** Keeps computed structures, many in one statement (blobs gone meanwhile are skipped). */
-  async saveStructures(accountId: string, items: { blobId: string; version: number; structure: unknown }[]): Promise<void> {
+  /** Keeps computed structures with their BODY/BODYSTRUCTURE text, many in one statement (blobs gone meanwhile are skipped). */
+  async saveStructures(
+    accountId: string,
+    items: { blobId: string; version: number; structure: unknown; forms: BodyForms }[],
+  ): Promise<void> {
     await this.pool.query(
-      `INSERT INTO message_structures (account_id, blob_id, version, structure)
-       SELECT $1, b.id, s.version, s.structure
-         FROM jsonb_to_recordset($2::jsonb) AS s(blob_id bigint, version int, structure jsonb)
+      `INSERT INTO message_structures (account_id, blob_id, version, structure, body_imap, body_imap_utf8, bodystructure_imap, bodystructure_imap_utf8)
+       SELECT $1, b.id, s.version, s.structure, s.b, s.bu, s.bs, s.bsu
+         FROM jsonb_to_recordset($2::jsonb) AS s(blob_id bigint, version int, structure jsonb, b text, bu text, bs text, bsu text)
          JOIN blobs b ON b.account_id = $1 AND b.id = s.blob_id
-       ON CONFLICT (account_id, blob_id) DO UPDATE SET version = EXCLUDED.version, structure = EXCLUDED.structure
-        WHERE message_structures.version < EXCLUDED.version`,
-      [accountId, JSON.stringify(items.map((i) => ({ blob_id: i.blobId, version: i.version, structure: i.structure })))],
+       ON CONFLICT (account_id, blob_id) DO UPDATE SET version = EXCLUDED.version, structure = EXCLUDED.structure,
+              body_imap = EXCLUDED.body_imap, body_imap_utf8 = EXCLUDED.body_imap_utf8, bodystructure_imap = EXCLUDED.bodystructure_imap,
+              bodystructure_imap_utf8 = EXCLUDED.bodystructure_imap_utf8
+        WHERE message_structures.version < EXCLUDED.version OR message_structures.body_imap IS NULL`,
+      [
+        accountId,
+        JSON.stringify(items.map((i) => ({ blob_id: i.blobId, version: i.version, structure: i.structure, ...bodyColumns(i.forms) }))),
+      ],
     );
   }
 
@@ -317,4 +497,14 @@ export class ImapMessageRepository {
     );
     return rows;
   }
+}
+
+/** A NUL cannot be kept in a text column (nor sent in a quoted string): such a message stays on the slow path. */
+function hasNul(text: string | null): boolean {
+  return text?.includes('\0') ?? false;
+}
+
+function bodyColumns(f: BodyForms): { b: string | null; bu: string | null; bs: string | null; bsu: string | null } {
+  if ([f.body, f.bodyUtf8, f.bodyStructure, f.bodyStructureUtf8].some(hasNul)) return { b: null, bu: null, bs: null, bsu: null };
+  return { b: f.body, bu: f.bodyUtf8, bs: f.bodyStructure, bsu: f.bodyStructureUtf8 };
 }

@@ -44,10 +44,12 @@ export class ImapSearchRepository {
       while ((await this.completePending(COMPLETE_BATCH, accountId)) === COMPLETE_BATCH);
     }
     const params: unknown[] = [accountId, mailboxId];
-    const condition = compileSearch(key, params);
+    const ctes: string[] = [];
+    const condition = compileSearch(key, params, ctes);
     const scope = scopeUids ? ` AND m.uid = ANY($${params.push(scopeUids)}::int[])` : '';
     const { rows } = await this.pool.query<{ uid: number }>(
-      `SELECT m.uid FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2${scope} AND (${condition}) ORDER BY m.uid`,
+      `${ctes.length > 0 ? `WITH ${ctes.join(', ')} ` : ''}SELECT m.uid FROM messages m
+        WHERE m.account_id = $1 AND m.mailbox_id = $2${scope} AND (${condition}) ORDER BY m.uid`,
       params,
     );
     return rows.map((r) => r.uid);

@@ -43,7 +43,7 @@ export async function writeFetchResponse(out: ResponseWriter, seq: number, piece
  * data, so if reading fails part-way the rest is padded with spaces to keep the client's framing
  * (RFC 9051 §4.3) and the error is raised after the response ends (FETCH then answers NO).
  */
-async function* joinSegments(
+export async function* joinSegments(
   segments: ReadonlyArray<Buffer | (() => AsyncIterable<Buffer>)>,
   sizes: readonly number[],
   failure: { error?: unknown },

@@ -1,0 +1,43 @@
+import { encodeValues } from '../encode-value';
+import type { BodyPart, Envelope } from '../message-types';
+import type { ImapValue } from '../value-types';
+import { bodyStructureValue, envelopeValue } from './values';
+
+/**
+ * ENVELOPE, BODY and BODYSTRUCTURE of a kept MessageStructure as the exact response text FETCH
+ * sends (RFC 9051 §7.5.2), computed once and kept so a full sync writes them as they are instead
+ * of building and encoding a value tree per message.
+ *
+ * The text depends on the session's mode: without UTF8=ACCEPT / IMAP4rev2 a string with 8-bit
+ * characters must go as a literal (RFC 6855 §3; RFC 9051 §4.3), after it as a quoted UTF-8 string.
+ * The `*Utf8` forms are null when they equal the plain ones (the usual, all-ASCII case).
+ * Every form is valid UTF-8 text (strings are encoded from JS strings), so a text column keeps it.
+ */
+export interface EnvelopeForms {
+  envelope: string;
+  envelopeUtf8: string | null;
+}
+
+export interface BodyForms {
+  body: string;
+  bodyUtf8: string | null;
+  bodyStructure: string;
+  bodyStructureUtf8: string | null;
+}
+
+function both(value: ImapValue): [string, string | null] {
+  const plain = encodeValues([value], { utf8: false }).toString('utf8');
+  const utf8 = encodeValues([value], { utf8: true }).toString('utf8');
+  return [plain, utf8 === plain ? null : utf8];
+}
+
+export function envelopeForms(envelope: Envelope): EnvelopeForms {
+  const [plain, utf8] = both(envelopeValue(envelope));
+  return { envelope: plain, envelopeUtf8: utf8 };
+}
+
+export function bodyForms(body: BodyPart): BodyForms {
+  const [plain, utf8] = both(bodyStructureValue(body, false));
+  const [structure, structureUtf8] = both(bodyStructureValue(body, true));
+  return { body: plain, bodyUtf8: utf8, bodyStructure: structure, bodyStructureUtf8: structureUtf8 };
+}
