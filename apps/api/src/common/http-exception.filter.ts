@@ -31,7 +31,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     const fastifyStatus = (exception as { statusCode?: number } | undefined)?.statusCode;
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
-      return { statusCode: fastifyStatus, body: { statusCode: fastifyStatus, code: ErrorCode.InvalidInput, message: (exception as Error).message } };
+      // Fastify's own refusals (body over the route's limit, unsupported content type) keep their
+      // status; a 413 says so in `code` too, like every other too-large answer of this API.
+      const code = fastifyStatus === 413 ? ErrorCode.TooLarge : ErrorCode.InvalidInput;
+      return { statusCode: fastifyStatus, body: { statusCode: fastifyStatus, code, message: (exception as Error).message } };
     }
     if (isDatabaseUnavailable(exception)) {
       return { statusCode: 503, body: { statusCode: 503, code: ErrorCode.Unavailable, message: 'database unavailable, try again' } };

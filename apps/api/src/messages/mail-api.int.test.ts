@@ -105,6 +105,7 @@ describe('mail for programs (REST)', () => {
       expect((await importRaw(ana, inbox, MESSAGE.toString(), '', 'text/plain')).status).toBe(415);
       const big = await importRaw(ana, inbox, Buffer.concat([MESSAGE, Buffer.alloc(MAX, 0x61)]));
       expect(big.status).toBe(413);
+      expect(((await big.json()) as { code: string }).code).toBe('too_large');
       expect((await importRaw(ana, inbox, Buffer.alloc(0))).status).toBe(400);
       expect((await importRaw(ana, inbox, MESSAGE, '?flags=deleted')).status).toBe(400);
       expect((await importRaw(ana, inbox, MESSAGE, '?keywords=bad%20word')).status).toBe(400);
