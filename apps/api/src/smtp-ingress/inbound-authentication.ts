@@ -6,6 +6,7 @@ import type { SMTPServerSession } from 'smtp-server';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import { DNS_RESOLVER, type DnsResolver } from '../dns/dns-resolver.js';
+import { DnsAnswerCache } from './dns-answer-cache.js';
 import { verifyUnsignedDkim } from './dkim-unsigned.js';
 import { SpfCache } from './spf-cache.js';
 
@@ -43,7 +44,9 @@ export type PendingSpf = Promise<{ ok: true; result: SPFResult } | { ok: false; 
 @Injectable()
 export class InboundAuthentication {
   private readonly logger = new Logger('mail-auth');
-  private readonly resolver = (name: string, rrtype: string) => this.dns.resolve(name, rrtype) as Promise<string[]>;
+  /** Every lookup of SPF, DKIM, DMARC and ARC goes through a short answer cache (dns-answer-cache.ts). */
+  private readonly dnsCache = new DnsAnswerCache((name, rrtype) => this.dns.resolve(name, rrtype));
+  private readonly resolver = (name: string, rrtype: string) => this.dnsCache.lookup(name, rrtype) as Promise<string[]>;
   /** Recent verdicts per (client address, HELO, MAIL FROM): a repeat sender is evaluated once per TTL. */
   private readonly spfCache = new SpfCache();
 
