@@ -3,7 +3,7 @@
 // same machine, in the same run. See bench/README.md for what it measures and how to read it.
 //
 //   node bench/smtp-ingest.mjs [--quick] [--reps N] [--sizes 4096,102400] [--sessions 1,10,50]
-//                              [--scale F] [--keep]
+//                              [--scale F] [--keep] [--latency-only [--rounds R]]
 //
 // Needs: root (Postfix's master starts as root), a built API (npm run build), PostgreSQL at
 // BENCH_DATABASE_URL / DATABASE_URL / postgresql://postgres@127.0.0.1:5432/postgres. Installs Debian's
@@ -62,6 +62,8 @@ const { values: args } = parseArgs({
     sessions: { type: 'string', default: '1,10,50' },
     scale: { type: 'string', default: '1' },
     keep: { type: 'boolean', default: false },
+    'latency-only': { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '5' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -374,6 +376,24 @@ async function main() {
   for (const t of [targets.postfix, targets.correio]) {
     await runOnce(t, 4096, 10, 200);
     await runOnce(t, 102400, 10, 50);
+  }
+  if (args['latency-only']) {
+    // Only the one-session probe, R rounds of 100 sessions per server, interleaved P,C,C,P,...:
+    // on a shared machine a burst of load then hits both servers alike. Medians of the rounds.
+    const rounds = Number(args.rounds);
+    const probes = { postfix: [], correio: [] };
+    for (let round = 0; round < rounds; round++) {
+      for (const name of round % 2 === 0 ? ['postfix', 'correio'] : ['correio', 'postfix']) {
+        const t = await commandLatencies(targets[name].port);
+        probes[name].push(t);
+        log(`round ${round + 1} ${name.padEnd(7)}: end of data ${t['end of data'].toFixed(3)} ms, total ${Object.values(t).reduce((a, b) => a + b, 0).toFixed(3)} ms (load ${loadavg()})`);
+      }
+      await postfix.waitForEmptyQueue();
+      await postfix.clearMaildir();
+    }
+    const med = (list) => Object.fromEntries(Object.keys(list[0]).map((k) => [k, median(list.map((t) => t[k]))]));
+    console.log(['', ...header, '', `One message, one session at a time (4 KiB), medians of ${rounds} rounds × 100 sessions, ms from the previous step:`, formatLatency({ postfix: med(probes.postfix), correio: med(probes.correio) }), '', `load avg at end ${loadavg()}`].join('\n'));
+    return;
   }
   // Diagnostics for whoever tunes the MX: where one message's time goes, and how many PostgreSQL
   // transactions it costs (backends report statistics when idle, at most every 10 s: hence the wait).

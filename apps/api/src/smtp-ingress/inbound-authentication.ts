@@ -6,7 +6,9 @@ import type { SMTPServerSession } from 'smtp-server';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import { DNS_RESOLVER, type DnsResolver } from '../dns/dns-resolver.js';
+import { DnsAnswerCache } from './dns-answer-cache.js';
 import { verifyUnsignedDkim } from './dkim-unsigned.js';
+import { SpfCache } from './spf-cache.js';
 
 /** The verdicts kept with each received message (shown by the webmail later). */
 export interface AuthVerdicts {
@@ -34,14 +36,19 @@ export type PendingSpf = Promise<{ ok: true; result: SPFResult } | { ok: false; 
  *
  * SPF needs only the envelope (client address, HELO name, MAIL FROM), so the MX begins it at MAIL
  * FROM (beginSpf) and it runs while the client is still sending RCPT, DATA and the message; end of
- * data then does only what needs the message (DKIM, ARC, DMARC). This is mailauth's authenticate()
+ * data then does only what needs the message (DKIM, ARC, DMARC). A verdict is reused for the same
+ * inputs for 30 s (spf-cache.ts). This is mailauth's authenticate()
  * taken apart at that seam (same calls, same order of results, same header text), minus BIMI,
  * ARC sealing and trusting Received headers, which Correio never enables.
  */
 @Injectable()
 export class InboundAuthentication {
   private readonly logger = new Logger('mail-auth');
-  private readonly resolver = (name: string, rrtype: string) => this.dns.resolve(name, rrtype) as Promise<string[]>;
+  /** Every lookup of SPF, DKIM, DMARC and ARC goes through a short answer cache (dns-answer-cache.ts). */
+  private readonly dnsCache = new DnsAnswerCache((name, rrtype) => this.dns.resolve(name, rrtype));
+  private readonly resolver = (name: string, rrtype: string) => this.dnsCache.lookup(name, rrtype) as Promise<string[]>;
+  /** Recent verdicts per (client address, HELO, MAIL FROM): a repeat sender is evaluated once per TTL. */
+  private readonly spfCache = new SpfCache();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -54,8 +61,13 @@ export class InboundAuthentication {
     // As authenticate() does: no HELO name → the address; an address literal in brackets.
     let helo = session.hostNameAppearsAs || ip;
     if (isIP(helo)) helo = `[${helo}]`;
+    const cached = this.spfCache.get(ip, helo, sender);
+    if (cached) return Promise.resolve({ ok: true as const, result: cached });
     return spf({ ip, helo, sender, mta: this.config.hostname, resolver: this.resolver }).then(
-      (result) => ({ ok: true as const, result }),
+      (result) => {
+        this.spfCache.set(ip, helo, sender, result);
+        return { ok: true as const, result };
+      },
       (error: unknown) => ({ ok: false as const, error }),
     );
   }

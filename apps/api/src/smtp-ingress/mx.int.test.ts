@@ -81,6 +81,25 @@ describe('SMTP MX ingress', () => {
     expect(raw.toString()).toContain('\r\n.a line starting with a dot\r\n');
   });
 
+  it('forgets the recipients of a transaction that RSET ended (RFC 5321 §4.1.1.5): they get nothing', async () => {
+    const rita = (await t.directory.addAccount({ address: 'rita@ifsc.edu', password: 'rita-password' })).id;
+    const before = (await inbox(joelId)).length;
+    const s = await SmtpTranscript.connect(t.smtpPort!);
+    await s.read();
+    await s.command('EHLO client.example');
+    await s.command('MAIL FROM:<x@example.org>');
+    expect(await s.command('RCPT TO:<rita@ifsc.edu>')).toMatch(/^250/);
+    expect(await s.command('RSET')).toMatch(/^250/);
+    await s.command('MAIL FROM:<x@example.org>');
+    expect(await s.command('RCPT TO:<joel@ifsc.edu>')).toMatch(/^250/);
+    await s.command('DATA');
+    s.write('Subject: after RSET\r\n\r\nonly for joel\r\n');
+    expect(await s.command('.')).toMatch(/^250/);
+    s.close();
+    expect(await inbox(joelId)).toHaveLength(before + 1);
+    expect(await inbox(rita)).toHaveLength(0);
+  });
+
   it('rejects a message over SIZE with 552 and stores nothing', async () => {
     const small = await startTestApp({ CORREIO_MAX_MESSAGE_BYTES: '2048' });
     try {

@@ -64,11 +64,16 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
       authOptional: true,
       correio: { greetingDelayMs: this.config.smtp.greetingDelayMs },
       onMailFrom: (address, session, cb) => {
-        // SPF runs while the client sends RCPT, DATA and the message; end of data awaits it. A new
-        // MAIL FROM (after RSET or a finished transaction) starts a new check. The 250 goes out
-        // first, so the check's own work does not delay it.
+        // MAIL starts a transaction (RFC 5321 §4.1.1.2): nothing of an earlier one carries over.
+        // smtp-server's reset (RSET, a finished or refused DATA) renews only its own envelope, so the
+        // recipients this service collected are dropped here — an RSET recipient never gets the mail.
+        const mx = session as MxSession;
+        mx.correioTargets = undefined;
+        mx.correioForwards = undefined;
+        // SPF runs while the client sends RCPT, DATA and the message; end of data awaits it. The 250
+        // goes out first, so the check's own work does not delay it.
         cb();
-        (session as MxSession).correioSpf = this.auth.beginSpf(session, address.address);
+        mx.correioSpf = this.auth.beginSpf(session, address.address);
       },
       onRcptTo: (address, session, cb) => {
         this.acceptRecipient(address, session as MxSession).then(() => cb(), (err: Error) => cb(err));
@@ -107,33 +112,34 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /**
+   * Called at the DATA command (smtp-server's onData), before the message arrives: what depends only
+   * on the envelope — the transaction id, the Received header, the targets, the DSN parameters — is
+   * done while the client sends, so end of data does only what needs the message. The Received time
+   * stamp is then the DATA command's, as Postfix's smtpd writes it.
+   */
   private async receive(stream: SMTPServerDataStream, session: MxSession): Promise<string> {
-    const raw = await readStream(stream);
-    // Over SIZE: smtp-server answers 552 5.3.4 itself (rejectOversized); nothing is stored.
-    if (stream.sizeExceeded) return 'ignored';
-    const targets = [...(session.correioTargets ?? [])];
+    const targets = [...(session.correioTargets ?? [])].map((accountId) => ({ accountId, mailbox: { specialUse: 'inbox' as const }, incoming: true }));
     const forwards = [...(session.correioForwards?.values() ?? [])];
     const pendingSpf = session.correioSpf;
     session.correioTargets = undefined;
     session.correioForwards = undefined;
     session.correioSpf = undefined;
-    const refusal = await checkInboundMessage(raw);
-    if (refusal) throw refusal;
     const id = transactionId();
     const mailFrom = session.envelope.mailFrom;
     const rcpts = session.envelope.rcptTo;
+    const received = buildReceivedHeader(session, { hostname: this.config.hostname, id, recipient: rcpts.length === 1 ? rcpts[0]!.address : undefined });
+    const envelopeFrom = mailFrom ? mailFrom.address : '';
+    const dsn = dsnOf(session);
+    const raw = await readStream(stream);
+    // Over SIZE: smtp-server answers 552 5.3.4 itself (rejectOversized); nothing is stored.
+    if (stream.sizeExceeded) return 'ignored';
+    const refusal = await checkInboundMessage(raw);
+    if (refusal) throw refusal;
     try {
       const [auth, summary] = await Promise.all([this.auth.verify(raw, session, pendingSpf), summarizeMessage(raw)]);
-      const received = buildReceivedHeader(session, { hostname: this.config.hostname, id, recipient: rcpts.length === 1 ? rcpts[0]!.address : undefined });
       const stored = prependHeaders(auth.headers + received, raw);
-      const delivery: DeliveryRequest = {
-        raw: stored,
-        summary,
-        envelopeFrom: mailFrom ? mailFrom.address : '',
-        targets: targets.map((accountId) => ({ accountId, mailbox: { specialUse: 'inbox' as const }, incoming: true })),
-        authResults: auth.verdicts,
-        dsn: dsnOf(session),
-      };
+      const delivery: DeliveryRequest = { raw: stored, summary, envelopeFrom, targets, authResults: auth.verdicts, dsn };
       // Local copies and queued forwards commit together: the 250 covers both (DESIGN invariant 1).
       const copies = await this.local.storeAndForward(delivery, forwards);
       this.logger.log(`${id} stored ${stored.length} bytes for ${copies.length} mailbox(es) from ${session.remoteAddress}`);
