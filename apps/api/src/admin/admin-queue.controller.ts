@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { type QueueActionResult, type QueueAttemptList, type QueueEntryDetail, type QueueEntryList, QueueListQuery } from '@correio/contracts';
 // Type-only alias: decorator metadata must not point at the zod schema value of the same name.
@@ -6,12 +6,17 @@ import type { QueueListQuery as QueueListQueryParams } from '@correio/contracts'
 import { ZodPipe } from '../common/zod-validation.js';
 import { OutboundQueueService } from '../delivery/outbound-queue.service.js';
 import { QueueInspectionService } from '../delivery/queue-inspection.service.js';
+import { RequireScope } from '../auth/api-scope.js';
 import { AdminGuard } from './admin.guard.js';
+import { Audited } from './audit/audited.decorator.js';
+import { AuditInterceptor } from './audit/audit.interceptor.js';
 
 /** The outbound queue for admins: list, inspect, attempt history, retry now, hold/release, delete. */
 @ApiTags('admin')
 @Controller('api/v1/admin/queue')
 @UseGuards(AdminGuard)
+@UseInterceptors(AuditInterceptor)
+@RequireScope('admin')
 export class AdminQueueController {
   constructor(
     private readonly inspection: QueueInspectionService,
@@ -42,6 +47,7 @@ export class AdminQueueController {
   }
 
   @Post(':id/retry')
+  @Audited({ action: 'queue.retry', targetParam: 'id' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Make every waiting recipient due now (ends a scheduled wait; held ones stay held) (admin)' })
   async retry(@Param('id') id: string): Promise<QueueActionResult> {
@@ -49,6 +55,7 @@ export class AdminQueueController {
   }
 
   @Post(':id/hold')
+  @Audited({ action: 'queue.hold', targetParam: 'id' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Hold the waiting recipients until released (admin)' })
   async hold(@Param('id') id: string): Promise<QueueActionResult> {
@@ -56,6 +63,7 @@ export class AdminQueueController {
   }
 
   @Post(':id/release')
+  @Audited({ action: 'queue.release', targetParam: 'id' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Release held recipients, due now (admin)' })
   async release(@Param('id') id: string): Promise<QueueActionResult> {
@@ -63,6 +71,7 @@ export class AdminQueueController {
   }
 
   @Delete(':id')
+  @Audited({ action: 'queue.delete', targetParam: 'id' })
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete the entry (no DSN); 409 while a worker is delivering it (admin)' })
   async remove(@Param('id') id: string): Promise<void> {

@@ -1,9 +1,16 @@
 import { Module } from '@nestjs/common';
 import { DeliveryModule } from '../delivery/delivery.module.js';
 import { DirectoryModule } from '../directory/directory.module.js';
+import { AdminAuditController } from './admin-audit.controller.js';
 import { AdminDomainsController } from './admin-domains.controller.js';
 import { AdminQueueController } from './admin-queue.controller.js';
+import { AdminAuditRepository } from './audit/admin-audit.repository.js';
+import { AuditInterceptor } from './audit/audit.interceptor.js';
 
-/** The admin REST API (/api/v1/admin/*, admin role only). Owns no tables. */
-@Module({ imports: [DirectoryModule, DeliveryModule], controllers: [AdminDomainsController, AdminQueueController] })
+/** The admin REST API (/api/v1/admin/*, admin role only). Owns admin_audit (insert-only). */
+@Module({
+  imports: [DirectoryModule, DeliveryModule],
+  controllers: [AdminDomainsController, AdminQueueController, AdminAuditController],
+  providers: [AdminAuditRepository, AuditInterceptor],
+})
 export class AdminModule {}
