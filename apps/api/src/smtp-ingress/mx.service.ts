@@ -90,7 +90,11 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
     try {
       const resolution = await this.directory.resolveRecipientCached(address.address);
       if (resolution.kind === 'remote') throw smtpError(550, '5.7.1', 'Relaying denied');
-      if (resolution.kind === 'unknown') throw smtpError(550, '5.1.1', 'No such user here');
+      if (resolution.kind === 'unknown') {
+        // RFC 3463 X.2.1: the mailbox exists but an admin disabled it.
+        if (resolution.disabled) throw smtpError(550, '5.2.1', 'Mailbox disabled, not accepting messages');
+        throw smtpError(550, '5.1.1', 'No such user here');
+      }
       // RFC 3463 4.2.2: a full mailbox is temporary; the sender retries after the user cleans up.
       if (resolution.overQuota.length > 0) throw smtpError(452, '4.2.2', 'Mailbox full, try again later');
       session.correioTargets ??= new Set();
