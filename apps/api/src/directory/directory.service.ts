@@ -10,6 +10,7 @@ import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
 import { DirectoryRepository } from './repositories/directory.repository.js';
 import { RecipientCache } from './recipient-cache.js';
 import { type AddressLookup, RecipientRepository } from './repositories/recipient.repository.js';
+import { loginFailures } from '../metrics/metrics.js';
 
 /**
  * How long the MX may answer RCPT from a cached resolution without hearing of a change. Writes
@@ -236,7 +237,10 @@ export class DirectoryService implements OnApplicationShutdown {
   async authenticate(rawAddress: string, password: string): Promise<AccountInfo | undefined> {
     const a = await this.repo.findAccountByAddress(normalizeAddress(rawAddress));
     const ok = await verifyPassword(a?.passwordHash ?? (await dummyPasswordHash()), password);
-    if (!a || !ok || a.disabled) return undefined;
+    if (!a || !ok || a.disabled) {
+      loginFailures.inc();
+      return undefined;
+    }
     await this.repo.recordLogin(a.id);
     return toInfo(a);
   }

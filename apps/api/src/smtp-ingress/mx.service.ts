@@ -18,6 +18,7 @@ import { buildReceivedHeader } from './received-header.js';
 import { type Listener, SMTP_CONNECTION_LIMITER, startListener } from './smtp-listener.js';
 import { smtpError, toSmtpError } from './smtp-replies.js';
 import { SMTP_TLS } from './smtp-tls.js';
+import { messagesReceived } from '../metrics/metrics.js';
 
 interface MxSession extends SMTPServerSession {
   /** Accounts the accepted RCPTs resolved to, deduplicated (one copy per account). */
@@ -140,6 +141,7 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
       };
       // Local copies and queued forwards commit together: the 250 covers both (DESIGN invariant 1).
       const copies = await this.local.storeAndForward(delivery, forwards);
+      messagesReceived.inc();
       this.logger.log(`${id} stored ${stored.length} bytes for ${copies.length} mailbox(es) from ${session.remoteAddress}`);
       return `2.0.0 Ok: queued as ${id}`;
     } catch (err) {
