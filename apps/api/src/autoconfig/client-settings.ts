@@ -33,7 +33,6 @@ export function clientSettings(config: AppConfig): ClientSettings {
 /** XML 1.0 character data and attribute values (&, <, >, both quotes); drops characters XML forbids. */
 export function xmlEscape(s: string): string {
   return s
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing the control characters XML 1.0 cannot carry
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
