@@ -1,6 +1,7 @@
 import type { AdminAccount, AdminAccountList, AliasList, AuditList, CreateAccountResult } from '@correio/contracts';
 import { SmtpTranscript } from '@correio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ImapWire } from '../imap/imap-test-client.js';
 import { Pop3Wire } from '../pop3/pop3-test-client.js';
 import { HttpClient } from '../testing/http-client.js';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
@@ -25,6 +26,14 @@ async function pop3Login(t: TestApp, user: string, password: string): Promise<st
   return reply;
 }
 
+async function imapLogin(t: TestApp, user: string, password: string): Promise<string> {
+  const c = await ImapWire.connect(t.imapPorts!.tls, { tls: true });
+  await c.line();
+  const lines = await c.cmd(`a LOGIN ${user} ${password}`);
+  await c.cmd('z LOGOUT').catch(() => []);
+  return lines[lines.length - 1]!;
+}
+
 describe('admin accounts and aliases API', () => {
   let t: TestApp;
   let admin: HttpClient;
@@ -32,7 +41,7 @@ describe('admin accounts and aliases API', () => {
     t = await startTestApp({
       CORREIO_DOMAIN: 'ifsc.edu',
       CORREIO_ADMIN_ADDRESS: 'root@ifsc.edu',
-      CORREIO_ROLES: 'http,smtp,pop3',
+      CORREIO_ROLES: 'http,smtp,pop3,imap',
       CORREIO_POP3_ALLOW_PLAIN_AUTH_ON_LOOPBACK: 'true',
     });
     admin = new HttpClient(t.baseUrl);
@@ -81,12 +90,14 @@ describe('admin accounts and aliases API', () => {
     await t.directory.addAccount({ address: 'joel@ifsc.edu', password: 'joel-password' });
     expect(await rcpt(t, 'joel@ifsc.edu')).toMatch(/^250/); // now in the recipient cache
     expect(await pop3Login(t, 'joel@ifsc.edu', 'joel-password')).toMatch(/^\+OK/);
+    expect(await imapLogin(t, 'joel@ifsc.edu', 'joel-password')).toMatch(/^a OK/);
     expect((await admin.json<AdminAccount>('PATCH', '/api/v1/admin/accounts/joel@ifsc.edu', { disabled: true })).disabled).toBe(true);
     expect(await rcpt(t, 'joel@ifsc.edu')).toMatch(/^550 5\.2\.1 /);
     expect(await rcpt(t, 'joel+tag@ifsc.edu')).toMatch(/^550 5\.1\.1 /);
     expect((await new HttpClient(t.baseUrl).login('joel@ifsc.edu', 'joel-password')).status).toBe(401);
     expect(await pop3Login(t, 'joel@ifsc.edu', 'joel-password')).toMatch(/^-ERR/);
-    // IMAP and submission log in through the same DirectoryService.authenticate.
+    expect(await imapLogin(t, 'joel@ifsc.edu', 'joel-password')).toMatch(/^a NO /);
+    // Submission logs in through the same DirectoryService.authenticate.
     expect(await t.directory.authenticate('joel@ifsc.edu', 'joel-password')).toBeUndefined();
     await admin.json('PATCH', '/api/v1/admin/accounts/joel@ifsc.edu', { disabled: false });
     expect(await rcpt(t, 'joel@ifsc.edu')).toMatch(/^250/);
