@@ -102,6 +102,7 @@ describe('admin accounts and aliases API', () => {
     await admin.json('PATCH', '/api/v1/admin/accounts/joel@ifsc.edu', { disabled: false });
     expect(await rcpt(t, 'joel@ifsc.edu')).toMatch(/^250/);
     expect((await new HttpClient(t.baseUrl).login('joel@ifsc.edu', 'joel-password')).status).toBe(200);
+    expect(await imapLogin(t, 'joel@ifsc.edu', 'joel-password')).toMatch(/^a OK/);
   });
 
   it('removes an account: disabled in the request, deleted with its mail by the purge worker', async () => {
