@@ -134,7 +134,7 @@ describe('admin accounts and aliases API', () => {
 
   it('audits each action without the password, and refuses a non-admin everywhere (403)', async () => {
     const audit = await admin.json<AuditList>('GET', '/api/v1/admin/audit?action=account.create');
-    expect(audit.entries.map((e) => e.target)).toEqual(['bia@ifsc.edu', 'Ana@ifsc.edu']);
+    expect(audit.entries.map((e) => e.target)).toEqual(['bia@ifsc.edu', 'ana@ifsc.edu']);
     expect(audit.entries[0]!.details).toMatchObject({ password: '[redacted]' });
     expect(JSON.stringify(audit)).not.toContain('bia-password');
     const actions = (await admin.json<AuditList>('GET', '/api/v1/admin/audit?limit=200')).entries.map((e) => e.action);

@@ -24,7 +24,7 @@ describe('admin audit log', () => {
     expect(all.entries.map((e) => [e.action, e.target])).toEqual([
       ['domain.remove', 'example.org'],
       ['domain.catch-all', 'example.org'],
-      ['domain.create', 'Example.ORG'],
+      ['domain.create', 'example.org'],
     ]);
     const [removed] = all.entries;
     expect(removed).toMatchObject({ actorAddress: 'root@ifsc.edu', ip: '127.0.0.1' });

@@ -34,7 +34,9 @@ export class AuditInterceptor implements NestInterceptor {
       mergeMap(async (result: unknown) => {
         const params = (req.params ?? {}) as Record<string, string>;
         const body = redact(req.body);
-        const target = spec.targetParam ? (params[spec.targetParam] ?? null) : spec.targetField ? String(body[spec.targetField] ?? '') || null : null;
+        const raw = spec.targetParam ? params[spec.targetParam] : spec.targetField ? body[spec.targetField] : undefined;
+        // Targets are addresses, domains and queue ids: lower case, as the directory stores them.
+        const target = typeof raw === 'string' && raw ? raw.toLowerCase() : null;
         const account = req.session?.account;
         await this.audit.insert({
           actorId: account?.id ?? null,
