@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { Pool } from '@correio/db';
 import { AdminModule } from './admin/admin.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { AutoconfigModule } from './autoconfig/autoconfig.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ComposeModule } from './compose/compose.module.js';
 import type { AppConfig } from './config/config.schema.js';
@@ -27,7 +29,9 @@ import { WebhooksModule, WebhookWorkerModule } from './webhooks/webhooks.module.
 export class AppModule {
   static forRoot(config: AppConfig, pool: Pool, db: { isPglite: boolean } = { isPglite: false }): DynamicModule {
     const roleModules = [
-      ...(config.roles.includes('http') ? [AuthModule, ApiKeysModule, MessagesModule, ComposeModule, UploadsModule, ContactsModule, AdminModule, HealthModule, WebhooksModule] : []),
+      ...(config.roles.includes('http')
+        ? [AuthModule, ApiKeysModule, MessagesModule, ComposeModule, UploadsModule, ContactsModule, AdminModule, HealthModule, WebhooksModule, MetricsModule, AutoconfigModule]
+        : []),
       ...(config.roles.includes('smtp') ? [SmtpIngressModule] : []),
       ...(config.roles.includes('delivery') ? [DeliveryModule, WebhookWorkerModule] : []),
       ...(config.roles.includes('pop3') ? [Pop3Module.forRoot(config.pop3)] : []),

@@ -60,6 +60,7 @@ export * from './auth.js';
 export * from './mail.js';
 export * from './errors.js';
 export * from './admin-queue.js';
+export * from './admin.js';
 export * from './compose.js';
 export * from './compose-parts.js';
 export * from './api-keys.js';

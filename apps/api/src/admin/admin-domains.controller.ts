@@ -1,5 +1,10 @@
-import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CreateDomainRequest, SetCatchAllRequest } from '@correio/contracts';
+// Type-only aliases: decorator metadata must not point at the zod schema values of the same names.
+import type { CreateDomainRequest as CreateDomainBody, SetCatchAllRequest as SetCatchAllBody } from '@correio/contracts';
+import { RequireScope } from '../auth/api-scope.js';
+import { ZodPipe } from '../common/zod-validation.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import type { DnsRecord } from '../directory/dkim-keys.js';
@@ -8,6 +13,8 @@ import { RequireScope } from '../auth/api-scope.js';
 import { z } from 'zod';
 import { ApiResult } from '../common/api-result.js';
 import { AdminGuard } from './admin.guard.js';
+import { Audited } from './audit/audited.decorator.js';
+import { AuditInterceptor } from './audit/audit.interceptor.js';
 
 // The answers' shapes for the OpenAPI document (admin-only views, not shared with the web app).
 const DomainList = z.array(z.object({ name: z.string(), accounts: z.number().int(), aliases: z.number().int(), catchAll: z.string().nullable() }));
@@ -19,6 +26,7 @@ const DomainDns = z.object({
 @ApiTags('admin')
 @Controller('api/v1/admin/domains')
 @UseGuards(AdminGuard)
+@UseInterceptors(AuditInterceptor)
 @RequireScope('admin')
 export class AdminDomainsController {
   constructor(
@@ -31,6 +39,29 @@ export class AdminDomainsController {
   @ApiOperation({ summary: 'Domains with their account and alias counts (admin)' })
   list(): Promise<{ name: string; accounts: number; aliases: number; catchAll: string | null }[]> {
     return this.directory.listDomains();
+  }
+
+  @Post()
+  @Audited({ action: 'domain.create', targetField: 'name' })
+  @ApiOperation({ summary: 'Add a domain (its DKIM keys are generated); 409 if it exists (admin)' })
+  create(@Body(new ZodPipe(CreateDomainRequest)) body: CreateDomainBody): Promise<{ id: string; name: string }> {
+    return this.directory.addDomain(body.name);
+  }
+
+  @Delete(':name')
+  @HttpCode(204)
+  @Audited({ action: 'domain.remove', targetParam: 'name' })
+  @ApiOperation({ summary: 'Remove a domain without accounts; 409 saying how many accounts remain otherwise (admin)' })
+  async remove(@Param('name') name: string): Promise<void> {
+    await this.directory.removeDomain(name);
+  }
+
+  @Put(':name/catch-all')
+  @HttpCode(204)
+  @Audited({ action: 'domain.catch-all', targetParam: 'name' })
+  @ApiOperation({ summary: "Set (address) or clear (null) the domain's catch-all destination (admin)" })
+  async catchAll(@Param('name') name: string, @Body(new ZodPipe(SetCatchAllRequest)) body: SetCatchAllBody): Promise<void> {
+    await this.directory.setCatchAll(name, body.address);
   }
 
   @Get(':name/dns')

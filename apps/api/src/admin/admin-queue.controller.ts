@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { type QueueActionResult, type QueueAttemptList, type QueueEntryDetail, type QueueEntryList, QueueListQuery } from '@correio/contracts';
 // Type-only alias: decorator metadata must not point at the zod schema value of the same name.
@@ -10,11 +10,14 @@ import { RequireScope } from '../auth/api-scope.js';
 import { AdminGuard } from './admin.guard.js';
 import { QueueActionResult as QueueActionResultSchema, QueueAttemptList as QueueAttemptListSchema, QueueEntryDetail as QueueEntryDetailSchema, QueueEntryList as QueueEntryListSchema } from '@correio/contracts';
 import { ApiResult } from '../common/api-result.js';
+import { Audited } from './audit/audited.decorator.js';
+import { AuditInterceptor } from './audit/audit.interceptor.js';
 
 /** The outbound queue for admins: list, inspect, attempt history, retry now, hold/release, delete. */
 @ApiTags('admin')
 @Controller('api/v1/admin/queue')
 @UseGuards(AdminGuard)
+@UseInterceptors(AuditInterceptor)
 @RequireScope('admin')
 export class AdminQueueController {
   constructor(
@@ -50,6 +53,7 @@ export class AdminQueueController {
 
   @Post(':id/retry')
   @ApiResult(QueueActionResultSchema)
+  @Audited({ action: 'queue.retry', targetParam: 'id' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Make every waiting recipient due now (ends a scheduled wait; held ones stay held) (admin)' })
   async retry(@Param('id') id: string): Promise<QueueActionResult> {
@@ -58,6 +62,7 @@ export class AdminQueueController {
 
   @Post(':id/hold')
   @ApiResult(QueueActionResultSchema)
+  @Audited({ action: 'queue.hold', targetParam: 'id' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Hold the waiting recipients until released (admin)' })
   async hold(@Param('id') id: string): Promise<QueueActionResult> {
@@ -66,6 +71,7 @@ export class AdminQueueController {
 
   @Post(':id/release')
   @ApiResult(QueueActionResultSchema)
+  @Audited({ action: 'queue.release', targetParam: 'id' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Release held recipients, due now (admin)' })
   async release(@Param('id') id: string): Promise<QueueActionResult> {
@@ -74,6 +80,7 @@ export class AdminQueueController {
 
   @Delete(':id')
   @ApiResult(null, { errors: [409] })
+  @Audited({ action: 'queue.delete', targetParam: 'id' })
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete the entry (no DSN); 409 while a worker is delivering it (admin)' })
   async remove(@Param('id') id: string): Promise<void> {

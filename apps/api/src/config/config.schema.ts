@@ -30,6 +30,8 @@ export const EnvSchema = z.object({
     .transform((s) => s.split(',').map((r) => r.trim()).filter(Boolean))
     .pipe(z.array(z.enum(ROLES)).min(1)),
   CORREIO_HOSTNAME: z.string().min(1).default('localhost'),
+  /** GET /metrics (Prometheus): unset → loopback clients only; set → `Authorization: Bearer <token>` from anywhere. */
+  CORREIO_METRICS_TOKEN: z.string().min(16).optional(),
   /**
    * Processes serving the roles (node:cluster, sharing the listening sockets). 'auto' = one per
    * CPU. Needs a PostgreSQL server: the embedded database has one owner, so it always runs one.
@@ -143,6 +145,8 @@ export interface AppConfig {
   workers: number;
   hostname: string;
   bind: string;
+  /** /metrics access: a bearer token, or (undefined) loopback only. */
+  metrics: { token: string | undefined };
   http: { port: number };
   smtp: {
     port: number;
@@ -227,6 +231,7 @@ export function toAppConfig(env: Env): AppConfig {
     roles: env.CORREIO_ROLES,
     workers: !env.DATABASE_URL || env.DATABASE_IS_PGLITE ? 1 : env.CORREIO_WORKERS === 'auto' ? availableParallelism() : env.CORREIO_WORKERS,
     hostname: env.CORREIO_HOSTNAME,
+    metrics: { token: env.CORREIO_METRICS_TOKEN },
     bind: env.CORREIO_BIND,
     http: { port: env.CORREIO_API_PORT },
     smtp: {

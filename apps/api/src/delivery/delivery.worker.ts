@@ -17,6 +17,7 @@ import { type AttemptOutcome, type ClaimedRecipient, OutboundQueueRepository } f
 import { resolveRoutes } from './route-resolver.js';
 import { type DsnParameters, type RecipientOutcome, type RelayOptions, SmtpSender } from './smtp-sender.js';
 import { parseTransportMap, type Route } from './transport-map.js';
+import { outboundResults } from '../metrics/metrics.js';
 
 const BATCH = 50;
 // An idle worker looks for due work this often (one indexed SKIP LOCKED query): new entries from another
@@ -332,6 +333,7 @@ export class DeliveryWorker implements OnModuleInit, OnApplicationShutdown {
     const o = outcome ?? { status: 'temporary' as const, reply: 'no result', address: r.address };
     const expired = o.status === 'temporary' && now.getTime() >= r.expiresAt.getTime();
     const state = o.status === 'delivered' ? 'delivered' : o.status === 'permanent' || expired ? 'bounced' : 'deferred';
+    outboundResults.inc({ result: state === 'delivered' ? 'sent' : state });
     const reply = expired ? `gave up after ${r.attempts + 1} attempts: ${o.reply}` : o.reply;
     const schedule = this.config.delivery.retryScheduleMs;
     const wait = schedule[Math.min(r.attempts, schedule.length - 1)]!;

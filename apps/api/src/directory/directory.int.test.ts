@@ -132,7 +132,7 @@ describe('directory', () => {
     it('a disabled account receives nothing, directly or through an alias', async () => {
       await t.db.pool.query('UPDATE accounts SET disabled = true WHERE id = $1', [bia]);
       try {
-        expect(await t.directory.resolveRecipient('bia@ifsc.edu')).toEqual({ kind: 'unknown' });
+        expect(await t.directory.resolveRecipient('bia@ifsc.edu')).toEqual({ kind: 'unknown', disabled: true }); // 550 5.2.1 at RCPT
         expect(await t.directory.resolveRecipient('team@ifsc.edu')).toMatchObject({ kind: 'local', accountIds: [ana] });
       } finally {
         await t.db.pool.query('UPDATE accounts SET disabled = false WHERE id = $1', [bia]);

@@ -10,6 +10,7 @@ import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
 import { DirectoryRepository } from './repositories/directory.repository.js';
 import { RecipientCache } from './recipient-cache.js';
 import { type AddressLookup, RecipientRepository } from './repositories/recipient.repository.js';
+import { loginFailures } from '../metrics/metrics.js';
 
 /**
  * How long the MX may answer RCPT from a cached resolution without hearing of a change. Writes
@@ -24,7 +25,7 @@ export type RecipientResolution =
    * overQuota: those of accountIds whose quota is used up.
    */
   | { kind: 'local'; accountIds: string[]; forwards: string[]; overQuota: string[] }
-  | { kind: 'unknown' } // our domain, nobody there: 550 5.1.1
+  | { kind: 'unknown'; disabled?: boolean } // our domain, nobody there: 550 5.1.1; a disabled account: 550 5.2.1
   | { kind: 'remote' }; // not our domain: relay, only for authenticated senders
 
 export interface AccountInfo {
@@ -35,6 +36,18 @@ export interface AccountInfo {
   quotaBytes: string;
   usedBytes: string;
   disabled: boolean;
+  /** Last successful login on any protocol (to the minute); null if never since recorded. */
+  lastLoginAt: string | null;
+  /** An admin asked for its removal; the purge worker deletes it and its mail. */
+  deletePending: boolean;
+}
+
+/** What an admin may change on an account (issue 14). Undefined fields stay as they are. */
+export interface AccountChanges {
+  displayName?: string;
+  quotaBytes?: bigint;
+  role?: 'admin' | 'user';
+  disabled?: boolean;
 }
 
 function toInfo(a: Account): AccountInfo {
@@ -46,6 +59,8 @@ function toInfo(a: Account): AccountInfo {
     quotaBytes: a.quotaBytes.toString(),
     usedBytes: a.usedBytes.toString(),
     disabled: a.disabled,
+    lastLoginAt: a.lastLoginAt?.toISOString() ?? null,
+    deletePending: a.deleteRequestedAt !== null,
   };
 }
 
@@ -135,11 +150,49 @@ export class DirectoryService implements OnApplicationShutdown {
     return a ? toInfo(a) : undefined;
   }
 
+  async findAccount(rawAddress: string): Promise<AccountInfo | undefined> {
+    const a = await this.repo.findAccountByAddress(normalizeAddress(rawAddress));
+    return a ? toInfo(a) : undefined;
+  }
+
   async setPassword(rawAddress: string, password: string): Promise<void> {
     if (password.length < 8) throw AppError.invalid('password must have at least 8 characters');
     const a = await this.repo.findAccountByAddress(normalizeAddress(rawAddress));
     if (!a) throw AppError.notFound(`no account ${rawAddress}`);
     await this.repo.updatePassword(a.id, await hashPassword(password));
+  }
+
+  /** Accounts in address order, optionally matching `search` in the address or display name; keyset after `after`. */
+  async searchAccounts(q: { search?: string; after?: string; limit: number }): Promise<AccountInfo[]> {
+    return (await this.repo.searchAccounts(q.search?.toLowerCase(), q.after ? normalizeAddress(q.after) : undefined, q.limit)).map(toInfo);
+  }
+
+  /** Admin changes to an account; a disabled one stops resolving at once (cache forgotten). */
+  async updateAccount(rawAddress: string, changes: AccountChanges): Promise<AccountInfo> {
+    const a = await this.repo.findAccountByAddress(normalizeAddress(rawAddress));
+    if (!a) throw AppError.notFound(`no account ${rawAddress}`);
+    if (changes.quotaBytes !== undefined && changes.quotaBytes < 0n) throw AppError.invalid('quota must not be negative');
+    if (a.deleteRequestedAt && changes.disabled === false) throw new AppError(ErrorCode.Conflict, `account ${a.address} is being removed`);
+    const updated = await this.repo.updateAccount(a.id, changes);
+    this.forgetCachedRecipients();
+    return toInfo(updated);
+  }
+
+  /**
+   * Removal without the wait: disables the account now (no login, 550 5.2.1 at RCPT) and marks it;
+   * nextAccountPendingRemoval() + removeAccount() (the admin purge worker) delete it and its mail.
+   */
+  async requestAccountRemoval(rawAddress: string): Promise<AccountInfo> {
+    const a = await this.repo.findAccountByAddress(normalizeAddress(rawAddress));
+    if (!a) throw AppError.notFound(`no account ${rawAddress}`);
+    const updated = await this.repo.markForRemoval(a.id);
+    this.forgetCachedRecipients();
+    return toInfo(updated);
+  }
+
+  /** The address of an account waiting for removal, oldest request first. */
+  async nextAccountPendingRemoval(): Promise<string | undefined> {
+    return (await this.repo.nextPendingRemoval())?.address;
   }
 
   /** Removes the account and all its mail (mailboxes, messages, their bytes, tombstones), at once. */
@@ -184,7 +237,12 @@ export class DirectoryService implements OnApplicationShutdown {
   async authenticate(rawAddress: string, password: string): Promise<AccountInfo | undefined> {
     const a = await this.repo.findAccountByAddress(normalizeAddress(rawAddress));
     const ok = await verifyPassword(a?.passwordHash ?? (await dummyPasswordHash()), password);
-    return a && ok && !a.disabled ? toInfo(a) : undefined;
+    if (!a || !ok || a.disabled) {
+      loginFailures.inc();
+      return undefined;
+    }
+    await this.repo.recordLogin(a.id);
+    return toInfo(a);
   }
 
   /**
@@ -200,6 +258,8 @@ export class DirectoryService implements OnApplicationShutdown {
     if (!first.domainExists) return { kind: 'remote' };
     const found = toResolution(first);
     if (found) return found;
+    // RFC 3463 X.2.1 "mailbox disabled": the address is an account, switched off by an admin.
+    if (first.account?.disabled) return { kind: 'unknown', disabled: true };
     const local = address.slice(0, address.lastIndexOf('@'));
     const plus = local.indexOf('+');
     const fallbacks: string[] = [];

@@ -3,6 +3,7 @@ import { createSecureContext, createServer as createTlsServer, type SecureContex
 import type { MailEventsService } from '../events/mail-events.service.js';
 import type { ImapDeps } from './command-context.js';
 import { ImapSession, type SessionHost } from './imap-session.js';
+import { connectionsOpened } from '../metrics/metrics.js';
 
 export interface ImapServerOptions {
   bind: string;
@@ -114,6 +115,7 @@ export class ImapServer implements SessionHost {
   }
 
   private open(socket: Socket, isTls: boolean, offersStartTls: boolean): void {
+    connectionsOpened.inc({ listener: isTls ? 'imaps' : 'imap' });
     socket.setNoDelay(true);
     const ip = socket.remoteAddress ?? '';
     const count = this.perIp.get(ip) ?? 0;

@@ -9,6 +9,7 @@ import { MaildropLocks } from './maildrop-lock.js';
 import { PREFETCH_LIMITS, PrefetchBudget, type PrefetchLimits } from './prefetch-limits.js';
 import { POP3_SERVER_LIMITS } from './pop3-limits.js';
 import { Pop3Session, type Pop3SessionDeps } from './pop3-session.js';
+import { connectionsOpened } from '../metrics/metrics.js';
 
 export interface Pop3ServerOptions {
   bind: string;
@@ -93,6 +94,7 @@ export class Pop3Server {
   }
 
   private open(socket: Socket, isTls: boolean, offersStls: boolean): void {
+    connectionsOpened.inc({ listener: isTls ? 'pop3s' : 'pop3' });
     socket.setNoDelay(true);
     const session = new Pop3Session(socket, this.deps, isTls, offersStls, (s) => this.sessions.delete(s));
     this.sessions.add(session);

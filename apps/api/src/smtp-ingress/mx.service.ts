@@ -18,6 +18,7 @@ import { buildReceivedHeader } from './received-header.js';
 import { type Listener, SMTP_CONNECTION_LIMITER, startListener } from './smtp-listener.js';
 import { smtpError, toSmtpError } from './smtp-replies.js';
 import { SMTP_TLS } from './smtp-tls.js';
+import { messagesReceived } from '../metrics/metrics.js';
 
 interface MxSession extends SMTPServerSession {
   /** Accounts the accepted RCPTs resolved to, deduplicated (one copy per account). */
@@ -95,7 +96,11 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
     try {
       const resolution = await this.directory.resolveRecipientCached(address.address);
       if (resolution.kind === 'remote') throw smtpError(550, '5.7.1', 'Relaying denied');
-      if (resolution.kind === 'unknown') throw smtpError(550, '5.1.1', 'No such user here');
+      if (resolution.kind === 'unknown') {
+        // RFC 3463 X.2.1: the mailbox exists but an admin disabled it.
+        if (resolution.disabled) throw smtpError(550, '5.2.1', 'Mailbox disabled, not accepting messages');
+        throw smtpError(550, '5.1.1', 'No such user here');
+      }
       // RFC 3463 4.2.2: a full mailbox is temporary; the sender retries after the user cleans up.
       if (resolution.overQuota.length > 0) throw smtpError(452, '4.2.2', 'Mailbox full, try again later');
       session.correioTargets ??= new Set();
@@ -142,6 +147,7 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
       const delivery: DeliveryRequest = { raw: stored, summary, envelopeFrom, targets, authResults: auth.verdicts, dsn };
       // Local copies and queued forwards commit together: the 250 covers both (DESIGN invariant 1).
       const copies = await this.local.storeAndForward(delivery, forwards);
+      messagesReceived.inc();
       this.logger.log(`${id} stored ${stored.length} bytes for ${copies.length} mailbox(es) from ${session.remoteAddress}`);
       return `2.0.0 Ok: queued as ${id}`;
     } catch (err) {

@@ -5,6 +5,7 @@ import { ConnectionLimiter } from './connection-limiter.js';
 import { type CorreioSmtpOptions, applySmtpServerPatches } from './smtp-server-patches.js';
 import { SMTP_LIMITS } from './smtp-limits.js';
 import { smtpError } from './smtp-replies.js';
+import { connectionsOpened } from '../metrics/metrics.js';
 
 export interface Listener {
   name: string;
@@ -58,6 +59,7 @@ export async function startListener(
       const ip = session.remoteAddress;
       if (!limiter.tryAcquire(ip)) return cb(smtpError(421, '4.7.0', 'Too many connections from your address, try again later'));
       counted.add(session);
+      connectionsOpened.inc({ listener: name.replace(/^smtp-/, '') });
       if (onConnect) return onConnect(session, cb);
       cb();
     },

@@ -126,7 +126,11 @@ export class SubmissionService implements OnModuleInit, OnApplicationShutdown {
   private async acceptRecipient(address: SMTPServerAddress, session: SubmissionSession): Promise<void> {
     try {
       const r = await this.directory.resolveRecipient(address.address);
-      if (r.kind === 'unknown') throw smtpError(550, '5.1.1', 'No such user here');
+      if (r.kind === 'unknown') {
+        // RFC 3463 X.2.1: the mailbox exists but an admin disabled it.
+        if (r.disabled) throw smtpError(550, '5.2.1', 'Mailbox disabled, not accepting messages');
+        throw smtpError(550, '5.1.1', 'No such user here');
+      }
       if (r.kind === 'remote') {
         const dsn = (address as { dsn?: { notify?: string[]; orcpt?: string } }).dsn;
         session.correioRemote!.push({ address: address.address, notify: dsn?.notify, orcpt: dsn?.orcpt });

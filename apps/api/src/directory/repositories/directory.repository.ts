@@ -79,6 +79,36 @@ export class DirectoryRepository {
     return rows[0]!.id;
   }
 
+  /** Address order, keyset on address; `search` (lower case) matches address or display name. */
+  searchAccounts(search: string | undefined, after: string | undefined, limit: number): Promise<Account[]> {
+    return this.prisma.account.findMany({
+      where: {
+        ...(after ? { address: { gt: after } } : {}),
+        ...(search ? { OR: [{ address: { contains: search } }, { displayName: { contains: search, mode: 'insensitive' } }] } : {}),
+      },
+      orderBy: { address: 'asc' },
+      take: limit,
+    });
+  }
+
+  updateAccount(id: bigint, c: { displayName?: string; quotaBytes?: bigint; role?: 'admin' | 'user'; disabled?: boolean }): Promise<Account> {
+    return this.prisma.account.update({ where: { id }, data: { displayName: c.displayName, quotaBytes: c.quotaBytes, role: c.role, disabled: c.disabled } });
+  }
+
+  markForRemoval(id: bigint): Promise<Account> {
+    return this.prisma.account.update({ where: { id }, data: { disabled: true, deleteRequestedAt: new Date() } });
+  }
+
+  nextPendingRemoval(): Promise<Account | null> {
+    return this.prisma.account.findFirst({ where: { deleteRequestedAt: { not: null } }, orderBy: { deleteRequestedAt: 'asc' } });
+  }
+
+  /** At most one write a minute per account: a busy IMAP client logs in often. */
+  async recordLogin(id: bigint): Promise<void> {
+    await this.prisma.$executeRaw`UPDATE accounts SET last_login_at = now()
+      WHERE id = ${id} AND (last_login_at IS NULL OR last_login_at < now() - interval '1 minute')`;
+  }
+
   async updatePassword(id: bigint, passwordHash: string): Promise<void> {
     await this.prisma.account.update({ where: { id }, data: { passwordHash } });
   }

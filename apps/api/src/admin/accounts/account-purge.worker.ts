@@ -1,0 +1,52 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { AppError, ErrorCode } from '../../common/app-error.js';
+import { DirectoryService } from '../../directory/directory.service.js';
+
+const INTERVAL_MS = 2_000;
+
+/**
+ * Deletes accounts an admin removed (DELETE /api/v1/admin/accounts/:address marks and disables
+ * them), with all their mail, outside the request: one account at a time, oldest request first.
+ * Several processes may run it: removeAccount locks the account row, and the loser sees not-found.
+ */
+@Injectable()
+export class AccountPurgeWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('AccountPurgeWorker');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+
+  constructor(private readonly directory: DirectoryService) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.purgePending().catch((e: unknown) => this.log.error(e)), INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Purges every account waiting for removal; returns how many it removed. One run at a time. */
+  purgePending(): Promise<number> {
+    this.running ??= this.drain().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async drain(): Promise<number> {
+    let removed = 0;
+    for (let address = await this.directory.nextAccountPendingRemoval(); address; address = await this.directory.nextAccountPendingRemoval()) {
+      try {
+        await this.directory.removeAccount(address);
+        removed++;
+        this.log.log(`removed account ${address} and its mail`);
+      } catch (e) {
+        // Another process removed it first: move on.
+        if (!(e instanceof AppError && e.code === ErrorCode.NotFound)) throw e;
+      }
+    }
+    return removed;
+  }
+}
