@@ -1,4 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, UseGuards, UseInterceptors } from '@nestjs/common';
+import {
+  AdminAccount as AdminAccountSchema,
+  AdminAccountList as AdminAccountListSchema,
+  CreateAccountResult as CreateAccountResultSchema,
+  ResetPasswordResult as ResetPasswordResultSchema,
+} from '@correio/contracts';
+import { ApiResult } from '../common/api-result.js';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   type AdminAccount,
@@ -40,6 +47,7 @@ type SessionRequest = FastifyRequest & { session?: AuthenticatedSession };
 export class AdminAccountsController {
   constructor(private readonly directory: DirectoryService) {}
 
+  @ApiResult(AdminAccountListSchema)
   @Get()
   @ApiOperation({ summary: 'Accounts in address order with usage, quota, last login and state; search address or display name (admin)' })
   @ApiQuery({ name: 'q', required: false, description: 'part of the address or display name' })
@@ -51,6 +59,7 @@ export class AdminAccountsController {
     return { accounts, nextCursor: rows.length > query.limit ? accounts[accounts.length - 1]!.address : null };
   }
 
+  @ApiResult(CreateAccountResultSchema, { errors: [409] })
   @Post()
   @Audited({ action: 'account.create', targetField: 'address' })
   @ApiOperation({ summary: 'Create an account (and its domain if new); without a password one is generated and returned once (admin)' })
@@ -66,6 +75,7 @@ export class AdminAccountsController {
     return generated ? { account, generatedPassword: generated } : { account };
   }
 
+  @ApiResult(AdminAccountSchema)
   @Get(':address')
   @ApiOperation({ summary: 'One account (admin)' })
   async get(@Param('address') address: string): Promise<AdminAccount> {
@@ -74,10 +84,15 @@ export class AdminAccountsController {
     return a;
   }
 
+  @ApiResult(AdminAccountSchema, { errors: [409] })
   @Patch(':address')
   @Audited({ action: 'account.update', targetParam: 'address' })
   @ApiOperation({ summary: 'Change display name, quota (bytes, 0 = unlimited), admin role, disabled (admin)' })
-  update(@Param('address') address: string, @Body(new ZodPipe(UpdateAccountRequest)) body: UpdateAccountBody, @Req() req: SessionRequest): Promise<AdminAccount> {
+  update(
+    @Param('address') address: string,
+    @Body(new ZodPipe(UpdateAccountRequest)) body: UpdateAccountBody,
+    @Req() req: SessionRequest,
+  ): Promise<AdminAccount> {
     // An admin cannot lock themself out: the last way back in would be the CLI.
     if (this.isSelf(req, address) && (body.disabled === true || body.role === 'user')) {
       throw new AppError(ErrorCode.Conflict, 'you cannot disable yourself or remove your own admin role');
@@ -90,16 +105,21 @@ export class AdminAccountsController {
     });
   }
 
+  @ApiResult(ResetPasswordResultSchema)
   @Post(':address/password')
   @HttpCode(200)
   @Audited({ action: 'account.password', targetParam: 'address' })
   @ApiOperation({ summary: "Reset the account's password; without one a password is generated and returned once (admin)" })
-  async password(@Param('address') address: string, @Body(new ZodPipe(ResetPasswordRequest)) body: ResetPasswordBody): Promise<ResetPasswordResult> {
+  async password(
+    @Param('address') address: string,
+    @Body(new ZodPipe(ResetPasswordRequest)) body: ResetPasswordBody,
+  ): Promise<ResetPasswordResult> {
     const generated = body.password === undefined ? generatePassword() : undefined;
     await this.directory.setPassword(address, body.password ?? generated!);
     return generated ? { generatedPassword: generated } : {};
   }
 
+  @ApiResult(AdminAccountSchema, { errors: [409] })
   @Delete(':address')
   @HttpCode(202)
   @Audited({ action: 'account.remove', targetParam: 'address' })

@@ -50,16 +50,28 @@ describe('admin accounts and aliases API', () => {
   afterAll(() => t.close());
 
   it('creates an account with a generated password shown once, which logs in; records last login', async () => {
-    const res = await admin.request('POST', '/api/v1/admin/accounts', { address: 'Ana@ifsc.edu', displayName: 'Ana Souza', quotaBytes: 1_000_000 });
+    const res = await admin.request('POST', '/api/v1/admin/accounts', {
+      address: 'Ana@ifsc.edu',
+      displayName: 'Ana Souza',
+      quotaBytes: 1_000_000,
+    });
     expect(res.status).toBe(201);
     const created = (await res.json()) as CreateAccountResult;
-    expect(created.account).toMatchObject({ address: 'ana@ifsc.edu', displayName: 'Ana Souza', quotaBytes: '1000000', disabled: false, lastLoginAt: null });
+    expect(created.account).toMatchObject({
+      address: 'ana@ifsc.edu',
+      displayName: 'Ana Souza',
+      quotaBytes: '1000000',
+      disabled: false,
+      lastLoginAt: null,
+    });
     expect(created.generatedPassword).toMatch(/^[\w-]{20}$/);
     expect((await new HttpClient(t.baseUrl).login('ana@ifsc.edu', created.generatedPassword!)).status).toBe(200);
     const ana = await admin.json<AdminAccount>('GET', '/api/v1/admin/accounts/ana@ifsc.edu');
     expect(Date.now() - Date.parse(ana.lastLoginAt!)).toBeLessThan(60_000);
     // A typed password is not echoed.
-    const typed = (await (await admin.request('POST', '/api/v1/admin/accounts', { address: 'bia@ifsc.edu', password: 'bia-password' })).json()) as CreateAccountResult;
+    const typed = (await (
+      await admin.request('POST', '/api/v1/admin/accounts', { address: 'bia@ifsc.edu', password: 'bia-password' })
+    ).json()) as CreateAccountResult;
     expect(typed.generatedPassword).toBeUndefined();
     expect((await admin.request('POST', '/api/v1/admin/accounts', { address: 'bia@ifsc.edu' })).status).toBe(409);
   });
@@ -68,7 +80,10 @@ describe('admin accounts and aliases API', () => {
     for (const n of [1, 2, 3]) await t.directory.addAccount({ address: `page${n}@ifsc.edu`, password: 'page-password' });
     const p1 = await admin.json<AdminAccountList>('GET', '/api/v1/admin/accounts?q=page&limit=2');
     expect(p1.accounts.map((a) => a.address)).toEqual(['page1@ifsc.edu', 'page2@ifsc.edu']);
-    const p2 = await admin.json<AdminAccountList>('GET', `/api/v1/admin/accounts?q=page&limit=2&cursor=${encodeURIComponent(p1.nextCursor!)}`);
+    const p2 = await admin.json<AdminAccountList>(
+      'GET',
+      `/api/v1/admin/accounts?q=page&limit=2&cursor=${encodeURIComponent(p1.nextCursor!)}`,
+    );
     expect(p2.accounts.map((a) => a.address)).toEqual(['page3@ifsc.edu']);
     expect(p2.nextCursor).toBeNull();
     const byName = await admin.json<AdminAccountList>('GET', '/api/v1/admin/accounts?q=souza');
@@ -80,7 +95,11 @@ describe('admin accounts and aliases API', () => {
     expect(reset.generatedPassword).toBeDefined();
     expect((await new HttpClient(t.baseUrl).login('bia@ifsc.edu', 'bia-password')).status).toBe(401);
     expect((await new HttpClient(t.baseUrl).login('bia@ifsc.edu', reset.generatedPassword!)).status).toBe(200);
-    const changed = await admin.json<AdminAccount>('PATCH', '/api/v1/admin/accounts/bia@ifsc.edu', { quotaBytes: '5000', displayName: 'Bia', role: 'admin' });
+    const changed = await admin.json<AdminAccount>('PATCH', '/api/v1/admin/accounts/bia@ifsc.edu', {
+      quotaBytes: '5000',
+      displayName: 'Bia',
+      role: 'admin',
+    });
     expect(changed).toMatchObject({ quotaBytes: '5000', displayName: 'Bia', role: 'admin' });
     expect((await admin.request('PATCH', '/api/v1/admin/accounts/root@ifsc.edu', { disabled: true })).status).toBe(409);
     expect((await admin.request('PATCH', '/api/v1/admin/accounts/nobody@ifsc.edu', { displayName: 'x' })).status).toBe(404);
@@ -112,18 +131,27 @@ describe('admin accounts and aliases API', () => {
     expect(await rcpt(t, 'page3@ifsc.edu')).toMatch(/^550 5\.2\.1 /);
     await t.app.get(AccountPurgeWorker).purgePending();
     expect((await admin.request('GET', '/api/v1/admin/accounts/page3@ifsc.edu')).status).toBe(404);
-    const { rows } = await t.db.pool.query(`SELECT 1 FROM mailboxes m JOIN accounts a ON a.id = m.account_id WHERE a.address = 'page3@ifsc.edu'`);
+    const { rows } = await t.db.pool.query(
+      `SELECT 1 FROM mailboxes m JOIN accounts a ON a.id = m.account_id WHERE a.address = 'page3@ifsc.edu'`,
+    );
     expect(rows).toHaveLength(0);
     expect(await rcpt(t, 'page3@ifsc.edu')).toMatch(/^550 5\.1\.1 /);
     expect((await admin.request('DELETE', '/api/v1/admin/accounts/root@ifsc.edu')).status).toBe(409);
   });
 
   it('aliases: create with several destinations, replace them, remove; mail to it is accepted', async () => {
-    const res = await admin.request('POST', '/api/v1/admin/aliases', { address: 'team@ifsc.edu', destinations: ['ana@ifsc.edu', 'joel@ifsc.edu', 'someone@example.org'] });
+    const res = await admin.request('POST', '/api/v1/admin/aliases', {
+      address: 'team@ifsc.edu',
+      destinations: ['ana@ifsc.edu', 'joel@ifsc.edu', 'someone@example.org'],
+    });
     expect(res.status).toBe(201);
     expect(await rcpt(t, 'team@ifsc.edu')).toMatch(/^250/);
-    expect((await admin.request('POST', '/api/v1/admin/aliases', { address: 'team@ifsc.edu', destinations: ['ana@ifsc.edu'] })).status).toBe(409);
-    const replaced = await admin.json<{ destinations: string[] }>('PUT', '/api/v1/admin/aliases/team@ifsc.edu', { destinations: ['bia@ifsc.edu', 'ana@ifsc.edu'] });
+    expect(
+      (await admin.request('POST', '/api/v1/admin/aliases', { address: 'team@ifsc.edu', destinations: ['ana@ifsc.edu'] })).status,
+    ).toBe(409);
+    const replaced = await admin.json<{ destinations: string[] }>('PUT', '/api/v1/admin/aliases/team@ifsc.edu', {
+      destinations: ['bia@ifsc.edu', 'ana@ifsc.edu'],
+    });
     expect(replaced.destinations.sort()).toEqual(['ana@ifsc.edu', 'bia@ifsc.edu']);
     const list = await admin.json<AliasList>('GET', '/api/v1/admin/aliases');
     expect(list.aliases).toEqual([{ address: 'team@ifsc.edu', destinations: ['ana@ifsc.edu', 'bia@ifsc.edu'] }]);
@@ -138,10 +166,21 @@ describe('admin accounts and aliases API', () => {
     expect(audit.entries[0]!.details).toMatchObject({ password: '[redacted]' });
     expect(JSON.stringify(audit)).not.toContain('bia-password');
     const actions = (await admin.json<AuditList>('GET', '/api/v1/admin/audit?limit=200')).entries.map((e) => e.action);
-    expect(new Set(actions)).toEqual(new Set(['account.create', 'account.password', 'account.update', 'account.remove', 'alias.create', 'alias.update', 'alias.remove']));
+    expect(new Set(actions)).toEqual(
+      new Set(['account.create', 'account.password', 'account.update', 'account.remove', 'alias.create', 'alias.update', 'alias.remove']),
+    );
 
     const user = new HttpClient(t.baseUrl);
-    expect((await user.login('ana@ifsc.edu', (await admin.json<{ generatedPassword: string }>('POST', '/api/v1/admin/accounts/ana@ifsc.edu/password', {})).generatedPassword)).status).toBe(200);
+    expect(
+      (
+        await user.login(
+          'ana@ifsc.edu',
+          (
+            await admin.json<{ generatedPassword: string }>('POST', '/api/v1/admin/accounts/ana@ifsc.edu/password', {})
+          ).generatedPassword,
+        )
+      ).status,
+    ).toBe(200);
     for (const [method, path, body] of [
       ['GET', '/api/v1/admin/accounts'],
       ['POST', '/api/v1/admin/accounts', { address: 'x@ifsc.edu' }],

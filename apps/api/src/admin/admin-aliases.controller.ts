@@ -1,4 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import { AdminAlias as AdminAliasSchema, AliasList as AliasListSchema } from '@correio/contracts';
+import { ApiResult } from '../common/api-result.js';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { type AdminAlias, type AliasList, CreateAliasRequest, RemoveAliasQuery, ReplaceAliasRequest } from '@correio/contracts';
 // Type-only aliases: decorator metadata must not point at the zod schema values of the same names.
@@ -25,22 +27,26 @@ import { AuditInterceptor } from './audit/audit.interceptor.js';
 export class AdminAliasesController {
   constructor(private readonly directory: DirectoryService) {}
 
+  @ApiResult(AliasListSchema)
   @Get()
   @ApiOperation({ summary: 'Aliases with their destinations, in address order (admin)' })
   async list(): Promise<AliasList> {
     return { aliases: groupAliases(await this.directory.listAliases()) };
   }
 
+  @ApiResult(AdminAliasSchema, { errors: [409] })
   @Post()
   @Audited({ action: 'alias.create', targetField: 'address' })
   @ApiOperation({ summary: 'Create an alias with one or many destinations; 409 if it exists (admin)' })
   async create(@Body(new ZodPipe(CreateAliasRequest)) body: CreateAliasBody): Promise<AdminAlias> {
     const address = normalizeAddress(body.address);
-    if ((await this.current(address)).length > 0) throw new AppError(ErrorCode.Conflict, `alias ${address} already exists; PUT changes its destinations`);
+    if ((await this.current(address)).length > 0)
+      throw new AppError(ErrorCode.Conflict, `alias ${address} already exists; PUT changes its destinations`);
     for (const d of new Set(body.destinations.map(normalizeAddress))) await this.directory.addAlias(address, d);
     return { address, destinations: await this.current(address) };
   }
 
+  @ApiResult(AdminAliasSchema)
   @Put(':address')
   @Audited({ action: 'alias.update', targetParam: 'address' })
   @ApiOperation({ summary: "Replace an existing alias's destinations with exactly these (admin)" })

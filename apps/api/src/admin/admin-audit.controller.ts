@@ -1,4 +1,6 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { AuditList as AuditListSchema } from '@correio/contracts';
+import { ApiResult } from '../common/api-result.js';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { type AuditList, AuditListQuery } from '@correio/contracts';
 // Type-only alias: decorator metadata must not point at the zod schema value of the same name.
@@ -16,6 +18,7 @@ import { AdminAuditRepository } from './audit/admin-audit.repository.js';
 export class AdminAuditController {
   constructor(private readonly audit: AdminAuditRepository) {}
 
+  @ApiResult(AuditListSchema)
   @Get()
   @ApiOperation({ summary: 'Audit log of admin actions, newest first; filter by actor address and action (admin)' })
   @ApiQuery({ name: 'actor', required: false, description: 'actor address, exactly' })

@@ -9,7 +9,6 @@ import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import type { DnsRecord } from '../directory/dkim-keys.js';
 import { DirectoryService } from '../directory/directory.service.js';
-import { RequireScope } from '../auth/api-scope.js';
 import { z } from 'zod';
 import { ApiResult } from '../common/api-result.js';
 import { AdminGuard } from './admin.guard.js';
@@ -17,7 +16,10 @@ import { Audited } from './audit/audited.decorator.js';
 import { AuditInterceptor } from './audit/audit.interceptor.js';
 
 // The answers' shapes for the OpenAPI document (admin-only views, not shared with the web app).
-const DomainList = z.array(z.object({ name: z.string(), accounts: z.number().int(), aliases: z.number().int(), catchAll: z.string().nullable() }));
+const DomainList = z.array(
+  z.object({ name: z.string(), accounts: z.number().int(), aliases: z.number().int(), catchAll: z.string().nullable() }),
+);
+const CreatedDomain = z.object({ id: z.string(), name: z.string() });
 const DomainDns = z.object({
   domain: z.string(),
   records: z.array(z.object({ name: z.string(), type: z.enum(['MX', 'TXT']), value: z.string(), zone: z.string(), purpose: z.string() })),
@@ -41,6 +43,7 @@ export class AdminDomainsController {
     return this.directory.listDomains();
   }
 
+  @ApiResult(CreatedDomain, { errors: [409] })
   @Post()
   @Audited({ action: 'domain.create', targetField: 'name' })
   @ApiOperation({ summary: 'Add a domain (its DKIM keys are generated); 409 if it exists (admin)' })

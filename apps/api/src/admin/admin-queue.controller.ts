@@ -1,6 +1,12 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { type QueueActionResult, type QueueAttemptList, type QueueEntryDetail, type QueueEntryList, QueueListQuery } from '@correio/contracts';
+import {
+  type QueueActionResult,
+  type QueueAttemptList,
+  type QueueEntryDetail,
+  type QueueEntryList,
+  QueueListQuery,
+} from '@correio/contracts';
 // Type-only alias: decorator metadata must not point at the zod schema value of the same name.
 import type { QueueListQuery as QueueListQueryParams } from '@correio/contracts';
 import { ZodPipe } from '../common/zod-validation.js';
@@ -8,7 +14,12 @@ import { OutboundQueueService } from '../delivery/outbound-queue.service.js';
 import { QueueInspectionService } from '../delivery/queue-inspection.service.js';
 import { RequireScope } from '../auth/api-scope.js';
 import { AdminGuard } from './admin.guard.js';
-import { QueueActionResult as QueueActionResultSchema, QueueAttemptList as QueueAttemptListSchema, QueueEntryDetail as QueueEntryDetailSchema, QueueEntryList as QueueEntryListSchema } from '@correio/contracts';
+import {
+  QueueActionResult as QueueActionResultSchema,
+  QueueAttemptList as QueueAttemptListSchema,
+  QueueEntryDetail as QueueEntryDetailSchema,
+  QueueEntryList as QueueEntryListSchema,
+} from '@correio/contracts';
 import { ApiResult } from '../common/api-result.js';
 import { Audited } from './audit/audited.decorator.js';
 import { AuditInterceptor } from './audit/audit.interceptor.js';
@@ -27,8 +38,15 @@ export class AdminQueueController {
 
   @Get()
   @ApiResult(QueueEntryListSchema)
-  @ApiOperation({ summary: 'Queue entries, newest first; filter by recipient state, recipient domain, envelope sender ("<>" for bounces) (admin)' })
-  @ApiQuery({ name: 'state', required: false, enum: ['queued', 'deferred', 'delivered', 'bounced', 'held'], description: 'entries with a recipient in this state' })
+  @ApiOperation({
+    summary: 'Queue entries, newest first; filter by recipient state, recipient domain, envelope sender ("<>" for bounces) (admin)',
+  })
+  @ApiQuery({
+    name: 'state',
+    required: false,
+    enum: ['queued', 'deferred', 'delivered', 'bounced', 'held'],
+    description: 'entries with a recipient in this state',
+  })
   @ApiQuery({ name: 'domain', required: false, description: 'entries with a recipient at this domain' })
   @ApiQuery({ name: 'sender', required: false, description: 'envelope sender, exactly; "<>" for the null sender' })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } })

@@ -41,7 +41,9 @@ describe('admin queue API', () => {
       try {
         return await t.app.get(OutboundQueueService).enqueue(client, {
           accountId: joel,
-          raw: Buffer.from('From: Joel <joel@ifsc.edu>\r\nTo: a@grey.example\r\nSubject: Queue me\r\nMessage-ID: <q1@ifsc.edu>\r\n\r\nbody\r\n'),
+          raw: Buffer.from(
+            'From: Joel <joel@ifsc.edu>\r\nTo: a@grey.example\r\nSubject: Queue me\r\nMessage-ID: <q1@ifsc.edu>\r\n\r\nbody\r\n',
+          ),
           envelopeFrom: 'joel@ifsc.edu',
           ...req,
         });

@@ -13,7 +13,10 @@ describe('admin REST API', () => {
   it('gives an admin the DNS records of a domain, DKIM keys included', async () => {
     const admin = new HttpClient(t.baseUrl);
     expect((await admin.login('root@ifsc.edu', 'admin-password')).status).toBe(200);
-    const body = await admin.json<{ domain: string; records: { name: string; type: string; value: string }[] }>('GET', '/api/v1/admin/domains/ifsc.edu/dns');
+    const body = await admin.json<{ domain: string; records: { name: string; type: string; value: string }[] }>(
+      'GET',
+      '/api/v1/admin/domains/ifsc.edu/dns',
+    );
     expect(body.records[0]).toMatchObject({ type: 'MX', name: 'ifsc.edu', value: '10 mx.ifsc.edu.' });
     expect(body.records.filter((r) => /\._domainkey\.ifsc\.edu$/.test(r.name))).toHaveLength(2);
     expect((await admin.request('GET', '/api/v1/admin/domains/nope.example/dns')).status).toBe(404);

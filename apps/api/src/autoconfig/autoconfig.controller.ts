@@ -1,4 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiResult } from '../common/api-result.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequireScope } from '../auth/api-scope.js';
@@ -25,6 +26,7 @@ export class AutoconfigController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  @ApiResult(null, { contentType: 'application/xml', description: 'Thunderbird autoconfig (clientConfig version 1.1)' })
   @Get(['.well-known/autoconfig/mail/config-v1.1.xml', 'mail/config-v1.1.xml'])
   @Public()
   @ApiOperation({ summary: 'Thunderbird autoconfig (served on the mail host and on autoconfig.<domain>); ?emailaddress= picks the domain' })
@@ -32,7 +34,8 @@ export class AutoconfigController {
     let domains: string[];
     if (email) {
       const address = normalizeAddress(email);
-      if (!isValidAddress(address) || !(await this.directory.isLocalDomain(domainOf(address)))) throw AppError.notFound('not a domain served here');
+      if (!isValidAddress(address) || !(await this.directory.isLocalDomain(domainOf(address))))
+        throw AppError.notFound('not a domain served here');
       domains = [domainOf(address)];
     } else {
       domains = (await this.directory.listDomains()).map((d) => d.name);
@@ -40,6 +43,7 @@ export class AutoconfigController {
     await reply.header('content-type', XML).send(thunderbirdConfig(clientSettings(this.config), domains));
   }
 
+  @ApiResult(null, { contentType: 'application/xml', description: 'Autodiscover POX response' })
   @Post(['autodiscover/autodiscover.xml', 'Autodiscover/Autodiscover.xml'])
   @Public()
   @HttpCode(200)
@@ -53,6 +57,7 @@ export class AutoconfigController {
     await reply.header('content-type', XML).send(xml);
   }
 
+  @ApiResult(null, { contentType: 'application/x-apple-aspen-config', description: 'A configuration profile (plist)' })
   @Get('api/v1/settings/mobileconfig')
   @RequireScope('mail:read')
   @ApiOperation({ summary: "Apple configuration profile (.mobileconfig) for the logged-in account's IMAP and SMTP" })

@@ -80,7 +80,11 @@ describe('mail client set-up', () => {
   <Request><EMailAddress>${email}</EMailAddress>
   <AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request>
 </Autodiscover>`;
-    const res = await fetch(`${t.baseUrl}/autodiscover/autodiscover.xml`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: request('Joel@ifsc.edu') });
+    const res = await fetch(`${t.baseUrl}/autodiscover/autodiscover.xml`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml' },
+      body: request('Joel@ifsc.edu'),
+    });
     expect(res.status).toBe(200);
     const a = python<{ type: string; protocols: Record<string, string>[] }>(AUTODISCOVER, await res.text());
     expect(a.type).toBe('email');
@@ -89,7 +93,11 @@ describe('mail client set-up', () => {
       ['POP3', 'mail.ifsc.edu', '995', 'joel@ifsc.edu', 'SSL'],
       ['SMTP', 'mail.ifsc.edu', '465', 'joel@ifsc.edu', 'SSL'],
     ]);
-    const foreign = await fetch(`${t.baseUrl}/Autodiscover/Autodiscover.xml`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: request('x@gmail.com') });
+    const foreign = await fetch(`${t.baseUrl}/Autodiscover/Autodiscover.xml`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml' },
+      body: request('x@gmail.com'),
+    });
     expect(python<{ error: string }>(AUTODISCOVER, await foreign.text())).toEqual({ error: '600' });
   });
 

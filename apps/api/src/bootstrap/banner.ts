@@ -23,10 +23,14 @@ export function formatBanner(config: AppConfig, info: ServingInfo & { database: 
   }
   if (info.smtpPort !== undefined) lines.push(`  SMTP (MX)       ${config.bind}:${info.smtpPort}`);
   if (info.submissionPorts) {
-    lines.push(`  Submission      ${config.bind}:${info.submissionPorts.starttls} (STARTTLS), ${config.bind}:${info.submissionPorts.implicitTls} (TLS)`);
+    lines.push(
+      `  Submission      ${config.bind}:${info.submissionPorts.starttls} (STARTTLS), ${config.bind}:${info.submissionPorts.implicitTls} (TLS)`,
+    );
   }
-  if (info.imapPorts) lines.push(`  IMAP            ${config.bind}:${info.imapPorts.plain} (STARTTLS), ${config.bind}:${info.imapPorts.tls} (TLS)`);
-  if (info.pop3Ports) lines.push(`  POP3            ${config.bind}:${info.pop3Ports.plain} (STLS), ${config.bind}:${info.pop3Ports.tls} (TLS)`);
+  if (info.imapPorts)
+    lines.push(`  IMAP            ${config.bind}:${info.imapPorts.plain} (STARTTLS), ${config.bind}:${info.imapPorts.tls} (TLS)`);
+  if (info.pop3Ports)
+    lines.push(`  POP3            ${config.bind}:${info.pop3Ports.plain} (STLS), ${config.bind}:${info.pop3Ports.tls} (TLS)`);
   if (info.tls) lines.push(`  TLS certificate ${info.tls}`);
   if (config.roles.includes('delivery')) {
     const via = config.delivery.transportMap ? `transport map ${config.delivery.transportMap}` : `MX lookups (${config.dns.mode} DNS)`;
@@ -36,7 +40,9 @@ export function formatBanner(config: AppConfig, info: ServingInfo & { database: 
   if (info.firstRun.created) {
     lines.push('', `  First admin     ${info.firstRun.adminAddress}`);
     if (info.firstRun.generatedPassword) {
-      lines.push(`  Password        ${info.firstRun.generatedPassword}   (shown once; change it with: npm run correio -- account password ${info.firstRun.adminAddress})`);
+      lines.push(
+        `  Password        ${info.firstRun.generatedPassword}   (shown once; change it with: npm run correio -- account password ${info.firstRun.adminAddress})`,
+      );
     } else lines.push('  Password        from CORREIO_ADMIN_PASSWORD');
   }
   lines.push('');

@@ -44,7 +44,11 @@ export async function runClusterPrimary(config: AppConfig): Promise<void> {
         const created = reports.find((r) => r.firstRun.created);
         const { type: _type, ...info } = first;
         console.log(
-          formatBanner(config, { ...info, database: `${first.database}; ${config.workers} worker processes`, firstRun: created?.firstRun ?? first.firstRun }),
+          formatBanner(config, {
+            ...info,
+            database: `${first.database}; ${config.workers} worker processes`,
+            firstRun: created?.firstRun ?? first.firstRun,
+          }),
         );
       }
     });

@@ -19,7 +19,12 @@ export async function ensureFirstRun(config: AppConfig, directory: DirectoryServ
   const adminAddress = config.admin.address ?? `admin@${config.defaultDomain}`;
   const generatedPassword = config.admin.password ? undefined : randomBytes(12).toString('base64url');
   try {
-    await directory.addAccount({ address: adminAddress, password: config.admin.password ?? generatedPassword!, role: 'admin', displayName: 'Administrator' });
+    await directory.addAccount({
+      address: adminAddress,
+      password: config.admin.password ?? generatedPassword!,
+      role: 'admin',
+      displayName: 'Administrator',
+    });
   } catch (err) {
     if ((await directory.countAccounts('admin')) > 0) return { created: false };
     throw err;

@@ -18,9 +18,14 @@ const ERRORS: Record<number, { name: string; description: string; headers?: Json
   401: {
     name: 'Unauthorized',
     description: 'unauthenticated: no session, or an unknown, revoked or expired API key',
-    headers: { 'WWW-Authenticate': { description: 'For Bearer requests: `Bearer error="invalid_token"` (RFC 6750 §3)', schema: { type: 'string' } } },
+    headers: {
+      'WWW-Authenticate': { description: 'For Bearer requests: `Bearer error="invalid_token"` (RFC 6750 §3)', schema: { type: 'string' } },
+    },
   },
-  403: { name: 'Forbidden', description: 'forbidden: the API key lacks the scope, the account may not do this, or the CSRF token is missing' },
+  403: {
+    name: 'Forbidden',
+    description: 'forbidden: the API key lacks the scope, the account may not do this, or the CSRF token is missing',
+  },
   404: { name: 'NotFound', description: "not_found: no such object (another account's objects answer the same)" },
   409: { name: 'Conflict', description: 'conflict: the object is in a state that does not allow this now' },
   413: { name: 'PayloadTooLarge', description: 'too_large: the request body is over the configured limit' },
@@ -35,7 +40,8 @@ const ERRORS: Record<number, { name: string; description: string; headers?: Json
 
 export function errorComponents(): Json {
   const responses: Json = {};
-  for (const e of Object.values(ERRORS)) responses[e.name] = { description: e.description, content: ERROR_BODY, ...(e.headers ? { headers: e.headers } : {}) };
+  for (const e of Object.values(ERRORS))
+    responses[e.name] = { description: e.description, content: ERROR_BODY, ...(e.headers ? { headers: e.headers } : {}) };
   const int = (description: string) => ({ description, schema: { type: 'integer', minimum: 0 } });
   return {
     responses,
@@ -69,7 +75,10 @@ export function completeOperation(method: string, op: Json, route: RouteContract
   // declared with @ApiQuery (a route that reads its query without a pipe) stay.
   const fromPipe = route.query ? queryParameters(route.query) : [];
   const names = new Set(fromPipe.map((p) => p.name));
-  const parameters = [...((op.parameters as Json[] | undefined) ?? []).filter((p) => !(p.in === 'query' && names.has(p.name as string))), ...fromPipe];
+  const parameters = [
+    ...((op.parameters as Json[] | undefined) ?? []).filter((p) => !(p.in === 'query' && names.has(p.name as string))),
+    ...fromPipe,
+  ];
   op.parameters = parameters;
   if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: registry.ref(route.body, 'input') } } };
 
@@ -110,8 +119,10 @@ function successResponse(status: number, route: RouteContract, registry: SchemaR
   const result = route.result;
   const description = result?.description ?? (existing?.description as string | undefined) ?? (status === 204 ? 'Done; no body' : 'OK');
   if (status === 204) return { description };
-  if (result?.schema) return { description, content: { [result.contentType ?? 'application/json']: { schema: registry.ref(result.schema, 'output') } } };
-  if (result?.contentType) return { description, content: { [result.contentType]: { schema: { type: 'string', contentMediaType: result.contentType } } } };
+  if (result?.schema)
+    return { description, content: { [result.contentType ?? 'application/json']: { schema: registry.ref(result.schema, 'output') } } };
+  if (result?.contentType)
+    return { description, content: { [result.contentType]: { schema: { type: 'string', contentMediaType: result.contentType } } } };
   // No @ApiResult: what @ApiResponse declared, and bytes of the @ApiProduces media types (the
   // OpenAPI test lists routes left without a body).
   const declared: Json = existing ? { ...existing, description } : { description };

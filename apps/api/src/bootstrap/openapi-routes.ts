@@ -54,7 +54,9 @@ export function collectRouteContracts(app: NestFastifyApplication): Map<string, 
           query: pipeSchema(args, QUERY),
           result: Reflect.getMetadata(API_RESULT, handler) as ApiResultSpec | undefined,
           httpCode: Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined,
-          produces: (reflector.getAllAndOverride<string[] | undefined>(API_PRODUCES, targets) ?? []).filter((t) => t !== 'application/json'),
+          produces: (reflector.getAllAndOverride<string[] | undefined>(API_PRODUCES, targets) ?? []).filter(
+            (t) => t !== 'application/json',
+          ),
         });
       }
     }

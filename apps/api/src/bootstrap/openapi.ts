@@ -47,7 +47,12 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
   for (const item of Object.values(document.paths)) {
     for (const [method, operation] of Object.entries(item)) {
       if (!isHttpMethod(method) || !operation || typeof operation !== 'object') continue;
-      completeOperation(method, operation as Record<string, unknown>, routes.get((operation as { operationId: string }).operationId), registry);
+      completeOperation(
+        method,
+        operation as Record<string, unknown>,
+        routes.get((operation as { operationId: string }).operationId.replace(/\[\d+\]$/, '')),
+        registry,
+      );
     }
   }
   registry.addRemainingContracts();

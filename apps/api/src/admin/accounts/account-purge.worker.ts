@@ -37,7 +37,11 @@ export class AccountPurgeWorker implements OnApplicationBootstrap, OnApplication
 
   private async drain(): Promise<number> {
     let removed = 0;
-    for (let address = await this.directory.nextAccountPendingRemoval(); address; address = await this.directory.nextAccountPendingRemoval()) {
+    for (
+      let address = await this.directory.nextAccountPendingRemoval();
+      address;
+      address = await this.directory.nextAccountPendingRemoval()
+    ) {
       try {
         await this.directory.removeAccount(address);
         removed++;
