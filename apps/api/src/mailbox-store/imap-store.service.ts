@@ -224,8 +224,12 @@ export class ImapStoreService implements ImapStore {
 
   /** Opens and warms a few database connections for the first sessions (see ImapMessageRepository.warmUp); best effort. */
   async warmUp(): Promise<void> {
-    if (this.config.database.isPglite) return; // in-process: no backends to start
-    await this.messages.warmUp(Math.max(1, Math.min(3, this.config.database.poolMax - 1)));
+    // The pool's real size, not the configured one: over PGlite (embedded, or a PGlite URL) the pool
+    // has ONE connection, and holding it here while others wait would stall every query. PGlite has
+    // no backends to start anyway; a real server keeps at least one connection free for the rest.
+    const size = this.pool.options.max ?? 1;
+    if (this.config.database.isPglite || size < 2) return;
+    await this.messages.warmUp(Math.min(3, size - 1));
   }
 
   fetchLines(accountId: string, mailboxId: string, uids: number[], seqs: number[], request: FetchLinesRequest): Promise<FetchLines> {
