@@ -34,6 +34,7 @@
  *   GET    /api/v1/messages/scheduled    → ScheduledMessageList
  *   GET    /api/v1/messages/:id/delivery → MessageDeliveryStatus
  *   GET    /api/health                   → { status, database }
+ *   Webmail (issue 12): conversations, labels, counts, bulk + undo, trust — see webmail.ts
  */
 export * from './auth.js';
 export * from './mail.js';
@@ -41,3 +42,4 @@ export * from './errors.js';
 export * from './admin-queue.js';
 export * from './compose.js';
 export * from './compose-parts.js';
+export * from './webmail.js';
