@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { highlightSegments, termsOfQuery } from './highlight';
+import { highlightSegments, segmentsFromRanges, termsOfQuery } from './highlight';
 
 const render = (text: string, terms: string[]) =>
   highlightSegments(text, terms)
@@ -39,4 +39,20 @@ describe('termsOfQuery', () => {
     ['cats OR dogs', ['cats', 'dogs']],
     ['subject:"big news"', ['big news']],
   ])('%s → %o', (q, terms) => expect(termsOfQuery(q)).toEqual(terms));
+});
+
+describe('segmentsFromRanges', () => {
+  const show = (text: string, ranges: { start: number; end: number }[]) =>
+    segmentsFromRanges(text, ranges)
+      .map((s) => (s.isHit ? `[${s.text}]` : s.text))
+      .join('');
+  it.each([
+    ['budget report', [{ start: 0, end: 6 }], '[budget] report'],
+    ['budget report', [{ start: 7, end: 13 }, { start: 0, end: 6 }], '[budget] [report]'],
+    ['abcdef', [{ start: 1, end: 3 }, { start: 2, end: 5 }], 'a[bcde]f'],
+    ['abcdef', [{ start: 1, end: 3 }, { start: 3, end: 4 }], 'a[bcd]ef'],
+    ['abc', [{ start: -2, end: 99 }], '[abc]'],
+    ['abc', [{ start: 2, end: 2 }], 'abc'],
+    ['', [{ start: 0, end: 1 }], ''],
+  ])('%s %o → %s', (text, ranges, expected) => expect(show(text, ranges)).toBe(expected));
 });

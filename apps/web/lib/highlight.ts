@@ -59,3 +59,27 @@ export function highlightSegments(text: string, terms: readonly string[]): Segme
   if (pos < text.length) out.push({ text: text.slice(pos), isHit: false });
   return out;
 }
+
+/**
+ * The server's highlight ranges ([start, end) in UTF-16 units, GET /messages?q=) as segments.
+ * Ranges out of bounds are clipped; overlapping ones merge; unsorted input is fine.
+ */
+export function segmentsFromRanges(text: string, ranges: readonly { start: number; end: number }[]): Segment[] {
+  const clipped = ranges
+    .map((r) => [Math.max(0, Math.min(text.length, r.start)), Math.max(0, Math.min(text.length, r.end))] as [number, number])
+    .filter(([s, e]) => e > s)
+    .sort((a, b) => a[0] - b[0]);
+  const out: Segment[] = [];
+  let pos = 0;
+  for (const [s, e] of clipped) {
+    const start = Math.max(s, pos);
+    if (e <= start) continue;
+    if (start > pos) out.push({ text: text.slice(pos, start), isHit: false });
+    const last = out[out.length - 1];
+    if (last?.isHit && start === pos) last.text += text.slice(start, e);
+    else out.push({ text: text.slice(start, e), isHit: true });
+    pos = e;
+  }
+  if (pos < text.length) out.push({ text: text.slice(pos), isHit: false });
+  return out;
+}
