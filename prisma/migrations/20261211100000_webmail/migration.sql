@@ -43,5 +43,4 @@ CREATE INDEX "messages_thread_idx" ON "messages"("account_id", "thread_id", "int
 -- list walks them in order and label counts read them in one pass.
 CREATE INDEX "messages_keyworded_idx" ON "messages"("account_id", "internal_date" DESC, "id" DESC) WHERE cardinality("keywords") > 0;
 
--- Unread counts per mailbox from the unread rows only.
-CREATE INDEX "messages_unread_idx" ON "messages"("account_id", "mailbox_id") WHERE NOT "seen";
+-- Unread counts per mailbox read messages_unread_idx (partial, NOT seen), there since the first migration.
