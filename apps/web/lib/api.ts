@@ -42,6 +42,7 @@ import {
   MessagePage,
   MessageTrust,
   MailboxView as MailboxViewSchema,
+  type MailboxView as MailboxViewT,
   type UpdateLabelRequest,
 } from '@correio/contracts';
 import { parseSearchResult, type SearchResult } from './search-result';
@@ -284,11 +285,11 @@ export const api = {
   },
 
   /** Folders (mail-api branch): "/" in a name nests it ("Projects/2026"). */
-  createMailbox(name: string): Promise<MailboxView> {
+  createMailbox(name: string): Promise<MailboxViewT> {
     return request('POST', '/mailboxes', MailboxViewSchema, { name });
   },
 
-  renameMailbox(id: string, name: string): Promise<MailboxView> {
+  renameMailbox(id: string, name: string): Promise<MailboxViewT> {
     return request('PATCH', `/mailboxes/${enc(id)}`, MailboxViewSchema, { name });
   },
 

@@ -48,9 +48,30 @@ describe('segmentsFromRanges', () => {
       .join('');
   it.each([
     ['budget report', [{ start: 0, end: 6 }], '[budget] report'],
-    ['budget report', [{ start: 7, end: 13 }, { start: 0, end: 6 }], '[budget] [report]'],
-    ['abcdef', [{ start: 1, end: 3 }, { start: 2, end: 5 }], 'a[bcde]f'],
-    ['abcdef', [{ start: 1, end: 3 }, { start: 3, end: 4 }], 'a[bcd]ef'],
+    [
+      'budget report',
+      [
+        { start: 7, end: 13 },
+        { start: 0, end: 6 },
+      ],
+      '[budget] [report]',
+    ],
+    [
+      'abcdef',
+      [
+        { start: 1, end: 3 },
+        { start: 2, end: 5 },
+      ],
+      'a[bcde]f',
+    ],
+    [
+      'abcdef',
+      [
+        { start: 1, end: 3 },
+        { start: 3, end: 4 },
+      ],
+      'a[bcd]ef',
+    ],
     ['abc', [{ start: -2, end: 99 }], '[abc]'],
     ['abc', [{ start: 2, end: 2 }], 'abc'],
     ['', [{ start: 0, end: 1 }], ''],

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { INITIAL_LIVE, type LiveEvent, type LiveState, reduceLiveEvent, tabTitle } from './live-events';
 
 const ev = (type: string, data: unknown, lastEventId = ''): LiveEvent => ({ type, lastEventId, data: JSON.stringify(data) });
-const changed = (mailboxId: string, modseq: string) => ev('mailbox.changed', { type: 'mailbox.changed', data: { mailboxId, change: 'flags', modseq } });
+const changed = (mailboxId: string, modseq: string) =>
+  ev('mailbox.changed', { type: 'mailbox.changed', data: { mailboxId, change: 'flags', modseq } });
 
 function fold(events: LiveEvent[], state: LiveState = INITIAL_LIVE) {
   const effects = [];
@@ -17,9 +18,17 @@ function fold(events: LiveEvent[], state: LiveState = INITIAL_LIVE) {
 describe('reduceLiveEvent', () => {
   it('new mail refreshes list and counts and carries what a notification shows', () => {
     const { state, effects } = fold([
-      ev('message.received', { type: 'message.received', data: { messageId: '42', mailboxId: '1', from: { name: 'Ana', address: 'ana@x' }, subject: 'Hi' } }, '7'),
+      ev(
+        'message.received',
+        { type: 'message.received', data: { messageId: '42', mailboxId: '1', from: { name: 'Ana', address: 'ana@x' }, subject: 'Hi' } },
+        '7',
+      ),
     ]);
-    expect(effects[0]).toEqual({ refreshList: true, refreshCounts: true, newMail: { messageId: '42', mailboxId: '1', from: 'Ana', subject: 'Hi' } });
+    expect(effects[0]).toEqual({
+      refreshList: true,
+      refreshCounts: true,
+      newMail: { messageId: '42', mailboxId: '1', from: 'Ana', subject: 'Hi' },
+    });
     expect(state.lastEventId).toBe('7');
   });
 
@@ -41,7 +50,10 @@ describe('reduceLiveEvent', () => {
   });
 
   it('delivery events move Last-Event-ID but refresh nothing; junk data is survived', () => {
-    const { state, effects } = fold([ev('delivery.delivered', { data: {} }, '12'), { type: 'message.sent', lastEventId: '13', data: 'not json' }]);
+    const { state, effects } = fold([
+      ev('delivery.delivered', { data: {} }, '12'),
+      { type: 'message.sent', lastEventId: '13', data: 'not json' },
+    ]);
     expect(effects[0]?.refreshList).toBe(false);
     expect(effects[1]?.refreshList).toBe(true);
     expect(state.lastEventId).toBe('13');

@@ -43,7 +43,14 @@ export const INITIAL_LIVE: LiveState = { lastEventId: null, modseqs: {} };
 const NOTHING: LiveEffects = { refreshList: false, refreshCounts: false, newMail: null };
 
 /** Event types that change what a list or a count shows. */
-const MAIL_CHANGING = new Set(['message.received', 'message.sent', 'mailbox.changed', 'message.updated', 'message.moved', 'message.deleted']);
+const MAIL_CHANGING = new Set([
+  'message.received',
+  'message.sent',
+  'mailbox.changed',
+  'message.updated',
+  'message.moved',
+  'message.deleted',
+]);
 
 function parseData(data: string): Record<string, unknown> {
   try {
@@ -86,14 +93,22 @@ export function reduceLiveEvent(state: LiveState, ev: LiveEvent): { state: LiveS
     const modseq = str(data.modseq ?? data.highestModseq);
     if (mailboxId && modseq) {
       if (!isNewer(modseq, next.modseqs[mailboxId])) return { state: next, effects: NOTHING };
-      return { state: { ...next, modseqs: { ...next.modseqs, [mailboxId]: modseq } }, effects: { refreshList: true, refreshCounts: true, newMail: null } };
+      return {
+        state: { ...next, modseqs: { ...next.modseqs, [mailboxId]: modseq } },
+        effects: { refreshList: true, refreshCounts: true, newMail: null },
+      };
     }
     return { state: next, effects: { refreshList: true, refreshCounts: true, newMail: null } };
   }
 
   const newMail: NewMail | null =
     ev.type === 'message.received'
-      ? { messageId: str(data.messageId ?? data.id), mailboxId, from: senderText(data.from), subject: typeof data.subject === 'string' ? data.subject : '' }
+      ? {
+          messageId: str(data.messageId ?? data.id),
+          mailboxId,
+          from: senderText(data.from),
+          subject: typeof data.subject === 'string' ? data.subject : '',
+        }
       : null;
   return { state: next, effects: { refreshList: true, refreshCounts: true, newMail } };
 }

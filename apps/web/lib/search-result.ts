@@ -40,7 +40,12 @@ export function parseSearchResult(body: unknown): SearchResult {
     return {
       ...summary,
       keywords: Array.isArray(r.keywords) ? r.keywords.filter((k): k is string => typeof k === 'string') : [],
-      highlights: { subject: ranges(h.subject), snippet: ranges(h.snippet), fromName: ranges(h.fromName), fromAddress: ranges(h.fromAddress) },
+      highlights: {
+        subject: ranges(h.subject),
+        snippet: ranges(h.snippet),
+        fromName: ranges(h.fromName),
+        fromAddress: ranges(h.fromAddress),
+      },
     };
   });
   return { items, nextCursor: typeof b.nextCursor === 'string' ? b.nextCursor : null };

@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  EMPTY_SELECTION,
-  headerState,
-  pruneSelection,
-  selectAllInView,
-  selectAllMatching,
-  selectedInOrder,
-  toggleRow,
-} from './selection';
+import { EMPTY_SELECTION, headerState, pruneSelection, selectAllInView, selectAllMatching, selectedInOrder, toggleRow } from './selection';
 
 const order = ['a', 'b', 'c', 'd', 'e', 'f'];
 const ids = (s: { ids: ReadonlySet<string> }) => [...s.ids].sort();

@@ -43,17 +43,42 @@ describe('dispatchKey', () => {
   ])('a single %s runs %s', (key, action) => expect(run([[key, 0]])).toEqual([action]));
 
   it('runs "g i" as a sequence and nothing on the g', () => {
-    expect(run([['g', 0], ['i', 500]])).toEqual([null, 'g i']);
-    expect(run([['g', 0], ['t', 10]])).toEqual([null, 'g t']);
+    expect(
+      run([
+        ['g', 0],
+        ['i', 500],
+      ]),
+    ).toEqual([null, 'g i']);
+    expect(
+      run([
+        ['g', 0],
+        ['t', 10],
+      ]),
+    ).toEqual([null, 'g t']);
   });
 
   it('forgets the g after the sequence window; the late key acts on its own', () => {
-    expect(run([['g', 0], ['j', SEQUENCE_MS + 1]])).toEqual([null, 'j']);
-    expect(run([['g', 0], ['i', SEQUENCE_MS + 1]])).toEqual([null, null]);
+    expect(
+      run([
+        ['g', 0],
+        ['j', SEQUENCE_MS + 1],
+      ]),
+    ).toEqual([null, 'j']);
+    expect(
+      run([
+        ['g', 0],
+        ['i', SEQUENCE_MS + 1],
+      ]),
+    ).toEqual([null, null]);
   });
 
   it('a key that completes no sequence is read on its own', () => {
-    expect(run([['g', 0], ['j', 100]])).toEqual([null, 'j']);
+    expect(
+      run([
+        ['g', 0],
+        ['j', 100],
+      ]),
+    ).toEqual([null, 'j']);
   });
 
   it('ignores typing and browser chords, and they cancel a pending sequence', () => {
@@ -92,7 +117,27 @@ describe('isTypingTarget', () => {
 describe('SHORTCUT_HELP', () => {
   it('lists every key the issue asks for', () => {
     const keys = SHORTCUT_HELP.map((s) => s.keys);
-    for (const k of ['j', 'k', 'o', 'Enter', 'u', 'e', '#', 's', 'x', 'shift+i', 'shift+u', 'l', 'v', 'g i', 'g s', 'g d', 'g t', '/', '?']) {
+    for (const k of [
+      'j',
+      'k',
+      'o',
+      'Enter',
+      'u',
+      'e',
+      '#',
+      's',
+      'x',
+      'shift+i',
+      'shift+u',
+      'l',
+      'v',
+      'g i',
+      'g s',
+      'g d',
+      'g t',
+      '/',
+      '?',
+    ]) {
       expect(keys).toContain(k);
     }
   });

@@ -81,7 +81,9 @@ function startsSequence(name: string, bound: ReadonlySet<string>): boolean {
 }
 
 /** Elements that take typing: form fields, contenteditable editors, ARIA text widgets. */
-export function isTypingTarget(target: { tagName?: string; isContentEditable?: boolean; getAttribute?(n: string): string | null } | null): boolean {
+export function isTypingTarget(
+  target: { tagName?: string; isContentEditable?: boolean; getAttribute?(n: string): string | null } | null,
+): boolean {
   if (!target || typeof target.tagName !== 'string') return false;
   if (target.isContentEditable) return true;
   const tag = target.tagName.toUpperCase();

@@ -1,16 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { lookalikeOf, parseAuthenticationResults, trustWarnings } from './trust';
 
-const ar = (value: string) => [{ name: 'Received', value: 'x' }, { name: 'Authentication-Results', value }];
+const ar = (value: string) => [
+  { name: 'Received', value: 'x' },
+  { name: 'Authentication-Results', value },
+];
 
 describe('parseAuthenticationResults', () => {
   it('reads spf, dkim and dmarc results (RFC 8601)', () => {
     expect(
-      parseAuthenticationResults(ar('mx.ifsc.edu; spf=pass smtp.mailfrom=a.example; dkim=pass header.d=a.example; dmarc=fail header.from=a.example')),
+      parseAuthenticationResults(
+        ar('mx.ifsc.edu; spf=pass smtp.mailfrom=a.example; dkim=pass header.d=a.example; dmarc=fail header.from=a.example'),
+      ),
     ).toEqual({ spf: 'pass', dkim: 'pass', dmarc: 'fail' });
   });
   it('ignores results inside comments and keeps a passing DKIM among several', () => {
-    expect(parseAuthenticationResults(ar('mx; spf=softfail (dkim=pass says the sender) ; dkim=fail; dkim=pass header.d=b; dmarc=none'))).toEqual({
+    expect(
+      parseAuthenticationResults(ar('mx; spf=softfail (dkim=pass says the sender) ; dkim=fail; dkim=pass header.d=b; dmarc=none')),
+    ).toEqual({
       spf: 'softfail',
       dkim: 'pass',
       dmarc: 'none',

@@ -144,7 +144,10 @@ export function trustWarnings(fromAddress: string, verdicts: AuthVerdicts, known
   }
   const imitated = lookalikeOf(domain, known);
   if (imitated) {
-    out.push({ kind: 'lookalike', text: `${domain} looks like ${imitated} but is a different domain. Be careful with links and attachments.` });
+    out.push({
+      kind: 'lookalike',
+      text: `${domain} looks like ${imitated} but is a different domain. Be careful with links and attachments.`,
+    });
   }
   return out;
 }
