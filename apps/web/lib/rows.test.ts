@@ -1,6 +1,6 @@
 import type { ConversationSummary } from '@correio/contracts';
 import { describe, expect, it } from 'vitest';
-import { appendPage, conversationRow, mergeFirstPage, patchRows, type Row } from './rows';
+import { appendPage, conversationRow, mergeFirstPage, patchRows, type Row, threadSubject } from './rows';
 
 /** Row n arrived n minutes after the epoch (higher: newer). */
 const row = (n: number): Row => ({
@@ -77,4 +77,16 @@ describe('patchRows / conversationRow', () => {
     expect(r).toMatchObject({ key: 'c7', kind: 'conversation', mailboxId: '1', isUnread: true, count: 3, messageId: '70' });
     expect(conversationRow(c, '9').mailboxId).toBe('2');
   });
+});
+
+describe('threadSubject', () => {
+  it.each([
+    ['Re: Plans', 'Plans'],
+    ['RE: Fwd: re: Plans', 'Plans'],
+    ['Res: Enc: Convite', 'Convite'],
+    ['AW: Termin', 'Termin'],
+    ['Re[2]: Plans', 'Plans'],
+    ['Regarding plans', 'Regarding plans'],
+    ['Re:', ''],
+  ])('%s → %s', (s, t) => expect(threadSubject(s)).toBe(t));
 });

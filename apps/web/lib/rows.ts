@@ -32,6 +32,14 @@ export interface Row {
   highlights?: Partial<Record<HighlightField, { start: number; end: number }[]>>;
 }
 
+/**
+ * A conversation is named by its topic, as Gmail does: the newest message's subject without the
+ * reply/forward prefixes clients stack on it (Re:, Fwd:, and the Portuguese/German Res:, Enc:, AW:, WG:).
+ */
+export function threadSubject(subject: string): string {
+  return subject.replace(/^\s*(?:(?:re|fwd?|res|enc|aw|wg|tr|sv|antw)\s*(?:\[\d+\])?\s*:\s*)+/i, '');
+}
+
 export function conversationRow(c: ConversationSummary, viewMailboxId: string | null): Row {
   return {
     key: `c${c.id}`,
@@ -41,7 +49,7 @@ export function conversationRow(c: ConversationSummary, viewMailboxId: string | 
     threadId: c.id,
     from: c.from,
     participants: c.participants,
-    subject: c.subject,
+    subject: c.messageCount > 1 ? threadSubject(c.subject) : c.subject,
     snippet: c.snippet,
     at: c.latestAt,
     isUnread: c.unreadCount > 0,

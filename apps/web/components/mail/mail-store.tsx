@@ -128,7 +128,12 @@ export function MailProvider({ session, children }: { session: SessionInfo; chil
     },
     [reportError],
   );
-  const { list, listRef, showView, refresh: refreshList, loadMore, editRows } = useRowList(isConversations, listError);
+  // Drafts stay a list of messages: a draft opens in the compose window, not as a conversation.
+  const isFlatView = useCallback(
+    (view: View) => view.kind === 'mailbox' && mailboxesRef.current?.find((m) => m.id === view.mailboxId)?.specialUse === 'drafts',
+    [],
+  );
+  const { list, listRef, showView, refresh: refreshList, loadMore, editRows } = useRowList(isConversations, listError, isFlatView);
 
   const refreshMailboxes = useCallback(async () => {
     try {

@@ -44,8 +44,12 @@ function ListView({ view, children }: { view: View; children: ReactNode }) {
   const { showView, list, mailboxes, labels, act, loadMore, refreshList, setConversations, isConversations } = useMail();
   const params = useParams<{ messageId?: string; threadId?: string }>();
   const key = viewKey(view);
+  // A folder's kind (Drafts lists messages, not conversations) is known once the folders are.
+  const isReady = view.kind !== 'mailbox' || mailboxes !== null;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the view is identified by its key
-  useEffect(() => showView(view), [key, showView]);
+  useEffect(() => {
+    if (isReady) showView(view);
+  }, [key, showView, isReady]);
 
   const isThis = list?.key === key;
   const rows = isThis ? list.rows : [];

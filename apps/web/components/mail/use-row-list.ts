@@ -18,6 +18,8 @@ export interface RowList {
   view: View;
   /** The folder when the view is one (compose and the title use it). */
   mailboxId: string | null;
+  /** Listed message by message even with conversation view on (Drafts). */
+  isFlat: boolean;
   rows: Row[];
   nextCursor: string | null;
   pages: number;
@@ -31,7 +33,7 @@ interface Page {
   nextCursor: string | null;
 }
 
-async function fetchPage(view: View, isConversations: boolean, cursor: string | null): Promise<Page> {
+async function fetchPage(view: View, isConversations: boolean, cursor: string | null, isFlat: boolean): Promise<Page> {
   const opts = { limit: PAGE_SIZE, cursor };
   if (view.kind === 'search') {
     const res = await api.search(view.q, opts);
@@ -47,7 +49,7 @@ async function fetchPage(view: View, isConversations: boolean, cursor: string | 
       nextCursor: res.nextCursor,
     };
   }
-  if (isConversations) {
+  if (isConversations && !isFlat) {
     const res = await api.listConversations(view.kind === 'mailbox' ? { mailboxId: view.mailboxId } : { labelId: view.labelId }, opts);
     const mailboxId = view.kind === 'mailbox' ? view.mailboxId : null;
     return { rows: res.items.map((c) => conversationRow(c, mailboxId)), nextCursor: res.nextCursor };
@@ -61,7 +63,7 @@ async function fetchPage(view: View, isConversations: boolean, cursor: string | 
   return { rows: res.items.map(messageRow), nextCursor: res.nextCursor };
 }
 
-export function useRowList(isConversations: boolean, onError: (err: unknown) => string) {
+export function useRowList(isConversations: boolean, onError: (err: unknown) => string, isFlatView: (view: View) => boolean) {
   const [list, setList] = useState<RowList | null>(null);
   const listRef = useRef<RowList | null>(null);
   listRef.current = list;
@@ -74,13 +76,14 @@ export function useRowList(isConversations: boolean, onError: (err: unknown) => 
       const key = viewKey(view);
       const mine = ++seq.current;
       const mailboxId = view.kind === 'mailbox' ? view.mailboxId : null;
+      const isFlat = isFlatView(view);
       setList((prev) =>
         keep && prev?.key === key
           ? { ...prev, status: prev.status === 'error' ? 'loading' : prev.status }
-          : { key, view, mailboxId, rows: [], nextCursor: null, pages: 0, status: 'loading', error: null, isLoadingMore: false },
+          : { key, view, mailboxId, isFlat, rows: [], nextCursor: null, pages: 0, status: 'loading', error: null, isLoadingMore: false },
       );
       try {
-        const page = await fetchPage(view, convRef.current, null);
+        const page = await fetchPage(view, convRef.current, null, isFlat);
         if (mine !== seq.current) return;
         setList((prev) => {
           const isSame = keep && prev?.key === key;
@@ -90,6 +93,7 @@ export function useRowList(isConversations: boolean, onError: (err: unknown) => 
             key,
             view,
             mailboxId,
+            isFlat,
             rows,
             nextCursor: keepCursor && prev ? prev.nextCursor : page.nextCursor,
             pages: keepCursor && prev ? prev.pages : 1,
@@ -104,7 +108,7 @@ export function useRowList(isConversations: boolean, onError: (err: unknown) => 
         setList((prev) => (prev ? { ...prev, status: 'error', error: message } : prev));
       }
     },
-    [onError],
+    [onError, isFlatView],
   );
 
   const showView = useCallback(
@@ -126,7 +130,7 @@ export function useRowList(isConversations: boolean, onError: (err: unknown) => 
     const mine = seq.current;
     setList({ ...cur, isLoadingMore: true });
     try {
-      const page = await fetchPage(cur.view, convRef.current, cur.nextCursor);
+      const page = await fetchPage(cur.view, convRef.current, cur.nextCursor, cur.isFlat);
       if (mine !== seq.current) return;
       setList((prev) =>
         prev && prev.key === cur.key

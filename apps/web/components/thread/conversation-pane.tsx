@@ -10,6 +10,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, api, type BulkAction, type ConversationDetail, type MessageDetail, type WebmailMessage } from '@/lib/api';
 import { displayName, formatListDate } from '@/lib/format';
+import { threadSubject } from '@/lib/rows';
 import { ArchiveIcon, BackIcon, JunkIcon, MailUnreadIcon, StarIcon, TrashIcon } from '../icons';
 import { LabelChips } from '../mail/label-chips';
 import { LabelMenu } from '../mail/label-menu';
@@ -26,6 +27,7 @@ export function ConversationPane({ threadId, viewMailboxId }: { threadId: string
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const listHref = useListHref();
   const markedFor = useRef<string | null>(null);
+  const expandedFor = useRef<string | null>(null);
   // Live updates re-read the list; the conversation re-reads when its row changes (a new reply).
   const row = list?.rows.find((r) => r.kind === 'conversation' && r.threadId === threadId);
   const version = row ? `${row.count}:${row.at}` : '';
@@ -37,13 +39,16 @@ export function ConversationPane({ threadId, viewMailboxId }: { threadId: string
       (conv) => {
         if (ctrl.signal.aborted) return;
         setLoad({ status: 'ready', conv });
-        setExpanded((prev) => {
-          const open = new Set(prev);
+        // Which messages start open is decided once per opening: a reply arriving (or sent) while
+        // the conversation is read joins it collapsed, so nothing jumps under the reader's eyes.
+        if (expandedFor.current !== threadId) {
+          expandedFor.current = threadId;
+          const open = new Set<string>();
           for (const m of conv.messages) if (!m.seen) open.add(m.id);
           const last = conv.messages[conv.messages.length - 1];
           if (last) open.add(last.id);
-          return open;
-        });
+          setExpanded(open);
+        }
         const unread = conv.messages.filter((m) => !m.seen).map((m) => m.id);
         if (unread.length > 0 && markedFor.current !== threadId) {
           markedFor.current = threadId;
@@ -164,7 +169,7 @@ export function ConversationPane({ threadId, viewMailboxId }: { threadId: string
       <div className="conversation-scroll">
         <header className="conversation-header">
           <h2 className="message-subject" id="conversation-subject" data-testid="reading-subject">
-            {conv.subject || '(no subject)'}
+            {(conv.messages.length > 1 ? threadSubject(conv.subject) : conv.subject) || '(no subject)'}
             <LabelChips labelIds={labelIds} />
           </h2>
           <span className="muted">{conv.messages.length === 1 ? '1 message' : `${conv.messages.length} messages`}</span>
