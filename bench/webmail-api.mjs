@@ -143,7 +143,12 @@ async function explain(pool, title, call, which) {
   const { ConversationRepository } = await import(path.join(repoRoot, 'apps/api/dist/conversations/repositories/conversation.repository.js'));
   const { CountsRepository } = await import(path.join(repoRoot, 'apps/api/dist/labels/repositories/counts.repository.js'));
   let captured;
-  const recorder = { query: async (sql, params) => ((captured = { sql, params }), { rows: [] }) };
+  const recorder = {
+    query: async (sql, params) => {
+      captured = { sql, params };
+      return { rows: [] };
+    },
+  };
   await call(which === 'counts' ? new CountsRepository(recorder) : new ConversationRepository(recorder));
   const { rows } = await pool.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${captured.sql}`, captured.params);
   const total = rows.find((r) => r['QUERY PLAN'].startsWith('Execution Time'))?.['QUERY PLAN'];
