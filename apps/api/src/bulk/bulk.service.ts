@@ -37,8 +37,8 @@ function batches<T>(items: T[]): T[][] {
  * expungeMany for deletes in Trash — so modseqs, tombstones, quota and the change bus (IMAP IDLE,
  * the webmail's live updates) are exactly what those operations keep. Each store call is one
  * transaction over at most BATCH messages of one mailbox (the store exports no operation that spans
- * mailboxes in one transaction); a failure part-way leaves the batches done before it done, and the
- * undo record covers what was done. Undo reverts what changed, for the messages still there.
+ * mailboxes in one transaction); a failure part-way leaves the batches done before it done and
+ * answers the error without an undo token. Undo reverts what changed, for the messages still there.
  */
 @Injectable()
 export class BulkService {
