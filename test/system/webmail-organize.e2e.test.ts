@@ -169,20 +169,36 @@ async function deliver(mail: Mail): Promise<string> {
     mail.body ?? `Corpo de ${mail.subject}.`,
     '',
   ].join('\r\n');
+  // A 4xx is "try again later" (RFC 5321 §4.2.1): retry like any MTA would, a few times, briefly.
+  for (let attempt = 1; ; attempt++) {
+    const code4xx = await sendOnce(mail.to, from, data);
+    if (code4xx === null) break;
+    if (attempt >= 5) throw new Error(`RCPT/DATA kept answering ${code4xx}`);
+    await sleep(300 * attempt);
+  }
+  return messageId;
+}
+
+/** One SMTP transaction; null when accepted, the code when it was a temporary (4xx) refusal. */
+async function sendOnce(to: string, from: string, data: string): Promise<number | null> {
   const smtp = await SmtpTranscript.connect(api.smtpPort);
   try {
     expect(code(await smtp.read())).toBe(220);
     expect(code(await smtp.command(`EHLO mx.${from.split('@')[1]}`))).toBe(250);
     expect(code(await smtp.command(`MAIL FROM:<${from}>`))).toBe(250);
-    expect(code(await smtp.command(`RCPT TO:<${mail.to}>`))).toBe(250);
+    const rcpt = code(await smtp.command(`RCPT TO:<${to}>`));
+    if (rcpt >= 400 && rcpt < 500) return rcpt;
+    expect(rcpt).toBe(250);
     expect(code(await smtp.command('DATA'))).toBe(354);
     smtp.write(`${data.replace(/^\./gm, '..')}\r\n.\r\n`);
-    expect(code(await smtp.read())).toBe(250);
+    const done = code(await smtp.read());
+    if (done >= 400 && done < 500) return done;
+    expect(done).toBe(250);
     await smtp.command('QUIT');
+    return null;
   } finally {
     smtp.close();
   }
-  return messageId;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -217,7 +233,13 @@ function notice(page: Page, text: string | RegExp): Locator {
 async function expectAccessible(page: Page, view: string): Promise<void> {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).exclude('iframe').analyze();
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const summary = bad.map((v) => `${view}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  const summary = bad.map(
+    (v) =>
+      `${view}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes
+        .map((n) => n.target.join(' '))
+        .slice(0, 3)
+        .join(', ')}`,
+  );
   expect(summary).toEqual([]);
 }
 
@@ -238,17 +260,37 @@ async function within<T>(ms: number, what: string, probe: () => Promise<T | unde
 describe('webmail, issue 12', () => {
   it('1. groups a thread with its reply from Sent into one conversation; opening it stacks the messages, older collapsed, unread open; the setting turns it off', async () => {
     const first = await deliver({ to: JOEL.address, subject: 'Plano do semestre', body: 'Primeira versão do plano.' });
-    // Joel answers from the webmail's API (the copy lands in Sent, threaded with the first).
-    const rest = await restSession(apiOrigin, JOEL);
-    await rest.send('PATCH', '/compose/settings', { undoSendSeconds: 0 });
-    const sent = await rest.send<{ messageId: string }>('POST', '/messages/send', {
-      to: [{ address: 'bruna@paulolopes.fr' }],
-      subject: 'Re: Plano do semestre',
-      text: 'Resposta do Joel.',
-      inReplyTo: first,
-      references: [first],
+    // Joel answered from his desktop client, which filed its copy in Sent over IMAP (APPEND, \Seen).
+    const replyId = `<resposta-${Date.now()}@${DOMAIN}>`;
+    const imap = new ImapFlow({
+      host: '127.0.0.1',
+      port: api.imapPort,
+      secure: false,
+      auth: { user: JOEL.address, pass: JOEL.password },
+      logger: false,
     });
-    await deliver({ to: JOEL.address, subject: 'Re: Plano do semestre', body: 'Segunda versão, com as suas notas.', inReplyTo: sent.messageId });
+    await imap.connect();
+    const sentBox = (await imap.list()).find((b) => b.specialUse === '\\Sent');
+    if (!sentBox) throw new Error('no Sent mailbox');
+    await imap.append(
+      sentBox.path,
+      [
+        `From: Joel <${JOEL.address}>`,
+        'To: Bruna Lopes <bruna@paulolopes.fr>',
+        'Subject: Re: Plano do semestre',
+        `Date: ${new Date().toUTCString().replace('GMT', '+0000')}`,
+        `Message-ID: ${replyId}`,
+        `In-Reply-To: ${first}`,
+        `References: ${first}`,
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Resposta do Joel.',
+        '',
+      ].join('\r\n'),
+      ['\\Seen'],
+    );
+    await imap.logout();
+    await deliver({ to: JOEL.address, subject: 'Re: Plano do semestre', body: 'Segunda versão, com as suas notas.', inReplyTo: replyId });
 
     const page = await openAs(JOEL);
     const conv = row(page, 'Plano do semestre');
@@ -288,7 +330,9 @@ describe('webmail, issue 12', () => {
     await row(page, 'Lote 8').waitFor();
     // Click the first row's box, shift-click the fourth: four selected.
     await row(page, 'Lote 8').getByRole('checkbox', { name: 'Select' }).click();
-    await row(page, 'Lote 5').getByRole('checkbox', { name: 'Select' }).click({ modifiers: ['Shift'] });
+    await row(page, 'Lote 5')
+      .getByRole('checkbox', { name: 'Select' })
+      .click({ modifiers: ['Shift'] });
     await expect.poll(() => page.getByTestId('selected-count').textContent()).toBe('4 selected');
     const toolbar = page.getByRole('toolbar', { name: 'List actions' });
     await toolbar.getByRole('button', { name: 'Mark as read' }).click();
@@ -379,11 +423,18 @@ describe('webmail, issue 12', () => {
     await row(page, 'Relatório anual').getByTestId('row-label').filter({ hasText: 'Trabalho' }).waitFor();
     // The label's unread count (the message is unread) — and IMAP clients see the keyword.
     await expect.poll(() => label.getAttribute('data-unread')).toBe('1');
-    const imap = new ImapFlow({ host: '127.0.0.1', port: api.imapPort, secure: false, auth: { user: TEO.address, pass: TEO.password }, logger: false });
+    const imap = new ImapFlow({
+      host: '127.0.0.1',
+      port: api.imapPort,
+      secure: false,
+      auth: { user: TEO.address, pass: TEO.password },
+      logger: false,
+    });
     await imap.connect();
     await imap.mailboxOpen('INBOX');
     const keywords: string[] = [];
-    for await (const m of imap.fetch('1:*', { flags: true, envelope: true })) if (m.envelope?.subject === 'Relatório anual') keywords.push(...(m.flags ?? []));
+    for await (const m of imap.fetch('1:*', { flags: true, envelope: true }))
+      if (m.envelope?.subject === 'Relatório anual') keywords.push(...(m.flags ?? []));
     await imap.logout();
     expect(keywords.some((k) => !k.startsWith('\\'))).toBe(true);
 
@@ -391,7 +442,10 @@ describe('webmail, issue 12', () => {
     await label.click();
     await row(page, 'Relatório anual').getByRole('link').click();
     await page.getByTestId('message-label').filter({ hasText: 'Trabalho' }).waitFor();
-    await page.getByRole('toolbar', { name: /Conversation actions|Message actions/ }).getByRole('button', { name: 'Labels' }).click();
+    await page
+      .getByRole('toolbar', { name: /Conversation actions|Message actions/ })
+      .getByRole('button', { name: 'Labels' })
+      .click();
     await page.getByRole('menuitemcheckbox', { name: 'Trabalho' }).click();
     await notice(page, 'removed from "Trabalho"').waitFor();
 
@@ -446,7 +500,12 @@ describe('webmail, issue 12', () => {
   });
 
   it('2. [needs mail-api: GET /messages?q=] searches with "/" and Gmail operators, suggests people while typing, highlights the matches', async () => {
-    await deliver({ to: JOEL.address, subject: 'Orçamento do laboratório', body: 'O orçamento final está anexo.', fromName: 'Bruna Lopes' });
+    await deliver({
+      to: JOEL.address,
+      subject: 'Orçamento do laboratório',
+      body: 'O orçamento final está anexo.',
+      fromName: 'Bruna Lopes',
+    });
     await deliver({ to: JOEL.address, subject: 'Almoço', body: 'Vamos almoçar?', from: 'carlos@paulolopes.fr', fromName: 'Carlos' });
     const page = await openAs(JOEL);
     await page.locator('body').press('/');
@@ -454,7 +513,10 @@ describe('webmail, issue 12', () => {
     await expect.poll(() => box.evaluate((el) => el === document.activeElement)).toBe(true);
     // People suggestions as you type.
     await box.pressSequentially('bru');
-    await page.getByRole('listbox', { name: 'People' }).getByRole('option', { name: /bruna@paulolopes.fr/ }).waitFor();
+    await page
+      .getByRole('listbox', { name: 'People' })
+      .getByRole('option', { name: /bruna@paulolopes.fr/ })
+      .waitFor();
     await box.fill('orçamento');
     await box.press('Enter');
     await page.waitForURL(/\/mail\/search\?q=/);
@@ -495,7 +557,13 @@ describe('webmail, issue 12', () => {
     await expect.poll(() => page.title()).toMatch(/^Inbox \(\d+\) · Correio$/);
 
     // \Flagged set by an IMAP client shows as a star.
-    const imap = new ImapFlow({ host: '127.0.0.1', port: api.imapPort, secure: false, auth: { user: JOEL.address, pass: JOEL.password }, logger: false });
+    const imap = new ImapFlow({
+      host: '127.0.0.1',
+      port: api.imapPort,
+      secure: false,
+      auth: { user: JOEL.address, pass: JOEL.password },
+      logger: false,
+    });
     await imap.connect();
     await imap.mailboxOpen('INBOX');
     const found = await imap.search({ subject: 'Chegou agora' }, { uid: true });
@@ -520,7 +588,8 @@ describe('webmail, issue 12', () => {
     await page.locator('body').press('?');
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await help.waitFor();
-    for (const label of ['Archive', 'Select conversation', 'Go to Inbox', 'Search mail', 'Mark as unread']) await help.getByText(label, { exact: true }).waitFor();
+    for (const label of ['Archive', 'Select conversation', 'Go to Inbox', 'Search mail', 'Mark as unread'])
+      await help.getByText(label, { exact: true }).waitFor();
     await expectAccessible(page, 'shortcut help');
     await page.keyboard.press('Escape');
     await help.waitFor({ state: 'detached' });
@@ -597,7 +666,10 @@ describe('webmail, issue 12', () => {
     await compose.waitFor();
     const box = await compose.boundingBox();
     expect(box?.width).toBeGreaterThanOrEqual(380);
-    await compose.getByRole('button', { name: /Discard|Close/ }).first().click();
+    await compose
+      .getByRole('button', { name: /Discard|Close/ })
+      .first()
+      .click();
 
     // The toggle wins over the device, and sticks across a reload.
     await page.getByRole('button', { name: 'Dark theme' }).click();
@@ -653,7 +725,10 @@ describe('webmail, issue 12', () => {
     await page.keyboard.press('Escape');
 
     await row(page, 'Your account is limited').getByRole('link').click();
-    await page.getByRole('alert').filter({ hasText: /paypa1\.com.*paypal\.com/ }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /paypa1\.com.*paypal\.com/ })
+      .waitFor();
 
     await row(page, 'Tudo certo por aqui').getByRole('link').click();
     await page.getByTestId('reading-subject').getByText('Tudo certo por aqui').waitFor();
@@ -701,7 +776,7 @@ async function seedMessages(address: string, n: number): Promise<void> {
          FROM bn`,
       [box.account_id, box.id, n, base],
     );
-    await pool.query('UPDATE mailboxes SET uid_next = $2, highest_modseq = $2 WHERE id = $1', [box.id, base + n + 1]);
+    await pool.query('UPDATE mailboxes SET uid_next = $2::bigint, highest_modseq = $2::bigint WHERE id = $1', [box.id, base + n + 1]);
     await pool.query('ANALYZE messages');
   } finally {
     await pool.end();

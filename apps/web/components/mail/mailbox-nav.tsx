@@ -151,7 +151,6 @@ function MailboxItem({
         href={`/mail/${mailbox.id}`}
         className={`mailbox-item${isActive ? ' active' : ''}${hasUnread ? ' has-unread' : ''}`}
         aria-current={isActive ? 'page' : undefined}
-        aria-label={hasUnread ? `${mailboxLabel(mailbox)}, ${mailbox.unread} unread` : undefined}
         data-testid="mailbox-item"
         data-mailbox-name={mailbox.specialUse ? label : mailbox.name}
         data-special-use={mailbox.specialUse ?? ''}
@@ -162,8 +161,9 @@ function MailboxItem({
         <Icon className="mailbox-icon" />
         <span className="mailbox-name">{label}</span>
         {hasUnread && (
-          <span className="mailbox-count" data-testid="mailbox-unread" aria-hidden="true">
+          <span className="mailbox-count" data-testid="mailbox-unread">
             {mailbox.unread > 9999 ? '9999+' : mailbox.unread}
+            <span className="sr-only"> unread</span>
           </span>
         )}
       </Link>
@@ -221,7 +221,6 @@ function LabelItem({
         href={`/mail/label-${label.id}`}
         className={`mailbox-item${isActive ? ' active' : ''}${label.unread > 0 ? ' has-unread' : ''}`}
         aria-current={isActive ? 'page' : undefined}
-        aria-label={label.unread > 0 ? `${label.name}, ${label.unread} unread` : undefined}
         data-testid="label-item"
         data-label-name={label.name}
         data-unread={label.unread}
@@ -230,8 +229,9 @@ function LabelItem({
         <LabelIcon className="mailbox-icon" style={{ color: label.colour ?? undefined }} fill={label.colour ?? 'none'} />
         <span className="mailbox-name">{label.name}</span>
         {label.unread > 0 && (
-          <span className="mailbox-count" aria-hidden="true" data-testid="label-unread">
+          <span className="mailbox-count" data-testid="label-unread">
             {label.unread}
+            <span className="sr-only"> unread</span>
           </span>
         )}
       </Link>
