@@ -189,12 +189,14 @@ async function main() {
   await explain(pool, 'conversations, first page (GET /conversations)', (repo) => repo.list(acct.id, { mailboxId: inbox.id }, 51), 'conversation');
   await explain(pool, 'conversations, middle of the mailbox', (repo) => repo.list(acct.id, { mailboxId: inbox.id }, 51, middle), 'conversation');
   await explain(pool, "a label's conversations, first page (GET /conversations?labelId)", (repo) => repo.list(acct.id, { keyword: labelRows[0].keyword }, 51), 'conversation');
-  await explain(pool, 'unread and total per mailbox (GET /counts)', (repo) => repo.byMailbox(acct.id), 'counts');
+  await explain(pool, 'unread per mailbox (GET /counts)', (repo) => repo.unreadByMailbox(acct.id), 'counts');
   await explain(pool, 'label counts (GET /labels, /counts)', (repo) => repo.byKeyword(acct.id), 'counts');
 
   const cookie = await login(base, 'joel@bench.test');
   const { rows: labels } = await pool.query('SELECT id FROM labels WHERE account_id = $1', [acct.id]);
   const routes = [
+    // The floor on this machine at this moment: no database, no session work beyond the guard.
+    ['GET /api/health (baseline: no list)', '/api/health'],
     ['GET /mailboxes/:id/messages (existing list)', `/api/v1/mailboxes/${inbox.id}/messages?limit=50`],
     ['GET /mailboxes/:id/page (list + labels)', `/api/v1/mailboxes/${inbox.id}/page?limit=50`],
     ['GET /conversations (INBOX)', `/api/v1/conversations?mailboxId=${inbox.id}&limit=50`],

@@ -148,9 +148,13 @@ export const UpdateLabelRequest = z
   .refine((v) => v.name !== undefined || v.colour !== undefined, 'nothing to update');
 export type UpdateLabelRequest = z.infer<typeof UpdateLabelRequest>;
 
-/** GET /api/v1/counts: unread (and total) per mailbox and per label, for the sidebar and tab title. */
+/**
+ * GET /api/v1/counts: unread per mailbox, unread and total per label — for the sidebar and the tab
+ * title, cheap enough to ask after every live change (each costs what the unread/labelled mail is,
+ * not the mailbox; mailbox totals are in GET /api/v1/mailboxes).
+ */
 export const Counts = z.object({
-  mailboxes: z.array(z.object({ id: z.string(), total: z.number().int(), unread: z.number().int() })),
+  mailboxes: z.array(z.object({ id: z.string(), unread: z.number().int() })),
   labels: z.array(z.object({ id: z.string(), total: z.number().int(), unread: z.number().int() })),
 });
 export type Counts = z.infer<typeof Counts>;

@@ -45,7 +45,7 @@ export class LabelsController {
 
   @Get('counts')
   @RequireScope('mail:read')
-  @ApiOperation({ summary: 'Unread and total counts per mailbox and per label (Trash/Junk not counted in labels)' })
+  @ApiOperation({ summary: 'Unread counts per mailbox, unread and total per label (Trash/Junk not counted in labels)' })
   counts(@CurrentAccount() account: AccountInfo): Promise<Counts> {
     return this.labels.counts(account.id);
   }

@@ -49,11 +49,11 @@ export class LabelsService {
     const [rows, byKeyword, byMailbox] = await Promise.all([
       this.labels.list(accountId),
       this.countsRepo.byKeyword(accountId),
-      this.countsRepo.byMailbox(accountId),
+      this.countsRepo.unreadByMailbox(accountId),
     ]);
     const byKey = new Map(byKeyword.map((c) => [c.key, c]));
     return {
-      mailboxes: byMailbox.map((c) => ({ id: c.key, total: c.total, unread: c.unread })),
+      mailboxes: byMailbox.map((c) => ({ id: c.key, unread: c.unread })),
       labels: rows.map((r) => {
         const c = byKey.get(r.keyword.toLowerCase());
         return { id: r.id, total: c?.total ?? 0, unread: c?.unread ?? 0 };
