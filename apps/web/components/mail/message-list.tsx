@@ -93,7 +93,13 @@ export function MessageList(props: Props) {
 
   return (
     <div className="message-scroll" ref={scrollRef} data-testid="message-scroll">
-      <ul className="message-list virtual" data-testid="message-list" aria-label="Messages" style={{ height: virtualizer.getTotalSize() }}>
+      <ul
+        className="message-list virtual"
+        data-testid="message-list"
+        data-count={list.rows.length}
+        aria-label="Messages"
+        style={{ height: virtualizer.getTotalSize() }}
+      >
         {items.map((vi) => {
           const row = list.rows[vi.index];
           if (!row) return null;
