@@ -9,7 +9,8 @@
 // behind the list endpoints, then drives each endpoint with C closed-loop clients (default 10) for
 // S seconds (default 15) over keep-alive HTTP (Node's fetch), each request a 50-message page at a
 // random depth (cursors collected by walking the list first), and prints p50/p95/p99, requests/s
-// and the API process's RSS before and after each run (flat memory under load).
+// the API process's CPU time per request (independent of what else the machine runs) and its RSS
+// before and after each run (flat memory under load).
 // Needs: a built API (npm run build), PostgreSQL at BENCH_DATABASE_URL / DATABASE_URL /
 // postgresql://postgres@127.0.0.1:5432/postgres. Binds and connects to 127.0.0.1 only.
 import { readFileSync } from 'node:fs';
@@ -42,6 +43,11 @@ const KEYWORD = '$label_work';
 const rssMiB = (pid) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : Number.NaN;
+};
+/** CPU time (user + system, ms) the process has used: /proc/<pid>/stat fields 14 and 15, in clock ticks. */
+const cpuMs = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 };
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
@@ -104,6 +110,7 @@ async function collectCursors(base, cookie, route, pages) {
 /** C closed-loop clients for S seconds; each request a random one of the cursors' pages. */
 async function load(base, cookie, route, cursors, pid) {
   const rssBefore = rssMiB(pid);
+  const cpuBefore = cpuMs(pid);
   const latencies = [];
   let errors = 0;
   const until = Date.now() + SECONDS * 1000;
@@ -130,6 +137,8 @@ async function load(base, cookie, route, cursors, pid) {
     p99: pct(latencies, 99),
     max: latencies[latencies.length - 1],
     errors,
+    // The API's own CPU per request: what a request costs whatever else the machine runs.
+    cpuPerRequest: (cpuMs(pid) - cpuBefore) / latencies.length,
     rssBefore,
     rssAfter: rssMiB(pid),
   };
@@ -215,11 +224,11 @@ async function main() {
     `\nWebmail API on ${N.toLocaleString('en')} messages in one INBOX — ${CLIENTS} concurrent clients, ${SECONDS} s each, ` +
       `50-message pages at random depths among the first 200 pages (loadavg ${os.loadavg()[0].toFixed(2)}, ${os.cpus().length} cores)`,
   );
-  console.log('| endpoint | pages | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | API RSS before → after (MiB) |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  console.log('| endpoint | pages | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | API CPU ms/req | API RSS before → after (MiB) |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const [name, pages, r] of results) {
     console.log(
-      `| ${name} | ${pages} | ${r.requests} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.errors} | ${r.rssBefore.toFixed(0)} → ${r.rssAfter.toFixed(0)} |`,
+      `| ${name} | ${pages} | ${r.requests} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.errors} | ${r.cpuPerRequest.toFixed(2)} | ${r.rssBefore.toFixed(0)} → ${r.rssAfter.toFixed(0)} |`,
     );
   }
   console.log(`API RSS: ${rssStart.toFixed(0)} MiB before the first run, ${rssMiB(api.pid).toFixed(0)} MiB after the last`);
