@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Webmail API benchmark (issue 12): the list endpoints on a 1,000,000-message INBOX.
 //
-//   node bench/webmail-api.mjs [--messages N] [--seconds S] [--clients C] [--keep]
+//   node bench/webmail-api.mjs [--messages N] [--seconds S] [--clients C] [--repeat R] [--keep]
 //
 // Seeds N messages (default 1,000,000) into one account's INBOX with generate_series straight into
 // the tables (blobs + messages, like bench/imap-search.mjs; threads of two messages, every 50th
@@ -10,7 +10,8 @@
 // S seconds (default 15) over keep-alive HTTP (Node's fetch), each request a 50-message page at a
 // random depth (cursors collected by walking the list first), and prints p50/p95/p99, requests/s
 // the API process's CPU time per request (independent of what else the machine runs) and its RSS
-// before and after each run (flat memory under load).
+// before and after each run, then R more runs of the conversation list with the RSS after each
+// (flat memory under load: it must level off, not climb run after run).
 // Needs: a built API (npm run build), PostgreSQL at BENCH_DATABASE_URL / DATABASE_URL /
 // postgresql://postgres@127.0.0.1:5432/postgres. Binds and connects to 127.0.0.1 only.
 import { readFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ const { values: args } = parseArgs({
     messages: { type: 'string', default: '1000000' },
     seconds: { type: 'string', default: '15' },
     clients: { type: 'string', default: '10' },
+    repeat: { type: 'string', default: '4' },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -232,6 +234,14 @@ async function main() {
     );
   }
   console.log(`API RSS: ${rssStart.toFixed(0)} MiB before the first run, ${rssMiB(api.pid).toFixed(0)} MiB after the last`);
+  const [convName, convRoute] = routes.find(([name]) => name.startsWith('GET /conversations (INBOX'));
+  const convCursors = await collectCursors(base, cookie, convRoute, 200);
+  const after = [];
+  for (let i = 0; i < Number(args.repeat); i++) {
+    const r = await load(base, cookie, convRoute, convCursors, api.pid);
+    after.push(`${r.rssAfter.toFixed(0)} (p99 ${r.p99.toFixed(0)} ms)`);
+  }
+  console.log(`${convName}, ${args.repeat} more runs of ${SECONDS} s: API RSS after each ${after.join(', ')} MiB`);
   if (args.keep) log(`--keep: database ${db.name} left in place until you stop this process`);
 }
 
