@@ -166,8 +166,8 @@ const MessageRow = memo(function MessageRow(p: RowProps) {
     e.dataTransfer.setData(DRAG_TYPE, JSON.stringify(p.dragKeys(r)));
     e.dataTransfer.effectAllowed = 'move';
   };
-  const onCheck = (e: MouseEvent<HTMLInputElement>) => {
-    // The click decides with its shift key (a change event doesn't carry it).
+  const onCheck = (e: MouseEvent<HTMLLabelElement>) => {
+    // The click decides with its shift key (a change event doesn't carry it); the box follows the state.
     e.preventDefault();
     p.onToggleSelect(r, e.shiftKey);
   };
@@ -190,15 +190,18 @@ const MessageRow = memo(function MessageRow(p: RowProps) {
       data-seen={!r.isUnread}
       data-flagged={r.isStarred}
     >
-      <input
-        type="checkbox"
-        className="row-check"
-        aria-label="Select"
-        checked={p.isSelected}
-        onClick={onCheck}
-        onChange={() => {}}
-        data-testid="row-select"
-      />
+      {/* The label is the 44 px hit area around the box; it decides the toggle (with its shift key). */}
+      {/* biome-ignore lint/a11y/useKeyWithClickEvents: Space on the checkbox inside fires this same click */}
+      <label className="row-check" onClick={onCheck}>
+        <input
+          type="checkbox"
+          className="row-check-box"
+          aria-label="Select"
+          checked={p.isSelected}
+          onChange={() => {}}
+          data-testid="row-select"
+        />
+      </label>
       <Link href={p.href} className="row-link" aria-current={p.isOpen ? 'true' : undefined} data-row-link={r.key}>
         <span className="row-line1">
           <span className="row-from" data-testid="message-from">
