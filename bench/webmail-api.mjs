@@ -150,7 +150,7 @@ async function load(base, cookie, route, cursors, pid) {
  * EXPLAIN ANALYZE of exactly what an API repository sends: the built repository runs against a pool
  * that records its statement, which then runs under EXPLAIN on the real one.
  */
-async function explain(pool, title, call, which) {
+async function capture(call, which) {
   const { ConversationRepository } = await import(path.join(repoRoot, 'apps/api/dist/conversations/repositories/conversation.repository.js'));
   const { CountsRepository } = await import(path.join(repoRoot, 'apps/api/dist/labels/repositories/counts.repository.js'));
   let captured;
@@ -161,6 +161,34 @@ async function explain(pool, title, call, which) {
     },
   };
   await call(which === 'counts' ? new CountsRepository(recorder) : new ConversationRepository(recorder));
+  return captured;
+}
+
+/**
+ * The SQL alone at C concurrent connections for S seconds (each its own statement, random depth):
+ * what the database contributes to a request's latency, without HTTP and the API's CPU.
+ */
+async function sqlLoad(url, statements) {
+  const pool = new pg.Pool({ connectionString: url, max: CLIENTS });
+  const latencies = [];
+  const until = Date.now() + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (Date.now() < until) {
+        const st = statements[Math.floor(Math.random() * statements.length)];
+        const t = process.hrtime.bigint();
+        await pool.query(st.sql, st.params);
+        latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+    }),
+  );
+  await pool.end();
+  latencies.sort((a, b) => a - b);
+  return { n: latencies.length, p50: pct(latencies, 50), p99: pct(latencies, 99) };
+}
+
+async function explain(pool, title, call, which) {
+  const captured = await capture(call, which);
   const { rows } = await pool.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${captured.sql}`, captured.params);
   const total = rows.find((r) => r['QUERY PLAN'].startsWith('Execution Time'))?.['QUERY PLAN'];
   console.log(`\nEXPLAIN ANALYZE — ${title}: ${total}\n${rows.map((r) => `  ${r['QUERY PLAN']}`).join('\n')}`);
@@ -202,6 +230,23 @@ async function main() {
   await explain(pool, "a label's conversations, first page (GET /conversations?labelId)", (repo) => repo.list(acct.id, { keyword: labelRows[0].keyword }, 51), 'conversation');
   await explain(pool, 'unread per mailbox (GET /counts)', (repo) => repo.unreadByMailbox(acct.id), 'counts');
   await explain(pool, 'label counts (GET /labels, /counts)', (repo) => repo.byKeyword(acct.id), 'counts');
+
+  // The list statements alone, at random depths (cursors at every 5,000th message of the first 200 pages' worth).
+  const { rows: depths } = await pool.query(
+    `SELECT internal_date, id FROM (SELECT internal_date, id, row_number() OVER (ORDER BY internal_date DESC, id DESC) AS r
+       FROM messages WHERE account_id = $1 AND mailbox_id = $2 ORDER BY internal_date DESC, id DESC LIMIT 10000) x WHERE r % 50 = 0`,
+    [acct.id, inbox.id],
+  );
+  const at = depths.map((d) => ({ internalDate: d.internal_date, id: d.id }));
+  const sqlRuns = [
+    ['flat page (51 rows)', await Promise.all(at.map((c) => capture((repo) => repo.page(acct.id, inbox.id, 51, c))))],
+    ['conversation page (51)', await Promise.all(at.map((c) => capture((repo) => repo.list(acct.id, { mailboxId: inbox.id }, 51, c))))],
+  ];
+  console.log(`\nThe list statements alone, ${CLIENTS} connections × ${SECONDS} s, random depths in the first 10,000 messages:`);
+  for (const [name, statements] of sqlRuns) {
+    const r = await sqlLoad(db.url, statements);
+    console.log(`  ${name}: ${r.n} statements, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`);
+  }
 
   const cookie = await login(base, 'joel@bench.test');
   const { rows: labels } = await pool.query('SELECT id FROM labels WHERE account_id = $1', [acct.id]);
