@@ -37,18 +37,20 @@ export function ListToolbar(p: Props) {
   return (
     <>
       <div className="list-toolbar" role="toolbar" aria-label="List actions">
-        <input
-          type="checkbox"
-          className="select-all"
-          aria-label="Select"
-          title="Select all in view"
-          checked={p.state === 'all'}
-          ref={(el) => {
-            if (el) el.indeterminate = p.state === 'some';
-          }}
-          onChange={() => (p.state === 'none' ? p.onSelectAll() : p.onSelectNone())}
-          data-testid="select-all"
-        />
+        <label className="select-all-hit">
+          <input
+            type="checkbox"
+            className="select-all"
+            aria-label="Select"
+            title="Select all in view"
+            checked={p.state === 'all'}
+            ref={(el) => {
+              if (el) el.indeterminate = p.state === 'some';
+            }}
+            onChange={() => (p.state === 'none' ? p.onSelectAll() : p.onSelectNone())}
+            data-testid="select-all"
+          />
+        </label>
         {n === 0 ? (
           <button
             type="button"
