@@ -273,71 +273,108 @@ async function within<T>(ms: number, what: string, probe: () => Promise<T | unde
  * The mail every test reads arrives first, over SMTP (and one reply over IMAP APPEND), before any
  * test changes anything: each test then works on its own account's copies.
  */
-async function arriveAll(): Promise<void> {
-  // 1: a thread of three — Bruna, Joel's reply filed in Sent by his desktop client, Bruna again.
-  const first = await deliver({ to: JOEL.address, subject: 'Plano do semestre', body: 'Primeira versão do plano.' });
-  // Joel answered from his desktop client, which filed its copy in Sent over IMAP (APPEND, \Seen).
-  const replyId = `<resposta-${Date.now()}@${DOMAIN}>`;
-  const imap = new ImapFlow({
-    host: '127.0.0.1',
-    port: api.imapPort,
-    secure: false,
-    tls: { rejectUnauthorized: false },
-    auth: { user: JOEL.address, pass: JOEL.password },
-    logger: false,
-  });
+/** What failed to arrive, per test: that test fails with it, the others go on. */
+const arrivalErrors = new Map<string, Error>();
+
+async function arrive(item: string, fn: () => Promise<void>): Promise<void> {
   try {
-    await imap.connect();
-    const sentBox = (await imap.list()).find((b) => b.specialUse === '\\Sent');
-    if (!sentBox) throw new Error('no Sent mailbox');
-    // "Temporary server error, try again later" [UNAVAILABLE] is retried, as a client would.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await imap.append(
-          sentBox.path,
-          [
-            `From: Joel <${JOEL.address}>`,
-            'To: Bruna Lopes <bruna@paulolopes.fr>',
-            'Subject: Re: Plano do semestre',
-            `Date: ${new Date().toUTCString().replace('GMT', '+0000')}`,
-            `Message-ID: ${replyId}`,
-            `In-Reply-To: ${first}`,
-            `References: ${first}`,
-            'Content-Type: text/plain; charset=utf-8',
-            '',
-            'Resposta do Joel.',
-            '',
-          ].join('\r\n'),
-          ['\\Seen'],
-        );
-        break;
-      } catch (err) {
-        if ((err as { serverResponseCode?: string }).serverResponseCode !== 'UNAVAILABLE' || attempt >= 5) throw err;
-        await sleep(300 * attempt);
-      }
-    }
+    await fn();
   } catch (err) {
-    const e = err as Error & { responseText?: string; serverResponseCode?: string };
-    throw new Error(`IMAP APPEND to Sent failed: ${e.message} ${e.responseText ?? ''} ${e.serverResponseCode ?? ''}`);
+    arrivalErrors.set(item, err as Error);
   }
-  await imap.logout();
-  await deliver({ to: JOEL.address, subject: 'Re: Plano do semestre', body: 'Segunda versão, com as suas notas.', inReplyTo: replyId });
-  for (let i = 1; i <= 8; i++) await deliver({ to: LIA.address, subject: `Lote ${i}` });
-  await deliver({ to: TEO.address, subject: 'Relatório anual' });
-  await deliver({ to: TEO.address, subject: 'Convite para banca' });
-  await deliver({ to: TEO.address, subject: 'Para a pasta' });
-  await deliver({
-    to: JOEL.address,
-    subject: 'Orçamento do laboratório',
-    body: 'O orçamento final está anexo.',
-    fromName: 'Bruna Lopes',
+}
+
+/** The test's mail is there (else its arrival's error, e.g. the server's 4xx, is the failure). */
+function mailArrived(item: string): void {
+  const err = arrivalErrors.get(item);
+  if (err) throw new Error(`the mail for this test did not arrive: ${err.message}`);
+}
+
+/**
+ * The mail every test reads arrives first, over SMTP (and one reply over IMAP APPEND), before any
+ * test changes anything: each test then works on its own account's copies.
+ */
+async function arriveAll(): Promise<void> {
+  await arrive('1', async () => {
+    // 1: a thread of three — Bruna, Joel's reply filed in Sent by his desktop client, Bruna again.
+    const first = await deliver({ to: JOEL.address, subject: 'Plano do semestre', body: 'Primeira versão do plano.' });
+    // Joel answered from his desktop client, which filed its copy in Sent over IMAP (APPEND, \Seen).
+    const replyId = `<resposta-${Date.now()}@${DOMAIN}>`;
+    const imap = new ImapFlow({
+      host: '127.0.0.1',
+      port: api.imapPort,
+      secure: false,
+      tls: { rejectUnauthorized: false },
+      auth: { user: JOEL.address, pass: JOEL.password },
+      logger: false,
+    });
+    try {
+      await imap.connect();
+      const sentBox = (await imap.list()).find((b) => b.specialUse === '\\Sent');
+      if (!sentBox) throw new Error('no Sent mailbox');
+      // "Temporary server error, try again later" [UNAVAILABLE] is retried, as a client would.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await imap.append(
+            sentBox.path,
+            [
+              `From: Joel <${JOEL.address}>`,
+              'To: Bruna Lopes <bruna@paulolopes.fr>',
+              'Subject: Re: Plano do semestre',
+              `Date: ${new Date().toUTCString().replace('GMT', '+0000')}`,
+              `Message-ID: ${replyId}`,
+              `In-Reply-To: ${first}`,
+              `References: ${first}`,
+              'Content-Type: text/plain; charset=utf-8',
+              '',
+              'Resposta do Joel.',
+              '',
+            ].join('\r\n'),
+            ['\\Seen'],
+          );
+          break;
+        } catch (err) {
+          if ((err as { serverResponseCode?: string }).serverResponseCode !== 'UNAVAILABLE' || attempt >= 5) throw err;
+          await sleep(300 * attempt);
+        }
+      }
+    } catch (err) {
+      const e = err as Error & { responseText?: string; serverResponseCode?: string };
+      throw new Error(`IMAP APPEND to Sent failed: ${e.message} ${e.responseText ?? ''} ${e.serverResponseCode ?? ''}`);
+    }
+    await imap.logout();
+    await deliver({ to: JOEL.address, subject: 'Re: Plano do semestre', body: 'Segunda versão, com as suas notas.', inReplyTo: replyId });
   });
-  await deliver({ to: JOEL.address, subject: 'Almoço', body: 'Vamos almoçar?', from: 'carlos@paulolopes.fr', fromName: 'Carlos' });
-  for (const s of ['Tecla A', 'Tecla B', 'Tecla C']) await deliver({ to: LIA.address, subject: s });
-  await deliver({ to: LIA.address, subject: 'No celular' });
-  await deliver({ to: TEO.address, subject: 'Atualize seus dados', from: 'seguranca@banco.example', fromName: 'Banco' });
-  await deliver({ to: TEO.address, subject: 'Your account is limited', from: 'service@paypa1.com', fromName: 'PayPal' });
-  await deliver({ to: TEO.address, subject: 'Tudo certo por aqui' });
+  await arrive('4', async () => {
+    for (let i = 1; i <= 8; i++) await deliver({ to: LIA.address, subject: `Lote ${i}` });
+  });
+  await arrive('3a', async () => {
+    await deliver({ to: TEO.address, subject: 'Relatório anual' });
+    await deliver({ to: TEO.address, subject: 'Convite para banca' });
+  });
+  await arrive('3b', async () => {
+    await deliver({ to: TEO.address, subject: 'Para a pasta' });
+  });
+  await arrive('2', async () => {
+    await deliver({
+      to: JOEL.address,
+      subject: 'Orçamento do laboratório',
+      body: 'O orçamento final está anexo.',
+      fromName: 'Bruna Lopes',
+    });
+    await deliver({ to: JOEL.address, subject: 'Almoço', body: 'Vamos almoçar?', from: 'carlos@paulolopes.fr', fromName: 'Carlos' });
+  });
+  await arrive('6', async () => {
+    for (const s of ['Tecla A', 'Tecla B', 'Tecla C']) await deliver({ to: LIA.address, subject: s });
+  });
+  await arrive('7', async () => {
+    await deliver({ to: LIA.address, subject: 'No celular' });
+  });
+  await arrive('9', async () => {
+    await deliver({ to: TEO.address, subject: 'Atualize seus dados', from: 'seguranca@banco.example', fromName: 'Banco' });
+    await deliver({ to: TEO.address, subject: 'Your account is limited', from: 'service@paypa1.com', fromName: 'PayPal' });
+    await deliver({ to: TEO.address, subject: 'Tudo certo por aqui' });
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -346,6 +383,7 @@ async function arriveAll(): Promise<void> {
 
 describe('webmail, issue 12', () => {
   it('1. groups a thread with its reply from Sent into one conversation; opening it stacks the messages, older collapsed, unread open; the setting turns it off', async () => {
+    mailArrived('1');
     const page = await openAs(JOEL);
     const conv = row(page, 'Plano do semestre');
     await conv.waitFor();
@@ -379,6 +417,7 @@ describe('webmail, issue 12', () => {
   });
 
   it('4. selects with checkboxes and shift-click, acts in bulk (read, star, label, archive, spam, delete, move) with Undo, and "Select all N matching" in one request', async () => {
+    mailArrived('4');
     const page = await openAs(LIA);
     await row(page, 'Lote 8').waitFor();
     // Click the first row's box, shift-click the fourth: four selected.
@@ -457,6 +496,7 @@ describe('webmail, issue 12', () => {
   });
 
   it('3a. labels: create with a colour, apply and remove from the list and the reading pane, unread counts, rename, drag a row onto one, delete', async () => {
+    mailArrived('3a');
     const page = await openAs(TEO);
     await row(page, 'Relatório anual').waitFor();
     await page.getByRole('button', { name: 'Create new label' }).click();
@@ -521,6 +561,7 @@ describe('webmail, issue 12', () => {
   });
 
   it('3b. [needs mail-api: folder management] folders: create, nest, rename, drag a message in, delete after saying what happens to its mail', async () => {
+    mailArrived('3b');
     const page = await openAs(TEO);
     await row(page, 'Para a pasta').waitFor();
     await page.getByTestId('new-folder').click();
@@ -551,6 +592,7 @@ describe('webmail, issue 12', () => {
   });
 
   it('2. [needs mail-api: GET /messages?q=] searches with "/" and Gmail operators, suggests people while typing, highlights the matches', async () => {
+    mailArrived('2');
     const page = await openAs(JOEL);
     await page.locator('body').press('/');
     const box = page.getByRole('combobox', { name: 'Search mail' });
@@ -627,6 +669,7 @@ describe('webmail, issue 12', () => {
   });
 
   it('6. works from the keyboard: ? lists the shortcuts, j/k/x/o/u/e/s/Shift+I, g i / g t jumps, focus always visible', async () => {
+    mailArrived('6');
     const page = await openAs(LIA);
     await row(page, 'Tecla C').waitFor();
     await page.locator('body').press('?');
@@ -678,6 +721,7 @@ describe('webmail, issue 12', () => {
   });
 
   it('7. on a phone (390×844) the list, a conversation, search and compose are usable with 44 px targets; dark mode follows the device and the toggle, the message stays legible', async () => {
+    mailArrived('7');
     const page = await openAs(LIA, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'dark' });
     await row(page, 'No celular').waitFor();
     const tooSmall = async (scope: Locator) =>
@@ -750,6 +794,7 @@ describe('webmail, issue 12', () => {
   });
 
   it('9. warns on a DMARC failure and on a look-alike From domain; the verdicts are one click away and "Show original" shows the source', async () => {
+    mailArrived('9');
     const page = await openAs(TEO);
 
     await row(page, 'Atualize seus dados').getByRole('link').click();
