@@ -30,6 +30,7 @@ const JOEL: Person = { address: `joel@${DOMAIN}`, password: 'joel-secret-pw-1' }
 const LIA: Person = { address: `lia@${DOMAIN}`, password: 'lia-secret-pw-2' };
 const BIG: Person = { address: `big@${DOMAIN}`, password: 'big-secret-pw-3' };
 const TEO: Person = { address: `teo@${DOMAIN}`, password: 'teo-secret-pw-4' };
+const MIA: Person = { address: `mia@${DOMAIN}`, password: 'mia-secret-pw-5' };
 /** Live changes must show within this (issue 12 item 5). */
 const LIVE_MS = 2000;
 
@@ -68,7 +69,7 @@ beforeAll(async () => {
   };
   api = await startApiProcess(env);
   apiOrigin = `http://127.0.0.1:${api.httpPort}`;
-  for (const who of [JOEL, LIA, BIG, TEO]) await addAccount(env, who);
+  for (const who of [JOEL, LIA, BIG, TEO, MIA]) await addAccount(env, who);
   proxy = await startDroppingProxy(api.httpPort);
   web = await startWeb(`http://127.0.0.1:${proxy.port}`, 'webmail12-e2e-web.log');
   browser = await launchBrowser();
@@ -368,7 +369,7 @@ async function arriveAll(): Promise<void> {
     for (const s of ['Tecla A', 'Tecla B', 'Tecla C']) await deliver({ to: LIA.address, subject: s });
   });
   await arrive('7', async () => {
-    await deliver({ to: LIA.address, subject: 'No celular' });
+    await deliver({ to: MIA.address, subject: 'No celular' });
   });
   await arrive('9', async () => {
     await deliver({ to: TEO.address, subject: 'Atualize seus dados', from: 'seguranca@banco.example', fromName: 'Banco' });
@@ -722,7 +723,7 @@ describe('webmail, issue 12', () => {
 
   it('7. on a phone (390×844) the list, a conversation, search and compose are usable with 44 px targets; dark mode follows the device and the toggle, the message stays legible', async () => {
     mailArrived('7');
-    const page = await openAs(LIA, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'dark' });
+    const page = await openAs(MIA, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'dark' });
     await row(page, 'No celular').waitFor();
     const tooSmall = async (scope: Locator) =>
       scope.evaluateAll((els) =>
