@@ -17,6 +17,7 @@ import { LabelMenu } from '../mail/label-menu';
 import { useMail } from '../mail/mail-store';
 import { MoveMenu } from '../mail/move-menu';
 import { MessageView, useListHref } from '../mail/reading-pane';
+import { loadMessage, prefetchMessage } from './message-cache';
 
 type Load = { status: 'loading' } | { status: 'ready'; conv: ConversationDetail } | { status: 'error'; message: string };
 
@@ -35,6 +36,8 @@ export function ConversationPane({ threadId, viewMailboxId }: { threadId: string
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-read on a new thread or a changed row only
   useEffect(() => {
     const ctrl = new AbortController();
+    // The newest message is open in any case: fetch it alongside the conversation.
+    if (row && expandedFor.current !== threadId) prefetchMessage(row.messageId);
     api.getConversation(threadId, viewMailboxId, ctrl.signal).then(
       (conv) => {
         if (ctrl.signal.aborted) return;
@@ -229,7 +232,8 @@ function ExpandedMessage({
   const [remote, setRemote] = useState(false);
   useEffect(() => {
     const ctrl = new AbortController();
-    api.getMessage(message.id, { remote: remote ? 'allow' : 'block' }, ctrl.signal).then(
+    const load = remote ? api.getMessage(message.id, { remote: 'allow' }, ctrl.signal) : loadMessage(message.id);
+    load.then(
       (d) => !ctrl.signal.aborted && setDetail(d),
       (err: unknown) => !ctrl.signal.aborted && setError(err instanceof ApiError ? err.message : 'Could not load the message.'),
     );
