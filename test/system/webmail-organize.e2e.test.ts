@@ -754,7 +754,12 @@ describe('webmail, issue 12', () => {
     await search.press('Escape');
     await search.blur();
     // The page does not pan sideways.
-    expect(await page.evaluate(() => (window.scrollTo(200, window.scrollY), window.scrollX))).toBe(0);
+    expect(
+      await page.evaluate(() => {
+        window.scrollTo(200, window.scrollY);
+        return window.scrollX;
+      }),
+    ).toBe(0);
     // Compose opens full-width.
     await page.getByRole('button', { name: 'Compose' }).last().click();
     const compose = page.getByRole('dialog', { name: /New message/ });
