@@ -33,7 +33,22 @@ import {
   type MoveMessageRequest,
   SessionInfo,
   type UpdateMessageRequest,
+  type BulkAction,
+  BulkResult,
+  type BulkTarget,
+  BulkUndoResult,
+  ConversationDetail,
+  ConversationList,
+  type CreateLabelRequest,
+  LabelList,
+  LabelView,
+  MessagePage,
+  MessageTrust,
+  MailboxView as MailboxViewSchema,
+  type MailboxView as MailboxViewT,
+  type UpdateLabelRequest,
 } from '@correio/contracts';
+import { parseSearchResult, type SearchResult } from './search-result';
 
 const BASE = '/api/v1';
 
@@ -226,6 +241,80 @@ export const api = {
     return request<void>('DELETE', `/api-keys/${enc(id)}`, null);
   },
 
+  // ---- webmail (issue 12): conversations, labels, bulk actions with undo, trust signals
+
+  listConversations(
+    view: { mailboxId?: string; labelId?: string },
+    opts: { limit?: number; cursor?: string | null } = {},
+    signal?: AbortSignal,
+  ): Promise<ConversationList> {
+    const qs = new URLSearchParams({ limit: String(opts.limit ?? 50) });
+    if (view.mailboxId) qs.set('mailboxId', view.mailboxId);
+    if (view.labelId) qs.set('labelId', view.labelId);
+    if (opts.cursor) qs.set('cursor', opts.cursor);
+    return request('GET', `/conversations?${qs}`, ConversationList, undefined, signal);
+  },
+
+  getConversation(threadId: string, mailboxId: string | null, signal?: AbortSignal): Promise<ConversationDetail> {
+    const qs = mailboxId ? `?mailboxId=${enc(mailboxId)}` : '';
+    return request('GET', `/conversations/${enc(threadId)}${qs}`, ConversationDetail, undefined, signal);
+  },
+
+  /** The flat list of a folder with each message's labels (conversation view off). */
+  listPage(mailboxId: string, opts: { limit?: number; cursor?: string | null } = {}, signal?: AbortSignal): Promise<MessagePage> {
+    const qs = new URLSearchParams({ limit: String(opts.limit ?? 50) });
+    if (opts.cursor) qs.set('cursor', opts.cursor);
+    return request('GET', `/mailboxes/${enc(mailboxId)}/page?${qs}`, MessagePage, undefined, signal);
+  },
+
+  /** Gmail-syntax search across mailboxes, newest first (GET /messages?q=, from the mail-api branch). */
+  search(q: string, opts: { limit?: number; cursor?: string | null } = {}, signal?: AbortSignal): Promise<SearchResult> {
+    const qs = new URLSearchParams({ q, limit: String(opts.limit ?? 50) });
+    if (opts.cursor) qs.set('cursor', opts.cursor);
+    return request('GET', `/messages?${qs}`, { parse: parseSearchResult }, undefined, signal);
+  },
+
+  listLabels(signal?: AbortSignal): Promise<LabelList> {
+    return request('GET', '/labels', LabelList, undefined, signal);
+  },
+
+  createLabel(req: CreateLabelRequest): Promise<LabelView> {
+    return request('POST', '/labels', LabelView, req);
+  },
+
+  updateLabel(id: string, req: UpdateLabelRequest): Promise<LabelView> {
+    return request('PATCH', `/labels/${enc(id)}`, LabelView, req);
+  },
+
+  deleteLabel(id: string): Promise<void> {
+    return request<void>('DELETE', `/labels/${enc(id)}`, null);
+  },
+
+  bulk(target: BulkTarget, action: BulkAction): Promise<BulkResult> {
+    return request('POST', '/bulk', BulkResult, { target, action });
+  },
+
+  bulkUndo(token: string): Promise<BulkUndoResult> {
+    return request('POST', '/bulk/undo', BulkUndoResult, { token });
+  },
+
+  trust(id: string, signal?: AbortSignal): Promise<MessageTrust> {
+    return request('GET', `/messages/${enc(id)}/trust`, MessageTrust, undefined, signal);
+  },
+
+  /** Folders (mail-api branch): "/" in a name nests it ("Projects/2026"). */
+  createMailbox(name: string): Promise<MailboxViewT> {
+    return request('POST', '/mailboxes', MailboxViewSchema, { name });
+  },
+
+  renameMailbox(id: string, name: string): Promise<MailboxViewT> {
+    return request('PATCH', `/mailboxes/${enc(id)}`, MailboxViewSchema, { name });
+  },
+
+  deleteMailbox(id: string): Promise<void> {
+    return request<void>('DELETE', `/mailboxes/${enc(id)}`, null);
+  },
+
   /** Plain links (the cookie authenticates them); the browser downloads them itself. */
   rawUrl(id: string): string {
     return `${BASE}/messages/${enc(id)}/raw`;
@@ -236,11 +325,19 @@ export const api = {
   },
 };
 
+export type { SearchHit, SearchResult } from './search-result';
 export type {
   AccountSummary,
   ApiKeyScope,
   ApiKeyView,
   CreatedApiKey,
+  BulkAction,
+  BulkTarget,
+  ConversationDetail,
+  ConversationSummary,
+  LabelView,
+  MessageTrust,
+  WebmailMessage,
   Address,
   AttachmentRef,
   AttachmentView,

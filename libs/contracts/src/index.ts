@@ -55,6 +55,7 @@
  *   GET    /api/v1/webhooks/:id/deliveries?limit&cursor → WebhookDeliveryList
  *   POST   /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver → WebhookDeliveryView (202)
  *   GET    /api/v1/events?after           → text/event-stream of AccountEvent (Last-Event-ID resumes)
+ *   Webmail (issue 12): conversations, labels, counts, bulk + undo, trust — see webmail.ts
  */
 export * from './auth.js';
 export * from './mail.js';
@@ -66,3 +67,4 @@ export * from './compose-parts.js';
 export * from './api-keys.js';
 export * from './mail-api.js';
 export * from './webhooks.js';
+export * from './webmail.js';

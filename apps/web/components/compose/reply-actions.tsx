@@ -12,14 +12,21 @@ const ACTIONS: { kind: ReplyKind; name: string; key: string; Icon: typeof ReplyI
   { kind: 'forward', name: 'Forward', key: 'f', Icon: ForwardIcon },
 ];
 
-/** Reply, Reply all, Forward for the open message (keys r, a, f). */
-export function ReplyActions({ detail }: { detail: MessageDetail }) {
+/**
+ * Reply, Reply all, Forward for the open message (keys r, a, f). In a conversation only the newest
+ * message's buttons take the keys (hasShortcuts), as in Gmail.
+ */
+export function ReplyActions({ detail, hasShortcuts = true }: { detail: MessageDetail; hasShortcuts?: boolean }) {
   const { openReply } = useCompose();
-  useShortcuts({
-    r: () => openReply('reply', detail),
-    a: () => openReply('replyAll', detail),
-    f: () => openReply('forward', detail),
-  });
+  useShortcuts(
+    hasShortcuts
+      ? {
+          r: () => openReply('reply', detail),
+          a: () => openReply('replyAll', detail),
+          f: () => openReply('forward', detail),
+        }
+      : {},
+  );
   return (
     <div className="reply-actions">
       {ACTIONS.map(({ kind, name, key, Icon }) => (

@@ -1,14 +1,18 @@
 'use client';
 
 import { usePathname, useRouter } from 'next/navigation';
-import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { type ReactNode, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, type SessionInfo } from '@/lib/api';
+import { useShortcuts } from '@/lib/use-shortcuts';
 import Link from 'next/link';
 import { ComposeButton } from '../compose/compose-button';
 import { ComposeProvider } from '../compose/compose-context';
-import { LogoMark, LogoutIcon, MenuIcon } from '../icons';
+import { KeyboardIcon, LogoMark, LogoutIcon, MenuIcon } from '../icons';
+import { SearchBox } from '../search/search-box';
+import { ThemeToggle } from '../theme/theme-toggle';
 import { MailProvider, useMail } from './mail-store';
 import { MailboxNav } from './mailbox-nav';
+import { ShortcutHelp } from './shortcut-help';
 
 type Gate = { kind: 'loading' } | { kind: 'ready'; session: SessionInfo } | { kind: 'error'; message: string };
 
@@ -73,25 +77,46 @@ export function MailShell({ children }: { children: ReactNode }) {
 /** Top bar, mailbox column and content; on narrow screens the mailbox column is a drawer. */
 function MailFrame({ children }: { children: ReactNode }) {
   const pathname = usePathname();
+  const router = useRouter();
+  const { mailboxes } = useMail();
   const [isNavOpen, setIsNavOpen] = useState(false);
+  const [isHelpOpen, setIsHelpOpen] = useState(false);
+  const goTo = (use: 'inbox' | 'drafts' | 'sent') => {
+    const mb = mailboxes?.find((m) => m.specialUse === use);
+    if (mb) router.push(`/mail/${mb.id}`);
+  };
+  // Gmail's jumps and the help overlay; the list binds its own keys (mailbox-view.tsx).
+  useShortcuts({
+    '?': () => setIsHelpOpen(true),
+    'g i': () => goTo('inbox'),
+    'g s': () => router.push('/mail/starred'),
+    'g d': () => goTo('drafts'),
+    'g t': () => goTo('sent'),
+  });
   // Choosing a mailbox (a navigation) closes the drawer.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the effect is *about* pathname changing
   useEffect(() => setIsNavOpen(false), [pathname]);
   return (
     <div className={`app${isNavOpen ? ' nav-open' : ''}`}>
-      <TopBar onMenu={() => setIsNavOpen((v) => !v)} />
+      <a href="#main" className="skip-link">
+        Skip to messages
+      </a>
+      <TopBar onMenu={() => setIsNavOpen((v) => !v)} onHelp={() => setIsHelpOpen(true)} />
       <div className="workspace">
         <MailboxNav onNavigate={() => setIsNavOpen(false)} />
         {isNavOpen && <button type="button" className="nav-scrim" aria-label="Close menu" onClick={() => setIsNavOpen(false)} />}
-        <main className="content">{children}</main>
+        <main className="content" id="main">
+          {children}
+        </main>
       </div>
       <ComposeButton isFloating />
       <ToastView />
+      {isHelpOpen && <ShortcutHelp onClose={() => setIsHelpOpen(false)} />}
     </div>
   );
 }
 
-function TopBar({ onMenu }: { onMenu(): void }) {
+function TopBar({ onMenu, onHelp }: { onMenu(): void; onHelp(): void }) {
   const { session, logout } = useMail();
   const { account } = session;
   const isSettings = usePathname() === '/settings';
@@ -105,7 +130,20 @@ function TopBar({ onMenu }: { onMenu(): void }) {
         <LogoMark />
         <span className="brand-name">Correio</span>
       </div>
+      <Suspense fallback={<div className="search-form" />}>
+        <SearchBox />
+      </Suspense>
       <div className="topbar-spacer" />
+      <button
+        type="button"
+        className="icon-btn topbar-optional"
+        aria-label="Keyboard shortcuts"
+        title="Keyboard shortcuts (?)"
+        onClick={onHelp}
+      >
+        <KeyboardIcon />
+      </button>
+      <ThemeToggle />
       <Link
         href="/settings"
         className={`topbar-link${isSettings ? ' active' : ''}`}
@@ -133,15 +171,35 @@ function TopBar({ onMenu }: { onMenu(): void }) {
   );
 }
 
+/**
+ * Notices. The live regions are always in the DOM (a region added together with its text is not
+ * announced reliably): status for confirmations, alert for errors. "Undo" sits inside the notice.
+ */
 function ToastView() {
   const { toast } = useMail();
+  const info = toast && toast.kind === 'info' ? toast : null;
+  const error = toast && toast.kind === 'error' ? toast : null;
   return (
-    <div className="toast-region" aria-live="polite">
-      {toast && (
-        <div key={toast.id} className={`toast toast-${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'} data-testid="toast">
-          {toast.text}
-        </div>
-      )}
+    <div className="toast-region">
+      <div role="status" aria-live="polite">
+        {info && (
+          <div key={info.id} className={`toast${info.undo ? ' toast-with-action' : ''}`} data-testid="toast">
+            <span>{info.text}</span>
+            {info.undo && (
+              <button type="button" className="toast-action" onClick={info.undo} data-testid="toast-undo">
+                Undo
+              </button>
+            )}
+          </div>
+        )}
+      </div>
+      <div role="alert">
+        {error && (
+          <div key={error.id} className="toast toast-error" data-testid="toast">
+            {error.text}
+          </div>
+        )}
+      </div>
     </div>
   );
 }

@@ -1,69 +1,245 @@
 'use client';
 
-import { useParams, useRouter } from 'next/navigation';
-import { type ReactNode, useEffect } from 'react';
+/**
+ * A view (folder, label, Starred, search) as Gmail shows it: the list with its toolbar on the left,
+ * the reading pane (the route's children: a conversation or a message) on the right. Owns the
+ * selection and the keyboard cursor, and binds the list's shortcuts (j/k, o/Enter, u, x, e, #, s,
+ * Shift+I/U, l, v); an action goes to the selection, else the open item, else the cursor row.
+ */
+import { useParams, useRouter, useSearchParams } from 'next/navigation';
+import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
+import type { BulkAction } from '@/lib/api';
+import { termsOfQuery } from '@/lib/highlight';
+import { tabTitle } from '@/lib/live-events';
 import { mailboxLabel } from '@/lib/mailboxes';
+import type { Row } from '@/lib/rows';
+import {
+  EMPTY_SELECTION,
+  headerState,
+  pruneSelection,
+  type Selection,
+  selectAllInView,
+  selectAllMatching,
+  selectedInOrder,
+  toggleRow,
+} from '@/lib/selection';
 import { useShortcuts } from '@/lib/use-shortcuts';
-import { RefreshIcon } from '../icons';
-import { useMail } from './mail-store';
+import { itemPath, parseView, type View, viewKey, viewPath, viewQuery } from '@/lib/views';
+import { type ActTarget, useMail } from './mail-store';
+import { openMenu } from './menu-signal';
+import { ListToolbar } from './list-toolbar';
 import { MessageList } from './message-list';
 
-/** Message list of one mailbox on the left, reading pane (the route's children) on the right. */
-export function MailboxView({ mailboxId, children }: { mailboxId: string; children: ReactNode }) {
-  const { showMailbox, mailboxes, list, refreshList } = useMail();
-  const { messageId } = useParams<{ messageId?: string }>();
-  const mailbox = mailboxes?.find((m) => m.id === mailboxId);
+export function MailboxView({ segment, children }: { segment: string; children: ReactNode }) {
+  const q = useSearchParams().get('q');
+  const view = useMemo(() => parseView(segment, q), [segment, q]);
+  if (!view) {
+    return <div className="pane-message">There is no such folder.</div>;
+  }
+  return <ListView view={view}>{children}</ListView>;
+}
 
-  useEffect(() => {
-    showMailbox(mailboxId);
-  }, [mailboxId, showMailbox]);
-
-  useEffect(() => {
-    if (mailbox) document.title = `${mailboxLabel(mailbox)}${mailbox.unread ? ` (${mailbox.unread})` : ''} · Correio`;
-  }, [mailbox]);
-
-  // j/k: next (older) / previous (newer) message, u: back to the list — as in Gmail.
+function ListView({ view, children }: { view: View; children: ReactNode }) {
   const router = useRouter();
-  const step = (delta: number) => {
-    const items = list?.mailboxId === mailboxId ? list.items : [];
-    if (items.length === 0) return;
-    const at = items.findIndex((m) => m.id === messageId);
-    const next = items[at === -1 ? 0 : Math.min(items.length - 1, Math.max(0, at + delta))];
-    if (next && next.id !== messageId) router.push(`/mail/${mailboxId}/${next.id}`);
+  const { showView, list, mailboxes, labels, act, loadMore, refreshList, setConversations, isConversations } = useMail();
+  const params = useParams<{ messageId?: string; threadId?: string }>();
+  const key = viewKey(view);
+  // A folder's kind (Drafts lists messages, not conversations) is known once the folders are.
+  const isReady = view.kind !== 'mailbox' || mailboxes !== null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the view is identified by its key
+  useEffect(() => {
+    if (isReady) showView(view);
+  }, [key, showView, isReady]);
+
+  const isThis = list?.key === key;
+  const rows = isThis ? list.rows : [];
+  const order = useMemo(() => rows.map((r) => r.key), [rows]);
+  const openKey = params.threadId ? `c${params.threadId}` : (params.messageId ?? null);
+  const openRow = openKey ? rows.find((r) => r.key === openKey || (r.kind === 'conversation' && r.messageId === openKey)) : undefined;
+
+  const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
+  const [cursorKey, setCursorKey] = useState<string | null>(null);
+  const [scrollToKey, setScrollToKey] = useState<string | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new view starts with nothing selected
+  useEffect(() => {
+    setSelection(EMPTY_SELECTION);
+    setCursorKey(null);
+  }, [key]);
+  useEffect(() => setSelection((s) => pruneSelection(s, order)), [order]);
+
+  const mailbox = view.kind === 'mailbox' ? mailboxes?.find((m) => m.id === view.mailboxId) : undefined;
+  const label = view.kind === 'label' ? labels?.find((l) => l.id === view.labelId) : undefined;
+  const title =
+    view.kind === 'mailbox' ? (mailbox ? mailboxLabel(mailbox) : '') : view.kind === 'label' ? (label?.name ?? 'Label') : view.name;
+  const inbox = mailboxes?.find((m) => m.specialUse === 'inbox');
+  const unread = mailbox?.unread ?? label?.unread ?? inbox?.unread ?? 0;
+  useEffect(() => {
+    if (title) document.title = tabTitle(view.kind === 'search' && view.name === 'Search' ? `Search results` : title, unread);
+  }, [title, unread, view]);
+
+  const selectedRows = useMemo(() => {
+    const keys = selectedInOrder(selection, order);
+    return keys.map((k) => rows.find((r) => r.key === k)).filter((r): r is Row => !!r);
+  }, [selection, order, rows]);
+  const matchingTotal = view.kind === 'mailbox' ? (mailbox?.total ?? null) : view.kind === 'label' ? (label?.total ?? null) : null;
+  const query = viewQuery(view, mailbox?.name ?? null, label?.name ?? null);
+  const hasMore = isThis && list.nextCursor !== null;
+
+  const hrefOf = useCallback((row: Row) => itemPath(view, row), [view]);
+  const goToList = useCallback(() => router.push(viewPath(view)), [router, view]);
+
+  /** Runs an action on the selection, else on the open item, else on the cursor row. */
+  const actOn = useCallback(
+    (action: BulkAction) => {
+      let target: ActTarget | null = null;
+      let isOpenTarget = false;
+      if (selection.ids.size > 0) {
+        target =
+          selection.allMatching && query && matchingTotal !== null
+            ? { query, mailboxId: view.kind === 'mailbox' ? view.mailboxId : undefined, count: matchingTotal }
+            : { rows: selectedRows };
+      } else if (openKey) {
+        isOpenTarget = true;
+        target = openRow ? { rows: [openRow] } : params.threadId ? { conversationId: params.threadId } : { messageIds: [openKey] };
+      } else {
+        const row = rows.find((r) => r.key === cursorKey);
+        if (row) target = { rows: [row] };
+      }
+      if (!target) return;
+      setSelection(EMPTY_SELECTION);
+      void act(target, action, { onRemoved: isOpenTarget ? goToList : undefined });
+    },
+    [selection, query, matchingTotal, view, selectedRows, openKey, openRow, params.threadId, rows, cursorKey, act, goToList],
+  );
+
+  const onToggleSelect = useCallback(
+    (row: Row, withShift: boolean) => setSelection((s) => toggleRow(s, order, row.key, withShift)),
+    [order],
+  );
+  const onToggleStar = useCallback((row: Row) => void act({ rows: [row] }, { type: row.isStarred ? 'unstar' : 'star' }), [act]);
+  const dragKeys = useCallback(
+    (row: Row) => (selection.ids.has(row.key) ? selectedInOrder(selection, order) : [row.key]),
+    [selection, order],
+  );
+
+  // --- keyboard ------------------------------------------------------------------------------
+  const moveCursor = (delta: number) => {
+    if (rows.length === 0) return;
+    const fromKey = openRow?.key ?? cursorKey;
+    const at = fromKey ? order.indexOf(fromKey) : -1;
+    const next = rows[at === -1 ? 0 : Math.min(rows.length - 1, Math.max(0, at + delta))];
+    if (!next) return;
+    setCursorKey(next.key);
+    setScrollToKey(next.key);
+    if (openKey) {
+      if (next.key !== openRow?.key) router.push(hrefOf(next));
+      return;
+    }
+    requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-row-link="${CSS.escape(next.key)}"]`)?.focus());
   };
+  const openCursor = () => {
+    const focused = document.activeElement?.closest<HTMLElement>('[data-row-key]')?.dataset.rowKey;
+    const row = rows.find((r) => r.key === (focused ?? cursorKey)) ?? rows[0];
+    if (row) router.push(hrefOf(row));
+  };
+  const openRowOrFocused = (): Row | undefined => {
+    const focused = document.activeElement?.closest<HTMLElement>('[data-row-key]')?.dataset.rowKey;
+    return rows.find((r) => r.key === (focused ?? cursorKey)) ?? openRow;
+  };
+  const firstSelectedOrTarget = (): Row | undefined => selectedRows[0] ?? openRow ?? rows.find((r) => r.key === cursorKey);
   useShortcuts({
-    j: () => step(1),
-    k: () => step(-1),
-    u: () => messageId && router.push(`/mail/${mailboxId}`),
+    j: () => moveCursor(1),
+    k: () => moveCursor(-1),
+    o: openCursor,
+    Enter: openCursor,
+    u: () => openKey && goToList(),
+    x: () => {
+      const row = openRowOrFocused();
+      if (row) setSelection((s) => toggleRow(s, order, row.key));
+    },
+    e: () => actOn({ type: 'archive' }),
+    '#': () => actOn({ type: 'delete' }),
+    s: () => {
+      const row = firstSelectedOrTarget();
+      actOn({ type: row?.isStarred ? 'unstar' : 'star' });
+    },
+    'shift+i': () => actOn({ type: 'markRead' }),
+    'shift+u': () => actOn({ type: 'markUnread' }),
+    l: () => (selection.ids.size > 0 ? openMenu('labels', 'list') : openKey && openMenu('labels', 'pane')),
+    v: () => (selection.ids.size > 0 ? openMenu('move', 'list') : openKey && openMenu('move', 'pane')),
   });
 
-  const isRefreshing = list?.mailboxId === mailboxId && list.status === 'loading' && list.items.length > 0;
+  const isRefreshing = isThis && list.status === 'loading' && list.rows.length > 0;
+  const state = headerState(selection, order);
 
   return (
-    <div className={`mail-split${messageId ? ' has-message' : ''}`}>
-      <section className="list-pane" aria-label="Messages">
+    <div className={`mail-split${openKey ? ' has-message' : ''}`}>
+      <section className="list-pane" aria-labelledby="list-title">
         <header className="list-header">
-          <h2 className="list-title" data-testid="list-title">
-            {mailbox ? mailboxLabel(mailbox) : '\u00a0'}
-          </h2>
+          <h1 className="list-title" id="list-title" data-testid="list-title">
+            {title || '\u00a0'}
+          </h1>
           {mailbox && (
             <span className="list-count">
-              {mailbox.total === 1 ? '1 message' : `${mailbox.total.toLocaleString()} messages`}
-              {mailbox.unread > 0 && `, ${mailbox.unread.toLocaleString()} unread`}
+              {mailbox.total === 1 ? '1 message' : `${mailbox.total.toLocaleString('en-US')} messages`}
+              {mailbox.unread > 0 && `, ${mailbox.unread.toLocaleString('en-US')} unread`}
             </span>
           )}
-          <button
-            type="button"
-            className={`icon-btn${isRefreshing ? ' spinning' : ''}`}
-            onClick={() => void refreshList()}
-            title="Refresh"
-            data-testid="refresh"
-          >
-            <RefreshIcon />
-            <span className="sr-only">Refresh</span>
-          </button>
+          {view.kind === 'search' && view.name === 'Search' && <span className="list-count">for “{view.q}”</span>}
+          {view.kind !== 'search' && (
+            <button
+              type="button"
+              className="chip-btn"
+              aria-pressed={isConversations}
+              onClick={() => setConversations(!isConversations)}
+              title="Group messages into conversations"
+              data-testid="conversation-toggle"
+            >
+              Conversations
+            </button>
+          )}
         </header>
-        <MessageList mailboxId={mailboxId} selectedId={messageId ?? null} />
+        <ListToolbar
+          state={state}
+          selectedRows={selectedRows}
+          allMatching={selection.allMatching}
+          matchingTotal={matchingTotal}
+          canSelectAllMatching={query !== null && (hasMore || (matchingTotal !== null && matchingTotal > rows.length))}
+          viewMailboxId={view.kind === 'mailbox' ? view.mailboxId : null}
+          isJunkView={mailbox?.specialUse === 'junk'}
+          isRefreshing={isRefreshing}
+          onSelectAll={() => setSelection(selectAllInView(order))}
+          onSelectNone={() => setSelection(EMPTY_SELECTION)}
+          onSelectAllMatching={() => setSelection(selectAllMatching(order))}
+          onAction={actOn}
+          onRefresh={() => void refreshList()}
+        />
+        {isThis ? (
+          <MessageList
+            list={list}
+            openKey={openRow?.key ?? openKey}
+            cursorKey={cursorKey}
+            selected={selection.ids}
+            labels={labels}
+            searchTerms={view.kind === 'search' ? termsOfQuery(view.q) : []}
+            hrefOf={hrefOf}
+            onToggleSelect={onToggleSelect}
+            onToggleStar={onToggleStar}
+            onLoadMore={() => void loadMore()}
+            onRetry={() => void refreshList()}
+            dragKeys={dragKeys}
+            scrollToKey={scrollToKey}
+          />
+        ) : (
+          <ul className="message-list" aria-busy="true" aria-label="Loading messages">
+            {[0, 1, 2, 3, 4].map((i) => (
+              <li key={i} className="message-skeleton">
+                <span />
+                <span />
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
       <section className="reading-pane" aria-label="Reading pane">
         {children}

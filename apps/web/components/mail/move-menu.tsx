@@ -1,50 +1,45 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
 import { mailboxLabel } from '@/lib/mailboxes';
 import { MoveIcon } from '../icons';
 import { useMail } from './mail-store';
+import { type MenuScope, useMenuSignal } from './menu-signal';
+import { usePopover } from './use-popover';
 
-/** "Move to" button with a popover listing the other mailboxes. */
-export function MoveMenu({ currentMailboxId, onMove }: { currentMailboxId: string; onMove(mailboxId: string): void }) {
+/** "Move to" button with a popover listing the other folders (`v` opens it). */
+export function MoveMenu({
+  currentMailboxId,
+  onMove,
+  scope,
+}: {
+  currentMailboxId: string | null;
+  onMove(mailboxId: string): void;
+  scope: MenuScope;
+}) {
   const { mailboxes } = useMail();
-  const [isOpen, setIsOpen] = useState(false);
-  const rootRef = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    if (!isOpen) return;
-    const onPointer = (e: PointerEvent) => {
-      if (!rootRef.current?.contains(e.target as Node)) setIsOpen(false);
-    };
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') setIsOpen(false);
-    };
-    document.addEventListener('pointerdown', onPointer);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('pointerdown', onPointer);
-      document.removeEventListener('keydown', onKey);
-    };
-  }, [isOpen]);
-
-  const targets = (mailboxes ?? []).filter((m) => m.id !== currentMailboxId);
+  const pop = usePopover();
+  useMenuSignal('move', scope, pop.open);
+  const targets = (mailboxes ?? []).filter((m) => m.id !== currentMailboxId && m.specialUse !== 'drafts');
 
   return (
-    <div className="menu-root" ref={rootRef}>
+    <div className="menu-root" ref={pop.rootRef}>
       <button
+        ref={pop.buttonRef}
         type="button"
         className="tool-btn"
         aria-haspopup="menu"
-        aria-expanded={isOpen}
-        onClick={() => setIsOpen((v) => !v)}
+        aria-expanded={pop.isOpen}
+        aria-label="Move to"
+        title="Move to (v)"
+        onClick={pop.toggle}
         disabled={targets.length === 0}
         data-testid="action-move"
       >
         <MoveIcon />
-        <span>Move to</span>
+        <span aria-hidden="true">Move to</span>
       </button>
-      {isOpen && (
-        <div className="menu" role="menu" data-testid="move-menu">
+      {pop.isOpen && (
+        <div className="menu" role="menu" aria-label="Move to" data-testid="move-menu">
           {targets.map((m) => (
             <button
               key={m.id}
@@ -52,7 +47,7 @@ export function MoveMenu({ currentMailboxId, onMove }: { currentMailboxId: strin
               role="menuitem"
               className="menu-item"
               onClick={() => {
-                setIsOpen(false);
+                pop.close();
                 onMove(m.id);
               }}
               data-testid="move-target"

@@ -1,16 +1,24 @@
 'use client';
 
+/**
+ * One message in the reading pane (conversation view off, search hits, Drafts, Sent): its toolbar
+ * (Archive, Report spam, Delete, Move to, Labels, Mark as unread, Star), trust signals, body and
+ * attachments. Actions go through the store's `act` (one bulk request, with Undo).
+ */
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
-import { ApiError, api, type AttachmentView, type MessageDetail } from '@/lib/api';
+import { ApiError, api, type AttachmentView, type BulkAction, type MessageDetail } from '@/lib/api';
 import { avatarHue, displayName, formatAddressList, formatFullDate, formatSize, initial } from '@/lib/format';
 import { ArchiveIcon, BackIcon, DownloadIcon, ImageIcon, MailOpenIcon, MailUnreadIcon, PaperclipIcon, StarIcon, TrashIcon } from '../icons';
-import { type ShortcutMap, useShortcuts } from '@/lib/use-shortcuts';
 import { useMail } from './mail-store';
 import { OpenDraft } from '../compose/open-draft';
 import { ReplyActions } from '../compose/reply-actions';
+import { AuthDetails, TrustBanner } from '../thread/trust-banner';
+import { useTrust } from '../thread/use-trust';
 import { DeliveryStatus } from './delivery-status';
+import { LabelMenu } from './label-menu';
+import { LabelChips } from './label-chips';
 import { MessageBody } from './message-body';
 import { MoveMenu } from './move-menu';
 
@@ -23,10 +31,14 @@ export function EmptyPane() {
   );
 }
 
-/**
- * `remote` says which rendering of the body `detail` holds: the API blocks remote content unless
- * asked (?remote=allow), so the body shown is always the one fetched for it.
- */
+/** The list this pane was opened from: the path without its last segment, the search kept. */
+export function useListHref(): string {
+  const pathname = usePathname();
+  const q = useSearchParams().get('q');
+  const base = pathname.replace(/\/c\/[^/]+$/, '').replace(/\/[^/]+$/, '');
+  return q !== null ? `${base}?q=${encodeURIComponent(q)}` : base;
+}
+
 type Load =
   | { status: 'loading' }
   | { status: 'ready'; detail: MessageDetail; remote: boolean }
@@ -34,35 +46,30 @@ type Load =
 
 export function ReadingPane({ messageId }: { messageId: string }) {
   const router = useRouter();
-  const mail = useMail();
-  const { list, mailboxes, setSeen, setFlagged, moveMessage, deleteMessage, reportError } = mail;
+  const { list, mailboxes, act, reportError } = useMail();
   const [load, setLoad] = useState<Load>({ status: 'loading' });
-  // Remote content is allowed per message: opening another message blocks it again.
   const [remoteAllowedFor, setRemoteAllowedFor] = useState<string | null>(null);
   const allowRemote = remoteAllowedFor === messageId;
   const autoMarkedId = useRef<string | null>(null);
+  const listHref = useListHref();
 
   // Load (and re-load with remote content) the message; opening an unread message marks it read.
-  // "Show images" keeps the blocked body (and its bar) on screen until the allowed one has arrived:
-  // the frame is then made once for it, never given a second srcdoc while it loads the first.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new message or "Show images" may refetch; setSeen/reportError change identity with the route
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new message or "Show images" may refetch
   useEffect(() => {
     const ctrl = new AbortController();
     setLoad((prev) => (prev.status === 'ready' && prev.detail.id === messageId ? prev : { status: 'loading' }));
     api.getMessage(messageId, { remote: allowRemote ? 'allow' : 'block' }, ctrl.signal).then(
       (detail) => {
         if (ctrl.signal.aborted) return;
-        // Only the first open marks it read: not a re-load for "Show images" after "Mark unread".
         const shouldMarkRead = !detail.seen && autoMarkedId.current !== messageId;
         autoMarkedId.current = messageId;
         setLoad({ status: 'ready', detail: shouldMarkRead ? { ...detail, seen: true } : detail, remote: allowRemote });
-        if (shouldMarkRead) void setSeen(detail, true);
+        if (shouldMarkRead) void act({ messageIds: [detail.id] }, { type: 'markRead' }, { quiet: true });
       },
       (err: unknown) => {
         if (ctrl.signal.aborted) return;
         if (err instanceof ApiError && err.isUnauthorized) return reportError(err);
         if (allowRemote) {
-          // Only the images failed to come: keep reading the message as it was, and say so.
           setRemoteAllowedFor(null);
           return reportError(err);
         }
@@ -76,17 +83,7 @@ export function ReadingPane({ messageId }: { messageId: string }) {
     return () => ctrl.abort();
   }, [messageId, allowRemote]);
 
-  const row = list?.items.find((m) => m.id === messageId);
-  const actions = useRef<ShortcutMap>({});
-  // e archive, # delete, s flag, Shift+U unread — bound once; the handlers below fill them in.
-  useShortcuts({
-    e: () => actions.current.e?.(),
-    '#': () => actions.current['#']?.(),
-    s: () => actions.current.s?.(),
-    'shift+u': () => actions.current['shift+u']?.(),
-  });
-
-  actions.current = {};
+  const row = list?.rows.find((r) => r.kind === 'message' && r.messageId === messageId);
   if (load.status === 'error') {
     return (
       <div className="pane-message" data-testid="reading-error">
@@ -99,7 +96,7 @@ export function ReadingPane({ messageId }: { messageId: string }) {
       <article className="message" aria-busy="true">
         <div className="message-toolbar" />
         <header className="message-header">
-          <h1 className="message-subject">{row ? row.subject || '(no subject)' : '\u00a0'}</h1>
+          <h2 className="message-subject">{row ? row.subject || '(no subject)' : '\u00a0'}</h2>
           <div className="message-skeleton-lines">
             <span />
             <span />
@@ -110,91 +107,147 @@ export function ReadingPane({ messageId }: { messageId: string }) {
   }
 
   const detail = load.detail;
-  // The list row is the live copy of flags (toggled from the list or here); fall back to the detail.
-  const seen = row ? row.seen : detail.seen;
-  const flagged = row ? row.flagged : detail.flagged;
-  const ref = { id: detail.id, mailboxId: detail.mailboxId, seen, flagged };
-  const mailboxHref = `/mail/${detail.mailboxId}`;
+  const seen = row ? !row.isUnread : detail.seen;
+  const flagged = row ? row.isStarred : detail.flagged;
   const archive = mailboxes?.find((m) => m.specialUse === 'archive');
+  const trash = mailboxes?.find((m) => m.specialUse === 'trash');
   const specialUse = mailboxes?.find((m) => m.id === detail.mailboxId)?.specialUse;
   const isDraft = detail.draft || specialUse === 'drafts';
   const setDetail = (patch: Partial<MessageDetail>) =>
     setLoad((prev) => (prev.status === 'ready' ? { ...prev, detail: { ...prev.detail, ...patch } } : prev));
 
   // Leave the message at once (not when the API answers): by then the user may be elsewhere.
-  const leave = () => router.push(mailboxHref);
-  const onMove = (target: string) => moveMessage(ref, target, leave);
-  const onDelete = () => deleteMessage(ref, leave);
+  const leave = () => router.push(listHref);
+  const run = (action: BulkAction, removes = false) => void act({ messageIds: [detail.id] }, action, removes ? { onRemoved: leave } : {});
+  const onDelete = () => {
+    if (trash?.id === detail.mailboxId && !window.confirm('Delete this message forever? This cannot be undone.')) return;
+    run({ type: 'delete' }, true);
+  };
   const onToggleSeen = () => {
     setDetail({ seen: !seen });
-    void setSeen(ref, !seen);
+    run({ type: seen ? 'markUnread' : 'markRead' });
+    // Gmail goes back to the list after "Mark as unread" (else opening it would mark it read again).
+    if (seen) leave();
   };
   const onToggleFlag = () => {
     setDetail({ flagged: !flagged });
-    void setFlagged(ref, !flagged);
+    run({ type: flagged ? 'unstar' : 'star' });
   };
-  actions.current = {
-    e: archive && archive.id !== detail.mailboxId ? () => void onMove(archive.id) : undefined,
-    '#': () => void onDelete(),
-    s: onToggleFlag,
-    'shift+u': () => seen && onToggleSeen(),
-  };
-
-  // Inline parts of an HTML body are shown in it (as data: images); list the rest as files.
-  const files = detail.attachments.filter((a) => !(detail.html !== null && a.inline && a.contentId));
+  const labelIds = row?.labelIds ?? [];
 
   return (
     <article className="message" data-testid="reading-pane" data-message-id={detail.id}>
       <div className="message-toolbar" role="toolbar" aria-label="Message actions">
-        <Link href={mailboxHref} className="icon-btn back-btn" title="Back to list">
+        <Link href={listHref} className="icon-btn back-btn" aria-label="Back to list" title="Back to list (u)">
           <BackIcon />
-          <span className="sr-only">Back to list</span>
         </Link>
         {archive && archive.id !== detail.mailboxId && (
-          <button type="button" className="tool-btn" onClick={() => void onMove(archive.id)} data-testid="action-archive">
+          <button
+            type="button"
+            className="tool-btn"
+            onClick={() => run({ type: 'archive' }, true)}
+            title="Archive (e)"
+            data-testid="action-archive"
+          >
             <ArchiveIcon />
             <span>Archive</span>
           </button>
         )}
-        <button type="button" className="tool-btn" onClick={() => void onDelete()} data-testid="action-delete">
+        <button type="button" className="tool-btn" onClick={onDelete} title="Delete (#)" data-testid="action-delete">
           <TrashIcon />
           <span>Delete</span>
         </button>
-        <MoveMenu currentMailboxId={detail.mailboxId} onMove={(id) => void onMove(id)} />
+        <MoveMenu scope="pane" currentMailboxId={detail.mailboxId} onMove={(id) => run({ type: 'move', mailboxId: id }, true)} />
+        <LabelMenu
+          scope="pane"
+          appliedIds={new Map(labelIds.map((id) => [id, 1]))}
+          count={1}
+          onApply={(labelId, add) => run(add ? { type: 'addLabel', labelId } : { type: 'removeLabel', labelId })}
+        />
         <span className="toolbar-sep" />
-        <button type="button" className="tool-btn" onClick={onToggleSeen} data-testid="action-toggle-seen">
+        <button
+          type="button"
+          className="tool-btn"
+          onClick={onToggleSeen}
+          title={seen ? 'Mark as unread (Shift+U)' : 'Mark as read (Shift+I)'}
+          data-testid="action-toggle-seen"
+        >
           {seen ? <MailUnreadIcon /> : <MailOpenIcon />}
-          <span>{seen ? 'Mark unread' : 'Mark read'}</span>
+          <span>{seen ? 'Mark as unread' : 'Mark as read'}</span>
         </button>
         <button
           type="button"
           className={`tool-btn${flagged ? ' flag-on' : ''}`}
           onClick={onToggleFlag}
           aria-pressed={flagged}
+          title="Star (s)"
           data-testid="action-toggle-flag"
         >
           <StarIcon filled={flagged} />
-          <span>{flagged ? 'Unflag' : 'Flag'}</span>
+          <span>Star</span>
         </button>
         <span className="toolbar-spacer" />
         <a
           className="icon-btn"
           href={api.rawUrl(detail.id)}
           download={`message-${detail.id}.eml`}
+          aria-label="Download message"
           title="Download .eml"
           data-testid="action-download"
         >
           <DownloadIcon />
-          <span className="sr-only">Download .eml</span>
         </a>
       </div>
+      <MessageView
+        detail={detail}
+        load={load}
+        isDraft={isDraft}
+        isSent={specialUse === 'sent'}
+        labelIds={labelIds}
+        onShowImages={() => setRemoteAllowedFor(detail.id)}
+        isLoadingImages={allowRemote}
+      />
+    </article>
+  );
+}
 
+/** Header, trust, body and attachments of one message (also used, expanded, in a conversation). */
+export function MessageView({
+  detail,
+  load,
+  isDraft,
+  isSent,
+  labelIds,
+  onShowImages,
+  isLoadingImages,
+  hasShortcuts = true,
+  isSubjectShown = true,
+}: {
+  detail: MessageDetail;
+  load: { remote: boolean };
+  isDraft: boolean;
+  isSent: boolean;
+  labelIds: string[];
+  onShowImages(): void;
+  isLoadingImages: boolean;
+  hasShortcuts?: boolean;
+  isSubjectShown?: boolean;
+}) {
+  const { session } = useMail();
+  const trust = useTrust(detail, session.account.address.split('@')[1] ?? '');
+  const files = detail.attachments.filter((a) => !(detail.html !== null && a.inline && a.contentId));
+  return (
+    <>
       <header className="message-header">
-        <h1 className="message-subject" data-testid="reading-subject">
-          {detail.subject || '(no subject)'}
-        </h1>
+        {isSubjectShown && (
+          <h2 className="message-subject" data-testid="reading-subject">
+            {detail.subject || '(no subject)'}
+            <LabelChips labelIds={labelIds} />
+          </h2>
+        )}
+        <TrustBanner trust={trust} />
         <div className="message-meta">
-          <span className="avatar" style={{ backgroundColor: `hsl(${avatarHue(detail.from.address)} 55% 45%)` }} aria-hidden="true">
+          <span className="avatar" style={{ backgroundColor: `hsl(${avatarHue(detail.from.address)} 55% 38%)` }} aria-hidden="true">
             {initial(detail.from)}
           </span>
           <div className="meta-lines">
@@ -204,17 +257,18 @@ export function ReadingPane({ messageId }: { messageId: string }) {
             </div>
             {detail.to.length > 0 && <div className="meta-to muted">To: {formatAddressList(detail.to)}</div>}
             {detail.cc.length > 0 && <div className="meta-to muted">Cc: {formatAddressList(detail.cc)}</div>}
+            <AuthDetails trust={trust} detail={detail} />
           </div>
           <time className="meta-date muted" dateTime={detail.sentAt ?? detail.receivedAt}>
             {formatFullDate(detail.sentAt ?? detail.receivedAt)}
           </time>
-          {!isDraft && <ReplyActions detail={detail} />}
+          {!isDraft && <ReplyActions detail={detail} hasShortcuts={hasShortcuts} />}
         </div>
         {files.length > 0 && <AttachmentList messageId={detail.id} attachments={files} />}
       </header>
 
       {isDraft && <OpenDraft messageId={detail.id} />}
-      {specialUse === 'sent' && <DeliveryStatus messageId={detail.id} />}
+      {isSent && <DeliveryStatus messageId={detail.id} />}
 
       {detail.hasRemoteContent && !load.remote && (
         <div className="remote-bar" data-testid="remote-content-bar">
@@ -223,18 +277,18 @@ export function ReadingPane({ messageId }: { messageId: string }) {
           <button
             type="button"
             className="link-btn"
-            onClick={() => setRemoteAllowedFor(detail.id)}
-            disabled={allowRemote}
-            aria-busy={allowRemote}
+            onClick={onShowImages}
+            disabled={isLoadingImages}
+            aria-busy={isLoadingImages}
             data-testid="show-images"
           >
-            {allowRemote ? 'Loading images…' : 'Show images'}
+            {isLoadingImages ? 'Loading images…' : 'Show images'}
           </button>
         </div>
       )}
 
       <MessageBody key={`${detail.id}:${load.remote}`} detail={detail} allowRemoteImages={load.remote} />
-    </article>
+    </>
   );
 }
 

@@ -6,6 +6,7 @@ import { useId, useState } from 'react';
 import { api } from '@/lib/api';
 import { useCompose } from '../compose/compose-context';
 import { useMail } from '../mail/mail-store';
+import { MailPreferences } from './mail-preferences';
 import { SignatureEditor } from './signature-editor';
 
 const UNDO_CHOICES = [0, 5, 10, 20, 30];
@@ -37,6 +38,7 @@ export function SettingsView() {
         </h1>
       </header>
       <div className="settings-body">
+        <MailPreferences />
         {!settingsLoaded && <p className="muted">Loading…</p>}
         {settingsLoaded && (
           <>

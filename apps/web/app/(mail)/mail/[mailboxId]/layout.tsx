@@ -1,8 +1,15 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, Suspense } from 'react';
 import { MailboxView } from '@/components/mail/mailbox-view';
 
-/** The message list stays mounted while the reading pane (children) changes with the message. */
+/**
+ * The list of one view stays mounted while the reading pane (children) changes. The segment names
+ * the view: a folder id, "label-<id>", "starred" or "search" (lib/views.ts).
+ */
 export default async function MailboxLayout({ params, children }: { params: Promise<{ mailboxId: string }>; children: ReactNode }) {
   const { mailboxId } = await params;
-  return <MailboxView mailboxId={mailboxId}>{children}</MailboxView>;
+  return (
+    <Suspense>
+      <MailboxView segment={mailboxId}>{children}</MailboxView>
+    </Suspense>
+  );
 }

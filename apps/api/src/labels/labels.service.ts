@@ -1,0 +1,117 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Counts, CreateLabelRequest, LabelView, UpdateLabelRequest } from '@correio/contracts';
+import { type Pool, withTransaction } from '@correio/db';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import { PG_POOL } from '../database/database.module.js';
+import { MailEventsService } from '../events/mail-events.service.js';
+import type { MailboxChange } from '../mailbox-store/mailbox-store.types.js';
+import { labelKeyword } from './label-keyword.js';
+import { CountsRepository } from './repositories/counts.repository.js';
+import { KeywordRewriteRepository } from './repositories/keyword-rewrite.repository.js';
+import { type LabelRow, LabelRepository } from './repositories/label.repository.js';
+
+const isId = (id: string) => /^[1-9]\d{0,18}$/.test(id) && BigInt(id) <= 9_223_372_036_854_775_807n;
+
+/**
+ * Labels: a name and a colour over an IMAP keyword (label-keyword.ts), so what the webmail labels an
+ * IMAP client sees as a keyword and a keyword an IMAP client sets is the label's. Rename and delete
+ * rewrite the keyword on every message in the same transaction as the label row, then publish the
+ * flag changes (commit, then publish: DESIGN invariant 6).
+ */
+@Injectable()
+export class LabelsService {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly labels: LabelRepository,
+    private readonly rewrite: KeywordRewriteRepository,
+    private readonly countsRepo: CountsRepository,
+    private readonly events: MailEventsService,
+  ) {}
+
+  /** The account's labels (no counts): cheap, for mapping keywords to labels in lists. */
+  listRows(accountId: string): Promise<LabelRow[]> {
+    return this.labels.list(accountId);
+  }
+
+  async get(accountId: string, id: string): Promise<LabelRow> {
+    const row = isId(id) ? await this.labels.find(accountId, id) : undefined;
+    if (!row) throw AppError.notFound('label not found');
+    return row;
+  }
+
+  async list(accountId: string): Promise<LabelView[]> {
+    const [rows, counts] = await Promise.all([this.labels.list(accountId), this.countsRepo.byKeyword(accountId)]);
+    const byKey = new Map(counts.map((c) => [c.key, c]));
+    return rows.map((r) => toView(r, byKey.get(r.keyword.toLowerCase())));
+  }
+
+  async counts(accountId: string): Promise<Counts> {
+    const [rows, byKeyword, byMailbox] = await Promise.all([
+      this.labels.list(accountId),
+      this.countsRepo.byKeyword(accountId),
+      this.countsRepo.unreadByMailbox(accountId),
+    ]);
+    const byKey = new Map(byKeyword.map((c) => [c.key, c]));
+    return {
+      mailboxes: byMailbox.map((c) => ({ id: c.key, unread: c.unread })),
+      labels: rows.map((r) => {
+        const c = byKey.get(r.keyword.toLowerCase());
+        return { id: r.id, total: c?.total ?? 0, unread: c?.unread ?? 0 };
+      }),
+    };
+  }
+
+  async create(accountId: string, req: CreateLabelRequest): Promise<LabelView> {
+    const row = await withTransaction(this.pool, async (tx) => {
+      let got = await this.labels.insert(tx, accountId, req.name, req.colour ?? null, labelKeyword(req.name));
+      // Another label's name has the same slug: a hashed keyword keeps both apart.
+      if (got === 'keyword') got = await this.labels.insert(tx, accountId, req.name, req.colour ?? null, labelKeyword(req.name, true));
+      if (typeof got === 'string') throw new AppError(ErrorCode.Conflict, got === 'name' ? 'a label with this name exists' : 'label keyword taken');
+      return got;
+    });
+    // A keyword IMAP clients set before the label existed is the label's from now on.
+    return (await this.list(accountId)).find((l) => l.id === row.id) ?? toView(row, undefined);
+  }
+
+  async update(accountId: string, id: string, req: UpdateLabelRequest): Promise<LabelView> {
+    if (!isId(id)) throw AppError.notFound('label not found');
+    const changes = await withTransaction(this.pool, async (tx) => {
+      const old = await this.labels.find(accountId, id, tx, true);
+      if (!old) throw AppError.notFound('label not found');
+      const name = req.name ?? old.name;
+      const colour = req.colour === undefined ? old.colour : req.colour;
+      // A change of case only keeps the keyword (IMAP keywords are case-insensitive, RFC 9051 §2.3.2).
+      let keyword = name.toLowerCase() === old.name.toLowerCase() ? old.keyword : labelKeyword(name);
+      let taken = await this.labels.taken(tx, accountId, id, name, keyword);
+      if (taken === 'keyword') {
+        keyword = labelKeyword(name, true);
+        taken = await this.labels.taken(tx, accountId, id, name, keyword);
+      }
+      if (taken) throw new AppError(ErrorCode.Conflict, taken === 'name' ? 'a label with this name exists' : 'label keyword taken');
+      await this.labels.update(tx, accountId, id, { name, colour, keyword });
+      return keyword === old.keyword ? [] : this.rewrite.rewrite(tx, accountId, old.keyword, keyword);
+    });
+    this.publish(changes);
+    return (await this.list(accountId)).find((l) => l.id === id)!;
+  }
+
+  /** Deletes the label and takes its keyword off every message (the messages stay). */
+  async delete(accountId: string, id: string): Promise<void> {
+    if (!isId(id)) throw AppError.notFound('label not found');
+    const changes = await withTransaction(this.pool, async (tx) => {
+      const old = await this.labels.find(accountId, id, tx, true);
+      if (!old) throw AppError.notFound('label not found');
+      await this.labels.delete(tx, accountId, id);
+      return this.rewrite.rewrite(tx, accountId, old.keyword, null);
+    });
+    this.publish(changes);
+  }
+
+  private publish(changes: MailboxChange[]): void {
+    for (const c of changes) this.events.publish(c);
+  }
+}
+
+function toView(r: LabelRow, c: { total: number; unread: number } | undefined): LabelView {
+  return { id: r.id, name: r.name, colour: r.colour, keyword: r.keyword, total: c?.total ?? 0, unread: c?.unread ?? 0 };
+}

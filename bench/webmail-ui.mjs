@@ -1,0 +1,316 @@
+#!/usr/bin/env node
+// Webmail UI benchmark (issue 12): how fast the webmail feels on a big mailbox, timed in Debian's
+// Chromium against the built API and web app on a throwaway database.
+//
+//   node bench/webmail-ui.mjs [--messages 100000] [--runs 30]
+//
+// Seeds --messages messages into one INBOX with generate_series straight into the tables (threads
+// of two, two thirds read, as bench/webmail-api.mjs does) and 2,000 into Archive, then prints p50/p95 of:
+//   - open folder: click Inbox/Archive in the sidebar → the first rows of that list painted
+//     (timed in the page: performance.now() around the click, then the rows in the DOM and one
+//     requestAnimationFrame for the paint);
+//   - open message: click a row (a conversation: the default view) → the body painted;
+//   - search: a query typed into "Search mail" + Enter → the first result row painted (needs the
+//     mail-api branch's GET /messages?q=; "n/a" without it);
+//   - scrolling: the list scrolled through 3,000 rows, frame intervals p95 and frames over 50 ms.
+// Targets (issue 12): open folder p95 < 300 ms, open message p95 < 150 ms, search p95 < 200 ms.
+//
+// Needs: a built API and web app (npm run build), Debian's chromium, PostgreSQL at
+// BENCH_DATABASE_URL / DATABASE_URL / postgresql://postgres@127.0.0.1:5432/postgres. Loopback only.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { chromium } from 'playwright-core';
+import {
+  API_MAIN,
+  children,
+  cleanup,
+  cleanups,
+  createDatabase,
+  freePort,
+  handleSignals,
+  loadavg,
+  log,
+  printUsage,
+  sleep,
+  startCorreio,
+} from './lib/harness.mjs';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '100000' },
+    runs: { type: 'string', default: '30' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (args.help) printUsage(import.meta.url, 20);
+const N = Number(args.messages);
+const RUNS = Number(args.runs);
+const ARCHIVED = 2000;
+const USER = { address: 'joel@bench.test', password: 'bench-password-1' };
+
+const pct = (xs, p) => {
+  const s = [...xs].filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : Number.NaN;
+};
+const fmt = (ms) => (Number.isFinite(ms) ? `${ms.toFixed(1)} ms` : 'n/a');
+
+/** `count` messages into a mailbox, 50,000 per statement; numbering continues at `from`. */
+async function seed(pool, accountId, mailboxId, from, count) {
+  const BATCH = 50_000;
+  for (let start = from; start < from + count; start += BATCH) {
+    const end = Math.min(from + count - 1, start + BATCH - 1);
+    await pool.query(
+      `WITH g AS (SELECT n FROM generate_series($3::int, $4::int) n),
+            b AS (INSERT INTO blobs (account_id, sha256, size, data) SELECT $1, md5(n::text), 1200, $5::bytea FROM g RETURNING id, sha256),
+            bn AS (SELECT b.id, g.n FROM b JOIN g ON md5(g.n::text) = b.sha256)
+       INSERT INTO messages (account_id, mailbox_id, uid, modseq, seen, keywords, internal_date, size, blob_id, message_id_hdr,
+                             subject, from_name, from_address, to_addresses, cc_addresses, snippet, attachments, thread_id)
+       SELECT $1, $2, bn.n - $6::int + 1, bn.n, bn.n % 3 <> 0, '{}'::text[],
+              timestamptz '2026-01-01' + bn.n * interval '20 seconds', 1200, bn.id, '<m' || bn.n || '@bench.test>',
+              'Subject number ' || (bn.n + 1) / 2 || CASE WHEN bn.n % 100 = 0 THEN ' quarterly budget' ELSE '' END,
+              'Sender ' || bn.n % 997, 'user' || bn.n % 997 || '@example.org',
+              '[{"name":"Joel","address":"joel@bench.test"}]', '[]',
+              'A snippet of about one line of text, as the list shows it for message ' || bn.n, '[]', (bn.n + 1) / 2
+         FROM bn`,
+      [accountId, mailboxId, start, end, Buffer.from(sampleMessage()), from],
+    );
+    if (end % 200_000 === 0 || end === from + count - 1) log(`seeded ${(end - from + 1).toLocaleString('en')} messages`);
+  }
+  await pool.query('UPDATE mailboxes SET uid_next = $2 + 1, highest_modseq = GREATEST(highest_modseq, $3) WHERE id = $1', [
+    mailboxId,
+    count,
+    from + count,
+  ]);
+}
+
+function sampleMessage() {
+  return [
+    'From: Sender <user1@example.org>',
+    'To: Joel <joel@bench.test>',
+    'Subject: A seeded message',
+    'Message-ID: <seed@bench.test>',
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'Hello Joel,\r\n\r\nthis is one of the seeded messages of the webmail benchmark. '.repeat(8),
+    '',
+  ].join('\r\n');
+}
+
+async function startWeb(apiOrigin) {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [path.join(repoRoot, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)],
+    {
+      cwd: path.join(repoRoot, 'apps/web'),
+      env: { ...process.env, CORREIO_API_URL: apiOrigin, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  children.add(child);
+  cleanups.push(async () => {
+    child.kill('SIGTERM');
+    children.delete(child);
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${origin}/login`)).ok) return { origin };
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('next start did not answer in 60 s');
+    await sleep(200);
+  }
+}
+
+/** Clicks `selector` (the n-th match) in the page and times until `doneExpr` holds after a paint. */
+async function timeClick(page, selector, index, done) {
+  return page.evaluate(
+    async ({ selector, index, done }) => {
+      const el = document.querySelectorAll(selector)[index];
+      if (!el) return Number.NaN;
+      const isDone = new Function(`return (${done})`);
+      const t0 = performance.now();
+      el.click();
+      for (;;) {
+        if (isDone()) {
+          await new Promise((r) => requestAnimationFrame(() => r()));
+          return performance.now() - t0;
+        }
+        if (performance.now() - t0 > 10_000) return Number.NaN;
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+    },
+    { selector, index, done },
+  );
+}
+
+async function main() {
+  handleSignals();
+  for (const f of [API_MAIN, path.join(repoRoot, 'apps/web/.next/BUILD_ID')]) {
+    if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build\` first`);
+  }
+  log(`load at start: ${loadavg()}`);
+  const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const db = await createDatabase(serverUrl);
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'correio-bench-webmail-ui-'));
+  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+  const correio = await startCorreio({
+    databaseUrl: db.url,
+    dataDir,
+    env: {
+      CORREIO_ROLES: 'http',
+      CORREIO_DOMAIN: 'bench.test',
+      CORREIO_ADMIN_ADDRESS: USER.address,
+      CORREIO_ADMIN_PASSWORD: USER.password,
+    },
+  });
+  const apiOrigin = `http://127.0.0.1:${correio.ports.api}`;
+  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  cleanups.push(() => pool.end());
+  const {
+    rows: [acct],
+  } = await pool.query('SELECT id FROM accounts WHERE address = $1', [USER.address]);
+  const { rows: boxes } = await pool.query('SELECT id, special_use FROM mailboxes WHERE account_id = $1', [acct.id]);
+  const inbox = boxes.find((b) => b.special_use === 'inbox');
+  const archive = boxes.find((b) => b.special_use === 'archive');
+  const t0 = Date.now();
+  await seed(pool, acct.id, inbox.id, 1, N);
+  await seed(pool, acct.id, archive.id, N + 1, ARCHIVED);
+  await pool.query(`SELECT setval('thread_id_seq', $1::bigint + 1)`, [N + ARCHIVED]);
+  await pool.query('VACUUM ANALYZE messages');
+  await pool.query('VACUUM ANALYZE blobs');
+  log(`seeded ${N.toLocaleString('en')} + ${ARCHIVED.toLocaleString('en')} messages in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+
+  const web = await startWeb(apiOrigin);
+  const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'correio-bench-chromium-'));
+  cleanups.push(() => rm(userDataDir, { recursive: true, force: true }));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+    viewport: { width: 1360, height: 860 },
+  });
+  cleanups.push(() => context.close());
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(`${web.origin}/login`);
+  await page.getByTestId('login-address').fill(USER.address);
+  await page.getByTestId('login-password').fill(USER.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('message-row').first().waitFor({ timeout: 60_000 });
+
+  log(`open folder × ${RUNS} (Inbox ↔ Archive) ...`);
+  const openFolder = [];
+  for (let i = 0; i < RUNS + 2; i++) {
+    const target = i % 2 === 0 ? 'Archive' : 'Inbox';
+    const ms = await timeClick(
+      page,
+      `[data-testid="mailbox-item"][data-mailbox-name="${target}"]`,
+      0,
+      `document.querySelector('[data-testid="list-title"]')?.textContent === '${target}' && document.querySelector('[data-testid="message-row"]') !== null`,
+    );
+    if (i >= 2) openFolder.push(ms);
+    await sleep(150);
+  }
+
+  log(`open message × ${RUNS} ...`);
+  const openMessage = [];
+  for (let i = 0; i < RUNS + 2; i++) {
+    const ms = await timeClick(
+      page,
+      '[data-testid="message-row"] a',
+      i % 8,
+      `(() => { const p = document.querySelector('[data-testid="conversation"], [data-testid="reading-pane"]'); return !!p && !!p.querySelector('[data-testid="message-text"], [data-testid="message-frame"]'); })()`,
+    );
+    if (i >= 2) openMessage.push(ms);
+    await page.goBack();
+    await page.getByTestId('reading-empty').waitFor();
+  }
+
+  log(`search × ${RUNS} ...`);
+  const search = [];
+  const box = page.getByRole('combobox', { name: 'Search mail' });
+  const queries = ['quarterly budget', 'subject:budget', 'from:user7@example.org', 'Sender 42', 'budget is:unread'];
+  for (let i = 0; i < RUNS + 2; i++) {
+    await box.fill(`${queries[i % queries.length]}${i >= queries.length ? ` -x${i}` : ''}`);
+    const ms = await page.evaluate(async () => {
+      const input = document.querySelector('input[aria-label="Search mail"]');
+      const before = location.href;
+      const t0 = performance.now();
+      input.form.requestSubmit();
+      for (;;) {
+        const title = document.querySelector('[data-testid="list-title"]')?.textContent;
+        if (
+          location.href !== before &&
+          title === 'Search' &&
+          (document.querySelector('[data-testid="message-row"]') || document.querySelector('[data-testid="list-empty"]'))
+        ) {
+          await new Promise((r) => requestAnimationFrame(() => r()));
+          return document.querySelector('[data-testid="message-row"]') ? performance.now() - t0 : Number.NaN;
+        }
+        if (document.querySelector('.list-empty[role="alert"]') || performance.now() - t0 > 10_000) return Number.NaN;
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+    });
+    if (i >= 2) search.push(ms);
+  }
+
+  log('scrolling through 3,000 rows of the Inbox ...');
+  await page.locator('[data-testid="mailbox-item"][data-mailbox-name="Inbox"]').click();
+  await page.getByTestId('message-row').first().waitFor();
+  const frames = await page.evaluate(async () => {
+    const el = document.querySelector('[data-testid="message-scroll"]');
+    const gaps = [];
+    let last = performance.now();
+    const target = 3000 * 76;
+    while (el.scrollTop < target - el.clientHeight) {
+      el.scrollTop += 400; // about 5 rows a frame: a brisk wheel/trackpad fling
+      await new Promise((r) => requestAnimationFrame(r));
+      const now = performance.now();
+      gaps.push(now - last);
+      last = now;
+      if (gaps.length > 5000) break;
+    }
+    return { gaps, rows: document.querySelectorAll('[data-testid="message-row"]').length };
+  });
+
+  console.log(
+    `\nWebmail UI on ${N.toLocaleString('en')} messages in INBOX (${ARCHIVED.toLocaleString('en')} in Archive), Chromium headless, ${RUNS} runs each ` +
+      `(loadavg ${os.loadavg()[0].toFixed(2)}, ${os.cpus().length} cores)`,
+  );
+  console.log('| measure | p50 | p95 | target p95 |');
+  console.log('|---|---:|---:|---:|');
+  console.log(`| open folder → first rows painted | ${fmt(pct(openFolder, 50))} | ${fmt(pct(openFolder, 95))} | < 300 ms |`);
+  console.log(`| open message → body painted | ${fmt(pct(openMessage, 50))} | ${fmt(pct(openMessage, 95))} | < 150 ms |`);
+  console.log(`| search → results painted | ${fmt(pct(search, 50))} | ${fmt(pct(search, 95))} | < 200 ms |`);
+  console.log(
+    `| scroll 3,000 rows: frame interval | ${fmt(pct(frames.gaps, 50))} | ${fmt(pct(frames.gaps, 95))} | frames > 50 ms: ${frames.gaps.filter((g) => g > 50).length} of ${frames.gaps.length}; rows in the DOM: ${frames.rows} |`,
+  );
+}
+
+main()
+  .catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(() => cleanup());
