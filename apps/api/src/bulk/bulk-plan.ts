@@ -39,7 +39,9 @@ export function planBulk(action: BulkAction, rows: SelectedRow[], ctx: PlanConte
   const fixed = new Set([use('sent'), use('drafts')].filter((x): x is string => !!x));
   // Moving a conversation takes its messages in the view (INBOX by default), not the replies in Sent.
   const movable = (to: string) =>
-    rows.filter((r) => r.mailboxId !== to && (ctx.conversations ? r.mailboxId === (ctx.viewMailboxId ?? use('inbox')) : !fixed.has(r.mailboxId)));
+    rows.filter(
+      (r) => r.mailboxId !== to && (ctx.conversations ? r.mailboxId === (ctx.viewMailboxId ?? use('inbox')) : !fixed.has(r.mailboxId)),
+    );
 
   switch (action.type) {
     case 'markRead':

@@ -1,4 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { BulkResult as BulkResultSchema, BulkUndoResult as BulkUndoResultSchema } from '@correio/contracts';
+import { ApiResult } from '../common/api-result.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BulkRequest, type BulkResult, BulkUndoRequest, type BulkUndoResult } from '@correio/contracts';
 // Type-only aliases: decorator metadata must not point at the zod schema values of the same name.
@@ -15,6 +17,7 @@ export class BulkController {
   constructor(private readonly bulk: BulkService) {}
 
   @Post()
+  @ApiResult(BulkResultSchema)
   @HttpCode(200)
   @RequireScope('mail:write')
   @ApiOperation({
@@ -27,6 +30,7 @@ export class BulkController {
   }
 
   @Post('undo')
+  @ApiResult(BulkUndoResultSchema)
   @HttpCode(200)
   @RequireScope('mail:write')
   @ApiOperation({ summary: 'Reverts a bulk action (once; 404 for an unknown or expired token)' })

@@ -47,10 +47,22 @@ describe('bulk actions with undo', () => {
     };
     ana = await account('ana@ifsc.edu');
     bia = await account('bia@ifsc.edu');
-    boxes = Object.fromEntries((await ana.http.json<MailboxList>('GET', '/api/v1/mailboxes')).items.map((m) => [m.specialUse ?? m.name, m.id]));
+    boxes = Object.fromEntries(
+      (await ana.http.json<MailboxList>('GET', '/api/v1/mailboxes')).items.map((m) => [m.specialUse ?? m.name, m.id]),
+    );
     await deliver('a1', 'From: b@paulolopes.fr\nTo: ana@ifsc.edu\nSubject: A\nMessage-ID: <a1@p.fr>\n\n1\n', 'inbox', 1);
-    await deliver('a2', 'From: ana@ifsc.edu\nTo: b@paulolopes.fr\nSubject: Re: A\nMessage-ID: <a2@ifsc.edu>\nIn-Reply-To: <a1@p.fr>\n\n2\n', 'sent', 2);
-    await deliver('a3', 'From: b@paulolopes.fr\nTo: ana@ifsc.edu\nSubject: Re: A\nMessage-ID: <a3@p.fr>\nIn-Reply-To: <a2@ifsc.edu>\n\n3\n', 'inbox', 3);
+    await deliver(
+      'a2',
+      'From: ana@ifsc.edu\nTo: b@paulolopes.fr\nSubject: Re: A\nMessage-ID: <a2@ifsc.edu>\nIn-Reply-To: <a1@p.fr>\n\n2\n',
+      'sent',
+      2,
+    );
+    await deliver(
+      'a3',
+      'From: b@paulolopes.fr\nTo: ana@ifsc.edu\nSubject: Re: A\nMessage-ID: <a3@p.fr>\nIn-Reply-To: <a2@ifsc.edu>\n\n3\n',
+      'inbox',
+      3,
+    );
     await deliver('b1', 'From: c@example.org\nTo: ana@ifsc.edu\nSubject: B\nMessage-ID: <b1@e.org>\n\n4\n', 'inbox', 4);
     t.app.get(MailEventsService).subscribe((c: MailboxChange) => heard.push(c));
   });
@@ -70,9 +82,11 @@ describe('bulk actions with undo', () => {
     expect((await ana.http.request('POST', '/api/v1/bulk/undo', { token: body.undo!.token })).status).toBe(404);
   });
 
-  it("archives a conversation (its INBOX messages, not the reply in Sent), and undo brings it back", async () => {
+  it('archives a conversation (its INBOX messages, not the reply in Sent), and undo brings it back', async () => {
     const conv = (await ana.http.json<ConversationList>('GET', '/api/v1/conversations')).items.find((c) => c.subject === 'Re: A')!;
-    const body = (await (await bulk(ana.http, { target: { conversationIds: [conv.id] }, action: { type: 'archive' } })).json()) as BulkResult;
+    const body = (await (
+      await bulk(ana.http, { target: { conversationIds: [conv.id] }, action: { type: 'archive' } })
+    ).json()) as BulkResult;
     expect(body.affected).toBe(2);
     expect((await page('inbox')).map((m) => m.subject)).toEqual(['B']);
     expect((await page('archive')).map((m) => m.id).sort()).toEqual([ids.a1, ids.a3].sort());
@@ -111,7 +125,9 @@ describe('bulk actions with undo', () => {
     expect(back.affected).toBe(1);
     expect(await page('junk')).toEqual([]);
     expect(junk.undo).not.toBeNull();
-    const moved = (await (await bulk(ana.http, { target: { ids: [ids.a1, ids.a3] }, action: { type: 'move', mailboxId: boxes.archive } })).json()) as BulkResult;
+    const moved = (await (
+      await bulk(ana.http, { target: { ids: [ids.a1, ids.a3] }, action: { type: 'move', mailboxId: boxes.archive } })
+    ).json()) as BulkResult;
     expect(moved.affected).toBe(2);
     expect(await undo(moved.undo!.token)).toBe(2);
     expect((await page('inbox')).map((m) => m.id)).toEqual(expect.arrayContaining([ids.a1, ids.a3]));

@@ -17,6 +17,11 @@ import { SearchUnavailableResolver } from './search-unavailable.resolver.js';
 @Module({
   imports: [MailboxStoreModule, LabelsModule],
   controllers: [BulkController],
-  providers: [BulkService, BulkSelectionRepository, BulkUndoRepository, { provide: BULK_QUERY_RESOLVER, useClass: SearchUnavailableResolver }],
+  providers: [
+    BulkService,
+    BulkSelectionRepository,
+    BulkUndoRepository,
+    { provide: BULK_QUERY_RESOLVER, useClass: SearchUnavailableResolver },
+  ],
 })
 export class BulkModule {}

@@ -56,7 +56,9 @@ export class BulkService {
     const view = 'ids' in req.target ? undefined : req.target.mailboxId;
     if (view !== undefined && !boxes.some((b) => b.id === view)) throw AppError.notFound('mailbox not found');
     const keyword =
-      req.action.type === 'addLabel' || req.action.type === 'removeLabel' ? (await this.labels.get(accountId, req.action.labelId)).keyword : undefined;
+      req.action.type === 'addLabel' || req.action.type === 'removeLabel'
+        ? (await this.labels.get(accountId, req.action.labelId)).keyword
+        : undefined;
     const rows = await this.selection(accountId, req.target, boxes, view);
     const plan = planBulk(req.action, rows, { boxes, viewMailboxId: view, conversations: 'conversationIds' in req.target, keyword });
 
@@ -73,7 +75,11 @@ export class BulkService {
         ops.push({ kind: 'move', ids: moved, mailboxId: from });
       }
     }
-    if (plan.expunge?.length) affected += await this.store.expungeMany(accountId, plan.expunge.map((r) => r.id));
+    if (plan.expunge?.length)
+      affected += await this.store.expungeMany(
+        accountId,
+        plan.expunge.map((r) => r.id),
+      );
     if (ops.length === 0) return { affected, undo: null };
     const token = randomBytes(24).toString('base64url');
     const expiresAt = new Date(Date.now() + UNDO_TTL_MS);
@@ -102,7 +108,10 @@ export class BulkService {
     if ('ids' in target) return this.found(await this.select.byIds(accountId, [...new Set(target.ids)]));
     if ('conversationIds' in target) {
       const viewUse = boxes.find((b) => b.id === view)?.specialUse;
-      const hidden = viewUse === 'trash' || viewUse === 'junk' ? [] : boxes.filter((b) => b.specialUse === 'trash' || b.specialUse === 'junk').map((b) => b.id);
+      const hidden =
+        viewUse === 'trash' || viewUse === 'junk'
+          ? []
+          : boxes.filter((b) => b.specialUse === 'trash' || b.specialUse === 'junk').map((b) => b.id);
       return this.found(await this.select.byThreads(accountId, [...new Set(target.conversationIds)], hidden));
     }
     const ids = await this.queries.resolve(accountId, target.query, target.mailboxId, MAX_QUERY_MATCHES);
@@ -123,7 +132,13 @@ export class BulkService {
     for (const [mailboxId, inBox] of byMailbox(rows)) {
       for (const part of batches(inBox)) {
         const idByUid = new Map(part.map((r) => [r.uid, r.id]));
-        const result = await this.imap.storeFlags({ accountId, mailboxId, uids: [...idByUid.keys()], op: add ? 'add' : 'remove', flags: [flag] });
+        const result = await this.imap.storeFlags({
+          accountId,
+          mailboxId,
+          uids: [...idByUid.keys()],
+          op: add ? 'add' : 'remove',
+          flags: [flag],
+        });
         for (const c of result.changed) changed.push(idByUid.get(c.uid)!);
       }
     }

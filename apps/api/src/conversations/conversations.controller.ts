@@ -1,6 +1,19 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
+import {
+  ConversationDetail as ConversationDetailSchema,
+  ConversationList as ConversationListSchema,
+  MessagePage as MessagePageSchema,
+} from '@correio/contracts';
+import { ApiResult } from '../common/api-result.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type ConversationDetail, ConversationDetailQuery, type ConversationList, ConversationListQuery, type MessagePage, MessagePageQuery } from '@correio/contracts';
+import {
+  type ConversationDetail,
+  ConversationDetailQuery,
+  type ConversationList,
+  ConversationListQuery,
+  type MessagePage,
+  MessagePageQuery,
+} from '@correio/contracts';
 // Type-only aliases: decorator metadata must not point at the zod schema values of the same name.
 import type {
   ConversationDetailQuery as DetailQuery,
@@ -19,6 +32,7 @@ export class ConversationsController {
   constructor(private readonly conversations: ConversationsService) {}
 
   @Get('conversations')
+  @ApiResult(ConversationListSchema)
   @RequireScope('mail:read')
   @ApiOperation({
     summary:
@@ -30,6 +44,7 @@ export class ConversationsController {
   }
 
   @Get('conversations/:threadId')
+  @ApiResult(ConversationDetailSchema)
   @RequireScope('mail:read')
   @ApiOperation({ summary: "A conversation's messages across mailboxes, oldest first (?mailboxId: the view it was opened from)" })
   get(
@@ -41,9 +56,14 @@ export class ConversationsController {
   }
 
   @Get('mailboxes/:id/page')
+  @ApiResult(MessagePageSchema)
   @RequireScope('mail:read')
   @ApiOperation({ summary: "A mailbox's messages with their labels, newest first, keyset-paged (?limit, ?cursor)" })
-  page(@CurrentAccount() account: AccountInfo, @Param('id') id: string, @Query(new ZodPipe(MessagePageQuery)) query: PageQuery): Promise<MessagePage> {
+  page(
+    @CurrentAccount() account: AccountInfo,
+    @Param('id') id: string,
+    @Query(new ZodPipe(MessagePageQuery)) query: PageQuery,
+  ): Promise<MessagePage> {
     return this.conversations.page(account.id, id, query);
   }
 }

@@ -44,8 +44,15 @@ describe('conversations API', () => {
     boxes = Object.fromEntries(items.map((m) => [m.specialUse ?? m.name, m.id]));
 
     // Thread A: Bruna writes, Ana replies (Sent), Bruna answers again.
-    await deliver('From: Bruna <bruna@paulolopes.fr>\nTo: ana@ifsc.edu\nSubject: Relatório\nMessage-ID: <a1@paulolopes.fr>\n\nprimeiro\n', 1);
-    await deliver('From: Ana <ana@ifsc.edu>\nTo: bruna@paulolopes.fr\nSubject: Re: Relatório\nMessage-ID: <a2@ifsc.edu>\nIn-Reply-To: <a1@paulolopes.fr>\n\nresposta\n', 2, 'sent');
+    await deliver(
+      'From: Bruna <bruna@paulolopes.fr>\nTo: ana@ifsc.edu\nSubject: Relatório\nMessage-ID: <a1@paulolopes.fr>\n\nprimeiro\n',
+      1,
+    );
+    await deliver(
+      'From: Ana <ana@ifsc.edu>\nTo: bruna@paulolopes.fr\nSubject: Re: Relatório\nMessage-ID: <a2@ifsc.edu>\nIn-Reply-To: <a1@paulolopes.fr>\n\nresposta\n',
+      2,
+      'sent',
+    );
     await deliver(
       'From: Bruna <bruna@paulolopes.fr>\nTo: ana@ifsc.edu\nSubject: Re: Relatório\nMessage-ID: <a3@paulolopes.fr>\nIn-Reply-To: <a2@ifsc.edu>\nReferences: <a1@paulolopes.fr> <a2@ifsc.edu>\n\nterceiro\n',
       5,
@@ -54,7 +61,11 @@ describe('conversations API', () => {
     await deliver('From: Joel <joel@ifsc.edu>\nTo: ana@ifsc.edu\nSubject: Almoço\nMessage-ID: <b1@ifsc.edu>\n\nvamos?\n', 6);
     // Thread C: older, with a message in Trash (hidden unless Trash is viewed).
     await deliver('From: Caio <caio@example.org>\nTo: ana@ifsc.edu\nSubject: Antigo\nMessage-ID: <c1@example.org>\n\nvelho\n', 0);
-    await deliver('From: Caio <caio@example.org>\nTo: ana@ifsc.edu\nSubject: Re: Antigo\nMessage-ID: <c2@example.org>\nIn-Reply-To: <c1@example.org>\n\nlixo\n', 3, 'trash');
+    await deliver(
+      'From: Caio <caio@example.org>\nTo: ana@ifsc.edu\nSubject: Re: Antigo\nMessage-ID: <c2@example.org>\nIn-Reply-To: <c1@example.org>\n\nlixo\n',
+      3,
+      'trash',
+    );
     // Bia's own mail, to prove isolation.
     await deliver('From: x@example.org\nTo: bia@ifsc.edu\nSubject: Bia\nMessage-ID: <z1@example.org>\n\nz\n', 1, 'inbox', bia.id);
   });
@@ -64,7 +75,13 @@ describe('conversations API', () => {
     const list = await ana.http.json<ConversationList>('GET', '/api/v1/conversations');
     expect(list.items.map((c) => c.subject)).toEqual(['Almoço', 'Re: Relatório', 'Antigo']);
     const a = list.items[1]!;
-    expect(a).toMatchObject({ messageCount: 3, unreadCount: 2, starred: false, hasAttachments: false, snippet: expect.stringContaining('terceiro') });
+    expect(a).toMatchObject({
+      messageCount: 3,
+      unreadCount: 2,
+      starred: false,
+      hasAttachments: false,
+      snippet: expect.stringContaining('terceiro'),
+    });
     expect(a.participants.map((p) => p.name)).toEqual(['Bruna', 'Ana']);
     expect(new Set(a.mailboxIds)).toEqual(new Set([boxes.inbox, boxes.sent]));
     // Trash is left out of the INBOX view's counts.
@@ -76,7 +93,10 @@ describe('conversations API', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: ConversationList = await ana.http.json<ConversationList>('GET', `/api/v1/conversations?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: ConversationList = await ana.http.json<ConversationList>(
+        'GET',
+        `/api/v1/conversations?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       seen.push(...page.items.map((c) => c.subject));
       cursor = page.nextCursor;
     } while (cursor);
@@ -94,7 +114,9 @@ describe('conversations API', () => {
     ]);
     const c = list.items[2]!.id;
     expect((await ana.http.json<ConversationDetail>('GET', `/api/v1/conversations/${c}`)).messages).toHaveLength(1);
-    expect((await ana.http.json<ConversationDetail>('GET', `/api/v1/conversations/${c}?mailboxId=${boxes.trash}`)).messages).toHaveLength(2);
+    expect((await ana.http.json<ConversationDetail>('GET', `/api/v1/conversations/${c}?mailboxId=${boxes.trash}`)).messages).toHaveLength(
+      2,
+    );
     const trash = await ana.http.json<ConversationList>('GET', `/api/v1/conversations?mailboxId=${boxes.trash}`);
     expect(trash.items.map((x) => [x.subject, x.messageCount])).toEqual([['Re: Antigo', 2]]);
   });
@@ -105,7 +127,10 @@ describe('conversations API', () => {
     const page = await ana.http.json<MessagePage>('GET', `/api/v1/mailboxes/${boxes.inbox}/page?limit=2`);
     expect(page.items.map((m) => m.subject)).toEqual(['Almoço', 'Re: Relatório']);
     const target = page.items[0]!;
-    const bulk = await ana.http.request('POST', '/api/v1/bulk', { target: { ids: [target.id] }, action: { type: 'addLabel', labelId: label.id } });
+    const bulk = await ana.http.request('POST', '/api/v1/bulk', {
+      target: { ids: [target.id] },
+      action: { type: 'addLabel', labelId: label.id },
+    });
     expect(bulk.status).toBe(200);
     const again = await ana.http.json<MessagePage>('GET', `/api/v1/mailboxes/${boxes.inbox}/page?limit=2`);
     expect(again.items[0]).toMatchObject({ id: target.id, labelIds: [label.id], keywords: [] });

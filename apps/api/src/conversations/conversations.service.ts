@@ -46,7 +46,10 @@ export class ConversationsService {
     if (!isId(threadId) || (viewMailboxId !== undefined && !(await this.repo.mailbox(accountId, viewMailboxId)))) {
       throw AppError.notFound('conversation not found');
     }
-    const [rows, labels] = await Promise.all([this.repo.thread(accountId, threadId, viewMailboxId ?? null, THREAD_LIMIT), this.labels.listRows(accountId)]);
+    const [rows, labels] = await Promise.all([
+      this.repo.thread(accountId, threadId, viewMailboxId ?? null, THREAD_LIMIT),
+      this.labels.listRows(accountId),
+    ]);
     if (rows.length === 0) throw AppError.notFound('conversation not found');
     const index = labelIndex(labels);
     return { id: threadId, subject: rows[rows.length - 1]!.subject, messages: rows.map((m) => toWebmailMessage(m, index)) };

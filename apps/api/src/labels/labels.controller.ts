@@ -1,4 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Counts as CountsSchema, LabelList as LabelListSchema, LabelView as LabelViewSchema } from '@correio/contracts';
+import { ApiResult } from '../common/api-result.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Counts, CreateLabelRequest, type LabelList, type LabelView, UpdateLabelRequest } from '@correio/contracts';
 // Type-only aliases: decorator metadata must not point at the zod schema values of the same name.
@@ -14,6 +16,7 @@ import { LabelsService } from './labels.service.js';
 export class LabelsController {
   constructor(private readonly labels: LabelsService) {}
 
+  @ApiResult(LabelListSchema)
   @Get('labels')
   @RequireScope('mail:read')
   @ApiOperation({ summary: "The account's labels (IMAP keywords with a name and colour) with total and unread counts" })
@@ -21,6 +24,7 @@ export class LabelsController {
     return { items: await this.labels.list(account.id) };
   }
 
+  @ApiResult(LabelViewSchema, { errors: [409] })
   @Post('labels')
   @RequireScope('mail:write')
   @ApiOperation({ summary: 'Creates a label; its IMAP keyword is derived from the name. 409 when the name is taken.' })
@@ -28,10 +32,15 @@ export class LabelsController {
     return this.labels.create(account.id, body);
   }
 
+  @ApiResult(LabelViewSchema, { errors: [409] })
   @Patch('labels/:id')
   @RequireScope('mail:write')
   @ApiOperation({ summary: 'Renames or recolours a label; a rename rewrites its keyword on every message (new modseq, IMAP sees it)' })
-  update(@CurrentAccount() account: AccountInfo, @Param('id') id: string, @Body(new ZodPipe(UpdateLabelRequest)) body: UpdateLabelBody): Promise<LabelView> {
+  update(
+    @CurrentAccount() account: AccountInfo,
+    @Param('id') id: string,
+    @Body(new ZodPipe(UpdateLabelRequest)) body: UpdateLabelBody,
+  ): Promise<LabelView> {
     return this.labels.update(account.id, id, body);
   }
 
@@ -43,6 +52,7 @@ export class LabelsController {
     await this.labels.delete(account.id, id);
   }
 
+  @ApiResult(CountsSchema)
   @Get('counts')
   @RequireScope('mail:read')
   @ApiOperation({ summary: 'Unread counts per mailbox, unread and total per label (Trash/Junk not counted in labels)' })

@@ -32,7 +32,13 @@ describe('labels API and IMAP keywords', () => {
     inbox = (await ana.http.json<MailboxList>('GET', '/api/v1/mailboxes')).items.find((m) => m.specialUse === 'inbox')!.id;
     for (const n of [1, 2, 3]) {
       const raw = crlf(`From: x@example.org\nTo: ana@ifsc.edu\nSubject: m${n}\nMessage-ID: <m${n}@example.org>\n\nbody ${n}\n`);
-      const [c] = await t.store.deliver({ raw, summary: await summarizeMessage(raw), targets: [{ accountId: ana.id, mailbox: { specialUse: 'inbox' } }], envelopeFrom: 'x@example.org', flags: { seen: n === 3 } });
+      const [c] = await t.store.deliver({
+        raw,
+        summary: await summarizeMessage(raw),
+        targets: [{ accountId: ana.id, mailbox: { specialUse: 'inbox' } }],
+        envelopeFrom: 'x@example.org',
+        flags: { seen: n === 3 },
+      });
       ids.push(c!.messageId);
     }
     imap = new ImapFlow({
@@ -72,7 +78,10 @@ describe('labels API and IMAP keywords', () => {
   it('applies a label: IMAP sees the keyword; counts follow', async () => {
     const { items } = await ana.http.json<LabelList>('GET', '/api/v1/labels');
     const trip = items.find((l) => l.name === 'Viagem 2027')!;
-    const res = await ana.http.json<{ affected: number }>('POST', '/api/v1/bulk', { target: { ids: [ids[0], ids[2]] }, action: { type: 'addLabel', labelId: trip.id } });
+    const res = await ana.http.json<{ affected: number }>('POST', '/api/v1/bulk', {
+      target: { ids: [ids[0], ids[2]] },
+      action: { type: 'addLabel', labelId: trip.id },
+    });
     expect(res.affected).toBe(2);
     const flags = await flagsOverImap();
     expect(flags[1]!.flags).toEqual(['$label_viagem_2027']);

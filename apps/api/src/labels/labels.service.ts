@@ -66,7 +66,8 @@ export class LabelsService {
       let got = await this.labels.insert(tx, accountId, req.name, req.colour ?? null, labelKeyword(req.name));
       // Another label's name has the same slug: a hashed keyword keeps both apart.
       if (got === 'keyword') got = await this.labels.insert(tx, accountId, req.name, req.colour ?? null, labelKeyword(req.name, true));
-      if (typeof got === 'string') throw new AppError(ErrorCode.Conflict, got === 'name' ? 'a label with this name exists' : 'label keyword taken');
+      if (typeof got === 'string')
+        throw new AppError(ErrorCode.Conflict, got === 'name' ? 'a label with this name exists' : 'label keyword taken');
       return got;
     });
     // A keyword IMAP clients set before the label existed is the label's from now on.

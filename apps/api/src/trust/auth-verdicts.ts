@@ -28,12 +28,19 @@ export function readVerdicts(raw: unknown): Pick<MessageTrust, 'checked' | 'dmar
     .map((s) => ({ domain: String(s.domain ?? ''), selector: String(s.selector ?? ''), result: String(s.result ?? 'none') }));
   const dkim: AuthVerdict = signatures.some((s) => s.result === 'pass') ? 'pass' : signatures[0] ? verdict(signatures[0].result) : 'none';
   const dmarc = verdict(v.dmarc);
-  return { checked: true, dmarc: dmarc === 'pass' || dmarc === 'fail' ? dmarc : 'none', spf: verdict(v.spf), dkim, dkimSignatures: signatures };
+  return {
+    checked: true,
+    dmarc: dmarc === 'pass' || dmarc === 'fail' ? dmarc : 'none',
+    spf: verdict(v.spf),
+    dkim,
+    dkimSignatures: signatures,
+  };
 }
 
 /** The banner's sentence: DMARC failure first (the stronger signal), then a look-alike domain. */
 export function warningFor(t: Pick<MessageTrust, 'dmarc' | 'lookalike' | 'fromDomain'>): string | undefined {
-  if (t.dmarc === 'fail') return `This message claims to be from ${t.fromDomain} but failed its authentication checks (DMARC). It may be forged.`;
+  if (t.dmarc === 'fail')
+    return `This message claims to be from ${t.fromDomain} but failed its authentication checks (DMARC). It may be forged.`;
   if (t.lookalike) return `The sender's domain ${t.lookalike.domain} looks like ${t.lookalike.resembles} but is a different domain.`;
   return undefined;
 }

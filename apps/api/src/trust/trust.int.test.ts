@@ -57,7 +57,10 @@ describe('trust signals', () => {
   });
 
   it('has nothing to say about a genuine message, nor about mail that did not come through the MX', async () => {
-    const ok = await ana.http.json<MessageTrust>('GET', `/api/v1/messages/${await deliver('joel@example.org', { ...pass, dkim: [] })}/trust`);
+    const ok = await ana.http.json<MessageTrust>(
+      'GET',
+      `/api/v1/messages/${await deliver('joel@example.org', { ...pass, dkim: [] })}/trust`,
+    );
     expect(ok).toEqual({ checked: true, fromDomain: 'example.org', dmarc: 'pass', spf: 'pass', dkim: 'none', dkimSignatures: [] });
     const local = await ana.http.json<MessageTrust>('GET', `/api/v1/messages/${await deliver('service@paypa1.com')}/trust`);
     expect(local).toEqual({ checked: false, fromDomain: 'paypa1.com', dmarc: 'none', spf: 'none', dkim: 'none', dkimSignatures: [] });

@@ -23,7 +23,10 @@ export class TrustService {
     if (!msg) throw AppError.notFound('message not found');
     const fromDomain = (msg.fromAddress.split('@').pop() ?? '').toLowerCase();
     const verdicts = readVerdicts(msg.authResults);
-    const lookalike = verdicts.checked && fromDomain ? findLookalike(fromDomain, [...POPULAR_DOMAINS, ...(await this.repo.knownDomains(accountId))]) : undefined;
+    const lookalike =
+      verdicts.checked && fromDomain
+        ? findLookalike(fromDomain, [...POPULAR_DOMAINS, ...(await this.repo.knownDomains(accountId))])
+        : undefined;
     const trust: MessageTrust = { ...verdicts, fromDomain, ...(lookalike ? { lookalike } : {}) };
     const warning = warningFor(trust);
     return warning ? { ...trust, warning } : trust;

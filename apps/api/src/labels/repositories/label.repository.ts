@@ -19,7 +19,9 @@ export class LabelRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   async list(accountId: string, q: Queryable = this.pool): Promise<LabelRow[]> {
-    const { rows } = await q.query<LabelRow>(`SELECT ${COLUMNS} FROM labels l WHERE l.account_id = $1 ORDER BY lower(l.name), l.id`, [accountId]);
+    const { rows } = await q.query<LabelRow>(`SELECT ${COLUMNS} FROM labels l WHERE l.account_id = $1 ORDER BY lower(l.name), l.id`, [
+      accountId,
+    ]);
     return rows;
   }
 
@@ -32,7 +34,13 @@ export class LabelRepository {
   }
 
   /** The new row, or which unique key (name or keyword, case-insensitive) is taken by another label. */
-  async insert(tx: Queryable, accountId: string, name: string, colour: string | null, keyword: string): Promise<LabelRow | 'name' | 'keyword'> {
+  async insert(
+    tx: Queryable,
+    accountId: string,
+    name: string,
+    colour: string | null,
+    keyword: string,
+  ): Promise<LabelRow | 'name' | 'keyword'> {
     const { rows } = await tx.query<LabelRow>(
       `INSERT INTO labels AS l (account_id, name, colour, keyword) VALUES ($1, $2, $3, $4)
        ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
@@ -52,7 +60,12 @@ export class LabelRepository {
     return rows[0]?.conflict;
   }
 
-  async update(tx: Queryable, accountId: string, id: string, set: { name: string; colour: string | null; keyword: string }): Promise<LabelRow> {
+  async update(
+    tx: Queryable,
+    accountId: string,
+    id: string,
+    set: { name: string; colour: string | null; keyword: string },
+  ): Promise<LabelRow> {
     const { rows } = await tx.query<LabelRow>(
       'UPDATE labels l SET name = $3, colour = $4, keyword = $5 WHERE l.account_id = $1 AND l.id = $2 RETURNING l.id, l.name, l.colour, l.keyword',
       [accountId, id, set.name, set.colour, set.keyword],
