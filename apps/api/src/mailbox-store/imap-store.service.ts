@@ -335,13 +335,9 @@ export class ImapStoreService implements ImapStore {
 
   async expunge(accountId: string, mailboxId: string, uids?: number[]): Promise<{ uids: number[]; modseq: bigint }> {
     this.checkIds(mailboxId);
-    const { uids: gone, change } = await this.writes.expunge(accountId, mailboxId, uids);
-    if (change) {
-      this.events.publish(change);
-      return { uids: gone, modseq: BigInt(change.modseq) };
-    }
-    const box = await this.boxes.findById(accountId, mailboxId);
-    return { uids: [], modseq: box?.highestModseq ?? 0n };
+    const { uids: gone, modseq, change } = await this.writes.expunge(accountId, mailboxId, uids);
+    if (change) this.events.publish(change);
+    return { uids: gone, modseq: BigInt(modseq) };
   }
 
   /**
