@@ -375,7 +375,14 @@ export class ImapStoreService implements ImapStore {
     if (!box) throw AppError.notFound('no such mailbox');
     const parsed = await Promise.all(messages.map(async (m) => ({ ...m, summary: await summarizeMessage(m.raw), ...parseFlags(m.flags) })));
     const only = parsed.length === 1 ? parsed[0]! : undefined;
-    if (box.name === 'INBOX' && only && !only.system.has('answered') && !only.system.has('flagged') && !only.system.has('deleted') && only.keywords.length === 0) {
+    if (
+      box.name === 'INBOX' &&
+      only &&
+      !only.system.has('answered') &&
+      !only.system.has('flagged') &&
+      !only.system.has('deleted') &&
+      only.keywords.length === 0
+    ) {
       // One message into INBOX whose flags the delivery statement sets by itself: that statement
       // alone, committed when it returns (deliver() publishes after it) — one round trip, not BEGIN,
       // INSERT, COMMIT. Durable before the OK as every APPEND (DESIGN invariant 1). Only INBOX: it
