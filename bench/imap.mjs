@@ -346,6 +346,13 @@ async function main() {
     interleaved(names, reps, async (n) => {
       const r = await mixedLoad(targets[n], U.mixed, mixedSeconds, { loginEachLoop: false });
       show('mixed, one session', n, `${r.commandsPerSecond.toFixed(1)} commands/s (${r.loops} loops)`);
+      show(
+        'mixed, one session',
+        n,
+        `median ms: ${Object.entries(r.perCommand)
+          .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+          .join(', ')}`,
+      );
       return r;
     }),
   );

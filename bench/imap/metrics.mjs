@@ -35,7 +35,9 @@ export async function fullSync(target, user, expected) {
   const t2 = performance.now();
   await c.logout();
   if (existsOf(sel.lines) !== expected || r.untagged !== expected) {
-    throw new Error(`${target.name}: full sync of ${user} saw ${existsOf(sel.lines)} EXISTS and ${r.untagged} FETCH responses, expected ${expected}`);
+    throw new Error(
+      `${target.name}: full sync of ${user} saw ${existsOf(sel.lines)} EXISTS and ${r.untagged} FETCH responses, expected ${expected}`,
+    );
   }
   return { fetchMs: t2 - t1, selectFetchMs: t2 - t0, bytes: r.bytes };
 }
@@ -62,7 +64,8 @@ export async function searchText(target, user, term, expectedHits) {
   await c.logout();
   const line = r.lines.find((l) => /^\* SEARCH/i.test(l)) ?? '';
   const hits = line.trim().split(' ').length - 2;
-  if (hits !== expectedHits) throw new Error(`${target.name}: SEARCH TEXT ${term} found ${hits}, expected ${expectedHits}: ${line.slice(0, 200)}`);
+  if (hits !== expectedHits)
+    throw new Error(`${target.name}: SEARCH TEXT ${term} found ${hits}, expected ${expectedHits}: ${line.slice(0, 200)}`);
   return { ms, hits };
 }
 
@@ -93,32 +96,43 @@ export async function mixedLoad(target, users, seconds, { loginEachLoop = true }
   let commands = 0;
   let loops = 0;
   const started = performance.now();
+  /** Per command: every round trip's time in ms (the report gives medians, to see which command a change moved). */
+  const times = {};
   const client = async (user, k) => {
     const r = rng(0x1234 + k);
     let c = null;
+    const timed = async (name, run) => {
+      const t0 = performance.now();
+      const out = await run();
+      times[name] ??= [];
+      times[name].push(performance.now() - t0);
+      return out;
+    };
     while (performance.now() < deadline) {
       if (!c) {
         c = await open(target, user);
         commands++;
       }
-      const sel = await c.command('SELECT INBOX', { collect: true });
+      const sel = await timed('SELECT', () => c.command('SELECT INBOX', { collect: true }));
       commands++;
       const n = existsOf(sel.lines);
       const a = 1 + Math.floor(r() * Math.max(1, n - 20));
-      await c.command(`FETCH ${a}:${Math.min(n, a + 19)} (FLAGS ENVELOPE)`);
+      await timed('FETCH 20 (FLAGS ENVELOPE)', () => c.command(`FETCH ${a}:${Math.min(n, a + 19)} (FLAGS ENVELOPE)`));
       commands++;
       const one = 1 + Math.floor(r() * n);
-      await c.command(`FETCH ${one} BODY.PEEK[]`);
+      await timed('FETCH BODY.PEEK[]', () => c.command(`FETCH ${one} BODY.PEEK[]`));
       commands++;
-      await c.command(`STORE ${one} +FLAGS.SILENT (\\Seen)`);
+      await timed('STORE', () => c.command(`STORE ${one} +FLAGS.SILENT (\\Seen)`));
       commands++;
-      const app = await c.append('INBOX', makeMessage(100_000 + k * 1000 + (loops % 1000), { profile: 'text', to: user }));
+      const app = await timed('APPEND', () =>
+        c.append('INBOX', makeMessage(100_000 + k * 1000 + (loops % 1000), { profile: 'text', to: user })),
+      );
       commands++;
       const uid = /APPENDUID \d+ (\d+)/i.exec(app.text)?.[1];
       if (!uid) throw new Error(`${target.name}: APPEND gave no APPENDUID: ${app.text}`);
-      await c.command(`UID STORE ${uid} +FLAGS.SILENT (\\Deleted)`);
+      await timed('UID STORE', () => c.command(`UID STORE ${uid} +FLAGS.SILENT (\\Deleted)`));
       commands++;
-      await c.command('EXPUNGE');
+      await timed('EXPUNGE', () => c.command('EXPUNGE'));
       commands++;
       if (loginEachLoop) {
         await c.logout();
@@ -134,7 +148,8 @@ export async function mixedLoad(target, users, seconds, { loginEachLoop = true }
   };
   await Promise.all(users.map((u, k) => client(u, k)));
   const elapsed = (performance.now() - started) / 1000;
-  return { commandsPerSecond: commands / elapsed, loops, commands };
+  const perCommand = Object.fromEntries(Object.entries(times).map(([name, list]) => [name, percentile(list, 50)]));
+  return { commandsPerSecond: commands / elapsed, loops, commands, perCommand };
 }
 
 /**

@@ -36,7 +36,12 @@ describe('IMAP mailboxes', () => {
 
   async function deliver(accountId: string, subject: string): Promise<number> {
     const raw = Buffer.from(`From: bruna@paulolopes.fr\r\nTo: joel@ifsc.edu\r\nSubject: ${subject}\r\n\r\nOlá Joel\r\n`);
-    await t.store.deliver({ raw, summary: await summarizeMessage(raw), targets: [{ accountId, mailbox: { specialUse: 'inbox' } }], envelopeFrom: 'bruna@paulolopes.fr' });
+    await t.store.deliver({
+      raw,
+      summary: await summarizeMessage(raw),
+      targets: [{ accountId, mailbox: { specialUse: 'inbox' } }],
+      envelopeFrom: 'bruna@paulolopes.fr',
+    });
     return raw.length;
   }
 
@@ -67,7 +72,11 @@ describe('IMAP mailboxes', () => {
       '* LIST (\\HasNoChildren \\Trash) "/" "Trash"',
       'p OK LIST completed',
     ]);
-    expect(await c.cmd('q LIST Projects/ %')).toEqual(['* LIST (\\HasNoChildren) "/" "Projects/2026"', '* LIST (\\HasNoChildren) "/" "Projects/Old"', 'q OK LIST completed']);
+    expect(await c.cmd('q LIST Projects/ %')).toEqual([
+      '* LIST (\\HasNoChildren) "/" "Projects/2026"',
+      '* LIST (\\HasNoChildren) "/" "Projects/Old"',
+      'q OK LIST completed',
+    ]);
     expect(await c.cmd('i LIST "" inbox')).toEqual(['* LIST (\\HasNoChildren) "/" "INBOX"', 'i OK LIST completed']);
     expect(await c.cmd('m LIST "" (Sent Nope*)')).toEqual(['* LIST (\\HasNoChildren \\Sent) "/" "Sent"', 'm OK LIST completed']);
   });
@@ -132,7 +141,11 @@ describe('IMAP mailboxes', () => {
     expect(await c.cmd('u3 LIST "" Receipts')).toEqual(['* LIST (\\HasNoChildren \\Archive) "/" "Receipts"', 'u3 OK LIST completed']);
     expect(await c.cmd('c CREATE Work/Clients')).toEqual(['c OK CREATE completed']);
     expect(await c.cmd('r RENAME Work Jobs')).toEqual(['r OK RENAME completed']);
-    expect(await c.cmd('l LIST "" Jobs*')).toEqual(['* LIST (\\HasChildren) "/" "Jobs"', '* LIST (\\HasNoChildren) "/" "Jobs/Clients"', 'l OK LIST completed']);
+    expect(await c.cmd('l LIST "" Jobs*')).toEqual([
+      '* LIST (\\HasChildren) "/" "Jobs"',
+      '* LIST (\\HasNoChildren) "/" "Jobs/Clients"',
+      'l OK LIST completed',
+    ]);
     expect(await c.cmd('r2 RENAME Nowhere Else')).toEqual([expect.stringMatching(/^r2 NO \[NONEXISTENT\] /)]);
     expect(await c.cmd('r3 RENAME Jobs Trash')).toEqual([expect.stringMatching(/^r3 NO \[ALREADYEXISTS\] /)]);
     expect(await c.cmd('r4 RENAME Jobs Jobs/Inside')).toEqual([expect.stringMatching(/^r4 NO \[CANNOT\] /)]);
@@ -141,7 +154,11 @@ describe('IMAP mailboxes', () => {
     expect(await c.cmd('s1 STATUS INBOX (MESSAGES)')).toEqual(['* STATUS "INBOX" (MESSAGES 0)', 's1 OK STATUS completed']);
     expect(await c.cmd('s2 STATUS "Old Inbox" (MESSAGES)')).toEqual(['* STATUS "Old Inbox" (MESSAGES 1)', 's2 OK STATUS completed']);
     expect(await c.cmd('d DELETE Jobs')).toEqual(['d OK DELETE completed']);
-    expect(await c.cmd('l2 LIST "" Jobs*')).toEqual(['* LIST (\\Noselect \\HasChildren) "/" "Jobs"', '* LIST (\\HasNoChildren) "/" "Jobs/Clients"', 'l2 OK LIST completed']);
+    expect(await c.cmd('l2 LIST "" Jobs*')).toEqual([
+      '* LIST (\\Noselect \\HasChildren) "/" "Jobs"',
+      '* LIST (\\HasNoChildren) "/" "Jobs/Clients"',
+      'l2 OK LIST completed',
+    ]);
     expect(await c.cmd('l3 LIST () "" Jobs')).toEqual(['* LIST (\\NonExistent \\HasChildren) "/" "Jobs"', 'l3 OK LIST completed']);
     expect(await c.cmd('d2 DELETE INBOX')).toEqual([expect.stringMatching(/^d2 NO \[CANNOT\] /)]);
     expect(await c.cmd('d3 DELETE Jobs')).toEqual([expect.stringMatching(/^d3 NO \[NONEXISTENT\] /)]);
@@ -153,20 +170,61 @@ describe('IMAP mailboxes', () => {
     expect(await c.cmd('m4 STATUS "Café" (MESSAGES)')).toEqual(['* STATUS "Café" (MESSAGES 0)', 'm4 OK STATUS completed']);
   });
 
+  it('SELECT of the selected mailbox again: renamed away meanwhile (another by its name now) or deleted, the name decides', async () => {
+    const { c } = await login();
+    const other = await ImapWire.connect(imap.ports.plain);
+    await other.line();
+    expect((await other.cmd(`L LOGIN joel${n}@ifsc.edu joel-password`))[0]).toMatch(/^L OK /);
+    expect(await c.cmd('c CREATE Work')).toEqual(['c OK CREATE completed']);
+    expect((await c.cmd('a APPEND Work {18+}\r\nSubject: x\r\n\r\nhi\r\n')).at(-1)).toMatch(/^a OK \[APPENDUID \d+ 1\]/);
+    const first = await c.cmd('s1 SELECT Work');
+    expect(first).toContain('* 1 EXISTS');
+    const validity = /UIDVALIDITY (\d+)/.exec(first.join('\n'))?.[1];
+    // Re-SELECT while nothing changed: the same mailbox.
+    const again = await c.cmd('s2 SELECT Work');
+    expect(again).toEqual(
+      expect.arrayContaining(['* 1 EXISTS', `* OK [UIDVALIDITY ${validity}] UIDs valid`, 's2 OK [READ-WRITE] SELECT completed']),
+    );
+    // Another session renames it away and creates a new, empty "Work": SELECT Work is that one.
+    expect(await other.cmd('r RENAME Work Old')).toEqual(['r OK RENAME completed']);
+    expect(await other.cmd('n CREATE Work')).toEqual(['n OK CREATE completed']);
+    const renamed = await c.cmd('s3 SELECT Work');
+    expect(renamed).toContain('* 0 EXISTS');
+    expect(renamed.join('\n')).not.toContain(`UIDVALIDITY ${validity}]`);
+    expect(renamed.at(-1)).toBe('s3 OK [READ-WRITE] SELECT completed');
+    // Selected "Old" (the renamed one, with its message), then it is deleted: SELECT Old is NONEXISTENT.
+    expect(await c.cmd('s4 SELECT Old')).toContain('* 1 EXISTS');
+    expect(await other.cmd('d DELETE Old')).toEqual(['d OK DELETE completed']);
+    expect((await c.cmd('s5 SELECT Old')).at(-1)).toMatch(/^s5 NO \[NONEXISTENT\] /);
+    await other.cmd('o LOGOUT');
+    await c.cmd('o LOGOUT');
+  });
+
   it('STATUS with every item; ENABLE; ID; NAMESPACE; QUOTA from the account quota', async () => {
     const { c, id } = await login({ quotaBytes: 10n * 1024n * 1024n });
     const size = await deliver(id, 'one');
     expect(await c.cmd('e1 ENABLE CONDSTORE QRESYNC X-UNKNOWN')).toEqual(['* ENABLED CONDSTORE QRESYNC', 'e1 OK ENABLE completed']);
     const status = await c.cmd('s STATUS INBOX (MESSAGES UIDNEXT UIDVALIDITY UNSEEN DELETED SIZE RECENT HIGHESTMODSEQ APPENDLIMIT)');
     expect(status).toEqual([
-      expect.stringMatching(new RegExp(`^\\* STATUS "INBOX" \\(MESSAGES 1 UIDNEXT 2 UIDVALIDITY \\d+ UNSEEN 1 DELETED 0 SIZE ${size} RECENT 0 HIGHESTMODSEQ \\d+ APPENDLIMIT \\d+\\)$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^\\* STATUS "INBOX" \\(MESSAGES 1 UIDNEXT 2 UIDVALIDITY \\d+ UNSEEN 1 DELETED 0 SIZE ${size} RECENT 0 HIGHESTMODSEQ \\d+ APPENDLIMIT \\d+\\)$`,
+        ),
+      ),
       's OK STATUS completed',
     ]);
     expect(await c.cmd('s2 STATUS Nowhere (MESSAGES)')).toEqual(['s2 NO [NONEXISTENT] No such mailbox']);
     expect(await c.cmd('e2 ENABLE QRESYNC IMAP4rev2')).toEqual(['* ENABLED IMAP4rev2', 'e2 OK ENABLE completed']);
-    expect(await c.cmd('i ID ("name" "Thunderbird" "version" "128.0")')).toEqual([expect.stringMatching(/^\* ID \("name" "Correio" "version" "\d+\.\d+\.\d+"\)$/), 'i OK ID completed']);
+    expect(await c.cmd('i ID ("name" "Thunderbird" "version" "128.0")')).toEqual([
+      expect.stringMatching(/^\* ID \("name" "Correio" "version" "\d+\.\d+\.\d+"\)$/),
+      'i OK ID completed',
+    ]);
     expect(await c.cmd('n NAMESPACE')).toEqual(['* NAMESPACE (("" "/")) NIL NIL', 'n OK NAMESPACE completed']);
-    expect(await c.cmd('q1 GETQUOTAROOT INBOX')).toEqual(['* QUOTAROOT "INBOX" ""', `* QUOTA "" (STORAGE ${Math.ceil(size / 1024)} 10240)`, 'q1 OK GETQUOTAROOT completed']);
+    expect(await c.cmd('q1 GETQUOTAROOT INBOX')).toEqual([
+      '* QUOTAROOT "INBOX" ""',
+      `* QUOTA "" (STORAGE ${Math.ceil(size / 1024)} 10240)`,
+      'q1 OK GETQUOTAROOT completed',
+    ]);
     expect(await c.cmd('q2 GETQUOTA ""')).toEqual([`* QUOTA "" (STORAGE ${Math.ceil(size / 1024)} 10240)`, 'q2 OK GETQUOTA completed']);
     expect(await c.cmd('q3 GETQUOTA "other"')).toEqual(['q3 NO [NONEXISTENT] No such quota root']);
     expect(await c.cmd('q4 GETQUOTAROOT Nowhere')).toEqual(['q4 NO [NONEXISTENT] No such mailbox']);

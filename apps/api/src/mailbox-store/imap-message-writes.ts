@@ -5,10 +5,11 @@ import { PG_POOL } from '../database/database.module.js';
 import { UsageRepository } from '../directory/repositories/usage.repository.js';
 import { BLOB_STORE } from './blob-store.token.js';
 import type { BlobStore } from './blob-store.js';
-import { applyFlags, flagsOf, parseFlags, sameFlags } from './imap-flags.js';
+import { flagsOf, parseFlags } from './imap-flags.js';
 import type { CopyResult, ImapMessageFlags, StoreFlagsRequest, StoreFlagsResult } from './imap-store.types.js';
 import type { MailboxChange } from './mailbox-store.types.js';
 import { type ImapRow, ImapMessageRepository } from './repositories/imap-message.repository.js';
+import { expungeStatement, storeFlagsStatement } from './repositories/imap-write-statements.js';
 import { MailboxRepository } from './repositories/mailbox.repository.js';
 
 const byUid = (a: ImapRow, b: ImapRow) => a.uid - b.uid;
@@ -30,35 +31,34 @@ export class ImapMessageWrites {
     private readonly usage: UsageRepository,
   ) {}
 
-  /** RFC 9051 §6.4.6 STORE, with RFC 7162 §3.1.3 UNCHANGEDSINCE. One new modseq for the messages it changes. */
-  storeFlags(req: StoreFlagsRequest): Promise<{ result: StoreFlagsResult; change?: MailboxChange }> {
+  /**
+   * RFC 9051 §6.4.6 STORE, with RFC 7162 §3.1.3 UNCHANGEDSINCE. One new modseq for the messages it
+   * changes. One statement, committed on its own (repositories/imap-write-statements.ts): one round
+   * trip instead of BEGIN, lock, allocate, update, COMMIT.
+   */
+  async storeFlags(req: StoreFlagsRequest): Promise<{ result: StoreFlagsResult; change?: MailboxChange }> {
     const wanted = parseFlags(req.flags);
-    return withTransaction(this.pool, async (tx) => {
-      const rows = (await this.messages.lockByUids(tx, req.accountId, req.mailboxId, req.uids)).sort(byUid);
-      const result: StoreFlagsResult = { changed: [], unchanged: [], modified: [] };
-      const updates: (ImapRow & { uid: number })[] = [];
-      for (const row of rows) {
-        if (req.unchangedSince !== undefined && BigInt(row.modseq) > req.unchangedSince) {
-          result.modified.push(row.uid);
-          continue;
-        }
-        const next = { ...row, ...applyFlags(row, req.op, wanted) };
-        if (sameFlags(row, next)) result.unchanged.push({ uid: row.uid, modseq: BigInt(row.modseq), flags: flagsOf(row) });
-        else updates.push(next);
+    const rows = await storeFlagsStatement(this.pool, { ...req, system: wanted.system, keywords: wanted.keywords });
+    const result: StoreFlagsResult = { changed: [], unchanged: [], modified: [] };
+    let modseq: string | undefined;
+    for (const row of rows) {
+      if (row.modified) result.modified.push(row.uid);
+      else if (!row.changed) result.unchanged.push({ uid: row.uid, modseq: BigInt(row.modseq), flags: flagsOf(row) });
+      else {
+        if (row.newModseq === null) throw new Error(`mailbox ${req.mailboxId} of account ${req.accountId} vanished`);
+        modseq = row.newModseq;
+        result.changed.push({ uid: row.uid, modseq: BigInt(row.newModseq), flags: flagsOf(row) } satisfies ImapMessageFlags);
       }
-      if (updates.length === 0) return { result };
-      const { modseq } = await this.mailboxes.allocate(tx, req.accountId, req.mailboxId, 0);
-      await this.messages.setFlags(tx, req.accountId, updates, modseq);
-      result.changed = updates.map((u) => ({ uid: u.uid, modseq: BigInt(modseq), flags: flagsOf(u) }) satisfies ImapMessageFlags);
-      const change: MailboxChange = {
-        accountId: req.accountId,
-        mailboxId: req.mailboxId,
-        kind: 'flags',
-        uids: updates.map((u) => u.uid),
-        modseq,
-      };
-      return { result, change };
-    });
+    }
+    if (modseq === undefined) return { result };
+    const change: MailboxChange = {
+      accountId: req.accountId,
+      mailboxId: req.mailboxId,
+      kind: 'flags',
+      uids: result.changed.map((u) => u.uid),
+      modseq,
+    };
+    return { result, change };
   }
 
   /**
@@ -140,26 +140,22 @@ export class ImapMessageWrites {
     return tx ? run(tx) : withTransaction(this.pool, run);
   }
 
-  /** EXPUNGE / UID EXPUNGE (RFC 9051 §6.4.3, RFC 4315 §2.1): only \Deleted messages; tombstones left. */
-  expunge(accountId: string, mailboxId: string, uids?: number[]): Promise<{ uids: number[]; change?: MailboxChange }> {
+  /**
+   * EXPUNGE / UID EXPUNGE (RFC 9051 §6.4.3, RFC 4315 §2.1): only \Deleted messages; tombstones left.
+   * BEGIN, one statement (rows, usage, modseq, tombstones: imap-write-statements.ts), the blobs no
+   * row refers to any more, COMMIT. `modseq` is the mailbox's HIGHESTMODSEQ after it (for the tagged OK).
+   */
+  expunge(accountId: string, mailboxId: string, uids?: number[]): Promise<{ uids: number[]; modseq: string; change?: MailboxChange }> {
     return withTransaction(this.pool, async (tx) => {
-      const rows = (await this.messages.lockByUids(tx, accountId, mailboxId, uids, true)).sort(byUid);
-      if (rows.length === 0) return { uids: [] };
-      await this.usage.release(
+      const done = await expungeStatement(tx, accountId, mailboxId, uids);
+      if (done.uids.length === 0 || done.modseq === null) return { uids: [], modseq: done.currentModseq ?? '0' };
+      await this.removeUnreferencedBlobs(
         tx,
         accountId,
-        rows.reduce((n, r) => n + r.size, 0),
+        done.blobIds.map((blobId) => ({ blobId })),
       );
-      const { modseq } = await this.mailboxes.allocate(tx, accountId, mailboxId, 0);
-      await this.removeRows(tx, accountId, rows);
-      await this.messages.addTombstones(
-        tx,
-        accountId,
-        mailboxId,
-        rows.map((r) => r.uid),
-        modseq,
-      );
-      return { uids: rows.map((r) => r.uid), change: { accountId, mailboxId, kind: 'expunge', uids: rows.map((r) => r.uid), modseq } };
+      const modseq = done.modseq;
+      return { uids: done.uids, modseq, change: { accountId, mailboxId, kind: 'expunge', uids: done.uids, modseq } };
     });
   }
 
@@ -184,16 +180,6 @@ export class ImapMessageWrites {
     if (removed.length === 0) return undefined;
     await this.removeUnreferencedBlobs(tx, accountId, removed);
     return { accountId, mailboxId, kind: 'expunge', uids: removed.map((r) => r.uid).sort((a, b) => a - b), modseq };
-  }
-
-  /** Deletes rows and the blobs no row of the account refers to any more (their text and structure cascade). */
-  private async removeRows(tx: PoolClient, accountId: string, rows: ImapRow[]): Promise<void> {
-    await this.messages.deleteRows(
-      tx,
-      accountId,
-      rows.map((r) => r.id),
-    );
-    await this.removeUnreferencedBlobs(tx, accountId, rows);
   }
 
   private async removeUnreferencedBlobs(tx: PoolClient, accountId: string, rows: { blobId: string }[]): Promise<void> {

@@ -339,13 +339,9 @@ export class ImapStoreService implements ImapStore {
 
   async expunge(accountId: string, mailboxId: string, uids?: number[]): Promise<{ uids: number[]; modseq: bigint }> {
     this.checkIds(mailboxId);
-    const { uids: gone, change } = await this.writes.expunge(accountId, mailboxId, uids);
-    if (change) {
-      this.events.publish(change);
-      return { uids: gone, modseq: BigInt(change.modseq) };
-    }
-    const box = await this.boxes.findById(accountId, mailboxId);
-    return { uids: [], modseq: box?.highestModseq ?? 0n };
+    const { uids: gone, modseq, change } = await this.writes.expunge(accountId, mailboxId, uids);
+    if (change) this.events.publish(change);
+    return { uids: gone, modseq: BigInt(modseq) };
   }
 
   /**
@@ -372,11 +368,40 @@ export class ImapStoreService implements ImapStore {
     accountId: string,
     mailboxId: string,
     messages: { raw: Buffer; flags: string[]; internalDate?: Date }[],
+    found?: Pick<ImapMailbox, 'id' | 'name' | 'uidValidity'>,
   ): Promise<{ uidValidity: number; uids: number[] }> {
     if (messages.some((m) => m.raw.length > this.config.smtp.maxMessageBytes)) throw new AppError(ErrorCode.TooLarge, 'message too large');
-    const box = isId(mailboxId) ? await this.boxes.findById(accountId, mailboxId) : undefined;
+    if (!isId(mailboxId)) throw AppError.notFound('no such mailbox');
+    // A UIDVALIDITY the caller already has saves a round trip: a mailbox deleted meanwhile still
+    // fails below (the delivery statement finds no mailbox row: NOT FOUND), and a mailbox id's
+    // UIDVALIDITY never changes (RENAME keeps it, RFC 9051 §6.3.6).
+    const box = found?.id === mailboxId ? found : await this.boxes.findById(accountId, mailboxId);
     if (!box) throw AppError.notFound('no such mailbox');
     const parsed = await Promise.all(messages.map(async (m) => ({ ...m, summary: await summarizeMessage(m.raw), ...parseFlags(m.flags) })));
+    const only = parsed.length === 1 ? parsed[0]! : undefined;
+    if (
+      box.name === 'INBOX' &&
+      only &&
+      !only.system.has('answered') &&
+      !only.system.has('flagged') &&
+      !only.system.has('deleted') &&
+      only.keywords.length === 0
+    ) {
+      // One message into INBOX whose flags the delivery statement sets by itself: that statement
+      // alone, committed when it returns (deliver() publishes after it) — one round trip, not BEGIN,
+      // INSERT, COMMIT. Durable before the OK as every APPEND (DESIGN invariant 1). Only INBOX: it
+      // cannot be deleted, and an autocommitted delivery statement whose mailbox vanished between
+      // its two steps would keep its usage charge (see the DELETE test in imap-store.int.test.ts).
+      const [copy] = await this.store.deliver({
+        raw: only.raw,
+        summary: only.summary,
+        targets: [{ accountId, mailbox: { id: mailboxId } }],
+        envelopeFrom: only.summary.from.address,
+        internalDate: only.internalDate,
+        flags: { seen: only.system.has('seen'), draft: only.system.has('draft') },
+      });
+      return { uidValidity: box.uidValidity, uids: [copy!.uid] };
+    }
     const copies = await withTransaction(this.pool, async (tx) => {
       const stored = [];
       for (const m of parsed) {

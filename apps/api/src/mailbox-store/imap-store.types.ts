@@ -237,6 +237,8 @@ export interface ImapStore {
     accountId: string,
     mailboxId: string,
     messages: { raw: Buffer; flags: string[]; internalDate?: Date }[],
+    /** The mailbox as the caller just looked it up (saves a read; a mailbox gone meanwhile still fails). */
+    found?: Pick<ImapMailbox, 'id' | 'name' | 'uidValidity'>,
   ): Promise<{ uidValidity: number; uids: number[] }>;
   /** UIDs (ascending) of messages matching a search key. Sequence-number keys arrive already turned into UID sets. */
   search(accountId: string, mailboxId: string, key: SearchKey, scopeUids?: number[]): Promise<number[]>;

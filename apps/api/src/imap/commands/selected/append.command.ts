@@ -26,7 +26,7 @@ export const appendCommand: ImapCommandHandler<'APPEND'> = {
       const target = await ctx.deps.store.findMailbox(user.accountId, command.mailbox);
       if (!target) return no('No such mailbox', 'TRYCREATE');
       const messages = command.messages.map((m) => ({ raw: m.message, flags: storableFlags(m.flags), internalDate: m.date }));
-      stored = await ctx.deps.store.appendMany(user.accountId, target.id, messages);
+      stored = await ctx.deps.store.appendMany(user.accountId, target.id, messages, target);
     } catch (err) {
       return storeFailure(ctx, err);
     }

@@ -1,7 +1,9 @@
 import type { ImapCommand } from '@correio/imap-protocol';
-import type { CommandContext, Completion, ImapCommandHandler } from '../../command-context.js';
+import type { CommandContext, Completion, ImapCommandHandler, SelectedMailboxView } from '../../command-context.js';
 import { wireMailboxName } from '../../imap-wire.js';
 import { SelectedMailbox } from '../../selected-mailbox.js';
+import { normalizeMailboxName } from '../../../mailbox-store/imap-names.js';
+import type { ImapMailbox, ImapSnapshot } from '../../../mailbox-store/imap-store.types.js';
 import { SPECIAL_USE_ATTRIBUTE } from '../list.command.js';
 import { writeQresyncChanges } from './select-qresync.js';
 import { bad, no, ok, storeFailure, userOf } from './selected-context.js';
@@ -18,6 +20,7 @@ export const selectCommand: ImapCommandHandler<'SELECT' | 'EXAMINE'> = {
   async handle(ctx: CommandContext, command: Extract<ImapCommand, { name: 'SELECT' | 'EXAMINE' }>): Promise<Completion> {
     const user = userOf(ctx);
     if (command.qresync && !ctx.session.enabled.has('QRESYNC')) return bad('QRESYNC is not enabled');
+    const previous = ctx.session.state.kind === 'selected' ? ctx.session.state.mailbox : undefined;
     if (ctx.session.state.kind === 'selected') {
       ctx.session.setState({ kind: 'authenticated', user });
       ctx.out.untagged('OK [CLOSED] Previous mailbox closed');
@@ -25,12 +28,17 @@ export const selectCommand: ImapCommandHandler<'SELECT' | 'EXAMINE'> = {
     if (command.condstore) ctx.session.enable('CONDSTORE');
     const isReadOnly = command.name === 'EXAMINE';
     try {
-      const found = await ctx.deps.store.findMailbox(user.accountId, command.mailbox);
-      if (!found) return no('No such mailbox', 'NONEXISTENT');
-      // Selected before the snapshot is read: changes committed meanwhile are noted, not lost.
-      const mailbox = new SelectedMailbox(ctx.deps.store, found, { accountId: user.accountId, isReadOnly, enabled: ctx.session.enabled });
-      ctx.session.setState({ kind: 'selected', user, mailbox });
-      const snapshot = await ctx.deps.store.snapshot(user.accountId, found.id);
+      const options = { accountId: user.accountId, isReadOnly, enabled: ctx.session.enabled };
+      let opened = previous && !previous.isDeleted ? await reopen(ctx, previous, command.mailbox, options) : undefined;
+      if (!opened) {
+        const found = await ctx.deps.store.findMailbox(user.accountId, command.mailbox);
+        if (!found) return no('No such mailbox', 'NONEXISTENT');
+        // Selected before the snapshot is read: changes committed meanwhile are noted, not lost.
+        const selected = new SelectedMailbox(ctx.deps.store, found, options);
+        ctx.session.setState({ kind: 'selected', user, mailbox: selected });
+        opened = { mailbox: selected, snapshot: await ctx.deps.store.snapshot(user.accountId, found.id) };
+      }
+      const { mailbox, snapshot } = opened;
       mailbox.load(snapshot);
       writeSelectResponses(ctx, mailbox, snapshot);
       if (command.qresync && command.qresync.uidValidity === snapshot.mailbox.uidValidity) {
@@ -43,6 +51,52 @@ export const selectCommand: ImapCommandHandler<'SELECT' | 'EXAMINE'> = {
     return ok(`${command.name} completed`, isReadOnly ? 'READ-ONLY' : 'READ-WRITE');
   },
 };
+
+/**
+ * SELECT of the mailbox that was selected (a client re-opening its folder, as the mixed load does
+ * every loop): its id is known, so the snapshot is the only read — the mailbox row it reads in the
+ * same statement says whether that id still has the name asked for and the same UIDVALIDITY
+ * (neither renamed away nor deleted). Otherwise undefined, and the caller looks the name up.
+ */
+async function reopen(
+  ctx: CommandContext,
+  previous: SelectedMailboxView,
+  name: string,
+  options: ConstructorParameters<typeof SelectedMailbox>[2],
+): Promise<{ mailbox: SelectedMailbox; snapshot: ImapSnapshot } | undefined> {
+  let wanted: string;
+  try {
+    wanted = normalizeMailboxName(name, false);
+  } catch {
+    return undefined;
+  }
+  if (wanted !== previous.name) return undefined;
+  const user = userOf(ctx);
+  const known: ImapMailbox = {
+    id: previous.mailboxId,
+    name: previous.name,
+    specialUse: null,
+    subscribed: false,
+    uidValidity: previous.uidValidity,
+    uidNext: 0,
+    highestModseq: 0n,
+  };
+  // Selected before the snapshot is read (as below): changes committed meanwhile are noted, not lost.
+  const mailbox = new SelectedMailbox(ctx.deps.store, known, options);
+  ctx.session.setState({ kind: 'selected', user, mailbox });
+  let snapshot: ImapSnapshot;
+  try {
+    snapshot = await ctx.deps.store.snapshot(user.accountId, previous.mailboxId);
+  } catch {
+    ctx.session.setState({ kind: 'authenticated', user });
+    return undefined;
+  }
+  if (snapshot.mailbox.name !== wanted || snapshot.mailbox.uidValidity !== previous.uidValidity) {
+    ctx.session.setState({ kind: 'authenticated', user });
+    return undefined;
+  }
+  return { mailbox, snapshot };
+}
 
 function writeSelectResponses(
   ctx: CommandContext,

@@ -1,0 +1,155 @@
+import type { PoolClient } from '@correio/db';
+import type { FlagState } from '../imap-flags.js';
+
+type Queryable = Pick<PoolClient, 'query'>;
+
+/**
+ * STORE and EXPUNGE as single statements: each IMAP write used to be BEGIN, a locking SELECT, the
+ * modseq allocation, the UPDATE/DELETE and COMMIT, one round trip each (5 for STORE, ~9 for
+ * EXPUNGE), which is what the one-session mixed load waited on. The data-modifying CTEs keep the
+ * LOCK ORDER of mailbox-store.service.ts: message rows (FOR UPDATE, ascending id — LockRows above
+ * the Sort), then the account row, then the mailbox row. Each later step's WHERE counts ALL rows
+ * of the step before (an InitPlan), so every earlier lock is taken before the next row is touched.
+ * In READ COMMITTED a row FOR UPDATE that waited is re-read at its newest version (EvalPlanQual),
+ * so the flags computed from it are the committed ones, as with the separate SELECT ... FOR UPDATE.
+ */
+
+export interface StoreRow extends FlagState {
+  uid: number;
+  /** The row's modseq before the statement (an unchanged or UNCHANGEDSINCE-refused row keeps it). */
+  modseq: string;
+  /** Refused by UNCHANGEDSINCE (RFC 7162 §3.1.3). */
+  modified: boolean;
+  /** Its flags changed: `modseq` of the statement applies (newModseq). */
+  changed: boolean;
+  newModseq: string | null;
+}
+
+/** New value of a system flag column under STORE FLAGS / +FLAGS / -FLAGS (RFC 9051 §6.4.6), as applyFlags. */
+const sys = (col: string, param: string) =>
+  `CASE $4::text WHEN 'replace' THEN ${param}::boolean WHEN 'add' THEN c.${col} OR ${param}::boolean ELSE c.${col} AND NOT ${param}::boolean END`;
+
+/**
+ * Keywords as applyFlags (imap-flags.ts): case-insensitive, the first spelling kept, order kept.
+ * $10 is parseFlags' list (already without case duplicates).
+ */
+const KEYWORDS = `CASE $4::text
+    WHEN 'replace' THEN $10::text[]
+    WHEN 'add' THEN c.keywords || ARRAY(SELECT k FROM unnest($10::text[]) WITH ORDINALITY AS a(k, i)
+                                         WHERE lower(k) NOT IN (SELECT lower(x) FROM unnest(c.keywords) AS x) ORDER BY i)
+    ELSE ARRAY(SELECT x FROM unnest(c.keywords) WITH ORDINALITY AS a(x, i)
+                WHERE lower(x) NOT IN (SELECT lower(k) FROM unnest($10::text[]) AS k) ORDER BY i)
+  END`;
+
+/** sameFlags (imap-flags.ts) in SQL: the system flags equal and the keywords equal as case-insensitive sets. */
+const SAME = `n.seen = c.seen AND n.answered = c.answered AND n.flagged = c.flagged AND n.deleted = c.deleted AND n.draft = c.draft
+    AND cardinality(n.keywords) = cardinality(c.keywords)
+    AND NOT EXISTS (SELECT 1 FROM unnest(c.keywords) AS o WHERE lower(o) NOT IN (SELECT lower(x) FROM unnest(n.keywords) AS x))`;
+
+export const STORE_SQL = `
+WITH cur AS MATERIALIZED (
+  SELECT m.id, m.uid, m.modseq, m.seen, m.answered, m.flagged, m.deleted, m.draft, m.keywords FROM messages m
+   WHERE m.account_id = $1 AND m.mailbox_id = $2 AND m.uid = ANY($3::int[])
+   ORDER BY m.id FOR UPDATE
+), calc AS MATERIALIZED (
+  SELECT c.id, c.uid, c.modseq, n.seen, n.answered, n.flagged, n.deleted, n.draft, n.keywords,
+         ($11::bigint IS NOT NULL AND c.modseq > $11::bigint) AS modified,
+         NOT ($11::bigint IS NOT NULL AND c.modseq > $11::bigint) AND NOT (${SAME}) AS changed,
+         c.seen AS o_seen, c.answered AS o_answered, c.flagged AS o_flagged, c.deleted AS o_deleted, c.draft AS o_draft, c.keywords AS o_keywords
+    FROM cur c CROSS JOIN LATERAL (
+      SELECT ${sys('seen', '$5')} AS seen, ${sys('answered', '$6')} AS answered, ${sys('flagged', '$7')} AS flagged,
+             ${sys('deleted', '$8')} AS deleted, ${sys('draft', '$9')} AS draft, ${KEYWORDS} AS keywords
+    ) n
+), alloc AS (
+  UPDATE mailboxes SET highest_modseq = highest_modseq + 1
+   WHERE account_id = $1 AND id = $2 AND (SELECT count(*) FROM calc WHERE changed) > 0
+  RETURNING highest_modseq
+), upd AS (
+  UPDATE messages m SET seen = c.seen, answered = c.answered, flagged = c.flagged, deleted = c.deleted, draft = c.draft,
+         keywords = c.keywords, modseq = a.highest_modseq
+    FROM calc c, alloc a
+   WHERE m.account_id = $1 AND m.id = c.id AND c.changed
+)
+SELECT c.uid, c.modseq, c.modified, c.changed, (SELECT highest_modseq FROM alloc) AS "newModseq",
+       CASE WHEN c.modified THEN c.o_seen ELSE c.seen END AS seen,
+       CASE WHEN c.modified THEN c.o_answered ELSE c.answered END AS answered,
+       CASE WHEN c.modified THEN c.o_flagged ELSE c.flagged END AS flagged,
+       CASE WHEN c.modified THEN c.o_deleted ELSE c.deleted END AS deleted,
+       CASE WHEN c.modified THEN c.o_draft ELSE c.draft END AS draft,
+       CASE WHEN c.modified THEN c.o_keywords WHEN c.changed THEN c.keywords ELSE c.o_keywords END AS keywords
+  FROM calc c ORDER BY c.uid`;
+
+/** RFC 9051 §6.4.6 STORE (RFC 7162 §3.1.3 UNCHANGEDSINCE) in one statement; one new modseq when anything changed. */
+export async function storeFlagsStatement(
+  q: Queryable,
+  p: {
+    accountId: string;
+    mailboxId: string;
+    uids: number[];
+    op: 'replace' | 'add' | 'remove';
+    system: Set<keyof Omit<FlagState, 'keywords'>>;
+    keywords: string[];
+    unchangedSince?: bigint;
+  },
+): Promise<StoreRow[]> {
+  const { rows } = await q.query<StoreRow>(STORE_SQL, [
+    p.accountId,
+    p.mailboxId,
+    p.uids,
+    p.op,
+    p.system.has('seen'),
+    p.system.has('answered'),
+    p.system.has('flagged'),
+    p.system.has('deleted'),
+    p.system.has('draft'),
+    p.keywords,
+    p.unchangedSince === undefined ? null : p.unchangedSince.toString(),
+  ]);
+  return rows;
+}
+
+export const EXPUNGE_SQL = `
+WITH cur AS MATERIALIZED (
+  SELECT m.id, m.uid, m.size, m.blob_id FROM messages m
+   WHERE m.account_id = $1 AND m.mailbox_id = $2 AND ($3::int[] IS NULL OR m.uid = ANY($3::int[])) AND m.deleted
+   ORDER BY m.id FOR UPDATE
+), n AS (
+  SELECT count(*) AS k, COALESCE(sum(size), 0)::bigint AS bytes FROM cur
+), acct AS (
+  UPDATE accounts a SET used_bytes = GREATEST(a.used_bytes - n.bytes, 0) FROM n WHERE a.id = $1 AND n.k > 0
+  RETURNING a.id
+), alloc AS (
+  UPDATE mailboxes SET highest_modseq = highest_modseq + 1
+   WHERE account_id = $1 AND id = $2 AND (SELECT count(*) FROM acct) > 0
+  RETURNING highest_modseq
+), del AS (
+  DELETE FROM messages m USING cur c WHERE m.account_id = $1 AND m.id = c.id
+), tomb AS (
+  INSERT INTO expunged (account_id, mailbox_id, uid, modseq) SELECT $1, $2, c.uid, a.highest_modseq FROM cur c, alloc a
+  ON CONFLICT (account_id, mailbox_id, uid) DO UPDATE SET modseq = EXCLUDED.modseq
+)
+SELECT COALESCE((SELECT array_agg(uid ORDER BY uid) FROM cur), '{}') AS uids,
+       COALESCE((SELECT array_agg(DISTINCT blob_id) FROM cur), '{}') AS "blobIds",
+       (SELECT highest_modseq FROM alloc) AS modseq,
+       (SELECT b.highest_modseq FROM mailboxes b WHERE b.account_id = $1 AND b.id = $2) AS "currentModseq"`;
+
+/**
+ * EXPUNGE / UID EXPUNGE (RFC 9051 §6.4.3, RFC 4315 §2.1) of the \Deleted rows, usage released,
+ * tombstones left (RFC 7162 VANISHED), in one statement of the caller's transaction. The blobs are
+ * NOT handled here: whether another row still refers to one must be asked by a later statement,
+ * whose snapshot sees copies committed while this one waited for its row locks.
+ * `modseq` is null when nothing was expunged (`currentModseq` is the mailbox's, for the tagged OK).
+ */
+export async function expungeStatement(
+  q: Queryable,
+  accountId: string,
+  mailboxId: string,
+  uids: number[] | undefined,
+): Promise<{ uids: number[]; blobIds: string[]; modseq: string | null; currentModseq: string | null }> {
+  const { rows } = await q.query<{ uids: number[]; blobIds: string[]; modseq: string | null; currentModseq: string | null }>(EXPUNGE_SQL, [
+    accountId,
+    mailboxId,
+    uids ?? null,
+  ]);
+  return rows[0] ?? { uids: [], blobIds: [], modseq: null, currentModseq: null };
+}
