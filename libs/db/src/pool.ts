@@ -50,6 +50,11 @@ const OUT_OF_STEP = new Set(['42P05', '26000', '34000', '42P03']);
 export function mustDiscard(client: pg.ClientBase, err?: unknown): boolean {
   const code = (err as { code?: unknown } | null | undefined)?.code;
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && (code.startsWith('08') || OUT_OF_STEP.has(code))) return true;
+  // The session's status is only consulted after a failure (a ROLLBACK that failed leaves 'E' or
+  // 'T'): over PGlite every socket connection shares ONE session, so after a successful COMMIT the
+  // status can describe another connection's transaction, and destroying the client for it made
+  // the POP3 read-ahead's second connection hang (PGlite CI run, session 7).
+  if (err === undefined) return false;
   return client.getTransactionStatus() !== 'I';
 }
 
