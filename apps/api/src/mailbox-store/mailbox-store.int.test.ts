@@ -96,6 +96,18 @@ describe('mail store', () => {
       expect((await deliver(message(), [{ accountId: a, mailbox: { id: archive.id } }]))[0]!.uid).toBe(1);
     });
 
+    it('stores the flags and keywords a target carries (a mail rule\'s star and label), single and grouped', async () => {
+      const a = await account();
+      const [one] = await deliver(message(), [{ ...inboxOf(a), flagged: true, keywords: ['$label1', 'Work'] }]);
+      const [plain, two] = await deliver(message(), [inboxOf(a), { accountId: a, mailbox: { id: (await box(a, 'archive')).id }, seen: true, keywords: ['Later'] }]);
+      const row = async (id: string) =>
+        (await t.db.pool.query<{ flagged: boolean; seen: boolean; keywords: string[] }>('SELECT flagged, seen, keywords FROM messages WHERE account_id = $1 AND id = $2', [a, id])).rows[0];
+      expect(await row(one!.messageId)).toEqual({ flagged: true, seen: false, keywords: ['$label1', 'Work'] });
+      const byMailbox = new Map([plain!, two!].map((c) => [c.mailboxId, c.messageId]));
+      expect(await row(byMailbox.get((await box(a, 'archive')).id)!)).toEqual({ flagged: false, seen: true, keywords: ['Later'] });
+      expect(await row(byMailbox.get((await box(a, 'inbox')).id)!)).toEqual({ flagged: false, seen: false, keywords: [] });
+    });
+
     it('a message moved out and back gets a new UID each time', async () => {
       const a = await account();
       const [c] = await deliver(message(), [inboxOf(a)]);

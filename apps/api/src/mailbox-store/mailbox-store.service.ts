@@ -163,6 +163,8 @@ export class MailboxStoreService {
         authResults: req.authResults,
         dsn: req.dsn,
         seen: target.seen ?? req.flags?.seen ?? false,
+        flagged: target.flagged ?? false,
+        keywords: target.keywords ?? [],
         draft: req.flags?.draft ?? false,
         searchText,
         incoming: target.incoming ?? false,
@@ -189,18 +191,18 @@ export class MailboxStoreService {
     q: Pick<PoolClient, 'query'>,
     targets: DeliveryRequest['targets'],
     resolve = false,
-  ): Promise<{ accountId: string; mailboxId: string | null; specialUse: string | null; seen?: boolean; incoming?: boolean }[]> {
+  ): Promise<{ accountId: string; mailboxId: string | null; specialUse: string | null; seen?: boolean; flagged?: boolean; keywords?: string[]; incoming?: boolean }[]> {
     if (targets.length === 1 && !resolve) {
       const t = targets[0]!;
       if ('id' in t.mailbox && !isId(t.mailbox.id)) throw AppError.notFound('mailbox not found');
-      return [{ accountId: t.accountId, mailboxId: 'id' in t.mailbox ? t.mailbox.id : null, specialUse: 'specialUse' in t.mailbox ? t.mailbox.specialUse : null, seen: t.seen, incoming: t.incoming }];
+      return [{ accountId: t.accountId, mailboxId: 'id' in t.mailbox ? t.mailbox.id : null, specialUse: 'specialUse' in t.mailbox ? t.mailbox.specialUse : null, seen: t.seen, flagged: t.flagged, keywords: t.keywords, incoming: t.incoming }];
     }
-    const resolved: { accountId: string; mailboxId: string | null; specialUse: null; seen?: boolean; incoming?: boolean }[] = [];
+    const resolved: { accountId: string; mailboxId: string | null; specialUse: null; seen?: boolean; flagged?: boolean; keywords?: string[]; incoming?: boolean }[] = [];
     for (const t of targets) {
       const mailboxId =
         'id' in t.mailbox ? (isId(t.mailbox.id) ? t.mailbox.id : undefined) : await this.mailboxes.findBySpecialUse(t.accountId, t.mailbox.specialUse, q);
       if (!mailboxId) throw AppError.notFound('mailbox not found');
-      resolved.push({ accountId: t.accountId, mailboxId, specialUse: null, seen: t.seen, incoming: t.incoming });
+      resolved.push({ accountId: t.accountId, mailboxId, specialUse: null, seen: t.seen, flagged: t.flagged, keywords: t.keywords, incoming: t.incoming });
     }
     return resolved.sort((a, b) => compareIds(a.accountId, b.accountId) || compareIds(a.mailboxId!, b.mailboxId!));
   }

@@ -66,6 +66,10 @@ export interface DeliveryTarget {
   mailbox: { id: string } | { specialUse: SpecialUse };
   /** \Seen on this copy (the sender's Sent copy is read); defaults to the request's flags. */
   seen?: boolean;
+  /** \Flagged on this copy (a mail rule's "star"); defaults to false. */
+  flagged?: boolean;
+  /** IMAP keywords on this copy (a mail rule's "add label"); already valid atoms (RFC 9051 §2.3.2). */
+  keywords?: string[];
   /**
    * Mail arriving for this account (MX, local delivery from the queue, a DSN, a local recipient of a
    * send): the delivery statement also writes its `message.received` event (issue 13). Not for

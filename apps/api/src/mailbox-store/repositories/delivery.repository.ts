@@ -24,6 +24,9 @@ export interface CopyParams {
   authResults: unknown;
   dsn: unknown;
   seen: boolean;
+  /** \Flagged and keywords a mail rule set on this copy (issue 15). */
+  flagged: boolean;
+  keywords: string[];
   draft: boolean;
   /** The search index row, stored with the blob (so only with blobData). */
   searchText: SearchText | null;
@@ -73,10 +76,10 @@ export const INSERT_COPY_SQL = `WITH target AS (
        ), msg AS (
          INSERT INTO messages (account_id, mailbox_id, uid, modseq, seen, draft, internal_date, size, blob_id,
            message_id_hdr, in_reply_to, "references", subject, from_name, from_address, to_addresses, cc_addresses,
-           sent_date, snippet, has_attachments, attachments, thread_id, envelope_from, auth_results, dsn, sent_day)
+           sent_date, snippet, has_attachments, attachments, thread_id, envelope_from, auth_results, dsn, sent_day, flagged, keywords)
          SELECT $1, box.id, box.uid, box.modseq, $10, $11, $12, $4, COALESCE($5::bigint, (SELECT id FROM blob)),
            $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
-           COALESCE($8::bigint, (SELECT thread_id FROM thread), nextval('thread_id_seq')), $25, $26, $27, $31::date
+           COALESCE($8::bigint, (SELECT thread_id FROM thread), nextval('thread_id_seq')), $25, $26, $27, $31::date, $33, $34::text[]
            FROM box
          RETURNING id, mailbox_id, uid, modseq, blob_id, thread_id
        ), event AS (
@@ -129,6 +132,7 @@ export class DeliveryRepository {
         p.searchText?.complete ?? true,
         s.sentDate ? (p.searchText?.sentDay ?? null) : null,
         p.incoming,
+        p.flagged, p.keywords,
       ],
     });
     return rows[0];
