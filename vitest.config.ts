@@ -16,6 +16,7 @@ export default defineConfig({
       '@correio/pop3-protocol': lib('pop3-protocol'),
       '@correio/imap-protocol': lib('imap-protocol'),
       '@correio/search-query': lib('search-query'),
+      '@correio/mail-rules': lib('mail-rules'),
       '@correio/contracts': lib('contracts'),
       '@correio/testing': lib('testing'),
     },
