@@ -24,6 +24,7 @@ import { MailboxStoreModule } from './mailbox-store/mailbox-store.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { Pop3Module } from './pop3/pop3.module.js';
 import { SmtpIngressModule } from './smtp-ingress/smtp-ingress.module.js';
+import { RulesApiModule } from './rules/rules-api.module.js';
 import { TrustModule } from './trust/trust.module.js';
 import { UploadsModule } from './uploads/uploads.module.js';
 import { WebhooksModule, WebhookWorkerModule } from './webhooks/webhooks.module.js';
@@ -38,6 +39,8 @@ export class AppModule {
         : []),
       // Webmail (issue 12): conversations, labels and counts, bulk actions with undo, trust signals.
       ...(config.roles.includes('http') ? [LabelsModule, ConversationsModule, BulkModule, TrustModule] : []),
+      // Mail rules (issue 15): filters, Sieve, vacation, forwarding, blocked/allowed senders (REST).
+      ...(config.roles.includes('http') ? [RulesApiModule] : []),
       ...(config.roles.includes('smtp') ? [SmtpIngressModule] : []),
       ...(config.roles.includes('delivery') ? [DeliveryModule, WebhookWorkerModule] : []),
       ...(config.roles.includes('pop3') ? [Pop3Module.forRoot(config.pop3)] : []),

@@ -68,3 +68,5 @@ export * from './api-keys.js';
 export * from './mail-api.js';
 export * from './webhooks.js';
 export * from './webmail.js';
+// Mail rules (issue 15): filters, Sieve, vacation, forwarding, blocked/allowed senders — see mail-rules.ts
+export * from './mail-rules.js';

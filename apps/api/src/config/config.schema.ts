@@ -129,6 +129,8 @@ export const EnvSchema = z.object({
   CORREIO_API_RATE_LIMIT_WINDOW: z.string().default('1m'),
   /** Largest JSON request body the REST API reads (files go through multipart uploads); 413 above. */
   CORREIO_API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** Issue 15: the SRS secret (HMAC key of forwarded mail's rewritten senders); unset → made once under dataDir. */
+  CORREIO_SRS_SECRET: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   LOG_FORMAT: z.enum(['json', 'pretty']).default('pretty'),
 });
@@ -188,6 +190,8 @@ export interface AppConfig {
   /** REST limits (issue 13): per key/session and per client address, fixed windows; JSON body size. */
   apiLimits: { perKey: number; perIp: number; windowMs: number; bodyLimitBytes: number };
   log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
+  /** Issue 15: mail rules (forwarding's SRS secret; undefined → dataDir/srs-secret). */
+  rules: { srsSecret: string | undefined };
 }
 
 export interface SmarthostConfig {
@@ -282,6 +286,7 @@ export function toAppConfig(env: Env): AppConfig {
       bodyLimitBytes: env.CORREIO_API_BODY_LIMIT_BYTES,
     },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
+    rules: { srsSecret: env.CORREIO_SRS_SECRET },
   };
 }
 

@@ -3,6 +3,7 @@ import { BLOB_STORE } from '../mailbox-store/blob-store.token.js';
 import { PostgresBlobStore } from '../mailbox-store/blob-store.js';
 import { MailboxStoreModule } from '../mailbox-store/mailbox-store.module.js';
 import { DirectoryModule } from '../directory/directory.module.js';
+import { RulesModule } from '../rules/rules.module.js';
 import { DeliveryWorker } from './delivery.worker.js';
 import { DsnService } from './dsn.service.js';
 import { LocalDelivery } from './local-delivery.js';
@@ -22,7 +23,7 @@ import { SenderQueueService } from './sender-queue.service.js';
  * The blob store is the mail store's PostgreSQL implementation.
  */
 @Module({
-  imports: [DirectoryModule, MailboxStoreModule],
+  imports: [DirectoryModule, MailboxStoreModule, RulesModule],
   providers: [
     OutboundQueueService,
     OutboundQueueRepository,

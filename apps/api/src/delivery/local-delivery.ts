@@ -6,6 +6,8 @@ import { PG_POOL } from '../database/database.module.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { OutboundQueueService } from './outbound-queue.service.js';
+import { DeliveryRulesService } from '../rules/delivery-rules.service.js';
+import type { RulesPlan } from '../rules/delivery-plan.js';
 import type { DeliveryRequest, StoredCopy } from '../mailbox-store/mailbox-store.types.js';
 import type { ClaimedRecipient } from './repositories/outbound-queue.repository.js';
 import type { RecipientOutcome } from './smtp-sender.js';
@@ -25,6 +27,7 @@ export class LocalDelivery {
     private readonly directory: DirectoryService,
     private readonly store: MailboxStoreService,
     private readonly queue: OutboundQueueService,
+    private readonly rules: DeliveryRulesService,
   ) {}
 
   isLocalDomain(domain: string): Promise<boolean> {
@@ -72,11 +75,33 @@ export class LocalDelivery {
    * the mail store's one-statement delivery, whose COMMIT concurrent deliveries may share.
    */
   async storeAndForward(delivery: DeliveryRequest, forwards: { address: string; notify?: string[]; orcpt?: string }[]): Promise<StoredCopy[]> {
-    if (forwards.length === 0) return this.store.deliverGrouped(delivery);
+    // Issue 15: each target account's rules (filters, blocked/allowed senders, forwarding, vacation)
+    // decide where its copy goes BEFORE the write; what they add is queued in the same transaction.
+    const plan = await this.rules.plan(delivery);
+    if (!plan.changed) return this.storeAndQueue(delivery, forwards);
+    try {
+      return await this.storeAndQueue({ ...delivery, targets: plan.targets }, forwards, plan);
+    } catch (err) {
+      // A folder a filter names went away since the rules were cached: deliver as if no rule had
+      // placed it (INBOX) rather than refuse the mail; the next delivery reads the folders again.
+      if (!(err instanceof AppError && err.code === ErrorCode.NotFound)) throw err;
+      for (const t of delivery.targets) this.rules.forget(t.accountId);
+      return this.storeAndQueue(delivery, forwards);
+    }
+  }
+
+  private async storeAndQueue(delivery: DeliveryRequest, forwards: { address: string; notify?: string[]; orcpt?: string }[], plan?: RulesPlan): Promise<StoredCopy[]> {
+    const more = plan && (plan.forwards.length > 0 || plan.vacations.length > 0);
+    if (forwards.length === 0 && !more && delivery.targets.length > 0) return this.store.deliverGrouped(delivery);
     const dsn = delivery.dsn as { ret?: string | null; envid?: string | null } | undefined;
     const copies = await withTransaction(this.pool, async (tx) => {
       const local = delivery.targets.length > 0 ? await this.store.deliverWithin(tx, delivery) : [];
-      await this.queue.enqueueForwards(tx, { raw: delivery.raw, envelopeFrom: delivery.envelopeFrom, recipients: forwards, dsn });
+      if (forwards.length > 0) await this.queue.enqueueForwards(tx, { raw: delivery.raw, envelopeFrom: delivery.envelopeFrom, recipients: forwards, dsn });
+      for (const f of plan?.forwards ?? []) await this.queue.enqueueForwards(tx, f);
+      for (const v of plan?.vacations ?? []) {
+        // RFC 3834 §3.3 / RFC 5230: the reply goes out with the null sender, so nothing answers it.
+        if (await this.rules.claimVacationWithin(tx, v)) await this.queue.enqueue(tx, { accountId: v.accountId, raw: v.raw, envelopeFrom: '', recipients: [{ address: v.sender }] });
+      }
       return local;
     });
     this.store.publishDelivered(copies);
