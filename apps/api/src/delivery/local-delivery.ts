@@ -30,6 +30,11 @@ export class LocalDelivery {
     private readonly rules: DeliveryRulesService,
   ) {}
 
+  /** Issue 15: the original sender behind one of our SRS0 addresses (a forward's bounce), else undefined. */
+  reverseSrs(address: string): string | undefined {
+    return this.rules.reverseSrs(address);
+  }
+
   isLocalDomain(domain: string): Promise<boolean> {
     return this.directory.isLocalDomain(domain);
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Pool, PoolClient } from '@correio/db';
-import { evaluateRules, type MessageFacts, needsHeaders, parseHeaderFields, srsForward, vacationVerdict } from '@correio/mail-rules';
+import { evaluateRules, type MessageFacts, needsHeaders, parseHeaderFields, srsForward, srsReverse, vacationVerdict } from '@correio/mail-rules';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import { DB_FEATURES, type DbFeatures, PG_POOL } from '../database/database.module.js';
@@ -77,6 +77,16 @@ export class DeliveryRulesService implements OnApplicationShutdown {
   get srsSecret(): string {
     this.srsSecretValue ??= loadSrsSecret(this.config.rules.srsSecret, this.config.dataDir);
     return this.srsSecretValue;
+  }
+
+  /**
+   * The original sender behind an SRS0 address we handed out when forwarding (a bounce coming
+   * back): the MX forwards it there. undefined for any other address, or a forged/expired one.
+   */
+  reverseSrs(address: string): string | undefined {
+    if (!/^srs0[=+-]/i.test(address)) return undefined;
+    const r = srsReverse(address, this.srsSecret);
+    return r.ok ? r.address : undefined;
   }
 
   /** The rules' effect on a delivery. Targets that are not incoming INBOX copies are left alone. */

@@ -28,7 +28,7 @@ describe('mail rules at delivery', () => {
     await api.json('POST', '/api/v1/filters', { name: 'f', ...f });
   }
   let n = 0;
-  const send = async (m: { from?: string; to?: string[]; headerTo?: string; headers?: string; body?: string; subject?: string }) => {
+  const send = async (m: { from?: string; to?: readonly string[]; headerTo?: string; headers?: string; body?: string; subject?: string }) => {
     const subject = m.subject ?? `message ${++n}`;
     expect(await sendToMx(t.smtpPort!, { from: m.from ?? 'bob@remote.example', to: m.to ?? ['me@here.test'], headerTo: m.headerTo, headers: m.headers, body: m.body, subject })).toEqual([
       220,

@@ -4,7 +4,7 @@ import type { TestApp } from '../testing/test-app.js';
 /** Test helpers for the mail-rules integration tests (not product code). */
 
 /** Sends one message to the MX over a real socket; returns the reply codes. */
-export async function sendToMx(port: number, m: { from: string; to: string[]; headerTo?: string; headers?: string; subject: string; body?: string }): Promise<number[]> {
+export async function sendToMx(port: number, m: { from: string; to: readonly string[]; headerTo?: string; headers?: string; subject: string; body?: string }): Promise<number[]> {
   const s = await SmtpTranscript.connect(port);
   const codes = [code(await s.read()), code(await s.command('EHLO client.example'))];
   codes.push(code(await s.command(`MAIL FROM:<${m.from}>`)));

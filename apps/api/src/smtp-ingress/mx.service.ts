@@ -94,6 +94,13 @@ export class MxService implements OnModuleInit, OnApplicationShutdown {
 
   private async acceptRecipient(address: SMTPServerAddress, session: MxSession): Promise<void> {
     try {
+      // Issue 15: a bounce to an SRS0 address of a forward we made goes back to the original sender.
+      const srsOriginal = this.local.reverseSrs(address.address);
+      if (srsOriginal) {
+        session.correioForwards ??= new Map();
+        session.correioForwards.set(srsOriginal, { address: srsOriginal, orcpt: `rfc822;${address.address}` });
+        return;
+      }
       const resolution = await this.directory.resolveRecipientCached(address.address);
       if (resolution.kind === 'remote') throw smtpError(550, '5.7.1', 'Relaying denied');
       if (resolution.kind === 'unknown') {
