@@ -25,8 +25,21 @@ export const FilterCondition = z.discriminatedUnion('field', [
   z.object({ field: z.literal('from'), op: MatchOp, value: Text.min(1) }),
   z.object({ field: z.literal('toCc'), op: MatchOp, value: Text.min(1) }),
   z.object({ field: z.literal('subject'), op: MatchOp, value: Text.min(1) }),
-  z.object({ field: z.literal('header'), name: z.string().regex(/^[\x21-\x39\x3b-\x7e]{1,100}$/, 'a header name (RFC 5322 ftext)'), op: MatchOp, value: Text }),
-  z.object({ field: z.literal('size'), op: z.enum(['over', 'under']), value: z.number().int().min(0).max(2 ** 40) }),
+  z.object({
+    field: z.literal('header'),
+    name: z.string().regex(/^[\x21-\x39\x3b-\x7e]{1,100}$/, 'a header name (RFC 5322 ftext)'),
+    op: MatchOp,
+    value: Text,
+  }),
+  z.object({
+    field: z.literal('size'),
+    op: z.enum(['over', 'under']),
+    value: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 40),
+  }),
   z.object({ field: z.literal('hasAttachment') }),
 ]);
 export type FilterCondition = z.infer<typeof FilterCondition>;

@@ -7,7 +7,9 @@ const msg: MessageFacts = {
   from: 'Alice@Example.org',
   toCc: ['me@here.example', 'team@here.example'],
   subject: 'Quarterly report [draft]',
-  headers: parseHeaderFields(Buffer.from('From: Alice <alice@example.org>\r\nX-Mailer: Thing\r\n  continued\r\nList-Id: <dev.lists>\r\n\r\nbody')),
+  headers: parseHeaderFields(
+    Buffer.from('From: Alice <alice@example.org>\r\nX-Mailer: Thing\r\n  continued\r\nList-Id: <dev.lists>\r\n\r\nbody'),
+  ),
   size: 2048,
   hasAttachment: true,
 };
@@ -47,7 +49,14 @@ describe('evaluateRules', () => {
   it('applies every action, the last move wins, and stop ends evaluation', () => {
     const p = evaluateRules(
       [
-        rule({ actions: [{ kind: 'move', folder: 'A' }, { kind: 'label', label: 'x' }, { kind: 'markRead' }, { kind: 'forward', address: 'Me@There.example' }] }),
+        rule({
+          actions: [
+            { kind: 'move', folder: 'A' },
+            { kind: 'label', label: 'x' },
+            { kind: 'markRead' },
+            { kind: 'forward', address: 'Me@There.example' },
+          ],
+        }),
         rule({ actions: [{ kind: 'move', folder: 'B' }, { kind: 'delete' }, { kind: 'stop' }] }),
         rule({ actions: [{ kind: 'star' }] }),
       ],

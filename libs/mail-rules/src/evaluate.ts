@@ -44,7 +44,9 @@ export function evaluateRules(rules: readonly Rule[], msg: MessageFacts): Placem
 export function ruleMatches(rule: Rule, msg: MessageFacts): boolean {
   // RFC 5228 §5.2/§5.3: allof() is true and anyof() false with no tests; a form without conditions matches all.
   if (rule.conditions.length === 0) return true;
-  return rule.match === 'all' ? rule.conditions.every((c) => conditionMatches(c, msg)) : rule.conditions.some((c) => conditionMatches(c, msg));
+  return rule.match === 'all'
+    ? rule.conditions.every((c) => conditionMatches(c, msg))
+    : rule.conditions.some((c) => conditionMatches(c, msg));
 }
 
 export function conditionMatches(c: Condition, msg: MessageFacts): boolean {

@@ -19,7 +19,10 @@ export function exportSieve(rules: readonly Rule[], vacation?: VacationSettings 
   }
   if (vacation?.enabled) {
     ext.add('vacation');
-    if (vacation.startsAt || vacation.endsAt) body.push(`# Correio also limits the responder to ${vacation.startsAt?.toISOString() ?? '…'} – ${vacation.endsAt?.toISOString() ?? '…'}`);
+    if (vacation.startsAt || vacation.endsAt)
+      body.push(
+        `# Correio also limits the responder to ${vacation.startsAt?.toISOString() ?? '…'} – ${vacation.endsAt?.toISOString() ?? '…'}`,
+      );
     const subject = vacation.subject ? ` :subject ${quote(vacation.subject)}` : '';
     body.push(`vacation :days ${vacation.days}${subject} ${quote(vacation.message)};`);
   }

@@ -30,7 +30,8 @@ export function importSieve(script: string): ImportedScript {
   for (const cmd of commands) {
     if (cmd.name === 'require') {
       for (const ext of strings(cmd.args[0], cmd.line, 'require')) {
-        if (!(SUPPORTED_EXTENSIONS as readonly string[]).includes(ext)) throw new SieveError(cmd.line, `extension "${ext}" is not supported (supported: ${SUPPORTED_EXTENSIONS.join(', ')})`);
+        if (!(SUPPORTED_EXTENSIONS as readonly string[]).includes(ext))
+          throw new SieveError(cmd.line, `extension "${ext}" is not supported (supported: ${SUPPORTED_EXTENSIONS.join(', ')})`);
         required.add(ext);
       }
     } else if (cmd.name === 'if') {
@@ -46,7 +47,13 @@ export function importSieve(script: string): ImportedScript {
       // The implicit keep (RFC 5228 §2.10.2) says the same.
     } else {
       // A bare action applies to every message: a filter without conditions.
-      out.rules.push({ name: ruleNames.get(cmd.line - 1) ?? `Filter ${out.rules.length + 1}`, enabled: true, match: 'all', conditions: [], actions: importActions([cmd], need) });
+      out.rules.push({
+        name: ruleNames.get(cmd.line - 1) ?? `Filter ${out.rules.length + 1}`,
+        enabled: true,
+        match: 'all',
+        conditions: [],
+        actions: importActions([cmd], need),
+      });
     }
   }
   return out;
@@ -64,7 +71,8 @@ function importCondition(test: Test, need: Need): Pick<Rule, 'enabled' | 'match'
     const conditions: Condition[] = [];
     for (const t of test.tests) {
       const cs = importTest(t, need);
-      if (test.name === 'allof' && cs.length > 1) throw new SieveError(t.line, 'a test with several keys inside allof is not supported by the filter forms');
+      if (test.name === 'allof' && cs.length > 1)
+        throw new SieveError(t.line, 'a test with several keys inside allof is not supported by the filter forms');
       conditions.push(...cs);
     }
     return { enabled: true, match: test.name === 'allof' ? 'all' : 'any', conditions };
@@ -99,8 +107,21 @@ function importTest(t: Test, need: Need): Condition[] {
   const keys = strings(rest[1], t.line, t.name);
   if (mime || anychild) {
     need('mime', t.line);
-    if (!(mime && anychild && op === 'contains' && names.length === 1 && names[0] === 'content-disposition' && keys.length === 1 && keys[0]!.toLowerCase() === 'attachment')) {
-      throw new SieveError(t.line, 'only header :mime :anychild :contains "Content-Disposition" "attachment" (has attachment) is supported');
+    if (
+      !(
+        mime &&
+        anychild &&
+        op === 'contains' &&
+        names.length === 1 &&
+        names[0] === 'content-disposition' &&
+        keys.length === 1 &&
+        keys[0]!.toLowerCase() === 'attachment'
+      )
+    ) {
+      throw new SieveError(
+        t.line,
+        'only header :mime :anychild :contains "Content-Disposition" "attachment" (has attachment) is supported',
+      );
     }
     return [{ field: 'hasAttachment' }];
   }
@@ -108,7 +129,8 @@ function importTest(t: Test, need: Need): Condition[] {
   if (t.name === 'address') {
     const set = new Set(names);
     const toCc = set.has('to') || set.has('cc');
-    for (const n of set) if (n !== 'from' && n !== 'to' && n !== 'cc') throw new SieveError(t.line, `address "${n}" is not supported (from, to, cc)`);
+    for (const n of set)
+      if (n !== 'from' && n !== 'to' && n !== 'cc') throw new SieveError(t.line, `address "${n}" is not supported (from, to, cc)`);
     for (const value of keys) {
       if (set.has('from')) out.push({ field: 'from', op, value });
       if (toCc) out.push({ field: 'toCc', op, value });

@@ -4,7 +4,13 @@ import { exportSieve } from './sieve-export';
 import { importSieve } from './sieve-import';
 
 const rules: Rule[] = [
-  { name: 'Newsletters', enabled: true, match: 'any', conditions: [{ field: 'from', op: 'contains', value: 'news@' }], actions: [{ kind: 'move', folder: 'News' }, { kind: 'markRead' }, { kind: 'stop' }] },
+  {
+    name: 'Newsletters',
+    enabled: true,
+    match: 'any',
+    conditions: [{ field: 'from', op: 'contains', value: 'news@' }],
+    actions: [{ kind: 'move', folder: 'News' }, { kind: 'markRead' }, { kind: 'stop' }],
+  },
   {
     name: 'Boss "urgent"',
     enabled: true,
@@ -19,9 +25,21 @@ const rules: Rule[] = [
     ],
     actions: [{ kind: 'star' }, { kind: 'label', label: '$label_work' }, { kind: 'forward', address: 'me@elsewhere.example' }],
   },
-  { name: 'Old rule', enabled: false, match: 'all', conditions: [{ field: 'from', op: 'is', value: 'spam@x.example' }], actions: [{ kind: 'delete' }] },
+  {
+    name: 'Old rule',
+    enabled: false,
+    match: 'all',
+    conditions: [{ field: 'from', op: 'is', value: 'spam@x.example' }],
+    actions: [{ kind: 'delete' }],
+  },
   { name: 'Everything', enabled: true, match: 'all', conditions: [], actions: [{ kind: 'label', label: 'seen-by-filter' }] },
-  { name: 'Back\\slash', enabled: true, match: 'all', conditions: [{ field: 'subject', op: 'contains', value: 'a "quoted" \\ thing' }], actions: [{ kind: 'move', folder: 'Pasta/Sub pasta' }] },
+  {
+    name: 'Back\\slash',
+    enabled: true,
+    match: 'all',
+    conditions: [{ field: 'subject', op: 'contains', value: 'a "quoted" \\ thing' }],
+    actions: [{ kind: 'move', folder: 'Pasta/Sub pasta' }],
+  },
 ];
 
 describe('Sieve round trip', () => {
@@ -68,7 +86,13 @@ describe('Sieve import (Pigeonhole test-suite style, supported extensions only)'
     ].join('\r\n');
     const r = importSieve(script);
     expect(r.rules).toEqual([
-      { name: 'Filter 1', enabled: true, match: 'all', conditions: [{ field: 'header', name: 'list-id', op: 'contains', value: '<dev.lists.example.org>' }], actions: [{ kind: 'move', folder: 'Lists' }, { kind: 'stop' }] },
+      {
+        name: 'Filter 1',
+        enabled: true,
+        match: 'all',
+        conditions: [{ field: 'header', name: 'list-id', op: 'contains', value: '<dev.lists.example.org>' }],
+        actions: [{ kind: 'move', folder: 'Lists' }, { kind: 'stop' }],
+      },
       {
         name: 'From the boss',
         enabled: true,
@@ -80,11 +104,34 @@ describe('Sieve import (Pigeonhole test-suite style, supported extensions only)'
         ],
         actions: [{ kind: 'star' }, { kind: 'markRead' }, { kind: 'forward', address: 'me@mobile.example' }],
       },
-      { name: 'Filter 3', enabled: true, match: 'all', conditions: [{ field: 'size', op: 'over', value: 10 * 1024 * 1024 }], actions: [{ kind: 'delete' }] },
-      { name: 'Filter 4', enabled: true, match: 'all', conditions: [{ field: 'toCc', op: 'contains', value: 'team@' }], actions: [{ kind: 'label', label: '$label_team' }] },
-      { name: 'Filter 5', enabled: true, match: 'all', conditions: [], actions: [{ kind: 'forward', address: 'archive@backup.example' }, { kind: 'delete' }] },
+      {
+        name: 'Filter 3',
+        enabled: true,
+        match: 'all',
+        conditions: [{ field: 'size', op: 'over', value: 10 * 1024 * 1024 }],
+        actions: [{ kind: 'delete' }],
+      },
+      {
+        name: 'Filter 4',
+        enabled: true,
+        match: 'all',
+        conditions: [{ field: 'toCc', op: 'contains', value: 'team@' }],
+        actions: [{ kind: 'label', label: '$label_team' }],
+      },
+      {
+        name: 'Filter 5',
+        enabled: true,
+        match: 'all',
+        conditions: [],
+        actions: [{ kind: 'forward', address: 'archive@backup.example' }, { kind: 'delete' }],
+      },
     ]);
-    expect(r.vacation).toEqual({ enabled: true, days: 14, subject: 'Out of office', message: 'I am away until the 3rd.\n.and this line began with a dot.' });
+    expect(r.vacation).toEqual({
+      enabled: true,
+      days: 14,
+      subject: 'Out of office',
+      message: 'I am away until the 3rd.\n.and this line began with a dot.',
+    });
   });
 
   it.each([

@@ -43,7 +43,8 @@ export function srsReverse(address: string, secret: string, now = new Date()): S
   if (!m) return { ok: false, why: 'not an SRS0 address' };
   const [, h, tt, origDomain, origLocal] = m as unknown as [string, string, string, string, string];
   const expected = hash(secret, tt.toUpperCase(), origDomain, origLocal);
-  if (h.length !== expected.length || !timingSafeEqual(Buffer.from(h.toLowerCase()), Buffer.from(expected.toLowerCase()))) return { ok: false, why: 'bad SRS hash' };
+  if (h.length !== expected.length || !timingSafeEqual(Buffer.from(h.toLowerCase()), Buffer.from(expected.toLowerCase())))
+    return { ok: false, why: 'bad SRS hash' };
   const then = (BASE32.indexOf(tt[0]!.toUpperCase()) << 5) | BASE32.indexOf(tt[1]!.toUpperCase());
   const today = Math.floor(now.getTime() / DAY_MS) % 1024;
   if ((today - then + 1024) % 1024 > SRS_MAX_AGE_DAYS) return { ok: false, why: 'SRS address expired' };

@@ -4,7 +4,12 @@ import { srsForward, srsReverse } from './srs';
 import { vacationSubject, vacationVerdict } from './vacation';
 
 const on = { enabled: true, subject: '', message: 'Away', days: 7, startsAt: null, endsAt: null };
-const base = { envelopeFrom: 'bob@remote.example', ownAddresses: ['me@here.example'], recipients: ['me@here.example'], now: new Date('2026-12-13T12:00:00Z') };
+const base = {
+  envelopeFrom: 'bob@remote.example',
+  ownAddresses: ['me@here.example'],
+  recipients: ['me@here.example'],
+  now: new Date('2026-12-13T12:00:00Z'),
+};
 const headers = (h: string) => parseHeaderFields(Buffer.from(`${h}\r\n\r\nbody`));
 
 describe('vacationVerdict (RFC 3834 / RFC 5230)', () => {
@@ -31,7 +36,9 @@ describe('vacationVerdict (RFC 3834 / RFC 5230)', () => {
     const m = { ...base, headers: headers('From: b@r') };
     expect(vacationVerdict({ ...on, startsAt: new Date('2026-12-14T00:00:00Z') }, m).reply).toBe(false);
     expect(vacationVerdict({ ...on, endsAt: new Date('2026-12-13T00:00:00Z') }, m).reply).toBe(false);
-    expect(vacationVerdict({ ...on, startsAt: new Date('2026-12-13T00:00:00Z'), endsAt: new Date('2026-12-14T00:00:00Z') }, m).reply).toBe(true);
+    expect(vacationVerdict({ ...on, startsAt: new Date('2026-12-13T00:00:00Z'), endsAt: new Date('2026-12-14T00:00:00Z') }, m).reply).toBe(
+      true,
+    );
     expect(vacationVerdict({ ...on, enabled: false }, m).reply).toBe(false);
   });
 

@@ -1,6 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Pool, PoolClient } from '@correio/db';
-import { evaluateRules, type MessageFacts, needsHeaders, parseHeaderFields, srsForward, srsReverse, vacationVerdict } from '@correio/mail-rules';
+import {
+  evaluateRules,
+  type MessageFacts,
+  needsHeaders,
+  parseHeaderFields,
+  srsForward,
+  srsReverse,
+  vacationVerdict,
+} from '@correio/mail-rules';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import { DB_FEATURES, type DbFeatures, PG_POOL } from '../database/database.module.js';
@@ -50,8 +58,8 @@ export class DeliveryRulesService implements OnApplicationShutdown {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(DB_FEATURES) private readonly features: DbFeatures,
+    @Inject(PG_POOL) pool: Pool,
+    @Inject(DB_FEATURES) features: DbFeatures,
     private readonly repo: RulesRepository,
     private readonly directory: DirectoryService,
     private readonly identity: IdentityService,
@@ -109,7 +117,13 @@ export class DeliveryRulesService implements OnApplicationShutdown {
     return plan;
   }
 
-  private async applyAccount(r: Prepared, t: DeliveryTarget, d: DeliveryRequest, headersOf: () => Map<string, string[]>, plan: RulesPlan): Promise<void> {
+  private async applyAccount(
+    r: Prepared,
+    t: DeliveryTarget,
+    d: DeliveryRequest,
+    headersOf: () => Map<string, string[]>,
+    plan: RulesPlan,
+  ): Promise<void> {
     const s = d.summary;
     const facts: MessageFacts = {
       from: s.from.address,
@@ -147,7 +161,14 @@ export class DeliveryRulesService implements OnApplicationShutdown {
       }
     }
     if (forwards.size > 0) plan.forwards.push(await this.forwardBatch(r, d, headersOf(), [...forwards]));
-    if (keepLocal || forwards.size === 0) plan.targets.push({ ...t, mailbox, seen: p.seen || t.seen, flagged: p.flagged || t.flagged, keywords: mergeKeywords(t.keywords, p.labels) });
+    if (keepLocal || forwards.size === 0)
+      plan.targets.push({
+        ...t,
+        mailbox,
+        seen: p.seen || t.seen,
+        flagged: p.flagged || t.flagged,
+        keywords: mergeKeywords(t.keywords, p.labels),
+      });
     if (r.vacation?.enabled && sender !== 'block') {
       const v = await this.vacationReply(r, d, headersOf());
       if (v) plan.vacations.push(v);
@@ -169,7 +190,13 @@ export class DeliveryRulesService implements OnApplicationShutdown {
       now: new Date(),
     });
     if (!verdict.reply) return undefined;
-    const reply = await buildVacationReply({ vacation: r.vacation!, from: { name: id.name, address: id.address }, to: verdict.to, original: d.summary, hostname: this.config.hostname });
+    const reply = await buildVacationReply({
+      vacation: r.vacation!,
+      from: { name: id.name, address: id.address },
+      to: verdict.to,
+      original: d.summary,
+      hostname: this.config.hostname,
+    });
     const raw = await dkimSignMessage(reply, await this.signersOf(id.address));
     return { accountId: r.accountId, sender: verdict.to, days: r.vacation!.days, raw };
   }
@@ -193,7 +220,11 @@ export class DeliveryRulesService implements OnApplicationShutdown {
     if (r.identity) return;
     const ids = await this.identity.identities(r.accountId);
     const primary = ids.find((i) => i.isPrimary) ?? ids[0];
-    r.identity = { address: (primary?.address ?? '').toLowerCase(), name: primary?.name ?? '', own: ids.map((i) => i.address.toLowerCase()) };
+    r.identity = {
+      address: (primary?.address ?? '').toLowerCase(),
+      name: primary?.name ?? '',
+      own: ids.map((i) => i.address.toLowerCase()),
+    };
   }
 
   private async folderId(r: Prepared, name: string): Promise<string | undefined> {

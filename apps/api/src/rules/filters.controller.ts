@@ -1,6 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { FilterList as FilterListSchema, FilterOrderRequest, FilterRequest, FilterView as FilterViewSchema, SieveScript } from '@correio/contracts';
+import {
+  FilterList as FilterListSchema,
+  FilterOrderRequest,
+  FilterRequest,
+  FilterView as FilterViewSchema,
+  SieveScript,
+} from '@correio/contracts';
 import type { FilterList, FilterView } from '@correio/contracts';
 // Type-only aliases: decorator metadata must not point at the zod schema values of the same name.
 import type { FilterOrderRequest as OrderBody, FilterRequest as FilterBody, SieveScript as SieveBody } from '@correio/contracts';
@@ -12,7 +18,8 @@ import type { AccountInfo } from '../directory/directory.service.js';
 import type { FilterRow } from './repositories/rules.repository.js';
 import { RulesService } from './rules.service.js';
 
-const view = (f: FilterRow): FilterView => ({ id: f.id, name: f.name, enabled: f.enabled, match: f.match, conditions: f.conditions, actions: f.actions }) as FilterView;
+const view = (f: FilterRow): FilterView =>
+  ({ id: f.id, name: f.name, enabled: f.enabled, match: f.match, conditions: f.conditions, actions: f.actions }) as FilterView;
 
 @ApiTags('mail rules')
 @Controller('api/v1/filters')
@@ -63,7 +70,11 @@ export class FiltersController {
   @Put(':id')
   @RequireScope('mail:write')
   @ApiOperation({ summary: 'Replaces a filter (its place in the order stays)' })
-  async update(@CurrentAccount() account: AccountInfo, @Param('id') id: string, @Body(new ZodPipe(FilterRequest)) body: FilterBody): Promise<FilterView> {
+  async update(
+    @CurrentAccount() account: AccountInfo,
+    @Param('id') id: string,
+    @Body(new ZodPipe(FilterRequest)) body: FilterBody,
+  ): Promise<FilterView> {
     return view(await this.rules.updateFilter(account.id, id, body));
   }
 

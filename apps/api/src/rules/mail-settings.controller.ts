@@ -11,7 +11,11 @@ import {
 } from '@correio/contracts';
 import type { ForwardingView, SenderRuleList, SenderRuleView, VacationView } from '@correio/contracts';
 // Type-only aliases: decorator metadata must not point at the zod schema values of the same name.
-import type { ForwardingRequest as ForwardingBody, SenderRuleRequest as SenderBody, VacationRequest as VacationBody } from '@correio/contracts';
+import type {
+  ForwardingRequest as ForwardingBody,
+  SenderRuleRequest as SenderBody,
+  VacationRequest as VacationBody,
+} from '@correio/contracts';
 import type { VacationSettings } from '@correio/mail-rules';
 import { RequireScope } from '../auth/api-scope.js';
 import { CurrentAccount } from '../auth/session.guard.js';
@@ -21,8 +25,17 @@ import type { AccountInfo } from '../directory/directory.service.js';
 import type { SenderRuleRow } from './repositories/rules.repository.js';
 import { RulesService } from './rules.service.js';
 
-const vacationView = (v: VacationSettings): VacationView => ({ ...v, startsAt: v.startsAt?.toISOString() ?? null, endsAt: v.endsAt?.toISOString() ?? null });
-const senderView = (s: SenderRuleRow): SenderRuleView => ({ id: s.id, kind: s.kind, pattern: s.pattern, createdAt: new Date(s.createdAt).toISOString() });
+const vacationView = (v: VacationSettings): VacationView => ({
+  ...v,
+  startsAt: v.startsAt?.toISOString() ?? null,
+  endsAt: v.endsAt?.toISOString() ?? null,
+});
+const senderView = (s: SenderRuleRow): SenderRuleView => ({
+  id: s.id,
+  kind: s.kind,
+  pattern: s.pattern,
+  createdAt: new Date(s.createdAt).toISOString(),
+});
 
 /** Vacation responder, forwarding, blocked and allowed senders (issue 15). */
 @ApiTags('mail rules')
@@ -58,7 +71,10 @@ export class MailSettingsController {
   @Put('forwarding')
   @RequireScope('mail:write')
   @ApiOperation({ summary: 'Sets forwarding (SRS-rewritten sender, ARC-sealed; loops stopped); keepCopy keeps one here' })
-  putForwarding(@CurrentAccount() account: AccountInfo, @Body(new ZodPipe(ForwardingRequest)) body: ForwardingBody): Promise<ForwardingView> {
+  putForwarding(
+    @CurrentAccount() account: AccountInfo,
+    @Body(new ZodPipe(ForwardingRequest)) body: ForwardingBody,
+  ): Promise<ForwardingView> {
     return this.rules.putForwarding(account.id, body);
   }
 

@@ -28,16 +28,25 @@ describe('mail rules at delivery', () => {
     await api.json('POST', '/api/v1/filters', { name: 'f', ...f });
   }
   let n = 0;
-  const send = async (m: { from?: string; to?: readonly string[]; headerTo?: string; headers?: string; body?: string; subject?: string }) => {
+  const send = async (m: {
+    from?: string;
+    to?: readonly string[];
+    headerTo?: string;
+    headers?: string;
+    body?: string;
+    subject?: string;
+  }) => {
     const subject = m.subject ?? `message ${++n}`;
-    expect(await sendToMx(t.smtpPort!, { from: m.from ?? 'bob@remote.example', to: m.to ?? ['me@here.test'], headerTo: m.headerTo, headers: m.headers, body: m.body, subject })).toEqual([
-      220,
-      250,
-      250,
-      ...(m.to ?? ['x']).map(() => 250),
-      354,
-      250,
-    ]);
+    expect(
+      await sendToMx(t.smtpPort!, {
+        from: m.from ?? 'bob@remote.example',
+        to: m.to ?? ['me@here.test'],
+        headerTo: m.headerTo,
+        headers: m.headers,
+        body: m.body,
+        subject,
+      }),
+    ).toEqual([220, 250, 250, ...(m.to ?? ['x']).map(() => 250), 354, 250]);
     return findCopies(t, me, subject);
   };
 
@@ -49,8 +58,18 @@ describe('mail rules at delivery', () => {
     ['from contains', { field: 'from', op: 'contains', value: 'carol@' }, { from: 'carol@remote.example' }, { from: 'bob@remote.example' }],
     ['from matches', { field: 'from', op: 'matches', value: '*@*.example' }, { from: 'x@remote.example' }, { from: 'x@remote.test' }],
     ['to/cc is', { field: 'toCc', op: 'is', value: 'alias@here.test' }, { to: ['alias@here.test'] }, { to: ['me@here.test'] }],
-    ['subject contains', { field: 'subject', op: 'contains', value: '[invoice]' }, { subject: 'Your [Invoice] 12' }, { subject: 'Your receipt' }],
-    ['any header is', { field: 'header', name: 'X-Mailer', op: 'is', value: 'Robot 1.0' }, { headers: 'X-Mailer: robot 1.0\r\n' }, { headers: 'X-Mailer: Human\r\n' }],
+    [
+      'subject contains',
+      { field: 'subject', op: 'contains', value: '[invoice]' },
+      { subject: 'Your [Invoice] 12' },
+      { subject: 'Your receipt' },
+    ],
+    [
+      'any header is',
+      { field: 'header', name: 'X-Mailer', op: 'is', value: 'Robot 1.0' },
+      { headers: 'X-Mailer: robot 1.0\r\n' },
+      { headers: 'X-Mailer: Human\r\n' },
+    ],
     ['size over', { field: 'size', op: 'over', value: 4000 }, { body: 'x'.repeat(5000) }, { body: 'short' }],
     ['size under', { field: 'size', op: 'under', value: 4000 }, { body: 'short' }, { body: 'x'.repeat(5000) }],
     ['has attachment', { field: 'hasAttachment' }, { headers: attachment[0], body: attachment[1] }, { body: 'no files' }],
@@ -77,10 +96,21 @@ describe('mail rules at delivery', () => {
     await api.json('POST', '/api/v1/filters', {
       name: 'everything',
       conditions: [{ field: 'subject', op: 'contains', value: 'act-all' }],
-      actions: [{ kind: 'move', folder: 'sorted' }, { kind: 'label', label: '$label_work' }, { kind: 'markRead' }, { kind: 'star' }, { kind: 'forward', address: 'me@elsewhere.example' }, { kind: 'stop' }],
+      actions: [
+        { kind: 'move', folder: 'sorted' },
+        { kind: 'label', label: '$label_work' },
+        { kind: 'markRead' },
+        { kind: 'star' },
+        { kind: 'forward', address: 'me@elsewhere.example' },
+        { kind: 'stop' },
+      ],
     });
     await api.json('POST', '/api/v1/filters', { name: 'after stop', conditions: [], actions: [{ kind: 'label', label: 'late' }] });
-    await api.json('POST', '/api/v1/filters', { name: 'bin', conditions: [{ field: 'subject', op: 'is', value: 'act-delete' }], actions: [{ kind: 'delete' }] });
+    await api.json('POST', '/api/v1/filters', {
+      name: 'bin',
+      conditions: [{ field: 'subject', op: 'is', value: 'act-delete' }],
+      actions: [{ kind: 'delete' }],
+    });
     expect(await send({ subject: 'act-all' })).toEqual([{ mailbox: 'Sorted', seen: true, flagged: true, keywords: ['$label_work'] }]);
     const fw = await queuedWith(t, 'Subject: act-all');
     expect(fw.map((r) => r.address)).toEqual(['me@elsewhere.example']);
@@ -117,7 +147,13 @@ describe('mail rules at delivery', () => {
       await api.json('PUT', '/api/v1/filters/sieve', { script: '' });
       await api.json('PUT', '/api/v1/vacation', { enabled: true, subject: '', message: 'I am away.', days: 7 });
     });
-    const replies = (to: string) => t.db.pool.query(`SELECT r.address, m.envelope_from, convert_from(b.data, 'UTF8') AS data FROM outbound_recipients r JOIN outbound_messages m ON m.id = r.message_id JOIN blobs b ON b.id = m.blob_id WHERE r.address = $1`, [to]).then((r) => r.rows as { envelope_from: string; data: string }[]);
+    const replies = (to: string) =>
+      t.db.pool
+        .query(
+          `SELECT r.address, m.envelope_from, convert_from(b.data, 'UTF8') AS data FROM outbound_recipients r JOIN outbound_messages m ON m.id = r.message_id JOIN blobs b ON b.id = m.blob_id WHERE r.address = $1`,
+          [to],
+        )
+        .then((r) => r.rows as { envelope_from: string; data: string }[]);
 
     it.each([
       ['a person', { from: 'ann@remote.example' }, 1],
@@ -157,7 +193,11 @@ describe('mail rules at delivery', () => {
     });
 
     it('only between its dates; off means off', async () => {
-      await api.json('PUT', '/api/v1/vacation', { enabled: true, message: 'later', startsAt: new Date(Date.now() + 86_400_000).toISOString() });
+      await api.json('PUT', '/api/v1/vacation', {
+        enabled: true,
+        message: 'later',
+        startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+      });
       await send({ from: 'early@remote.example' });
       expect(await replies('early@remote.example')).toHaveLength(0);
       await api.json('PUT', '/api/v1/vacation', { enabled: false, message: 'x' });

@@ -39,10 +39,17 @@ describe('forwarding with SRS and ARC to a second instance', () => {
       'orig.test': { TXT: [['v=spf1 ip4:192.0.2.1 -all']] },
       '_dmarc.orig.test': { TXT: [['v=DMARC1; p=reject']] },
     };
-    for (const r of await a.directory.dnsRecords('a.test', 'mx.a.test')) if (r.name.includes('._domainkey.')) zone[r.name] = { TXT: [r.value.match(/.{1,255}/g)!] };
+    for (const r of await a.directory.dnsRecords('a.test', 'mx.a.test'))
+      if (r.name.includes('._domainkey.')) zone[r.name] = { TXT: [r.value.match(/.{1,255}/g)!] };
     const zoneFile = path.join(dir, 'zone.json');
     writeFileSync(zoneFile, JSON.stringify(zone));
-    b = await startTestApp({ CORREIO_DOMAIN: 'b.test', CORREIO_HOSTNAME: 'mx.b.test', CORREIO_SMTP_PORT: String(mxB), CORREIO_DNS_RECORDS: zoneFile, CORREIO_SRS_SECRET: 'another-secret-for-b-000000' });
+    b = await startTestApp({
+      CORREIO_DOMAIN: 'b.test',
+      CORREIO_HOSTNAME: 'mx.b.test',
+      CORREIO_SMTP_PORT: String(mxB),
+      CORREIO_DNS_RECORDS: zoneFile,
+      CORREIO_SRS_SECRET: 'another-secret-for-b-000000',
+    });
     dest = (await b.directory.addAccount({ address: 'dest@b.test', password: 'dest-password' })).id;
     await b.directory.addDomain('orig.test');
     await b.directory.addAccount({ address: 'bob@orig.test', password: 'bob-password' });
@@ -57,9 +64,14 @@ describe('forwarding with SRS and ARC to a second instance', () => {
   });
 
   it('arrives with SPF pass for the SRS sender and a valid ARC chain; a copy stays at A', async () => {
-    expect(await sendToMx(a.smtpPort!, { from: 'bob@orig.test', to: ['fwd@a.test'], subject: 'forward me' })).toEqual([220, 250, 250, 250, 354, 250]);
+    expect(await sendToMx(a.smtpPort!, { from: 'bob@orig.test', to: ['fwd@a.test'], subject: 'forward me' })).toEqual([
+      220, 250, 250, 250, 354, 250,
+    ]);
     expect((await findCopies(a, fwd, 'forward me')).map((c) => c.mailbox)).toEqual(['inbox']);
-    const copies = await waitFor(() => findCopies(b, dest, 'forward me'), (c) => c.length > 0);
+    const copies = await waitFor(
+      () => findCopies(b, dest, 'forward me'),
+      (c) => c.length > 0,
+    );
     expect(copies.map((c) => c.mailbox)).toEqual(['inbox']);
     const inbox = (await b.store.listMailboxes(dest)).find((m) => m.specialUse === 'inbox')!;
     const msg = (await b.store.listMessages(dest, inbox.id, 10)).find((m) => m.subject === 'forward me')!;
@@ -73,7 +85,10 @@ describe('forwarding with SRS and ARC to a second instance', () => {
     expect(results).toMatch(/dmarc=fail \(p=REJECT arc=pass\)/);
     expect(text).toMatch(/\r\nDelivered-To: fwd@a\.test\r\n/);
     // And mailauth itself, on the bytes B stored, with B's records: the seal A made verifies.
-    const zone = JSON.parse((await import('node:fs')).readFileSync(path.join(dir, 'zone.json'), 'utf8')) as Record<string, Record<string, string[][]>>;
+    const zone = JSON.parse((await import('node:fs')).readFileSync(path.join(dir, 'zone.json'), 'utf8')) as Record<
+      string,
+      Record<string, string[][]>
+    >;
     const resolver = async (name: string, type: string) => {
       const r = zone[name.toLowerCase()]?.[type];
       if (!r) throw Object.assign(new Error('ENOTFOUND'), { code: 'ENOTFOUND' });
@@ -86,9 +101,14 @@ describe('forwarding with SRS and ARC to a second instance', () => {
   it('a bounce to the SRS0 address goes back to the original sender', async () => {
     const q = await queuedWith(a, 'Subject: forward me');
     const srs = q[0]!.envelopeFrom;
-    expect(await sendToMx(a.smtpPort!, { from: '', to: [srs], subject: 'Undelivered Mail Returned to Sender' })).toEqual([220, 250, 250, 250, 354, 250]);
+    expect(await sendToMx(a.smtpPort!, { from: '', to: [srs], subject: 'Undelivered Mail Returned to Sender' })).toEqual([
+      220, 250, 250, 250, 354, 250,
+    ]);
     const bob = (await b.directory.findAccount('bob@orig.test'))!.id;
-    const got = await waitFor(() => findCopies(b, bob, 'Undelivered Mail Returned to Sender'), (c) => c.length > 0);
+    const got = await waitFor(
+      () => findCopies(b, bob, 'Undelivered Mail Returned to Sender'),
+      (c) => c.length > 0,
+    );
     expect(got).toHaveLength(1);
     // A forged or unknown SRS0 address is an unknown recipient.
     const forged = srs.replace(/^SRS0=[^=]{4}=/, 'SRS0=AAAA=');
@@ -106,13 +126,21 @@ describe('a forwarding loop between two accounts', () => {
   it('is stopped: the mail is kept at the account that sees it come back, not bounced around', async () => {
     const one = (await t.directory.addAccount({ address: 'one@loop.test', password: 'one-password' })).id;
     const two = (await t.directory.addAccount({ address: 'two@loop.test', password: 'two-password' })).id;
-    for (const [me, other] of [['one', 'two'], ['two', 'one']] as const) {
+    for (const [me, other] of [
+      ['one', 'two'],
+      ['two', 'one'],
+    ] as const) {
       const api = new HttpClient(t.baseUrl);
       expect((await api.login(`${me}@loop.test`, `${me}-password`)).status).toBe(200);
       await api.json('PUT', '/api/v1/forwarding', { enabled: true, addresses: [`${other}@loop.test`], keepCopy: false });
     }
-    expect(await sendToMx(t.smtpPort!, { from: 'bob@remote.example', to: ['one@loop.test'], subject: 'round and round' })).toEqual([220, 250, 250, 250, 354, 250]);
-    const kept = await waitFor(() => findCopies(t, one, 'round and round'), (c) => c.length > 0);
+    expect(await sendToMx(t.smtpPort!, { from: 'bob@remote.example', to: ['one@loop.test'], subject: 'round and round' })).toEqual([
+      220, 250, 250, 250, 354, 250,
+    ]);
+    const kept = await waitFor(
+      () => findCopies(t, one, 'round and round'),
+      (c) => c.length > 0,
+    );
     expect(kept.map((c) => c.mailbox)).toEqual(['inbox']);
     // Settle: nothing more is queued or delivered after the loop was cut.
     await new Promise((r) => setTimeout(r, 1500));

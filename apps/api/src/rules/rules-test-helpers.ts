@@ -4,14 +4,19 @@ import type { TestApp } from '../testing/test-app.js';
 /** Test helpers for the mail-rules integration tests (not product code). */
 
 /** Sends one message to the MX over a real socket; returns the reply codes. */
-export async function sendToMx(port: number, m: { from: string; to: readonly string[]; headerTo?: string; headers?: string; subject: string; body?: string }): Promise<number[]> {
+export async function sendToMx(
+  port: number,
+  m: { from: string; to: readonly string[]; headerTo?: string; headers?: string; subject: string; body?: string },
+): Promise<number[]> {
   const s = await SmtpTranscript.connect(port);
   const codes = [code(await s.read()), code(await s.command('EHLO client.example'))];
   codes.push(code(await s.command(`MAIL FROM:<${m.from}>`)));
   for (const r of m.to) codes.push(code(await s.command(`RCPT TO:<${r}>`)));
   codes.push(code(await s.command('DATA')));
   const from = m.from || 'mailer-daemon@remote.example';
-  s.write(`From: ${from}\r\nTo: ${m.headerTo ?? m.to.join(', ')}\r\nSubject: ${m.subject}\r\nMessage-ID: <${Math.random().toString(36).slice(2)}@remote.example>\r\n${m.headers ?? ''}\r\n${m.body ?? 'Hello.'}\r\n`);
+  s.write(
+    `From: ${from}\r\nTo: ${m.headerTo ?? m.to.join(', ')}\r\nSubject: ${m.subject}\r\nMessage-ID: <${Math.random().toString(36).slice(2)}@remote.example>\r\n${m.headers ?? ''}\r\n${m.body ?? 'Hello.'}\r\n`,
+  );
   codes.push(code(await s.command('.')));
   s.close();
   return codes;

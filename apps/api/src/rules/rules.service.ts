@@ -74,7 +74,12 @@ export class RulesService {
     const current = parsed.vacation ? await this.repo.getVacation(accountId) : null;
     await withTransaction(this.pool, async (tx) => {
       await this.repo.replaceFilters(tx, accountId, parsed.rules);
-      if (parsed.vacation) await this.repo.putVacation(tx, accountId, { ...parsed.vacation, startsAt: current?.startsAt ?? null, endsAt: current?.endsAt ?? null });
+      if (parsed.vacation)
+        await this.repo.putVacation(tx, accountId, {
+          ...parsed.vacation,
+          startsAt: current?.startsAt ?? null,
+          endsAt: current?.endsAt ?? null,
+        });
     });
     this.changed(accountId, undefined);
     return this.repo.listFilters(accountId);
@@ -85,7 +90,11 @@ export class RulesService {
   }
 
   async putVacation(accountId: string, v: VacationRequest): Promise<VacationSettings> {
-    const value: VacationSettings = { ...v, startsAt: v.startsAt ? new Date(v.startsAt) : null, endsAt: v.endsAt ? new Date(v.endsAt) : null };
+    const value: VacationSettings = {
+      ...v,
+      startsAt: v.startsAt ? new Date(v.startsAt) : null,
+      endsAt: v.endsAt ? new Date(v.endsAt) : null,
+    };
     await this.repo.putVacation(this.pool, accountId, value);
     return this.changed(accountId, value);
   }

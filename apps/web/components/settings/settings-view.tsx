@@ -7,6 +7,7 @@ import { api } from '@/lib/api';
 import { useCompose } from '../compose/compose-context';
 import { useMail } from '../mail/mail-store';
 import { MailPreferences } from './mail-preferences';
+import { RulesNav } from './rules/rules-nav';
 import { SignatureEditor } from './signature-editor';
 
 const UNDO_CHOICES = [0, 5, 10, 20, 30];
@@ -39,6 +40,8 @@ export function SettingsView() {
       </header>
       <div className="settings-body">
         <MailPreferences />
+        {/* Mail rules (issue 15): filters, blocked senders, forwarding, vacation responder */}
+        <RulesNav />
         {!settingsLoaded && <p className="muted">Loading…</p>}
         {settingsLoaded && (
           <>

@@ -18,6 +18,7 @@ import { useMail } from '../mail/mail-store';
 import { MoveMenu } from '../mail/move-menu';
 import { MessageView, useListHref } from '../mail/reading-pane';
 import { loadMessage, prefetchMessage } from './message-cache';
+import { BlockSenderButton } from '../settings/rules/block-sender-button';
 
 type Load = { status: 'loading' } | { status: 'ready'; conv: ConversationDetail } | { status: 'error'; message: string };
 
@@ -168,6 +169,7 @@ export function ConversationPane({ threadId, viewMailboxId }: { threadId: string
           <StarIcon filled={isStarred} />
           <span>Star</span>
         </button>
+        <BlockSenderButton address={last?.from.address} />
       </div>
       <div className="conversation-scroll">
         <header className="conversation-header">

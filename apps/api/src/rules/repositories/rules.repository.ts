@@ -33,14 +33,28 @@ type Q = Pick<PoolClient, 'query'>;
 
 const FILTER_COLUMNS = `id::text AS id, name, enabled, match_all AS "matchAll", conditions, actions`;
 
-function toFilter(r: { id: string; name: string; enabled: boolean; matchAll: boolean; conditions: Condition[]; actions: Action[] }): FilterRow {
+function toFilter(r: {
+  id: string;
+  name: string;
+  enabled: boolean;
+  matchAll: boolean;
+  conditions: Condition[];
+  actions: Action[];
+}): FilterRow {
   return { id: r.id, name: r.name, enabled: r.enabled, match: r.matchAll ? 'all' : 'any', conditions: r.conditions, actions: r.actions };
 }
 
 function toVacation(v: Record<string, unknown> | null): VacationSettings | null {
   if (!v) return null;
   const date = (x: unknown) => (x ? new Date(x as string) : null);
-  return { enabled: v.enabled as boolean, subject: v.subject as string, message: v.message as string, days: v.days as number, startsAt: date(v.starts_at), endsAt: date(v.ends_at) };
+  return {
+    enabled: v.enabled as boolean,
+    subject: v.subject as string,
+    message: v.message as string,
+    days: v.days as number,
+    startsAt: date(v.starts_at),
+    endsAt: date(v.ends_at),
+  };
 }
 
 /**
@@ -53,7 +67,13 @@ export class RulesRepository {
 
   /** The delivery path's view of several accounts, one statement (a cache miss costs one round trip). */
   async loadForDelivery(accountIds: string[], q: Q = this.pool): Promise<AccountRulesRow[]> {
-    const { rows } = await q.query<{ id: string; filters: FilterRow[] | null; vacation: Record<string, unknown> | null; forwarding: { enabled: boolean; addresses: string[] | null; keep_copy: boolean } | null; senders: { kind: 'block' | 'allow'; pattern: string }[] | null }>(
+    const { rows } = await q.query<{
+      id: string;
+      filters: FilterRow[] | null;
+      vacation: Record<string, unknown> | null;
+      forwarding: { enabled: boolean; addresses: string[] | null; keep_copy: boolean } | null;
+      senders: { kind: 'block' | 'allow'; pattern: string }[] | null;
+    }>(
       `SELECT a.id::text AS id,
               (SELECT json_agg(json_build_object('id', r.id::text, 'name', r.name, 'enabled', r.enabled, 'matchAll', r.match_all,
                                                  'conditions', r.conditions, 'actions', r.actions) ORDER BY r.position, r.id)
@@ -68,13 +88,17 @@ export class RulesRepository {
       accountId: r.id,
       filters: (r.filters ?? []).map((f) => toFilter(f as never)),
       vacation: toVacation(r.vacation),
-      forwarding: r.forwarding ? { enabled: r.forwarding.enabled, addresses: r.forwarding.addresses ?? [], keepCopy: r.forwarding.keep_copy } : null,
+      forwarding: r.forwarding
+        ? { enabled: r.forwarding.enabled, addresses: r.forwarding.addresses ?? [], keepCopy: r.forwarding.keep_copy }
+        : null,
       senders: r.senders ?? [],
     }));
   }
 
   async listFilters(accountId: string): Promise<FilterRow[]> {
-    const { rows } = await this.pool.query(`SELECT ${FILTER_COLUMNS} FROM mail_rules WHERE account_id = $1 ORDER BY position, id`, [accountId]);
+    const { rows } = await this.pool.query(`SELECT ${FILTER_COLUMNS} FROM mail_rules WHERE account_id = $1 ORDER BY position, id`, [
+      accountId,
+    ]);
     return rows.map(toFilter);
   }
 
@@ -157,7 +181,10 @@ export class RulesRepository {
   }
 
   async getForwarding(accountId: string): Promise<ForwardingRow | null> {
-    const { rows } = await this.pool.query('SELECT enabled, addresses, keep_copy AS "keepCopy" FROM forwarding_settings WHERE account_id = $1', [accountId]);
+    const { rows } = await this.pool.query(
+      'SELECT enabled, addresses, keep_copy AS "keepCopy" FROM forwarding_settings WHERE account_id = $1',
+      [accountId],
+    );
     return rows[0] ? { ...rows[0], addresses: rows[0].addresses ?? [] } : null;
   }
 
@@ -170,7 +197,10 @@ export class RulesRepository {
   }
 
   async listSenders(accountId: string): Promise<SenderRuleRow[]> {
-    const { rows } = await this.pool.query(`SELECT id::text AS id, kind, pattern, created_at AS "createdAt" FROM sender_rules WHERE account_id = $1 ORDER BY lower(pattern)`, [accountId]);
+    const { rows } = await this.pool.query(
+      `SELECT id::text AS id, kind, pattern, created_at AS "createdAt" FROM sender_rules WHERE account_id = $1 ORDER BY lower(pattern)`,
+      [accountId],
+    );
     return rows;
   }
 
