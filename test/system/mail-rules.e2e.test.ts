@@ -78,7 +78,11 @@ afterAll(async () => {
 
 async function mx(from: string, to: string, subject: string, body = 'Olá!'): Promise<void> {
   const id = `<${Math.random().toString(36).slice(2)}@${from.split('@')[1]}>`;
-  await sendSmtp(api.smtpPort, { from, to: [to] }, `From: ${from}\r\nTo: ${to}\r\nSubject: ${subject}\r\nMessage-ID: ${id}\r\n\r\n${body}\r\n`);
+  await sendSmtp(
+    api.smtpPort,
+    { from, to: [to] },
+    `From: ${from}\r\nTo: ${to}\r\nSubject: ${subject}\r\nMessage-ID: ${id}\r\n\r\n${body}\r\n`,
+  );
 }
 
 async function expectAccessible(view: string): Promise<void> {
@@ -129,10 +133,10 @@ describe('mail rules in the webmail', () => {
     await page.getByLabel('Condition 1 field').selectOption('from');
     await page.getByLabel('Condition 1 comparison').selectOption('contains');
     await page.getByLabel('Condition 1 value').fill('recibos@loja.example');
-    await page.getByLabel('Action 1', { exact: true }).selectOption('move');
+    await page.getByLabel('Action 1 type').selectOption('move');
     await page.getByLabel('Action 1 folder').selectOption('Recibos');
     await page.getByRole('button', { name: 'Add action' }).click();
-    await page.getByLabel('Action 2', { exact: true }).selectOption('markRead');
+    await page.getByLabel('Action 2 type').selectOption('markRead');
     await expectAccessible('filter form');
     await page.getByRole('button', { name: 'Save filter' }).click();
     await page.getByTestId('filter-item').filter({ hasText: 'Recibos da loja' }).waitFor();
@@ -153,7 +157,7 @@ describe('mail rules in the webmail', () => {
     const row = page.getByTestId('message-row').filter({ hasText: 'Oferta imperdível' });
     await row.waitFor({ timeout: 15_000 });
     await row.getByRole('link').first().click();
-    await page.getByRole('button', { name: 'Block chato@spam.example' }).click();
+    await page.getByRole('button', { name: 'Block sender chato@spam.example' }).click();
     await page.getByRole('status').filter({ hasText: 'Blocked chato@spam.example' }).waitFor();
     await expectAccessible('reading pane');
 
@@ -170,10 +174,15 @@ describe('mail rules in the webmail', () => {
     await page.getByLabel(/Forward to/).fill(DORA.address);
     await expectAccessible('forwarding');
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByRole('status').filter({ hasText: `Forwarding to ${DORA.address}` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Forwarding to ${DORA.address}` })
+      .waitFor();
 
     await mx('ana@fora.example', BIA.address, 'Para a Bia e quem ela quiser');
-    await expect.poll(async () => (await dora.list('inbox')).map((m) => m.subject), { timeout: 30_000 }).toContain('Para a Bia e quem ela quiser');
+    await expect
+      .poll(async () => (await dora.list('inbox')).map((m) => m.subject), { timeout: 30_000 })
+      .toContain('Para a Bia e quem ela quiser');
     expect(await inFolder(bia, 'INBOX')).toContain('Para a Bia e quem ela quiser');
   });
 });

@@ -24,7 +24,8 @@ export function BlockSenderButton({ address }: { address: string | undefined }) 
       reportError(err);
     }
   };
-  const label = blockedId ? `Unblock ${address}` : `Block ${address}`;
+  // The visible words start the accessible name (WCAG 2.5.3 label in name).
+  const label = blockedId ? `Unblock sender ${address}` : `Block sender ${address}`;
   return (
     <button
       type="button"

@@ -198,7 +198,7 @@ export function FilterForm({
         {f.actions.map((a, i) => (
           <fieldset className="rules-row rules-plain" key={actionKeys[i]} aria-label={`Action ${i + 1}`}>
             <select
-              aria-label={`Action ${i + 1}`}
+              aria-label={`Action ${i + 1} type`}
               className="compose-select"
               value={a.kind}
               onChange={(e) => setAction(i, newAction(e.target.value as FilterAction['kind'], firstFolder, firstLabel))}

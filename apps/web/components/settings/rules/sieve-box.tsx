@@ -26,7 +26,7 @@ export function SieveBox({ onImported }: { onImported(): void }) {
   };
   return (
     <section className="settings-section" aria-labelledby="sieve-h">
-      <h2 id="sieve-h">Sieve script</h2>
+      <h2 id="sieve-h">Import or export as Sieve</h2>
       <p className="muted">
         Filters as Sieve (RFC 5228 with fileinto, imap4flags, vacation and copy), to move them to or from another mail server. Importing
         replaces your filters.
