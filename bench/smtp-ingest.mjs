@@ -3,7 +3,10 @@
 // same machine, in the same run. See bench/README.md for what it measures and how to read it.
 //
 //   node bench/smtp-ingest.mjs [--quick] [--reps N] [--sizes 4096,102400] [--sessions 1,10,50]
-//                              [--scale F] [--keep] [--latency-only [--rounds R]]
+//                              [--scale F] [--keep] [--latency-only [--rounds R]] [--filters N]
+//
+// --filters N gives the sink account N mail filters (issue 15) that the load does not match (so every
+// one of them is evaluated on every message, one of them a header test): the rules' cost at delivery.
 //
 // Needs: root (Postfix's master starts as root), a built API (npm run build), PostgreSQL at
 // BENCH_DATABASE_URL / DATABASE_URL / postgresql://postgres@127.0.0.1:5432/postgres. Installs Debian's
@@ -64,6 +67,7 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     'latency-only': { type: 'boolean', default: false },
     rounds: { type: 'string', default: '5' },
+    filters: { type: 'string', default: '0' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -197,6 +201,28 @@ async function commandLatencies(port, n = 100, size = 4096) {
   return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
 }
 
+/**
+ * N filters for the account, written as the rules module stores them (mail_rules): a mix of every
+ * condition kind, none matching smtp-source's messages, so delivery evaluates all of them and still
+ * stores into INBOX. The MX hears the insert (NOTIFY correio_rules) and reads them on first use.
+ */
+async function addFilters(sql, accountId, n) {
+  const kinds = [
+    (i) => ({ field: 'from', op: 'contains', value: `nobody${i}@` }),
+    (i) => ({ field: 'subject', op: 'matches', value: `*[ticket ${i}]*` }),
+    (i) => ({ field: 'toCc', op: 'is', value: `list${i}@lists.example` }),
+    (i) => ({ field: 'header', name: 'List-Id', op: 'contains', value: `list${i}.example` }),
+    (i) => ({ field: 'size', op: 'over', value: 50 * 2 ** 20 + i }),
+  ];
+  for (let i = 0; i < n; i++) {
+    const conditions = [kinds[i % kinds.length](i), kinds[(i + 1) % kinds.length](i)];
+    await sql.query(
+      'INSERT INTO mail_rules (account_id, position, name, enabled, match_all, conditions, actions) VALUES ($1, $2, $3, true, $4, $5, $6)',
+      [accountId, i, `bench filter ${i}`, i % 2 === 0, JSON.stringify(conditions), JSON.stringify([{ kind: 'label', label: `bench${i}` }, { kind: 'markRead' }])],
+    );
+  }
+}
+
 /** Committed transactions in the bench database so far (PostgreSQL's cumulative statistics). */
 async function committedTransactions(databaseUrl) {
   const c = new pg.Client({ connectionString: databaseUrl });
@@ -313,6 +339,8 @@ async function main() {
   cleanups.push(() => sql.end());
   const accountId = (await sql.query('SELECT id FROM accounts WHERE address = $1', [RCPT])).rows[0]?.id;
   if (!accountId) throw new Error(`account ${RCPT} was not created`);
+  const filterCount = Number(args.filters);
+  if (filterCount > 0) await addFilters(sql, accountId, filterCount);
 
   log('Postfix: starting a private instance ...');
   const postfix = await startPostfix({ domains: [DOMAIN], prefix: 'correio-bench-postfix-' });
@@ -367,6 +395,7 @@ async function main() {
     `            (fsync=${pgInfo.fsync}, synchronous_commit=${pgInfo.synchronous_commit}); reverse DNS off`,
     `greeting    Correio MX pause before 220: ${greeting.long} (Postfix: ${postfixGreeting.toFixed(1)} ms)`,
     `load avg    ${loadavg()} at start (other work on the machine skews both columns alike; re-run if it is high)`,
+    `filters     ${filterCount} mail filter(s) on the sink account, none matching the load (all evaluated per message)`,
     `runs        ${reps} per cell and server, interleaved P,C,C,P,P,C...; medians; stored = acknowledged checked after every run`,
   ];
   for (const line of header) log(line);
