@@ -67,10 +67,8 @@ export class DeliveryRulesService implements OnApplicationShutdown {
   ) {
     this.cache = new RulesCache(features.listenNotify ? TTL_WITH_NOTIFY_MS : TTL_WITHOUT_NOTIFY_MS);
     const url = (pool as unknown as { options?: { connectionString?: string } }).options?.connectionString;
-    if (features.listenNotify && url) {
-      this.listener = new RulesChangeListener(url, (id) => (id ? this.cache.forget(id) : this.cache.clear()));
-      this.listener.start();
-    }
+    // Started on the first delivery: only processes that deliver (MX, queue worker) keep a LISTEN connection.
+    if (features.listenNotify && url) this.listener = new RulesChangeListener(url, (id) => (id ? this.cache.forget(id) : this.cache.clear()));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -102,6 +100,7 @@ export class DeliveryRulesService implements OnApplicationShutdown {
     const plan: RulesPlan = { changed: false, targets: [], forwards: [], vacations: [] };
     const ids = delivery.targets.filter(isRuled).map((t) => t.accountId);
     if (ids.length === 0) return { ...plan, targets: delivery.targets };
+    this.listener?.start();
     const rules = await this.rulesOf(ids);
     let headers: Map<string, string[]> | undefined;
     const headersOf = () => (headers ??= parseHeaderFields(delivery.raw));
