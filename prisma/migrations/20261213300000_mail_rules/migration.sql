@@ -45,7 +45,7 @@ CREATE TABLE "vacation_replies" (
 CREATE TABLE "forwarding_settings" (
     "account_id" BIGINT NOT NULL,
     "enabled" BOOLEAN NOT NULL DEFAULT false,
-    "addresses" TEXT[],
+    "addresses" TEXT[] NOT NULL DEFAULT '{}',
     "keep_copy" BOOLEAN NOT NULL DEFAULT true,
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "forwarding_settings_pkey" PRIMARY KEY ("account_id"),
