@@ -25,9 +25,14 @@ import { buildForwardCopy, buildVacationReply, timesForwardedBy } from './rules-
 import { SenderLists } from './sender-lists.js';
 import { loadSrsSecret } from './srs-secret.js';
 
-/** Without notifications (PGlite) another process's change is seen within this; with them, a safety net. */
-const TTL_WITHOUT_NOTIFY_MS = 5_000;
-const TTL_WITH_NOTIFY_MS = 10 * 60_000;
+/**
+ * How long an account's cached rules live. With notifications (real PostgreSQL) every change is heard
+ * at once and this is a safety net. Without them (PGlite) the server is one process and rules are
+ * written only through RulesService in it, which drops the entry itself: only a plain-SQL edit waits
+ * for this. Long, so a busy account's rules are not read again every few seconds (the MX's
+ * per-message cost guard, smtp-ingress/mx-cost.int.test.ts, counts every query).
+ */
+const RULES_TTL_MS = 10 * 60_000;
 
 /** An account's rules ready for the delivery path (what is derived once per cache load). */
 interface Prepared extends AccountRulesRow {
@@ -65,10 +70,11 @@ export class DeliveryRulesService implements OnApplicationShutdown {
     private readonly identity: IdentityService,
     private readonly store: MailboxStoreService,
   ) {
-    this.cache = new RulesCache(features.listenNotify ? TTL_WITH_NOTIFY_MS : TTL_WITHOUT_NOTIFY_MS);
+    this.cache = new RulesCache(RULES_TTL_MS);
     const url = (pool as unknown as { options?: { connectionString?: string } }).options?.connectionString;
     // Started on the first delivery: only processes that deliver (MX, queue worker) keep a LISTEN connection.
-    if (features.listenNotify && url) this.listener = new RulesChangeListener(url, (id) => (id ? this.cache.forget(id) : this.cache.clear()));
+    if (features.listenNotify && url)
+      this.listener = new RulesChangeListener(url, (id) => (id ? this.cache.forget(id) : this.cache.clear()));
   }
 
   async onApplicationShutdown(): Promise<void> {

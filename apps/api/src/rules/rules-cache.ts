@@ -9,8 +9,8 @@ import type { AccountRulesRow } from './repositories/rules.repository.js';
  * process, at once); writes from other processes (another worker, the CLI, SQL) notify channel
  * correio_rules with the account id (migration 20261213300000_mail_rules), heard by
  * rules-change-listener.ts on a real PostgreSQL, which drops that entry, or everything when its
- * connection was lost. PGlite cannot deliver notifications across connections, so there `ttlMs`
- * (5 s) bounds how long another process's change goes unseen.
+ * connection was lost. PGlite cannot deliver notifications across connections; there the server is
+ * one process writing rules only through RulesService, and `ttlMs` bounds a plain-SQL edit.
  */
 export class RulesCache {
   private readonly entries = new Map<string, { value: AccountRulesRow; expires: number }>();
