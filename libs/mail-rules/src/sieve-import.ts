@@ -103,7 +103,8 @@ function importTest(t: Test, need: Need): Condition[] {
     else throw new SieveError(t.line, `":${tag}" is not supported by the filter forms`);
   }
   if (rest.length !== 2) throw new SieveError(t.line, `${t.name} needs a header list and a key list`);
-  const names = strings(rest[0], t.line, t.name).map((n) => n.toLowerCase());
+  // Header names keep their spelling (the round trip gives them back); comparisons ignore case.
+  const names = strings(rest[0], t.line, t.name);
   const keys = strings(rest[1], t.line, t.name);
   if (mime || anychild) {
     need('mime', t.line);
@@ -113,7 +114,7 @@ function importTest(t: Test, need: Need): Condition[] {
         anychild &&
         op === 'contains' &&
         names.length === 1 &&
-        names[0] === 'content-disposition' &&
+        names[0]!.toLowerCase() === 'content-disposition' &&
         keys.length === 1 &&
         keys[0]!.toLowerCase() === 'attachment'
       )
@@ -127,7 +128,7 @@ function importTest(t: Test, need: Need): Condition[] {
   }
   const out: Condition[] = [];
   if (t.name === 'address') {
-    const set = new Set(names);
+    const set = new Set(names.map((n) => n.toLowerCase()));
     const toCc = set.has('to') || set.has('cc');
     for (const n of set)
       if (n !== 'from' && n !== 'to' && n !== 'cc') throw new SieveError(t.line, `address "${n}" is not supported (from, to, cc)`);
@@ -138,7 +139,8 @@ function importTest(t: Test, need: Need): Condition[] {
     return out;
   }
   for (const name of names) {
-    for (const value of keys) out.push(name === 'subject' ? { field: 'subject', op, value } : { field: 'header', name, op, value });
+    for (const value of keys)
+      out.push(name.toLowerCase() === 'subject' ? { field: 'subject', op, value } : { field: 'header', name, op, value });
   }
   return out;
 }

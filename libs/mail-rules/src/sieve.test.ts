@@ -18,7 +18,7 @@ const rules: Rule[] = [
     conditions: [
       { field: 'toCc', op: 'is', value: 'me@example.com' },
       { field: 'subject', op: 'matches', value: '*urgent\\*?' },
-      { field: 'header', name: 'x-priority', op: 'is', value: '1' },
+      { field: 'header', name: 'X-Priority', op: 'is', value: '1' },
       { field: 'size', op: 'over', value: 102400 },
       { field: 'size', op: 'under', value: 5 * 1024 * 1024 },
       { field: 'hasAttachment' },
@@ -90,7 +90,7 @@ describe('Sieve import (Pigeonhole test-suite style, supported extensions only)'
         name: 'Filter 1',
         enabled: true,
         match: 'all',
-        conditions: [{ field: 'header', name: 'list-id', op: 'contains', value: '<dev.lists.example.org>' }],
+        conditions: [{ field: 'header', name: 'List-Id', op: 'contains', value: '<dev.lists.example.org>' }],
         actions: [{ kind: 'move', folder: 'Lists' }, { kind: 'stop' }],
       },
       {

@@ -45,7 +45,8 @@ describe('mail rules cost at delivery', () => {
     // from an empty cache, so the caches are filled again after it did.
     await new Promise((r) => setTimeout(r, 500));
     for (let round = 0; round < 2; round++) {
-      for (const to of ['ruled@cost.test', 'plain@cost.test']) await sendToMx(t.smtpPort!, { from: 'a@remote.example', to: [to], subject: 'warm: sort me' });
+      for (const to of ['ruled@cost.test', 'plain@cost.test'])
+        await sendToMx(t.smtpPort!, { from: 'a@remote.example', to: [to], subject: 'warm: sort me' });
       await new Promise((r) => setTimeout(r, 500));
     }
   });
