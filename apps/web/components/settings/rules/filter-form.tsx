@@ -203,7 +203,8 @@ export function FilterForm({
               value={a.kind}
               onChange={(e) => setAction(i, newAction(e.target.value as FilterAction['kind'], firstFolder, firstLabel))}
             >
-              {ACTIONS.map((x) => (
+              {/* Apply the label: only when there is a label to apply. */}
+              {ACTIONS.filter((x) => x.value !== 'label' || (labels?.length ?? 0) > 0 || a.kind === 'label').map((x) => (
                 <option key={x.value} value={x.value}>
                   {x.label}
                 </option>
