@@ -239,6 +239,12 @@ describe('GET /api/v1/messages?q= (search)', () => {
     ['smaller:1K -has:attachment', ['dinner', 'movie', 'sent', 'project', 'encoded']],
     ['(from:amy OR from:joel) -has:attachment', ['dinner']],
     ['-(is:read OR is:starred) -in:inbox', ['project']],
+    // 1–2 characters: no trigram, the candidates are one pass over the account's text (same substring meaning).
+    ['zq', []],
+    ['xx', ['big']],
+    ['ó', ['encoded']],
+    ['subject:mo', ['movie']],
+    ['xx OR zq', ['big']],
     ['e-mail', []],
     ['100%', []],
     ['under_score', []],

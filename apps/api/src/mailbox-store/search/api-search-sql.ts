@@ -119,7 +119,6 @@ function termWeight(c: SearchNode): number {
   return c.type === 'or' ? Math.min(...c.children.map(termWeight)) : [...(c as TextLeaf).value].length;
 }
 
-
 /** The condition on a mailbox `b` that an in: term names (TRUE for in:anywhere). */
 export function mailboxCondition(n: Extract<SearchNode, { type: 'in' }>, bind: (v: unknown) => string): string {
   const name = n.mailbox.toLowerCase();
