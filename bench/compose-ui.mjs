@@ -49,7 +49,12 @@ async function main() {
   const correio = await startCorreio({
     databaseUrl: db.url,
     dataDir,
-    env: { CORREIO_ROLES: 'http,smtp', CORREIO_DOMAIN: DOMAIN, CORREIO_ADMIN_ADDRESS: `postmaster@${DOMAIN}`, CORREIO_ADMIN_PASSWORD: 'bench-admin-1' },
+    env: {
+      CORREIO_ROLES: 'http,smtp',
+      CORREIO_DOMAIN: DOMAIN,
+      CORREIO_ADMIN_ADDRESS: `postmaster@${DOMAIN}`,
+      CORREIO_ADMIN_PASSWORD: 'bench-admin-1',
+    },
   });
   runCli(correio.env, ['account', 'add', USER.address, '--password', USER.password, '--name', 'Writer']);
   const apiOrigin = `http://127.0.0.1:${correio.ports.api}`;
@@ -75,7 +80,9 @@ async function main() {
   const open = [];
   for (let i = 0; i < RUNS + 3; i++) {
     const ms = await page.evaluate(async () => {
-      const button = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Compose' || b.getAttribute('aria-label') === 'Compose');
+      const button = [...document.querySelectorAll('button')].find(
+        (b) => b.textContent?.trim() === 'Compose' || b.getAttribute('aria-label') === 'Compose',
+      );
       const t0 = performance.now();
       button.click();
       for (;;) {
@@ -94,7 +101,12 @@ async function main() {
   const to = page.getByRole('dialog').getByRole('combobox', { name: 'To' });
   for (let i = 0; i < RUNS; i++) {
     await to.fill('');
-    await page.getByRole('dialog').getByRole('option').first().waitFor({ state: 'detached' }).catch(() => {});
+    await page
+      .getByRole('dialog')
+      .getByRole('option')
+      .first()
+      .waitFor({ state: 'detached' })
+      .catch(() => {});
     await to.focus();
     // Letters some correspondent's address, name or surname starts with (others have no suggestion).
     const letter = 'abcdefghijlmoprst'[i % 17];
@@ -158,7 +170,9 @@ async function main() {
     await page.getByRole('status').filter({ hasText: 'Message sent' }).waitFor({ state: 'detached' });
     const ms = await page.evaluate(async () => {
       const dialog = document.querySelector('[role="dialog"]');
-      const button = [...dialog.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Send' || b.getAttribute('aria-label') === 'Send');
+      const button = [...dialog.querySelectorAll('button')].find(
+        (b) => b.textContent?.trim() === 'Send' || b.getAttribute('aria-label') === 'Send',
+      );
       const t0 = performance.now();
       button.click();
       for (;;) {
@@ -186,7 +200,9 @@ async function main() {
     const ok = xs.filter((x) => Number.isFinite(x));
     const p95 = pct(ok, 95);
     const verdict = target === null ? '—' : `< ${target} ms ${p95 < target ? 'met' : 'NOT met'}`;
-    console.log(`| ${name} | ${ok.length}${ok.length < xs.length ? ` (${xs.length - ok.length} timed out)` : ''} | ${fmt(pct(ok, 50))} | ${fmt(p95)} | ${verdict} |`);
+    console.log(
+      `| ${name} | ${ok.length}${ok.length < xs.length ? ` (${xs.length - ok.length} timed out)` : ''} | ${fmt(pct(ok, 50))} | ${fmt(p95)} | ${verdict} |`,
+    );
   }
 }
 
@@ -197,7 +213,10 @@ async function login(apiOrigin) {
     body: JSON.stringify(USER),
   });
   if (!r.ok) throw new Error(`login failed: ${r.status}`);
-  return r.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return r.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
 }
 
 const FIRST = ['Ana', 'Bruno', 'Carla', 'Davi', 'Elisa', 'Fábio', 'Gabriela', 'Hugo', 'Iara', 'João', 'Marta', 'Otávio', 'Paula', 'Sofia'];
@@ -249,7 +268,15 @@ async function smtpSession(port, from, to) {
     await cmd(`RCPT TO:<${USER.address}>`, '250');
     await cmd('DATA', '354');
     await cmd(
-      [`From: ${name} <${sender}>`, `To: <${USER.address}>`, `Subject: Olá ${i}`, `Message-ID: <c${i}@corr.example>`, '', `Mensagem ${i}`, '.'].join('\r\n'),
+      [
+        `From: ${name} <${sender}>`,
+        `To: <${USER.address}>`,
+        `Subject: Olá ${i}`,
+        `Message-ID: <c${i}@corr.example>`,
+        '',
+        `Mensagem ${i}`,
+        '.',
+      ].join('\r\n'),
       '250',
     );
   }

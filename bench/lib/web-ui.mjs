@@ -33,11 +33,15 @@ export const fmt = (ms) => (Number.isFinite(ms) ? `${ms.toFixed(1)} ms` : 'n/a')
 /** `next start` of the built web app in front of the API at `apiOrigin`; stopped by cleanup(). */
 export async function startWeb(apiOrigin) {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
-    cwd: path.join(repoRoot, 'apps/web'),
-    env: { ...process.env, CORREIO_API_URL: apiOrigin, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(repoRoot, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)],
+    {
+      cwd: path.join(repoRoot, 'apps/web'),
+      env: { ...process.env, CORREIO_API_URL: apiOrigin, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.add(child);
   cleanups.push(async () => {
     child.kill('SIGTERM');
