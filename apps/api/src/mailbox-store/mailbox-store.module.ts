@@ -4,8 +4,10 @@ import { PostgresBlobStore } from './blob-store.js';
 import { BLOB_STORE } from './blob-store.token.js';
 import { ImapMessageWrites } from './imap-message-writes.js';
 import { ImapStoreService } from './imap-store.service.js';
+import { ImapStructureKeeper } from './imap-structure-keeper.js';
 import { MailboxStoreService } from './mailbox-store.service.js';
 import { ImapMailboxRepository } from './repositories/imap-mailbox.repository.js';
+import { ImapFormsRepository } from './repositories/imap-forms.repository.js';
 import { ImapMessageRepository } from './repositories/imap-message.repository.js';
 import { ImapSearchRepository } from './repositories/imap-search.repository.js';
 import { DeliveryRepository } from './repositories/delivery.repository.js';
@@ -31,6 +33,8 @@ import { MessageSearchService } from './search/message-search.service.js';
     ImapMessageWrites,
     ImapMailboxRepository,
     ImapMessageRepository,
+    ImapFormsRepository,
+    ImapStructureKeeper,
     ImapSearchRepository,
     MessageTextIndexer,
     MessageSearchService,
