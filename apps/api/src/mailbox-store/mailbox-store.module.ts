@@ -4,9 +4,11 @@ import { PostgresBlobStore } from './blob-store.js';
 import { BLOB_STORE } from './blob-store.token.js';
 import { ImapMessageWrites } from './imap-message-writes.js';
 import { ImapStoreService } from './imap-store.service.js';
+import { ImapStructureKeeper } from './imap-structure-keeper.js';
 import { KeywordRewriteService } from './keyword-rewrite.service.js';
 import { MailboxStoreService } from './mailbox-store.service.js';
 import { ImapMailboxRepository } from './repositories/imap-mailbox.repository.js';
+import { ImapFormsRepository } from './repositories/imap-forms.repository.js';
 import { ImapMessageRepository } from './repositories/imap-message.repository.js';
 import { ImapSearchRepository } from './repositories/imap-search.repository.js';
 import { KeywordRewriteRepository } from './repositories/keyword-rewrite.repository.js';
@@ -34,6 +36,8 @@ import { MessageSearchService } from './search/message-search.service.js';
     ImapMessageWrites,
     ImapMailboxRepository,
     ImapMessageRepository,
+    ImapFormsRepository,
+    ImapStructureKeeper,
     ImapSearchRepository,
     MessageTextIndexer,
     MessageSearchService,
