@@ -121,7 +121,7 @@ export function ListToolbar(p: Props) {
             <>
               {p.matchingTotal !== null
                 ? `All ${p.matchingTotal.toLocaleString('en-US')} conversations in this view are selected.`
-                : 'All conversations matching this search are selected.'}{' '}
+                : 'All messages matching this search are selected.'}{' '}
               <button type="button" className="link-btn" onClick={p.onSelectNone}>
                 Clear selection
               </button>
