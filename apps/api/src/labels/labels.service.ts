@@ -4,6 +4,7 @@ import { type Pool, withTransaction } from '@correio/db';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { PG_POOL } from '../database/database.module.js';
 import { KeywordRewriteService } from '../mailbox-store/keyword-rewrite.service.js';
+import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { labelKeyword } from './label-keyword.js';
 import { CountsRepository } from './repositories/counts.repository.js';
 import { type LabelRow, LabelRepository } from './repositories/label.repository.js';
@@ -24,6 +25,7 @@ export class LabelsService {
     private readonly labels: LabelRepository,
     private readonly countsRepo: CountsRepository,
     private readonly keywords: KeywordRewriteService,
+    private readonly store: MailboxStoreService,
   ) {}
 
   /** The account's labels (no counts): cheap, for mapping keywords to labels in lists. */
@@ -47,11 +49,12 @@ export class LabelsService {
     const [rows, byKeyword, byMailbox] = await Promise.all([
       this.labels.list(accountId),
       this.countsRepo.byKeyword(accountId),
-      this.countsRepo.unreadByMailbox(accountId),
+      // The store keeps each mailbox's unseen count (migration 20261213600000_mailbox_counts).
+      this.store.listMailboxes(accountId),
     ]);
     const byKey = new Map(byKeyword.map((c) => [c.key, c]));
     return {
-      mailboxes: byMailbox.map((c) => ({ id: c.key, unread: c.unread })),
+      mailboxes: byMailbox.map((b) => ({ id: b.id, unread: b.unread })),
       labels: rows.map((r) => {
         const c = byKey.get(r.keyword.toLowerCase());
         return { id: r.id, total: c?.total ?? 0, unread: c?.unread ?? 0 };
