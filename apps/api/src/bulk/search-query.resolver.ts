@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { parseSearchQuery, type SearchNode } from '@correio/search-query';
+import { parseSearchQuery } from '@correio/search-query';
 import { AppError } from '../common/app-error.js';
+import { withLabelKeywords } from '../labels/label-query.js';
 import { LabelsService } from '../labels/labels.service.js';
 import type { ListCursor } from '../mailbox-store/repositories/message.repository.js';
 import { MessageSearchService } from '../mailbox-store/search/message-search.service.js';
@@ -45,25 +46,4 @@ export class SearchQueryResolver implements BulkQueryResolver {
     }
     return ids;
   }
-}
-
-/** label:<name> terms naming one of the account's labels (case-insensitively) become its keyword. */
-export function withLabelKeywords(node: SearchNode, labels: readonly { name: string; keyword: string }[]): SearchNode {
-  const byName = new Map(labels.map((l) => [l.name.toLowerCase(), l.keyword]));
-  const walk = (n: SearchNode): SearchNode => {
-    switch (n.type) {
-      case 'and':
-      case 'or':
-        return { ...n, children: n.children.map(walk) };
-      case 'not':
-        return { ...n, child: walk(n.child) };
-      case 'label': {
-        const keyword = byName.get(n.name.toLowerCase());
-        return keyword ? { type: 'label', name: keyword } : n;
-      }
-      default:
-        return n;
-    }
-  };
-  return walk(node);
 }
