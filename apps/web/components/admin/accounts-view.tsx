@@ -61,7 +61,7 @@ export function AccountsView() {
       <h2>All accounts</h2>
       <form
         className={styles.form}
-        aria-label="Search accounts"
+        aria-label="Find accounts"
         onSubmit={(e) => {
           e.preventDefault();
           setSearch(q.trim());
