@@ -252,11 +252,18 @@ describe('admin dashboard', () => {
     await expect.poll(() => row.textContent()).toContain('1 held');
     await page.getByRole('button', { name: `Release: message ${id}` }).click();
     await toast(page, 'Release: 1 recipient(s) changed');
-    await expect.poll(() => row.textContent()).not.toContain('held');
+    // Released, it is attempted again at once and meets the 451 again: deferred, waiting its turn.
+    await expect
+      .poll(async () => {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        return row.textContent();
+      }, { timeout: 30_000 })
+      .toMatch(/1 deferred/);
+    expect(remote.received).toHaveLength(0);
 
     remoteAccepts = true;
     await page.getByRole('button', { name: `Retry now: message ${id}` }).click();
-    await toast(page, /^Retry now/);
+    await toast(page, 'Retry now: 1 recipient(s) changed');
     await expect
       .poll(() => remote.received.some((m) => m.raw.toString().includes('Subject: Queued for the remote')), { timeout: 30_000 })
       .toBe(true);

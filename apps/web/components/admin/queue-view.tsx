@@ -63,6 +63,7 @@ export function QueueView() {
       }
     }
     if (failed.length) reportError(new Error(`${ACTION_LABEL[action]} failed for ${failed.join('; ')}`));
+    else if (changed === 0) notify(`${ACTION_LABEL[action]}: nothing to change (already done, finished, or being delivered right now)`);
     else notify(`${ACTION_LABEL[action]}: ${action === 'delete' ? `${changed} message(s)` : `${changed} recipient(s)`} changed`);
     if (action === 'delete' && open && ids.includes(open)) setOpen(null);
     setVersion((v) => v + 1);
