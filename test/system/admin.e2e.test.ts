@@ -252,13 +252,14 @@ describe('admin dashboard', () => {
     await expect.poll(() => row.textContent()).toContain('1 held');
     await page.getByRole('button', { name: `Release: message ${id}` }).click();
     await toast(page, 'Release: 1 recipient(s) changed');
-    // Released, it is attempted again at once and meets the 451 again: deferred, waiting its turn.
+    // Released, it is due at once and meets the 451 again (a second attempt), then waits its turn.
+    const rest = await restSession(`http://127.0.0.1:${api.httpPort}`, ADMIN);
     await expect
       .poll(async () => {
-        await page.getByRole('button', { name: 'Refresh' }).click();
-        return row.textContent();
+        const e = await rest.get<{ recipientList: { attempts: number; state: string; inProgress: boolean }[] }>(`/admin/queue/${id}`);
+        return e.recipientList.map((r) => `${r.attempts} ${r.state} ${r.inProgress}`);
       }, { timeout: 30_000 })
-      .toMatch(/1 deferred/);
+      .toEqual(['2 deferred false']);
     expect(remote.received).toHaveLength(0);
 
     remoteAccepts = true;
