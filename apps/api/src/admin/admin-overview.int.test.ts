@@ -99,6 +99,11 @@ describe('admin overview', () => {
     await rollup.rollUp();
     expect((await admin.json<AdminOverview>('GET', '/api/v1/admin/overview')).traffic.last24h.received).toBe(3);
 
+    // /metrics shows the same figures, from the same rollup (loopback scrapes need no token).
+    const metrics = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    expect(metrics).toContain('correio_traffic_messages{kind="received",window="24h"} 3');
+    expect(metrics).toContain('correio_traffic_messages{kind="bounced",window="30d"} 1');
+
     expect(o.queue.depth).toBe(1);
     expect(o.queue.oldestAt).not.toBeNull();
     expect(o.storage.find((s) => s.domain === 'ifsc.edu')).toMatchObject({ accounts: 2 });

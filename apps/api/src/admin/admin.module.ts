@@ -14,6 +14,7 @@ import { QueueMetricsRepository } from '../metrics/queue-metrics.repository.js';
 import { OverviewRepository } from './overview/overview.repository.js';
 import { OverviewService } from './overview/overview.service.js';
 import { TrafficRollupRepository } from './overview/traffic-rollup.repository.js';
+import { TrafficGauges } from './overview/traffic-gauges.js';
 import { TrafficRollupWorker } from './overview/traffic-rollup.worker.js';
 
 /** The admin REST API (/api/v1/admin/*, admin role only). Owns admin_audit (insert-only), admin_traffic_hourly and admin_rollup_cursor. */
@@ -30,6 +31,7 @@ import { TrafficRollupWorker } from './overview/traffic-rollup.worker.js';
     QueueMetricsRepository,
     TrafficRollupRepository,
     TrafficRollupWorker,
+    TrafficGauges,
   ],
 })
 export class AdminModule {}
