@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DeliveryModule } from '../delivery/delivery.module.js';
 import { DirectoryModule } from '../directory/directory.module.js';
+import { MailboxStoreModule } from '../mailbox-store/mailbox-store.module.js';
 import { AccountPurgeWorker } from './accounts/account-purge.worker.js';
 import { AdminAccountsController } from './admin-accounts.controller.js';
 import { AdminAliasesController } from './admin-aliases.controller.js';
@@ -19,7 +20,7 @@ import { TrafficRollupWorker } from './overview/traffic-rollup.worker.js';
 
 /** The admin REST API (/api/v1/admin/*, admin role only). Owns admin_audit (insert-only), admin_traffic_hourly and admin_rollup_cursor. */
 @Module({
-  imports: [DirectoryModule, DeliveryModule],
+  imports: [DirectoryModule, DeliveryModule, MailboxStoreModule],
   controllers: [AdminDomainsController, AdminAccountsController, AdminAliasesController, AdminQueueController, AdminAuditController, AdminOverviewController],
   providers: [
     AdminAuditRepository,
