@@ -11,7 +11,8 @@ import { CopyButton } from './copy-button';
 export function AccountEditor({ account, onChanged }: { account: AdminAccount; onChanged(a: AdminAccount | null): void }) {
   const { notify, reportError } = useAdmin();
   const [displayName, setDisplayName] = useState(account.displayName);
-  const [quota, setQuota] = useState(account.quotaBytes === '0' ? '0' : formatBytes(account.quotaBytes));
+  // The rounded size when it reads back exactly (2.0 GB), else the byte count: saving never changes it by accident.
+  const [quota, setQuota] = useState(parseQuota(formatBytes(account.quotaBytes)) === account.quotaBytes ? formatBytes(account.quotaBytes) : account.quotaBytes);
   const [password, setPassword] = useState('');
   const [shownPassword, setShownPassword] = useState<string | null>(null);
   const a = account.address;

@@ -25,6 +25,8 @@ import {
 } from '@correio/contracts';
 import { csrfHeaders, toApiError } from '@/lib/api';
 
+export { formatBytes, parseQuota } from '@/lib/admin-format';
+
 const BASE = '/api/v1/admin';
 const enc = encodeURIComponent;
 
@@ -93,26 +95,6 @@ export const adminApi = {
   audit: (f: { actor?: string; action?: string; cursor?: string | null }, signal?: AbortSignal) =>
     call('GET', `/audit${query({ ...f, limit: 50 })}`, AuditList, undefined, signal),
 };
-
-/** "1.5 MB" for a byte count given as a decimal string (BIGINT on the wire). */
-export function formatBytes(value: string | number): string {
-  let n = Number(value);
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${n >= 10 || i === 0 ? Math.round(n) : n.toFixed(1)} ${units[i]}`;
-}
-
-/** Parses "500 MB", "2 GB", "0" (unlimited) or a plain byte count; null when unreadable. */
-export function parseQuota(text: string): string | null {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb)?\s*$/i.exec(text);
-  if (!m) return null;
-  const mult = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, tb: 1024 ** 4 }[(m[2] ?? 'b').toLowerCase() as 'b'];
-  return String(Math.round(Number(m[1]) * mult));
-}
 
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : 'Something went wrong.';
