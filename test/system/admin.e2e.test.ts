@@ -155,6 +155,17 @@ describe('admin dashboard', () => {
     const spf = table.locator('[data-testid="dns-record"][data-type="TXT"][data-name="example.org"]');
     expect(await spf.getByTestId('dns-status').textContent()).toMatch(/^Different.*v=spf1 a -all/);
     await expectAccessible(page);
+
+    // DKIM rotation: the new pair is listed next to the old one, then replaces it.
+    const dkim = table.locator('[data-testid="dns-record"][data-name$="._domainkey.example.org"]');
+    expect(await dkim.count()).toBe(2);
+    const before = await dkim.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')));
+    await page.getByRole('button', { name: 'Rotate DKIM keys' }).click();
+    await expect.poll(() => dkim.count()).toBe(4);
+    await page.getByRole('button', { name: 'Retire old DKIM keys' }).click();
+    await expect.poll(() => dkim.count()).toBe(2);
+    const after = await dkim.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')));
+    expect(after.filter((n) => before.includes(n))).toEqual([]);
   });
 
   it('creates an account with a generated password shown once, and one can log in with it', async () => {
@@ -212,6 +223,35 @@ describe('admin dashboard', () => {
     expect(p.url()).toMatch(/\/login/);
     await context.close();
     await expectAccessible(page);
+  });
+
+  it('enables it again, resets its password (shown once), and deletes it saying what happens to the mail', async () => {
+    const { page } = admin;
+    await page.getByRole('button', { name: 'Enable account' }).click();
+    await toast(page, `${BEA} enabled`);
+    await page.getByRole('button', { name: 'Reset password' }).click();
+    const shown = page.getByTestId('account-editor').getByTestId('generated-password');
+    await shown.waitFor();
+    const fresh = (await shown.textContent()) ?? '';
+    expect(fresh).not.toBe(beaPassword);
+    expect(await imapLogin(api.imapPort, BEA, beaPassword)).toMatch(/^a1 NO/);
+    expect(await imapLogin(api.imapPort, BEA, fresh)).toMatch(/^a1 OK/);
+
+    let question = '';
+    page.once('dialog', (d) => {
+      question = d.message();
+      void d.accept();
+    });
+    await page.getByRole('button', { name: 'Delete account' }).click();
+    await toast(page, `${BEA} is being deleted`);
+    expect(question).toMatch(/disabled at once.*mail and folders are then deleted in the background/);
+    // The purge worker removes it (and its mail) shortly after.
+    await expect
+      .poll(async () => {
+        await page.getByRole('button', { name: 'Search', exact: true }).click();
+        return page.locator(`[data-testid="account-row"][data-address="${BEA}"]`).count();
+      }, { timeout: 20_000 })
+      .toBe(0);
   });
 
   it('adds an alias and mail to it arrives at the destination', async () => {
@@ -285,7 +325,21 @@ describe('admin dashboard', () => {
     const actions = async () => page.locator('[data-testid="audit-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
     await expect
       .poll(actions)
-      .toEqual(expect.arrayContaining(['domain.create', 'account.create', 'account.update', 'alias.create', 'queue.hold', 'queue.release', 'queue.retry']));
+      .toEqual(
+        expect.arrayContaining([
+          'domain.create',
+          'domain.dkim-rotate',
+          'domain.dkim-retire',
+          'account.create',
+          'account.update',
+          'account.password',
+          'account.remove',
+          'alias.create',
+          'queue.hold',
+          'queue.release',
+          'queue.retry',
+        ]),
+      );
     expect(await page.locator('[data-testid="audit-row"]').first().textContent()).toContain(ADMIN.address);
     await page.getByLabel(/^Action/).fill('queue.hold');
     await page.getByRole('button', { name: 'Apply filters' }).click();

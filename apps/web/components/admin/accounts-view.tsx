@@ -21,15 +21,18 @@ export function AccountsView() {
   const [page, setPage] = useState<{ accounts: AdminAccount[]; nextCursor: string | null } | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const [created, setCreated] = useState<{ address: string; password: string } | null>(null);
+  // Bumped by every search submit: the same search again fetches the list again.
+  const [round, setRound] = useState(0);
   const cursor = cursors[cursors.length - 1] ?? null;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `round` asks for the same page again
   const load = useCallback(async () => {
     try {
       setPage(await adminApi.accounts({ q: search || undefined, cursor, limit: PAGE }));
     } catch (err) {
       reportError(err);
     }
-  }, [search, cursor, reportError]);
+  }, [search, cursor, round, reportError]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -66,6 +69,7 @@ export function AccountsView() {
           e.preventDefault();
           setSearch(q.trim());
           setCursors([null]);
+          setRound((r) => r + 1);
         }}
       >
         <label className={styles.field}>
