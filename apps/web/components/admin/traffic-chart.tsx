@@ -40,7 +40,7 @@ export function TrafficChart({ points, title, tick }: { points: TrafficPoint[]; 
           />
         ))}
         {ticks.map((i) => (
-          <text key={i} x={x(i)} y={H - 6} fontSize={10} textAnchor="middle" fill="currentColor">
+          <text key={i} x={x(i)} y={H - 6} fontSize={10} textAnchor={i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle'} fill="currentColor">
             {tick(points[i]!.at)}
           </text>
         ))}
