@@ -12,13 +12,15 @@ const NAME = 'correio_traffic_messages';
  */
 @Injectable()
 export class TrafficGauges implements OnModuleInit, OnModuleDestroy {
+  private gauge?: Gauge;
+
   constructor(private readonly traffic: TrafficRollupRepository) {}
 
   onModuleInit(): void {
     // One application per process in production; tests start several, the last one answers.
     eventRegistry.removeSingleMetric(NAME);
     const traffic = this.traffic;
-    new Gauge({
+    this.gauge = new Gauge({
       name: NAME,
       help: 'Messages received, sent, deferred and bounced over the last 24 h and 30 days (the admin overview rollup, up to 2 minutes behind)',
       labelNames: ['kind', 'window'] as const,
@@ -41,6 +43,7 @@ export class TrafficGauges implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    eventRegistry.removeSingleMetric(NAME);
+    // Only our own: another application of the same process may have registered it since.
+    if (this.gauge && eventRegistry.getSingleMetric(NAME) === this.gauge) eventRegistry.removeSingleMetric(NAME);
   }
 }
