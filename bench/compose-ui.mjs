@@ -17,32 +17,14 @@
 //
 // Needs: a built API and web app (npm run build), Debian's chromium, PostgreSQL at
 // BENCH_DATABASE_URL / DATABASE_URL / postgresql://postgres@127.0.0.1:5432/postgres. Loopback only.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
-import {
-  API_MAIN,
-  children,
-  cleanup,
-  cleanups,
-  createDatabase,
-  freePort,
-  handleSignals,
-  loadavg,
-  log,
-  printUsage,
-  runCli,
-  sleep,
-  startCorreio,
-} from './lib/harness.mjs';
+import { cleanup, cleanups, createDatabase, handleSignals, loadavg, log, printUsage, runCli, sleep, startCorreio } from './lib/harness.mjs';
+import { benchServerUrl, fmt, launchPage, pct, requireBuilds, signIn, startWeb } from './lib/web-ui.mjs';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DOMAIN = 'bench.test';
 const USER = { address: `writer@${DOMAIN}`, password: 'bench-password-1' };
 
@@ -57,26 +39,22 @@ if (args.help) printUsage(import.meta.url, 20);
 const RUNS = Number(args.runs);
 const CONTACTS = Number(args.contacts);
 
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
-const fmt = (ms) => `${ms.toFixed(1)} ms`;
-
 async function main() {
   handleSignals();
-  for (const f of [API_MAIN, path.join(repoRoot, 'apps/web/.next/BUILD_ID')]) {
-    if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build\` first`);
-  }
+  requireBuilds();
   log(`load at start: ${loadavg()}`);
-  const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-  const db = await createDatabase(serverUrl);
+  const db = await createDatabase(benchServerUrl());
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'correio-bench-compose-'));
   cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
   const correio = await startCorreio({
     databaseUrl: db.url,
     dataDir,
-    env: { CORREIO_ROLES: 'http,smtp', CORREIO_DOMAIN: DOMAIN, CORREIO_ADMIN_ADDRESS: `postmaster@${DOMAIN}`, CORREIO_ADMIN_PASSWORD: 'bench-admin-1' },
+    env: {
+      CORREIO_ROLES: 'http,smtp',
+      CORREIO_DOMAIN: DOMAIN,
+      CORREIO_ADMIN_ADDRESS: `postmaster@${DOMAIN}`,
+      CORREIO_ADMIN_PASSWORD: 'bench-admin-1',
+    },
   });
   runCli(correio.env, ['account', 'add', USER.address, '--password', USER.password, '--name', 'Writer']);
   const apiOrigin = `http://127.0.0.1:${correio.ports.api}`;
@@ -95,27 +73,16 @@ async function main() {
   }
 
   const web = await startWeb(apiOrigin);
-  const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'correio-bench-chromium-'));
-  cleanups.push(() => rm(userDataDir, { recursive: true, force: true }));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-    viewport: { width: 1360, height: 860 },
-  });
-  cleanups.push(() => context.close());
-  const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(`${web.origin}/login`);
-  await page.getByTestId('login-address').fill(USER.address);
-  await page.getByTestId('login-password').fill(USER.password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('mailbox-list').waitFor();
+  const page = await launchPage();
+  await signIn(page, web.origin, USER);
 
   log(`open compose × ${RUNS} ...`);
   const open = [];
   for (let i = 0; i < RUNS + 3; i++) {
     const ms = await page.evaluate(async () => {
-      const button = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Compose' || b.getAttribute('aria-label') === 'Compose');
+      const button = [...document.querySelectorAll('button')].find(
+        (b) => b.textContent?.trim() === 'Compose' || b.getAttribute('aria-label') === 'Compose',
+      );
       const t0 = performance.now();
       button.click();
       for (;;) {
@@ -134,7 +101,12 @@ async function main() {
   const to = page.getByRole('dialog').getByRole('combobox', { name: 'To' });
   for (let i = 0; i < RUNS; i++) {
     await to.fill('');
-    await page.getByRole('dialog').getByRole('option').first().waitFor({ state: 'detached' }).catch(() => {});
+    await page
+      .getByRole('dialog')
+      .getByRole('option')
+      .first()
+      .waitFor({ state: 'detached' })
+      .catch(() => {});
     await to.focus();
     // Letters some correspondent's address, name or surname starts with (others have no suggestion).
     const letter = 'abcdefghijlmoprst'[i % 17];
@@ -198,7 +170,9 @@ async function main() {
     await page.getByRole('status').filter({ hasText: 'Message sent' }).waitFor({ state: 'detached' });
     const ms = await page.evaluate(async () => {
       const dialog = document.querySelector('[role="dialog"]');
-      const button = [...dialog.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Send' || b.getAttribute('aria-label') === 'Send');
+      const button = [...dialog.querySelectorAll('button')].find(
+        (b) => b.textContent?.trim() === 'Send' || b.getAttribute('aria-label') === 'Send',
+      );
       const t0 = performance.now();
       button.click();
       for (;;) {
@@ -226,7 +200,9 @@ async function main() {
     const ok = xs.filter((x) => Number.isFinite(x));
     const p95 = pct(ok, 95);
     const verdict = target === null ? '—' : `< ${target} ms ${p95 < target ? 'met' : 'NOT met'}`;
-    console.log(`| ${name} | ${ok.length}${ok.length < xs.length ? ` (${xs.length - ok.length} timed out)` : ''} | ${fmt(pct(ok, 50))} | ${fmt(p95)} | ${verdict} |`);
+    console.log(
+      `| ${name} | ${ok.length}${ok.length < xs.length ? ` (${xs.length - ok.length} timed out)` : ''} | ${fmt(pct(ok, 50))} | ${fmt(p95)} | ${verdict} |`,
+    );
   }
 }
 
@@ -237,7 +213,10 @@ async function login(apiOrigin) {
     body: JSON.stringify(USER),
   });
   if (!r.ok) throw new Error(`login failed: ${r.status}`);
-  return r.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return r.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
 }
 
 const FIRST = ['Ana', 'Bruno', 'Carla', 'Davi', 'Elisa', 'Fábio', 'Gabriela', 'Hugo', 'Iara', 'João', 'Marta', 'Otávio', 'Paula', 'Sofia'];
@@ -289,37 +268,20 @@ async function smtpSession(port, from, to) {
     await cmd(`RCPT TO:<${USER.address}>`, '250');
     await cmd('DATA', '354');
     await cmd(
-      [`From: ${name} <${sender}>`, `To: <${USER.address}>`, `Subject: Olá ${i}`, `Message-ID: <c${i}@corr.example>`, '', `Mensagem ${i}`, '.'].join('\r\n'),
+      [
+        `From: ${name} <${sender}>`,
+        `To: <${USER.address}>`,
+        `Subject: Olá ${i}`,
+        `Message-ID: <c${i}@corr.example>`,
+        '',
+        `Mensagem ${i}`,
+        '.',
+      ].join('\r\n'),
       '250',
     );
   }
   await cmd('QUIT', '221');
   socket.destroy();
-}
-
-async function startWeb(apiOrigin) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
-    cwd: path.join(repoRoot, 'apps/web'),
-    env: { ...process.env, CORREIO_API_URL: apiOrigin, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  cleanups.push(async () => {
-    child.kill('SIGTERM');
-    children.delete(child);
-  });
-  const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${origin}/login`)).ok) return { origin };
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('next start did not answer in 60 s');
-    await sleep(200);
-  }
 }
 
 main()

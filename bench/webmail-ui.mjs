@@ -10,38 +10,21 @@
 //     (timed in the page: performance.now() around the click, then the rows in the DOM and one
 //     requestAnimationFrame for the paint);
 //   - open message: click a row (a conversation: the default view) → the body painted;
-//   - search: a query typed into "Search mail" + Enter → the first result row painted (needs the
-//     mail-api branch's GET /messages?q=; "n/a" without it);
+//   - search: a query typed into "Search mail" + Enter → the first result row painted (the
+//     messages' search text is seeded too, as the indexer would have written it);
 //   - scrolling: the list scrolled through 3,000 rows, frame intervals p95 and frames over 50 ms.
 // Targets (issue 12): open folder p95 < 300 ms, open message p95 < 150 ms, search p95 < 200 ms.
 //
 // Needs: a built API and web app (npm run build), Debian's chromium, PostgreSQL at
 // BENCH_DATABASE_URL / DATABASE_URL / postgresql://postgres@127.0.0.1:5432/postgres. Loopback only.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { chromium } from 'playwright-core';
-import {
-  API_MAIN,
-  children,
-  cleanup,
-  cleanups,
-  createDatabase,
-  freePort,
-  handleSignals,
-  loadavg,
-  log,
-  printUsage,
-  sleep,
-  startCorreio,
-} from './lib/harness.mjs';
+import { cleanup, cleanups, createDatabase, handleSignals, loadavg, log, printUsage, sleep, startCorreio } from './lib/harness.mjs';
+import { benchServerUrl, fmt, launchPage, pct, requireBuilds, signIn, startWeb } from './lib/web-ui.mjs';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
   options: {
     messages: { type: 'string', default: '100000' },
@@ -54,12 +37,6 @@ const N = Number(args.messages);
 const RUNS = Number(args.runs);
 const ARCHIVED = 2000;
 const USER = { address: 'joel@bench.test', password: 'bench-password-1' };
-
-const pct = (xs, p) => {
-  const s = [...xs].filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : Number.NaN;
-};
-const fmt = (ms) => (Number.isFinite(ms) ? `${ms.toFixed(1)} ms` : 'n/a');
 
 /** `count` messages into a mailbox, 50,000 per statement; numbering continues at `from`. */
 async function seed(pool, accountId, mailboxId, from, count) {
@@ -104,35 +81,6 @@ function sampleMessage() {
   ].join('\r\n');
 }
 
-async function startWeb(apiOrigin) {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [path.join(repoRoot, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)],
-    {
-      cwd: path.join(repoRoot, 'apps/web'),
-      env: { ...process.env, CORREIO_API_URL: apiOrigin, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  children.add(child);
-  cleanups.push(async () => {
-    child.kill('SIGTERM');
-    children.delete(child);
-  });
-  const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${origin}/login`)).ok) return { origin };
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('next start did not answer in 60 s');
-    await sleep(200);
-  }
-}
-
 /** Clicks `selector` (the n-th match) in the page and times until `doneExpr` holds after a paint. */
 async function timeClick(page, selector, index, done) {
   return page.evaluate(
@@ -157,12 +105,9 @@ async function timeClick(page, selector, index, done) {
 
 async function main() {
   handleSignals();
-  for (const f of [API_MAIN, path.join(repoRoot, 'apps/web/.next/BUILD_ID')]) {
-    if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build\` first`);
-  }
+  requireBuilds();
   log(`load at start: ${loadavg()}`);
-  const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-  const db = await createDatabase(serverUrl);
+  const db = await createDatabase(benchServerUrl());
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'correio-bench-webmail-ui-'));
   cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
   const correio = await startCorreio({
@@ -188,35 +133,24 @@ async function main() {
   await seed(pool, acct.id, inbox.id, 1, N);
   await seed(pool, acct.id, archive.id, N + 1, ARCHIVED);
   await pool.query(`SELECT setval('thread_id_seq', $1::bigint + 1)`, [N + ARCHIVED]);
+  // The search reads message_text (header text + body, lower-cased, as the indexer writes it):
+  // without it every text query finds nothing and "search → results painted" never happens.
+  await pool.query(
+    `INSERT INTO message_text (account_id, blob_id, header_length, content)
+     SELECT account_id, blob_id, length(h), h || lower(snippet)
+       FROM (SELECT m.account_id, m.blob_id, m.snippet,
+                    lower('from: ' || m.from_name || ' <' || m.from_address || E'>\nto: joel <joel@bench.test>\nsubject: ' || m.subject || E'\n') AS h
+               FROM messages m WHERE m.account_id = $1) x`,
+    [acct.id],
+  );
   await pool.query('VACUUM ANALYZE messages');
   await pool.query('VACUUM ANALYZE blobs');
+  await pool.query('VACUUM ANALYZE message_text');
   log(`seeded ${N.toLocaleString('en')} + ${ARCHIVED.toLocaleString('en')} messages in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 
   const web = await startWeb(apiOrigin);
-  const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'correio-bench-chromium-'));
-  cleanups.push(() => rm(userDataDir, { recursive: true, force: true }));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-    viewport: { width: 1360, height: 860 },
-  });
-  cleanups.push(() => context.close());
-  const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(`${web.origin}/login`);
-  await page.getByTestId('login-address').fill(USER.address);
-  await page.getByTestId('login-password').fill(USER.password);
-  await page.getByTestId('login-submit').click();
+  const page = await launchPage();
+  await signIn(page, web.origin, USER);
   await page.getByTestId('message-row').first().waitFor({ timeout: 60_000 });
 
   log(`open folder × ${RUNS} (Inbox ↔ Archive) ...`);

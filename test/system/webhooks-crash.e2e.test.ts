@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type ApiProcess, createTestDatabase, freePort, startApiProcess, testServerUrl } from '@correio/testing';
+import { type ApiProcess, WebhookReceiver, createTestDatabase, freePort, startApiProcess, testServerUrl } from '@correio/testing';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { WebhookReceiver } from '../../apps/api/src/webhooks/webhook-receiver.test-helper';
 import { restSession } from './support/rest-session';
 
 // Issue 13's webhook crash test: 1,000 messages delivered over SMTP (10 raw-socket clients) while

@@ -44,6 +44,19 @@ describe('reduceLiveEvent', () => {
     expect(state.modseqs).toEqual({ '1': '11', '2': '3' });
   });
 
+  it('a mailbox.changed after new mail is not taken for a repeat: EventSource gives it the outbox id before it', () => {
+    // As a browser delivers them: the flag change has no id line, so it arrives with lastEventId '7'.
+    const inherit = (e: LiveEvent): LiveEvent => ({ ...e, lastEventId: '7' });
+    const { state, effects } = fold([
+      ev('message.received', { data: { messageId: '42', mailboxId: '1' } }, '7'),
+      inherit(ev('mailbox.changed', { data: { mailboxId: '1', change: 'exists', modseq: '2' } })),
+      inherit(changed('1', '3')),
+      inherit(changed('1', '3')),
+    ]);
+    expect(effects.map((e) => e.refreshList)).toEqual([true, true, true, false]);
+    expect(state.lastEventId).toBe('7');
+  });
+
   it('compares modseqs as big numbers, not as strings', () => {
     const { effects } = fold([changed('1', '9'), changed('1', '10'), changed('1', '9007199254740993')]);
     expect(effects.map((e) => e.refreshList)).toEqual([true, true, true]);

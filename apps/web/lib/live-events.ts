@@ -83,8 +83,13 @@ function senderText(from: unknown): string {
 }
 
 export function reduceLiveEvent(state: LiveState, ev: LiveEvent): { state: LiveState; effects: LiveEffects } {
-  if (ev.lastEventId !== '' && ev.lastEventId === state.lastEventId) return { state, effects: NOTHING };
-  const next: LiveState = ev.lastEventId !== '' ? { ...state, lastEventId: ev.lastEventId } : state;
+  // EventSource gives every event the stream's *last event ID buffer* (HTML §9.2.6): an event
+  // without an `id:` line — every mailbox.changed — carries the id of the outbox event before it.
+  // So only outbox events are told apart by id; a mailbox.changed by its modseq (below). (Treating
+  // its inherited id as a repeat dropped every flag change that followed new mail.)
+  const hasOwnId = ev.type !== 'mailbox.changed' && ev.lastEventId !== '';
+  if (hasOwnId && ev.lastEventId === state.lastEventId) return { state, effects: NOTHING };
+  const next: LiveState = hasOwnId ? { ...state, lastEventId: ev.lastEventId } : state;
   if (!MAIL_CHANGING.has(ev.type)) return { state: next, effects: NOTHING };
   const data = parseData(ev.data);
   const mailboxId = str(data.mailboxId);

@@ -62,6 +62,7 @@ export * from './mail.js';
 export * from './errors.js';
 export * from './admin-queue.js';
 export * from './admin.js';
+export * from './admin-overview.js';
 export * from './compose.js';
 export * from './compose-parts.js';
 export * from './api-keys.js';

@@ -7,3 +7,5 @@ export { SmtpTranscript, code } from './smtp-transcript';
 export { startApiProcess, freePort, repoRoot, type ApiProcess } from './api-process';
 export { splitTrace, originalBytes } from './trace-headers';
 export { TcpProxy } from './tcp-proxy';
+export { WebhookReceiver, type ReceivedHook } from './webhook-receiver';
+export { SseClient, type SseEvent } from './sse-client';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { startEmbeddedPostgres } from '@correio/db';
 import pg from 'pg';
+import { migratedPgliteTemplate } from './pglite-template';
 
 export interface TestDatabase {
   url: string;
@@ -18,11 +19,15 @@ export function testServerUrl(env: NodeJS.ProcessEnv = process.env): string | un
  * A fresh, empty database for one test file: `correio_test_<random>` on the configured PostgreSQL
  * (dropped afterwards), or an in-memory PGlite served on a local port when no server is configured.
  * Either way the code under test connects with a plain postgresql:// URL.
+ *
+ * options.migrated: on PGlite, start from the migrated template instead (the code under test then
+ * finds every migration applied); a real server's database is made empty either way and migrated
+ * by the code under test, which costs little there.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
   const server = testServerUrl();
   if (!server) {
-    const embedded = await startEmbeddedPostgres({});
+    const embedded = await startEmbeddedPostgres(options.migrated ? { loadDataDir: await migratedPgliteTemplate() } : {});
     return { url: embedded.url, kind: 'pglite', drop: () => embedded.stop() };
   }
   const name = `correio_test_${randomBytes(6).toString('hex')}`;

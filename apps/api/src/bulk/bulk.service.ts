@@ -20,7 +20,12 @@ const hashToken = (t: string) => createHash('sha256').update(t).digest('hex');
 
 function byMailbox(rows: SelectedRow[]): Map<string, SelectedRow[]> {
   const out = new Map<string, SelectedRow[]>();
-  for (const r of rows) out.set(r.mailboxId, [...(out.get(r.mailboxId) ?? []), r]);
+  // push, not a spread per row: a query target holds up to 50,000 rows (a spread is quadratic).
+  for (const r of rows) {
+    const list = out.get(r.mailboxId);
+    if (list) list.push(r);
+    else out.set(r.mailboxId, [r]);
+  }
   return out;
 }
 
@@ -153,7 +158,9 @@ export class BulkService {
       for (const part of batches(inBox)) {
         const idByUid = new Map(part.map((r) => [r.uid, r.id]));
         const result = await this.imap.moveMessages(accountId, from, [...idByUid.keys()], to);
-        moved.set(from, [...(moved.get(from) ?? []), ...result.sourceUids.map((u) => idByUid.get(u)!)]);
+        const done = moved.get(from) ?? [];
+        for (const u of result.sourceUids) done.push(idByUid.get(u)!);
+        moved.set(from, done);
       }
     }
     return moved;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MailboxStoreModule } from '../mailbox-store/mailbox-store.module.js';
 import { DirectoryRepositoriesModule } from './directory-repositories.module.js';
 import { DirectoryService } from './directory.service.js';
+import { DkimRotationService } from './dkim-rotation.service.js';
 import { IdentityService } from './identity.service.js';
 
 /**
@@ -12,7 +13,7 @@ import { IdentityService } from './identity.service.js';
  */
 @Module({
   imports: [DirectoryRepositoriesModule, MailboxStoreModule],
-  providers: [DirectoryService, IdentityService],
-  exports: [DirectoryService, IdentityService],
+  providers: [DirectoryService, IdentityService, DkimRotationService],
+  exports: [DirectoryService, IdentityService, DkimRotationService],
 })
 export class DirectoryModule {}

@@ -345,10 +345,10 @@ export class DirectoryService implements OnApplicationShutdown {
   async dnsRecords(rawDomain: string, mxHost: string): Promise<DnsRecord[]> {
     const d = await this.repo.findDomain(normalizeAddress(rawDomain));
     if (!d) throw AppError.notFound(`no domain ${rawDomain}`);
-    let keys = await this.repo.listDkimKeys(d.id);
+    let keys = await this.repo.listPublishedDkimKeys(d.id);
     if (keys.length === 0) {
       await this.repo.addDkimKeys(d.id, await generateDkimKeys());
-      keys = await this.repo.listDkimKeys(d.id);
+      keys = await this.repo.listPublishedDkimKeys(d.id);
     }
     return [
       { name: d.name, type: 'MX', value: `10 ${mxHost}.`, zone: `${d.name}. IN MX 10 ${mxHost}.`, purpose: 'mail for the domain comes to this server' },

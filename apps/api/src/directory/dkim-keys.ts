@@ -20,8 +20,9 @@ export interface NewDkimKey {
  * smaller and stronger; verifiers that do not know it ignore that signature). Selectors carry the
  * month they were made, so a rotation publishes new names next to the old ones.
  */
-export async function generateDkimKeys(now = new Date()): Promise<NewDkimKey[]> {
-  const month = `${now.getUTCFullYear()}${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+export async function generateDkimKeys(now = new Date(), tag = ''): Promise<NewDkimKey[]> {
+  // `tag` (a rotation's few random characters) keeps a second pair in the same month distinct.
+  const month = `${now.getUTCFullYear()}${String(now.getUTCMonth() + 1).padStart(2, '0')}${tag}`;
   const [rsa, ed] = await Promise.all([
     generate('rsa', { modulusLength: 2048 }),
     generate('ed25519', {}),
@@ -46,7 +47,7 @@ export async function generateDkimKeys(now = new Date()): Promise<NewDkimKey[]> 
 
 export interface DnsRecord {
   name: string;
-  type: 'MX' | 'TXT';
+  type: 'MX' | 'TXT' | 'SRV';
   value: string;
   /** The record as a zone-file line (long TXT values split into 255-byte strings, RFC 1035 §3.3.14). */
   zone: string;

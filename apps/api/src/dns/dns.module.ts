@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import { DNS_RESOLVER, type DnsResolver } from './dns-resolver.js';
+import { ReloadingDnsResolver } from './reloading-dns-resolver.js';
 import { StaticDnsResolver } from './static-dns-resolver.js';
 import { SystemDnsResolver } from './system-dns-resolver.js';
 
@@ -19,7 +20,7 @@ import { SystemDnsResolver } from './system-dns-resolver.js';
         config.dns.mode === 'system'
           ? new SystemDnsResolver(config.dns.servers)
           : config.dns.recordsFile
-            ? StaticDnsResolver.fromFile(config.dns.recordsFile)
+            ? new ReloadingDnsResolver(config.dns.recordsFile)
             : new StaticDnsResolver(),
     },
   ],

@@ -95,7 +95,26 @@ describe('labels API and IMAP keywords', () => {
     const { items } = await ana.http.json<LabelList>('GET', '/api/v1/labels');
     const trip = items.find((l) => l.name === 'Viagem 2027')!;
     const before = await flagsOverImap();
+    // A second IMAP client sits in IDLE: the store publishes the rename on the change bus, so it
+    // hears the new keyword without asking (RFC 2177; untagged FETCH FLAGS).
+    const watcher = new ImapFlow({
+      host: '127.0.0.1',
+      port: t.imapPorts!.plain,
+      secure: false,
+      doSTARTTLS: true,
+      tls: { rejectUnauthorized: false },
+      auth: { user: 'ana@ifsc.edu', pass: 'ana@ifsc.edu-pw' },
+      logger: false,
+    });
+    await watcher.connect();
+    await watcher.mailboxOpen('INBOX');
+    const heard = new Promise<string[]>((resolve) => watcher.on('flags', (e: { flags: Set<string> }) => resolve([...e.flags])));
+    void watcher.idle();
+    await new Promise((r) => setTimeout(r, 200));
     const renamed = await ana.http.json<LabelView>('PATCH', `/api/v1/labels/${trip.id}`, { name: 'Trips' });
+    const timeout = new Promise<string[]>((_, reject) => setTimeout(() => reject(new Error('no FETCH FLAGS in IDLE within 3 s')), 3000));
+    expect(await Promise.race([heard, timeout])).toContain('Trips');
+    await watcher.logout();
     expect(renamed).toMatchObject({ id: trip.id, name: 'Trips', keyword: 'Trips', colour: '#00aa00', total: 2, unread: 1 });
     await imap.noop();
     const after = await flagsOverImap();

@@ -3,11 +3,10 @@ import type { Counts, CreateLabelRequest, LabelView, UpdateLabelRequest } from '
 import { type Pool, withTransaction } from '@correio/db';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { PG_POOL } from '../database/database.module.js';
-import { MailEventsService } from '../events/mail-events.service.js';
-import type { MailboxChange } from '../mailbox-store/mailbox-store.types.js';
+import { KeywordRewriteService } from '../mailbox-store/keyword-rewrite.service.js';
+import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { labelKeyword } from './label-keyword.js';
 import { CountsRepository } from './repositories/counts.repository.js';
-import { KeywordRewriteRepository } from './repositories/keyword-rewrite.repository.js';
 import { type LabelRow, LabelRepository } from './repositories/label.repository.js';
 
 const isId = (id: string) => /^[1-9]\d{0,18}$/.test(id) && BigInt(id) <= 9_223_372_036_854_775_807n;
@@ -15,17 +14,18 @@ const isId = (id: string) => /^[1-9]\d{0,18}$/.test(id) && BigInt(id) <= 9_223_3
 /**
  * Labels: a name and a colour over an IMAP keyword (label-keyword.ts), so what the webmail labels an
  * IMAP client sees as a keyword and a keyword an IMAP client sets is the label's. Rename and delete
- * rewrite the keyword on every message in the same transaction as the label row, then publish the
- * flag changes (commit, then publish: DESIGN invariant 6).
+ * rewrite the keyword on every message in the same transaction as the label row, through the mail
+ * store (KeywordRewriteService: the store owns messages, DESIGN invariant 3), which publishes the
+ * flag changes after COMMIT (invariant 6).
  */
 @Injectable()
 export class LabelsService {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly labels: LabelRepository,
-    private readonly rewrite: KeywordRewriteRepository,
     private readonly countsRepo: CountsRepository,
-    private readonly events: MailEventsService,
+    private readonly keywords: KeywordRewriteService,
+    private readonly store: MailboxStoreService,
   ) {}
 
   /** The account's labels (no counts): cheap, for mapping keywords to labels in lists. */
@@ -49,11 +49,12 @@ export class LabelsService {
     const [rows, byKeyword, byMailbox] = await Promise.all([
       this.labels.list(accountId),
       this.countsRepo.byKeyword(accountId),
-      this.countsRepo.unreadByMailbox(accountId),
+      // The store keeps each mailbox's unseen count (migration 20261213600000_mailbox_counts).
+      this.store.listMailboxes(accountId),
     ]);
     const byKey = new Map(byKeyword.map((c) => [c.key, c]));
     return {
-      mailboxes: byMailbox.map((c) => ({ id: c.key, unread: c.unread })),
+      mailboxes: byMailbox.map((b) => ({ id: b.id, unread: b.unread })),
       labels: rows.map((r) => {
         const c = byKey.get(r.keyword.toLowerCase());
         return { id: r.id, total: c?.total ?? 0, unread: c?.unread ?? 0 };
@@ -76,7 +77,7 @@ export class LabelsService {
 
   async update(accountId: string, id: string, req: UpdateLabelRequest): Promise<LabelView> {
     if (!isId(id)) throw AppError.notFound('label not found');
-    const changes = await withTransaction(this.pool, async (tx) => {
+    await this.keywords.withKeywordRewrite(accountId, async (tx) => {
       const old = await this.labels.find(accountId, id, tx, true);
       if (!old) throw AppError.notFound('label not found');
       const name = req.name ?? old.name;
@@ -90,26 +91,20 @@ export class LabelsService {
       }
       if (taken) throw new AppError(ErrorCode.Conflict, taken === 'name' ? 'a label with this name exists' : 'label keyword taken');
       await this.labels.update(tx, accountId, id, { name, colour, keyword });
-      return keyword === old.keyword ? [] : this.rewrite.rewrite(tx, accountId, old.keyword, keyword);
+      return { value: undefined, rewrite: keyword === old.keyword ? undefined : { from: old.keyword, to: keyword } };
     });
-    this.publish(changes);
     return (await this.list(accountId)).find((l) => l.id === id)!;
   }
 
   /** Deletes the label and takes its keyword off every message (the messages stay). */
   async delete(accountId: string, id: string): Promise<void> {
     if (!isId(id)) throw AppError.notFound('label not found');
-    const changes = await withTransaction(this.pool, async (tx) => {
+    await this.keywords.withKeywordRewrite(accountId, async (tx) => {
       const old = await this.labels.find(accountId, id, tx, true);
       if (!old) throw AppError.notFound('label not found');
       await this.labels.delete(tx, accountId, id);
-      return this.rewrite.rewrite(tx, accountId, old.keyword, null);
+      return { value: undefined, rewrite: { from: old.keyword, to: null } };
     });
-    this.publish(changes);
-  }
-
-  private publish(changes: MailboxChange[]): void {
-    for (const c of changes) this.events.publish(c);
   }
 }
 

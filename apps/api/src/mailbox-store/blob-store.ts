@@ -12,6 +12,8 @@ export interface BlobStore {
   delete(tx: PoolClient, accountId: string, id: string): Promise<void>;
   /** Every blob of the account (the account is being removed). */
   deleteAccount(tx: Pick<PoolClient, 'query'>, accountId: string): Promise<void>;
+  /** Up to `limit` blobs of an account being removed, in short steps (issue 14); how many went. */
+  deleteAccountPart(tx: Pick<PoolClient, 'query'>, accountId: string, limit: number): Promise<number>;
 }
 
 export class PostgresBlobStore implements BlobStore {
@@ -35,5 +37,13 @@ export class PostgresBlobStore implements BlobStore {
 
   async deleteAccount(tx: Pick<PoolClient, 'query'>, accountId: string): Promise<void> {
     await tx.query('DELETE FROM blobs WHERE account_id = $1', [accountId]);
+  }
+
+  async deleteAccountPart(tx: Pick<PoolClient, 'query'>, accountId: string, limit: number): Promise<number> {
+    const { rowCount } = await tx.query(
+      'DELETE FROM blobs WHERE account_id = $1 AND id IN (SELECT id FROM blobs WHERE account_id = $1 LIMIT $2)',
+      [accountId, limit],
+    );
+    return rowCount ?? 0;
   }
 }

@@ -1,16 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Pool, withTransaction } from '@correio/db';
-import {
-  computeMessageStructure,
-  type Envelope,
-  MESSAGE_STRUCTURE_VERSION,
-  type MessageStructure,
-  type SearchKey,
-  type StatusItem,
-  type BodyForms,
-  bodyForms,
-  envelopeForms,
-} from '@correio/imap-protocol';
+import { type Envelope, MESSAGE_STRUCTURE_VERSION, type MessageStructure, type SearchKey, type StatusItem } from '@correio/imap-protocol';
 import { summarizeMessage } from '@correio/mime';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import type { AppConfig } from '../config/config.schema.js';
@@ -20,6 +10,7 @@ import { MailEventsService } from '../events/mail-events.service.js';
 import { flagsOf, parseFlags } from './imap-flags.js';
 import { ImapMessageWrites } from './imap-message-writes.js';
 import { normalizeMailboxName, parentNames } from './imap-names.js';
+import { ImapStructureKeeper } from './imap-structure-keeper.js';
 import type {
   ChangesSince,
   CopyResult,
@@ -63,6 +54,7 @@ export class ImapStoreService implements ImapStore {
     private readonly messages: ImapMessageRepository,
     private readonly searches: ImapSearchRepository,
     private readonly writes: ImapMessageWrites,
+    private readonly structures: ImapStructureKeeper,
     private readonly events: MailEventsService,
   ) {}
 
@@ -186,7 +178,7 @@ export class ImapStoreService implements ImapStore {
     const stale = withStructure
       ? rows.filter((r) => r.version == null || r.version < version || !(needs.structure ? r.structure : r.envelope))
       : [];
-    const computed = stale.length > 0 ? await this.computeStructures(accountId, [...new Set(stale.map((r) => r.blobId))]) : undefined;
+    const computed = stale.length > 0 ? await this.structures.compute(accountId, [...new Set(stale.map((r) => r.blobId))]) : undefined;
 
     const out: ImapMessageMeta[] = [];
     const envelopes = new Map<string, Envelope>();
@@ -212,13 +204,8 @@ export class ImapStoreService implements ImapStore {
     // The response text the fast path (fetchLines) serves from, filled in on this first FETCH: the
     // envelope on the message rows, BODY/BODYSTRUCTURE beside structures kept before those columns
     // existed (structures computed just now were kept with theirs). No blob is read for either.
-    if (envelopes.size > 0) {
-      await this.messages.saveEnvelopeForms(
-        accountId,
-        [...envelopes].map(([blobId, envelope]) => ({ blobId, forms: envelopeForms(envelope) })),
-      );
-    }
-    if (keptWithoutBody.size > 0) await this.fillBodyForms(accountId, [...keptWithoutBody]);
+    await this.structures.keepEnvelopes(accountId, envelopes);
+    await this.structures.fillBodyForms(accountId, [...keptWithoutBody]);
     return out;
   }
 
@@ -240,28 +227,6 @@ export class ImapStoreService implements ImapStore {
   fetchBodies(accountId: string, mailboxId: string, uids: number[], seqs: number[], request: FetchBodiesRequest): Promise<FetchBody[]> {
     if (!isId(mailboxId) || !isId(accountId) || uids.length === 0) return Promise.resolve([]);
     return this.messages.fetchBodies(accountId, mailboxId, uids, seqs, request);
-  }
-
-  private async fillBodyForms(accountId: string, blobIds: string[]): Promise<void> {
-    const kept = await this.messages.structuresWithoutBodyForms(accountId, blobIds);
-    const items = kept.map((k) => ({ blobId: k.blobId, version: k.version, forms: bodyForms((k.structure as MessageStructure).body) }));
-    if (items.length > 0) await this.messages.saveBodyForms(accountId, items);
-  }
-
-  /** Structures of blobs, read in batches of at most 8 MiB (a larger message alone) and kept. */
-  private async computeStructures(accountId: string, blobIds: string[]): Promise<Map<string, MessageStructure>> {
-    const out = new Map<string, MessageStructure>();
-    for (const batch of batchBySize(await this.messages.blobSizes(accountId, blobIds), 8 * 1024 * 1024)) {
-      const raws = await this.messages.readMany(accountId, batch);
-      const items: { blobId: string; version: number; structure: MessageStructure; forms: BodyForms }[] = [];
-      for (const [blobId, raw] of raws) {
-        const structure = computeMessageStructure(raw);
-        out.set(blobId, structure);
-        items.push({ blobId, version: structure.version, structure, forms: bodyForms(structure.body) });
-      }
-      if (items.length > 0) await this.messages.saveStructures(accountId, items);
-    }
-    return out;
   }
 
   async readMessages(
@@ -454,24 +419,6 @@ export class ImapStoreService implements ImapStore {
   private publishAll(changes: MailboxChange[]): void {
     for (const c of changes) this.events.publish(c);
   }
-}
-
-/** Ids grouped so that each group's sizes add up to at most `maxBytes` (a larger one alone). */
-function batchBySize(items: { id: string; size: number }[], maxBytes: number): string[][] {
-  const batches: string[][] = [];
-  let current: string[] = [];
-  let bytes = 0;
-  for (const { id, size } of items) {
-    if (current.length > 0 && bytes + size > maxBytes) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(id);
-    bytes += size;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
 }
 
 /** Index of the first element >= value in an ascending array. */

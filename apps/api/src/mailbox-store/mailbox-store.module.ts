@@ -4,10 +4,14 @@ import { PostgresBlobStore } from './blob-store.js';
 import { BLOB_STORE } from './blob-store.token.js';
 import { ImapMessageWrites } from './imap-message-writes.js';
 import { ImapStoreService } from './imap-store.service.js';
+import { ImapStructureKeeper } from './imap-structure-keeper.js';
+import { KeywordRewriteService } from './keyword-rewrite.service.js';
 import { MailboxStoreService } from './mailbox-store.service.js';
 import { ImapMailboxRepository } from './repositories/imap-mailbox.repository.js';
+import { ImapFormsRepository } from './repositories/imap-forms.repository.js';
 import { ImapMessageRepository } from './repositories/imap-message.repository.js';
 import { ImapSearchRepository } from './repositories/imap-search.repository.js';
+import { KeywordRewriteRepository } from './repositories/keyword-rewrite.repository.js';
 import { DeliveryRepository } from './repositories/delivery.repository.js';
 import { MailboxRepository } from './repositories/mailbox.repository.js';
 import { MessageRepository } from './repositories/message.repository.js';
@@ -17,7 +21,8 @@ import { MessageSearchService } from './search/message-search.service.js';
 /**
  * Mail store. Owns the tables mailboxes, messages, blobs, expunged, message_text and
  * message_text_pending (search), message_structures (IMAP FETCH). Exports MailboxStoreService, the only way other modules read or
- * change mail, and ImapStoreService, the same store as IMAP sees it (imap-store.types.ts). Invariants: see mailbox-store.service.ts.
+ * change mail, and ImapStoreService, the same store as IMAP sees it (imap-store.types.ts), and
+ * KeywordRewriteService (a keyword renamed or removed across mailboxes: labels). Invariants: see mailbox-store.service.ts.
  */
 @Module({
   imports: [DirectoryRepositoriesModule],
@@ -31,10 +36,14 @@ import { MessageSearchService } from './search/message-search.service.js';
     ImapMessageWrites,
     ImapMailboxRepository,
     ImapMessageRepository,
+    ImapFormsRepository,
+    ImapStructureKeeper,
     ImapSearchRepository,
     MessageTextIndexer,
     MessageSearchService,
+    KeywordRewriteService,
+    KeywordRewriteRepository,
   ],
-  exports: [MailboxStoreService, ImapStoreService, MessageSearchService],
+  exports: [MailboxStoreService, ImapStoreService, MessageSearchService, KeywordRewriteService],
 })
 export class MailboxStoreModule {}

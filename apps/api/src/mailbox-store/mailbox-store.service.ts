@@ -85,6 +85,17 @@ export class MailboxStoreService {
     await this.blobs.deleteAccount(tx, accountId);
   }
 
+  /**
+   * Part of purgeAccount() for an account an admin removed, each call its own short transaction so a
+   * large mailbox never holds one huge transaction: up to `limit` messages, then (none left) up to
+   * `limit` blobs. 0 when only the small rest is left for purgeAccount(). The caller makes sure the
+   * account is disabled and marked for removal (nothing adds mail to it meanwhile).
+   */
+  async purgeAccountPart(accountId: string, limit: number): Promise<number> {
+    const n = await this.messages.deleteAccountPart(this.pool, accountId, limit);
+    return n > 0 ? n : this.blobs.deleteAccountPart(this.pool, accountId, limit);
+  }
+
   /** Stores one copy per target in a single transaction. Throws AppError(OverQuota) untouched. */
   async deliver(req: DeliveryRequest): Promise<StoredCopy[]> {
     // One copy: one statement, atomic by itself (DeliveryRepository), committed when it returns.

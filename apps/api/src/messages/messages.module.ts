@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DeliveryModule } from '../delivery/delivery.module.js';
 import { IdempotencyModule } from '../idempotency/idempotency.module.js';
+import { LabelsModule } from '../labels/labels.module.js';
 import { MailboxStoreModule } from '../mailbox-store/mailbox-store.module.js';
 import { OutgoingModule } from '../outgoing/outgoing.module.js';
 import { ImportController } from './import.controller.js';
@@ -20,7 +21,7 @@ import { SentMailController } from './sent-mail.controller.js';
  * path (JSON or multipart, Idempotency-Key), scheduled sends and delivery status. Owns no tables.
  */
 @Module({
-  imports: [MailboxStoreModule, OutgoingModule, DeliveryModule, IdempotencyModule],
+  imports: [MailboxStoreModule, OutgoingModule, DeliveryModule, IdempotencyModule, LabelsModule],
   providers: [MessageFlagsService, SendStatusService, RawMessageParser],
   controllers: [
     MailboxesController,

@@ -9,6 +9,8 @@ import { CurrentAccount } from '../auth/session.guard.js';
 import { AppError } from '../common/app-error.js';
 import { ZodPipe } from '../common/zod-validation.js';
 import type { AccountInfo } from '../directory/directory.service.js';
+import { mentionsLabel, withLabelKeywords } from '../labels/label-query.js';
+import { LabelsService } from '../labels/labels.service.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { MessageSearchService } from '../mailbox-store/search/message-search.service.js';
 import { decodeCursor, encodeCursor, toMessageSummary } from './message-view.js';
@@ -21,6 +23,7 @@ export class SearchController {
   constructor(
     private readonly search: MessageSearchService,
     private readonly store: MailboxStoreService,
+    private readonly labels: LabelsService,
   ) {}
 
   @Get()
@@ -33,7 +36,7 @@ export class SearchController {
     summary: "Search messages with the webmail's (Gmail's) search syntax, newest first, cursor-paged",
     description:
       'q: free text and "phrases" (case-insensitive substrings of header and body), from: to: cc: subject: filename: ' +
-      'has:attachment is:unread is:read is:starred in:<folder|inbox|sent|drafts|archive|trash|spam|anywhere> label:<keyword> ' +
+      'has:attachment is:unread is:read is:starred in:<folder|inbox|sent|drafts|archive|trash|spam|anywhere> label:<label name or keyword> ' +
       'before:/after: (YYYY/MM/DD or YYYY-MM-DD, UTC days of arrival) larger:/smaller: (10K, 5M), -negation, OR (binds tighter ' +
       'than the implicit AND, as in Gmail), parentheses. Without in: or mailboxId, Trash and Junk are left out. Each hit has ' +
       'highlight ranges for subject, snippet and sender. Pass nextCursor with the same q for the next page.',
@@ -57,10 +60,12 @@ export class SearchController {
     if (query.mailboxId && !(await this.store.listMailboxes(account.id)).some((m) => m.id === query.mailboxId)) {
       throw AppError.notFound('mailbox not found');
     }
+    // label:"<name>" may name one of the account's labels (the webmail's label views do): its keyword.
+    const tree = mentionsLabel(parsed.query) ? withLabelKeywords(parsed.query, await this.labels.listRows(account.id)) : parsed.query;
     // One extra row tells whether another page exists without a COUNT.
     const rows = await this.search.search({
       accountId: account.id,
-      query: parsed.query,
+      query: tree,
       mailboxId: query.mailboxId,
       limit: query.limit + 1,
       cursor,

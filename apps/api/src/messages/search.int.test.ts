@@ -239,6 +239,12 @@ describe('GET /api/v1/messages?q= (search)', () => {
     ['smaller:1K -has:attachment', ['dinner', 'movie', 'sent', 'project', 'encoded']],
     ['(from:amy OR from:joel) -has:attachment', ['dinner']],
     ['-(is:read OR is:starred) -in:inbox', ['project']],
+    // 1–2 characters: no trigram, the candidates are one pass over the account's text (same substring meaning).
+    ['zq', []],
+    ['xx', ['big']],
+    ['ó', ['encoded']],
+    ['subject:mo', ['movie']],
+    ['xx OR zq', ['big']],
     ['e-mail', []],
     ['100%', []],
     ['under_score', []],
@@ -308,6 +314,18 @@ describe('GET /api/v1/messages?q= (search)', () => {
     expect(hit!.keywords).toEqual([]);
     const [project] = (await search('label:work')).items;
     expect(project!.keywords).toEqual(['Work']);
+  });
+
+  it('label:"<name>" finds a label by its name as well as by its keyword (the webmail names label views so)', async () => {
+    const label = await ana.json<{ keyword: string }>('POST', '/api/v1/labels', { name: 'Trabalho 2026' });
+    expect(label.keyword).not.toBe('Trabalho 2026');
+    await ana.json('PATCH', `/api/v1/messages/${idOf.get('invoice')}`, { addKeywords: [label.keyword] });
+    const keys = async (q: string) => (await search(q)).items.map((m) => keyOf.get(m.id));
+    expect(await keys('label:"Trabalho 2026"')).toEqual(['invoice']);
+    expect(await keys('label:"trabalho 2026"')).toEqual(['invoice']);
+    expect(await keys(`label:${label.keyword}`)).toEqual(['invoice']);
+    expect(await keys('invoice -label:"Trabalho 2026"')).not.toContain('invoice');
+    await ana.json('PATCH', `/api/v1/messages/${idOf.get('invoice')}`, { removeKeywords: [label.keyword] });
   });
 
   it('mailboxId limits the search to one mailbox (Trash too, when named); another account’s mailbox is 404', async () => {

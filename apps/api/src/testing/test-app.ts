@@ -21,7 +21,7 @@ export interface TestApp extends RunningApp {
  * DATABASE_URL is set, else PGlite), listening on free ports: tests talk to it over real sockets.
  */
 export async function startTestApp(env: Record<string, string> = {}, options: { dbProxy?: boolean } = {}): Promise<TestApp> {
-  const testDb = await createTestDatabase();
+  const testDb = await createTestDatabase({ migrated: true });
   let dbUrl = testDb.url;
   let dbProxy: TcpProxy | undefined;
   if (options.dbProxy) {

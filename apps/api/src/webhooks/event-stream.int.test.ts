@@ -1,8 +1,7 @@
-import { SmtpTranscript } from '@correio/testing';
+import { SmtpTranscript, SseClient } from '@correio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../testing/http-client.js';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
-import { SseClient } from './sse-client.test-helper.js';
 
 // Issue 13 item 5 over real HTTP: GET /api/v1/events as server-sent events, resumed with
 // Last-Event-ID without a gap or a duplicate, while mail arrives concurrently over SMTP.

@@ -1,12 +1,11 @@
 import type { CreatedWebhook, WebhookDeliveryList, WebhookList, WebhookView } from '@correio/contracts';
-import { SmtpTranscript } from '@correio/testing';
+import { SmtpTranscript, WebhookReceiver } from '@correio/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import { HttpClient } from '../testing/http-client.js';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
-import { WebhookReceiver } from './webhook-receiver.test-helper.js';
 
 // Issue 13 item 4 over real HTTP and SMTP against a real database: a real receiver verifies every
 // request with the standardwebhooks library; retries after 5xx, nothing after a 2xx, redelivery,

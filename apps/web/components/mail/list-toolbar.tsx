@@ -106,8 +106,10 @@ export function ListToolbar(p: Props) {
               onApply={(labelId, add) => p.onAction(add ? { type: 'addLabel', labelId } : { type: 'removeLabel', labelId })}
             />
             <span className="list-selected-count" data-testid="selected-count">
-              {p.allMatching && p.matchingTotal !== null
-                ? `All ${p.matchingTotal.toLocaleString('en-US')} selected`
+              {p.allMatching
+                ? p.matchingTotal !== null
+                  ? `All ${p.matchingTotal.toLocaleString('en-US')} selected`
+                  : 'All matching selected'
                 : `${n.toLocaleString('en-US')} selected`}
             </span>
           </>
@@ -117,7 +119,9 @@ export function ListToolbar(p: Props) {
         <div className="select-banner" role="status">
           {p.allMatching ? (
             <>
-              All {p.matchingTotal !== null ? p.matchingTotal.toLocaleString('en-US') : ''} conversations in this view are selected.{' '}
+              {p.matchingTotal !== null
+                ? `All ${p.matchingTotal.toLocaleString('en-US')} conversations in this view are selected.`
+                : 'All messages matching this search are selected.'}{' '}
               <button type="button" className="link-btn" onClick={p.onSelectNone}>
                 Clear selection
               </button>

@@ -144,6 +144,12 @@ function TopBar({ onMenu, onHelp }: { onMenu(): void; onHelp(): void }) {
         <KeyboardIcon />
       </button>
       <ThemeToggle />
+      {/* issue 14: the admin dashboard, for admin accounts only (anyone else gets not-found there) */}
+      {account.role === 'admin' && (
+        <Link href="/admin" className="topbar-link" data-testid="admin-link">
+          Admin
+        </Link>
+      )}
       <Link
         href="/settings"
         className={`topbar-link${isSettings ? ' active' : ''}`}

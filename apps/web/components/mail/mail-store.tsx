@@ -36,7 +36,8 @@ export type ActTarget =
   | { rows: Row[] }
   | { messageIds: string[] }
   | { conversationId: string }
-  | { query: string; mailboxId?: string; count: number };
+  /** Everything matching a search (the server resolves it); count null when not known ahead (a search view). */
+  | { query: string; mailboxId?: string; count: number | null };
 
 interface MailContextValue {
   session: SessionInfo;
@@ -83,11 +84,11 @@ function toBulkTarget(target: ActTarget, list: RowList | null): BulkTarget {
   return { ids: target.rows.map((r) => r.messageId) };
 }
 
-function targetCount(target: ActTarget): number {
+function targetCount(target: ActTarget, affected: number): number {
   if ('rows' in target) return target.rows.length;
   if ('messageIds' in target) return target.messageIds.length;
   if ('conversationId' in target) return 1;
-  return target.count;
+  return target.count ?? affected;
 }
 
 export function MailProvider({ session, children }: { session: SessionInfo; children: ReactNode }) {
@@ -133,7 +134,15 @@ export function MailProvider({ session, children }: { session: SessionInfo; chil
     (view: View) => view.kind === 'mailbox' && mailboxesRef.current?.find((m) => m.id === view.mailboxId)?.specialUse === 'drafts',
     [],
   );
-  const { list, listRef, showView, refresh: refreshList, loadMore, editRows } = useRowList(isConversations, listError, isFlatView);
+  const {
+    list,
+    listRef,
+    showView,
+    refresh: refreshList,
+    loadMore,
+    editRows,
+    beginEdit,
+  } = useRowList(isConversations, listError, isFlatView);
 
   const refreshMailboxes = useCallback(async () => {
     try {
@@ -205,6 +214,7 @@ export function MailProvider({ session, children }: { session: SessionInfo; chil
               : (cur?.rows.map((r) => r.key) ?? []),
       );
       const before = cur?.rows ?? [];
+      const endEdit = beginEdit();
       if (cur && isRemovedFromView(action, cur.view)) {
         editRows((rows) => rows.filter((r) => !keys.has(r.key)));
         opts.onRemoved?.();
@@ -215,7 +225,7 @@ export function MailProvider({ session, children }: { session: SessionInfo; chil
         const res = await api.bulk(toBulkTarget(target, cur), action);
         const undoToken = res.undo?.token;
         if (opts.quiet) return true;
-        const text = actionNotice(action, targetCount(target), 'rows' in target && target.rows[0]?.kind === 'conversation', {
+        const text = actionNotice(action, targetCount(target, res.affected), 'rows' in target && target.rows[0]?.kind === 'conversation', {
           labelName,
           mailboxName,
         });
@@ -241,10 +251,11 @@ export function MailProvider({ session, children }: { session: SessionInfo; chil
         reportError(err);
         return false;
       } finally {
+        endEdit();
         void refreshAll();
       }
     },
-    [editRows, listRef, notify, reportError, refreshAll, labelName, mailboxName],
+    [beginEdit, editRows, listRef, notify, reportError, refreshAll, labelName, mailboxName],
   );
 
   const logout = useCallback(async () => {

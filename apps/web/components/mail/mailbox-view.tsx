@@ -95,7 +95,7 @@ function ListView({ view, children }: { view: View; children: ReactNode }) {
       let isOpenTarget = false;
       if (selection.ids.size > 0) {
         target =
-          selection.allMatching && query && matchingTotal !== null
+          selection.allMatching && query
             ? { query, mailboxId: view.kind === 'mailbox' ? view.mailboxId : undefined, count: matchingTotal }
             : { rows: selectedRows };
       } else if (openKey) {

@@ -70,6 +70,15 @@ export function useRowList(isConversations: boolean, onError: (err: unknown) => 
   const seq = useRef(0);
   const convRef = useRef(isConversations);
   convRef.current = isConversations;
+  /**
+   * Actions on rows still waiting for the server, and a count of every action begun. A re-read
+   * that was asked for before an action finished (a live update, the previous action's own
+   * re-read) may carry rows from before it — an archived row coming back for a moment, or for
+   * good when nothing re-reads after it. Such a page is dropped; the action's own re-read, asked
+   * for once the server has answered, is the one that settles the rows.
+   */
+  const pendingEdits = useRef(0);
+  const editEpoch = useRef(0);
 
   const load = useCallback(
     async (view: View, keep: boolean) => {
@@ -77,6 +86,7 @@ export function useRowList(isConversations: boolean, onError: (err: unknown) => 
       const mine = ++seq.current;
       const mailboxId = view.kind === 'mailbox' ? view.mailboxId : null;
       const isFlat = isFlatView(view);
+      const epoch = editEpoch.current;
       setList((prev) =>
         keep && prev?.key === key
           ? { ...prev, status: prev.status === 'error' ? 'loading' : prev.status }
@@ -85,6 +95,7 @@ export function useRowList(isConversations: boolean, onError: (err: unknown) => 
       try {
         const page = await fetchPage(view, convRef.current, null, isFlat);
         if (mine !== seq.current) return;
+        if (keep && (pendingEdits.current > 0 || epoch !== editEpoch.current)) return;
         setList((prev) => {
           const isSame = keep && prev?.key === key;
           const rows = isSame && prev ? mergeFirstPage(prev.rows, prev.pages, page.rows, page.nextCursor !== null) : page.rows;
@@ -148,5 +159,17 @@ export function useRowList(isConversations: boolean, onError: (err: unknown) => 
     setList((prev) => (prev ? { ...prev, rows: edit(prev.rows) } : prev));
   }, []);
 
-  return { list, listRef, showView, refresh, loadMore, editRows };
+  /** An action on rows begins (before its optimistic edit); call the returned function when the server has answered. */
+  const beginEdit = useCallback(() => {
+    pendingEdits.current += 1;
+    editEpoch.current += 1;
+    let isEnded = false;
+    return () => {
+      if (isEnded) return;
+      isEnded = true;
+      pendingEdits.current -= 1;
+    };
+  }, []);
+
+  return { list, listRef, showView, refresh, loadMore, editRows, beginEdit };
 }

@@ -1,8 +1,11 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppError, ErrorCode } from '../../common/app-error.js';
 import { DirectoryService } from '../../directory/directory.service.js';
+import { MailboxStoreService } from '../../mailbox-store/mailbox-store.service.js';
 
 const INTERVAL_MS = 2_000;
+/** Messages (then blobs) deleted per transaction before the account's final, small purge. */
+const CHUNK = 2_000;
 
 /**
  * Deletes accounts an admin removed (DELETE /api/v1/admin/accounts/:address marks and disables
@@ -15,7 +18,10 @@ export class AccountPurgeWorker implements OnApplicationBootstrap, OnApplication
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
 
-  constructor(private readonly directory: DirectoryService) {}
+  constructor(
+    private readonly directory: DirectoryService,
+    private readonly store: MailboxStoreService,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.purgePending().catch((e: unknown) => this.log.error(e)), INTERVAL_MS);
@@ -43,6 +49,7 @@ export class AccountPurgeWorker implements OnApplicationBootstrap, OnApplication
       address = await this.directory.nextAccountPendingRemoval()
     ) {
       try {
+        await this.purgeMailInChunks(address);
         await this.directory.removeAccount(address);
         removed++;
         this.log.log(`removed account ${address} and its mail`);
@@ -52,5 +59,18 @@ export class AccountPurgeWorker implements OnApplicationBootstrap, OnApplication
       }
     }
     return removed;
+  }
+
+  /**
+   * The bulk of the mail goes in transactions of CHUNK rows (a mailbox of a million messages must
+   * not be one transaction holding locks and WAL for minutes); removeAccount() then deletes the rest
+   * and the account in one. Only while the account is still marked for removal.
+   */
+  private async purgeMailInChunks(address: string): Promise<void> {
+    for (;;) {
+      const account = await this.directory.findAccount(address);
+      if (!account?.deletePending) return;
+      if ((await this.store.purgeAccountPart(account.id, CHUNK)) === 0) return;
+    }
   }
 }

@@ -37,6 +37,29 @@ export class DirectoryRepository {
     return this.prisma.dkimKey.findMany({ where: { domainId, active: true }, orderBy: { id: 'asc' } });
   }
 
+  /** Keys to publish in DNS: those signing now and those waiting to take over (issue 14 rotation). */
+  listPublishedDkimKeys(domainId: bigint): Promise<DkimKey[]> {
+    return this.prisma.dkimKey.findMany({ where: { domainId, retiredAt: null }, orderBy: { id: 'asc' } });
+  }
+
+  /** A rotation's new keys: published first, signing only once the old ones are retired. */
+  async addPendingDkimKeys(domainId: bigint, keys: NewDkimKey[]): Promise<void> {
+    await this.prisma.dkimKey.createMany({ data: keys.map((k) => ({ ...k, domainId, active: false })) });
+  }
+
+  countPendingDkimKeys(domainId: bigint): Promise<number> {
+    return this.prisma.dkimKey.count({ where: { domainId, active: false, retiredAt: null } });
+  }
+
+  /** In one transaction: the signing keys are retired and the waiting ones sign from now on. */
+  async promotePendingDkimKeys(domainId: bigint): Promise<number> {
+    const [, promoted] = await this.prisma.$transaction([
+      this.prisma.dkimKey.updateMany({ where: { domainId, active: true }, data: { active: false, retiredAt: new Date() } }),
+      this.prisma.dkimKey.updateMany({ where: { domainId, active: false, retiredAt: null }, data: { active: true } }),
+    ]);
+    return promoted.count;
+  }
+
   async addDkimKeys(domainId: bigint, keys: NewDkimKey[]): Promise<void> {
     await this.prisma.dkimKey.createMany({ data: keys.map((k) => ({ ...k, domainId })), skipDuplicates: true });
   }

@@ -32,21 +32,4 @@ export class CountsRepository {
     );
     return rows;
   }
-
-  /**
-   * Per mailbox id: unread, from the partial index of unread rows (messages_unread_idx, index-only:
-   * its size is the unread mail, not the mailbox). Totals are not here: counting a 1,000,000-message
-   * mailbox reads 1,000,000 index entries (GET /api/v1/mailboxes has them).
-   */
-  async unreadByMailbox(accountId: string): Promise<{ key: string; unread: number }[]> {
-    const { rows } = await this.pool.query<{ key: string; unread: number }>(
-      `SELECT b.id AS key, COALESCE(u.unread, 0)::int AS unread
-         FROM mailboxes b
-         LEFT JOIN (SELECT mailbox_id, count(*) AS unread FROM messages WHERE account_id = $1 AND NOT seen GROUP BY mailbox_id) u
-                ON u.mailbox_id = b.id
-        WHERE b.account_id = $1 ORDER BY b.id`,
-      [accountId],
-    );
-    return rows;
-  }
 }

@@ -36,13 +36,9 @@ export class MailboxRepository {
 
   async list(accountId: string): Promise<MailboxRow[]> {
     const { rows } = await this.pool.query<MailboxRow>(
-      `SELECT ${MAILBOX_COLUMNS},
-              COALESCE(c.total, 0)::int AS total, COALESCE(c.unread, 0)::int AS unread
+      // The counts the messages_counts_* triggers keep (migration 20261213600000_mailbox_counts).
+      `SELECT ${MAILBOX_COLUMNS}, b.message_count AS total, b.unseen_count AS unread
          FROM mailboxes b
-         LEFT JOIN LATERAL (
-           SELECT count(*) AS total, count(*) FILTER (WHERE NOT m.seen) AS unread
-             FROM messages m WHERE m.account_id = b.account_id AND m.mailbox_id = b.id
-         ) c ON true
         WHERE b.account_id = $1
         ORDER BY b.name`,
       [accountId],

@@ -163,6 +163,15 @@ export class MessageRepository implements OnApplicationShutdown {
     await tx.query('DELETE FROM expunged WHERE account_id = $1', [accountId]);
   }
 
+  /** Up to `limit` messages of an account being removed (a purge in short transactions, issue 14). */
+  async deleteAccountPart(tx: Queryable, accountId: string, limit: number): Promise<number> {
+    const { rowCount } = await tx.query(
+      'DELETE FROM messages WHERE account_id = $1 AND id IN (SELECT id FROM messages WHERE account_id = $1 LIMIT $2)',
+      [accountId, limit],
+    );
+    return rowCount ?? 0;
+  }
+
   async countBlobReferences(tx: Queryable, accountId: string, blobId: string): Promise<number> {
     const { rows } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE account_id = $1 AND blob_id = $2', [
       accountId, blobId,

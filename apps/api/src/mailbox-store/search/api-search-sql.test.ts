@@ -46,8 +46,9 @@ describe('drivingTerm: the text term a search is driven from through the index',
     ['invoice OR is:starred', undefined],
     ['is:unread has:attachment', undefined],
     ['filename:pdf', undefined],
-    ['zq', undefined],
+    ['zq', 'zq'],
     ['zq invoice', 'invoice'],
+    ['é OR zq', 'é|zq'],
   ];
   it.each(cases)('%j', (q, expected) => {
     const d = drivingTerm(parse(q));

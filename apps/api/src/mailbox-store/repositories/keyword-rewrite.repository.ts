@@ -1,19 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from '@correio/db';
-import type { MailboxChange } from '../../mailbox-store/mailbox-store.types.js';
+import type { MailboxChange } from '../mailbox-store.types.js';
 
 /**
- * Renames or removes an IMAP keyword on every message of an account (a label renamed or deleted).
- *
- * This writes messages and mailboxes, tables the mail store owns (DESIGN invariant 3), because the
- * store has no operation for "every message with keyword K, across mailboxes": its STORE path
- * (ImapStoreService.storeFlags) works on one mailbox's UIDs, and doing a rename with it would take two
- * transactions per mailbox (add the new, remove the old) and show IMAP clients a moment with both.
- * It follows the store's rules exactly (mailbox-store/imap-message-writes.ts): the LOCK ORDER
+ * Renames or removes an IMAP keyword on every message of an account (a label renamed or deleted),
+ * for KeywordRewriteService. One transaction across mailboxes: doing a rename with the STORE path
+ * (one mailbox's UIDs per call) would take two transactions per mailbox (add the new, remove the
+ * old) and show IMAP clients a moment with both.
+ * It follows the store's rules exactly (imap-message-writes.ts): the LOCK ORDER
  * (message rows FOR UPDATE by id, then mailbox rows by ascending id), one new modseq per mailbox for
  * the messages it changes (RFC 7162 §3.1: every flag change gets a new, higher mod-sequence), and the
- * caller publishes the returned changes on the change bus after COMMIT (invariant 6), so IDLE and
- * CONDSTORE clients see the new keyword. The keyword rewrite itself is ONE statement.
+ * service publishes the returned changes on the change bus after COMMIT (invariant 6), so IDLE and
+ * CONDSTORE clients and the webmail's event stream see the new keyword. The keyword rewrite itself is ONE statement.
  * Keywords compare case-insensitively (RFC 9051 §2.3.2).
  */
 @Injectable()
