@@ -68,3 +68,5 @@ export * from './api-keys.js';
 export * from './mail-api.js';
 export * from './webhooks.js';
 export * from './webmail.js';
+// Issue 15 (security15): account settings, sessions, app passwords, two-factor login.
+export * from './account-security.js';
