@@ -49,7 +49,8 @@ export class AccountSessionsService {
     if (!(await this.credentials.verifyPassword(accountId, currentPassword))) {
       throw AppError.invalid('the current password is not right', [{ path: 'currentPassword', message: 'not right' }]);
     }
-    if (currentPassword === newPassword) throw AppError.invalid('the new password is the current one', [{ path: 'newPassword', message: 'unchanged' }]);
+    if (currentPassword === newPassword)
+      throw AppError.invalid('the new password is the current one', [{ path: 'newPassword', message: 'unchanged' }]);
     await this.credentials.changePassword(accountId, newPassword);
     await this.challenges.deleteByAccount(BigInt(accountId));
     return { otherSessionsSignedOut: await this.sessions.deleteOthers(BigInt(accountId), currentId(current)) };

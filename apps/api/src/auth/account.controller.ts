@@ -1,6 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type AccountProfile, ChangePasswordRequest, type ChangePasswordResult, type SignOutOthersResult, UpdateProfileRequest, type WebSessionList } from '@correio/contracts';
+import {
+  type AccountProfile,
+  ChangePasswordRequest,
+  type ChangePasswordResult,
+  type SignOutOthersResult,
+  UpdateProfileRequest,
+  type WebSessionList,
+} from '@correio/contracts';
 // Type-only aliases: decorator metadata must not point at the zod schema values of the same name.
 import type { ChangePasswordRequest as ChangePasswordBody, UpdateProfileRequest as UpdateProfileBody } from '@correio/contracts';
 import {
@@ -38,7 +45,10 @@ export class AccountController {
   @Patch('profile')
   @ApiResult(AccountProfileSchema)
   @ApiOperation({ summary: 'Change the display name' })
-  async updateProfile(@CurrentSession() session: AuthenticatedSession | undefined, @Body(new ZodPipe(UpdateProfileRequest)) body: UpdateProfileBody): Promise<AccountProfile> {
+  async updateProfile(
+    @CurrentSession() session: AuthenticatedSession | undefined,
+    @Body(new ZodPipe(UpdateProfileRequest)) body: UpdateProfileBody,
+  ): Promise<AccountProfile> {
     const s = need(session);
     return { address: s.account.address, displayName: await this.credentials.setDisplayName(s.account.id, body.displayName) };
   }
@@ -47,7 +57,10 @@ export class AccountController {
   @ApiResult(ChangePasswordResultSchema)
   @HttpCode(200)
   @ApiOperation({ summary: 'Change the password (the current one required); signs out every other web session, keeps this one' })
-  changePassword(@CurrentSession() session: AuthenticatedSession | undefined, @Body(new ZodPipe(ChangePasswordRequest)) body: ChangePasswordBody): Promise<ChangePasswordResult> {
+  changePassword(
+    @CurrentSession() session: AuthenticatedSession | undefined,
+    @Body(new ZodPipe(ChangePasswordRequest)) body: ChangePasswordBody,
+  ): Promise<ChangePasswordResult> {
     return this.accountSessions.changePassword(need(session), body.currentPassword, body.newPassword);
   }
 

@@ -1,6 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { LOGIN_CHALLENGE_COOKIE, LoginRequest, type LoginResult, SESSION_COOKIE, SecondFactorRequest, type SessionInfo } from '@correio/contracts';
+import {
+  LOGIN_CHALLENGE_COOKIE,
+  LoginRequest,
+  type LoginResult,
+  SESSION_COOKIE,
+  SecondFactorRequest,
+  type SessionInfo,
+} from '@correio/contracts';
 // Type-only aliases: decorator metadata must not point at the zod schema values of the same name.
 import type { LoginRequest as LoginRequestBody, SecondFactorRequest as SecondFactorBody } from '@correio/contracts';
 import { LoginResult as LoginResultSchema } from '@correio/contracts';
@@ -48,7 +55,10 @@ export class AuthController {
   @Post('login/second-factor')
   @ApiResult(SessionInfoSchema, { errors: [400, 401] })
   @HttpCode(200)
-  @ApiOperation({ summary: 'Second login step: a TOTP code or a recovery code for the challenge cookie; sets the session cookie (5 wrong codes end the challenge)' })
+  @ApiOperation({
+    summary:
+      'Second login step: a TOTP code or a recovery code for the challenge cookie; sets the session cookie (5 wrong codes end the challenge)',
+  })
   async secondFactor(
     @Body(new ZodPipe(SecondFactorRequest)) body: SecondFactorBody,
     @Req() req: FastifyRequest,

@@ -22,7 +22,14 @@ import { SessionGuard } from './session.guard.js';
 @Module({
   imports: [DirectoryModule, ApiKeysModule, SecurityModule],
   controllers: [AuthController, AccountController],
-  providers: [AuthService, AccountSessionsService, SessionRepository, LoginChallengeRepository, SessionCleanupService, { provide: APP_GUARD, useClass: SessionGuard }],
+  providers: [
+    AuthService,
+    AccountSessionsService,
+    SessionRepository,
+    LoginChallengeRepository,
+    SessionCleanupService,
+    { provide: APP_GUARD, useClass: SessionGuard },
+  ],
   exports: [AuthService],
 })
 export class AuthModule {}

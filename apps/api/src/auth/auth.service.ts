@@ -23,7 +23,9 @@ export interface ClientMeta {
 }
 
 /** A new session (token for the cookie) or a login waiting for its second factor (challenge for its cookie). */
-export type LoginOutcome = { kind: 'session'; token: string; session: AuthenticatedSession } | { kind: 'second-factor'; challengeToken: string };
+export type LoginOutcome =
+  | { kind: 'session'; token: string; session: AuthenticatedSession }
+  | { kind: 'second-factor'; challengeToken: string };
 
 /** How long, and for how many wrong codes, a password-checked login waits for its second factor. */
 export const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -98,7 +100,8 @@ export class AuthService {
       throw new AppError(ErrorCode.Unauthenticated, 'wrong code');
     }
     // Single use: of two racing requests with good codes, only the one that removes it logs in.
-    if (!(await this.challenges.delete(challenge.id))) throw new AppError(ErrorCode.Unauthenticated, 'the sign-in expired; enter your password again');
+    if (!(await this.challenges.delete(challenge.id)))
+      throw new AppError(ErrorCode.Unauthenticated, 'the sign-in expired; enter your password again');
     this.throttle.recordSuccess([accountKey, `acct:${account.address}`]);
     return this.openSession(account, meta);
   }

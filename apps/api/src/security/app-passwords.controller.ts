@@ -22,7 +22,10 @@ export class AppPasswordsController {
   @ApiResult(CreatedAppPasswordSchema, { errors: [409] })
   @HttpCode(201)
   @ApiOperation({ summary: 'Create an app password for the chosen protocols (imap, pop3, smtp); the password is in this answer only' })
-  create(@CurrentAccount() account: AccountInfo, @Body(new ZodPipe(CreateAppPasswordRequest)) body: CreateAppPasswordBody): Promise<CreatedAppPassword> {
+  create(
+    @CurrentAccount() account: AccountInfo,
+    @Body(new ZodPipe(CreateAppPasswordRequest)) body: CreateAppPasswordBody,
+  ): Promise<CreatedAppPassword> {
     return this.appPasswords.create(account.id, body);
   }
 

@@ -64,7 +64,14 @@ describe('app passwords for IMAP, POP3 and SMTP submission', () => {
   }
 
   async function imapflowLogin(user: string, pass: string): Promise<boolean> {
-    const client = new ImapFlow({ host: '127.0.0.1', port: t.imapPorts!.tls, secure: true, tls: { rejectUnauthorized: false }, auth: { user, pass }, logger: false });
+    const client = new ImapFlow({
+      host: '127.0.0.1',
+      port: t.imapPorts!.tls,
+      secure: true,
+      tls: { rejectUnauthorized: false },
+      auth: { user, pass },
+      logger: false,
+    });
     try {
       await client.connect();
       await client.mailboxOpen('INBOX');
@@ -85,7 +92,13 @@ describe('app passwords for IMAP, POP3 and SMTP submission', () => {
   }
 
   async function submit(user: string, pass: string): Promise<string> {
-    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: t.submissionPorts!.implicitTls, secure: true, auth: { user, pass }, tls: { rejectUnauthorized: false } });
+    const smtp = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: t.submissionPorts!.implicitTls,
+      secure: true,
+      auth: { user, pass },
+      tls: { rejectUnauthorized: false },
+    });
     try {
       const info = await smtp.sendMail({ from: user, to: user, subject: 'via app password', text: 'hello' });
       return info.response;
@@ -102,9 +115,19 @@ describe('app passwords for IMAP, POP3 and SMTP submission', () => {
     expect(created.password).toMatch(/^[a-z]{4} [a-z]{4} [a-z]{4} [a-z]{4}$/);
     const list = await web.json<{ appPasswords: Record<string, unknown>[] }>('GET', '/api/v1/account/app-passwords');
     expect(list.appPasswords).toEqual([
-      { id: created.id, name: 'Thunderbird on the laptop', protocols: ['imap', 'smtp'], createdAt: expect.any(String), lastUsedAt: null, lastUsedIp: null },
+      {
+        id: created.id,
+        name: 'Thunderbird on the laptop',
+        protocols: ['imap', 'smtp'],
+        createdAt: expect.any(String),
+        lastUsedAt: null,
+        lastUsedIp: null,
+      },
     ]);
-    const { rows } = await t.db.pool.query<{ password_hash: string; prefix: string }>('SELECT password_hash, prefix FROM app_passwords WHERE id = $1', [created.id]);
+    const { rows } = await t.db.pool.query<{ password_hash: string; prefix: string }>(
+      'SELECT password_hash, prefix FROM app_passwords WHERE id = $1',
+      [created.id],
+    );
     expect(rows[0]!.password_hash).toMatch(/^\$argon2id\$/);
     expect(rows[0]!.prefix).toBe(created.password.replaceAll(' ', '').slice(0, 6));
     expect(JSON.stringify(list)).not.toContain(created.password.replaceAll(' ', ''));
@@ -122,7 +145,10 @@ describe('app passwords for IMAP, POP3 and SMTP submission', () => {
     expect(await submit(user, popSmtp.password)).toMatch(/^250 /);
     expect(await submit(user, imapOnly.password)).toContain('535');
     // Last use (time and client address) is recorded and listed.
-    const list = await web.json<{ appPasswords: { id: string; lastUsedAt: string | null; lastUsedIp: string | null }[] }>('GET', '/api/v1/account/app-passwords');
+    const list = await web.json<{ appPasswords: { id: string; lastUsedAt: string | null; lastUsedIp: string | null }[] }>(
+      'GET',
+      '/api/v1/account/app-passwords',
+    );
     const used = list.appPasswords.find((p) => p.id === imapOnly.id)!;
     expect(used.lastUsedAt).not.toBeNull();
     expect(used.lastUsedIp).toBe('127.0.0.1');
@@ -156,7 +182,10 @@ describe('app passwords for IMAP, POP3 and SMTP submission', () => {
     expect(imapRefused.error).toContain('[AUTHENTICATIONFAILED] Two-factor login is on for this account: use an app password');
     // The same hint for a wrong password: it says nothing about whether the password was right.
     expect((await imaplib(user, 'not-the-password')).error).toContain('Two-factor login is on');
-    expect(await poplib(user, 'account-password')).toEqual({ ok: false, error: expect.stringMatching(/^-ERR \[AUTH\] Two-factor login is on/) });
+    expect(await poplib(user, 'account-password')).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^-ERR \[AUTH\] Two-factor login is on/),
+    });
     expect(await submit(user, 'account-password')).toMatch(/535.*Two-factor login is on/);
 
     expect((await imaplib(user, app.password)).ok).toBe(true);
@@ -177,7 +206,11 @@ describe('app passwords for IMAP, POP3 and SMTP submission', () => {
       ['GET', '/api/v1/account/sessions'],
       ['POST', '/api/v1/account/password'],
     ] as const) {
-      const res = await fetch(t.baseUrl + path, { method, headers: { authorization: `Bearer ${key.key}`, 'content-type': 'application/json' }, body: method === 'POST' ? '{}' : undefined });
+      const res = await fetch(t.baseUrl + path, {
+        method,
+        headers: { authorization: `Bearer ${key.key}`, 'content-type': 'application/json' },
+        body: method === 'POST' ? '{}' : undefined,
+      });
       expect(res.status, `${method} ${path}`).toBe(403);
     }
     expect((await web.request('POST', '/api/v1/account/app-passwords', { name: 'x', protocols: ['jmap'] })).status).toBe(400);

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { AppPasswordList, AppPasswordProtocol, AppPasswordView, CreateAppPasswordRequest, CreatedAppPassword } from '@correio/contracts';
+import type {
+  AppPasswordList,
+  AppPasswordProtocol,
+  AppPasswordView,
+  CreateAppPasswordRequest,
+  CreatedAppPassword,
+} from '@correio/contracts';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { hashPassword, verifyPassword } from '../directory/password.js';
 import { generateAppPassword, parseAppPassword } from './app-password-format.js';
@@ -36,7 +42,13 @@ export class AppPasswordsService {
     for (let attempt = 0; ; attempt++) {
       const p = generateAppPassword();
       try {
-        const row = await this.repo.create({ accountId: account, name: req.name, prefix: p.prefix, passwordHash: await hashPassword(p.normalized), protocols: [...req.protocols] });
+        const row = await this.repo.create({
+          accountId: account,
+          name: req.name,
+          prefix: p.prefix,
+          passwordHash: await hashPassword(p.normalized),
+          protocols: [...req.protocols],
+        });
         return { ...toView(row), password: p.display };
       } catch (err) {
         // The prefix is unique: a collision (1 in 3·10^8 per existing password) draws again.

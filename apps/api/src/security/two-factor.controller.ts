@@ -1,9 +1,24 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ConfirmTotpRequest, DisableTwoFactorRequest, ReauthRequest, type RecoveryCodes, type TotpSetup, type TwoFactorStatus } from '@correio/contracts';
+import {
+  ConfirmTotpRequest,
+  DisableTwoFactorRequest,
+  ReauthRequest,
+  type RecoveryCodes,
+  type TotpSetup,
+  type TwoFactorStatus,
+} from '@correio/contracts';
 // Type-only aliases: decorator metadata must not point at the zod schema values of the same name.
-import type { ConfirmTotpRequest as ConfirmBody, DisableTwoFactorRequest as DisableBody, ReauthRequest as ReauthBody } from '@correio/contracts';
-import { RecoveryCodes as RecoveryCodesSchema, TotpSetup as TotpSetupSchema, TwoFactorStatus as TwoFactorStatusSchema } from '@correio/contracts';
+import type {
+  ConfirmTotpRequest as ConfirmBody,
+  DisableTwoFactorRequest as DisableBody,
+  ReauthRequest as ReauthBody,
+} from '@correio/contracts';
+import {
+  RecoveryCodes as RecoveryCodesSchema,
+  TotpSetup as TotpSetupSchema,
+  TwoFactorStatus as TwoFactorStatusSchema,
+} from '@correio/contracts';
 import { CurrentAccount, SessionOnly } from '../auth/session.guard.js';
 import { ApiResult } from '../common/api-result.js';
 import { ZodPipe } from '../common/zod-validation.js';
@@ -27,7 +42,9 @@ export class TwoFactorController {
   @Post('totp')
   @ApiResult(TotpSetupSchema, { errors: [409] })
   @HttpCode(200)
-  @ApiOperation({ summary: 'A new TOTP secret with its QR code; two-factor login stays off until confirmed with a code (409 when already on)' })
+  @ApiOperation({
+    summary: 'A new TOTP secret with its QR code; two-factor login stays off until confirmed with a code (409 when already on)',
+  })
   begin(@CurrentAccount() account: AccountInfo): Promise<TotpSetup> {
     return this.twoFactor.beginTotp(account.id, account.address);
   }

@@ -29,7 +29,9 @@ export class LoginChallengeRepository {
 
   /** Counts a wrong code; the new count. */
   async recordFailure(id: bigint): Promise<number> {
-    const rows = await this.prisma.$queryRaw<{ failures: number }[]>`UPDATE login_challenges SET failures = failures + 1 WHERE id = ${id} RETURNING failures`;
+    const rows = await this.prisma.$queryRaw<
+      { failures: number }[]
+    >`UPDATE login_challenges SET failures = failures + 1 WHERE id = ${id} RETURNING failures`;
     return rows[0]?.failures ?? Number.MAX_SAFE_INTEGER;
   }
 

@@ -23,7 +23,14 @@ export interface WebSessionRecord {
 export class SessionRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  async create(data: { accountId: bigint; tokenHash: string; csrfToken: string; expiresAt: Date; ip: string; userAgent: string }): Promise<bigint> {
+  async create(data: {
+    accountId: bigint;
+    tokenHash: string;
+    csrfToken: string;
+    expiresAt: Date;
+    ip: string;
+    userAgent: string;
+  }): Promise<bigint> {
     return (await this.prisma.session.create({ data, select: { id: true } })).id;
   }
 

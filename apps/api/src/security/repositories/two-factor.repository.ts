@@ -33,7 +33,10 @@ export class TwoFactorRepository {
    * §5.2: a code must not be accepted twice), in one statement so two racing logins cannot both win.
    */
   async claimStep(accountId: bigint, step: bigint): Promise<boolean> {
-    return (await this.prisma.$executeRaw`UPDATE account_totp SET last_step = ${step} WHERE account_id = ${accountId} AND last_step < ${step}`) === 1;
+    return (
+      (await this.prisma
+        .$executeRaw`UPDATE account_totp SET last_step = ${step} WHERE account_id = ${accountId} AND last_step < ${step}`) === 1
+    );
   }
 
   /** Turns 2FA on with a fresh set of recovery codes, in one transaction. */
@@ -55,7 +58,10 @@ export class TwoFactorRepository {
 
   /** Uses a recovery code: true once per code (the UPDATE's condition makes it single use under races). */
   async useRecoveryCode(accountId: bigint, codeHash: string): Promise<boolean> {
-    return (await this.prisma.recoveryCode.updateMany({ where: { accountId, codeHash, usedAt: null }, data: { usedAt: new Date() } })).count === 1;
+    return (
+      (await this.prisma.recoveryCode.updateMany({ where: { accountId, codeHash, usedAt: null }, data: { usedAt: new Date() } })).count ===
+      1
+    );
   }
 
   countUnusedRecoveryCodes(accountId: bigint): Promise<number> {
