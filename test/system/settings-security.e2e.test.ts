@@ -131,12 +131,14 @@ describe('Settings and account security', () => {
       await page.reload();
       await expect.poll(() => page.locator('.account-name').textContent()).toBe('Ana Souza');
       await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+      // The saved signature is back in its editor (the compose settings have loaded), and a new message starts with it.
+      await page.getByRole('textbox', { name: `Signature for ${ANA.address}` }).getByText('Ana Souza, secretaria').waitFor();
       await page.getByRole('button', { name: 'Compose' }).click();
       await page.getByRole('dialog', { name: 'New message' }).getByText('Ana Souza, secretaria').waitFor();
 
       for (const section of ['Security', 'App passwords'] as const) {
         await settings(page, section);
-        await page.getByRole('heading', { name: section === 'Security' ? 'Password' : 'App passwords' }).waitFor();
+        await page.getByRole('heading', { name: section === 'Security' ? 'Password' : 'App passwords', exact: true }).waitFor();
         await expectAccessible(page, `settings/${section}`);
       }
       await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'API keys' }).click();
