@@ -23,6 +23,9 @@ const BIA: Person = { address: `bia@${DOMAIN}`, password: 'bia-secret-pw-15' };
 const CAIO: Person = { address: `caio@${DOMAIN}`, password: 'caio-secret-pw-15' };
 const DORA: Person = { address: `dora@${DOMAIN}`, password: 'dora-secret-pw-15' };
 
+/** The machine is shared: give the page time to answer. */
+const POLL = { timeout: 15_000 };
+
 let db: TestDatabase;
 let dataDir: string;
 let api: ApiProcess;
@@ -81,7 +84,7 @@ async function settings(page: Page, section: 'General' | 'Security' | 'App passw
   await page.getByTestId('settings-link').click();
   await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
   await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: section, exact: true }).click();
-  await expect.poll(() => page.getByRole('link', { name: section, exact: true }).getAttribute('aria-current')).toBe('page');
+  await expect.poll(() => page.getByRole('link', { name: section, exact: true }).getAttribute('aria-current'), POLL).toBe('page');
 }
 
 async function expectAccessible(page: Page, view: string): Promise<void> {
@@ -126,11 +129,11 @@ describe('Settings and account security', () => {
       await editor.locator('xpath=ancestor::div[contains(@class,"signature-block")]').getByRole('button', { name: 'Save' }).click();
       await page.getByText('Signature saved').waitFor();
       await page.getByRole('radio', { name: 'Dark', exact: true }).check();
-      await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+      await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme), POLL).toBe('dark');
 
       await page.reload();
-      await expect.poll(() => page.locator('.account-name').textContent()).toBe('Ana Souza');
-      await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+      await expect.poll(() => page.locator('.account-name').textContent(), POLL).toBe('Ana Souza');
+      await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme), POLL).toBe('dark');
       // The saved signature is back in its editor (the compose settings have loaded), and a new message starts with it.
       await page.getByRole('textbox', { name: `Signature for ${ANA.address}` }).getByText('Ana Souza, secretaria').waitFor();
       await page.getByRole('button', { name: 'Compose' }).click();
@@ -157,11 +160,11 @@ describe('Settings and account security', () => {
     try {
       const { page } = laptop;
       await settings(page, 'Security');
-      await expect.poll(() => page.getByTestId('session-row').count()).toBe(3);
+      await expect.poll(() => page.getByTestId('session-row').count(), POLL).toBe(3);
       await page.getByTestId('session-row').filter({ hasText: 'This browser' }).waitFor();
       // "Sign out" on one of the others: that browser is signed out at once.
       await page.getByTestId('session-row').filter({ hasNotText: 'This browser' }).first().getByRole('button', { name: /^Sign out / }).click();
-      await expect.poll(() => page.getByTestId('session-row').count()).toBe(2);
+      await expect.poll(() => page.getByTestId('session-row').count(), POLL).toBe(2);
       const survivors = await Promise.all(
         [phone.page, tablet.page].map(async (p) => (await p.request.get(`${web.origin}/api/v1/auth/me`)).status()),
       );
@@ -175,7 +178,7 @@ describe('Settings and account security', () => {
       await page.getByLabel('Current password').fill(BIA.password);
       await page.getByRole('button', { name: 'Change password' }).click();
       await page.getByText(/Password changed/).waitFor();
-      await expect.poll(() => page.getByTestId('session-row').count()).toBe(1);
+      await expect.poll(() => page.getByTestId('session-row').count(), POLL).toBe(1);
       await expectSignedOut(phone.page);
       await expectSignedOut(tablet.page);
       // This browser stays signed in; the old password no longer works, the new one does.
