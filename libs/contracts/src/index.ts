@@ -56,6 +56,7 @@
  *   POST   /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver → WebhookDeliveryView (202)
  *   GET    /api/v1/events?after           → text/event-stream of AccountEvent (Last-Event-ID resumes)
  *   Webmail (issue 12): conversations, labels, counts, bulk + undo, trust — see webmail.ts
+ *   Account settings and security (issue 15): /api/v1/account/*, /auth/login/second-factor — see account-security.ts
  */
 export * from './auth.js';
 export * from './mail.js';
