@@ -90,7 +90,15 @@ async function settings(page: Page, section: 'General' | 'Security' | 'App passw
 async function expectAccessible(page: Page, view: string): Promise<void> {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).exclude('iframe').analyze();
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${view}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)).toEqual([]);
+  expect(
+    bad.map(
+      (v) =>
+        `${view}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    ),
+  ).toEqual([]);
 }
 
 /** A page of this browser is signed out when the webmail sends it to the login form. */
@@ -101,7 +109,14 @@ async function expectSignedOut(page: Page): Promise<void> {
 }
 
 async function imapLogin(user: string, pass: string): Promise<boolean> {
-  const client = new ImapFlow({ host: '127.0.0.1', port: api.imapsPort, secure: true, tls: { rejectUnauthorized: false }, auth: { user, pass }, logger: false });
+  const client = new ImapFlow({
+    host: '127.0.0.1',
+    port: api.imapsPort,
+    secure: true,
+    tls: { rejectUnauthorized: false },
+    auth: { user, pass },
+    logger: false,
+  });
   try {
     await client.connect();
     await client.mailboxOpen('INBOX');
@@ -135,7 +150,10 @@ describe('Settings and account security', () => {
       await expect.poll(() => page.locator('.account-name').textContent(), POLL).toBe('Ana Souza');
       await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme), POLL).toBe('dark');
       // The saved signature is back in its editor (the compose settings have loaded), and a new message starts with it.
-      await page.getByRole('textbox', { name: `Signature for ${ANA.address}` }).getByText('Ana Souza, secretaria').waitFor();
+      await page
+        .getByRole('textbox', { name: `Signature for ${ANA.address}` })
+        .getByText('Ana Souza, secretaria')
+        .waitFor();
       await page.getByRole('button', { name: 'Compose' }).click();
       await page.getByRole('dialog', { name: 'New message' }).getByText('Ana Souza, secretaria').waitFor();
 
@@ -163,7 +181,12 @@ describe('Settings and account security', () => {
       await expect.poll(() => page.getByTestId('session-row').count(), POLL).toBe(3);
       await page.getByTestId('session-row').filter({ hasText: 'This browser' }).waitFor();
       // "Sign out" on one of the others: that browser is signed out at once.
-      await page.getByTestId('session-row').filter({ hasNotText: 'This browser' }).first().getByRole('button', { name: /^Sign out / }).click();
+      await page
+        .getByTestId('session-row')
+        .filter({ hasNotText: 'This browser' })
+        .first()
+        .getByRole('button', { name: /^Sign out / })
+        .click();
       await expect.poll(() => page.getByTestId('session-row').count(), POLL).toBe(2);
       const survivors = await Promise.all(
         [phone.page, tablet.page].map(async (p) => (await p.request.get(`${web.origin}/api/v1/auth/me`)).status()),
