@@ -1,4 +1,3 @@
-import { MailLoginService, TWO_FACTOR_HINT } from '../security/mail-login.service.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { summarizeMessage } from '@correio/mime';
@@ -8,6 +7,7 @@ import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import { DNS_RESOLVER, type DnsResolver } from '../dns/dns-resolver.js';
 import { DirectoryService } from '../directory/directory.service.js';
+import { MailLoginService, TWO_FACTOR_HINT } from '../security/mail-login.service.js';
 import { OutgoingService } from '../outgoing/outgoing.service.js';
 import type { TlsMaterial } from '../tls/tls-material.js';
 import { ConnectionLimiter } from './connection-limiter.js';
@@ -68,54 +68,28 @@ export class SubmissionService implements OnModuleInit, OnApplicationShutdown {
       allowInsecureAuth: this.config.smtp.allowPlainAuthOnLoopback,
       maxAllowedUnauthenticatedCommands: SMTP_LIMITS.maxUnauthenticatedCommands,
       correio: { greetingDelayMs: 0, advertiseAuthOnlyOverTls: true, advertiseAuthOnLoopback: this.config.smtp.allowPlainAuthOnLoopback },
-      onAuth: (
-        auth: SMTPServerAuthentication,
-        session: SMTPServerSession,
-        cb: (err: Error | null | undefined, res?: { user: string }) => void,
-      ) => {
-        this.authenticate(auth, session).then(
-          (user) => cb(null, { user }),
-          (err: Error) => cb(err),
-        );
+      onAuth: (auth: SMTPServerAuthentication, session: SMTPServerSession, cb: (err: Error | null | undefined, res?: { user: string }) => void) => {
+        this.authenticate(auth, session).then((user) => cb(null, { user }), (err: Error) => cb(err));
       },
       onMailFrom: (address: SMTPServerAddress, session: SMTPServerSession, cb: (err?: Error | null) => void) => {
-        this.checkSender(address, session as SubmissionSession).then(
-          () => cb(),
-          (err: Error) => cb(err),
-        );
+        this.checkSender(address, session as SubmissionSession).then(() => cb(), (err: Error) => cb(err));
       },
       onRcptTo: (address: SMTPServerAddress, session: SMTPServerSession, cb: (err?: Error | null) => void) => {
-        this.acceptRecipient(address, session as SubmissionSession).then(
-          () => cb(),
-          (err: Error) => cb(err),
-        );
+        this.acceptRecipient(address, session as SubmissionSession).then(() => cb(), (err: Error) => cb(err));
       },
       onData: (stream: SMTPServerDataStream, session: SMTPServerSession, cb: (err: Error | null, message?: string) => void) => {
-        this.receive(stream, session as SubmissionSession).then(
-          (text) => cb(null, text),
-          (err: Error) => cb(err),
-        );
+        this.receive(stream, session as SubmissionSession).then((text) => cb(null, text), (err: Error) => cb(err));
       },
     };
     const { bind, smtp } = this.config;
     this.listeners = [
       await startListener('smtp-submission', bind, smtp.submissionPort, this.limiter, common, smtp.reverseDns ? this.dns : undefined),
-      await startListener(
-        'smtp-submissions',
-        bind,
-        smtp.submissionsPort,
-        this.limiter,
-        { ...common, secure: true },
-        smtp.reverseDns ? this.dns : undefined,
-      ),
+      await startListener('smtp-submissions', bind, smtp.submissionsPort, this.limiter, { ...common, secure: true }, smtp.reverseDns ? this.dns : undefined),
     ];
   }
 
   get ports(): { starttls: number; implicitTls: number } {
-    return {
-      starttls: this.listeners[0]?.port ?? this.config.smtp.submissionPort,
-      implicitTls: this.listeners[1]?.port ?? this.config.smtp.submissionsPort,
-    };
+    return { starttls: this.listeners[0]?.port ?? this.config.smtp.submissionPort, implicitTls: this.listeners[1]?.port ?? this.config.smtp.submissionsPort };
   }
 
   private async authenticate(auth: SMTPServerAuthentication, session: SMTPServerSession): Promise<string> {
@@ -133,11 +107,7 @@ export class SubmissionService implements OnModuleInit, OnApplicationShutdown {
     if (!result.ok) {
       this.throttle.recordFailure(keys);
       // RFC 4954 §6: 535 5.7.8 for bad credentials; the text may say an app password is needed (issue 15).
-      throw smtpError(
-        535,
-        '5.7.8',
-        result.needsAppPassword ? `Authentication credentials invalid: ${TWO_FACTOR_HINT}` : 'Authentication credentials invalid',
-      );
+      throw smtpError(535, '5.7.8', result.needsAppPassword ? `Authentication credentials invalid: ${TWO_FACTOR_HINT}` : 'Authentication credentials invalid');
     }
     this.throttle.recordSuccess(keys);
     return result.account.id;
@@ -186,11 +156,7 @@ export class SubmissionService implements OnModuleInit, OnApplicationShutdown {
     const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
     const rcpts = session.envelope.rcptTo;
     const added = missingSubmissionHeaders(body, this.config.hostname);
-    const received = buildReceivedHeader(session, {
-      hostname: this.config.hostname,
-      id,
-      recipient: rcpts.length === 1 ? rcpts[0]!.address : undefined,
-    });
+    const received = buildReceivedHeader(session, { hostname: this.config.hostname, id, recipient: rcpts.length === 1 ? rcpts[0]!.address : undefined });
     const raw = prependHeaders(received + added, body);
     const local = [...(session.correioLocal ?? [])];
     const remote = session.correioRemote ?? [];

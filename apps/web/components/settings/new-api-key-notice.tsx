@@ -43,11 +43,7 @@ export function NewApiKeyNotice({ created, onDone }: { created: CreatedApiKey; o
         </button>
       </div>
       <p role="status" className={styles.hint}>
-        {copyState === 'copied'
-          ? 'Copied to the clipboard.'
-          : copyState === 'failed'
-            ? 'Could not copy: the key is selected, press Ctrl+C.'
-            : ''}
+        {copyState === 'copied' ? 'Copied to the clipboard.' : copyState === 'failed' ? 'Could not copy: the key is selected, press Ctrl+C.' : ''}
       </p>
     </section>
   );

@@ -37,17 +37,8 @@ async function login(s: Pop3Session, rawUser: string, password: string): Promise
     const drop = await s.deps.store.getMaildrop(account.id);
     const messages = drop.messages.map((m) => ({ ...m, isDeleted: false }));
     const accountId = account.id;
-    const prefetch = new MaildropPrefetcher(
-      messages,
-      (requests, into) => s.deps.store.readRawInto(accountId, requests, into),
-      s.deps.prefetchLimits,
-      Date.now,
-      s.deps.prefetchBudget,
-    );
-    s.state = {
-      kind: 'transaction',
-      maildrop: { accountId, mailboxId: drop.mailboxId, uidValidity: drop.uidValidity, messages, prefetch },
-    };
+    const prefetch = new MaildropPrefetcher(messages, (requests, into) => s.deps.store.readRawInto(accountId, requests, into), s.deps.prefetchLimits, Date.now, s.deps.prefetchBudget);
+    s.state = { kind: 'transaction', maildrop: { accountId, mailboxId: drop.mailboxId, uidValidity: drop.uidValidity, messages, prefetch } };
     prefetch.start();
     const octets = messages.reduce((n, m) => n + m.size, 0);
     s.write(okLine(`Maildrop has ${messages.length} messages (${octets} octets)`));
