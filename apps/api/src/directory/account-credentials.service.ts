@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
+import { LoginThrottle } from '../auth/login-throttle.js';
 import { AppError } from '../common/app-error.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { DirectoryRepository } from './repositories/directory.repository.js';
@@ -10,13 +12,21 @@ import { DirectoryRepository } from './repositories/directory.repository.js';
  */
 @Injectable()
 export class AccountCredentialsService {
+  /** A stolen session must not become a fast password oracle: wrong re-checks slow down like logins. */
+  private readonly throttle = new LoginThrottle();
+
   constructor(private readonly repo: DirectoryRepository) {}
 
-  /** True when `password` is the account's password (always one argon2 verify). */
+  /** True when `password` is the account's password (one argon2 verify, after the throttle's delay). */
   async verifyPassword(accountId: string, password: string): Promise<boolean> {
+    const keys = [`reauth:${accountId}`];
+    const delay = this.throttle.delayFor(keys);
+    if (delay > 0) await sleep(delay);
     const a = await this.repo.findAccountById(BigInt(accountId));
-    if (!a) return false;
-    return verifyPassword(a.passwordHash, password);
+    const ok = !!a && (await verifyPassword(a.passwordHash, password));
+    if (ok) this.throttle.recordSuccess(keys);
+    else this.throttle.recordFailure(keys);
+    return ok;
   }
 
   async changePassword(accountId: string, newPassword: string): Promise<void> {
