@@ -236,4 +236,25 @@ describe('two-factor login: wrong codes and passwords', () => {
     const fresh = await passwordStep(user);
     expect((await fresh.c.request('POST', '/api/v1/auth/login/second-factor', { code: recoveryCodes[0]! })).status).toBe(200);
   });
+
+  it('wrong current passwords slow down: a stolen session is no fast password oracle', async () => {
+    const { web } = await account();
+    const took: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = Date.now();
+      const res = await web.request('POST', '/api/v1/account/password', {
+        currentPassword: `wrong-${i}`,
+        newPassword: 'brand-new-password',
+      });
+      expect(res.status).toBe(400);
+      took.push(Date.now() - started);
+    }
+    // Free 3, then 0.5 s and 1 s (LoginThrottle); the right password still works after the wait.
+    expect(took[3]).toBeGreaterThanOrEqual(450);
+    expect(took[4]).toBeGreaterThanOrEqual(950);
+    expect(
+      (await web.request('POST', '/api/v1/account/password', { currentPassword: 'account-password', newPassword: 'brand-new-password' }))
+        .status,
+    ).toBe(200);
+  });
 });
