@@ -170,6 +170,13 @@ describe('app passwords for IMAP, POP3 and SMTP submission', () => {
     expect((await a.web.request('DELETE', `/api/v1/account/app-passwords/${mine.id}`)).status).toBe(404);
   });
 
+  it('an account password that merely looks like an app password still opens mail', async () => {
+    const user = `letras${++n}@ifsc.edu`;
+    await t.directory.addAccount({ address: user, password: 'quietmorningsong' });
+    expect(await imapflowLogin(user, 'quietmorningsong')).toBe(true);
+    expect(await imapflowLogin(user, 'quietmorningsonh')).toBe(false);
+  });
+
   it('with two-factor login on, the account password opens no mail protocol (with a hint); app passwords do', async () => {
     const { user, web } = await account();
     const app = await create(web, 'all', ['imap', 'pop3', 'smtp']);

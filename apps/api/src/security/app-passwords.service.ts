@@ -69,17 +69,18 @@ export class AppPasswordsService {
   }
 
   /**
-   * The app password `raw` names, when it has the shape and its hash matches: one indexed read and
-   * one argon2 verify. undefined when it is not one of ours (the caller then tries the account
-   * password); `false` when the prefix exists but the rest is wrong.
+   * The account's app password `raw` names, when it has the shape, its prefix is one of this
+   * account's and the hash matches: one indexed read and one argon2 verify. undefined when it is not
+   * one of the account's app passwords (the caller then tries the account password, which may
+   * happen to look like one); `false` when the prefix is the account's but the rest is wrong.
    */
-  async verify(raw: string): Promise<AppPasswordMatch | false | undefined> {
+  async verify(raw: string, accountId: string): Promise<AppPasswordMatch | false | undefined> {
     const parsed = parseAppPassword(raw);
     if (!parsed) return undefined;
     const row = await this.repo.findByPrefix(parsed.prefix);
-    if (!row) return undefined;
+    if (!row || row.accountId.toString() !== accountId) return undefined;
     if (!(await verifyPassword(row.passwordHash, parsed.normalized))) return false;
-    return { id: row.id.toString(), accountId: row.accountId.toString(), protocols: row.protocols as AppPasswordProtocol[] };
+    return { id: row.id.toString(), accountId, protocols: row.protocols as AppPasswordProtocol[] };
   }
 
   async noteUse(id: string, ip: string): Promise<void> {

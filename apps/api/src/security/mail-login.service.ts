@@ -3,6 +3,7 @@ import type { AppPasswordProtocol } from '@correio/contracts';
 import { AccountCredentialsService } from '../directory/account-credentials.service.js';
 import { type AccountInfo, DirectoryService } from '../directory/directory.service.js';
 import { loginFailures } from '../metrics/metrics.js';
+import { parseAppPassword } from './app-password-format.js';
 import { AppPasswordsService } from './app-passwords.service.js';
 import { TwoFactorService } from './two-factor.service.js';
 
@@ -17,7 +18,8 @@ export type MailLoginResult =
 /**
  * The one credential check of the mail protocols (IMAP LOGIN/AUTHENTICATE, POP3 USER/PASS/AUTH,
  * SMTP submission AUTH). It accepts, in this order:
- *  - an app password for this protocol (its lookup prefix finds one row: one argon2 verify);
+ *  - an app password of the account for this protocol (its lookup prefix finds one row: one argon2
+ *    verify; a password that only looks like one goes on to the next check);
  *  - the account password, unless the account has two-factor login on.
  * One argon2 verify per attempt either way, plus one indexed read; the callers keep their throttle.
  * A failure on an account with two-factor login says so (needsAppPassword) whether or not the
@@ -33,16 +35,19 @@ export class MailLoginService {
   ) {}
 
   async authenticate(rawUser: string, password: string, protocol: AppPasswordProtocol, ip: string): Promise<MailLoginResult> {
-    const viaApp = await this.appPasswords.verify(password);
-    if (viaApp !== undefined) {
+    // Only a password with an app password's shape costs the account lookup here (a pure check first).
+    if (parseAppPassword(password)) {
       const account = await this.directory.findAccount(rawUser);
-      if (!viaApp || !account || account.id !== viaApp.accountId || account.disabled || !viaApp.protocols.includes(protocol)) {
-        loginFailures.inc();
-        return { ok: false, needsAppPassword: false };
+      const viaApp = account ? await this.appPasswords.verify(password, account.id) : undefined;
+      if (account && viaApp !== undefined) {
+        if (!viaApp || account.disabled || !viaApp.protocols.includes(protocol)) {
+          loginFailures.inc();
+          return { ok: false, needsAppPassword: false };
+        }
+        await this.appPasswords.noteUse(viaApp.id, ip);
+        await this.credentials.recordLogin(account.id);
+        return { ok: true, account };
       }
-      await this.appPasswords.noteUse(viaApp.id, ip);
-      await this.credentials.recordLogin(account.id);
-      return { ok: true, account };
     }
     const account = await this.directory.authenticate(rawUser, password);
     if (account && !(await this.twoFactor.isEnabled(account.id))) return { ok: true, account };
