@@ -163,7 +163,7 @@ describe('mail rules in the webmail', () => {
 
     await mx('chato@spam.example', BIA.address, 'Oferta imperdível 2');
     await expect.poll(() => inFolder(bia, 'Junk'), { timeout: 15_000 }).toContain('Oferta imperdível 2');
-    await openSetting('Blocked and allowed senders');
+    await openSetting('Blocked senders');
     await page.getByText('chato@spam.example').waitFor();
     await expectAccessible('blocked senders');
   });

@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '@/lib/api';
 import { LogoMark } from './icons';
+import { SecondFactorForm } from './second-factor-form';
 
 /** Only same-app paths: a `next` of "//evil.example" or "https://…" would be an open redirect. */
 function safeNext(raw: string | null): string {
@@ -17,8 +18,12 @@ export function LoginForm() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /** Two-factor login: the password was right, now a code (TOTP or recovery). */
+  const [needsCode, setNeedsCode] = useState(false);
   const addressRef = useRef<HTMLInputElement>(null);
   useEffect(() => addressRef.current?.focus(), []);
+
+  const enter = () => router.replace(safeNext(new URLSearchParams(window.location.search).get('next')));
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -26,8 +31,14 @@ export function LoginForm() {
     setBusy(true);
     setError(null);
     try {
-      await api.login({ address: address.trim(), password });
-      router.replace(safeNext(new URLSearchParams(window.location.search).get('next')));
+      const result = await api.login({ address: address.trim(), password });
+      if ('secondFactorRequired' in result) {
+        setPassword('');
+        setNeedsCode(true);
+        setBusy(false);
+        return;
+      }
+      enter();
     } catch (err) {
       setPassword('');
       if (err instanceof ApiError && (err.status === 401 || err.status === 400)) {
@@ -40,6 +51,8 @@ export function LoginForm() {
       setBusy(false);
     }
   }
+
+  if (needsCode) return <SecondFactorForm address={address.trim()} onDone={enter} onRestart={() => setNeedsCode(false)} />;
 
   return (
     <form className="auth-card" onSubmit={onSubmit} data-testid="login-form" noValidate>

@@ -26,6 +26,7 @@ import {
   type SendMessageRequest,
   SendMessageResult,
   type LoginRequest,
+  LoginResult,
   MailboxList,
   MessageDetail,
   MessageList,
@@ -82,7 +83,8 @@ interface Schema<T> {
   parse(input: unknown): T;
 }
 
-async function request<T>(method: Method, path: string, schema: Schema<T> | null, body?: unknown, signal?: AbortSignal): Promise<T> {
+/** Exported for the per-feature clients beside this one (account-api.ts). */
+export async function request<T>(method: Method, path: string, schema: Schema<T> | null, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers[CSRF_HEADER] = csrfToken;
@@ -129,8 +131,16 @@ export async function toApiError(res: Response): Promise<ApiError> {
 const enc = encodeURIComponent;
 
 export const api = {
-  async login(req: LoginRequest): Promise<SessionInfo> {
-    const session = await request('POST', '/auth/login', SessionInfo, req);
+  /** A session, or (two-factor login on) `{ secondFactorRequired }`: then loginSecondFactor with a code. */
+  async login(req: LoginRequest): Promise<LoginResult> {
+    const result = await request('POST', '/auth/login', LoginResult, req);
+    if ('csrfToken' in result) setCsrfToken(result.csrfToken);
+    return result;
+  },
+
+  /** The second step of a two-factor login: a TOTP code or a recovery code. */
+  async loginSecondFactor(code: string): Promise<SessionInfo> {
+    const session = await request('POST', '/auth/login/second-factor', SessionInfo, { code });
     setCsrfToken(session.csrfToken);
     return session;
   },

@@ -56,6 +56,7 @@
  *   POST   /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver → WebhookDeliveryView (202)
  *   GET    /api/v1/events?after           → text/event-stream of AccountEvent (Last-Event-ID resumes)
  *   Webmail (issue 12): conversations, labels, counts, bulk + undo, trust — see webmail.ts
+ *   Account settings and security (issue 15): /api/v1/account/*, /auth/login/second-factor — see account-security.ts
  */
 export * from './auth.js';
 export * from './mail.js';
@@ -69,5 +70,7 @@ export * from './api-keys.js';
 export * from './mail-api.js';
 export * from './webhooks.js';
 export * from './webmail.js';
+// Issue 15 (security15): account settings, sessions, app passwords, two-factor login.
+export * from './account-security.js';
 // Mail rules (issue 15): filters, Sieve, vacation, forwarding, blocked/allowed senders — see mail-rules.ts
 export * from './mail-rules.js';

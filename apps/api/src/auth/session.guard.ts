@@ -109,7 +109,7 @@ export class SessionGuard implements CanActivate {
       void reply.header('www-authenticate', `Bearer error="insufficient_scope", scope="${required}"`);
       throw new AppError(ErrorCode.Forbidden, `this API key lacks the ${required} scope`);
     }
-    req.session = { account: principal.account, csrfToken: '' };
+    req.session = { account: principal.account, csrfToken: '', sessionId: '' };
     req.apiKey = principal;
   }
 

@@ -4,16 +4,23 @@ import { DirectoryRepositoriesModule } from './directory-repositories.module.js'
 import { DirectoryService } from './directory.service.js';
 import { DkimRotationService } from './dkim-rotation.service.js';
 import { IdentityService } from './identity.service.js';
+import { AccountCredentialsService } from './account-credentials.service.js';
 
 /**
  * Directory. Owns the tables domains, accounts, aliases, dkim_keys, signatures. Exports DirectoryService
  * (accounts, passwords, recipient resolution) and IdentityService (addresses an account sends as, their
- * signatures, the undo-send setting). Account creation also creates the standard mailboxes, through
+ * signatures, the undo-send setting) and AccountCredentialsService (the account's own password and
+ * display name, issue 15). Account creation also creates the standard mailboxes, through
  * the mail store, in the same transaction.
  */
 @Module({
   imports: [DirectoryRepositoriesModule, MailboxStoreModule],
+<<<<<<< HEAD
   providers: [DirectoryService, IdentityService, DkimRotationService],
   exports: [DirectoryService, IdentityService, DkimRotationService],
+=======
+  providers: [DirectoryService, IdentityService, AccountCredentialsService],
+  exports: [DirectoryService, IdentityService, AccountCredentialsService],
+>>>>>>> security15
 })
 export class DirectoryModule {}

@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { ImapCommand, ImapCommandName, ImapValue } from '@correio/imap-protocol';
 import type { LoginThrottle } from '../auth/login-throttle.js';
-import type { DirectoryService } from '../directory/directory.service.js';
+import type { MailLoginService } from '../security/mail-login.service.js';
 import type { MailboxChange } from '../mailbox-store/mailbox-store.types.js';
 import type { ImapStore } from '../mailbox-store/imap-store.types.js';
 import type { ImapLimits } from './imap-limits.js';
@@ -86,7 +86,8 @@ export interface SelectedMailboxView {
 
 export interface ImapDeps {
   store: ImapStore;
-  directory: DirectoryService;
+  /** The mail protocols' one credential check (app passwords, two-factor login; security/). */
+  login: MailLoginService;
   throttle: LoginThrottle;
   limits: ImapLimits;
   hostname: string;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { LoginThrottle } from '../auth/login-throttle.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
-import { DirectoryService } from '../directory/directory.service.js';
+import { MailLoginService } from '../security/mail-login.service.js';
 import { MailEventsService } from '../events/mail-events.service.js';
 import { ImapStoreService } from '../mailbox-store/imap-store.service.js';
 import type { TlsMaterial } from '../tls/tls-material.js';
@@ -33,7 +33,7 @@ export class ImapService implements OnModuleInit, OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(IMAP_OPTIONS) private readonly options: ImapModuleOptions,
     @Inject(IMAP_TLS) private readonly tls: TlsMaterial,
-    private readonly directory: DirectoryService,
+    private readonly login: MailLoginService,
     private readonly store: ImapStoreService,
     private readonly events: MailEventsService,
   ) {}
@@ -43,7 +43,7 @@ export class ImapService implements OnModuleInit, OnApplicationShutdown {
       { bind: this.config.bind, port: this.options.port, tlsPort: this.options.tlsPort, tls: this.tls },
       {
         store: this.store,
-        directory: this.directory,
+        login: this.login,
         throttle: new LoginThrottle(),
         limits: { ...IMAP_SERVER_LIMITS, ...this.options.limits },
         hostname: this.config.hostname,

@@ -4,7 +4,7 @@ import type { Logger } from '@nestjs/common';
 import { errLine, okLine, parseCommand } from '@correio/pop3-protocol';
 import type { LoginThrottle } from '../auth/login-throttle.js';
 import { AppError, ErrorCode } from '../common/app-error.js';
-import type { DirectoryService } from '../directory/directory.service.js';
+import type { MailLoginService } from '../security/mail-login.service.js';
 import type { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { COMMANDS } from './commands/command-table.js';
 import type { MaildropLocks } from './maildrop-lock.js';
@@ -38,7 +38,8 @@ export type Pop3State =
   | { kind: 'update' };
 
 export interface Pop3SessionDeps {
-  directory: DirectoryService;
+  /** The mail protocols' one credential check (app passwords, two-factor login; security/). */
+  login: MailLoginService;
   store: MailboxStoreService;
   throttle: LoginThrottle;
   locks: MaildropLocks;

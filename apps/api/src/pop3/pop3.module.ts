@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
+import { SecurityModule } from '../security/security.module.js';
 import { DirectoryModule } from '../directory/directory.module.js';
 import { MailboxStoreModule } from '../mailbox-store/mailbox-store.module.js';
 import { loadTlsMaterial } from '../tls/tls-material.js';
@@ -24,7 +25,7 @@ export class Pop3Module {
   static forRoot(options: Pop3ModuleOptions): DynamicModule {
     return {
       module: Pop3Module,
-      imports: [DirectoryModule, MailboxStoreModule],
+      imports: [DirectoryModule, MailboxStoreModule, SecurityModule],
       providers: [
         { provide: POP3_OPTIONS, useValue: options },
         { provide: POP3_TLS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => loadTlsMaterial(config) },

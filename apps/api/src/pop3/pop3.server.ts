@@ -2,7 +2,7 @@ import { type AddressInfo, createServer, type Server, type Socket } from 'node:n
 import { createSecureContext, createServer as createTlsServer } from 'node:tls';
 import { Logger } from '@nestjs/common';
 import { LoginThrottle } from '../auth/login-throttle.js';
-import type { DirectoryService } from '../directory/directory.service.js';
+import type { MailLoginService } from '../security/mail-login.service.js';
 import type { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import type { MailEventsService } from '../events/mail-events.service.js';
 import { MaildropLocks } from './maildrop-lock.js';
@@ -43,13 +43,13 @@ export class Pop3Server {
 
   constructor(
     private readonly options: Pop3ServerOptions,
-    directory: DirectoryService,
+    login: MailLoginService,
     store: MailboxStoreService,
     /** The change bus: messages deleted elsewhere are dropped from what sessions read ahead. */
     private readonly events?: MailEventsService,
   ) {
     this.deps = {
-      directory,
+      login,
       store,
       throttle: new LoginThrottle(),
       locks: this.locks,

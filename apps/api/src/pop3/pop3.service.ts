@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
-import { DirectoryService } from '../directory/directory.service.js';
+import { MailLoginService } from '../security/mail-login.service.js';
 import { MailEventsService } from '../events/mail-events.service.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import type { TlsMaterial } from '../tls/tls-material.js';
@@ -36,7 +36,7 @@ export class Pop3Service implements OnModuleInit, OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(POP3_OPTIONS) private readonly options: Pop3ModuleOptions,
     @Inject(POP3_TLS) private readonly tls: TlsMaterial,
-    private readonly directory: DirectoryService,
+    private readonly login: MailLoginService,
     private readonly store: MailboxStoreService,
     private readonly events: MailEventsService,
   ) {}
@@ -54,7 +54,7 @@ export class Pop3Service implements OnModuleInit, OnApplicationShutdown {
         prefetch: this.options.prefetch,
         tls: this.tls,
       },
-      this.directory,
+      this.login,
       this.store,
       this.events,
     );

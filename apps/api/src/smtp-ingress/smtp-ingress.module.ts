@@ -1,3 +1,4 @@
+import { SecurityModule } from '../security/security.module.js';
 import { Module } from '@nestjs/common';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
@@ -18,7 +19,7 @@ import { SubmissionService } from './submission.service.js';
  * tables: stores through the mail store, queues through delivery, asks the directory.
  */
 @Module({
-  imports: [DirectoryModule, MailboxStoreModule, DeliveryModule, OutgoingModule],
+  imports: [DirectoryModule, MailboxStoreModule, DeliveryModule, OutgoingModule, SecurityModule],
   providers: [
     MxService,
     SubmissionService,

@@ -7,6 +7,7 @@ import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import { DNS_RESOLVER, type DnsResolver } from '../dns/dns-resolver.js';
 import { DirectoryService } from '../directory/directory.service.js';
+import { MailLoginService, TWO_FACTOR_HINT } from '../security/mail-login.service.js';
 import { OutgoingService } from '../outgoing/outgoing.service.js';
 import type { TlsMaterial } from '../tls/tls-material.js';
 import { ConnectionLimiter } from './connection-limiter.js';
@@ -48,6 +49,7 @@ export class SubmissionService implements OnModuleInit, OnApplicationShutdown {
     @Inject(DNS_RESOLVER) private readonly dns: DnsResolver,
     private readonly directory: DirectoryService,
     private readonly outgoing: OutgoingService,
+    private readonly mailLogin: MailLoginService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -99,15 +101,16 @@ export class SubmissionService implements OnModuleInit, OnApplicationShutdown {
     const delay = this.throttle.delayFor(keys);
     if (delay > 0) await sleep(delay);
     // RFC 4954 §6: 454 4.7.0 when the server cannot check credentials right now (database down).
-    const account = await this.directory.authenticate(username, auth.password ?? '').catch(() => {
+    const result = await this.mailLogin.authenticate(username, auth.password ?? '', 'smtp', session.remoteAddress).catch(() => {
       throw smtpError(454, '4.7.0', 'Temporary authentication failure');
     });
-    if (!account) {
+    if (!result.ok) {
       this.throttle.recordFailure(keys);
-      throw smtpError(535, '5.7.8', 'Authentication credentials invalid');
+      // RFC 4954 §6: 535 5.7.8 for bad credentials; the text may say an app password is needed (issue 15).
+      throw smtpError(535, '5.7.8', result.needsAppPassword ? `Authentication credentials invalid: ${TWO_FACTOR_HINT}` : 'Authentication credentials invalid');
     }
     this.throttle.recordSuccess(keys);
-    return account.id;
+    return result.account.id;
   }
 
   private async checkSender(address: SMTPServerAddress, session: SubmissionSession): Promise<void> {

@@ -5,7 +5,11 @@ export class HttpClient {
   private cookie = '';
   csrfToken = '';
 
-  constructor(private readonly baseUrl: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    /** Sent as User-Agent when set (the session list shows the device it names). */
+    private readonly userAgent?: string,
+  ) {}
 
   async login(address: string, password: string): Promise<Response> {
     const res = await this.request('POST', '/api/v1/auth/login', { address, password });
@@ -20,14 +24,19 @@ export class HttpClient {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(this.cookie ? { cookie: this.cookie } : {}),
         ...(this.csrfToken && method !== 'GET' ? { [CSRF_HEADER]: this.csrfToken } : {}),
+        ...(this.userAgent ? { 'user-agent': this.userAgent } : {}),
         ...headers,
       },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
     const setCookie = res.headers.getSetCookie();
+    // One cookie per name (the session's, or a login's second-factor challenge); an empty value clears it.
     for (const c of setCookie) {
       const pair = c.split(';')[0]!;
-      this.cookie = pair.endsWith('=') ? '' : pair;
+      const name = pair.slice(0, pair.indexOf('='));
+      const kept = this.cookie.split('; ').filter((p) => p && !p.startsWith(`${name}=`));
+      if (!pair.endsWith('=')) kept.push(pair);
+      this.cookie = kept.join('; ');
     }
     return res;
   }

@@ -5,7 +5,6 @@
  * secret shown once with a copy button), list with last use, revoke after a confirmation. Only a
  * logged-in session manages keys; the API refuses key management with a key.
  */
-import Link from 'next/link';
 import { useCallback, useEffect, useState } from 'react';
 import { api, type ApiKeyView, type CreatedApiKey } from '@/lib/api';
 import { useCompose } from '../compose/compose-context';
@@ -55,33 +54,23 @@ export function ApiKeysView() {
   };
 
   return (
-    <section className="settings-pane" aria-labelledby="api-keys-title">
-      <header className="list-header">
-        <h1 className="list-title" id="api-keys-title">
-          API keys
-        </h1>
-      </header>
-      <div className="settings-body">
-        <p>
-          <Link href="/settings">← Settings</Link>
-        </p>
-        <p className={styles.intro}>
-          Programs (a CRM, a helpdesk, a script) use your mail with a key: send it as <code>Authorization: Bearer …</code>. A key can
-          do only what its scopes allow, and stops working at once when you revoke it. The API is described at{' '}
-          <a href="/api/docs">/api/docs</a>.
-        </p>
-        {created && <NewApiKeyNotice created={created} onDone={() => setCreated(null)} />}
-        <section className="settings-section" aria-labelledby="api-key-create-h">
-          <h2 id="api-key-create-h">Create a key</h2>
-          <ApiKeyCreateForm isAdmin={session.account.role === 'admin'} onCreated={onCreated} />
-        </section>
-        <section className="settings-section" aria-labelledby="api-key-list-h">
-          <h2 id="api-key-list-h">Your keys</h2>
-          {keys === null && <p className="muted">Loading…</p>}
-          {keys?.length === 0 && <p className="muted">No API keys yet.</p>}
-          {keys && keys.length > 0 && <ApiKeyTable keys={keys} onRevoke={revoke} />}
-        </section>
-      </div>
-    </section>
+    <>
+      <h2 className="settings-page-title">API keys</h2>
+      <p className={styles.intro}>
+        Programs (a CRM, a helpdesk, a script) use your mail with a key: send it as <code>Authorization: Bearer …</code>. A key can do only
+        what its scopes allow, and stops working at once when you revoke it. The API is described at <a href="/api/docs">/api/docs</a>.
+      </p>
+      {created && <NewApiKeyNotice created={created} onDone={() => setCreated(null)} />}
+      <section className="settings-section" aria-labelledby="api-key-create-h">
+        <h2 id="api-key-create-h">Create a key</h2>
+        <ApiKeyCreateForm isAdmin={session.account.role === 'admin'} onCreated={onCreated} />
+      </section>
+      <section className="settings-section" aria-labelledby="api-key-list-h">
+        <h2 id="api-key-list-h">Your keys</h2>
+        {keys === null && <p className="muted">Loading…</p>}
+        {keys?.length === 0 && <p className="muted">No API keys yet.</p>}
+        {keys && keys.length > 0 && <ApiKeyTable keys={keys} onRevoke={revoke} />}
+      </section>
+    </>
   );
 }

@@ -10,13 +10,28 @@ export interface SessionRecord {
   lastSeenAt: Date;
 }
 
+export interface WebSessionRecord {
+  id: bigint;
+  ip: string;
+  userAgent: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+}
+
 /** The only code that touches the sessions table. */
 @Injectable()
 export class SessionRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  async create(data: { accountId: bigint; tokenHash: string; csrfToken: string; expiresAt: Date; ip: string; userAgent: string }): Promise<void> {
-    await this.prisma.session.create({ data });
+  async create(data: {
+    accountId: bigint;
+    tokenHash: string;
+    csrfToken: string;
+    expiresAt: Date;
+    ip: string;
+    userAgent: string;
+  }): Promise<bigint> {
+    return (await this.prisma.session.create({ data, select: { id: true } })).id;
   }
 
   findByTokenHash(tokenHash: string): Promise<SessionRecord | null> {
@@ -32,6 +47,25 @@ export class SessionRepository {
 
   async deleteByTokenHash(tokenHash: string): Promise<void> {
     await this.prisma.session.deleteMany({ where: { tokenHash } });
+  }
+
+  /** The account's live sessions, newest activity first (issue 15: the settings' session list). */
+  listByAccount(accountId: bigint): Promise<WebSessionRecord[]> {
+    return this.prisma.session.findMany({
+      where: { accountId, expiresAt: { gt: new Date() } },
+      select: { id: true, ip: true, userAgent: true, createdAt: true, lastSeenAt: true },
+      orderBy: [{ lastSeenAt: 'desc' }, { id: 'desc' }],
+    });
+  }
+
+  /** One of the account's sessions; false when it is not there (or another account's). */
+  async deleteOne(accountId: bigint, id: bigint): Promise<boolean> {
+    return (await this.prisma.session.deleteMany({ where: { accountId, id } })).count === 1;
+  }
+
+  /** Every session of the account but `keepId` (none kept when undefined); how many went. */
+  async deleteOthers(accountId: bigint, keepId: bigint | undefined): Promise<number> {
+    return (await this.prisma.session.deleteMany({ where: { accountId, ...(keepId !== undefined ? { id: { not: keepId } } : {}) } })).count;
   }
 
   async deleteExpired(): Promise<number> {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDatabaseUnavailable } from '../../common/app-error.js';
-import type { AccountInfo } from '../../directory/directory.service.js';
+import { type MailLoginResult, TWO_FACTOR_HINT } from '../../security/mail-login.service.js';
 import type { CommandContext, Completion, ImapCommandHandler } from '../command-context.js';
 import { canSendPassword, capabilityList } from './capability.command.js';
 
@@ -8,7 +8,8 @@ const PRIVACY: Completion = { status: 'NO', code: 'PRIVACYREQUIRED', text: 'Use 
 
 /**
  * The login shared by LOGIN and AUTHENTICATE PLAIN: progressive delay per IP and account
- * (LoginThrottle, as POP3 and SMTP do), the directory's password check, then the per-account
+ * (LoginThrottle, as POP3 and SMTP do), the mail login check (app passwords; the account password
+ * unless two-factor login is on), then the per-account
  * session limit. RFC 5530 codes: AUTHENTICATIONFAILED, UNAVAILABLE, LIMIT.
  */
 async function logIn(ctx: CommandContext, rawUser: string, password: string): Promise<Completion> {
@@ -16,17 +17,19 @@ async function logIn(ctx: CommandContext, rawUser: string, password: string): Pr
   const keys = [`ip:${ctx.session.remoteAddress}`, `acct:${user}`];
   const delay = ctx.deps.throttle.delayFor(keys);
   if (delay > 0) await sleep(delay);
-  let account: AccountInfo | undefined;
+  let result: MailLoginResult;
   try {
-    account = await ctx.deps.directory.authenticate(user, password);
+    result = await ctx.deps.login.authenticate(user, password, 'imap', ctx.session.remoteAddress);
   } catch (err) {
     if (isDatabaseUnavailable(err)) return { status: 'NO', code: 'UNAVAILABLE', text: 'Authentication temporarily unavailable' };
     throw err;
   }
-  if (!account) {
+  if (!result.ok) {
     ctx.deps.throttle.recordFailure(keys);
-    return { status: 'NO', code: 'AUTHENTICATIONFAILED', text: 'Invalid credentials' };
+    // RFC 5530 §3: AUTHENTICATIONFAILED whatever the reason; the text may say more (issue 15).
+    return { status: 'NO', code: 'AUTHENTICATIONFAILED', text: result.needsAppPassword ? TWO_FACTOR_HINT : 'Invalid credentials' };
   }
+  const { account } = result;
   ctx.deps.throttle.recordSuccess(keys);
   if (!ctx.session.logIn({ accountId: account.id, address: account.address })) {
     return { status: 'NO', code: 'LIMIT', text: 'Too many connections for this account' };

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { continuationLine, decodeSaslPlain, errLine, multiLine, okLine } from '@correio/pop3-protocol';
 import { isDatabaseUnavailable } from '../../common/app-error.js';
+import { type MailLoginResult, TWO_FACTOR_HINT } from '../../security/mail-login.service.js';
 import { MaildropPrefetcher } from '../maildrop-prefetch.js';
 import type { Pop3Session } from '../pop3-session.js';
 import type { CommandTable } from './command-table.js';
@@ -16,19 +17,20 @@ async function login(s: Pop3Session, rawUser: string, password: string): Promise
   const keys = [`ip:${s.remoteAddress}`, `acct:${user}`];
   const delay = s.deps.throttle.delayFor(keys);
   if (delay > 0) await sleep(delay);
-  let account: Awaited<ReturnType<typeof s.deps.directory.authenticate>>;
+  let result: MailLoginResult;
   try {
-    account = await s.deps.directory.authenticate(user, password);
+    result = await s.deps.login.authenticate(user, password, 'pop3', s.remoteAddress);
   } catch (err) {
     // RFC 3206 §4: SYS/TEMP when the failure is ours and may go away (database down).
     if (isDatabaseUnavailable(err)) return s.write(errLine('Authentication temporarily unavailable', 'SYS/TEMP'));
     throw err;
   }
-  if (!account) {
+  if (!result.ok) {
     s.deps.throttle.recordFailure(keys);
     // RFC 3206 §5: AUTH says the credentials, not the server, are the problem.
-    return s.write(errLine('Invalid credentials', 'AUTH'));
+    return s.write(errLine(result.needsAppPassword ? TWO_FACTOR_HINT : 'Invalid credentials', 'AUTH'));
   }
+  const { account } = result;
   s.deps.throttle.recordSuccess(keys);
   if (!s.holdLock(account.id)) return s.write(errLine('Maildrop is in use by another session', 'IN-USE'));
   try {

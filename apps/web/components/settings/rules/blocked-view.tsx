@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import { useMail } from '../../mail/mail-store';
 import { rulesApi } from './rules-api';
-import { RulesPageHeader } from './rules-nav';
+import { RulesPageTitle } from './rules-nav';
 import { useRulesLoader } from './use-rules-loader';
 
 export function BlockedView() {
@@ -34,53 +34,51 @@ export function BlockedView() {
   };
   const list = (k: 'block' | 'allow') => data?.items.filter((s) => s.kind === k) ?? [];
   return (
-    <section className="settings-pane" aria-labelledby="blocked-title">
-      <RulesPageHeader title="Blocked and allowed senders" id="blocked-title" />
-      <div className="settings-body">
-        <form className="settings-section rules-row" onSubmit={(e) => void add(e)}>
-          <label className="settings-field">
-            <span className="field-label">Address or domain</span>
-            <input
-              type="text"
-              value={pattern}
-              required
-              placeholder="someone@example.com or example.com"
-              onChange={(e) => setPattern(e.target.value)}
-            />
-          </label>
-          <label className="settings-field">
-            <span className="field-label">What to do</span>
-            <select className="compose-select" value={kind} onChange={(e) => setKind(e.target.value as 'block' | 'allow')}>
-              <option value="block">Block (to Junk)</option>
-              <option value="allow">Allow (never Junk)</option>
-            </select>
-          </label>
-          <button type="submit" className="btn btn-primary">
-            Add
-          </button>
-        </form>
-        {(['block', 'allow'] as const).map((k) => (
-          <section key={k} className="settings-section" aria-labelledby={`senders-${k}`}>
-            <h2 id={`senders-${k}`}>{k === 'block' ? 'Blocked senders (mail goes to Junk)' : 'Allowed senders (never Junk)'}</h2>
-            {data && list(k).length === 0 && <p className="muted">None.</p>}
-            <ul className="rules-list">
-              {list(k).map((s) => (
-                <li key={s.id}>
-                  <span>{s.pattern}</span>
-                  <button
-                    type="button"
-                    className="btn"
-                    onClick={() => void remove(s.id, s.pattern)}
-                    aria-label={`${k === 'block' ? 'Unblock' : 'Remove'} ${s.pattern}`}
-                  >
-                    {k === 'block' ? 'Unblock' : 'Remove'}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </section>
-        ))}
-      </div>
-    </section>
+    <>
+      <RulesPageTitle title="Blocked and allowed senders" id="blocked-title" />
+      <form className="settings-section rules-row" onSubmit={(e) => void add(e)}>
+        <label className="settings-field">
+          <span className="field-label">Address or domain</span>
+          <input
+            type="text"
+            value={pattern}
+            required
+            placeholder="someone@example.com or example.com"
+            onChange={(e) => setPattern(e.target.value)}
+          />
+        </label>
+        <label className="settings-field">
+          <span className="field-label">What to do</span>
+          <select className="compose-select" value={kind} onChange={(e) => setKind(e.target.value as 'block' | 'allow')}>
+            <option value="block">Block (to Junk)</option>
+            <option value="allow">Allow (never Junk)</option>
+          </select>
+        </label>
+        <button type="submit" className="btn btn-primary">
+          Add
+        </button>
+      </form>
+      {(['block', 'allow'] as const).map((k) => (
+        <section key={k} className="settings-section" aria-labelledby={`senders-${k}`}>
+          <h2 id={`senders-${k}`}>{k === 'block' ? 'Blocked senders (mail goes to Junk)' : 'Allowed senders (never Junk)'}</h2>
+          {data && list(k).length === 0 && <p className="muted">None.</p>}
+          <ul className="rules-list">
+            {list(k).map((s) => (
+              <li key={s.id}>
+                <span>{s.pattern}</span>
+                <button
+                  type="button"
+                  className="btn"
+                  onClick={() => void remove(s.id, s.pattern)}
+                  aria-label={`${k === 'block' ? 'Unblock' : 'Remove'} ${s.pattern}`}
+                >
+                  {k === 'block' ? 'Unblock' : 'Remove'}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+    </>
   );
 }

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { useMail } from '../../mail/mail-store';
 import { FilterForm } from './filter-form';
 import { rulesApi } from './rules-api';
-import { RulesPageHeader } from './rules-nav';
+import { RulesPageTitle } from './rules-nav';
 import { SieveBox } from './sieve-box';
 import { useRulesLoader } from './use-rules-loader';
 
@@ -49,63 +49,55 @@ export function FiltersView() {
   };
 
   return (
-    <section className="settings-pane" aria-labelledby="filters-title">
-      <RulesPageHeader title="Filters" id="filters-title" />
-      <div className="settings-body">
-        <p className="muted">Filters run in this order on every message that arrives, before it reaches your inbox.</p>
-        {!data && <p className="muted">Loading…</p>}
-        {data && data.items.length === 0 && editing !== 'new' && <p className="muted">No filters yet.</p>}
-        <ol className="rules-list">
-          {data?.items.map((f, i) =>
-            editing === f.id ? (
-              <li key={f.id}>
-                <FilterForm initial={f} onSave={(x) => save(f.id, x)} onCancel={() => setEditing(null)} />
-              </li>
-            ) : (
-              <li key={f.id} data-testid="filter-item">
-                <span>
-                  <strong>{f.name}</strong>
-                  {!f.enabled && <span className="muted"> (off)</span>}
-                </span>
-                <span className="rules-row">
-                  <button
-                    type="button"
-                    className="btn"
-                    aria-label={`Move ${f.name} up`}
-                    disabled={i === 0}
-                    onClick={() => void move(i, -1)}
-                  >
-                    Up
-                  </button>
-                  <button
-                    type="button"
-                    className="btn"
-                    aria-label={`Move ${f.name} down`}
-                    disabled={i === data.items.length - 1}
-                    onClick={() => void move(i, 1)}
-                  >
-                    Down
-                  </button>
-                  <button type="button" className="btn" aria-label={`Edit ${f.name}`} onClick={() => setEditing(f.id)}>
-                    Edit
-                  </button>
-                  <button type="button" className="btn btn-danger" aria-label={`Delete ${f.name}`} onClick={() => void remove(f)}>
-                    Delete
-                  </button>
-                </span>
-              </li>
-            ),
-          )}
-        </ol>
-        {editing === 'new' ? (
-          <FilterForm onSave={(x) => save('new', x)} onCancel={() => setEditing(null)} />
-        ) : (
-          <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
-            Create a new filter
-          </button>
+    <>
+      <RulesPageTitle title="Filters" id="filters-title" />
+      <p className="muted">Filters run in this order on every message that arrives, before it reaches your inbox.</p>
+      {!data && <p className="muted">Loading…</p>}
+      {data && data.items.length === 0 && editing !== 'new' && <p className="muted">No filters yet.</p>}
+      <ol className="rules-list">
+        {data?.items.map((f, i) =>
+          editing === f.id ? (
+            <li key={f.id}>
+              <FilterForm initial={f} onSave={(x) => save(f.id, x)} onCancel={() => setEditing(null)} />
+            </li>
+          ) : (
+            <li key={f.id} data-testid="filter-item">
+              <span>
+                <strong>{f.name}</strong>
+                {!f.enabled && <span className="muted"> (off)</span>}
+              </span>
+              <span className="rules-row">
+                <button type="button" className="btn" aria-label={`Move ${f.name} up`} disabled={i === 0} onClick={() => void move(i, -1)}>
+                  Up
+                </button>
+                <button
+                  type="button"
+                  className="btn"
+                  aria-label={`Move ${f.name} down`}
+                  disabled={i === data.items.length - 1}
+                  onClick={() => void move(i, 1)}
+                >
+                  Down
+                </button>
+                <button type="button" className="btn" aria-label={`Edit ${f.name}`} onClick={() => setEditing(f.id)}>
+                  Edit
+                </button>
+                <button type="button" className="btn btn-danger" aria-label={`Delete ${f.name}`} onClick={() => void remove(f)}>
+                  Delete
+                </button>
+              </span>
+            </li>
+          ),
         )}
-        <SieveBox onImported={() => void reload()} />
-      </div>
-    </section>
+      </ol>
+      {editing === 'new' ? (
+        <FilterForm onSave={(x) => save('new', x)} onCancel={() => setEditing(null)} />
+      ) : (
+        <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
+          Create a new filter
+        </button>
+      )}
+      <SieveBox onImported={() => void reload()} />
+    </>
   );
 }

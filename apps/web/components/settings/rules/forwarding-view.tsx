@@ -5,16 +5,16 @@ import type { ForwardingView as Forwarding } from '@correio/contracts';
 import { useId, useState } from 'react';
 import { useMail } from '../../mail/mail-store';
 import { rulesApi } from './rules-api';
-import { RulesPageHeader } from './rules-nav';
+import { RulesPageTitle } from './rules-nav';
 import { useRulesLoader } from './use-rules-loader';
 
 export function ForwardingView() {
   const { data } = useRulesLoader(rulesApi.forwarding);
   return (
-    <section className="settings-pane" aria-labelledby="forwarding-title">
-      <RulesPageHeader title="Forwarding" id="forwarding-title" />
-      <div className="settings-body">{data ? <ForwardingForm initial={data} /> : <p className="muted">Loading…</p>}</div>
-    </section>
+    <>
+      <RulesPageTitle title="Forwarding" id="forwarding-title" />
+      {data ? <ForwardingForm initial={data} /> : <p className="muted">Loading…</p>}
+    </>
   );
 }
 

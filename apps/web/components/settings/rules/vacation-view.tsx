@@ -5,7 +5,7 @@ import type { VacationView as Vacation } from '@correio/contracts';
 import { useId, useState } from 'react';
 import { useMail } from '../../mail/mail-store';
 import { rulesApi } from './rules-api';
-import { RulesPageHeader } from './rules-nav';
+import { RulesPageTitle } from './rules-nav';
 import { useRulesLoader } from './use-rules-loader';
 
 const toDate = (iso: string | null) => (iso ? iso.slice(0, 10) : '');
@@ -14,10 +14,10 @@ const fromDate = (d: string, endOfDay: boolean) => (d ? new Date(`${d}T${endOfDa
 export function VacationView() {
   const { data } = useRulesLoader(rulesApi.vacation);
   return (
-    <section className="settings-pane" aria-labelledby="vacation-title">
-      <RulesPageHeader title="Vacation responder" id="vacation-title" />
-      <div className="settings-body">{data ? <VacationForm initial={data} /> : <p className="muted">Loading…</p>}</div>
-    </section>
+    <>
+      <RulesPageTitle title="Vacation responder" id="vacation-title" />
+      {data ? <VacationForm initial={data} /> : <p className="muted">Loading…</p>}
+    </>
   );
 }
 
