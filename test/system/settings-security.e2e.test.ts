@@ -5,6 +5,7 @@
  * from the key shown), then signing in with a code and with a recovery code; an app password
  * working for IMAP (imapflow) while a wrong one does not. axe-core checks every settings page.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -296,6 +297,16 @@ describe('Settings and account security', () => {
       await page.getByRole('button', { name: 'Revoke Thunderbird' }).click();
       await page.getByText('No app passwords yet.').waitFor();
       expect(await imapLogin(DORA.address, secret)).toBe(false);
+
+      // The Apple profile downloads from the same page, for this account, as a plist.
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: 'Download profile for Apple Mail' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toMatch(/\.mobileconfig$/);
+      const profile = readFileSync((await download.path())!, 'utf8');
+      expect(profile).toContain('<plist');
+      expect(profile).toContain(DORA.address);
     } finally {
       await page.screenshot({ path: path.join(ARTIFACTS, 'settings-e2e-app-passwords.png') }).catch(() => {});
       await context.close();

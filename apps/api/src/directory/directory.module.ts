@@ -15,12 +15,7 @@ import { AccountCredentialsService } from './account-credentials.service.js';
  */
 @Module({
   imports: [DirectoryRepositoriesModule, MailboxStoreModule],
-<<<<<<< HEAD
-  providers: [DirectoryService, IdentityService, DkimRotationService],
-  exports: [DirectoryService, IdentityService, DkimRotationService],
-=======
-  providers: [DirectoryService, IdentityService, AccountCredentialsService],
-  exports: [DirectoryService, IdentityService, AccountCredentialsService],
->>>>>>> security15
+  providers: [DirectoryService, IdentityService, DkimRotationService, AccountCredentialsService],
+  exports: [DirectoryService, IdentityService, DkimRotationService, AccountCredentialsService],
 })
 export class DirectoryModule {}

@@ -10,6 +10,7 @@ import { type AppPasswordProtocol, type AppPasswordView, accountApi, type Create
 import { useCompose } from '../compose/compose-context';
 import { useMail } from '../mail/mail-store';
 import { AppPasswordTable } from './app-password-table';
+import { MailAppSetup } from './mail-app-setup';
 
 const PROTOCOLS: { value: AppPasswordProtocol; label: string }[] = [
   { value: 'imap', label: 'IMAP (read mail)' },
@@ -124,6 +125,7 @@ export function AppPasswordsView() {
         {list?.length === 0 && <p className="muted">No app passwords yet.</p>}
         {list && list.length > 0 && <AppPasswordTable items={list} onRevoke={revoke} />}
       </section>
+      <MailAppSetup />
     </>
   );
 }
