@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Pool, withTransaction } from '@correio/db';
+import { type Pool, type PoolClient, withTransaction } from '@correio/db';
 import { summarizeMessage } from '@correio/mime';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { PG_POOL } from '../database/database.module.js';
@@ -95,6 +95,27 @@ export class LocalDelivery {
     }
   }
 
+  /**
+   * What the recipients' rules add to a delivery — forwards and vacation replies — queued inside the
+   * delivering transaction (also OutgoingService's, for a local recipient of mail a user sends).
+   */
+  async queueRulesOutputWithin(tx: PoolClient, plan: RulesPlan): Promise<void> {
+    for (const f of plan.forwards) await this.queue.enqueueForwards(tx, f);
+    for (const v of plan.vacations) {
+      // RFC 3834 §3.3 / RFC 5230: the reply goes out with the null sender, so nothing answers it.
+      if (await this.rules.claimVacationWithin(tx, v)) await this.queue.enqueue(tx, { accountId: v.accountId, raw: v.raw, envelopeFrom: '', recipients: [{ address: v.sender }] });
+    }
+  }
+
+  /** Plans the recipients' rules for a delivery (see storeAndForward); forget() drops an account's cached rules. */
+  planRules(delivery: DeliveryRequest): Promise<RulesPlan> {
+    return this.rules.plan(delivery);
+  }
+
+  forgetRules(accountIds: string[]): void {
+    for (const id of accountIds) this.rules.forget(id);
+  }
+
   private async storeAndQueue(delivery: DeliveryRequest, forwards: { address: string; notify?: string[]; orcpt?: string }[], plan?: RulesPlan): Promise<StoredCopy[]> {
     const more = plan && (plan.forwards.length > 0 || plan.vacations.length > 0);
     if (forwards.length === 0 && !more && delivery.targets.length > 0) return this.store.deliverGrouped(delivery);
@@ -102,11 +123,7 @@ export class LocalDelivery {
     const copies = await withTransaction(this.pool, async (tx) => {
       const local = delivery.targets.length > 0 ? await this.store.deliverWithin(tx, delivery) : [];
       if (forwards.length > 0) await this.queue.enqueueForwards(tx, { raw: delivery.raw, envelopeFrom: delivery.envelopeFrom, recipients: forwards, dsn });
-      for (const f of plan?.forwards ?? []) await this.queue.enqueueForwards(tx, f);
-      for (const v of plan?.vacations ?? []) {
-        // RFC 3834 §3.3 / RFC 5230: the reply goes out with the null sender, so nothing answers it.
-        if (await this.rules.claimVacationWithin(tx, v)) await this.queue.enqueue(tx, { accountId: v.accountId, raw: v.raw, envelopeFrom: '', recipients: [{ address: v.sender }] });
-      }
+      if (plan) await this.queueRulesOutputWithin(tx, plan);
       return local;
     });
     this.store.publishDelivered(copies);

@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Pool, type PoolClient, withTransaction } from '@correio/db';
 import type { MessageSummaryFields } from '@correio/mime';
-import { AppError } from '../common/app-error.js';
+import { AppError, ErrorCode } from '../common/app-error.js';
 import { PG_POOL } from '../database/database.module.js';
+import { LocalDelivery } from '../delivery/local-delivery.js';
 import { OutboundQueueService } from '../delivery/outbound-queue.service.js';
 import { AccountEventsService } from '../events/account-events.service.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import type { DeliveryTarget, StoredCopy } from '../mailbox-store/mailbox-store.types.js';
+import type { RulesPlan } from '../rules/delivery-plan.js';
 
 export interface OutgoingMessage {
   /** The authenticated sender's account: its Sent mailbox gets the copy. */
@@ -52,14 +54,32 @@ export class OutgoingService {
     private readonly store: MailboxStoreService,
     private readonly queue: OutboundQueueService,
     private readonly accountEvents: AccountEventsService,
+    private readonly local: LocalDelivery,
   ) {}
 
   async accept(m: OutgoingMessage): Promise<AcceptedOutgoing> {
+    if (m.local.length === 0) return this.write(m);
+    // Issue 15: a local recipient's rules (filters, blocked senders, forwarding, vacation) place its
+    // copy as they do mail from outside, and what they add commits with the send.
+    const incoming = { raw: m.raw, summary: m.summary, envelopeFrom: m.envelopeFrom, targets: m.local.map(inboxOf) };
+    const plan = await this.local.planRules(incoming);
+    if (!plan.changed) return this.write(m);
+    try {
+      return await this.write(m, plan);
+    } catch (err) {
+      // A folder a filter names went away since the rules were cached: the copy goes to INBOX.
+      if (!(err instanceof AppError && err.code === ErrorCode.NotFound)) throw err;
+      this.local.forgetRules(m.local);
+      return this.write(m);
+    }
+  }
+
+  private async write(m: OutgoingMessage, plan?: RulesPlan): Promise<AcceptedOutgoing> {
     // The Sent mailbox by id, so the Sent copy is known inside the transaction (the queue entry links to it).
     const sentMailboxId = await this.store.mailboxIdBySpecialUse(m.senderAccountId, 'sent');
     if (!sentMailboxId) throw AppError.notFound('mailbox not found');
     const sent: DeliveryTarget = { accountId: m.senderAccountId, mailbox: { id: sentMailboxId }, seen: true };
-    const targets: DeliveryTarget[] = [...m.local.map((accountId) => ({ accountId, mailbox: { specialUse: 'inbox' as const }, incoming: true })), sent];
+    const targets: DeliveryTarget[] = [...(plan?.targets ?? m.local.map(inboxOf)), sent];
     const { copies, queueId, changes } = await withTransaction(this.pool, async (tx) => {
       // LOCK ORDER: the one message row changed (the draft) before accounts and mailboxes.
       const draft = m.draftId === undefined ? undefined : await this.store.lockDraftWithin(tx, m.senderAccountId, m.draftId);
@@ -80,6 +100,7 @@ export class OutgoingService {
             sentMessageId: sentCopy?.messageId,
           })
         : undefined;
+      if (plan) await this.local.queueRulesOutputWithin(tx, plan);
       // Issue 13: the sender's message.sent event commits with the send (readers wake on the Sent copy's change).
       await this.accountEvents.recordWithin(tx, m.senderAccountId, 'message.sent', {
         messageId: sentCopy?.messageId ?? null,
@@ -98,4 +119,9 @@ export class OutgoingService {
     const own = copies.filter((c) => c.accountId === m.senderAccountId);
     return { copies, sentCopy: own.find((c) => c.mailboxId === sentMailboxId) ?? own[own.length - 1]!, queueId };
   }
+}
+
+/** A local recipient's copy, as mail arriving for it (its rules apply, its message.received event is written). */
+function inboxOf(accountId: string): DeliveryTarget {
+  return { accountId, mailbox: { specialUse: 'inbox' }, incoming: true };
 }

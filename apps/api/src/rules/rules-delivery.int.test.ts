@@ -120,6 +120,24 @@ describe('mail rules at delivery', () => {
     expect(await send({ subject: 'act-delete' })).toEqual([{ mailbox: 'trash', seen: false, flagged: false, keywords: ['late'] }]);
   });
 
+  it('mail a local colleague sends (webmail, no undo window) is filtered and answered by vacation like mail from outside', async () => {
+    await t.directory.addAccount({ address: 'colleague@here.test', password: 'colleague-password' });
+    const colleague = http();
+    expect((await colleague.login('colleague@here.test', 'colleague-password')).status).toBe(200);
+    await colleague.json('PATCH', '/api/v1/compose/settings', { undoSendSeconds: 0 });
+    await onlyFilter({ conditions: [{ field: 'from', op: 'contains', value: 'colleague@' }], actions: [{ kind: 'move', folder: 'Sorted' }, { kind: 'star' }] });
+    await api.json('PUT', '/api/v1/vacation', { enabled: true, subject: '', message: 'I am away.', days: 7 });
+    try {
+      const res = await colleague.request('POST', '/api/v1/messages/send', { to: ['me@here.test'], subject: 'local colleague', text: 'oi' });
+      expect(res.status).toBe(201);
+      expect(await findCopies(t, me, 'local colleague')).toEqual([{ mailbox: 'Sorted', seen: false, flagged: true, keywords: [] }]);
+      const replies = await queuedWith(t, 'Subject: Auto: local colleague');
+      expect(replies.map((r) => [r.address, r.envelopeFrom])).toEqual([['colleague@here.test', '']]);
+    } finally {
+      await api.json('PUT', '/api/v1/vacation', { enabled: false, subject: '', message: 'I am away.', days: 7 });
+    }
+  });
+
   it('blocked senders go to Junk (address or domain), an allowed one never does', async () => {
     await onlyFilter({ conditions: [{ field: 'subject', op: 'contains', value: 'junky' }], actions: [{ kind: 'move', folder: 'Junk' }] });
     await api.json('POST', '/api/v1/senders', { kind: 'block', pattern: 'spam.example' });
