@@ -168,6 +168,7 @@ export class MailboxStoreService {
         draft: req.flags?.draft ?? false,
         searchText,
         incoming: target.incoming ?? false,
+        notifyAs: this.events.notifyingAs ?? null,
       };
       const row = await this.delivery.insertCopy(q, params);
       if (!row) {
@@ -207,9 +208,12 @@ export class MailboxStoreService {
     return resolved.sort((a, b) => compareIds(a.accountId, b.accountId) || compareIds(a.mailboxId!, b.mailboxId!));
   }
 
-  /** Publishes the 'exists' changes of stored copies; call after COMMIT only. */
+  /**
+   * Publishes the 'exists' changes of stored copies; call after COMMIT only. Other processes have
+   * heard them already: the delivery statement NOTIFYs each copy with its COMMIT (notifyAs).
+   */
   publishDelivered(copies: StoredCopy[]): void {
-    for (const c of copies) this.publish({ accountId: c.accountId, mailboxId: c.mailboxId, kind: 'exists', uids: [c.uid], modseq: c.modseq });
+    for (const c of copies) this.events.publishNotified({ accountId: c.accountId, mailboxId: c.mailboxId, kind: 'exists', uids: [c.uid], modseq: c.modseq });
   }
 
   listMailboxes(accountId: string): Promise<MailboxRow[]> {
