@@ -34,7 +34,10 @@ export class QueryCounter {
     const ids = new WeakMap<object, number>();
     proto.query = function (this: object, ...args: unknown[]) {
       let id = ids.get(this);
-      if (id === undefined) ids.set(this, (id = counter.nextClient++));
+      if (id === undefined) {
+        id = counter.nextClient++;
+        ids.set(this, id);
+      }
       counter.record(id, args[0]);
       return original.apply(this, args);
     };
