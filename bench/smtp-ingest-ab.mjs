@@ -5,10 +5,11 @@
 //
 // Two builds of Correio's MX side by side, for a change to the end-of-data path: each build runs
 // as its own API process (CORREIO_ROLES=smtp) on its own throwaway database on the real PostgreSQL,
-// and the one-session latency probe of bench/smtp-ingest.mjs (N sequential sessions of one 4 KiB
-// message each, per-command reply times) alternates between them, A,B,B,A,A,B,..., R rounds
-// (default 9): a burst of other work on a shared machine then hits both alike. Prints the medians
-// of the rounds per step and per build, and the load average.
+// and the one-session latency probe of bench/smtp-ingest.mjs (sequential sessions of one 4 KiB
+// message each, per-command reply times) alternates between them session by session, A,B,B,A,…,
+// N sessions per build in each of R rounds (default 9): a burst of other work on a shared machine
+// then hits both alike. Prints the medians of the round medians and of all sessions, per step and
+// per build, and the load average.
 //
 // --b defaults to this checkout's apps/api/dist; --a is typically a copy of the dist of the build
 // before the change (`cp -r apps/api/dist /tmp/dist-before` before rebuilding). Both builds use
@@ -86,17 +87,30 @@ async function main() {
   // Warm-up (JIT, PostgreSQL's plan and buffer caches): not measured.
   for (const name of names) await commandLatencies(builds[name].port, RCPT, 300);
   const rounds = Number(args.rounds);
+  const med = (list) => Object.fromEntries(Object.keys(list[0]).map((k) => [k, median(list.map((t) => t[k]))]));
   const probes = Object.fromEntries(names.map((name) => [name, []]));
   const loads = [loadavg()];
+  const samples = Object.fromEntries(names.map((name) => [name, []]));
   for (let round = 0; round < rounds; round++) {
-    for (const name of round % 2 === 0 ? names : [...names].reverse()) {
-      const t = await commandLatencies(builds[name].port, RCPT, n);
+    // Session by session, A then B then A…, the order flipping every round: on a machine whose
+    // disk and CPUs other work shares, the two builds then see the same moments (rounds of whole
+    // blocks of sessions did not: the fsync time swings by 2–3× from one second to the next).
+    const order = round % 2 === 0 ? names : [...names].reverse();
+    const inRound = Object.fromEntries(names.map((name) => [name, []]));
+    for (let i = 0; i < n; i++) {
+      for (const name of i % 2 === 0 ? order : [...order].reverse()) {
+        const t = await commandLatencies(builds[name].port, RCPT, 1);
+        inRound[name].push(t);
+        samples[name].push(t);
+      }
+    }
+    for (const name of order) {
+      const t = med(inRound[name]);
       probes[name].push(t);
       log(`round ${round + 1} ${name}: end of data ${t['end of data'].toFixed(3)} ms, total ${Object.values(t).reduce((x, y) => x + y, 0).toFixed(3)} ms (load ${loadavg()})`);
     }
   }
   loads.push(loadavg());
-  const med = (list) => Object.fromEntries(Object.keys(list[0]).map((k) => [k, median(list.map((t) => t[k]))]));
   const eod = (name) => probes[name].map((t) => t['end of data'].toFixed(2)).join(' ');
   console.log(
     [
@@ -106,6 +120,9 @@ async function main() {
       '',
       `One message, one session at a time (4 KiB), medians of ${rounds} rounds × ${n} sessions, ms from the previous step:`,
       formatLatency(Object.fromEntries(names.map((name) => [name, med(probes[name])]))),
+      '',
+      `Medians of all ${rounds * n} sessions per build:`,
+      formatLatency(Object.fromEntries(names.map((name) => [name, med(samples[name])]))),
       '',
       ...names.map((name) => `end of data per round, ${name}: ${eod(name)}`),
     ].join('\n'),
