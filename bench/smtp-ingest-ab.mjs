@@ -2,6 +2,7 @@
 // Usage: node bench/smtp-ingest-ab.mjs --a <apps/api dist dir> [--b <dist dir>] [--rounds R]
 //                                       [--sessions N] [--label-a A] [--label-b B]
 //                                       [--db-setting name=value ...] [--db-setting-b name=value ...]
+//                                       [--private-pg]
 //
 // Two builds of Correio's MX side by side, for a change to the end-of-data path: each build runs
 // as its own API process (CORREIO_ROLES=smtp) on its own throwaway database on the real PostgreSQL,
@@ -18,6 +19,8 @@
 // (ALTER DATABASE … SET), e.g. `--db-setting log_min_duration_statement=0` for the server's own
 // statement times in its log, or `--db-setting synchronous_commit=off` to see the WAL flush's share
 // (a diagnostic only: the MX's 250 promises a flushed COMMIT); --db-setting-b on B's database only.
+// --private-pg: both databases on a PostgreSQL cluster of the run's own (bench/lib/private-postgres.mjs)
+// instead of BENCH_DATABASE_URL's shared server.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -26,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { cleanup, cleanups, createDatabase, handleSignals, loadavg, log, median, printUsage, runCli, startCorreio } from './lib/harness.mjs';
+import { startPrivatePostgres } from './lib/private-postgres.mjs';
 import { commandLatencies, formatLatency } from './lib/smtp-latency.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,10 +46,11 @@ const { values: args } = parseArgs({
     sessions: { type: 'string', default: '100' },
     'db-setting': { type: 'string', multiple: true, default: [] },
     'db-setting-b': { type: 'string', multiple: true, default: [] },
+    'private-pg': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
-if (args.help || !args.a) printUsage(import.meta.url, 20);
+if (args.help || !args.a) printUsage(import.meta.url, 23);
 handleSignals();
 
 async function startBuild(dist, serverUrl, settings) {
@@ -79,7 +84,9 @@ async function startBuild(dist, serverUrl, settings) {
 }
 
 async function main() {
-  const serverUrl = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const serverUrl = args['private-pg']
+    ? await startPrivatePostgres()
+    : process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
   const builds = { [args['label-a']]: await startBuild(args.a, serverUrl, args['db-setting']), [args['label-b']]: await startBuild(args.b, serverUrl, [...args['db-setting'], ...args['db-setting-b']]) };
   const names = Object.keys(builds);
   log(`${names.map((n) => `${n}: pid ${builds[n].pid}, port ${builds[n].port}`).join('; ')}; load ${loadavg()}`);

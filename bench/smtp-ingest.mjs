@@ -3,7 +3,7 @@
 // same machine, in the same run. See bench/README.md for what it measures and how to read it.
 //
 //   node bench/smtp-ingest.mjs [--quick] [--reps N] [--sizes 4096,102400] [--sessions 1,10,50]
-//                              [--scale F] [--keep] [--latency-only [--rounds R]]
+//                              [--scale F] [--keep] [--latency-only [--rounds R]] [--private-pg]
 //
 // Needs: root (Postfix's master starts as root), a built API (npm run build), PostgreSQL at
 // BENCH_DATABASE_URL / DATABASE_URL / postgresql://postgres@127.0.0.1:5432/postgres. Installs Debian's
@@ -38,6 +38,7 @@ import {
   printUsage,
 } from './lib/harness.mjs';
 import { ensurePostfix, SMTP_SOURCE_BIN, startPostfix } from './lib/postfix.mjs';
+import { startPrivatePostgres } from './lib/private-postgres.mjs';
 import { commandLatencies, formatLatency } from './lib/smtp-latency.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -64,6 +65,7 @@ const { values: args } = parseArgs({
     scale: { type: 'string', default: '1' },
     keep: { type: 'boolean', default: false },
     'latency-only': { type: 'boolean', default: false },
+    'private-pg': { type: 'boolean', default: false },
     rounds: { type: 'string', default: '5' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -244,7 +246,10 @@ async function main() {
   const problem = await ensurePostfix({ install: true, log });
   if (problem) throw new Error(problem);
 
-  const serverUrl = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
+  // --private-pg: a cluster of the run's own (bench/lib/private-postgres.mjs), as Postfix has its own queue.
+  const serverUrl = args['private-pg']
+    ? await startPrivatePostgres()
+    : process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
   const db = await createDatabase(serverUrl);
   const sql = new pg.Client({ connectionString: db.url });
   const pgInfo = {};
@@ -315,7 +320,7 @@ async function main() {
     `load        smtp-source (Postfix ${postfixVersion}): HELO, 1 recipient, new connection per message, -l <size> body bytes`,
     `postfix     ${postfixVersion}, private instance on 127.0.0.1:${postfix.port}: smtpd → queue (fsync) → virtual(8) → Maildir;`,
     `            smtpd_peername_lookup = no, no postscreen, no client restrictions, otherwise stock settings`,
-    `correio     apps/api/dist (roles: smtp) on 127.0.0.1:${correio.smtpPort}: 250 after COMMIT on PostgreSQL ${pgInfo.server_version}`,
+    `correio     apps/api/dist (roles: smtp) on 127.0.0.1:${correio.smtpPort}: 250 after COMMIT on PostgreSQL ${pgInfo.server_version}${args['private-pg'] ? ' (a private cluster, --private-pg)' : ' (the shared server)'}`,
     `            (fsync=${pgInfo.fsync}, synchronous_commit=${pgInfo.synchronous_commit}); reverse DNS off`,
     `greeting    Correio MX pause before 220: ${greeting.long} (Postfix: ${postfixGreeting.toFixed(1)} ms)`,
     `load avg    ${loadavg()} at start (other work on the machine skews both columns alike; re-run if it is high)`,
