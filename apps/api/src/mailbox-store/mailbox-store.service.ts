@@ -35,6 +35,8 @@ function compareIds(a: string, b: string): number {
  * - Acknowledged means durable: deliver() resolves only after COMMIT of every copy (invariant 1).
  * - A message, its blob, mailbox UID and flags appear in one transaction (invariant 2).
  * - Commit, then publish: events go out after COMMIT, never from inside a transaction (invariant 6).
+ *   The one exception in form, not in effect: the delivery statement's own NOTIFY of a new copy,
+ *   which PostgreSQL holds until that COMMIT and drops on ROLLBACK (delivery.repository.ts).
  * - Never socket I/O inside a transaction: callers read the whole message before calling in.
  * - LOCK ORDER. Every write transaction takes its row locks in one global order, so concurrent
  *   writers wait for each other instead of deadlocking (PostgreSQL would abort one of them):
