@@ -58,25 +58,6 @@ export class MailEventsService implements OnModuleInit, OnApplicationShutdown {
     this.bus?.send(change);
   }
 
-  /**
-   * The id other processes know this one's changes by, when changes cross processes: a statement
-   * that NOTIFYs its own change (the delivery statement, mailbox-store delivery.repository.ts)
-   * writes it into the payload, as the bus would (encodeChange). Undefined on PGlite.
-   */
-  get notifyingAs(): string | undefined {
-    return this.bus?.processId;
-  }
-
-  /**
-   * publish() for a change whose NOTIFY was part of the committed transaction itself (the delivery
-   * statement's pg_notify, sent by PostgreSQL at its COMMIT, in commit order, dropped on ROLLBACK):
-   * only this process's subscribers are still to be told. Saves the bus's own pg_notify — a second
-   * transaction, with its own WAL flush, per delivered message (issue 10).
-   */
-  publishNotified(change: MailboxChange): void {
-    this.emit(change);
-  }
-
   subscribe(listener: (change: MailboxChange) => void): () => void {
     this.emitter.on('change', listener);
     return () => this.emitter.off('change', listener);

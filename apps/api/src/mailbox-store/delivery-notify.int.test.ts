@@ -5,10 +5,11 @@ import { MailEventsService } from '../events/mail-events.service.js';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
 import type { MailboxChange } from './mailbox-store.types.js';
 
-// Issue 10: the delivery statement NOTIFYs each stored copy's 'exists' change itself (PostgreSQL
-// sends it at COMMIT), instead of the change bus sending it afterwards in a transaction of its own.
-// What other processes hear must not change: the same change, once, only for committed copies.
-describe('a delivery’s change reaches other processes with its COMMIT', () => {
+// What other processes hear of deliveries (DESIGN invariant 6 across processes): each committed
+// copy's 'exists' change, once, in commit order, whether it committed alone, in a group (group
+// commit) or in a caller's transaction, and nothing of a rolled-back one. Kept by issue 10's third
+// round, which changed how the change bus commits its NOTIFYs (pg-change-bus.ts).
+describe('a delivery’s change reaches other processes after its COMMIT', () => {
   let t: TestApp;
   let other: MailEventsService;
   let otherPool: Pool;
@@ -60,7 +61,7 @@ describe('a delivery’s change reaches other processes with its COMMIT', () => 
     expect(heardHere).toEqual(expected);
   });
 
-  it('without LISTEN/NOTIFY (PGlite) the statement notifies nothing and this process still hears its copies', async ({ skip }) => {
+  it('without LISTEN/NOTIFY (PGlite) nothing crosses and this process still hears its copies', async ({ skip }) => {
     if (t.testDb.kind === 'postgres') skip();
     heardHere.length = 0;
     const [copy] = await t.store.deliverGrouped(await request(7));

@@ -35,8 +35,6 @@ function compareIds(a: string, b: string): number {
  * - Acknowledged means durable: deliver() resolves only after COMMIT of every copy (invariant 1).
  * - A message, its blob, mailbox UID and flags appear in one transaction (invariant 2).
  * - Commit, then publish: events go out after COMMIT, never from inside a transaction (invariant 6).
- *   The one exception in form, not in effect: the delivery statement's own NOTIFY of a new copy,
- *   which PostgreSQL holds until that COMMIT and drops on ROLLBACK (delivery.repository.ts).
  * - Never socket I/O inside a transaction: callers read the whole message before calling in.
  * - LOCK ORDER. Every write transaction takes its row locks in one global order, so concurrent
  *   writers wait for each other instead of deadlocking (PostgreSQL would abort one of them):
@@ -170,7 +168,6 @@ export class MailboxStoreService {
         draft: req.flags?.draft ?? false,
         searchText,
         incoming: target.incoming ?? false,
-        notifyAs: this.events.notifyingAs ?? null,
       };
       const row = await this.delivery.insertCopy(q, params);
       if (!row) {
@@ -210,12 +207,9 @@ export class MailboxStoreService {
     return resolved.sort((a, b) => compareIds(a.accountId, b.accountId) || compareIds(a.mailboxId!, b.mailboxId!));
   }
 
-  /**
-   * Publishes the 'exists' changes of stored copies; call after COMMIT only. Other processes have
-   * heard them already: the delivery statement NOTIFYs each copy with its COMMIT (notifyAs).
-   */
+  /** Publishes the 'exists' changes of stored copies; call after COMMIT only. */
   publishDelivered(copies: StoredCopy[]): void {
-    for (const c of copies) this.events.publishNotified({ accountId: c.accountId, mailboxId: c.mailboxId, kind: 'exists', uids: [c.uid], modseq: c.modseq });
+    for (const c of copies) this.publish({ accountId: c.accountId, mailboxId: c.mailboxId, kind: 'exists', uids: [c.uid], modseq: c.modseq });
   }
 
   listMailboxes(accountId: string): Promise<MailboxRow[]> {

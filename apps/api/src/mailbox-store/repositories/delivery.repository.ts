@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { PoolClient } from '@correio/db';
 import type { MessageSummaryFields } from '@correio/mime';
 import { DB_FEATURES, type DbFeatures } from '../../database/database.module.js';
-import { MAIL_CHANGES_CHANNEL } from '../../events/pg-change-bus.js';
 import type { SearchText } from '../search/search-text.js';
 
 type Queryable = Pick<PoolClient, 'query'>;
@@ -33,11 +32,6 @@ export interface CopyParams {
   searchText: SearchText | null;
   /** Mail arriving for the account: the statement also writes its message.received event (issue 13). */
   incoming: boolean;
-  /**
-   * The change bus's process id (MailEventsService.notifyingAs): the statement NOTIFYs the new
-   * copy's 'exists' change itself, delivered by PostgreSQL at COMMIT. Null: no NOTIFY (PGlite).
-   */
-  notifyAs: string | null;
 }
 
 export interface CopyRow {
@@ -100,13 +94,7 @@ export const INSERT_COPY_SQL = `WITH target AS (
                   'messageIdHeader', $13::text, 'size', $4::int, 'receivedAt', $12::timestamptz)
            FROM msg, box WHERE $32::boolean
        )
-       -- The copy's 'exists' change for the other processes (events/pg-change-bus.ts, its encodeChange
-       -- payload): a NOTIFY is held until COMMIT and dropped on ROLLBACK, so it goes out exactly when
-       -- the copy is committed, in commit order, without a transaction of its own (issue 10).
-       SELECT id, mailbox_id AS "mailboxId", uid, modseq, blob_id AS "blobId", thread_id AS "threadId",
-              CASE WHEN $35::text IS NOT NULL THEN pg_notify('${MAIL_CHANGES_CHANNEL}', json_build_object(
-                'p', $35::text, 'a', $1::text, 'm', mailbox_id::text, 'k', 'e', 's', modseq::text, 'u', uid::text)::text) END AS notified
-         FROM msg`;
+       SELECT id, mailbox_id AS "mailboxId", uid, modseq, blob_id AS "blobId", thread_id AS "threadId" FROM msg`;
 
 /**
  * Stores one copy of a message in ONE statement: charge the account's usage (only within quota),
@@ -145,7 +133,6 @@ export class DeliveryRepository {
         s.sentDate ? (p.searchText?.sentDay ?? null) : null,
         p.incoming,
         p.flagged, p.keywords,
-        p.notifyAs,
       ],
     });
     return rows[0];
