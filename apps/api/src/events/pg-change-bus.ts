@@ -189,8 +189,13 @@ export class PgChangeBus {
     };
     client.on('error', lost);
     client.on('end', lost);
+    // How this process's own payloads begin (encodeChange and encodeEventsSignal write `p` first).
+    const ownPrefix = `{"p":${JSON.stringify(this.processId)},`;
     client.on('notification', (n) => {
       if (n.channel !== MAIL_CHANGES_CHANNEL || !n.payload) return;
+      // This process's own notifications come back too (one per delivered message on the MX): both
+      // encoders write the sender first, so they are dropped here without parsing them.
+      if (n.payload.startsWith(ownPrefix)) return;
       const signal = n.payload.includes('"o":') ? decodeEventsSignal(n.payload) : undefined;
       if (signal) {
         if (signal.processId !== this.processId) this.onRemoteEvents(signal.accountId);
