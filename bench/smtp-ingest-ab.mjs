@@ -19,8 +19,8 @@
 // (ALTER DATABASE … SET), e.g. `--db-setting log_min_duration_statement=0` for the server's own
 // statement times in its log, or `--db-setting synchronous_commit=off` to see the WAL flush's share
 // (a diagnostic only: the MX's 250 promises a flushed COMMIT); --db-setting-b on B's database only.
-// --private-pg: both databases on a PostgreSQL cluster of the run's own (bench/lib/private-postgres.mjs)
-// instead of BENCH_DATABASE_URL's shared server.
+// --private-pg: each build's database on a PostgreSQL cluster of its own (bench/lib/private-postgres.mjs)
+// instead of BENCH_DATABASE_URL's shared server: neither build's WAL flushes queue behind the other's.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -84,10 +84,13 @@ async function startBuild(dist, serverUrl, settings) {
 }
 
 async function main() {
-  const serverUrl = args['private-pg']
-    ? await startPrivatePostgres()
-    : process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
-  const builds = { [args['label-a']]: await startBuild(args.a, serverUrl, args['db-setting']), [args['label-b']]: await startBuild(args.b, serverUrl, [...args['db-setting'], ...args['db-setting-b']]) };
+  // --private-pg: one cluster per build, so neither build's WAL flushes queue behind the other's.
+  const shared = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const server = () => (args['private-pg'] ? startPrivatePostgres() : shared);
+  const builds = {
+    [args['label-a']]: await startBuild(args.a, await server(), args['db-setting']),
+    [args['label-b']]: await startBuild(args.b, await server(), [...args['db-setting'], ...args['db-setting-b']]),
+  };
   const names = Object.keys(builds);
   log(`${names.map((n) => `${n}: pid ${builds[n].pid}, port ${builds[n].port}`).join('; ')}; load ${loadavg()}`);
   const n = Number(args.sessions);
