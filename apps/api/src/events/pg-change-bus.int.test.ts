@@ -2,7 +2,6 @@ import { type Pool, createPool } from '@correio/db';
 import { createTestDatabase, type TestDatabase } from '@correio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MailboxChange } from '../mailbox-store/mailbox-store.types.js';
-import { QueryCounter } from '../testing/query-counter.js';
 import { MailEventsService } from './mail-events.service.js';
 import { decodeChange, encodeChange } from './pg-change-bus.js';
 
@@ -108,25 +107,6 @@ describe('change bus across connections', () => {
     expect(b.got[0]!.uids[0]).toBeGreaterThan(100);
     // Whatever was sent while b was not listening is lost: b told its subscribers to resync, once.
     expect(resyncs).toBe(1);
-  });
-
-  it('its NOTIFYs commit without waiting for a WAL flush (synchronous_commit off on its connection)', async ({ skip }) => {
-    if (db.kind !== 'postgres') skip();
-    const counter = QueryCounter.attachProcess();
-    try {
-      const a = await bus(true);
-      const b = await bus(true);
-      a.events.publish(change(41));
-      await waitFor(b.got, (g) => g.length === 1);
-      const texts = counter.statements.map((s) => s.text);
-      // Both buses set it on their connection before listening; the publish went out on one of them.
-      expect(texts.filter((t) => t === 'SET synchronous_commit = off')).toHaveLength(2);
-      const bySession = (client: number) => counter.statements.filter((s) => s.client === client).map((s) => s.text.split(/\s+/, 2).join(' '));
-      const notifier = counter.statements.find((s) => s.text.startsWith('SELECT pg_notify('))!.client;
-      expect(bySession(notifier)).toEqual(['SET synchronous_commit', 'LISTEN correio_mail_changes', 'SELECT pg_notify($1,']);
-    } finally {
-      counter.detach();
-    }
   });
 
   it('without LISTEN/NOTIFY (PGlite) the bus is in-process only', async () => {

@@ -93,11 +93,13 @@ export function decodeChange(payload: string): { processId: string; change: Mail
  * The change bus across processes, over PostgreSQL LISTEN/NOTIFY on ONE dedicated connection (not
  * the pool's: LISTEN is session state, and the MX's per-message budget of pool statements stays as
  * it is). Outgoing changes of one event-loop turn go out in one round trip (`pg_notify` over an
- * array), after the COMMIT that made them (the caller publishes after COMMIT), as asynchronous commits
- * (synchronous_commit off on this connection: no WAL flush to wait for). Not inside the writer's own
- * transaction either: a NOTIFY takes a cluster-wide lock that it holds until its COMMIT has flushed
- * (PostgreSQL's PreCommit_Notify, to keep the queue in commit order), which would serialize every
- * delivery's COMMIT behind every other notifying transaction of the server. Notifications from
+ * array), after the COMMIT that made them (the caller publishes after COMMIT). Not inside the
+ * writer's own transaction: a NOTIFY takes a cluster-wide lock that it holds until its COMMIT has
+ * flushed (PostgreSQL's PreCommit_Notify, to keep the queue in commit order), which would serialize
+ * every delivery's COMMIT behind every other notifying transaction of the server; and a NOTIFY gives
+ * its transaction an XID, so each batch here is a commit record to flush (issue 10 tried the NOTIFY
+ * in the delivery statement and synchronous_commit off here: neither measurably paid, bench/README).
+ * Notifications from
  * other processes are re-emitted locally; this process's own are dropped by the id in the payload.
  *
  * A lost connection is re-established after a second; changes published meanwhile are queued
@@ -206,12 +208,6 @@ export class PgChangeBus {
     });
     try {
       await client.connect();
-      // A NOTIFY gives its transaction an XID, so every pg_notify batch here was a committed
-      // transaction that waited for its own WAL flush — one more flush per delivered message, in the
-      // queue ahead of the next delivery's COMMIT (issue 10). A notification is not durable anyway
-      // (lost with the connection, see MailEventsService), and the changes it announces were
-      // committed, flushed, before it was sent: its commit need not wait for the disk.
-      await client.query('SET synchronous_commit = off');
       await client.query(`LISTEN ${MAIL_CHANGES_CHANNEL}`);
       this.ready = true;
       this.schedule();

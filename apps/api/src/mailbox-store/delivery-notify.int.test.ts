@@ -8,7 +8,7 @@ import type { MailboxChange } from './mailbox-store.types.js';
 // What other processes hear of deliveries (DESIGN invariant 6 across processes): each committed
 // copy's 'exists' change, once, in commit order, whether it committed alone, in a group (group
 // commit) or in a caller's transaction, and nothing of a rolled-back one. Kept by issue 10's third
-// round, which changed how the change bus commits its NOTIFYs (pg-change-bus.ts).
+// round, which tried two other ways of committing the bus's NOTIFYs (pg-change-bus.ts).
 describe('a delivery’s change reaches other processes after its COMMIT', () => {
   let t: TestApp;
   let other: MailEventsService;

@@ -13,8 +13,8 @@ import { type TestApp, startTestApp } from '../testing/test-app.js';
  *   durable transaction when the message commits alone; messages that arrive together share a
  *   COMMIT (mailbox-store/group-commit.ts), which adds BEGIN and COMMIT per group, never per message;
  * - after the 250: at most one pg_notify on the change bus's own connection (events/pg-change-bus.ts;
- *   the changes of one event-loop turn share it), an asynchronous commit that waits for no WAL
- *   flush. The second round's guard counted only the pool and did not see this statement.
+ *   the changes of one event-loop turn share it), off the path to the 250. The second round's
+ *   guard counted only the pool and did not see this statement.
  * Each message goes over a new connection, as smtp-source and most MTAs send them.
  */
 describe('MX cost per message (queries and transactions)', () => {
@@ -74,7 +74,7 @@ describe('MX cost per message (queries and transactions)', () => {
     const lookups = all.filter((st) => st.text.startsWith('SELECT d.id')).length;
     const allowed = t.testDb.kind === 'postgres' ? 0 : sessions * Math.ceil(elapsed / 5_000);
     expect(lookups).toBeLessThanOrEqual(allowed);
-    // The change bus's announcements (autocommit, synchronous_commit off on its connection).
+    // The change bus's announcements (autocommit, on its own connection, after the 250s).
     const notifies = all.filter((st) => st.text.startsWith('SELECT pg_notify(')).length;
     const { roundTrips, transactions, work } = counter;
     return {
