@@ -3,7 +3,7 @@
 // same machine, in the same run. See bench/README.md for what it measures and how to read it.
 //
 //   node bench/smtp-ingest.mjs [--quick] [--reps N] [--sizes 4096,102400] [--sessions 1,10,50]
-//                              [--scale F] [--keep] [--latency-only [--rounds R]] [--filters N]
+//                              [--scale F] [--keep] [--latency-only [--rounds R]] [--private-pg] [--filters N]
 //
 // --filters N gives the sink account N mail filters (issue 15) that the load does not match (so every
 // one of them is evaluated on every message, one of them a header test): the rules' cost at delivery.
@@ -41,6 +41,8 @@ import {
   printUsage,
 } from './lib/harness.mjs';
 import { ensurePostfix, SMTP_SOURCE_BIN, startPostfix } from './lib/postfix.mjs';
+import { startPrivatePostgres } from './lib/private-postgres.mjs';
+import { commandLatencies, formatLatency } from './lib/smtp-latency.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const API_CONFIG = path.join(repoRoot, 'apps/api/dist/config/config.schema.js');
@@ -66,6 +68,7 @@ const { values: args } = parseArgs({
     scale: { type: 'string', default: '1' },
     keep: { type: 'boolean', default: false },
     'latency-only': { type: 'boolean', default: false },
+    'private-pg': { type: 'boolean', default: false },
     rounds: { type: 'string', default: '5' },
     filters: { type: 'string', default: '0' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -150,55 +153,6 @@ async function measureGreeting(port) {
     );
   }
   return median(times);
-}
-
-/**
- * Per-command latency of one sequential session, median over `n` sessions (4 KiB body): where a
- * message's time goes when nothing runs in parallel.
- */
-async function commandLatencies(port, n = 100, size = 4096) {
-  const body = `${'x'.repeat(76)}\r\n`.repeat(Math.ceil(size / 78)).slice(0, size);
-  const steps = [
-    ['220', null],
-    ['HELO', 'HELO loadgen.client.test\r\n'],
-    ['MAIL', `MAIL FROM:<${SENDER}>\r\n`],
-    ['RCPT', `RCPT TO:<${RCPT}>\r\n`],
-    ['DATA', 'DATA\r\n'],
-    ['end of data', `Subject: latency probe\r\n\r\n${body}\r\n.\r\n`],
-    ['QUIT', 'QUIT\r\n'],
-  ];
-  const times = Object.fromEntries(steps.map(([name]) => [name, []]));
-  const session = () =>
-    new Promise((resolve, reject) => {
-      const sock = net.connect(port, '127.0.0.1');
-      let buf = '';
-      let step = 0;
-      let t = process.hrtime.bigint();
-      sock.once('connect', () => (t = process.hrtime.bigint()));
-      sock.on('data', (d) => {
-        buf += d;
-        for (let i = buf.indexOf('\r\n'); i >= 0; i = buf.indexOf('\r\n')) {
-          const line = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          if (line[3] === '-') continue;
-          const now = process.hrtime.bigint();
-          times[steps[step][0]].push(Number(now - t) / 1e6);
-          t = now;
-          if (!/^[23]/.test(line)) {
-            sock.destroy();
-            return reject(new Error(`latency probe: ${steps[step][0]} answered ${line}`));
-          }
-          if (++step === steps.length) {
-            sock.destroy();
-            return resolve();
-          }
-          sock.write(steps[step][1]);
-        }
-      });
-      sock.once('error', reject);
-    });
-  for (let i = 0; i < n; i++) await session();
-  return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
 }
 
 /**
@@ -318,7 +272,10 @@ async function main() {
   const problem = await ensurePostfix({ install: true, log });
   if (problem) throw new Error(problem);
 
-  const serverUrl = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
+  // --private-pg: a cluster of the run's own (bench/lib/private-postgres.mjs), as Postfix has its own queue.
+  const serverUrl = args['private-pg']
+    ? await startPrivatePostgres()
+    : process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
   const db = await createDatabase(serverUrl);
   const sql = new pg.Client({ connectionString: db.url });
   const pgInfo = {};
@@ -391,7 +348,7 @@ async function main() {
     `load        smtp-source (Postfix ${postfixVersion}): HELO, 1 recipient, new connection per message, -l <size> body bytes`,
     `postfix     ${postfixVersion}, private instance on 127.0.0.1:${postfix.port}: smtpd → queue (fsync) → virtual(8) → Maildir;`,
     `            smtpd_peername_lookup = no, no postscreen, no client restrictions, otherwise stock settings`,
-    `correio     apps/api/dist (roles: smtp) on 127.0.0.1:${correio.smtpPort}: 250 after COMMIT on PostgreSQL ${pgInfo.server_version}`,
+    `correio     apps/api/dist (roles: smtp) on 127.0.0.1:${correio.smtpPort}: 250 after COMMIT on PostgreSQL ${pgInfo.server_version}${args['private-pg'] ? ' (a private cluster, --private-pg)' : ' (the shared server)'}`,
     `            (fsync=${pgInfo.fsync}, synchronous_commit=${pgInfo.synchronous_commit}); reverse DNS off`,
     `greeting    Correio MX pause before 220: ${greeting.long} (Postfix: ${postfixGreeting.toFixed(1)} ms)`,
     `load avg    ${loadavg()} at start (other work on the machine skews both columns alike; re-run if it is high)`,
@@ -413,7 +370,7 @@ async function main() {
     const probes = { postfix: [], correio: [] };
     for (let round = 0; round < rounds; round++) {
       for (const name of round % 2 === 0 ? ['postfix', 'correio'] : ['correio', 'postfix']) {
-        const t = await commandLatencies(targets[name].port);
+        const t = await commandLatencies(targets[name].port, RCPT);
         probes[name].push(t);
         log(`round ${round + 1} ${name.padEnd(7)}: end of data ${t['end of data'].toFixed(3)} ms, total ${Object.values(t).reduce((a, b) => a + b, 0).toFixed(3)} ms (load ${loadavg()})`);
       }
@@ -427,7 +384,7 @@ async function main() {
   // Diagnostics for whoever tunes the MX: where one message's time goes, and how many PostgreSQL
   // transactions it costs (backends report statistics when idle, at most every 10 s: hence the wait).
   log('latency probe (100 sequential sessions per server) and PostgreSQL transactions per message ...');
-  const latency = { postfix: await commandLatencies(postfix.port), correio: await commandLatencies(correio.smtpPort) };
+  const latency = { postfix: await commandLatencies(postfix.port, RCPT), correio: await commandLatencies(correio.smtpPort, RCPT) };
   await postfix.waitForEmptyQueue();
   await postfix.clearMaildir();
   // Idle backends report their statistics up to 10 s late, so the counter is read only after 11 s
@@ -484,20 +441,6 @@ async function main() {
   console.log(['', ...header, '', table, '', ...diagnostics, '', footer].join('\n'));
 }
 
-
-function formatLatency(latency) {
-  const steps = Object.keys(latency.postfix);
-  const head = ['server', 'connect→220', ...steps.slice(1), 'total'];
-  const body = Object.entries(latency).map(([name, t]) => [
-    name,
-    ...steps.map((k) => t[k].toFixed(2)),
-    steps.reduce((sum, k) => sum + t[k], 0).toFixed(2),
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  const sep = `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
-  return [line(head), sep, ...body.map(line)].join('\n');
-}
 
 function formatTable(rows, greeting) {
   const head = [

@@ -170,9 +170,9 @@ export async function createDatabase(serverUrl) {
  * Starts the built API on free loopback ports (every listener: other instances on this machine may
  * hold the fixed development ports) with reverse DNS off (as on the Postfix/Dovecot side), and
  * waits for its banner. `env` adds or overrides settings; other CORREIO_* settings of the caller's
- * environment pass through.
+ * environment pass through. `apiMain` runs another build's main.js (bench/smtp-ingest-ab.mjs).
  */
-export async function startCorreio({ databaseUrl, dataDir, env: extra }) {
+export async function startCorreio({ databaseUrl, dataDir, env: extra, apiMain = API_MAIN }) {
   const ports = {
     api: await freePort(),
     smtp: await freePort(),
@@ -197,7 +197,7 @@ export async function startCorreio({ databaseUrl, dataDir, env: extra }) {
     CORREIO_POP3S_PORT: String(ports.pop3s),
     ...extra,
   };
-  const child = spawn(process.execPath, [API_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [apiMain], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let out = '';
   child.stdout.on('data', (d) => (out += d));
@@ -230,8 +230,8 @@ export async function startCorreio({ databaseUrl, dataDir, env: extra }) {
 }
 
 /** Runs the admin CLI with the API's environment. */
-export function runCli(env, cliArgs) {
-  const r = spawnSync(process.execPath, [API_CLI, ...cliArgs], { env, encoding: 'utf8', timeout: 60_000 });
+export function runCli(env, cliArgs, cli = API_CLI) {
+  const r = spawnSync(process.execPath, [cli, ...cliArgs], { env, encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`correio ${cliArgs.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`);
   return r.stdout;
 }

@@ -93,7 +93,13 @@ export function decodeChange(payload: string): { processId: string; change: Mail
  * The change bus across processes, over PostgreSQL LISTEN/NOTIFY on ONE dedicated connection (not
  * the pool's: LISTEN is session state, and the MX's per-message budget of pool statements stays as
  * it is). Outgoing changes of one event-loop turn go out in one round trip (`pg_notify` over an
- * array), after the COMMIT that made them (the caller publishes after COMMIT). Notifications from
+ * array), after the COMMIT that made them (the caller publishes after COMMIT). Not inside the
+ * writer's own transaction: a NOTIFY takes a cluster-wide lock that it holds until its COMMIT has
+ * flushed (PostgreSQL's PreCommit_Notify, to keep the queue in commit order), which would serialize
+ * every delivery's COMMIT behind every other notifying transaction of the server; and a NOTIFY gives
+ * its transaction an XID, so each batch here is a commit record to flush (issue 10 tried the NOTIFY
+ * in the delivery statement and synchronous_commit off here: neither measurably paid, bench/README).
+ * Notifications from
  * other processes are re-emitted locally; this process's own are dropped by the id in the payload.
  *
  * A lost connection is re-established after a second; changes published meanwhile are queued
@@ -185,8 +191,13 @@ export class PgChangeBus {
     };
     client.on('error', lost);
     client.on('end', lost);
+    // How this process's own payloads begin (encodeChange and encodeEventsSignal write `p` first).
+    const ownPrefix = `{"p":${JSON.stringify(this.processId)},`;
     client.on('notification', (n) => {
       if (n.channel !== MAIL_CHANGES_CHANNEL || !n.payload) return;
+      // This process's own notifications come back too (one per delivered message on the MX): both
+      // encoders write the sender first, so they are dropped here without parsing them.
+      if (n.payload.startsWith(ownPrefix)) return;
       const signal = n.payload.includes('"o":') ? decodeEventsSignal(n.payload) : undefined;
       if (signal) {
         if (signal.processId !== this.processId) this.onRemoteEvents(signal.accountId);

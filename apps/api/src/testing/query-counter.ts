@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from '@correio/db';
+import pg from 'pg';
 
 /** One statement the application sent, on which pooled connection. */
 export interface CountedStatement {
@@ -21,6 +22,43 @@ export class QueryCounter {
 
   private constructor() {}
 
+  /**
+   * Every connection of this process, the pool's and the dedicated ones (the change bus's
+   * LISTEN/NOTIFY connection, the directory's change listener): what attach(pool) cannot see, such
+   * as a bus pg_notify per message, counts too. Call detach() when done.
+   */
+  static attachProcess(): QueryCounter {
+    const counter = new QueryCounter();
+    const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+    const original = proto.query;
+    const ids = new WeakMap<object, number>();
+    proto.query = function (this: object, ...args: unknown[]) {
+      let id = ids.get(this);
+      if (id === undefined) {
+        id = counter.nextClient++;
+        ids.set(this, id);
+      }
+      counter.record(id, args[0]);
+      return original.apply(this, args);
+    };
+    counter.restore = () => {
+      proto.query = original;
+    };
+    return counter;
+  }
+
+  private restore = () => {};
+
+  /** Stops counting (attachProcess: puts pg's own query method back). */
+  detach(): void {
+    this.restore();
+  }
+
+  private record(client: number, q: unknown): void {
+    const text = typeof q === 'string' ? q : ((q as { text?: string } | undefined)?.text ?? '');
+    this.log.push({ client, text: text.trim() });
+  }
+
   static attach(pool: Pool): QueryCounter {
     const counter = new QueryCounter();
     // Connections opened from now on, and those already open (pg keeps them in _clients).
@@ -35,9 +73,7 @@ export class QueryCounter {
     const id = this.nextClient++;
     const original = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as { query: unknown }).query = (...args: unknown[]) => {
-      const q = args[0];
-      const text = typeof q === 'string' ? q : ((q as { text?: string }).text ?? '');
-      this.log.push({ client: id, text: text.trim() });
+      this.record(id, args[0]);
       return original(...args);
     };
   }
