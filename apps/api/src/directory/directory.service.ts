@@ -2,7 +2,8 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { type Account, type Pool, withTransaction } from '@correio/db';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { DB_FEATURES, type DbFeatures, PG_POOL } from '../database/database.module.js';
-import { DirectoryChangeListener } from './directory-change-listener.js';
+import type { ChannelListener } from '../database/channel-listener.js';
+import { directoryChangeListener } from './directory-change-listener.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { domainOf, isValidAddress, isValidDomain, normalizeAddress } from './address.js';
 import { type DnsRecord, dkimTxt, generateDkimKeys, txtRecord } from './dkim-keys.js';
@@ -68,7 +69,7 @@ function toInfo(a: Account): AccountInfo {
 @Injectable()
 export class DirectoryService implements OnApplicationShutdown {
   private readonly recipientCache = new RecipientCache(RECIPIENT_CACHE_TTL_MS);
-  private changeListener?: DirectoryChangeListener;
+  private changeListener?: ChannelListener;
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -296,7 +297,7 @@ export class DirectoryService implements OnApplicationShutdown {
     if (!this.features.listenNotify || this.changeListener) return;
     const url = (this.pool as unknown as { options: { connectionString?: string } }).options.connectionString;
     if (!url) return;
-    this.changeListener = new DirectoryChangeListener(url, () => this.forgetCachedRecipients());
+    this.changeListener = directoryChangeListener(url, () => this.forgetCachedRecipients());
     this.changeListener.start();
   }
 

@@ -20,7 +20,8 @@ import type { DeliveryRequest, DeliveryTarget } from '../mailbox-store/mailbox-s
 import type { ForwardBatch, PendingVacationReply, RulesPlan } from './delivery-plan.js';
 import { type AccountRulesRow, RulesRepository } from './repositories/rules.repository.js';
 import { RulesCache } from './rules-cache.js';
-import { RulesChangeListener } from './rules-change-listener.js';
+import type { ChannelListener } from '../database/channel-listener.js';
+import { rulesChangeListener } from './rules-change-listener.js';
 import { buildForwardCopy, buildVacationReply, timesForwardedBy } from './rules-messages.js';
 import { SenderLists } from './sender-lists.js';
 import { loadSrsSecret } from './srs-secret.js';
@@ -58,7 +59,7 @@ export class DeliveryRulesService implements OnApplicationShutdown {
   private readonly logger = new Logger('DeliveryRules');
   private readonly cache: RulesCache;
   private readonly signers = new DkimSignerCache();
-  private listener?: RulesChangeListener;
+  private listener?: ChannelListener;
   private srsSecretValue?: string;
 
   constructor(
@@ -74,7 +75,7 @@ export class DeliveryRulesService implements OnApplicationShutdown {
     const url = (pool as unknown as { options?: { connectionString?: string } }).options?.connectionString;
     // Started on the first delivery: only processes that deliver (MX, queue worker) keep a LISTEN connection.
     if (features.listenNotify && url)
-      this.listener = new RulesChangeListener(url, (id) => (id ? this.cache.forget(id) : this.cache.clear()));
+      this.listener = rulesChangeListener(url, (id) => (id ? this.cache.forget(id) : this.cache.clear()));
   }
 
   async onApplicationShutdown(): Promise<void> {
