@@ -5,8 +5,9 @@
  * secret shown once with a copy button), list with last use, revoke after a confirmation. Only a
  * logged-in session manages keys; the API refuses key management with a key.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, type ApiKeyView, type CreatedApiKey } from '@/lib/api';
+import { useLoadedList } from '../common/use-loaded-list';
 import { useCompose } from '../compose/compose-context';
 import { useMail } from '../mail/mail-store';
 import { ApiKeyCreateForm } from './api-key-create-form';
@@ -17,25 +18,9 @@ import { NewApiKeyNotice } from './new-api-key-notice';
 export function ApiKeysView() {
   const { session, reportError } = useMail();
   const { notify } = useCompose();
-  const [keys, setKeys] = useState<ApiKeyView[] | null>(null);
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
 
-  const reload = useCallback(
-    async (signal?: AbortSignal) => {
-      try {
-        setKeys((await api.listApiKeys(signal)).keys);
-      } catch (err) {
-        if (!(err instanceof DOMException && err.name === 'AbortError')) reportError(err);
-      }
-    },
-    [reportError],
-  );
-
-  useEffect(() => {
-    const ctl = new AbortController();
-    void reload(ctl.signal);
-    return () => ctl.abort();
-  }, [reload]);
+  const { items: keys, reload } = useLoadedList(async (signal) => (await api.listApiKeys(signal)).keys, reportError);
 
   const onCreated = (key: CreatedApiKey) => {
     setCreated(key);

@@ -5,8 +5,9 @@
  * IMAP, POP3 or SMTP. Each is limited to the protocols chosen, shown once, listed with its last
  * use, and revoked at once. With 2-Step Verification on they are the only way mail apps sign in.
  */
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { type AppPasswordProtocol, type AppPasswordView, accountApi, type CreatedAppPassword } from '@/lib/account-api';
+import { useLoadedList } from '../common/use-loaded-list';
 import { useCompose } from '../compose/compose-context';
 import { useMail } from '../mail/mail-store';
 import { AppPasswordTable } from './app-password-table';
@@ -21,27 +22,12 @@ const PROTOCOLS: { value: AppPasswordProtocol; label: string }[] = [
 export function AppPasswordsView() {
   const { reportError } = useMail();
   const { notify } = useCompose();
-  const [list, setList] = useState<AppPasswordView[] | null>(null);
   const [created, setCreated] = useState<CreatedAppPassword | null>(null);
   const [name, setName] = useState('');
   const [protocols, setProtocols] = useState<AppPasswordProtocol[]>(['imap', 'pop3', 'smtp']);
   const [busy, setBusy] = useState(false);
 
-  const reload = useCallback(
-    async (signal?: AbortSignal) => {
-      try {
-        setList((await accountApi.appPasswords(signal)).appPasswords);
-      } catch (err) {
-        if (!(err instanceof DOMException && err.name === 'AbortError')) reportError(err);
-      }
-    },
-    [reportError],
-  );
-  useEffect(() => {
-    const ctl = new AbortController();
-    void reload(ctl.signal);
-    return () => ctl.abort();
-  }, [reload]);
+  const { items: list, reload } = useLoadedList(async (signal) => (await accountApi.appPasswords(signal)).appPasswords, reportError);
 
   const create = async (e: FormEvent) => {
     e.preventDefault();

@@ -1,7 +1,8 @@
 'use client';
 
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useId } from 'react';
 import { accountApi, type WebSessionView } from '@/lib/account-api';
+import { useLoadedList } from '../common/use-loaded-list';
 import { useCompose } from '../compose/compose-context';
 import { useMail } from '../mail/mail-store';
 
@@ -12,25 +13,8 @@ export function SessionList({ version }: { version: number }) {
   const { reportError } = useMail();
   const { notify } = useCompose();
   const id = useId();
-  const [sessions, setSessions] = useState<WebSessionView[] | null>(null);
-
-  const reload = useCallback(
-    async (signal?: AbortSignal) => {
-      try {
-        setSessions((await accountApi.sessions(signal)).sessions);
-      } catch (err) {
-        if (!(err instanceof DOMException && err.name === 'AbortError')) reportError(err);
-      }
-    },
-    [reportError],
-  );
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` changes when a password change signed the others out
-  useEffect(() => {
-    const ctl = new AbortController();
-    void reload(ctl.signal);
-    return () => ctl.abort();
-  }, [reload, version]);
+  // `version` changes when a password change signed the others out: read the list again.
+  const { items: sessions, reload } = useLoadedList(async (signal) => (await accountApi.sessions(signal)).sessions, reportError, version);
 
   const signOut = async (s: WebSessionView) => {
     try {
