@@ -200,13 +200,17 @@ describe('IMAP session', () => {
     await c.line();
     expect(await c.line()).toBe('* BYE Autologout; idle for too long');
     await c.waitClosed();
-    const d = await ImapWire.connect(short.ports.plain);
+    // After login (its own server: a LOGIN slower than 300 ms on a loaded machine — argon2 — is no
+    // traffic either way, and must not be taken for a silent client before authentication).
+    const authed = await startImap(t, { limits: { idleTimeoutMs: 300, preAuthIdleTimeoutMs: 30_000 } });
+    const d = await ImapWire.connect(authed.ports.plain);
     await d.line();
     expect((await d.cmd(`l LOGIN ${a.user} joel-password`))[0]).toMatch(/^l OK /);
     d.send('i IDLE\r\n');
     expect(await d.line()).toBe('+ idling');
     expect(await d.line()).toBe('* BYE Autologout; idle for too long');
     await d.waitClosed();
+    await authed.close();
     // A client that stops reading is no exception: with no traffic either way it is logged out
     // and its socket destroyed, so it holds nothing.
     const f = await ImapWire.connect(short.ports.plain);
