@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type ApiProcess, createTestDatabase, freePort, originalBytes, startApiProcess, testServerUrl } from '@correio/testing';
+import { type ApiProcess, createTestDatabase, freePort, originalBytes, sendSmtpOnce, startApiProcess, testServerUrl } from '@correio/testing';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -17,43 +16,6 @@ const CLIENTS = 20;
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
 type Outcome = 'acked' | 'ambiguous';
-
-/** One SMTP transaction; resolves with the final reply code, or 'lost' when the connection died after "." */
-function sendOnce(port: number, message: string): Promise<number | 'lost' | 'refused'> {
-  return new Promise((resolve) => {
-    const sock = net.connect(port, '127.0.0.1');
-    const script = ['EHLO crash.test', 'MAIL FROM:<bruna@paulolopes.fr>', 'RCPT TO:<joel@ifsc.edu>', 'DATA', `${message}.`, 'QUIT'];
-    let step = -1;
-    let buf = '';
-    let dotSent = false;
-    let final: number | undefined;
-    const done = (v: number | 'lost' | 'refused') => {
-      sock.destroy();
-      resolve(v);
-    };
-    sock.setTimeout(20_000, () => done(dotSent ? 'lost' : 'refused'));
-    sock.on('error', () => {});
-    sock.on('close', () => resolve(final ?? (dotSent ? 'lost' : 'refused')));
-    sock.on('data', (d) => {
-      buf += d.toString('latin1');
-      for (let i = buf.indexOf('\r\n'); i !== -1; i = buf.indexOf('\r\n')) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        if (line[3] === '-') continue;
-        const c = Number(line.slice(0, 3));
-        if (dotSent && step === 4) {
-          final = c;
-          return done(c);
-        }
-        const expected = step === -1 ? 220 : step === 3 ? 354 : 250;
-        if (c !== expected) return done(c);
-        step++;
-        if (step === 4) dotSent = true;
-        sock.write(`${script[step]}\r\n`);
-      }
-    });
-  });
-}
 
 const modes = [{ name: 'embedded PostgreSQL (PGlite)', server: false }, ...(testServerUrl() ? [{ name: 'PostgreSQL server', server: true }] : [])];
 
@@ -115,7 +77,7 @@ describe.each(modes)('SMTP crash test on $name', ({ server }) => {
         const message = `X-Crash-Id: ${id}\r\nSubject: ${id}\r\n\r\n${randomBytes(3000).toString('base64').replace(/(.{76})/g, '$1\r\n')}\r\n`;
         const deadline = Date.now() + 120_000;
         for (let attempt = 0; ; attempt++) {
-          const r = await sendOnce(smtpPort, message);
+          const r = await sendSmtpOnce(smtpPort, message);
           if (r === 250) {
             ackedCount++;
             outcomes.set(id, { outcome: 'acked', hash: sha256(message) });

@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type ApiProcess, WebhookReceiver, createTestDatabase, freePort, startApiProcess, testServerUrl } from '@correio/testing';
+import { type ApiProcess, WebhookReceiver, createTestDatabase, freePort, sendSmtpOnce, startApiProcess, testServerUrl } from '@correio/testing';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { restSession } from './support/rest-session';
@@ -17,42 +16,8 @@ import { restSession } from './support/rest-session';
 const TOTAL = Number(process.env.WEBHOOK_CRASH_MESSAGES ?? 1000);
 const CLIENTS = 10;
 
-/** One SMTP transaction on its own connection: the final reply code, 'lost' if the connection died after ".", or 'refused'. */
-function sendOnce(port: number, n: number): Promise<number | 'lost' | 'refused'> {
-  return new Promise((resolve) => {
-    const sock = net.connect(port, '127.0.0.1');
-    const message = `From: bruna@paulolopes.fr\r\nTo: joel@ifsc.edu\r\nSubject: crash ${n}\r\nMessage-ID: <crash-${n}@paulolopes.fr>\r\n\r\nmessage ${n}\r\n`;
-    const script = ['EHLO crash.test', 'MAIL FROM:<bruna@paulolopes.fr>', 'RCPT TO:<joel@ifsc.edu>', 'DATA', `${message}.`, 'QUIT'];
-    let step = -1;
-    let buf = '';
-    let dotSent = false;
-    let final: number | undefined;
-    const done = (v: number | 'lost' | 'refused') => {
-      sock.destroy();
-      resolve(v);
-    };
-    sock.setTimeout(20_000, () => done(dotSent ? 'lost' : 'refused'));
-    sock.on('error', () => {});
-    sock.on('close', () => resolve(final ?? (dotSent ? 'lost' : 'refused')));
-    sock.on('data', (d) => {
-      buf += d.toString('latin1');
-      for (let i = buf.indexOf('\r\n'); i !== -1; i = buf.indexOf('\r\n')) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        if (line[3] === '-') continue;
-        const c = Number(line.slice(0, 3));
-        if (dotSent && step === 4) {
-          final = c;
-          return done(c);
-        }
-        if (c !== (step === -1 ? 220 : step === 3 ? 354 : 250)) return done(c);
-        step++;
-        if (step === 4) dotSent = true;
-        sock.write(`${script[step]}\r\n`);
-      }
-    });
-  });
-}
+const crashMessage = (n: number) =>
+  `From: bruna@paulolopes.fr\r\nTo: joel@ifsc.edu\r\nSubject: crash ${n}\r\nMessage-ID: <crash-${n}@paulolopes.fr>\r\n\r\nmessage ${n}\r\n`;
 
 describe.skipIf(!testServerUrl())('webhook crash test (PostgreSQL server)', () => {
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -111,7 +76,7 @@ describe.skipIf(!testServerUrl())('webhook crash test (PostgreSQL server)', () =
       for (let n = next++; n < TOTAL; n = next++) {
         const deadline = Date.now() + 120_000;
         for (;;) {
-          const r = await sendOnce(Number(env.CORREIO_SMTP_PORT), n);
+          const r = await sendSmtpOnce(Number(env.CORREIO_SMTP_PORT), crashMessage(n));
           if (r === 250) {
             acked++;
             break;

@@ -9,3 +9,4 @@ export { splitTrace, originalBytes } from './trace-headers';
 export { TcpProxy } from './tcp-proxy';
 export { WebhookReceiver, type ReceivedHook } from './webhook-receiver';
 export { SseClient, type SseEvent } from './sse-client';
+export { sendSmtpOnce, type SmtpOnceResult } from './smtp-once';
