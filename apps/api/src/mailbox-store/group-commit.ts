@@ -1,5 +1,7 @@
-import { type Pool, type PoolClient, releaseClient } from '@correio/db';
+import { type Pool, type PoolClient, mustDiscard, releaseClient } from '@correio/db';
+import type pg from 'pg';
 import { isDatabaseUnavailable } from '../common/app-error.js';
+import type { PipelinedConnection } from './pipelined-connection.js';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -8,7 +10,17 @@ export interface GroupCommitOptions {
   maxItems: number;
   /** Most bytes (as weighed by `weigh`) in one transaction, for the same reason with large items. */
   maxBytes: number;
+  /**
+   * Where a group's transaction runs: a pipelined connection (real PostgreSQL) sends BEGIN, the
+   * statements and COMMIT in one round trip; without one (PGlite) a pooled client runs them one by one.
+   */
+  pipeline?: PipelinedConnection;
 }
+
+type Outcomes<Res> =
+  | { kind: 'committed'; results: ({ ok: true; value: Res } | { ok: false; error: unknown })[] }
+  | { kind: 'aborted' }
+  | { kind: 'failed'; error: unknown };
 
 interface Pending<Req, Res> {
   req: Req;
@@ -132,7 +144,7 @@ export class GroupCommit<Req, Res> {
   }
 
   private async runGroup(group: Pending<Req, Res>[]): Promise<void> {
-    const outcomes = await this.inTransaction(group);
+    const outcomes = this.options.pipeline ? await this.inPipeline(this.options.pipeline, group) : await this.inTransaction(group);
     if (outcomes.kind === 'committed') {
       // Every caller learns its outcome first; only then are the changes announced.
       outcomes.results.forEach((r, i) => {
@@ -148,13 +160,64 @@ export class GroupCommit<Req, Res> {
     }
   }
 
-  private async inTransaction(
-    group: Pending<Req, Res>[],
-  ): Promise<
-    | { kind: 'committed'; results: ({ ok: true; value: Res } | { ok: false; error: unknown })[] }
-    | { kind: 'aborted' }
-    | { kind: 'failed'; error: unknown }
-  > {
+  /**
+   * The group's transaction in one round trip: BEGIN, each item's statement (issued by its `run`
+   * as soon as it is built: all of them within this turn of the event loop) and COMMIT are queued
+   * on the pipelined connection before any answer is read. What `run` sends after its statement's
+   * answer (the soft-failure look-up: which of mailbox and quota was missing) goes after the
+   * COMMIT, on its own: a read that changes nothing.
+   *
+   * - COMMIT answered "COMMIT": every statement succeeded and is durable; an item whose `run`
+   *   still failed (a soft failure: its statement wrote nothing) fails alone.
+   * - COMMIT answered "ROLLBACK": a statement failed and aborted the transaction (those behind it
+   *   failed with 25P02); nothing was written, so each item is run alone, as in inTransaction().
+   * - BEGIN or COMMIT failed, or the connection went: the outcome is unknown, every item fails.
+   */
+  private async inPipeline(pipeline: PipelinedConnection, group: Pending<Req, Res>[]): Promise<Outcomes<Res>> {
+    let client: pg.Client;
+    try {
+      client = await pipeline.acquire();
+    } catch (error) {
+      return { kind: 'failed', error };
+    }
+    const settle = <T>(p: Promise<T>) =>
+      p.then(
+        (value) => ({ ok: true as const, value }),
+        (error: unknown) => ({ ok: false as const, error }),
+      );
+    const begin = settle(client.query('BEGIN'));
+    const issued: Promise<void>[] = [];
+    const runs = group.map((p) => {
+      let markIssued!: () => void;
+      issued.push(new Promise<void>((resolve) => (markIssued = resolve)));
+      const q: Queryable = {
+        query: ((...args: unknown[]) => {
+          markIssued();
+          return (client.query as (...a: unknown[]) => unknown)(...args);
+        }) as Queryable['query'],
+      };
+      // An item whose run fails before sending anything must not hold the COMMIT back.
+      const run = this.hooks.run(q, p.req);
+      run.then(markIssued, markIssued);
+      return settle(run);
+    });
+    await Promise.all(issued);
+    const commit = settle(client.query('COMMIT'));
+    const [began, results, committed] = await Promise.all([begin, Promise.all(runs), commit]);
+    if (!began.ok || !committed.ok) {
+      const error = !began.ok ? began.error : (committed as { error: unknown }).error;
+      if (mustDiscard(client, error)) pipeline.discard(client);
+      return { kind: 'failed', error };
+    }
+    if (committed.value.command !== 'COMMIT') {
+      // A statement's error may say the connection's prepared statements are out of step (42P05…).
+      if (results.some((r) => !r.ok && mustDiscard(client, r.error))) pipeline.discard(client);
+      return { kind: 'aborted' };
+    }
+    return { kind: 'committed', results };
+  }
+
+  private async inTransaction(group: Pending<Req, Res>[]): Promise<Outcomes<Res>> {
     let client: PoolClient;
     try {
       client = await this.pool.connect();

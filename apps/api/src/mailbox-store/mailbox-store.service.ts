@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { type Pool, type PoolClient, withTransaction } from '@correio/db';
 import { AppError, ErrorCode } from '../common/app-error.js';
-import { PG_POOL } from '../database/database.module.js';
+import { DB_FEATURES, type DbFeatures, PG_POOL } from '../database/database.module.js';
 import { UsageRepository } from '../directory/repositories/usage.repository.js';
 import { MailEventsService } from '../events/mail-events.service.js';
 import { BLOB_STORE } from './blob-store.token.js';
 import { GroupCommit } from './group-commit.js';
+import { PipelinedConnection } from './pipelined-connection.js';
 import { type BlobStore, PostgresBlobStore } from './blob-store.js';
 import type { DeliveryRequest, MailboxChange, MailboxRow, MessageFlags, MessageRow, SpecialUse, StoredCopy } from './mailbox-store.types.js';
 import { DeliveryRepository } from './repositories/delivery.repository.js';
@@ -42,13 +43,15 @@ function compareIds(a: string, b: string): number {
  *   (UID/modseq allocation), accounts and mailboxes by ascending id.
  */
 @Injectable()
-export class MailboxStoreService {
+export class MailboxStoreService implements OnApplicationShutdown {
   /**
    * Concurrent one-copy deliveries share COMMITs (group-commit.ts). 64 messages or 8 MiB per
    * transaction: the first message of a full group waits for the other 63 statements (a few ms),
    * and the row lock on a busy INBOX is held once per group instead of once per message.
    */
   private readonly grouped: GroupCommit<DeliveryRequest, StoredCopy[]>;
+  /** The group's BEGIN, statements and COMMIT in one round trip (real PostgreSQL only: pipelined-connection.ts). */
+  private readonly pipeline?: PipelinedConnection;
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -58,8 +61,13 @@ export class MailboxStoreService {
     private readonly usage: UsageRepository,
     private readonly delivery: DeliveryRepository,
     private readonly events: MailEventsService,
+    @Inject(DB_FEATURES) features: DbFeatures,
   ) {
-    this.grouped = new GroupCommit<DeliveryRequest, StoredCopy[]>(this.pool, { maxItems: 64, maxBytes: 8 * 2 ** 20 }, {
+    if (features.preparedStatements) {
+      const options = (pool as unknown as { options: PipelinedConnection['config'] }).options;
+      this.pipeline = new PipelinedConnection({ ...options, application_name: 'correio-group-commit' });
+    }
+    this.grouped = new GroupCommit<DeliveryRequest, StoredCopy[]>(this.pool, { maxItems: 64, maxBytes: 8 * 2 ** 20, pipeline: this.pipeline }, {
       run: (q, req) => this.storeCopies(q, req),
       committed: (copies) => this.publishDelivered(copies),
       isSoftFailure: (err) => err instanceof AppError && (err.code === ErrorCode.OverQuota || err.code === ErrorCode.NotFound),
@@ -68,6 +76,10 @@ export class MailboxStoreService {
       // then its mailbox).
       order: (a, b) => compareIds(a.targets[0]!.accountId, b.targets[0]!.accountId),
     });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pipeline?.close();
   }
 
   createStandardMailboxes(tx: Pick<PoolClient, 'query'>, accountId: string): Promise<void> {

@@ -5,6 +5,12 @@ import pg from 'pg';
 export interface CountedStatement {
   client: number;
   text: string;
+  /**
+   * Whether the query waited for the server on its own: false for a query written on a pipelined
+   * connection (node-postgres `pipeline: true`, the group commit's) while an earlier one there was
+   * still unanswered — it travels in the same round trip.
+   */
+  roundTrip: boolean;
 }
 
 /**
@@ -27,19 +33,29 @@ export class QueryCounter {
    * LISTEN/NOTIFY connection, the directory's change listener): what attach(pool) cannot see, such
    * as a bus pg_notify per message, counts too. Call detach() when done.
    */
-  static attachProcess(): QueryCounter {
+  static attachProcess(ignore: (text: string) => boolean = () => false): QueryCounter {
     const counter = new QueryCounter();
+    counter.ignore = ignore;
     const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
     const original = proto.query;
     const ids = new WeakMap<object, number>();
+    const unanswered = new WeakMap<object, number>();
     proto.query = function (this: object, ...args: unknown[]) {
       let id = ids.get(this);
       if (id === undefined) {
         id = counter.nextClient++;
         ids.set(this, id);
       }
-      counter.record(id, args[0]);
-      return original.apply(this, args);
+      const pipelined = (this as { pipeline?: boolean }).pipeline === true;
+      const waiting = unanswered.get(this) ?? 0;
+      counter.record(id, args[0], !pipelined || waiting === 0);
+      const result = original.apply(this, args);
+      if (pipelined && result instanceof Promise) {
+        unanswered.set(this, waiting + 1);
+        const done = () => unanswered.set(this, (unanswered.get(this) ?? 1) - 1);
+        result.then(done, done);
+      }
+      return result;
     };
     counter.restore = () => {
       proto.query = original;
@@ -54,9 +70,12 @@ export class QueryCounter {
     this.restore();
   }
 
-  private record(client: number, q: unknown): void {
-    const text = typeof q === 'string' ? q : ((q as { text?: string } | undefined)?.text ?? '');
-    this.log.push({ client, text: text.trim() });
+  /** Statements not to count (attachProcess's argument). */
+  private ignore: (text: string) => boolean = () => false;
+
+  private record(client: number, q: unknown, roundTrip = true): void {
+    const text = (typeof q === 'string' ? q : ((q as { text?: string } | undefined)?.text ?? '')).trim();
+    if (!this.ignore(text)) this.log.push({ client, text, roundTrip });
   }
 
   static attach(pool: Pool): QueryCounter {
@@ -87,9 +106,9 @@ export class QueryCounter {
     return this.log;
   }
 
-  /** Queries sent: each one is a round trip. */
+  /** Round trips: every query, except those pipelined behind an unanswered one on the same connection. */
   get roundTrips(): number {
-    return this.log.length;
+    return this.log.filter((s) => s.roundTrip).length;
   }
 
   /** Statements that are not transaction control (BEGIN, COMMIT, ROLLBACK, savepoints). */
