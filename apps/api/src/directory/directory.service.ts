@@ -8,7 +8,7 @@ import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { domainOf, isValidAddress, isValidDomain, normalizeAddress } from './address.js';
 import { type DnsRecord, dkimTxt, generateDkimKeys, txtRecord } from './dkim-keys.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
-import { DirectoryRepository } from './repositories/directory.repository.js';
+import { type AccountInfoRow, DirectoryRepository } from './repositories/directory.repository.js';
 import { RecipientCache } from './recipient-cache.js';
 import { type AddressLookup, RecipientRepository } from './repositories/recipient.repository.js';
 import { loginFailures } from '../metrics/metrics.js';
@@ -51,7 +51,7 @@ export interface AccountChanges {
   disabled?: boolean;
 }
 
-function toInfo(a: Account): AccountInfo {
+function toInfo(a: Account | AccountInfoRow): AccountInfo {
   return {
     id: a.id.toString(),
     address: a.address,
@@ -147,7 +147,7 @@ export class DirectoryService implements OnApplicationShutdown {
   }
 
   async getAccount(id: string): Promise<AccountInfo | undefined> {
-    const a = await this.repo.findAccountById(BigInt(id));
+    const a = await this.repo.findAccountInfoById(id);
     return a ? toInfo(a) : undefined;
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { PrismaClient } from '@correio/db';
-import { PRISMA } from '../../database/database.module.js';
+import type { Pool, PrismaClient } from '@correio/db';
+import { DB_FEATURES, type DbFeatures, PG_POOL, PRISMA } from '../../database/database.module.js';
 
 export interface SessionRecord {
   id: bigint;
@@ -21,7 +21,11 @@ export interface WebSessionRecord {
 /** The only code that touches the sessions table. */
 @Injectable()
 export class SessionRepository {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(DB_FEATURES) private readonly features: DbFeatures,
+  ) {}
 
   async create(data: {
     accountId: bigint;
@@ -34,11 +38,20 @@ export class SessionRepository {
     return (await this.prisma.session.create({ data, select: { id: true } })).id;
   }
 
-  findByTokenHash(tokenHash: string): Promise<SessionRecord | null> {
-    return this.prisma.session.findUnique({
-      where: { tokenHash },
-      select: { id: true, accountId: true, csrfToken: true, expiresAt: true, lastSeenAt: true },
+  /**
+   * One prepared statement, not a Prisma query: every request with a session cookie reads it
+   * (AuthService.validate), and Prisma's query building cost about as much API CPU as the rest of
+   * a 50-message list page (issue 12's API target).
+   */
+  async findByTokenHash(tokenHash: string): Promise<SessionRecord | null> {
+    const { rows } = await this.pool.query<{ id: string; accountId: string; csrfToken: string; expiresAt: Date; lastSeenAt: Date }>({
+      name: this.features.preparedStatements ? 'correio-session-by-token' : undefined,
+      text: `SELECT id, account_id AS "accountId", csrf_token AS "csrfToken", expires_at AS "expiresAt", last_seen_at AS "lastSeenAt"
+               FROM sessions WHERE token_hash = $1`,
+      values: [tokenHash],
     });
+    const r = rows[0];
+    return r ? { ...r, id: BigInt(r.id), accountId: BigInt(r.accountId) } : null;
   }
 
   async touch(id: bigint, expiresAt: Date): Promise<void> {
