@@ -14,6 +14,7 @@ import { displayName, formatFullDate, formatListDate } from '@/lib/format';
 import { highlightSegments, segmentsFromRanges } from '@/lib/highlight';
 import type { Row } from '@/lib/rows';
 import { PaperclipIcon, StarIcon } from '../icons';
+import { isPlainClick, openItem } from '@/lib/open-item';
 import { prefetchMessage } from '../thread/message-cache';
 import type { RowList } from './use-row-list';
 
@@ -210,6 +211,12 @@ const MessageRow = memo(function MessageRow(p: RowProps) {
         data-row-link={r.key}
         // A press comes ~100 ms before the click: start fetching the body then.
         onPointerDown={() => r.kind === 'conversation' && prefetchMessage(r.messageId)}
+        onClick={(e) => {
+          // Opened in place, without the router's server round trip (lib/open-item.ts).
+          if (!isPlainClick(e)) return;
+          e.preventDefault();
+          openItem(p.href);
+        }}
       >
         <span className="row-line1">
           <span className="row-from" data-testid="message-from">
