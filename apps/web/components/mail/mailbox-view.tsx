@@ -31,6 +31,9 @@ import { openMenu } from './menu-signal';
 import { ListToolbar } from './list-toolbar';
 import { MessageList } from './message-list';
 import { ReadingSlot } from './reading-slot';
+import { prefetchConversation } from '../thread/message-cache';
+
+const NO_TERMS: string[] = [];
 
 export function MailboxView({ segment, children }: { segment: string; children: ReactNode }) {
   const q = useSearchParams().get('q');
@@ -91,6 +94,17 @@ function ListView({ view, children }: { view: View; children: ReactNode }) {
   const hasMore = isThis && list.nextCursor !== null;
 
   const hrefOf = useCallback((row: Row) => itemPath(view, row), [view]);
+  const viewMailboxId = view.kind === 'mailbox' ? view.mailboxId : null;
+  /** Opens a row: its requests start now, before React renders the pane (message-cache.ts). */
+  const open = useCallback(
+    (row: Row) => {
+      if (row.kind === 'conversation') prefetchConversation(row.threadId, viewMailboxId, row.messageId);
+      openItem(itemPath(view, row));
+    },
+    [view, viewMailboxId],
+  );
+  // One array per query: a new [] on every render would re-render every row (MessageRow is memo).
+  const searchTerms = useMemo(() => (view.kind === 'search' ? termsOfQuery(view.q) : NO_TERMS), [view]);
   const goToList = useCallback(() => router.push(viewPath(view)), [router, view]);
 
   /** Runs an action on the selection, else on the open item, else on the cursor row. */
@@ -137,7 +151,7 @@ function ListView({ view, children }: { view: View; children: ReactNode }) {
     setCursorKey(next.key);
     setScrollToKey(next.key);
     if (openKey) {
-      if (next.key !== openRow?.key) openItem(hrefOf(next));
+      if (next.key !== openRow?.key) open(next);
       return;
     }
     requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-row-link="${CSS.escape(next.key)}"]`)?.focus());
@@ -145,7 +159,7 @@ function ListView({ view, children }: { view: View; children: ReactNode }) {
   const openCursor = () => {
     const focused = document.activeElement?.closest<HTMLElement>('[data-row-key]')?.dataset.rowKey;
     const row = rows.find((r) => r.key === (focused ?? cursorKey)) ?? rows[0];
-    if (row) openItem(hrefOf(row));
+    if (row) open(row);
   };
   const openRowOrFocused = (): Row | undefined => {
     const focused = document.activeElement?.closest<HTMLElement>('[data-row-key]')?.dataset.rowKey;
@@ -226,10 +240,11 @@ function ListView({ view, children }: { view: View; children: ReactNode }) {
             cursorKey={cursorKey}
             selected={selection.ids}
             labels={labels}
-            searchTerms={view.kind === 'search' ? termsOfQuery(view.q) : []}
+            searchTerms={searchTerms}
             hrefOf={hrefOf}
             onToggleSelect={onToggleSelect}
             onToggleStar={onToggleStar}
+            onOpen={open}
             onLoadMore={() => void loadMore()}
             onRetry={() => void refreshList()}
             dragKeys={dragKeys}
@@ -247,7 +262,7 @@ function ListView({ view, children }: { view: View; children: ReactNode }) {
         )}
       </section>
       <section className="reading-pane" aria-label="Reading pane">
-        <ReadingSlot item={item} viewMailboxId={view.kind === 'mailbox' ? view.mailboxId : null} />
+        <ReadingSlot item={item} viewMailboxId={viewMailboxId} />
         {children}
       </section>
     </div>

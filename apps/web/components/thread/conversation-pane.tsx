@@ -17,7 +17,7 @@ import { LabelMenu } from '../mail/label-menu';
 import { useMail } from '../mail/mail-store';
 import { MoveMenu } from '../mail/move-menu';
 import { MessageView, useListHref } from '../mail/reading-pane';
-import { loadMessage, prefetchMessage } from './message-cache';
+import { loadConversation, loadMessage, prefetchMessage } from './message-cache';
 import { BlockSenderButton } from '../settings/rules/block-sender-button';
 
 type Load = { status: 'loading' } | { status: 'ready'; conv: ConversationDetail } | { status: 'error'; message: string };
@@ -39,7 +39,7 @@ export function ConversationPane({ threadId, viewMailboxId }: { threadId: string
     const ctrl = new AbortController();
     // The newest message is open in any case: fetch it alongside the conversation.
     if (row && expandedFor.current !== threadId) prefetchMessage(row.messageId);
-    api.getConversation(threadId, viewMailboxId, ctrl.signal).then(
+    loadConversation(threadId, viewMailboxId, ctrl.signal).then(
       (conv) => {
         if (ctrl.signal.aborted) return;
         setLoad({ status: 'ready', conv });
