@@ -80,7 +80,8 @@ async function seed(pool, accountId, inboxId) {
          FROM bn`,
       [accountId, inboxId, start, end, KEYWORD],
     );
-    if ((end / BATCH) % 4 === 0 || end === N) log(`seeded ${end.toLocaleString('en')} messages (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    if ((end / BATCH) % 4 === 0 || end === N)
+      log(`seeded ${end.toLocaleString('en')} messages (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   }
   await pool.query('UPDATE mailboxes SET uid_next = $2 + 1, highest_modseq = $2 + 1 WHERE id = $1', [inboxId, N]);
   await pool.query(`SELECT setval('thread_id_seq', $1::bigint + 1)`, [N]);
@@ -88,7 +89,9 @@ async function seed(pool, accountId, inboxId) {
   const t1 = Date.now();
   await pool.query('VACUUM ANALYZE messages');
   await pool.query('VACUUM ANALYZE blobs');
-  log(`seeded ${N.toLocaleString('en')} messages in ${((t1 - t0) / 1000).toFixed(1)} s; VACUUM ANALYZE ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+  log(
+    `seeded ${N.toLocaleString('en')} messages in ${((t1 - t0) / 1000).toFixed(1)} s; VACUUM ANALYZE ${((Date.now() - t1) / 1000).toFixed(1)} s`,
+  );
 }
 
 async function login(base, address) {
@@ -98,7 +101,10 @@ async function login(base, address) {
     body: JSON.stringify({ address, password: PASSWORD }),
   });
   if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
 }
 
 /** Walks a list endpoint from its first page, collecting up to `pages` cursors (deep pages for the load). */
@@ -158,7 +164,9 @@ async function load(base, cookie, route, cursors, pid) {
  * that records its statement, which then runs under EXPLAIN on the real one.
  */
 async function capture(call, which) {
-  const { ConversationRepository } = await import(path.join(repoRoot, 'apps/api/dist/conversations/repositories/conversation.repository.js'));
+  const { ConversationRepository } = await import(
+    path.join(repoRoot, 'apps/api/dist/conversations/repositories/conversation.repository.js')
+  );
   const { CountsRepository } = await import(path.join(repoRoot, 'apps/api/dist/labels/repositories/counts.repository.js'));
   let captured;
   const recorder = {
@@ -211,10 +219,30 @@ async function explainAll(pool, url, acct, inbox) {
   ).rows[0];
   const middle = { internalDate: deep.internal_date, id: deep.id };
   const { rows: labelRows } = await pool.query('SELECT id, keyword FROM labels WHERE account_id = $1', [acct.id]);
-  await explain(pool, 'flat page, middle of the mailbox (GET /mailboxes/:id/page)', (repo) => repo.page(acct.id, inbox.id, 51, middle), 'conversation');
-  await explain(pool, 'conversations, first page (GET /conversations)', (repo) => repo.list(acct.id, { mailboxId: inbox.id }, 51), 'conversation');
-  await explain(pool, 'conversations, middle of the mailbox', (repo) => repo.list(acct.id, { mailboxId: inbox.id }, 51, middle), 'conversation');
-  await explain(pool, "a label's conversations, first page (GET /conversations?labelId)", (repo) => repo.list(acct.id, { keyword: labelRows[0].keyword }, 51), 'conversation');
+  await explain(
+    pool,
+    'flat page, middle of the mailbox (GET /mailboxes/:id/page)',
+    (repo) => repo.page(acct.id, inbox.id, 51, middle),
+    'conversation',
+  );
+  await explain(
+    pool,
+    'conversations, first page (GET /conversations)',
+    (repo) => repo.list(acct.id, { mailboxId: inbox.id }, 51),
+    'conversation',
+  );
+  await explain(
+    pool,
+    'conversations, middle of the mailbox',
+    (repo) => repo.list(acct.id, { mailboxId: inbox.id }, 51, middle),
+    'conversation',
+  );
+  await explain(
+    pool,
+    "a label's conversations, first page (GET /conversations?labelId)",
+    (repo) => repo.list(acct.id, { keyword: labelRows[0].keyword }, 51),
+    'conversation',
+  );
   // Unread per mailbox (GET /counts, GET /mailboxes) reads the counts each mailbox row keeps (migration 20261213600000_mailbox_counts).
   await explain(pool, 'label counts (GET /labels, /counts)', (repo) => repo.byKeyword(acct.id), 'counts');
 
@@ -234,7 +262,6 @@ async function explainAll(pool, url, acct, inbox) {
     const r = await sqlLoad(url, statements);
     console.log(`  ${name}: ${r.n} statements, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`);
   }
-
 }
 
 async function main() {
@@ -301,7 +328,9 @@ async function main() {
     `\nWebmail API on ${N.toLocaleString('en')} messages in one INBOX — ${CLIENTS} concurrent clients, ${SECONDS} s each, ` +
       `50-message pages at random depths among the first 200 pages (loadavg ${os.loadavg()[0].toFixed(2)}, ${os.cpus().length} cores)`,
   );
-  console.log('| endpoint | pages | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | API CPU ms/req | API RSS before → after (MiB) |');
+  console.log(
+    '| endpoint | pages | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | API CPU ms/req | API RSS before → after (MiB) |',
+  );
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const [name, pages, r] of results) {
     console.log(

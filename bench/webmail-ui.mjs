@@ -103,7 +103,10 @@ async function timeClick(page, selector, index, done) {
           const requests = performance
             .getEntriesByType('resource')
             .filter((e) => e.startTime >= t0)
-            .map((e) => `${new URL(e.name).pathname.replace(/\d{3,}/g, ':id')} ${(e.startTime - t0).toFixed(0)}→${(e.responseEnd - t0).toFixed(0)}`);
+            .map(
+              (e) =>
+                `${new URL(e.name).pathname.replace(/\d{3,}/g, ':id')} ${(e.startTime - t0).toFixed(0)}→${(e.responseEnd - t0).toFixed(0)}`,
+            );
           return { ms, found, requests };
         }
         if (performance.now() - t0 > 10_000) return { ms: Number.NaN };
@@ -188,7 +191,10 @@ async function main() {
       `(() => { const p = document.querySelector('[data-testid="conversation"], [data-testid="reading-pane"]'); return !!p && !!p.querySelector('[data-testid="message-text"], [data-testid="message-frame"]'); })()`,
     );
     if (i >= 2) openMessage.push(ms);
-    if (args.phases) log(`  open message ${i}: ${ms?.toFixed(1)} ms (body in the DOM at ${found?.toFixed(1)}); requests: ${requests?.join(', ') || 'none'}`);
+    if (args.phases)
+      log(
+        `  open message ${i}: ${ms?.toFixed(1)} ms (body in the DOM at ${found?.toFixed(1)}); requests: ${requests?.join(', ') || 'none'}`,
+      );
     await page.goBack();
     await page.getByTestId('reading-empty').waitFor();
   }

@@ -15,3 +15,42 @@ export function openItem(href: string): void {
 export function isPlainClick(e: { button: number; metaKey: boolean; ctrlKey: boolean; shiftKey: boolean; altKey: boolean }): boolean {
   return e.button === 0 && !e.metaKey && !e.ctrlKey && !e.shiftKey && !e.altKey;
 }
+
+/** The view part of a mail path: "/mail/<view>" ("" outside /mail). */
+function viewOf(pathname: string): string {
+  const parts = pathname.split('/').filter(Boolean);
+  return parts[0] === 'mail' && parts[1] ? `/mail/${parts[1]}` : '';
+}
+
+/**
+ * Whether `href` stays in the view on screen (its list or one of its items, same search). Such a
+ * move must be a history entry too: after openItem, Next's router still holds the list's page and
+ * a router navigation to that same page leaves the address as it was.
+ */
+export function isWithinView(href: string): boolean {
+  const to = new URL(href, window.location.href);
+  const here = viewOf(window.location.pathname);
+  return to.origin === window.location.origin && here !== '' && viewOf(to.pathname) === here && to.search === window.location.search;
+}
+
+/** Goes to `href`: in place within the view on screen, else through the router. */
+export function goTo(router: { push(href: string): void }, href: string): void {
+  if (isWithinView(href)) openItem(href);
+  else router.push(href);
+}
+
+/** onClick for a Link that may point into the view on screen (a folder, Back to list). */
+export function followWithinView(e: {
+  button: number;
+  metaKey: boolean;
+  ctrlKey: boolean;
+  shiftKey: boolean;
+  altKey: boolean;
+  currentTarget: EventTarget;
+  preventDefault(): void;
+}): void {
+  const href = e.currentTarget instanceof HTMLAnchorElement ? e.currentTarget.getAttribute('href') : null;
+  if (!href || !isPlainClick(e) || !isWithinView(href)) return;
+  e.preventDefault();
+  openItem(href);
+}

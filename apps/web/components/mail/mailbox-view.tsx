@@ -24,7 +24,7 @@ import {
   toggleRow,
 } from '@/lib/selection';
 import { useShortcuts } from '@/lib/use-shortcuts';
-import { openItem } from '@/lib/open-item';
+import { goTo, openItem } from '@/lib/open-item';
 import { itemPath, openItemOf, parseView, type View, viewKey, viewPath, viewQuery } from '@/lib/views';
 import { type ActTarget, useMail } from './mail-store';
 import { openMenu } from './menu-signal';
@@ -105,7 +105,7 @@ function ListView({ view, children }: { view: View; children: ReactNode }) {
   );
   // One array per query: a new [] on every render would re-render every row (MessageRow is memo).
   const searchTerms = useMemo(() => (view.kind === 'search' ? termsOfQuery(view.q) : NO_TERMS), [view]);
-  const goToList = useCallback(() => router.push(viewPath(view)), [router, view]);
+  const goToList = useCallback(() => goTo(router, viewPath(view)), [router, view]);
 
   /** Runs an action on the selection, else on the open item, else on the cursor row. */
   const actOn = useCallback(

@@ -13,6 +13,7 @@ import { EmptyPane, ReadingPane } from './reading-pane';
 export function ReadingSlot({ item, viewMailboxId }: { item: OpenItem; viewMailboxId: string | null }) {
   if (!item) return <EmptyPane />;
   // Keyed by the item: another conversation or message starts from a fresh state.
-  if (item.kind === 'conversation') return <ConversationPane key={`c${item.threadId}`} threadId={item.threadId} viewMailboxId={viewMailboxId} />;
+  if (item.kind === 'conversation')
+    return <ConversationPane key={`c${item.threadId}`} threadId={item.threadId} viewMailboxId={viewMailboxId} />;
   return <ReadingPane key={item.messageId} messageId={item.messageId} />;
 }
