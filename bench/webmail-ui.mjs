@@ -234,7 +234,12 @@ async function main() {
 
   log('scrolling through 3,000 rows of the Inbox ...');
   await page.locator('[data-testid="mailbox-item"][data-mailbox-name="Inbox"]').click();
-  await page.getByTestId('message-row').first().waitFor();
+  // The search's rows are still there until the Inbox's list replaces them: wait for the Inbox's.
+  await page.waitForFunction(
+    () =>
+      document.querySelector('[data-testid="list-title"]')?.textContent === 'Inbox' &&
+      document.querySelector('[data-testid="message-scroll"] [data-testid="message-row"]') !== null,
+  );
   const frames = await page.evaluate(async () => {
     const el = document.querySelector('[data-testid="message-scroll"]');
     const gaps = [];
