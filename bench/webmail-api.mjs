@@ -2,6 +2,7 @@
 // Webmail API benchmark (issue 12): the list endpoints on a 1,000,000-message INBOX.
 //
 //   node bench/webmail-api.mjs [--messages N] [--seconds S] [--clients C] [--repeat R] [--keep]
+//                              [--only NAME] [--api path/to/dist/main.js] [--profile DIR]
 //
 // Seeds N messages (default 1,000,000) into one account's INBOX with generate_series straight into
 // the tables (blobs + messages, like bench/imap-search.mjs; threads of two messages, every 50th
@@ -30,6 +31,12 @@ const { values: args } = parseArgs({
     clients: { type: 'string', default: '10' },
     repeat: { type: 'string', default: '4' },
     keep: { type: 'boolean', default: false },
+    // A/B: another build's API (e.g. /work/main/apps/api/dist/main.js) on the same seeded data.
+    api: { type: 'string' },
+    // Only the endpoints whose name matches this regular expression (e.g. "page|counts"); no EXPLAINs then.
+    only: { type: 'string' },
+    // Writes the API process's CPU profile (.cpuprofile) into this directory when it exits.
+    profile: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -73,7 +80,8 @@ async function seed(pool, accountId, inboxId) {
          FROM bn`,
       [accountId, inboxId, start, end, KEYWORD],
     );
-    if ((end / BATCH) % 4 === 0 || end === N) log(`seeded ${end.toLocaleString('en')} messages (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    if ((end / BATCH) % 4 === 0 || end === N)
+      log(`seeded ${end.toLocaleString('en')} messages (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   }
   await pool.query('UPDATE mailboxes SET uid_next = $2 + 1, highest_modseq = $2 + 1 WHERE id = $1', [inboxId, N]);
   await pool.query(`SELECT setval('thread_id_seq', $1::bigint + 1)`, [N]);
@@ -81,7 +89,9 @@ async function seed(pool, accountId, inboxId) {
   const t1 = Date.now();
   await pool.query('VACUUM ANALYZE messages');
   await pool.query('VACUUM ANALYZE blobs');
-  log(`seeded ${N.toLocaleString('en')} messages in ${((t1 - t0) / 1000).toFixed(1)} s; VACUUM ANALYZE ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+  log(
+    `seeded ${N.toLocaleString('en')} messages in ${((t1 - t0) / 1000).toFixed(1)} s; VACUUM ANALYZE ${((Date.now() - t1) / 1000).toFixed(1)} s`,
+  );
 }
 
 async function login(base, address) {
@@ -91,7 +101,10 @@ async function login(base, address) {
     body: JSON.stringify({ address, password: PASSWORD }),
   });
   if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
 }
 
 /** Walks a list endpoint from its first page, collecting up to `pages` cursors (deep pages for the load). */
@@ -151,7 +164,9 @@ async function load(base, cookie, route, cursors, pid) {
  * that records its statement, which then runs under EXPLAIN on the real one.
  */
 async function capture(call, which) {
-  const { ConversationRepository } = await import(path.join(repoRoot, 'apps/api/dist/conversations/repositories/conversation.repository.js'));
+  const { ConversationRepository } = await import(
+    path.join(repoRoot, 'apps/api/dist/conversations/repositories/conversation.repository.js')
+  );
   const { CountsRepository } = await import(path.join(repoRoot, 'apps/api/dist/labels/repositories/counts.repository.js'));
   let captured;
   const recorder = {
@@ -194,28 +209,8 @@ async function explain(pool, title, call, which) {
   console.log(`\nEXPLAIN ANALYZE — ${title}: ${total}\n${rows.map((r) => `  ${r['QUERY PLAN']}`).join('\n')}`);
 }
 
-async function main() {
-  handleSignals();
-  const db = await createDatabase(server);
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'correio-webmail-bench-'));
-  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-  const api = await startCorreio({
-    databaseUrl: db.url,
-    dataDir,
-    env: { CORREIO_ROLES: 'http', CORREIO_DOMAIN: 'bench.test', CORREIO_ADMIN_ADDRESS: 'joel@bench.test', CORREIO_ADMIN_PASSWORD: PASSWORD },
-  });
-  const base = `http://127.0.0.1:${api.ports.api}`;
-  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
-  cleanups.push(() => pool.end());
-  const {
-    rows: [acct],
-  } = await pool.query(`SELECT id FROM accounts WHERE address = 'joel@bench.test'`);
-  const {
-    rows: [inbox],
-  } = await pool.query(`SELECT id FROM mailboxes WHERE account_id = $1 AND special_use = 'inbox'`, [acct.id]);
-  await seed(pool, acct.id, inbox.id);
-
-  // The API's own statements (its built repositories, their SQL captured), EXPLAIN ANALYZEd on the seeded data.
+/** EXPLAIN ANALYZE of each list statement, then the list statements alone under load. */
+async function explainAll(pool, url, acct, inbox) {
   const deep = (
     await pool.query(
       'SELECT internal_date, id FROM messages WHERE account_id = $1 AND mailbox_id = $2 ORDER BY internal_date DESC, id DESC OFFSET $3 LIMIT 1',
@@ -224,10 +219,30 @@ async function main() {
   ).rows[0];
   const middle = { internalDate: deep.internal_date, id: deep.id };
   const { rows: labelRows } = await pool.query('SELECT id, keyword FROM labels WHERE account_id = $1', [acct.id]);
-  await explain(pool, 'flat page, middle of the mailbox (GET /mailboxes/:id/page)', (repo) => repo.page(acct.id, inbox.id, 51, middle), 'conversation');
-  await explain(pool, 'conversations, first page (GET /conversations)', (repo) => repo.list(acct.id, { mailboxId: inbox.id }, 51), 'conversation');
-  await explain(pool, 'conversations, middle of the mailbox', (repo) => repo.list(acct.id, { mailboxId: inbox.id }, 51, middle), 'conversation');
-  await explain(pool, "a label's conversations, first page (GET /conversations?labelId)", (repo) => repo.list(acct.id, { keyword: labelRows[0].keyword }, 51), 'conversation');
+  await explain(
+    pool,
+    'flat page, middle of the mailbox (GET /mailboxes/:id/page)',
+    (repo) => repo.page(acct.id, inbox.id, 51, middle),
+    'conversation',
+  );
+  await explain(
+    pool,
+    'conversations, first page (GET /conversations)',
+    (repo) => repo.list(acct.id, { mailboxId: inbox.id }, 51),
+    'conversation',
+  );
+  await explain(
+    pool,
+    'conversations, middle of the mailbox',
+    (repo) => repo.list(acct.id, { mailboxId: inbox.id }, 51, middle),
+    'conversation',
+  );
+  await explain(
+    pool,
+    "a label's conversations, first page (GET /conversations?labelId)",
+    (repo) => repo.list(acct.id, { keyword: labelRows[0].keyword }, 51),
+    'conversation',
+  );
   // Unread per mailbox (GET /counts, GET /mailboxes) reads the counts each mailbox row keeps (migration 20261213600000_mailbox_counts).
   await explain(pool, 'label counts (GET /labels, /counts)', (repo) => repo.byKeyword(acct.id), 'counts');
 
@@ -244,9 +259,47 @@ async function main() {
   ];
   console.log(`\nThe list statements alone, ${CLIENTS} connections × ${SECONDS} s, random depths in the first 10,000 messages:`);
   for (const [name, statements] of sqlRuns) {
-    const r = await sqlLoad(db.url, statements);
+    const r = await sqlLoad(url, statements);
     console.log(`  ${name}: ${r.n} statements, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`);
   }
+}
+
+async function main() {
+  handleSignals();
+  const db = await createDatabase(server);
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'correio-webmail-bench-'));
+  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+  const api = await startCorreio({
+    databaseUrl: db.url,
+    dataDir,
+    env: {
+      CORREIO_ROLES: 'http',
+      CORREIO_DOMAIN: 'bench.test',
+      CORREIO_ADMIN_ADDRESS: 'joel@bench.test',
+      CORREIO_ADMIN_PASSWORD: PASSWORD,
+      ...(args.profile
+        ? {
+            NODE_OPTIONS: `--require ${path.join(repoRoot, 'bench/lib/cpu-profile.cjs')}`,
+            BENCH_CPU_PROFILE_DIR: path.resolve(args.profile),
+            BENCH_CPU_PROFILE_ON_SIGNAL: '1',
+          }
+        : {}),
+    },
+    ...(args.api ? { apiMain: path.resolve(args.api) } : {}),
+  });
+  const base = `http://127.0.0.1:${api.ports.api}`;
+  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  cleanups.push(() => pool.end());
+  const {
+    rows: [acct],
+  } = await pool.query(`SELECT id FROM accounts WHERE address = 'joel@bench.test'`);
+  const {
+    rows: [inbox],
+  } = await pool.query(`SELECT id FROM mailboxes WHERE account_id = $1 AND special_use = 'inbox'`, [acct.id]);
+  await seed(pool, acct.id, inbox.id);
+
+  // The API's own statements (its built repositories, their SQL captured), EXPLAIN ANALYZEd on the seeded data.
+  if (!args.only) await explainAll(pool, db.url, acct, inbox);
 
   const cookie = await login(base, 'joel@bench.test');
   const { rows: labels } = await pool.query('SELECT id FROM labels WHERE account_id = $1', [acct.id]);
@@ -262,16 +315,22 @@ async function main() {
   ];
   const rssStart = rssMiB(api.pid);
   const results = [];
-  for (const [name, route] of routes) {
+  const selected = routes.filter(([name]) => !args.only || new RegExp(args.only).test(name));
+  for (const [name, route] of selected) {
     const cursors = route.includes('limit=') ? await collectCursors(base, cookie, route, 200) : [null];
     log(`${name}: ${cursors.length} cursors; ${CLIENTS} clients × ${SECONDS} s`);
+    // --profile: the API samples its CPU during this run only (SIGUSR2 starts, the next one writes).
+    if (args.profile) process.kill(api.pid, 'SIGUSR2');
     results.push([name, cursors.length, await load(base, cookie, route, cursors, api.pid)]);
+    if (args.profile) process.kill(api.pid, 'SIGUSR2');
   }
   console.log(
     `\nWebmail API on ${N.toLocaleString('en')} messages in one INBOX — ${CLIENTS} concurrent clients, ${SECONDS} s each, ` +
       `50-message pages at random depths among the first 200 pages (loadavg ${os.loadavg()[0].toFixed(2)}, ${os.cpus().length} cores)`,
   );
-  console.log('| endpoint | pages | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | API CPU ms/req | API RSS before → after (MiB) |');
+  console.log(
+    '| endpoint | pages | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | API CPU ms/req | API RSS before → after (MiB) |',
+  );
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const [name, pages, r] of results) {
     console.log(
@@ -279,7 +338,8 @@ async function main() {
     );
   }
   console.log(`API RSS: ${rssStart.toFixed(0)} MiB before the first run, ${rssMiB(api.pid).toFixed(0)} MiB after the last`);
-  const [convName, convRoute] = routes.find(([name]) => name.startsWith('GET /conversations (INBOX'));
+  // The memory runs: the conversation list, or with --only the first endpoint chosen.
+  const [convName, convRoute] = args.only ? selected[0] : routes.find(([name]) => name.startsWith('GET /conversations (INBOX'));
   const convCursors = await collectCursors(base, cookie, convRoute, 200);
   const after = [];
   for (let i = 0; i < Number(args.repeat); i++) {

@@ -2,7 +2,7 @@
 // Webmail UI benchmark (issue 12): how fast the webmail feels on a big mailbox, timed in Debian's
 // Chromium against the built API and web app on a throwaway database.
 //
-//   node bench/webmail-ui.mjs [--messages 100000] [--runs 30]
+//   node bench/webmail-ui.mjs [--messages 100000] [--runs 30] [--phases]
 //
 // Seeds --messages messages into one INBOX with generate_series straight into the tables (threads
 // of two, two thirds read, as bench/webmail-api.mjs does) and 2,000 into Archive, then prints p50/p95 of:
@@ -29,6 +29,7 @@ const { values: args } = parseArgs({
   options: {
     messages: { type: 'string', default: '100000' },
     runs: { type: 'string', default: '30' },
+    phases: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -86,16 +87,29 @@ async function timeClick(page, selector, index, done) {
   return page.evaluate(
     async ({ selector, index, done }) => {
       const el = document.querySelectorAll(selector)[index];
-      if (!el) return Number.NaN;
+      if (!el) return { ms: Number.NaN };
       const isDone = new Function(`return (${done})`);
+      // The resource timing buffer holds 250 entries: empty it so this click's requests are listed.
+      performance.clearResourceTimings();
       const t0 = performance.now();
       el.click();
       for (;;) {
         if (isDone()) {
+          const found = performance.now() - t0;
           await new Promise((r) => requestAnimationFrame(() => r()));
-          return performance.now() - t0;
+          const ms = performance.now() - t0;
+          // The phases: each request the click caused (resource timing, relative to the click)
+          // and when the body was first seen in the DOM; printed with --phases.
+          const requests = performance
+            .getEntriesByType('resource')
+            .filter((e) => e.startTime >= t0)
+            .map(
+              (e) =>
+                `${new URL(e.name).pathname.replace(/\d{3,}/g, ':id')} ${(e.startTime - t0).toFixed(0)}→${(e.responseEnd - t0).toFixed(0)}`,
+            );
+          return { ms, found, requests };
         }
-        if (performance.now() - t0 > 10_000) return Number.NaN;
+        if (performance.now() - t0 > 10_000) return { ms: Number.NaN };
         await new Promise((r) => requestAnimationFrame(r));
       }
     },
@@ -157,7 +171,7 @@ async function main() {
   const openFolder = [];
   for (let i = 0; i < RUNS + 2; i++) {
     const target = i % 2 === 0 ? 'Archive' : 'Inbox';
-    const ms = await timeClick(
+    const { ms } = await timeClick(
       page,
       `[data-testid="mailbox-item"][data-mailbox-name="${target}"]`,
       0,
@@ -169,18 +183,27 @@ async function main() {
 
   log(`open message × ${RUNS} ...`);
   const openMessage = [];
+  const coldOpen = [];
+  const warmOpen = [];
   for (let i = 0; i < RUNS + 2; i++) {
-    const ms = await timeClick(
+    const { ms, found, requests } = await timeClick(
       page,
       '[data-testid="message-row"] a',
       i % 8,
       `(() => { const p = document.querySelector('[data-testid="conversation"], [data-testid="reading-pane"]'); return !!p && !!p.querySelector('[data-testid="message-text"], [data-testid="message-frame"]'); })()`,
     );
     if (i >= 2) openMessage.push(ms);
+    // Rows repeat every 8 openings: the first 8 are cold, the rest find the body in the page's cache.
+    (i < 8 ? coldOpen : warmOpen).push(ms);
+    if (args.phases)
+      log(
+        `  open message ${i}: ${ms?.toFixed(1)} ms (body in the DOM at ${found?.toFixed(1)}); requests: ${requests?.join(', ') || 'none'}`,
+      );
     await page.goBack();
     await page.getByTestId('reading-empty').waitFor();
   }
 
+  log(`open message: first opening of a row p50 ${fmt(pct(coldOpen, 50))} (${coldOpen.length} runs), reopening p50 ${fmt(pct(warmOpen, 50))}`);
   log(`search × ${RUNS} ...`);
   const search = [];
   const box = page.getByRole('combobox', { name: 'Search mail' });
@@ -211,7 +234,12 @@ async function main() {
 
   log('scrolling through 3,000 rows of the Inbox ...');
   await page.locator('[data-testid="mailbox-item"][data-mailbox-name="Inbox"]').click();
-  await page.getByTestId('message-row').first().waitFor();
+  // The search's rows are still there until the Inbox's list replaces them: wait for the Inbox's.
+  await page.waitForFunction(
+    () =>
+      document.querySelector('[data-testid="list-title"]')?.textContent === 'Inbox' &&
+      document.querySelector('[data-testid="message-scroll"] [data-testid="message-row"]') !== null,
+  );
   const frames = await page.evaluate(async () => {
     const el = document.querySelector('[data-testid="message-scroll"]');
     const gaps = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { itemPath, parseView, viewKey, viewPath, viewQuery } from './views';
+import { itemPath, openItemOf, parseView, viewKey, viewPath, viewQuery } from './views';
 
 describe('views', () => {
   it.each([
@@ -26,4 +26,18 @@ describe('views', () => {
     expect(viewQuery({ kind: 'label', labelId: '1' }, null, 'work')).toBe('label:work');
     expect(viewQuery({ kind: 'search', q: '', name: 'Search' }, null, null)).toBeNull();
   });
+});
+
+describe('openItemOf: the reading pane chosen from the path', () => {
+  it.each([
+    ['/mail/12/c/345', { kind: 'conversation', threadId: '345' }],
+    ['/mail/label-3/c/9', { kind: 'conversation', threadId: '9' }],
+    ['/mail/search/77', { kind: 'message', messageId: '77' }],
+    ['/mail/12', null],
+    ['/mail/12/c', null],
+    ['/mail/12/c/abc', null],
+    ['/mail/12/0', null],
+    ['/settings/12/c/3', null],
+    ['/mail/scheduled', null],
+  ])('%s', (path, want) => expect(openItemOf(path)).toEqual(want));
 });

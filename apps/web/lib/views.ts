@@ -48,3 +48,20 @@ export function viewQuery(v: View, mailboxName: string | null, labelName: string
   if (v.kind === 'mailbox') return mailboxName ? `in:${quote(mailboxName)}` : null;
   return labelName ? `label:${quote(labelName)}` : null;
 }
+
+/** What the reading pane shows for a path under /mail/<view>: a conversation, a message, or nothing. */
+export type OpenItem = { kind: 'conversation'; threadId: string } | { kind: 'message'; messageId: string } | null;
+
+/**
+ * The open item of a mail path (`/mail/<view>/c/<threadId>` or `/mail/<view>/<messageId>`). The
+ * reading pane is chosen from the URL in the browser rather than by the route's page, so opening a
+ * row is a history entry without a round trip to the web server (see lib/open-item.ts).
+ */
+export function openItemOf(pathname: string): OpenItem {
+  const parts = pathname.split('/').filter(Boolean);
+  if (parts[0] !== 'mail') return null;
+  const id = /^[1-9]\d{0,18}$/;
+  if (parts.length === 4 && parts[2] === 'c' && id.test(parts[3] ?? '')) return { kind: 'conversation', threadId: parts[3] as string };
+  if (parts.length === 3 && id.test(parts[2] ?? '')) return { kind: 'message', messageId: parts[2] as string };
+  return null;
+}

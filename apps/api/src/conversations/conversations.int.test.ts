@@ -152,5 +152,8 @@ describe('conversations API', () => {
     expect((await bia.http.request('GET', '/api/v1/conversations/99999999999999999999')).status).toBe(404);
     const own = await bia.http.json<ConversationList>('GET', '/api/v1/conversations');
     expect(own.items.map((c) => c.subject)).toEqual(['Bia']);
+    // Her own conversation, viewed from another account's mailbox: 404 (the view is checked with the read).
+    expect((await bia.http.request('GET', `/api/v1/conversations/${own.items[0]!.id}?mailboxId=${boxes.inbox}`)).status).toBe(404);
+    expect((await ana.http.request('GET', `/api/v1/conversations/${list.items[0]!.id}?mailboxId=${boxes.inbox}`)).status).toBe(200);
   });
 });

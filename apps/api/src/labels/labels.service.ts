@@ -6,6 +6,7 @@ import { PG_POOL } from '../database/database.module.js';
 import { KeywordRewriteService } from '../mailbox-store/keyword-rewrite.service.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { labelKeyword } from './label-keyword.js';
+import { LabelRowsCache } from './label-rows.cache.js';
 import { CountsRepository } from './repositories/counts.repository.js';
 import { type LabelRow, LabelRepository } from './repositories/label.repository.js';
 
@@ -26,11 +27,12 @@ export class LabelsService {
     private readonly countsRepo: CountsRepository,
     private readonly keywords: KeywordRewriteService,
     private readonly store: MailboxStoreService,
+    private readonly rowsCache: LabelRowsCache,
   ) {}
 
-  /** The account's labels (no counts): cheap, for mapping keywords to labels in lists. */
+  /** The account's labels (no counts), for mapping keywords to labels in lists: from memory (label-rows.cache.ts). */
   listRows(accountId: string): Promise<LabelRow[]> {
-    return this.labels.list(accountId);
+    return this.rowsCache.get(accountId, () => this.labels.list(accountId));
   }
 
   async get(accountId: string, id: string): Promise<LabelRow> {
@@ -71,6 +73,7 @@ export class LabelsService {
         throw new AppError(ErrorCode.Conflict, got === 'name' ? 'a label with this name exists' : 'label keyword taken');
       return got;
     });
+    this.rowsCache.drop(accountId);
     // A keyword IMAP clients set before the label existed is the label's from now on.
     return (await this.list(accountId)).find((l) => l.id === row.id) ?? toView(row, undefined);
   }
@@ -93,6 +96,7 @@ export class LabelsService {
       await this.labels.update(tx, accountId, id, { name, colour, keyword });
       return { value: undefined, rewrite: keyword === old.keyword ? undefined : { from: old.keyword, to: keyword } };
     });
+    this.rowsCache.drop(accountId);
     return (await this.list(accountId)).find((l) => l.id === id)!;
   }
 
@@ -105,6 +109,7 @@ export class LabelsService {
       await this.labels.delete(tx, accountId, id);
       return { value: undefined, rewrite: { from: old.keyword, to: null } };
     });
+    this.rowsCache.drop(accountId);
   }
 }
 

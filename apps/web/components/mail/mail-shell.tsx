@@ -1,5 +1,6 @@
 'use client';
 
+import { goTo as navigateTo } from '@/lib/open-item';
 import { usePathname, useRouter } from 'next/navigation';
 import { type ReactNode, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, type SessionInfo } from '@/lib/api';
@@ -83,13 +84,13 @@ function MailFrame({ children }: { children: ReactNode }) {
   const [isHelpOpen, setIsHelpOpen] = useState(false);
   const goTo = (use: 'inbox' | 'drafts' | 'sent') => {
     const mb = mailboxes?.find((m) => m.specialUse === use);
-    if (mb) router.push(`/mail/${mb.id}`);
+    if (mb) navigateTo(router, `/mail/${mb.id}`);
   };
   // Gmail's jumps and the help overlay; the list binds its own keys (mailbox-view.tsx).
   useShortcuts({
     '?': () => setIsHelpOpen(true),
     'g i': () => goTo('inbox'),
-    'g s': () => router.push('/mail/starred'),
+    'g s': () => navigateTo(router, '/mail/starred'),
     'g d': () => goTo('drafts'),
     'g t': () => goTo('sent'),
   });

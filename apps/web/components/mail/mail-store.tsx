@@ -111,16 +111,21 @@ export function MailProvider({ session, children }: { session: SessionInfo; chil
   }, []);
   useEffect(() => () => clearTimeout(toastTimer.current), []);
 
+  // The path is read when an error happens, not captured: a reportError that changed with every
+  // navigation re-ran everything depending on it (the folders, labels and compose settings were
+  // re-read each time a message opened) and re-rendered every consumer of this context.
+  const pathnameRef = useRef(pathname);
+  pathnameRef.current = pathname;
   const reportError = useCallback(
     (err: unknown) => {
       if (err instanceof DOMException && err.name === 'AbortError') return;
       if (err instanceof ApiError && err.isUnauthorized) {
-        router.replace(`/login?next=${encodeURIComponent(pathname)}`);
+        router.replace(`/login?next=${encodeURIComponent(pathnameRef.current)}`);
         return;
       }
       notify(errorText(err), 'error');
     },
-    [router, pathname, notify],
+    [router, notify],
   );
   const listError = useCallback(
     (err: unknown) => {

@@ -7,7 +7,8 @@
  */
 import Link from 'next/link';
 import { useParams, usePathname } from 'next/navigation';
-import { type ComponentType, type SVGProps, useState } from 'react';
+import { type ComponentType, type MouseEvent, type SVGProps, useState } from 'react';
+import { followWithinView } from '@/lib/open-item';
 import type { LabelView, MailboxView, SpecialUse } from '@/lib/api';
 import { mailboxLabel, showsUnreadCount } from '@/lib/mailboxes';
 import { ComposeButton } from '../compose/compose-button';
@@ -41,7 +42,12 @@ const ICONS: Record<SpecialUse, ComponentType<SVGProps<SVGSVGElement>>> = {
 };
 
 /** onNavigate: a mailbox was chosen (even the current one) — the drawer closes on it. */
-export function MailboxNav({ onNavigate }: { onNavigate?(): void }) {
+export function MailboxNav({ onNavigate: onChosen }: { onNavigate?(): void }) {
+  // The view on screen with an item open: back to its list in place (lib/open-item.ts).
+  const onNavigate = (e: MouseEvent<HTMLAnchorElement>) => {
+    followWithinView(e);
+    onChosen?.();
+  };
   const { mailboxes, mailboxesError, labels } = useMail();
   const params = useParams<{ mailboxId?: string }>();
   const current = params.mailboxId;
@@ -137,7 +143,7 @@ function MailboxItem({
 }: {
   mailbox: MailboxView;
   isActive: boolean;
-  onNavigate?(): void;
+  onNavigate?(e: MouseEvent<HTMLAnchorElement>): void;
   onOptions(s: FolderDialogState): void;
 }) {
   const Icon = mailbox.specialUse ? ICONS[mailbox.specialUse] : FolderIcon;
@@ -211,7 +217,7 @@ function LabelItem({
 }: {
   label: LabelView;
   isActive: boolean;
-  onNavigate?(): void;
+  onNavigate?(e: MouseEvent<HTMLAnchorElement>): void;
   onOptions(s: LabelDialogState): void;
 }) {
   const drop = useDropTarget(() => ({ type: 'addLabel', labelId: label.id }));

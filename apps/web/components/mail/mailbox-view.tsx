@@ -2,11 +2,11 @@
 
 /**
  * A view (folder, label, Starred, search) as Gmail shows it: the list with its toolbar on the left,
- * the reading pane (the route's children: a conversation or a message) on the right. Owns the
+ * the reading pane (a conversation or a message, chosen from the URL: reading-slot.tsx) on the right. Owns the
  * selection and the keyboard cursor, and binds the list's shortcuts (j/k, o/Enter, u, x, e, #, s,
  * Shift+I/U, l, v); an action goes to the selection, else the open item, else the cursor row.
  */
-import { useParams, useRouter, useSearchParams } from 'next/navigation';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
 import type { BulkAction } from '@/lib/api';
 import { termsOfQuery } from '@/lib/highlight';
@@ -24,11 +24,16 @@ import {
   toggleRow,
 } from '@/lib/selection';
 import { useShortcuts } from '@/lib/use-shortcuts';
-import { itemPath, parseView, type View, viewKey, viewPath, viewQuery } from '@/lib/views';
+import { goTo, openItem } from '@/lib/open-item';
+import { itemPath, openItemOf, parseView, type View, viewKey, viewPath, viewQuery } from '@/lib/views';
 import { type ActTarget, useMail } from './mail-store';
 import { openMenu } from './menu-signal';
 import { ListToolbar } from './list-toolbar';
 import { MessageList } from './message-list';
+import { ReadingSlot } from './reading-slot';
+import { prefetchConversation } from '../thread/message-cache';
+
+const NO_TERMS: string[] = [];
 
 export function MailboxView({ segment, children }: { segment: string; children: ReactNode }) {
   const q = useSearchParams().get('q');
@@ -41,8 +46,11 @@ export function MailboxView({ segment, children }: { segment: string; children: 
 
 function ListView({ view, children }: { view: View; children: ReactNode }) {
   const router = useRouter();
+  const pathname = usePathname();
   const { showView, list, mailboxes, labels, act, loadMore, refreshList, setConversations, isConversations } = useMail();
-  const params = useParams<{ messageId?: string; threadId?: string }>();
+  // The open item comes from the path (not the route's params): rows open by pushState (open-item.ts).
+  const item = useMemo(() => openItemOf(pathname), [pathname]);
+  const openThreadId = item?.kind === 'conversation' ? item.threadId : null;
   const key = viewKey(view);
   // A folder's kind (Drafts lists messages, not conversations) is known once the folders are.
   const isReady = view.kind !== 'mailbox' || mailboxes !== null;
@@ -54,7 +62,7 @@ function ListView({ view, children }: { view: View; children: ReactNode }) {
   const isThis = list?.key === key;
   const rows = isThis ? list.rows : [];
   const order = useMemo(() => rows.map((r) => r.key), [rows]);
-  const openKey = params.threadId ? `c${params.threadId}` : (params.messageId ?? null);
+  const openKey = item ? (item.kind === 'conversation' ? `c${item.threadId}` : item.messageId) : null;
   const openRow = openKey ? rows.find((r) => r.key === openKey || (r.kind === 'conversation' && r.messageId === openKey)) : undefined;
 
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
@@ -86,7 +94,18 @@ function ListView({ view, children }: { view: View; children: ReactNode }) {
   const hasMore = isThis && list.nextCursor !== null;
 
   const hrefOf = useCallback((row: Row) => itemPath(view, row), [view]);
-  const goToList = useCallback(() => router.push(viewPath(view)), [router, view]);
+  const viewMailboxId = view.kind === 'mailbox' ? view.mailboxId : null;
+  /** Opens a row: its requests start now, before React renders the pane (message-cache.ts). */
+  const open = useCallback(
+    (row: Row) => {
+      if (row.kind === 'conversation') prefetchConversation(row.threadId, viewMailboxId, row.messageId);
+      openItem(itemPath(view, row));
+    },
+    [view, viewMailboxId],
+  );
+  // One array per query: a new [] on every render would re-render every row (MessageRow is memo).
+  const searchTerms = useMemo(() => (view.kind === 'search' ? termsOfQuery(view.q) : NO_TERMS), [view]);
+  const goToList = useCallback(() => goTo(router, viewPath(view)), [router, view]);
 
   /** Runs an action on the selection, else on the open item, else on the cursor row. */
   const actOn = useCallback(
@@ -100,7 +119,7 @@ function ListView({ view, children }: { view: View; children: ReactNode }) {
             : { rows: selectedRows };
       } else if (openKey) {
         isOpenTarget = true;
-        target = openRow ? { rows: [openRow] } : params.threadId ? { conversationId: params.threadId } : { messageIds: [openKey] };
+        target = openRow ? { rows: [openRow] } : openThreadId ? { conversationId: openThreadId } : { messageIds: [openKey] };
       } else {
         const row = rows.find((r) => r.key === cursorKey);
         if (row) target = { rows: [row] };
@@ -109,7 +128,7 @@ function ListView({ view, children }: { view: View; children: ReactNode }) {
       setSelection(EMPTY_SELECTION);
       void act(target, action, { onRemoved: isOpenTarget ? goToList : undefined });
     },
-    [selection, query, matchingTotal, view, selectedRows, openKey, openRow, params.threadId, rows, cursorKey, act, goToList],
+    [selection, query, matchingTotal, view, selectedRows, openKey, openRow, openThreadId, rows, cursorKey, act, goToList],
   );
 
   const onToggleSelect = useCallback(
@@ -132,7 +151,7 @@ function ListView({ view, children }: { view: View; children: ReactNode }) {
     setCursorKey(next.key);
     setScrollToKey(next.key);
     if (openKey) {
-      if (next.key !== openRow?.key) router.push(hrefOf(next));
+      if (next.key !== openRow?.key) open(next);
       return;
     }
     requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-row-link="${CSS.escape(next.key)}"]`)?.focus());
@@ -140,7 +159,7 @@ function ListView({ view, children }: { view: View; children: ReactNode }) {
   const openCursor = () => {
     const focused = document.activeElement?.closest<HTMLElement>('[data-row-key]')?.dataset.rowKey;
     const row = rows.find((r) => r.key === (focused ?? cursorKey)) ?? rows[0];
-    if (row) router.push(hrefOf(row));
+    if (row) open(row);
   };
   const openRowOrFocused = (): Row | undefined => {
     const focused = document.activeElement?.closest<HTMLElement>('[data-row-key]')?.dataset.rowKey;
@@ -221,10 +240,11 @@ function ListView({ view, children }: { view: View; children: ReactNode }) {
             cursorKey={cursorKey}
             selected={selection.ids}
             labels={labels}
-            searchTerms={view.kind === 'search' ? termsOfQuery(view.q) : []}
+            searchTerms={searchTerms}
             hrefOf={hrefOf}
             onToggleSelect={onToggleSelect}
             onToggleStar={onToggleStar}
+            onOpen={open}
             onLoadMore={() => void loadMore()}
             onRetry={() => void refreshList()}
             dragKeys={dragKeys}
@@ -242,6 +262,7 @@ function ListView({ view, children }: { view: View; children: ReactNode }) {
         )}
       </section>
       <section className="reading-pane" aria-label="Reading pane">
+        <ReadingSlot item={item} viewMailboxId={viewMailboxId} />
         {children}
       </section>
     </div>

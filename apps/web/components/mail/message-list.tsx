@@ -14,6 +14,7 @@ import { displayName, formatFullDate, formatListDate } from '@/lib/format';
 import { highlightSegments, segmentsFromRanges } from '@/lib/highlight';
 import type { Row } from '@/lib/rows';
 import { PaperclipIcon, StarIcon } from '../icons';
+import { isPlainClick } from '@/lib/open-item';
 import { prefetchMessage } from '../thread/message-cache';
 import type { RowList } from './use-row-list';
 
@@ -32,6 +33,8 @@ interface Props {
   hrefOf(row: Row): string;
   onToggleSelect(row: Row, withShift: boolean): void;
   onToggleStar(row: Row): void;
+  /** A plain click on the row: open it in the reading pane. */
+  onOpen(row: Row): void;
   onLoadMore(): void;
   onRetry(): void;
   /** Keys dragged along with `row` (the selection when the row is in it). */
@@ -119,6 +122,7 @@ export function MessageList(props: Props) {
               searchTerms={props.searchTerms}
               onToggleSelect={props.onToggleSelect}
               onToggleStar={props.onToggleStar}
+              onOpen={props.onOpen}
               dragKeys={props.dragKeys}
             />
           );
@@ -148,6 +152,7 @@ interface RowProps {
   searchTerms: string[];
   onToggleSelect(row: Row, withShift: boolean): void;
   onToggleStar(row: Row): void;
+  onOpen(row: Row): void;
   dragKeys(row: Row): string[];
 }
 
@@ -210,6 +215,12 @@ const MessageRow = memo(function MessageRow(p: RowProps) {
         data-row-link={r.key}
         // A press comes ~100 ms before the click: start fetching the body then.
         onPointerDown={() => r.kind === 'conversation' && prefetchMessage(r.messageId)}
+        onClick={(e) => {
+          // Opened in place, without the router's server round trip (lib/open-item.ts).
+          if (!isPlainClick(e)) return;
+          e.preventDefault();
+          p.onOpen(r);
+        }}
       >
         <span className="row-line1">
           <span className="row-from" data-testid="message-from">

@@ -5,6 +5,7 @@
  * (Archive, Report spam, Delete, Move to, Labels, Mark as unread, Star), trust signals, body and
  * attachments. Actions go through the store's `act` (one bulk request, with Undo).
  */
+import { followWithinView, goTo } from '@/lib/open-item';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
@@ -117,7 +118,7 @@ export function ReadingPane({ messageId }: { messageId: string }) {
     setLoad((prev) => (prev.status === 'ready' ? { ...prev, detail: { ...prev.detail, ...patch } } : prev));
 
   // Leave the message at once (not when the API answers): by then the user may be elsewhere.
-  const leave = () => router.push(listHref);
+  const leave = () => goTo(router, listHref);
   const run = (action: BulkAction, removes = false) => void act({ messageIds: [detail.id] }, action, removes ? { onRemoved: leave } : {});
   const onDelete = () => {
     if (trash?.id === detail.mailboxId && !window.confirm('Delete this message forever? This cannot be undone.')) return;
@@ -138,7 +139,7 @@ export function ReadingPane({ messageId }: { messageId: string }) {
   return (
     <article className="message" data-testid="reading-pane" data-message-id={detail.id}>
       <div className="message-toolbar" role="toolbar" aria-label="Message actions">
-        <Link href={listHref} className="icon-btn back-btn" aria-label="Back to list" title="Back to list (u)">
+        <Link href={listHref} onClick={followWithinView} className="icon-btn back-btn" aria-label="Back to list" title="Back to list (u)">
           <BackIcon />
         </Link>
         {archive && archive.id !== detail.mailboxId && (

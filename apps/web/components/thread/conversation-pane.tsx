@@ -5,6 +5,7 @@
  * filed in Sent included), the older ones collapsed to one line, the unread ones and the newest
  * open. Opening it marks its unread messages read. The toolbar acts on the whole conversation.
  */
+import { followWithinView, goTo } from '@/lib/open-item';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
@@ -17,7 +18,7 @@ import { LabelMenu } from '../mail/label-menu';
 import { useMail } from '../mail/mail-store';
 import { MoveMenu } from '../mail/move-menu';
 import { MessageView, useListHref } from '../mail/reading-pane';
-import { loadMessage, prefetchMessage } from './message-cache';
+import { loadConversation, loadMessage, prefetchMessage } from './message-cache';
 import { BlockSenderButton } from '../settings/rules/block-sender-button';
 
 type Load = { status: 'loading' } | { status: 'ready'; conv: ConversationDetail } | { status: 'error'; message: string };
@@ -39,7 +40,7 @@ export function ConversationPane({ threadId, viewMailboxId }: { threadId: string
     const ctrl = new AbortController();
     // The newest message is open in any case: fetch it alongside the conversation.
     if (row && expandedFor.current !== threadId) prefetchMessage(row.messageId);
-    api.getConversation(threadId, viewMailboxId, ctrl.signal).then(
+    loadConversation(threadId, viewMailboxId, ctrl.signal).then(
       (conv) => {
         if (ctrl.signal.aborted) return;
         setLoad({ status: 'ready', conv });
@@ -91,7 +92,7 @@ export function ConversationPane({ threadId, viewMailboxId }: { threadId: string
 
   const { conv } = load;
   const archive = mailboxes?.find((m) => m.specialUse === 'archive');
-  const leave = () => router.push(listHref);
+  const leave = () => goTo(router, listHref);
   const run = (action: BulkAction, removes = false) => void act({ conversationId: threadId }, action, removes ? { onRemoved: leave } : {});
   const isStarred = conv.messages.some((m) => m.flagged);
   const labelCounts = new Map<string, number>();
@@ -102,7 +103,7 @@ export function ConversationPane({ threadId, viewMailboxId }: { threadId: string
   return (
     <article className="message conversation" data-testid="conversation" aria-labelledby="conversation-subject">
       <div className="message-toolbar" role="toolbar" aria-label="Conversation actions">
-        <Link href={listHref} className="icon-btn back-btn" aria-label="Back to list" title="Back to list (u)">
+        <Link href={listHref} onClick={followWithinView} className="icon-btn back-btn" aria-label="Back to list" title="Back to list (u)">
           <BackIcon />
         </Link>
         {archive && viewMailboxId !== archive.id && (

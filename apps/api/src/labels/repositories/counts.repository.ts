@@ -9,24 +9,21 @@ export interface CountRow {
 }
 
 /**
- * Unread and total counts for the sidebar, read-only over the mail store's messages (like the
- * contacts indexer's fold, ARCHITECTURE.md: aggregate statements, never per message), each answered
- * from an index made for it (migration 20261211100000_webmail).
+ * Unread and total counts per label for the sidebar, read from the counts the mail store keeps per
+ * (mailbox, keyword) in statement-level triggers (migration 20261214200000_label_counts): a read of
+ * O(mailboxes × labels) rows, however many messages are labelled.
  */
 @Injectable()
 export class CountsRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  /**
-   * Per keyword (lower-cased): labelled messages outside Trash and Junk and how many are unread.
-   * One pass over the account's messages that have keywords (partial index messages_keyworded_idx).
-   */
+  /** Per keyword (lower-cased): labelled messages outside Trash and Junk and how many are unread. */
   async byKeyword(accountId: string): Promise<CountRow[]> {
     const { rows } = await this.pool.query<CountRow>(
-      `SELECT lower(k) AS key, count(*)::int AS total, (count(*) FILTER (WHERE NOT m.seen))::int AS unread
-         FROM messages m CROSS JOIN LATERAL unnest(m.keywords) k
-        WHERE m.account_id = $1 AND cardinality(m.keywords) > 0
-          AND m.mailbox_id NOT IN (SELECT b.id FROM mailboxes b WHERE b.account_id = $1 AND b.special_use IN ('trash', 'junk'))
+      `SELECT c.keyword AS key, sum(c.total)::int AS total, sum(c.unseen)::int AS unread
+         FROM mailbox_keyword_counts c
+         JOIN mailboxes b ON b.account_id = c.account_id AND b.id = c.mailbox_id
+        WHERE c.account_id = $1 AND (b.special_use IS NULL OR b.special_use NOT IN ('trash', 'junk'))
         GROUP BY 1`,
       [accountId],
     );

@@ -1,5 +1,7 @@
-import { EmptyPane } from '@/components/mail/reading-pane';
-
-export default function MailboxPage() {
-  return <EmptyPane />;
+/**
+ * The reading pane is rendered by the view's layout from the URL (components/mail/reading-slot.tsx),
+ * so that opening a row needs no server round trip; this route only makes the URL valid on a reload.
+ */
+export default function ReadingRoute() {
+  return null;
 }

@@ -1,6 +1,7 @@
-import { ConversationPane } from '@/components/thread/conversation-pane';
-
-export default async function ConversationPage({ params }: { params: Promise<{ mailboxId: string; threadId: string }> }) {
-  const { threadId, mailboxId } = await params;
-  return <ConversationPane threadId={threadId} viewMailboxId={/^\d+$/.test(mailboxId) ? mailboxId : null} />;
+/**
+ * The reading pane is rendered by the view's layout from the URL (components/mail/reading-slot.tsx),
+ * so that opening a row needs no server round trip; this route only makes the URL valid on a reload.
+ */
+export default function ReadingRoute() {
+  return null;
 }
