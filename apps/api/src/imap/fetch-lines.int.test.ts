@@ -1,3 +1,4 @@
+import { MESSAGE_STRUCTURE_VERSION } from '@correio/imap-protocol';
 import { summarizeMessage } from '@correio/mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
@@ -94,6 +95,30 @@ describe('IMAP FETCH fast path (kept wire forms)', () => {
     ]);
     await t.db.pool.query('UPDATE messages SET envelope_imap_version = 0 WHERE account_id = $1 AND uid % 2 = 1', [accountId]);
   };
+
+  it('keeps the ENVELOPE text from delivery: the first FETCH serves it without rewriting a row, as the general path would', async () => {
+    const rows = async () =>
+      (
+        await t.db.pool.query<{ uid: number; xmin: string; e: string | null; eu: string | null; v: number | null }>(
+          `SELECT uid, xmin::text AS xmin, envelope_imap AS e, envelope_imap_utf8 AS eu, envelope_imap_version AS v
+             FROM messages WHERE account_id = $1 ORDER BY uid`,
+          [accountId],
+        )
+      ).rows;
+    const delivered = await rows();
+    expect(delivered).toHaveLength(MESSAGES.length);
+    expect(delivered.every((r) => r.e !== null && r.v === MESSAGE_STRUCTURE_VERSION)).toBe(true);
+    const c = await session('UTF8=ACCEPT');
+    const fast = await c.cmd('a UID FETCH 1:* (FLAGS ENVELOPE)');
+    expect(fast).toHaveLength(MESSAGES.length + 1);
+    // No UPDATE of the rows (their xmin would change): the first full sync only reads.
+    expect((await rows()).map((r) => r.xmin)).toEqual(delivered.map((r) => r.xmin));
+    // The general path (forms forgotten) computes them from the message and gives the same text.
+    await t.db.pool.query('UPDATE messages SET envelope_imap = NULL, envelope_imap_utf8 = NULL, envelope_imap_version = NULL WHERE account_id = $1', [accountId]);
+    expect(await c.cmd('a UID FETCH 1:* (FLAGS ENVELOPE)')).toEqual(fast);
+    expect((await rows()).map(({ e, eu, v }) => ({ e, eu, v }))).toEqual(delivered.map(({ e, eu, v }) => ({ e, eu, v })));
+    await c.cmd('z LOGOUT');
+  });
 
   it('answers the same bytes as the general path, before and after UTF8=ACCEPT, and fills in forms kept without them', async () => {
     const plain = await session();

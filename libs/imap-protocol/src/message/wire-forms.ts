@@ -1,6 +1,9 @@
 import { encodeValues } from '../encode-value';
 import type { BodyPart, Envelope } from '../message-types';
 import type { ImapValue } from '../value-types';
+import { computeEnvelope } from './envelope';
+import { scanHeaderBlock } from './header-block';
+import { MIME_LIMITS } from './mime-limits';
 import { bodyStructureValue, envelopeValue } from './values';
 
 /**
@@ -34,6 +37,19 @@ function both(value: ImapValue): [string, string | null] {
 export function envelopeForms(envelope: Envelope): EnvelopeForms {
   const [plain, utf8] = both(envelopeValue(envelope));
   return { envelope: plain, envelopeUtf8: utf8 };
+}
+
+/**
+ * The ENVELOPE text of a raw message, read from its top-level header block only (what
+ * computeMessageStructure's envelope would give, without walking the MIME tree), so a store can keep
+ * it when the message arrives instead of on its first FETCH. Null when a form holds a NUL: a text
+ * column cannot keep it and a quoted string cannot carry it (RFC 9051 §4.3), so FETCH takes the
+ * general path for that message.
+ */
+export function rawEnvelopeForms(raw: Buffer): EnvelopeForms | null {
+  const { fields } = scanHeaderBlock(raw, 0, raw.length, MIME_LIMITS.maxHeaderBytes);
+  const forms = envelopeForms(computeEnvelope(fields));
+  return forms.envelope.includes('\0') || forms.envelopeUtf8?.includes('\0') ? null : forms;
 }
 
 export function bodyForms(body: BodyPart): BodyForms {
