@@ -1,5 +1,7 @@
 import type { PoolClient } from '@correio/db';
+import type { DbFeatures } from '../../database/database.module.js';
 import type { FlagState } from '../imap-flags.js';
+import { preparedQuery } from './imap-prepared.js';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -99,6 +101,7 @@ SELECT c.uid, c.modseq, c.modified, c.changed, (SELECT highest_modseq FROM alloc
  */
 export async function storeFlagsStatement(
   q: Queryable,
+  features: DbFeatures,
   p: {
     accountId: string;
     mailboxId: string;
@@ -109,7 +112,9 @@ export async function storeFlagsStatement(
     unchangedSince?: bigint;
   },
 ): Promise<StoreRow[]> {
-  const { rows } = await q.query<StoreRow>(STORE_SQL, [
+  const { rows } = await q.query<StoreRow>({
+    ...preparedQuery(features, STORE_SQL),
+    values: [
     p.accountId,
     p.mailboxId,
     p.uids,
@@ -121,7 +126,8 @@ export async function storeFlagsStatement(
     p.system.has('draft'),
     p.keywords,
     p.unchangedSince === undefined ? null : p.unchangedSince.toString(),
-  ]);
+    ],
+  });
   return rows;
 }
 
@@ -161,14 +167,14 @@ SELECT COALESCE((SELECT array_agg(uid ORDER BY uid) FROM cur), '{}') AS uids,
  */
 export async function expungeStatement(
   q: Queryable,
+  features: DbFeatures,
   accountId: string,
   mailboxId: string,
   uids: number[] | undefined,
 ): Promise<{ uids: number[]; blobIds: string[]; modseq: string | null; currentModseq: string | null }> {
-  const { rows } = await q.query<{ uids: number[]; blobIds: string[]; modseq: string | null; currentModseq: string | null }>(EXPUNGE_SQL, [
-    accountId,
-    mailboxId,
-    uids ?? null,
-  ]);
+  const { rows } = await q.query<{ uids: number[]; blobIds: string[]; modseq: string | null; currentModseq: string | null }>({
+    ...preparedQuery(features, EXPUNGE_SQL),
+    values: [accountId, mailboxId, uids ?? null],
+  });
   return rows[0] ?? { uids: [], blobIds: [], modseq: null, currentModseq: null };
 }
