@@ -149,8 +149,8 @@ export class MailboxStoreService {
     const sha256 = createHash('sha256').update(req.raw).digest('hex');
     // The search index row goes in the same statement as the blob (IMAP SEARCH TEXT/BODY/HEADER).
     const searchText = buildSearchText(req.raw, req.summary);
-    // IMAP's ENVELOPE text, kept on the row now: else the first FETCH of a mailbox rewrites every row.
-    const envelopeForms = rawEnvelopeForms(req.raw);
+    // IMAP's ENVELOPE text, kept on the row now (APPEND): else the first FETCH of a mailbox rewrites every row.
+    const envelopeForms = req.keepImapEnvelope ? rawEnvelopeForms(req.raw) : null;
     // Copies in one account (several mailboxes) are one message: one blob, one thread.
     const blobByAccount = new Map<string, string>();
     const threadByAccount = new Map<string, string>();
