@@ -92,8 +92,9 @@ export interface DeliveryRequest {
   /**
    * IMAP APPEND: keep the message's ENVELOPE text on its row now (rawEnvelopeForms), so the
    * mailbox's first FETCH ENVELOPE need not UPDATE it. Not for the MX yet: with it bench/mx-cpu.mjs
-   * measured 0.3–0.5 ms more CPU per message (unexplained: the function itself costs ~15 µs), and
-   * issue 10 weighs MX CPU; mail delivered without it gets the text on its first FETCH, as before.
+   * measured 0.3–0.5 ms more CPU per message, from storing the text rather than computing it
+   * (bench/README.md), and issue 10 weighs MX CPU; mail delivered without it gets the text on its
+   * first FETCH, as before.
    */
   keepImapEnvelope?: boolean;
 }
