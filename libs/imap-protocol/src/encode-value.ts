@@ -31,6 +31,20 @@ export function encodeValues(values: readonly ImapValue[], options: EncodeOption
 }
 
 /**
+ * encodeValues as text, for responses kept as text (wire-forms.ts): the one string itself when no
+ * literal interrupted it, without a round trip through a Buffer. Literal bytes are decoded as UTF-8,
+ * so this is for values whose literals hold text (strings), not binary data.
+ */
+export function encodeValuesText(values: readonly ImapValue[], options: EncodeOptions): string {
+  const out = new Output();
+  values.forEach((value, i) => {
+    if (i > 0) out.text += ' ';
+    appendValue(out, value, options);
+  });
+  return out.toText();
+}
+
+/**
  * Text accumulates in one string and becomes bytes once: a 10,000-message FETCH ENVELOPE spends its
  * time here, and a Buffer per token cost ~10 µs per envelope. Literals interrupt the string.
  */
@@ -42,6 +56,10 @@ class Output {
     if (this.text.length > 0) this.chunks.push(Buffer.from(this.text, 'utf8'));
     this.text = '';
     this.chunks.push(bytes);
+  }
+
+  toText(): string {
+    return this.chunks.length === 0 ? this.text : this.toBuffer().toString('utf8');
   }
 
   toBuffer(): Buffer {
@@ -93,8 +111,12 @@ function hasLoneSurrogate(value: string): boolean {
   return /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value);
 }
 
+/** Characters a quoted string escapes (RFC 9051 §9 quoted-specials). */
+const QUOTED_SPECIALS = /["\\]/;
+
 function quoteText(value: string): string {
-  return `"${value.replace(/["\\]/g, '\\$&')}"`;
+  // Most strings have nothing to escape: the test is cheaper than a replace that finds nothing.
+  return QUOTED_SPECIALS.test(value) ? `"${value.replace(/["\\]/g, '\\$&')}"` : `"${value}"`;
 }
 
 function literalHeaderText(length: number, isBinary: boolean): string {

@@ -1,3 +1,4 @@
+import { MESSAGE_STRUCTURE_VERSION } from '@correio/imap-protocol';
 import { summarizeMessage } from '@correio/mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
@@ -57,6 +58,7 @@ describe('IMAP FETCH fast path (kept wire forms)', () => {
         summary: await summarizeMessage(raw),
         targets: [{ accountId, mailbox: { specialUse: 'inbox' } }],
         envelopeFrom: 'bruna@paulolopes.fr',
+        keepImapEnvelope: true, // as APPEND stores (checked over the wire below)
       });
     }
   });
@@ -94,6 +96,44 @@ describe('IMAP FETCH fast path (kept wire forms)', () => {
     ]);
     await t.db.pool.query('UPDATE messages SET envelope_imap_version = 0 WHERE account_id = $1 AND uid % 2 = 1', [accountId]);
   };
+
+  it('keeps the ENVELOPE text from delivery: the first FETCH serves it without rewriting a row, as the general path would', async () => {
+    const rows = async () =>
+      (
+        await t.db.pool.query<{ uid: number; xmin: string; e: string | null; eu: string | null; v: number | null }>(
+          `SELECT uid, xmin::text AS xmin, envelope_imap AS e, envelope_imap_utf8 AS eu, envelope_imap_version AS v
+             FROM messages WHERE account_id = $1 ORDER BY uid`,
+          [accountId],
+        )
+      ).rows;
+    const delivered = await rows();
+    expect(delivered).toHaveLength(MESSAGES.length);
+    expect(delivered.every((r) => r.e !== null && r.v === MESSAGE_STRUCTURE_VERSION)).toBe(true);
+    const c = await session('UTF8=ACCEPT');
+    const fast = await c.cmd('a UID FETCH 1:* (FLAGS ENVELOPE)');
+    expect(fast).toHaveLength(MESSAGES.length + 1);
+    // No UPDATE of the rows (their xmin would change): the first full sync only reads.
+    expect((await rows()).map((r) => r.xmin)).toEqual(delivered.map((r) => r.xmin));
+    // The general path (forms forgotten) computes them from the message and gives the same text.
+    await t.db.pool.query('UPDATE messages SET envelope_imap = NULL, envelope_imap_utf8 = NULL, envelope_imap_version = NULL WHERE account_id = $1', [accountId]);
+    expect(await c.cmd('a UID FETCH 1:* (FLAGS ENVELOPE)')).toEqual(fast);
+    expect((await rows()).map(({ e, eu, v }) => ({ e, eu, v }))).toEqual(delivered.map(({ e, eu, v }) => ({ e, eu, v })));
+    await c.cmd('z LOGOUT');
+  });
+
+  it('APPEND keeps the ENVELOPE text; a delivery without keepImapEnvelope (the MX) leaves it to the first FETCH', async () => {
+    const { id: other } = await t.directory.addAccount({ address: 'append@ifsc.edu', password: 'joel-password' });
+    const c = await ImapWire.connect(imap.ports.plain);
+    await c.line();
+    expect((await c.cmd('L LOGIN append@ifsc.edu joel-password')).at(-1)).toMatch(/^L OK /);
+    const msg = 'From: a@b.c\r\nSubject: appended\r\n\r\nx\r\n';
+    expect((await c.cmd(`p APPEND INBOX {${msg.length}+}\r\n${msg}`)).at(-1)).toMatch(/^p OK \[APPENDUID \d+ 1\] /);
+    const raw = Buffer.from('From: a@b.c\r\nSubject: delivered\r\n\r\nx\r\n');
+    await t.store.deliver({ raw, summary: await summarizeMessage(raw), targets: [{ accountId: other, mailbox: { specialUse: 'inbox' } }], envelopeFrom: 'a@b.c' });
+    const { rows } = await t.db.pool.query<{ kept: boolean }>('SELECT envelope_imap IS NOT NULL AS kept FROM messages WHERE account_id = $1 ORDER BY uid', [other]);
+    expect(rows.map((r) => r.kept)).toEqual([true, false]);
+    await c.cmd('z LOGOUT');
+  });
 
   it('answers the same bytes as the general path, before and after UTF8=ACCEPT, and fills in forms kept without them', async () => {
     const plain = await session();

@@ -27,14 +27,14 @@ describe('the delivery statement’s plan', () => {
       await c.query('SET plan_cache_mode = force_generic_plan');
       await c.query(
         `PREPARE copy_plan (bigint, bigint, special_use, bigint, bigint, bytea, text, bigint, text[], boolean, boolean, timestamptz,
-           text, text, text[], text, text, text, jsonb, jsonb, timestamptz, text, boolean, jsonb, text, jsonb, jsonb, integer, text, boolean, date, boolean, boolean, text[]) AS ${INSERT_COPY_SQL}`,
+           text, text, text[], text, text, text, jsonb, jsonb, timestamptz, text, boolean, jsonb, text, jsonb, jsonb, integer, text, boolean, date, boolean, boolean, text[], text, text, smallint) AS ${INSERT_COPY_SQL}`,
       );
       const sha = createHash('sha256').update('x').digest('hex');
       // EXPLAIN EXECUTE takes literals only (no bind parameters); both values are ours and plain.
       expect(accountId).toMatch(/^\d+$/);
       const { rows } = await c.query(
         `EXPLAIN EXECUTE copy_plan(${accountId}, NULL, 'inbox', 1, NULL, '\\x78', '${sha}', NULL, ARRAY['<nothing@x>'], false, false, now(),
-           NULL, NULL, '{}', 's', '', 'a@b', '[]', '[]', NULL, '', false, '[]', 'a@b', NULL, NULL, 1, 'a\nx', true, NULL, true, false, '{}')`,
+           NULL, NULL, '{}', 's', '', 'a@b', '[]', '[]', NULL, '', false, '[]', 'a@b', NULL, NULL, 1, 'a\nx', true, NULL, true, false, '{}', NULL, NULL, 1)`,
       );
       const plan = rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
       expect(plan).toMatch(/messages_account_id_message_id_hdr_idx/);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Pool, type PoolClient, withTransaction } from '@correio/db';
 import { AppError, ErrorCode } from '../common/app-error.js';
-import { PG_POOL } from '../database/database.module.js';
+import { DB_FEATURES, type DbFeatures, PG_POOL } from '../database/database.module.js';
 import { UsageRepository } from '../directory/repositories/usage.repository.js';
 import { BLOB_STORE } from './blob-store.token.js';
 import type { BlobStore } from './blob-store.js';
@@ -29,6 +29,7 @@ export class ImapMessageWrites {
     private readonly messages: ImapMessageRepository,
     private readonly mailboxes: MailboxRepository,
     private readonly usage: UsageRepository,
+    @Inject(DB_FEATURES) private readonly features: DbFeatures,
   ) {}
 
   /**
@@ -38,7 +39,7 @@ export class ImapMessageWrites {
    */
   async storeFlags(req: StoreFlagsRequest): Promise<{ result: StoreFlagsResult; change?: MailboxChange }> {
     const wanted = parseFlags(req.flags);
-    const rows = await storeFlagsStatement(this.pool, { ...req, system: wanted.system, keywords: wanted.keywords });
+    const rows = await storeFlagsStatement(this.pool, this.features, { ...req, system: wanted.system, keywords: wanted.keywords });
     const result: StoreFlagsResult = { changed: [], unchanged: [], modified: [] };
     let modseq: string | undefined;
     for (const row of rows) {
@@ -147,7 +148,7 @@ export class ImapMessageWrites {
    */
   expunge(accountId: string, mailboxId: string, uids?: number[]): Promise<{ uids: number[]; modseq: string; change?: MailboxChange }> {
     return withTransaction(this.pool, async (tx) => {
-      const done = await expungeStatement(tx, accountId, mailboxId, uids);
+      const done = await expungeStatement(tx, this.features, accountId, mailboxId, uids);
       if (done.uids.length === 0 || done.modseq === null) return { uids: [], modseq: done.currentModseq ?? '0' };
       await this.removeUnreferencedBlobs(
         tx,

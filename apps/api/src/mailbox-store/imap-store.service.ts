@@ -364,6 +364,7 @@ export class ImapStoreService implements ImapStore {
         envelopeFrom: only.summary.from.address,
         internalDate: only.internalDate,
         flags: { seen: only.system.has('seen'), draft: only.system.has('draft') },
+        keepImapEnvelope: true,
       });
       return { uidValidity: box.uidValidity, uids: [copy!.uid] };
     }
@@ -377,6 +378,7 @@ export class ImapStoreService implements ImapStore {
           envelopeFrom: m.summary.from.address,
           internalDate: m.internalDate,
           flags: { seen: m.system.has('seen'), draft: m.system.has('draft') },
+          keepImapEnvelope: true,
         });
         // The flags the delivery statement does not set, under the same modseq (invariant 2).
         if (m.system.has('answered') || m.system.has('flagged') || m.system.has('deleted') || m.keywords.length > 0) {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
 import { type FlagState, applyFlags, flagsOf, parseFlags, sameFlags } from './imap-flags.js';
 import { ImapStoreService } from './imap-store.service.js';
+import { EXPUNGE_SQL, STORE_SQL } from './repositories/imap-write-statements.js';
 
 // STORE is one SQL statement (repositories/imap-write-statements.ts) that re-implements
 // applyFlags/sameFlags (imap-flags.ts, RFC 9051 §6.4.6). This table runs both on the same states
@@ -124,5 +125,33 @@ describe('STORE as one statement agrees with applyFlags/sameFlags', () => {
     const rows = await imap.fetchMeta(a, inbox, [2], { flags: true, internalDate: false, size: false, envelope: false, structure: false });
     expect(rows[0]?.flags).toEqual(['Kw']);
     expect(rows[0]?.modseq).toBe(m);
+  });
+
+  it('STORE and EXPUNGE commit without waiting for the WAL flush, for their own transaction only', async () => {
+    const a = (await t.directory.addAccount({ address: 'wsync@correio.test', password: 'password-1' })).id;
+    const inbox = (await imap.findMailbox(a, 'INBOX'))!.id;
+    const raw = Buffer.from('From: x@example.org\r\nSubject: sync\r\n\r\nhi\r\n');
+    await t.store.deliver({ raw, summary: await summarizeMessage(raw), targets: [{ accountId: a, mailbox: { id: inbox } }], envelopeFrom: 'x@example.org' });
+    const c = await t.db.pool.connect();
+    try {
+      const setting = async () => (await c.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]!.synchronous_commit;
+      expect(await setting()).toBe('on');
+      // Inside a transaction the statement's SET LOCAL is visible until its end...
+      await c.query('BEGIN');
+      await c.query(STORE_SQL, [a, inbox, [1], 'add', true, false, false, true, false, [], null]);
+      expect(await setting()).toBe('off');
+      await c.query('COMMIT');
+      // ...and gone after it: the connection's next user (an APPEND) waits for its flush.
+      expect(await setting()).toBe('on');
+      await c.query(STORE_SQL, [a, inbox, [1], 'add', false, false, true, false, false, [], null]);
+      expect(await setting()).toBe('on');
+      await c.query('BEGIN');
+      expect((await c.query(EXPUNGE_SQL, [a, inbox, null])).rows[0].uids).toEqual([1]);
+      expect(await setting()).toBe('off');
+      await c.query('ROLLBACK');
+      expect(await setting()).toBe('on');
+    } finally {
+      c.release();
+    }
   });
 });

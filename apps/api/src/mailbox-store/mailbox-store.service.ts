@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { type Pool, type PoolClient, withTransaction } from '@correio/db';
+import { MESSAGE_STRUCTURE_VERSION, rawEnvelopeForms } from '@correio/imap-protocol';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { DB_FEATURES, type DbFeatures, PG_POOL } from '../database/database.module.js';
 import { UsageRepository } from '../directory/repositories/usage.repository.js';
@@ -160,6 +161,8 @@ export class MailboxStoreService implements OnApplicationShutdown {
     const sha256 = createHash('sha256').update(req.raw).digest('hex');
     // The search index row goes in the same statement as the blob (IMAP SEARCH TEXT/BODY/HEADER).
     const searchText = buildSearchText(req.raw, req.summary);
+    // IMAP's ENVELOPE text, kept on the row now (APPEND): else the first FETCH of a mailbox rewrites every row.
+    const envelopeForms = req.keepImapEnvelope ? rawEnvelopeForms(req.raw) : null;
     // Copies in one account (several mailboxes) are one message: one blob, one thread.
     const blobByAccount = new Map<string, string>();
     const threadByAccount = new Map<string, string>();
@@ -191,6 +194,8 @@ export class MailboxStoreService implements OnApplicationShutdown {
         draft: req.flags?.draft ?? false,
         searchText,
         incoming: target.incoming ?? false,
+        envelopeForms,
+        envelopeVersion: MESSAGE_STRUCTURE_VERSION,
       };
       const row = await this.delivery.insertCopy(q, params);
       if (!row) {

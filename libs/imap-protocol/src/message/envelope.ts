@@ -2,6 +2,20 @@ import type { Envelope } from '../message-types';
 import { parseAddressList } from './address';
 import { type HeaderField, headerValue } from './header-block';
 
+/** The header fields computeEnvelope reads (lower-case). */
+export const ENVELOPE_FIELDS: ReadonlySet<string> = new Set([
+  'date',
+  'subject',
+  'from',
+  'sender',
+  'reply-to',
+  'to',
+  'cc',
+  'bcc',
+  'in-reply-to',
+  'message-id',
+]);
+
 /**
  * RFC 9051 §7.5.2 ENVELOPE from a message's header fields. Strings are the header values as sent,
  * unfolded and NOT RFC 2047-decoded (the RFC leaves decoding to the client, and Dovecot does the

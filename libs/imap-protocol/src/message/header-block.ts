@@ -27,8 +27,12 @@ const SP = 32;
 const HT = 9;
 const COLON = 58;
 
-/** Scans [start, end) of raw for header fields; fields past maxHeaderBytes are skipped, not parsed. */
-export function scanHeaderBlock(raw: Buffer, start: number, end: number, maxHeaderBytes: number): HeaderBlock {
+/**
+ * Scans [start, end) of raw for header fields; fields past maxHeaderBytes are skipped, not parsed.
+ * With `only`, fields of other (lower-case) names are left out before their values are decoded
+ * (the ENVELOPE needs 10 names; a received message's trace fields are most of its header).
+ */
+export function scanHeaderBlock(raw: Buffer, start: number, end: number, maxHeaderBytes: number, only?: ReadonlySet<string>): HeaderBlock {
   const view = raw.subarray(0, end);
   const fields: HeaderField[] = [];
   let current: { nameEnd: number; start: number; end: number } | null = null;
@@ -60,7 +64,7 @@ export function scanHeaderBlock(raw: Buffer, start: number, end: number, maxHead
   const limit = start + maxHeaderBytes;
   for (const span of spans) {
     const name = raw.toString('latin1', span.start, span.nameEnd).trim().toLowerCase();
-    if (name === '') continue;
+    if (name === '' || (only !== undefined && !only.has(name))) continue;
     // One huge field (a line megabytes long) is read only up to the header limit.
     const valueEnd = Math.max(span.nameEnd + 1, Math.min(span.end, limit));
     fields.push({ name, value: unfold(decodeHeaderBytes(raw, span.nameEnd + 1, valueEnd)), start: span.start, end: span.end });

@@ -8,7 +8,7 @@
 export { computeMessageStructure, MESSAGE_STRUCTURE_VERSION } from './compute-structure';
 export { computeEnvelope } from './envelope';
 export { envelopeValue, bodyStructureValue } from './values';
-export { envelopeForms, bodyForms, type EnvelopeForms, type BodyForms } from './wire-forms';
+export { envelopeForms, rawEnvelopeForms, bodyForms, type EnvelopeForms, type BodyForms } from './wire-forms';
 export { sectionRange, findPart, applyPartial, type SectionRange } from './sections';
 export { filterHeaderFields } from './header-fields';
 export { decodeBinary, binarySize, decodeQuotedPrintable, type BinaryResult } from './binary';

@@ -1,6 +1,9 @@
-import { encodeValues } from '../encode-value';
+import { encodeValuesText } from '../encode-value';
 import type { BodyPart, Envelope } from '../message-types';
 import type { ImapValue } from '../value-types';
+import { ENVELOPE_FIELDS, computeEnvelope } from './envelope';
+import { scanHeaderBlock } from './header-block';
+import { MIME_LIMITS } from './mime-limits';
 import { bodyStructureValue, envelopeValue } from './values';
 
 /**
@@ -25,15 +28,35 @@ export interface BodyForms {
   bodyStructureUtf8: string | null;
 }
 
+/** Any character outside US-ASCII. */
+const NON_ASCII = /[^\x00-\x7f]/;
+
 function both(value: ImapValue): [string, string | null] {
-  const plain = encodeValues([value], { utf8: false }).toString('utf8');
-  const utf8 = encodeValues([value], { utf8: true }).toString('utf8');
+  const plain = encodeValuesText([value], { utf8: false });
+  // The two modes differ only for strings with 8-bit characters, which the plain form carries as
+  // literals of their UTF-8 bytes: an all-ASCII plain form is the UTF-8 form too (the usual case,
+  // so delivery computes one encoding, not two).
+  if (!NON_ASCII.test(plain)) return [plain, null];
+  const utf8 = encodeValuesText([value], { utf8: true });
   return [plain, utf8 === plain ? null : utf8];
 }
 
 export function envelopeForms(envelope: Envelope): EnvelopeForms {
   const [plain, utf8] = both(envelopeValue(envelope));
   return { envelope: plain, envelopeUtf8: utf8 };
+}
+
+/**
+ * The ENVELOPE text of a raw message, read from its top-level header block only (what
+ * computeMessageStructure's envelope would give, without walking the MIME tree), so a store can keep
+ * it when the message arrives instead of on its first FETCH. Null when a form holds a NUL: a text
+ * column cannot keep it and a quoted string cannot carry it (RFC 9051 §4.3), so FETCH takes the
+ * general path for that message.
+ */
+export function rawEnvelopeForms(raw: Buffer): EnvelopeForms | null {
+  const { fields } = scanHeaderBlock(raw, 0, raw.length, MIME_LIMITS.maxHeaderBytes, ENVELOPE_FIELDS);
+  const forms = envelopeForms(computeEnvelope(fields));
+  return forms.envelope.includes('\0') || forms.envelopeUtf8?.includes('\0') ? null : forms;
 }
 
 export function bodyForms(body: BodyPart): BodyForms {

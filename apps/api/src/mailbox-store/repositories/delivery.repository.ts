@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PoolClient } from '@correio/db';
+import type { EnvelopeForms } from '@correio/imap-protocol';
 import type { MessageSummaryFields } from '@correio/mime';
 import { DB_FEATURES, type DbFeatures } from '../../database/database.module.js';
 import type { SearchText } from '../search/search-text.js';
@@ -32,6 +33,13 @@ export interface CopyParams {
   searchText: SearchText | null;
   /** Mail arriving for the account: the statement also writes its message.received event (issue 13). */
   incoming: boolean;
+  /**
+   * IMAP's ENVELOPE text (rawEnvelopeForms), kept on the row so the first FETCH of it serves it as
+   * is instead of filling every row with an UPDATE; null leaves that to the first FETCH.
+   */
+  envelopeForms: EnvelopeForms | null;
+  /** MESSAGE_STRUCTURE_VERSION the envelope text was computed with. */
+  envelopeVersion: number;
 }
 
 export interface CopyRow {
@@ -76,10 +84,12 @@ export const INSERT_COPY_SQL = `WITH target AS (
        ), msg AS (
          INSERT INTO messages (account_id, mailbox_id, uid, modseq, seen, draft, internal_date, size, blob_id,
            message_id_hdr, in_reply_to, "references", subject, from_name, from_address, to_addresses, cc_addresses,
-           sent_date, snippet, has_attachments, attachments, thread_id, envelope_from, auth_results, dsn, sent_day, flagged, keywords)
+           sent_date, snippet, has_attachments, attachments, thread_id, envelope_from, auth_results, dsn, sent_day, flagged, keywords,
+           envelope_imap, envelope_imap_utf8, envelope_imap_version)
          SELECT $1, box.id, box.uid, box.modseq, $10, $11, $12, $4, COALESCE($5::bigint, (SELECT id FROM blob)),
            $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
-           COALESCE($8::bigint, (SELECT thread_id FROM thread), nextval('thread_id_seq')), $25, $26, $27, $31::date, $33, $34::text[]
+           COALESCE($8::bigint, (SELECT thread_id FROM thread), nextval('thread_id_seq')), $25, $26, $27, $31::date, $33, $34::text[],
+           $35::text, $36::text, CASE WHEN $35::text IS NOT NULL THEN $37::smallint END
            FROM box
          RETURNING id, mailbox_id, uid, modseq, blob_id, thread_id
        ), event AS (
@@ -133,6 +143,7 @@ export class DeliveryRepository {
         s.sentDate ? (p.searchText?.sentDay ?? null) : null,
         p.incoming,
         p.flagged, p.keywords,
+        p.envelopeForms?.envelope ?? null, p.envelopeForms?.envelopeUtf8 ?? null, p.envelopeVersion,
       ],
     });
     return rows[0];

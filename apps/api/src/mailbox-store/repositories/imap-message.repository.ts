@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from '@correio/db';
 import { MESSAGE_STRUCTURE_VERSION } from '@correio/imap-protocol';
-import { PG_POOL } from '../../database/database.module.js';
+import { DB_FEATURES, type DbFeatures, PG_POOL } from '../../database/database.module.js';
 import type { FlagState } from '../imap-flags.js';
 import type {
   FetchBodiesRequest,
@@ -14,6 +14,7 @@ import type {
 } from '../imap-store.types.js';
 import { copyOutBinary } from './imap-copy-out.js';
 import { fetchBodiesSql, fetchLinesSql } from './imap-fetch-lines.sql.js';
+import { preparedQuery } from './imap-prepared.js';
 import { MAILBOX_COLUMNS, type MailboxDbRow, toImapMailbox } from './imap-mailbox.repository.js';
 
 type Queryable = Pick<PoolClient, 'query'>;
@@ -67,22 +68,30 @@ const COPIED_COLUMNS = `seen, flagged, answered, draft, deleted, keywords, inter
  */
 @Injectable()
 export class ImapMessageRepository {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(DB_FEATURES) private readonly features: DbFeatures,
+  ) {}
 
   /**
    * Everything SELECT needs, in ONE statement so it is one consistent view of the mailbox: the UIDs
    * present and the UIDNEXT/HIGHESTMODSEQ they go with. Undefined when there is no such mailbox.
+   * The unseen count is the mailbox row's (kept by the messages_counts_* triggers in the same
+   * transactions as the rows, so it agrees with the UIDs): one pass over the mailbox fewer.
    */
   async snapshot(accountId: string, mailboxId: string): Promise<SnapshotRow | undefined> {
-    const { rows } = await this.pool.query<Omit<SnapshotRow, 'mailbox'> & MailboxDbRow>(
-      `SELECT ${MAILBOX_COLUMNS}, COALESCE((SELECT array_agg(m.uid ORDER BY m.uid) FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2), '{}') AS uids,
-              (SELECT count(*)::int FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2 AND NOT m.seen) AS unseen,
+    const { rows } = await this.pool.query<Omit<SnapshotRow, 'mailbox'> & MailboxDbRow>({
+      ...preparedQuery(
+        this.features,
+        `SELECT ${MAILBOX_COLUMNS}, COALESCE((SELECT array_agg(m.uid ORDER BY m.uid) FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2), '{}') AS uids,
+              b.unseen_count AS unseen,
               (SELECT min(m.uid) FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2 AND NOT m.seen) AS "firstUnseenUid",
               COALESCE((SELECT array_agg(DISTINCT k) FROM messages m CROSS JOIN unnest(m.keywords) k
                          WHERE m.account_id = $1 AND m.mailbox_id = $2 AND cardinality(m.keywords) > 0), '{}') AS keywords
          FROM mailboxes b WHERE b.account_id = $1 AND b.id = $2`,
-      [accountId, mailboxId],
-    );
+      ),
+      values: [accountId, mailboxId],
+    });
     const r = rows[0];
     return r && { mailbox: toImapMailbox(r), uids: r.uids, unseen: r.unseen, firstUnseenUid: r.firstUnseenUid, keywords: r.keywords };
   }
@@ -121,7 +130,10 @@ export class ImapMessageRepository {
     const changedSince = request.changedSince !== undefined;
     const params: unknown[] = [accountId, mailboxId, lo, hi, dense];
     if (changedSince) params.push(String(request.changedSince));
-    const { rows } = await this.pool.query<FetchLines>(fetchLinesSql(request.items, { utf8: request.utf8, changedSince }), params);
+    const { rows } = await this.pool.query<FetchLines>({
+      ...preparedQuery(this.features, fetchLinesSql(request.items, { utf8: request.utf8, changedSince })),
+      values: params,
+    });
     const r = rows[0];
     return r ? { ...r, text: r.text ?? '' } : { text: '', found: 0, sent: 0, missing: 0 };
   }
@@ -387,11 +399,14 @@ export class ImapMessageRepository {
 
   /** The blobs among `blobIds` no message row of the account refers to any more. */
   async unreferencedBlobs(tx: Queryable, accountId: string, blobIds: string[]): Promise<string[]> {
-    const { rows } = await tx.query<{ id: string }>(
-      `SELECT b.id FROM unnest($2::bigint[]) AS b(id)
-        WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.account_id = $1 AND m.blob_id = b.id)`,
-      [accountId, [...new Set(blobIds)]],
-    );
+    const { rows } = await tx.query<{ id: string }>({
+      ...preparedQuery(
+        this.features,
+        `SELECT b.id FROM unnest($2::bigint[]) AS b(id)
+          WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.account_id = $1 AND m.blob_id = b.id)`,
+      ),
+      values: [accountId, [...new Set(blobIds)]],
+    });
     return rows.map((r) => r.id);
   }
 
