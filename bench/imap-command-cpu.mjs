@@ -110,7 +110,8 @@ async function run(s, loops) {
     const t0 = performance.now();
     const out = await fn();
     const wall = performance.now() - t0;
-    const st = (stats[name] ??= { wall: [], api: 0, pg: 0, n: 0 });
+    stats[name] ??= { wall: [], api: 0, pg: 0, n: 0 };
+    const st = stats[name];
     st.wall.push(wall);
     st.api += cpuMs(s.c.pid) - api0;
     st.pg += pids.reduce((t, p) => t + cpuMs(p), 0) - pg0;
@@ -132,7 +133,8 @@ for (const s of order) {
   const stats = await run(s, LOOPS);
   const into = totals.get(s);
   for (const [name, st] of Object.entries(stats)) {
-    const t = (into[name] ??= { wall: [], api: 0, pg: 0, n: 0 });
+    into[name] ??= { wall: [], api: 0, pg: 0, n: 0 };
+    const t = into[name];
     t.wall.push(...st.wall);
     t.api += st.api;
     t.pg += st.pg;
