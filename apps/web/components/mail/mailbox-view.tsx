@@ -171,7 +171,9 @@ function ListView({ view, children }: { view: View; children: ReactNode }) {
     k: () => moveCursor(-1),
     o: openCursor,
     Enter: openCursor,
-    u: () => openKey && goToList(),
+    // From the address, not this render's openKey: a row opened by pushState a moment ago may not
+    // have re-rendered the view yet when the next key arrives (o then u at once).
+    u: () => openItemOf(window.location.pathname) && goToList(),
     x: () => {
       const row = openRowOrFocused();
       if (row) setSelection((s) => toggleRow(s, order, row.key));
