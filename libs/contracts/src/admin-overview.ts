@@ -40,7 +40,10 @@ export const AdminOverview = z.object({
   queue: z.object({ depth: z.number().int(), oldestAt: z.string().nullable() }),
   storage: z.array(z.object({ domain: z.string(), accounts: z.number().int(), usedBytes: z.string() })),
   nearQuota: z.array(z.object({ address: z.string(), usedBytes: z.string(), quotaBytes: z.string() })),
-  /** Failed logins counted by this process since it started (the correio_login_failures_total counter). */
+  /**
+   * Failed logins on every protocol in the current hour and the 23 before it, from every process
+   * (each writes its count every 30 s; this process's are counted at once).
+   */
   failedLogins: z.number().int(),
   roles: z.array(RoleState),
 });

@@ -6,6 +6,7 @@ import { DeliveryWorker } from '../delivery/delivery.worker.js';
 import { OutboundQueueService } from '../delivery/outbound-queue.service.js';
 import { HttpClient } from '../testing/http-client.js';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
+import { LoginFailuresService } from '../directory/login-failures.service.js';
 import { OverviewRepository } from './overview/overview.repository.js';
 import { TrafficRollupRepository } from './overview/traffic-rollup.repository.js';
 
@@ -124,10 +125,22 @@ describe('admin overview', () => {
     ]);
   });
 
-  it('counts failed logins from the same counter /metrics exposes', async () => {
-    const before = (await admin.json<AdminOverview>('GET', '/api/v1/admin/overview')).failedLogins;
+  it('counts failed logins of the last 24 hours, written and not yet written, from every process', async () => {
+    const failed = async () => (await admin.json<AdminOverview>('GET', '/api/v1/admin/overview')).failedLogins;
+    const before = await failed();
     expect((await new HttpClient(t.baseUrl).login('joel@ifsc.edu', 'wrong-password')).status).toBe(401);
-    expect((await admin.json<AdminOverview>('GET', '/api/v1/admin/overview')).failedLogins).toBe(before + 1);
+    // Still in this process's memory: counted at once.
+    expect(await failed()).toBe(before + 1);
+    // Written out (as every 30 s and at shutdown): the same figure, now from the table.
+    await t.app.get(LoginFailuresService).flush();
+    expect(await failed()).toBe(before + 1);
+    const { rows } = await t.db.pool.query<{ n: string }>(`SELECT coalesce(sum(failures), 0)::text AS n FROM login_failures_hourly`);
+    expect(Number(rows[0]!.n)).toBeGreaterThanOrEqual(1);
+    // Another process's written hours count when they are within the window; older ones do not.
+    const hour = 3_600_000;
+    const thisHour = Math.floor(Date.now() / hour) * hour;
+    await t.db.pool.query(`INSERT INTO login_failures_hourly (hour, failures) VALUES ($1, 5), ($2, 7)`, [new Date(thisHour - 23 * hour), new Date(thisHour - 24 * hour)]);
+    expect(await failed()).toBe(before + 6);
   });
 
   it('never reads the messages table: every statement behind the overview and the rollup, EXPLAINed', async () => {

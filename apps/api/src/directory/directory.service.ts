@@ -11,7 +11,7 @@ import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
 import { type AccountInfoRow, DirectoryRepository } from './repositories/directory.repository.js';
 import { RecipientCache } from './recipient-cache.js';
 import { type AddressLookup, RecipientRepository } from './repositories/recipient.repository.js';
-import { loginFailures } from '../metrics/metrics.js';
+import { recordLoginFailure } from './login-failure-tally.js';
 
 /**
  * How long the MX may answer RCPT from a cached resolution without hearing of a change. Writes
@@ -239,7 +239,7 @@ export class DirectoryService implements OnApplicationShutdown {
     const a = await this.repo.findAccountByAddress(normalizeAddress(rawAddress));
     const ok = await verifyPassword(a?.passwordHash ?? (await dummyPasswordHash()), password);
     if (!a || !ok || a.disabled) {
-      loginFailures.inc();
+      recordLoginFailure();
       return undefined;
     }
     await this.repo.recordLogin(a.id);

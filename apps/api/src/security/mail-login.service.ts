@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AppPasswordProtocol } from '@correio/contracts';
 import { AccountCredentialsService } from '../directory/account-credentials.service.js';
 import { type AccountInfo, DirectoryService } from '../directory/directory.service.js';
-import { loginFailures } from '../metrics/metrics.js';
+import { recordLoginFailure } from '../directory/login-failure-tally.js';
 import { parseAppPassword } from './app-password-format.js';
 import { AppPasswordsService } from './app-passwords.service.js';
 import { TwoFactorService } from './two-factor.service.js';
@@ -41,7 +41,7 @@ export class MailLoginService {
       const viaApp = account ? await this.appPasswords.verify(password, account.id) : undefined;
       if (account && viaApp !== undefined) {
         if (!viaApp || account.disabled || !viaApp.protocols.includes(protocol)) {
-          loginFailures.inc();
+          recordLoginFailure();
           return { ok: false, needsAppPassword: false };
         }
         await this.appPasswords.noteUse(viaApp.id, ip);

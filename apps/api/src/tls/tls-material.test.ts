@@ -25,15 +25,16 @@ describe('self-signed TLS material', () => {
       loads.push(loadTlsMaterial(config));
     }
     const got = await Promise.all(loads);
+    const first = got[0]!;
     for (const m of got) {
       expect(m.source).toBe('self-signed');
-      expect(m.key.equals(got[0].key)).toBe(true);
-      expect(m.cert.equals(got[0].cert)).toBe(true);
+      expect(m.key.equals(first.key)).toBe(true);
+      expect(m.cert.equals(first.cert)).toBe(true);
     }
-    const fromKey = createPublicKey(got[0].key).export({ type: 'spki', format: 'pem' });
-    const fromCert = new X509Certificate(got[0].cert).publicKey.export({ type: 'spki', format: 'pem' });
+    const fromKey = createPublicKey(first.key).export({ type: 'spki', format: 'pem' });
+    const fromCert = new X509Certificate(first.cert).publicKey.export({ type: 'spki', format: 'pem' });
     expect(fromCert).toBe(fromKey);
-    expect(() => createSecureContext({ key: got[0].key, cert: got[0].cert })).not.toThrow();
+    expect(() => createSecureContext({ key: first.key, cert: first.cert })).not.toThrow();
     // Nothing left behind: no lock, no temporary files.
     expect(readdirSync(path.join(dataDir, 'tls')).sort()).toEqual(['selfsigned-cert.pem', 'selfsigned-key.pem']);
   }, 60_000);

@@ -74,7 +74,7 @@ export function OverviewView() {
           <p className={styles.stat} data-testid="failed-logins">
             {data.failedLogins}
           </p>
-          <p className="muted">since this server process started</p>
+          <p className="muted">in the last 24 hours, on every protocol</p>
         </div>
       </div>
       <div className={styles.card}>

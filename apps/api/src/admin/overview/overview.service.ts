@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AdminOverview, RoleState, TrafficCounts, TrafficPoint } from '@correio/contracts';
 import type { AppConfig } from '../../config/config.schema.js';
 import { APP_CONFIG } from '../../config/load-config.js';
-import { loginFailures } from '../../metrics/metrics.js';
+import { LoginFailuresService } from '../../directory/login-failures.service.js';
 import { QueueMetricsRepository } from '../../metrics/queue-metrics.repository.js';
 import { OverviewRepository } from './overview.repository.js';
 import { listenerStates } from './role-probe.js';
@@ -19,6 +19,7 @@ export class OverviewService {
     private readonly repo: OverviewRepository,
     private readonly traffic: TrafficRollupRepository,
     private readonly queue: QueueMetricsRepository,
+    private readonly loginFailures: LoginFailuresService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -30,7 +31,7 @@ export class OverviewService {
       this.queue.waiting(),
       this.repo.storage(),
       this.repo.nearQuota(),
-      loginFailures.get(),
+      this.loginFailures.last24h(now.getTime()),
       this.roles(),
     ]);
     const hourly = buckets(hourStart - 23 * HOUR, HOUR, 24);
@@ -53,7 +54,7 @@ export class OverviewService {
       queue: { depth: waiting.depth, oldestAt: waiting.oldest?.toISOString() ?? null },
       storage,
       nearQuota,
-      failedLogins: failed.values.reduce((n, v) => n + v.value, 0),
+      failedLogins: failed,
       roles,
     };
   }
