@@ -1,0 +1,73 @@
+'use client';
+
+/**
+ * Gmail's way of making an opening instant: the bodies (and, in conversation view, the
+ * conversations) of the first rows in view are asked for while the reader looks at the list, and a
+ * row under the pointer for a moment is asked for before it is clicked.
+ *
+ * What keeps it from costing the list or the API anything that matters:
+ * - it starts only after the rows are painted, when the list has stood still for SETTLE_MS and the
+ *   browser is idle (requestIdleCallback), so opening a folder is not slowed;
+ * - only the first MAX_ROWS rows in view, skipping the open one and those already asked for, at
+ *   most CONCURRENCY at a time; scrolling cancels what has not started, so scrolling 100,000
+ *   messages asks for nothing until it stops;
+ * - nothing is marked read: GET /messages/:id and GET /conversations/:id never change \Seen; the
+ *   reading pane marks read when it opens a conversation.
+ */
+import type { Row } from '@/lib/rows';
+import { isPrefetched, prefetchConversation } from './message-cache';
+
+const SETTLE_MS = 300;
+const MAX_ROWS = 6;
+const CONCURRENCY = 2;
+const HOVER_MS = 80;
+
+// Conversation rows only: a single message (Drafts, search hits, the flat view) opens in a pane
+// that reads its own answer's \Seen to decide on marking read, which a cached body could hold stale.
+function prefetchRow(row: Row, viewMailboxId: string | null): Promise<unknown> {
+  return row.kind === 'conversation' ? prefetchConversation(row, viewMailboxId) : Promise.resolve();
+}
+
+const whenIdle = (run: () => void): (() => void) => {
+  if (typeof window.requestIdleCallback === 'function') {
+    const id = window.requestIdleCallback(run, { timeout: 2000 });
+    return () => window.cancelIdleCallback(id);
+  }
+  const id = setTimeout(run, 50);
+  return () => clearTimeout(id);
+};
+
+/**
+ * Schedules the prefetch of `rows` (those in view, top first); returns the cancel function for an
+ * effect's cleanup (a new range, a scroll, another view).
+ */
+export function schedulePrefetch(rows: readonly Row[], viewMailboxId: string | null, openKey: string | null): () => void {
+  let isCancelled = false;
+  let cancelIdle = () => {};
+  const settle = setTimeout(() => {
+    cancelIdle = whenIdle(() => {
+      const queue = rows.filter((r) => r.kind === 'conversation' && r.key !== openKey && !isPrefetched(r, viewMailboxId)).slice(0, MAX_ROWS);
+      const worker = async () => {
+        for (let row = queue.shift(); row && !isCancelled; row = queue.shift()) await prefetchRow(row, viewMailboxId);
+      };
+      for (let i = 0; i < CONCURRENCY; i++) void worker();
+    });
+  }, SETTLE_MS);
+  return () => {
+    isCancelled = true;
+    clearTimeout(settle);
+    cancelIdle();
+  };
+}
+
+let hover: ReturnType<typeof setTimeout> | undefined;
+
+/** The pointer rests on a row: ask for it unless it moves on within HOVER_MS. */
+export function hoverRow(row: Row, viewMailboxId: string | null): void {
+  clearTimeout(hover);
+  hover = setTimeout(() => void prefetchRow(row, viewMailboxId), HOVER_MS);
+}
+
+export function leaveRow(): void {
+  clearTimeout(hover);
+}
