@@ -225,6 +225,9 @@ const MessageRow = memo(function MessageRow(p: RowProps) {
       </label>
       <Link
         href={p.href}
+        // A plain click opens in place (no route payload needed); Next's viewport prefetch asked the
+        // web server for every visible row's payload on each list paint, on the cores the list needs.
+        prefetch={false}
         className="row-link"
         aria-current={p.isOpen ? 'true' : undefined}
         data-row-link={r.key}

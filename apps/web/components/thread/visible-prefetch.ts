@@ -15,18 +15,19 @@
  *   reading pane marks read when it opens a conversation.
  */
 import type { Row } from '@/lib/rows';
-import { isPrefetched, prefetchConversation } from './message-cache';
+import { hasMessage, isPrefetched, loadMessage, prefetchConversation } from './message-cache';
 
 const SETTLE_MS = 300;
 const MAX_ROWS = 6;
 const CONCURRENCY = 2;
 const HOVER_MS = 80;
 
-// Conversation rows only: a single message (Drafts, search hits, the flat view) opens in a pane
-// that reads its own answer's \Seen to decide on marking read, which a cached body could hold stale.
 function prefetchRow(row: Row, viewMailboxId: string | null): Promise<unknown> {
-  return row.kind === 'conversation' ? prefetchConversation(row, viewMailboxId) : Promise.resolve();
+  return row.kind === 'conversation' ? prefetchConversation(row, viewMailboxId) : loadMessage(row.messageId).catch(() => {});
 }
+
+const isAsked = (row: Row, viewMailboxId: string | null) =>
+  row.kind === 'conversation' ? isPrefetched(row, viewMailboxId) : hasMessage(row.messageId);
 
 const whenIdle = (run: () => void): (() => void) => {
   if (typeof window.requestIdleCallback === 'function') {
@@ -46,7 +47,7 @@ export function schedulePrefetch(rows: readonly Row[], viewMailboxId: string | n
   let cancelIdle = () => {};
   const settle = setTimeout(() => {
     cancelIdle = whenIdle(() => {
-      const queue = rows.filter((r) => r.kind === 'conversation' && r.key !== openKey && !isPrefetched(r, viewMailboxId)).slice(0, MAX_ROWS);
+      const queue = rows.filter((r) => r.key !== openKey && !isAsked(r, viewMailboxId)).slice(0, MAX_ROWS);
       const worker = async () => {
         for (let row = queue.shift(); row && !isCancelled; row = queue.shift()) await prefetchRow(row, viewMailboxId);
       };
