@@ -17,6 +17,7 @@ import { OpenDraft } from '../compose/open-draft';
 import { ReplyActions } from '../compose/reply-actions';
 import { AuthDetails, TrustBanner } from '../thread/trust-banner';
 import { loadMessage } from '../thread/message-cache';
+import { afterOpeningPainted } from '../thread/openings';
 import { useTrust } from '../thread/use-trust';
 import { DeliveryStatus } from './delivery-status';
 import { LabelMenu } from './label-menu';
@@ -74,7 +75,8 @@ export function ReadingPane({ messageId }: { messageId: string }) {
         const shouldMarkRead = isUnread && autoMarkedId.current !== messageId;
         autoMarkedId.current = messageId;
         setLoad({ status: 'ready', detail: shouldMarkRead ? { ...detail, seen: true } : detail, remote: allowRemote });
-        if (shouldMarkRead) void act({ messageIds: [detail.id] }, { type: 'markRead' }, { quiet: true });
+        // After the body is painted (openings.ts): marking read re-renders the list.
+        if (shouldMarkRead) void afterOpeningPainted().then(() => act({ messageIds: [detail.id] }, { type: 'markRead' }, { quiet: true }));
       },
       (err: unknown) => {
         if (ctrl.signal.aborted) return;

@@ -19,7 +19,7 @@ import { useMail } from '../mail/mail-store';
 import { MoveMenu } from '../mail/move-menu';
 import { MessageView, useListHref } from '../mail/reading-pane';
 import { loadConversation, loadMessage, prefetchMessage } from './message-cache';
-import { afterOpenings } from './openings';
+import { afterOpeningPainted } from './openings';
 import { BlockSenderButton } from '../settings/rules/block-sender-button';
 
 type Load = { status: 'loading' } | { status: 'ready'; conv: ConversationDetail } | { status: 'error'; message: string };
@@ -58,9 +58,9 @@ export function ConversationPane({ threadId, viewMailboxId }: { threadId: string
         const unread = conv.messages.filter((m) => !m.seen).map((m) => m.id);
         if (unread.length > 0 && markedFor.current !== threadId) {
           markedFor.current = threadId;
-          // After the body is in: the mark-read request and the re-reads it causes would otherwise
-          // compete with the opening's own requests (openings.ts).
-          void afterOpenings().then(() => act({ messageIds: unread }, { type: 'markRead' }, { quiet: true }));
+          // After the body is in and painted: the mark-read request, its re-render of the list and
+          // the re-reads it causes would otherwise compete with the opening (openings.ts).
+          void afterOpeningPainted().then(() => act({ messageIds: unread }, { type: 'markRead' }, { quiet: true }));
         }
       },
       (err: unknown) => {

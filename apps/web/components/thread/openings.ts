@@ -21,3 +21,14 @@ export function afterOpenings(): Promise<void> {
   const settled = Promise.allSettled([...inFlight]).then(() => afterOpenings());
   return Promise.race([settled, new Promise<void>((resolve) => setTimeout(resolve, MAX_HOLD_MS))]);
 }
+
+/**
+ * afterOpenings, then the browser's next idle moment (300 ms at most): marking read re-renders the
+ * list (the row's optimistic patch), which on a busy main thread delayed the body's first paint
+ * when the opening's answers were already there (prefetched).
+ */
+export async function afterOpeningPainted(): Promise<void> {
+  await afterOpenings();
+  if (typeof window.requestIdleCallback !== 'function') return;
+  await new Promise<void>((resolve) => window.requestIdleCallback(() => resolve(), { timeout: 300 }));
+}
