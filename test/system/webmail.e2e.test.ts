@@ -530,6 +530,20 @@ describe('webmail', () => {
     await row(page, 'Aviso 7').waitFor();
     await expect.poll(() => unreadOf(page, 'Inbox')).toBe(unreadBefore - 1);
     expect(await row(page, 'Aviso 7').getAttribute('data-seen')).toBe('false');
+
+    // Conversation view (the default; these tests pin the flat one): conversations are prefetched
+    // too, and still nothing is marked read.
+    await o.context.addInitScript(() => localStorage.setItem('correio.conversations', 'true'));
+    const from = o.requests.length;
+    await page.goto(page.url().replace(/\/\d+$/, ''));
+    await row(page, 'Aviso 7').waitFor();
+    const conversationGets = () =>
+      new Set(o.requests.slice(from).map((r) => new URL(r.url).pathname).filter((p) => /^\/api\/v1\/conversations\/\d+$/.test(p))).size;
+    await expect.poll(conversationGets, { timeout: 5000 }).toBe(6);
+    expect(o.requests.slice(from).some((r) => new URL(r.url).pathname === '/api/v1/conversations')).toBe(true);
+    await sleep(500);
+    expect(await unreadOf(page, 'Inbox')).toBe(unreadBefore - 1);
+    expect(await row(page, 'Aviso 7').getAttribute('data-seen')).toBe('false');
     await o.context.close();
   });
 
