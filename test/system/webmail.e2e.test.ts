@@ -506,7 +506,7 @@ describe('webmail', () => {
     expect(unreadBefore).toBe(8);
     const gets = (kind: 'messages') =>
       o.requests.map((r) => new URL(r.url).pathname).filter((p) => new RegExp(`^/api/v1/${kind}/\\d+$`).test(p));
-    // Settle (300 ms) + idle: the first six rows' bodies (and, in conversation view, conversations).
+    // Settle (600 ms) + idle: the first six rows' bodies (and, in conversation view, conversations).
     await expect.poll(() => new Set(gets('messages')).size, { timeout: 5000 }).toBe(6);
     await sleep(500);
     expect(new Set(gets('messages')).size).toBe(6);

@@ -17,7 +17,9 @@
 import type { Row } from '@/lib/rows';
 import { hasMessage, isPrefetched, loadMessage, prefetchConversation } from './message-cache';
 
-const SETTLE_MS = 300;
+// Longer than a quick run of clicks through folders takes: a prefetch started there would compete with
+// the next folder's list on the API.
+const SETTLE_MS = 600;
 const MAX_ROWS = 6;
 const CONCURRENCY = 2;
 const HOVER_MS = 80;
