@@ -30,6 +30,7 @@ const DOMAIN = 'ifsc.edu';
 const JOEL = { address: `joel@${DOMAIN}`, password: 'joel-secret-pw-1' };
 const ANA = { address: `ana@${DOMAIN}`, password: 'ana-secret-pw-2' };
 const CARLA = { address: `carla@${DOMAIN}`, password: 'carla-secret-pw-3' };
+const DORA = { address: `dora@${DOMAIN}`, password: 'dora-secret-pw-4' };
 
 let db: TestDatabase;
 let dataDir: string;
@@ -64,6 +65,7 @@ beforeAll(async () => {
   await addAccount(env, JOEL);
   await addAccount(env, ANA);
   await addAccount(env, CARLA);
+  await addAccount(env, DORA);
 
   web = await startWeb(`http://127.0.0.1:${api.httpPort}`);
   webOrigin = web.origin;
@@ -489,6 +491,59 @@ describe('webmail', () => {
       .waitFor();
     await page.keyboard.press('k');
     await page.getByTestId('reading-subject').getByText(`Lote ${count}`, { exact: true }).waitFor();
+    await o.context.close();
+  });
+
+  it('prefetches the first rows in view once the list is idle, marks nothing read, and opens a prefetched row without asking again', async () => {
+    for (let i = 1; i <= 8; i++) {
+      await deliver(DORA.address, rfc822({ to: DORA.address, subject: `Aviso ${i}`, body: `Texto do aviso ${i}` }));
+    }
+    const o = await openBrowser();
+    const { page } = o;
+    await login(page, DORA);
+    await row(page, 'Aviso 8').waitFor();
+    const unreadBefore = await unreadOf(page, 'Inbox');
+    expect(unreadBefore).toBe(8);
+    const gets = (kind: 'messages') =>
+      o.requests.map((r) => new URL(r.url).pathname).filter((p) => new RegExp(`^/api/v1/${kind}/\\d+$`).test(p));
+    // Settle (600 ms) + idle: the first six rows' bodies (and, in conversation view, conversations).
+    await expect.poll(() => new Set(gets('messages')).size, { timeout: 5000 }).toBe(6);
+    await sleep(500);
+    expect(new Set(gets('messages')).size).toBe(6);
+    // Nothing was marked read, on the page or on the server.
+    expect(await page.getByTestId('message-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-seen')))).not.toContain('true');
+    expect(await unreadOf(page, 'Inbox')).toBe(unreadBefore);
+
+    // Opening a prefetched row asks for neither its conversation nor its body again.
+    const top = row(page, 'Aviso 8');
+    const id = await top.getAttribute('data-message-id');
+    const before = o.requests.length;
+    await top.getByRole('link').click();
+    await page.getByTestId('message-text').getByText('Texto do aviso 8', { exact: false }).waitFor();
+    const after = o.requests.slice(before).map((r) => new URL(r.url).pathname);
+    expect(after.filter((p) => /^\/api\/v1\/(conversations|messages)\/\d+$/.test(p))).toEqual([]);
+    // Opening it (not the prefetch) marks it read.
+    await page.waitForFunction(([sel]) => document.querySelector(sel!)?.getAttribute('data-seen') === 'true', [
+      `[data-testid="message-row"][data-message-id="${id}"]`,
+    ]);
+    await page.reload();
+    await row(page, 'Aviso 7').waitFor();
+    await expect.poll(() => unreadOf(page, 'Inbox')).toBe(unreadBefore - 1);
+    expect(await row(page, 'Aviso 7').getAttribute('data-seen')).toBe('false');
+
+    // Conversation view (the default; these tests pin the flat one): conversations are prefetched
+    // too, and still nothing is marked read.
+    await o.context.addInitScript(() => localStorage.setItem('correio.conversations', 'true'));
+    const from = o.requests.length;
+    await page.goto(page.url().replace(/\/\d+$/, ''));
+    await row(page, 'Aviso 7').waitFor();
+    const conversationGets = () =>
+      new Set(o.requests.slice(from).map((r) => new URL(r.url).pathname).filter((p) => /^\/api\/v1\/conversations\/\d+$/.test(p))).size;
+    await expect.poll(conversationGets, { timeout: 5000 }).toBe(6);
+    expect(o.requests.slice(from).some((r) => new URL(r.url).pathname === '/api/v1/conversations')).toBe(true);
+    await sleep(500);
+    expect(await unreadOf(page, 'Inbox')).toBe(unreadBefore - 1);
+    expect(await row(page, 'Aviso 7').getAttribute('data-seen')).toBe('false');
     await o.context.close();
   });
 

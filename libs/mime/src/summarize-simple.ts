@@ -27,6 +27,7 @@ export interface SimpleParse {
   from?: AddressObject;
   to?: AddressObject | AddressObject[];
   cc?: AddressObject | AddressObject[];
+  replyTo?: AddressObject;
   text: string;
 }
 
@@ -76,6 +77,7 @@ export function parseSimpleTextMessage(input: Buffer, block: HeaderBlock): Simpl
     from: get<AddressObject>('from'),
     to: get<AddressObject | AddressObject[]>('to'),
     cc: get<AddressObject | AddressObject[]>('cc'),
+    replyTo: get<AddressObject>('reply-to'),
     text: input.subarray(block.length).toString().replace(/\r?\n/g, '\n'),
   };
 }

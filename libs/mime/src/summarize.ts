@@ -76,6 +76,19 @@ function asList(value: string | string[] | undefined): string[] {
   return (Array.isArray(value) ? value : value.split(/\s+/)).map((v) => cleanText(v, 1000)).filter(Boolean);
 }
 
+/** In-Reply-To and References as the summary keeps them (the reading pane shows the same). */
+export function threadingFields(parsed: { inReplyTo?: string; references?: string | string[] }): { inReplyTo: string | null; references: string[] } {
+  return {
+    inReplyTo: parsed.inReplyTo ? cleanText(parsed.inReplyTo, 995) : null,
+    references: asList(parsed.references).slice(-MIME_LIMITS.maxReferences),
+  };
+}
+
+/** The attachments as listed everywhere (summary, reading pane, download index). */
+export function listAttachments(parsed: readonly Attachment[]): AttachmentMeta[] {
+  return parsed.slice(0, MIME_LIMITS.maxAttachmentsListed).map(attachmentMeta);
+}
+
 /**
  * The Date header as a Date, or null when missing or unparseable. Not mailparser's `date`: that one
  * replaces an unparseable Date with the current time, which would invent a send time.
@@ -129,12 +142,11 @@ async function parseWithMailparser(input: Buffer): Promise<MessageSummaryFields>
 function toSummary(parsed: SimpleParse, parsedAttachments: Attachment[]): MessageSummaryFields {
   const text = parsed.text;
   const from = flattenAddresses(parsed.from)[0] ?? { name: '', address: '' };
-  const attachments = parsedAttachments.slice(0, MIME_LIMITS.maxAttachmentsListed).map(attachmentMeta);
+  const attachments = listAttachments(parsedAttachments);
   const sentDate = sentDateOf(parsed.headerLines);
   return {
     messageId: parsed.messageId ? cleanText(parsed.messageId, 995) : null,
-    inReplyTo: parsed.inReplyTo ? cleanText(parsed.inReplyTo, 995) : null,
-    references: asList(parsed.references).slice(-MIME_LIMITS.maxReferences),
+    ...threadingFields(parsed),
     subject: cleanText(parsed.subject, 2000),
     from,
     to: flattenAddresses(parsed.to),

@@ -263,6 +263,11 @@ export class MailboxStoreService implements OnApplicationShutdown {
   }
 
   async getRaw(accountId: string, id: string): Promise<{ row: MessageRow; raw: Buffer }> {
+    if (this.blobs instanceof PostgresBlobStore) {
+      const found = isId(id) ? await this.messages.findWithRaw(accountId, id) : undefined;
+      if (!found) throw AppError.notFound('message not found');
+      return found;
+    }
     const row = await this.getMessage(accountId, id);
     const raw = await this.blobs.get(this.pool, accountId, row.blobId);
     if (!raw) throw AppError.notFound('message not found');

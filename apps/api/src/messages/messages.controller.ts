@@ -63,14 +63,14 @@ export class MessagesController {
       cc: row.ccAddresses,
       replyTo: r.replyTo,
       messageId: row.messageIdHdr,
-      inReplyTo: r.summary.inReplyTo,
-      references: r.summary.references,
+      inReplyTo: r.inReplyTo,
+      references: r.references,
       draft: row.draft,
       sentAt: row.sentDate ? row.sentDate.toISOString() : null,
       text: r.text,
       html: r.html,
       hasRemoteContent: r.hasRemoteContent,
-      attachments: r.summary.attachments,
+      attachments: r.attachments,
       headers: r.headers,
     };
   }

@@ -280,6 +280,33 @@ describe('REST mail API', () => {
       expect((await ana.http.json<MessageDetail>('GET', `/api/v1/messages/${msg.id}`)).seen).toBe(false);
     });
 
+    it('a plain text reply (read without simpleParser): threading, Reply-To, text and headers as before', async () => {
+      const reply = crlf(
+        'From: Bruna <bruna@paulolopes.fr>\nTo: ana@ifsc.edu\nReply-To: Casa <bruna.home@paulolopes.fr>\n' +
+          'Subject: Re: =?UTF-8?Q?Relat=C3=B3rio?=\nMessage-ID: <reply-1@paulolopes.fr>\nIn-Reply-To: <rich-1@paulolopes.fr>\n' +
+          'References: <rich-0@paulolopes.fr>\n <rich-1@paulolopes.fr>\nContent-Type: text/plain; charset=utf-8\n\nObrigada!\n> Segue o relatório.\n',
+      );
+      const copy = await deliver(ana.id, reply);
+      const d = await ana.http.json<MessageDetail>('GET', `/api/v1/messages/${copy.messageId}`);
+      expect(d).toMatchObject({
+        subject: 'Re: Relatório',
+        replyTo: [{ name: 'Casa', address: 'bruna.home@paulolopes.fr' }],
+        messageId: '<reply-1@paulolopes.fr>',
+        inReplyTo: '<rich-1@paulolopes.fr>',
+        references: ['<rich-0@paulolopes.fr>', '<rich-1@paulolopes.fr>'],
+        html: null,
+        hasRemoteContent: false,
+        attachments: [],
+        seen: false,
+      });
+      expect(d.text).toBe('Obrigada!\n> Segue o relatório.\n');
+      expect(d.headers).toContainEqual({ name: 'References', value: '<rich-0@paulolopes.fr>\r\n <rich-1@paulolopes.fr>' });
+      // Reading does not mark it read: the webmail's prefetch of visible rows relies on this.
+      await ana.http.json<MessageDetail>('GET', `/api/v1/messages/${copy.messageId}`);
+      expect((await listAll(ana.http, d.mailboxId)).find((m) => m.id === d.id)?.seen).toBe(false);
+      await expectError(await ana.http.request('GET', `/api/v1/messages/${copy.messageId}9`), 404, 'not_found');
+    });
+
     it('?remote=allow returns the remote image; any other value is a 400', async () => {
       const d = await ana.http.json<MessageDetail>('GET', `/api/v1/messages/${msg.id}?remote=allow`);
       expect(d.html).toContain('src="https://tracker.example/open.gif"');

@@ -20,6 +20,7 @@ import { actionNotice, isRemovedFromView, rowPatch } from '@/lib/bulk-effects';
 import { type RowList, useRowList } from './use-row-list';
 import { useLiveUpdates } from './use-live-updates';
 import { usePreference } from './use-preference';
+import { afterOpenings } from '../thread/openings';
 
 const POLL_MS = 60_000;
 
@@ -188,9 +189,12 @@ export function MailProvider({ session, children }: { session: SessionInfo; chil
     if (cur) showView(cur.view, true);
   }, [isConversations]);
 
+  // A live update's re-reads wait for the opening the reader is waiting for (openings.ts).
   const isLive = useLiveUpdates({
-    onChange: () => void Promise.all([refreshList(), refreshMailboxes(), refreshLabels()]),
+    onChange: () => void afterOpenings().then(() => Promise.all([refreshList(), refreshMailboxes(), refreshLabels()])),
   });
+  const isLiveRef = useRef(isLive);
+  isLiveRef.current = isLive;
 
   // A safety net while the event stream is down (or absent on an older server).
   useEffect(() => {
@@ -257,7 +261,9 @@ export function MailProvider({ session, children }: { session: SessionInfo; chil
         return false;
       } finally {
         endEdit();
-        void refreshAll();
+        // A quiet action (opening marks read) is echoed by the live stream, whose re-read follows:
+        // re-reading here too doubled the requests behind the next opening.
+        if (!(opts.quiet && isLiveRef.current)) void refreshAll();
       }
     },
     [beginEdit, editRows, listRef, notify, reportError, refreshAll, labelName, mailboxName],

@@ -98,7 +98,7 @@ function ListView({ view, children }: { view: View; children: ReactNode }) {
   /** Opens a row: its requests start now, before React renders the pane (message-cache.ts). */
   const open = useCallback(
     (row: Row) => {
-      if (row.kind === 'conversation') prefetchConversation(row.threadId, viewMailboxId, row.messageId);
+      if (row.kind === 'conversation') void prefetchConversation(row, viewMailboxId, true);
       openItem(itemPath(view, row));
     },
     [view, viewMailboxId],

@@ -16,6 +16,7 @@ import type { Row } from '@/lib/rows';
 import { PaperclipIcon, StarIcon } from '../icons';
 import { isPlainClick } from '@/lib/open-item';
 import { prefetchMessage } from '../thread/message-cache';
+import { hoverRow, leaveRow, schedulePrefetch } from '../thread/visible-prefetch';
 import type { RowList } from './use-row-list';
 
 export const ROW_HEIGHT = 76;
@@ -53,6 +54,18 @@ export function MessageList(props: Props) {
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items[items.length - 1]?.index ?? -1;
+  const viewMailboxId = list.view.kind === 'mailbox' ? list.view.mailboxId : null;
+
+  // The rows in view (not the overscan), prefetched once the list stands still (visible-prefetch.ts).
+  const first = virtualizer.range?.startIndex ?? 0;
+  const last = virtualizer.range?.endIndex ?? -1;
+  const isScrolling = virtualizer.isScrolling;
+  const { rows } = list;
+  const { openKey } = props;
+  useEffect(() => {
+    if (isScrolling || last < first) return;
+    return schedulePrefetch(rows.slice(first, last + 1), viewMailboxId, openKey);
+  }, [rows, first, last, isScrolling, viewMailboxId, openKey]);
 
   useEffect(() => {
     if (list.nextCursor && !list.isLoadingMore && lastIndex >= list.rows.length - PREFETCH_ROWS) onLoadMore();
@@ -124,6 +137,7 @@ export function MessageList(props: Props) {
               onToggleStar={props.onToggleStar}
               onOpen={props.onOpen}
               dragKeys={props.dragKeys}
+              viewMailboxId={viewMailboxId}
             />
           );
         })}
@@ -154,6 +168,7 @@ interface RowProps {
   onToggleStar(row: Row): void;
   onOpen(row: Row): void;
   dragKeys(row: Row): string[];
+  viewMailboxId: string | null;
 }
 
 const MessageRow = memo(function MessageRow(p: RowProps) {
@@ -210,11 +225,16 @@ const MessageRow = memo(function MessageRow(p: RowProps) {
       </label>
       <Link
         href={p.href}
+        // A plain click opens in place (no route payload needed); Next's viewport prefetch asked the
+        // web server for every visible row's payload on each list paint, on the cores the list needs.
+        prefetch={false}
         className="row-link"
         aria-current={p.isOpen ? 'true' : undefined}
         data-row-link={r.key}
         // A press comes ~100 ms before the click: start fetching the body then.
         onPointerDown={() => r.kind === 'conversation' && prefetchMessage(r.messageId)}
+        onPointerEnter={(e) => e.pointerType === 'mouse' && hoverRow(r, p.viewMailboxId)}
+        onPointerLeave={leaveRow}
         onClick={(e) => {
           // Opened in place, without the router's server round trip (lib/open-item.ts).
           if (!isPlainClick(e)) return;

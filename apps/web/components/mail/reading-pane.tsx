@@ -16,6 +16,8 @@ import { useMail } from './mail-store';
 import { OpenDraft } from '../compose/open-draft';
 import { ReplyActions } from '../compose/reply-actions';
 import { AuthDetails, TrustBanner } from '../thread/trust-banner';
+import { loadMessage } from '../thread/message-cache';
+import { afterOpeningPainted } from '../thread/openings';
 import { useTrust } from '../thread/use-trust';
 import { DeliveryStatus } from './delivery-status';
 import { LabelMenu } from './label-menu';
@@ -48,6 +50,8 @@ type Load =
 export function ReadingPane({ messageId }: { messageId: string }) {
   const router = useRouter();
   const { list, mailboxes, act, reportError } = useMail();
+  const listRef = useRef(list);
+  listRef.current = list;
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [remoteAllowedFor, setRemoteAllowedFor] = useState<string | null>(null);
   const allowRemote = remoteAllowedFor === messageId;
@@ -59,13 +63,20 @@ export function ReadingPane({ messageId }: { messageId: string }) {
   useEffect(() => {
     const ctrl = new AbortController();
     setLoad((prev) => (prev.status === 'ready' && prev.detail.id === messageId ? prev : { status: 'loading' }));
-    api.getMessage(messageId, { remote: allowRemote ? 'allow' : 'block' }, ctrl.signal).then(
+    // Remote content blocked: the body may already be in the page's cache (prefetched from the list).
+    const load = allowRemote ? api.getMessage(messageId, { remote: 'allow' }, ctrl.signal) : loadMessage(messageId);
+    load.then(
       (detail) => {
         if (ctrl.signal.aborted) return;
-        const shouldMarkRead = !detail.seen && autoMarkedId.current !== messageId;
+        // Unread per the list's row when it is there (current: the list re-reads on every change),
+        // not per the answer, which a prefetched body may hold from up to 20 s ago.
+        const current = listRef.current?.rows.find((r) => r.kind === 'message' && r.messageId === messageId);
+        const isUnread = current ? current.isUnread : !detail.seen;
+        const shouldMarkRead = isUnread && autoMarkedId.current !== messageId;
         autoMarkedId.current = messageId;
         setLoad({ status: 'ready', detail: shouldMarkRead ? { ...detail, seen: true } : detail, remote: allowRemote });
-        if (shouldMarkRead) void act({ messageIds: [detail.id] }, { type: 'markRead' }, { quiet: true });
+        // After the body is painted (openings.ts): marking read re-renders the list.
+        if (shouldMarkRead) void afterOpeningPainted().then(() => act({ messageIds: [detail.id] }, { type: 'markRead' }, { quiet: true }));
       },
       (err: unknown) => {
         if (ctrl.signal.aborted) return;

@@ -7,6 +7,7 @@
  */
 import { useRouter, useSearchParams } from 'next/navigation';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { openItem } from '@/lib/open-item';
 import { useShortcuts } from '@/lib/use-shortcuts';
 import { useContactSuggest } from '../compose/use-contact-suggest';
 import { SearchIcon } from '../icons';
@@ -32,7 +33,12 @@ export function SearchBox() {
     setActive(-1);
     const query = q.trim();
     if (!query) return;
-    router.push(`/mail/search?q=${encodeURIComponent(query)}`);
+    const href = `/mail/search?q=${encodeURIComponent(query)}`;
+    // From the search view, a new query is a history entry like opening a row (lib/open-item.ts):
+    // the view reads q with useSearchParams, which follows pushState, and the router's server round
+    // trip for the same route was most of a search's time. From another view the route changes.
+    if (/^\/mail\/search(\/|$)/.test(window.location.pathname)) openItem(href);
+    else router.push(href);
     inputRef.current?.blur();
   };
   const onSubmit = (e: FormEvent) => {

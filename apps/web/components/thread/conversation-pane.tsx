@@ -19,6 +19,7 @@ import { useMail } from '../mail/mail-store';
 import { MoveMenu } from '../mail/move-menu';
 import { MessageView, useListHref } from '../mail/reading-pane';
 import { loadConversation, loadMessage, prefetchMessage } from './message-cache';
+import { afterOpeningPainted } from './openings';
 import { BlockSenderButton } from '../settings/rules/block-sender-button';
 
 type Load = { status: 'loading' } | { status: 'ready'; conv: ConversationDetail } | { status: 'error'; message: string };
@@ -40,7 +41,7 @@ export function ConversationPane({ threadId, viewMailboxId }: { threadId: string
     const ctrl = new AbortController();
     // The newest message is open in any case: fetch it alongside the conversation.
     if (row && expandedFor.current !== threadId) prefetchMessage(row.messageId);
-    loadConversation(threadId, viewMailboxId, ctrl.signal).then(
+    loadConversation(threadId, viewMailboxId, row, ctrl.signal).then(
       (conv) => {
         if (ctrl.signal.aborted) return;
         setLoad({ status: 'ready', conv });
@@ -57,7 +58,9 @@ export function ConversationPane({ threadId, viewMailboxId }: { threadId: string
         const unread = conv.messages.filter((m) => !m.seen).map((m) => m.id);
         if (unread.length > 0 && markedFor.current !== threadId) {
           markedFor.current = threadId;
-          void act({ messageIds: unread }, { type: 'markRead' }, { quiet: true });
+          // After the body is in and painted: the mark-read request, its re-render of the list and
+          // the re-reads it causes would otherwise compete with the opening (openings.ts).
+          void afterOpeningPainted().then(() => act({ messageIds: unread }, { type: 'markRead' }, { quiet: true }));
         }
       },
       (err: unknown) => {

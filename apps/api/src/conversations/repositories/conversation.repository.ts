@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from '@correio/db';
-import { PG_POOL } from '../../database/database.module.js';
+import { DB_FEATURES, type DbFeatures, PG_POOL } from '../../database/database.module.js';
 import type { KeysetCursor } from '../conversation-cursor.js';
 import { WEBMAIL_MESSAGE_COLUMNS, type WebmailMessageRow } from './webmail-message-columns.js';
 
@@ -45,7 +45,10 @@ function inView(view: ConversationView, a: string): string {
  */
 @Injectable()
 export class ConversationRepository {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(DB_FEATURES) private readonly features: DbFeatures,
+  ) {}
 
   /**
    * One page of conversations, newest first. A conversation is listed at its newest message in the
@@ -117,14 +120,27 @@ export class ConversationRepository {
     return rows;
   }
 
-  /** A mailbox's messages, newest first, keyset-paged (the flat list with labels). */
+  /**
+   * A mailbox's messages, newest first, keyset-paged (the flat list with labels). Two prepared
+   * statements (first page, later pages): the webmail's hottest read (issue 12's p99 < 30 ms at 10
+   * clients), which PostgreSQL otherwise parses and plans on every request on the same two cores.
+   */
   async page(accountId: string, mailboxId: string, limit: number, cursor?: KeysetCursor): Promise<WebmailMessageRow[]> {
-    const params: unknown[] = [accountId, mailboxId, limit];
-    const after = cursor ? `AND (m.internal_date, m.id) < ($${params.push(cursor.internalDate)}, $${params.push(cursor.id)}::bigint)` : '';
+    const isNamed = this.features.preparedStatements;
     const { rows } = await this.pool.query<WebmailMessageRow>(
-      `SELECT ${WEBMAIL_MESSAGE_COLUMNS} FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2 ${after}
-        ORDER BY m.internal_date DESC, m.id DESC LIMIT $3`,
-      params,
+      cursor
+        ? {
+            name: isNamed ? 'correio-webmail-page-after' : undefined,
+            text: `SELECT ${WEBMAIL_MESSAGE_COLUMNS} FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2
+                     AND (m.internal_date, m.id) < ($4, $5::bigint) ORDER BY m.internal_date DESC, m.id DESC LIMIT $3`,
+            values: [accountId, mailboxId, limit, cursor.internalDate, cursor.id],
+          }
+        : {
+            name: isNamed ? 'correio-webmail-page' : undefined,
+            text: `SELECT ${WEBMAIL_MESSAGE_COLUMNS} FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2
+                     ORDER BY m.internal_date DESC, m.id DESC LIMIT $3`,
+            values: [accountId, mailboxId, limit],
+          },
     );
     return rows;
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { type Pool, type PoolClient, SharedCopyReader } from '@correio/db';
-import { PG_POOL } from '../../database/database.module.js';
+import { DB_FEATURES, type DbFeatures, PG_POOL } from '../../database/database.module.js';
 import type { MessageFlags, MessageRow } from '../mailbox-store.types.js';
 import { MESSAGE_COLUMNS } from './message-columns.js';
 
@@ -33,7 +33,10 @@ export class MessageRepository implements OnApplicationShutdown {
   /** Made on first use (a worker thread and its connection): only POP3 read-ahead needs it. */
   private copyReader: SharedCopyReader | undefined;
 
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(DB_FEATURES) private readonly features: DbFeatures,
+  ) {}
 
   /** Newest first; keyset pagination on (internal_date, id) so pages are stable under inserts. */
   async list(accountId: string, mailboxId: string, limit: number, cursor?: ListCursor): Promise<MessageRow[]> {
@@ -58,7 +61,25 @@ export class MessageRepository implements OnApplicationShutdown {
     return rows[0];
   }
 
-  /** Every message of a mailbox as (id, uid, size), in UID order: a POP3 maildrop (RFC 1939 §4). */
+  /**
+   * A message and its raw bytes in one prepared statement, for the PostgreSQL BlobStore: opening a
+   * message in the webmail (GET /messages/:id) waited for two round trips one after the other, the
+   * row and then its blob. Absent when either is (a blob is never deleted before its message).
+   */
+  async findWithRaw(accountId: string, id: string): Promise<{ row: MessageRow; raw: Buffer } | undefined> {
+    const { rows } = await this.pool.query<MessageRow & { raw: Buffer }>({
+      name: this.features.preparedStatements ? 'correio-message-with-raw' : undefined,
+      text: `SELECT ${MESSAGE_COLUMNS}, b.data AS raw
+               FROM messages m JOIN blobs b ON b.account_id = m.account_id AND b.id = m.blob_id
+              WHERE m.account_id = $1 AND m.id = $2`,
+      values: [accountId, id],
+    });
+    const found = rows[0];
+    if (!found) return undefined;
+    const { raw, ...row } = found;
+    return { row, raw };
+  }
+
   /** The message at a UID of a mailbox (REST import answers with the id the APPEND path stored). */
   async findByUid(accountId: string, mailboxId: string, uid: number): Promise<MessageRow | undefined> {
     const { rows } = await this.pool.query<MessageRow>(
