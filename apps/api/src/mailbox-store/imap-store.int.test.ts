@@ -6,6 +6,7 @@ import { AppError, ErrorCode } from '../common/app-error.js';
 import { PG_POOL } from '../database/database.module.js';
 import { MailEventsService } from '../events/mail-events.service.js';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
+import { ImapBlobReaper } from './imap-blob-reaper.js';
 import { ImapStoreService } from './imap-store.service.js';
 import type { MailboxChange } from './mailbox-store.types.js';
 
@@ -369,6 +370,8 @@ describe('IMAP store', () => {
       expect(Array.from((await imap.snapshot(a, inbox)).uids)).toEqual([3]);
       expect((await imap.changesSince(a, inbox, first.modseq - 1n)).vanished).toEqual([1, 2, 4]);
       expect((await imap.expunge(a, inbox)).uids).toEqual([]);
+      // The blobs go a moment later, through the reaper (imap-blob-reaper.ts).
+      await t.app.get(ImapBlobReaper).reapAll();
       expect(await count('blobs WHERE account_id = $1', [a])).toBe(1);
       expect(await usedBytes(a)).toBe((await imap.quota(a)).usedBytes);
       expect((await imap.quota(a)).messages).toBe(1);
