@@ -180,10 +180,15 @@ describe('IMAP store', () => {
     it('RENAME INBOX moves its messages into a new mailbox; INBOX stays, empty (RFC 9051 §6.3.10)', async () => {
       const a = await account();
       const inbox = (await imap.findMailbox(a, 'INBOX'))!;
+      // APPEND's target for INBOX is remembered (findAppendTarget): it must stay right across the rename.
+      expect(await imap.findAppendTarget(a, 'inbox')).toEqual({ id: inbox.id, name: 'INBOX', uidValidity: inbox.uidValidity });
       await deliver(a, message());
       await deliver(a, message());
       changes = [];
       await imap.renameMailbox(a, 'INBOX', 'Old INBOX');
+      expect(await imap.findAppendTarget(a, 'INBOX')).toEqual(await imap.findAppendTarget(a, 'INBOX'));
+      expect((await imap.findAppendTarget(a, 'INBOX'))?.id).toBe((await imap.findMailbox(a, 'INBOX'))!.id);
+      expect((await imap.findAppendTarget(a, 'Old INBOX'))?.id).not.toBe(inbox.id);
       const moved = (await imap.findMailbox(a, 'Old INBOX'))!;
       expect(moved.id).not.toBe(inbox.id);
       expect(Array.from((await imap.snapshot(a, moved.id)).uids)).toEqual([1, 2]);
