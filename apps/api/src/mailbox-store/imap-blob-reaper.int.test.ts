@@ -77,6 +77,21 @@ describe('IMAP EXPUNGE and the blob reaper', () => {
     expect(await count('message_text WHERE account_id = $1', [a])).toBe(0);
   });
 
+  it('copies in one mailbox expunged together, and a blob released twice before a reap, go once', async () => {
+    const { a, inbox, archive } = await setup();
+    await deliver(a, inbox, 2);
+    await imap.copyMessages(a, inbox, [1], inbox); // UID 3 shares message 1's blob
+    await imap.copyMessages(a, inbox, [2], archive);
+    await deleteAll(a, inbox, [1, 2, 3]);
+    await deleteAll(a, archive, [1]);
+    expect((await imap.expunge(a, inbox)).uids).toEqual([1, 2, 3]);
+    // Message 2's blob is a candidate already (unless the nudge ran): the second release meets it.
+    expect((await imap.expunge(a, archive)).uids).toEqual([1]);
+    await reaper.reapAll();
+    expect(await count('blobs WHERE account_id = $1', [a])).toBe(0);
+    expect(await count('released_blobs WHERE account_id = $1', [a])).toBe(0);
+  });
+
   it('an EXPUNGE that frees nothing records nothing', async () => {
     const { a, inbox } = await setup();
     await deliver(a, inbox, 1);

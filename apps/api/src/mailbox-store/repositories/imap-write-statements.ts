@@ -152,8 +152,12 @@ WITH ${ASYNC_COMMIT}, cur AS MATERIALIZED (
   INSERT INTO expunged (account_id, mailbox_id, uid, modseq) SELECT $1, $2, c.uid, a.highest_modseq FROM cur c, alloc a
   ON CONFLICT (account_id, mailbox_id, uid) DO UPDATE SET modseq = EXCLUDED.modseq
 ), released AS (
+  -- DO UPDATE, not DO NOTHING: it locks a candidate already there (another expunge of a copy), so a
+  -- reaper cannot claim it while this expunge is uncommitted, see this row still referenced, drop
+  -- the candidate and leave the blob behind for ever (SKIP LOCKED passes it; a reaper that claimed
+  -- it first makes this wait, then insert anew).
   INSERT INTO released_blobs (account_id, blob_id) SELECT DISTINCT $1::bigint, c.blob_id FROM cur c, alloc a
-  ON CONFLICT (account_id, blob_id) DO NOTHING
+  ON CONFLICT (account_id, blob_id) DO UPDATE SET released_at = EXCLUDED.released_at
 )
 SELECT COALESCE((SELECT array_agg(uid ORDER BY uid) FROM cur), '{}') AS uids,
        (SELECT highest_modseq FROM alloc) AS modseq,
