@@ -12,6 +12,13 @@
 // 300 'mixed' messages (stored by that build's APPEND), 20 loops of warm-up, then N measured loops.
 // Prints per command: median wall ms, API CPU ms and PostgreSQL CPU ms per command (means).
 // --profile DIR: each API writes a .cpuprofile there when it stops (bench/lib/cpu-profile.cjs).
+// --trace: the first measured run of each build under `strace -f`: the API's socket writes per
+// command, to PostgreSQL (≈ statements and round trips) and to the client (one per response burst
+// is the goal). strace slows the API down: its CPU figures are then not comparable, only the counts.
+// The last line, "whole run", is the CPU of the API and of every backend of its database over the
+// measured loops, between commands included (work done after a command answered, e.g. the blob
+// reaper, falls outside the per-command windows).
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
@@ -29,6 +36,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '2' },
     api: { type: 'string', multiple: true },
     profile: { type: 'string' },
+    trace: { type: 'boolean', default: false },
   },
 });
 handleSignals();
@@ -101,15 +109,18 @@ async function loop(s, measure) {
   await measure('EXPUNGE', () => c.command('EXPUNGE'));
 }
 
-async function run(s, loops) {
+async function run(s, loops, trace) {
   const pids = await backends(s);
   const stats = {};
+  const windows = [];
+  const tracer = trace ? await startTrace(s.c.pid) : undefined;
   const measure = async (name, fn) => {
     const api0 = cpuMs(s.c.pid);
     const pg0 = pids.reduce((t, p) => t + cpuMs(p), 0);
     const t0 = performance.now();
     const out = await fn();
     const wall = performance.now() - t0;
+    if (tracer) windows.push({ name, from: (performance.timeOrigin + t0) / 1000, to: (performance.timeOrigin + t0 + wall) / 1000 });
     stats[name] ??= { wall: [], api: 0, pg: 0, n: 0 };
     const st = stats[name];
     st.wall.push(wall);
@@ -118,22 +129,64 @@ async function run(s, loops) {
     st.n++;
     return out;
   };
+  const api0 = cpuMs(s.c.pid);
+  const pg0 = pids.reduce((t, p) => t + cpuMs(p), 0);
   for (let i = 0; i < loops; i++) await loop(s, measure);
+  // The reaper and anything else a command left for later: 0.5 s to run, inside the totals.
+  await new Promise((r) => setTimeout(r, 500));
+  const later = await backends(s);
+  // Backends opened during the run count from their start (all of their CPU is inside it).
+  const pgAll = later.reduce((t, p) => t + cpuMs(p), 0) - pg0;
+  stats['whole run'] = { wall: [0], api: cpuMs(s.c.pid) - api0, pg: pgAll, n: loops, whole: true };
+  if (tracer) stats.trace = await stopTrace(tracer, windows);
   return stats;
+}
+
+/** strace -f of the API's socket writes, with times (-ttt) and peer addresses (-yy). */
+async function startTrace(pid) {
+  const file = path.join(os.tmpdir(), `imap-cpu-trace-${pid}-${Date.now()}.txt`);
+  const child = spawn('strace', ['-f', '-ttt', '-yy', '-e', 'trace=write,writev,sendto,sendmsg', '-p', String(pid), '-o', file], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 1000)); // attached to every thread
+  return { child, file };
+}
+
+async function stopTrace({ child, file }, windows) {
+  child.kill('SIGINT');
+  await new Promise((r) => child.once('exit', r));
+  const pgPort = new URL(SERVER).port || '5432';
+  const counts = {};
+  let w = 0;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^\d+\s+(\d+\.\d+) \w+\((\d+)<(TCP:\[[^\]]*\])>/.exec(line);
+    if (!m) continue;
+    const t = Number(m[1]);
+    while (w < windows.length && windows[w].to < t) w++;
+    const name = w < windows.length && windows[w].from <= t ? windows[w].name : 'between commands';
+    counts[name] ??= { pg: 0, client: 0 };
+    counts[name][m[3].endsWith(`:${pgPort}]`) ? 'pg' : 'client']++;
+  }
+  return counts;
 }
 
 const setups = [];
 for (const api of apis) setups.push(await setUp(api));
-for (const s of setups) await run(s, 20); // warm-up: JIT, plans, caches
+for (const s of setups) await run(s, 20, false); // warm-up: JIT, plans, caches
 const totals = new Map(setups.map((s) => [s, {}]));
 const order = [];
 for (let r = 0; r < ROUNDS; r++) order.push(...(r % 2 === 0 ? setups : [...setups].reverse()));
 console.log(`${LOOPS} loops × ${ROUNDS} rounds per build, one session; load at start ${loadavg()}`);
+const traces = new Map();
 for (const s of order) {
-  const stats = await run(s, LOOPS);
+  const trace = args.trace && !traces.has(s);
+  const stats = await run(s, LOOPS, trace);
+  if (trace) {
+    traces.set(s, stats.trace);
+    delete stats.trace;
+    continue; // strace slows the API: its CPU figures stay out of the tables
+  }
   const into = totals.get(s);
   for (const [name, st] of Object.entries(stats)) {
-    into[name] ??= { wall: [], api: 0, pg: 0, n: 0 };
+    into[name] ??= { wall: [], api: 0, pg: 0, n: 0, whole: st.whole };
     const t = into[name];
     t.wall.push(...st.wall);
     t.api += st.api;
@@ -148,11 +201,22 @@ for (const s of setups) {
   let api = 0;
   let pgc = 0;
   for (const [name, t] of Object.entries(totals.get(s))) {
+    if (t.whole) continue;
     console.log(`| ${name} | ${median(t.wall).toFixed(2)} | ${(t.api / t.n).toFixed(2)} | ${(t.pg / t.n).toFixed(2)} |`);
     api += t.api / t.n;
     pgc += t.pg / t.n;
   }
   console.log(`| one loop (7 commands) | | ${api.toFixed(2)} | ${pgc.toFixed(2)} |`);
+  const whole = totals.get(s)['whole run'];
+  if (whole) console.log(`| whole run, per loop (between commands too) | | ${(whole.api / whole.n).toFixed(2)} | ${(whole.pg / whole.n).toFixed(2)} |`);
+  const counts = traces.get(s);
+  if (counts) {
+    console.log('\n| command (strace run) | socket writes to PostgreSQL per command | to the client per command |');
+    console.log('|:--|--:|--:|');
+    for (const [name, c] of Object.entries(counts)) {
+      console.log(`| ${name} | ${(c.pg / LOOPS).toFixed(2)} | ${(c.client / LOOPS).toFixed(2)} |`);
+    }
+  }
 }
 console.log(`\nload at end ${loadavg()}`);
 for (const s of setups) {

@@ -70,6 +70,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     load: { type: 'string', default: 'append' },
     keep: { type: 'boolean', default: false },
+    api: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -119,12 +120,17 @@ function dropCaches() {
   }
 }
 
+// --api path/to/apps/api/dist/main.js: another build of Correio (A/B runs with the same benchmark code).
+const apiMain = args.api ? path.resolve(args.api) : API_MAIN;
+const apiCli = args.api ? path.join(path.dirname(apiMain), 'cli/main.js') : API_CLI;
+
 async function startCorreioImap(databaseUrl, dataDir) {
   const imap = await freePort();
   const imaps = await freePort();
   const c = await startCorreio({
     databaseUrl,
     dataDir,
+    apiMain,
     env: {
       CORREIO_ROLES: 'smtp,imap',
       CORREIO_IMAP_PORT: String(imap),
@@ -166,7 +172,7 @@ async function waitForTextIndex(sql) {
 async function main() {
   const started = Date.now();
   const loadStart = loadavg();
-  if (withCorreio && (!existsSync(API_MAIN) || !existsSync(API_CLI))) {
+  if (withCorreio && !args.api && (!existsSync(API_MAIN) || !existsSync(API_CLI))) {
     log('apps/api/dist is missing: npm run build ...');
     const r = spawnSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'inherit' });
     if (r.status !== 0) throw new Error('npm run build failed');
@@ -188,7 +194,7 @@ async function main() {
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     log(`Correio: database ${db.name}, starting the API (roles smtp,imap) ...`);
     correio = await startCorreioImap(db.url, dataDir);
-    for (const u of allUsers) runCli(correio.env, ['account', 'add', u, '--password', PASSWORD, '--quota', '0']);
+    for (const u of allUsers) runCli(correio.env, ['account', 'add', u, '--password', PASSWORD, '--quota', '0'], apiCli);
     sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
     cleanups.push(() => sql.end());

@@ -10,6 +10,8 @@ export interface BlobStore {
   put(tx: PoolClient, accountId: string, data: Buffer): Promise<{ id: string; sha256: string }>;
   get(tx: Pick<PoolClient, 'query'>, accountId: string, id: string): Promise<Buffer | undefined>;
   delete(tx: PoolClient, accountId: string, id: string): Promise<void>;
+  /** Several blobs of one account at once (the IMAP blob reaper's batches). */
+  deleteMany(tx: PoolClient, accountId: string, ids: string[]): Promise<void>;
   /** Every blob of the account (the account is being removed). */
   deleteAccount(tx: Pick<PoolClient, 'query'>, accountId: string): Promise<void>;
   /** Up to `limit` blobs of an account being removed, in short steps (issue 14); how many went. */
@@ -33,6 +35,10 @@ export class PostgresBlobStore implements BlobStore {
 
   async delete(tx: PoolClient, accountId: string, id: string): Promise<void> {
     await tx.query('DELETE FROM blobs WHERE account_id = $1 AND id = $2', [accountId, id]);
+  }
+
+  async deleteMany(tx: PoolClient, accountId: string, ids: string[]): Promise<void> {
+    await tx.query('DELETE FROM blobs WHERE account_id = $1 AND id = ANY($2::bigint[])', [accountId, ids]);
   }
 
   async deleteAccount(tx: Pick<PoolClient, 'query'>, accountId: string): Promise<void> {

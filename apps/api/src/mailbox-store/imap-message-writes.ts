@@ -5,6 +5,7 @@ import { DB_FEATURES, type DbFeatures, PG_POOL } from '../database/database.modu
 import { UsageRepository } from '../directory/repositories/usage.repository.js';
 import { BLOB_STORE } from './blob-store.token.js';
 import type { BlobStore } from './blob-store.js';
+import { ImapBlobReaper } from './imap-blob-reaper.js';
 import { flagsOf, parseFlags } from './imap-flags.js';
 import type { CopyResult, ImapMessageFlags, StoreFlagsRequest, StoreFlagsResult } from './imap-store.types.js';
 import type { MailboxChange } from './mailbox-store.types.js';
@@ -30,6 +31,7 @@ export class ImapMessageWrites {
     private readonly mailboxes: MailboxRepository,
     private readonly usage: UsageRepository,
     @Inject(DB_FEATURES) private readonly features: DbFeatures,
+    private readonly reaper: ImapBlobReaper,
   ) {}
 
   /**
@@ -143,21 +145,17 @@ export class ImapMessageWrites {
 
   /**
    * EXPUNGE / UID EXPUNGE (RFC 9051 §6.4.3, RFC 4315 §2.1): only \Deleted messages; tombstones left.
-   * BEGIN, one statement (rows, usage, modseq, tombstones: imap-write-statements.ts), the blobs no
-   * row refers to any more, COMMIT. `modseq` is the mailbox's HIGHESTMODSEQ after it (for the tagged OK).
+   * ONE autocommitted statement (rows, usage, modseq, tombstones, the released blobs:
+   * imap-write-statements.ts); the blobs no row refers to any more are deleted a moment later by
+   * the blob reaper, after this commit (imap-blob-reaper.ts). `modseq` is the mailbox's
+   * HIGHESTMODSEQ after it (for the tagged OK).
    */
-  expunge(accountId: string, mailboxId: string, uids?: number[]): Promise<{ uids: number[]; modseq: string; change?: MailboxChange }> {
-    return withTransaction(this.pool, async (tx) => {
-      const done = await expungeStatement(tx, this.features, accountId, mailboxId, uids);
-      if (done.uids.length === 0 || done.modseq === null) return { uids: [], modseq: done.currentModseq ?? '0' };
-      await this.removeUnreferencedBlobs(
-        tx,
-        accountId,
-        done.blobIds.map((blobId) => ({ blobId })),
-      );
-      const modseq = done.modseq;
-      return { uids: done.uids, modseq, change: { accountId, mailboxId, kind: 'expunge', uids: done.uids, modseq } };
-    });
+  async expunge(accountId: string, mailboxId: string, uids?: number[]): Promise<{ uids: number[]; modseq: string; change?: MailboxChange }> {
+    const done = await expungeStatement(this.pool, this.features, accountId, mailboxId, uids);
+    if (done.uids.length === 0 || done.modseq === null) return { uids: [], modseq: done.currentModseq ?? '0' };
+    this.reaper.released();
+    const modseq = done.modseq;
+    return { uids: done.uids, modseq, change: { accountId, mailboxId, kind: 'expunge', uids: done.uids, modseq } };
   }
 
   /**

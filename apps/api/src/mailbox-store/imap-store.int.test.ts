@@ -6,6 +6,7 @@ import { AppError, ErrorCode } from '../common/app-error.js';
 import { PG_POOL } from '../database/database.module.js';
 import { MailEventsService } from '../events/mail-events.service.js';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
+import { ImapBlobReaper } from './imap-blob-reaper.js';
 import { ImapStoreService } from './imap-store.service.js';
 import type { MailboxChange } from './mailbox-store.types.js';
 
@@ -179,10 +180,15 @@ describe('IMAP store', () => {
     it('RENAME INBOX moves its messages into a new mailbox; INBOX stays, empty (RFC 9051 §6.3.10)', async () => {
       const a = await account();
       const inbox = (await imap.findMailbox(a, 'INBOX'))!;
+      // APPEND's target for INBOX is remembered (findAppendTarget): it must stay right across the rename.
+      expect(await imap.findAppendTarget(a, 'inbox')).toEqual({ id: inbox.id, name: 'INBOX', uidValidity: inbox.uidValidity });
       await deliver(a, message());
       await deliver(a, message());
       changes = [];
       await imap.renameMailbox(a, 'INBOX', 'Old INBOX');
+      expect(await imap.findAppendTarget(a, 'INBOX')).toEqual(await imap.findAppendTarget(a, 'INBOX'));
+      expect((await imap.findAppendTarget(a, 'INBOX'))?.id).toBe((await imap.findMailbox(a, 'INBOX'))!.id);
+      expect((await imap.findAppendTarget(a, 'Old INBOX'))?.id).not.toBe(inbox.id);
       const moved = (await imap.findMailbox(a, 'Old INBOX'))!;
       expect(moved.id).not.toBe(inbox.id);
       expect(Array.from((await imap.snapshot(a, moved.id)).uids)).toEqual([1, 2]);
@@ -369,6 +375,8 @@ describe('IMAP store', () => {
       expect(Array.from((await imap.snapshot(a, inbox)).uids)).toEqual([3]);
       expect((await imap.changesSince(a, inbox, first.modseq - 1n)).vanished).toEqual([1, 2, 4]);
       expect((await imap.expunge(a, inbox)).uids).toEqual([]);
+      // The blobs go a moment later, through the reaper (imap-blob-reaper.ts).
+      await t.app.get(ImapBlobReaper).reapAll();
       expect(await count('blobs WHERE account_id = $1', [a])).toBe(1);
       expect(await usedBytes(a)).toBe((await imap.quota(a)).usedBytes);
       expect((await imap.quota(a)).messages).toBe(1);

@@ -44,8 +44,14 @@ const COUNT_ITEMS: StatusItem[] = ['MESSAGES', 'UNSEEN', 'DELETED', 'SIZE'];
  * Deliveries and APPEND go through MailboxStoreService's one delivery path (quota, UID, blob, search
  * text in one statement).
  */
+/** Accounts whose INBOX a process remembers (~100 bytes each); past it the map starts over. */
+const MAX_KNOWN_INBOXES = 100_000;
+
 @Injectable()
 export class ImapStoreService implements ImapStore {
+  /** INBOX per account, for APPEND (findAppendTarget). */
+  private readonly inboxes = new Map<string, Pick<ImapMailbox, 'id' | 'name' | 'uidValidity'>>();
+
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -76,6 +82,28 @@ export class ImapStoreService implements ImapStore {
 
   findMailbox(accountId: string, name: string): Promise<ImapMailbox | undefined> {
     return this.boxes.find(accountId, normalizeMailboxName(name, false));
+  }
+
+  /**
+   * APPEND's target. INBOX's id and UIDVALIDITY never change: it cannot be created, deleted or
+   * renamed away (RFC 9051 §6.3.4, §6.3.9, §6.3.10: RENAME INBOX moves its messages and leaves it;
+   * createMailbox/deleteMailbox/renameMailbox below refuse or do exactly that), and no code changes a
+   * mailbox's uid_validity. So after the first lookup an APPEND to INBOX (most of them: clients
+   * saving drafts and sent copies name other mailboxes, but imports and the benchmark use INBOX)
+   * skips the lookup's round trip. A removed account's entry is harmless: the delivery statement
+   * finds no mailbox row and fails as before.
+   */
+  async findAppendTarget(accountId: string, name: string): Promise<Pick<ImapMailbox, 'id' | 'name' | 'uidValidity'> | undefined> {
+    const wanted = normalizeMailboxName(name, false);
+    if (wanted !== 'INBOX') return this.boxes.find(accountId, wanted);
+    const known = this.inboxes.get(accountId);
+    if (known) return known;
+    const found = await this.boxes.find(accountId, 'INBOX');
+    if (!found) return undefined;
+    if (this.inboxes.size >= MAX_KNOWN_INBOXES) this.inboxes.clear();
+    const target = { id: found.id, name: found.name, uidValidity: found.uidValidity };
+    this.inboxes.set(accountId, target);
+    return target;
   }
 
   /** RFC 9051 §6.3.4: missing superior names are created too; RFC 6154 §3 CREATE-SPECIAL-USE. */

@@ -174,6 +174,8 @@ export interface ImapStore {
   listMailboxes(accountId: string): Promise<ImapMailbox[]>;
   statusMailboxes(accountId: string, mailboxIds: string[], items: StatusItem[]): Promise<ImapMailboxStatus[]>;
   findMailbox(accountId: string, name: string): Promise<ImapMailbox | undefined>;
+  /** APPEND's target: what appendMany needs of it (INBOX's is known without a lookup after the first). */
+  findAppendTarget(accountId: string, name: string): Promise<Pick<ImapMailbox, 'id' | 'name' | 'uidValidity'> | undefined>;
   createMailbox(accountId: string, name: string, specialUse?: SpecialUse): Promise<ImapMailbox>;
   /** Deletes the mailbox and its messages (children stay, RFC 9051 §6.3.9; \Noselect is not kept). */
   deleteMailbox(accountId: string, name: string): Promise<void>;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DirectoryRepositoriesModule } from '../directory/directory-repositories.module.js';
 import { PostgresBlobStore } from './blob-store.js';
 import { BLOB_STORE } from './blob-store.token.js';
+import { ImapBlobReaper } from './imap-blob-reaper.js';
 import { ImapMessageWrites } from './imap-message-writes.js';
 import { ImapStoreService } from './imap-store.service.js';
 import { ImapStructureKeeper } from './imap-structure-keeper.js';
@@ -34,6 +35,7 @@ import { MessageSearchService } from './search/message-search.service.js';
     { provide: BLOB_STORE, useClass: PostgresBlobStore },
     ImapStoreService,
     ImapMessageWrites,
+    ImapBlobReaper,
     ImapMailboxRepository,
     ImapMessageRepository,
     ImapFormsRepository,

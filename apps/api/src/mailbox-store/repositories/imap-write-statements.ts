@@ -151,19 +151,28 @@ WITH ${ASYNC_COMMIT}, cur AS MATERIALIZED (
 ), tomb AS (
   INSERT INTO expunged (account_id, mailbox_id, uid, modseq) SELECT $1, $2, c.uid, a.highest_modseq FROM cur c, alloc a
   ON CONFLICT (account_id, mailbox_id, uid) DO UPDATE SET modseq = EXCLUDED.modseq
+), released AS (
+  -- DO UPDATE, not DO NOTHING: it locks a candidate already there (another expunge of a copy), so a
+  -- reaper cannot claim it while this expunge is uncommitted, see this row still referenced, drop
+  -- the candidate and leave the blob behind for ever (SKIP LOCKED passes it; a reaper that claimed
+  -- it first makes this wait, then insert anew).
+  INSERT INTO released_blobs (account_id, blob_id) SELECT DISTINCT $1::bigint, c.blob_id FROM cur c, alloc a
+  ON CONFLICT (account_id, blob_id) DO UPDATE SET released_at = EXCLUDED.released_at
 )
 SELECT COALESCE((SELECT array_agg(uid ORDER BY uid) FROM cur), '{}') AS uids,
-       COALESCE((SELECT array_agg(DISTINCT blob_id) FROM cur), '{}') AS "blobIds",
        (SELECT highest_modseq FROM alloc) AS modseq,
        (SELECT b.highest_modseq FROM mailboxes b WHERE b.account_id = $1 AND b.id = $2) AS "currentModseq"`;
 
 /**
  * EXPUNGE / UID EXPUNGE (RFC 9051 §6.4.3, RFC 4315 §2.1) of the \Deleted rows, usage released,
- * tombstones left (RFC 7162 VANISHED), in one statement of the caller's transaction. The blobs are
- * NOT handled here: whether another row still refers to one must be asked by a later statement,
- * whose snapshot sees copies committed while this one waited for its row locks.
+ * tombstones left (RFC 7162 VANISHED), in ONE statement, autocommitted: the whole command is one
+ * round trip. The blobs are NOT deleted here: whether another row still refers to one must be asked
+ * by a later statement, whose snapshot sees copies committed while this one waited for its row
+ * locks (a COPY holding a source row FOR UPDATE commits before this DELETE gets the row). So each
+ * expunged blob is recorded in released_blobs, in this statement (atomic with the expunge), and the
+ * blob reaper (imap-blob-reaper.ts) asks and deletes after this commit.
  * `modseq` is null when nothing was expunged (`currentModseq` is the mailbox's, for the tagged OK).
- * The caller's transaction commits without waiting for the WAL flush (ASYNC_COMMIT).
+ * Commits without waiting for the WAL flush (ASYNC_COMMIT).
  */
 export async function expungeStatement(
   q: Queryable,
@@ -171,10 +180,10 @@ export async function expungeStatement(
   accountId: string,
   mailboxId: string,
   uids: number[] | undefined,
-): Promise<{ uids: number[]; blobIds: string[]; modseq: string | null; currentModseq: string | null }> {
-  const { rows } = await q.query<{ uids: number[]; blobIds: string[]; modseq: string | null; currentModseq: string | null }>({
+): Promise<{ uids: number[]; modseq: string | null; currentModseq: string | null }> {
+  const { rows } = await q.query<{ uids: number[]; modseq: string | null; currentModseq: string | null }>({
     ...preparedQuery(features, EXPUNGE_SQL),
     values: [accountId, mailboxId, uids ?? null],
   });
-  return rows[0] ?? { uids: [], blobIds: [], modseq: null, currentModseq: null };
+  return rows[0] ?? { uids: [], modseq: null, currentModseq: null };
 }

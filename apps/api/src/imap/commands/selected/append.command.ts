@@ -23,7 +23,7 @@ export const appendCommand: ImapCommandHandler<'APPEND'> = {
     if (command.messages.some((m) => m.message.length === 0)) return no('Empty message', 'CANNOT');
     let stored: { uidValidity: number; uids: number[] };
     try {
-      const target = await ctx.deps.store.findMailbox(user.accountId, command.mailbox);
+      const target = await ctx.deps.store.findAppendTarget(user.accountId, command.mailbox);
       if (!target) return no('No such mailbox', 'TRYCREATE');
       const messages = command.messages.map((m) => ({ raw: m.message, flags: storableFlags(m.flags), internalDate: m.date }));
       stored = await ctx.deps.store.appendMany(user.accountId, target.id, messages, target);

@@ -21,10 +21,15 @@ export const selectCommand: ImapCommandHandler<'SELECT' | 'EXAMINE'> = {
     const user = userOf(ctx);
     if (command.qresync && !ctx.session.enabled.has('QRESYNC')) return bad('QRESYNC is not enabled');
     const previous = ctx.session.state.kind === 'selected' ? ctx.session.state.mailbox : undefined;
-    if (ctx.session.state.kind === 'selected') {
-      ctx.session.setState({ kind: 'authenticated', user });
-      ctx.out.untagged('OK [CLOSED] Previous mailbox closed');
-    }
+    // The OK [CLOSED] goes out with the rest of the answer, not before the store is asked: it only
+    // has to precede the new mailbox's responses and the tagged line (RFC 7162 §3.2.11), and written
+    // at once it was a socket write (and a client wake-up) of its own on every re-SELECT.
+    let closedPending = previous !== undefined;
+    const sayClosed = () => {
+      if (closedPending) ctx.out.untagged('OK [CLOSED] Previous mailbox closed');
+      closedPending = false;
+    };
+    if (previous) ctx.session.setState({ kind: 'authenticated', user });
     if (command.condstore) ctx.session.enable('CONDSTORE');
     const isReadOnly = command.name === 'EXAMINE';
     try {
@@ -32,7 +37,10 @@ export const selectCommand: ImapCommandHandler<'SELECT' | 'EXAMINE'> = {
       let opened = previous && !previous.isDeleted ? await reopen(ctx, previous, command.mailbox, options) : undefined;
       if (!opened) {
         const found = await ctx.deps.store.findMailbox(user.accountId, command.mailbox);
-        if (!found) return no('No such mailbox', 'NONEXISTENT');
+        if (!found) {
+          sayClosed();
+          return no('No such mailbox', 'NONEXISTENT');
+        }
         // Selected before the snapshot is read: changes committed meanwhile are noted, not lost.
         const selected = new SelectedMailbox(ctx.deps.store, found, options);
         ctx.session.setState({ kind: 'selected', user, mailbox: selected });
@@ -40,12 +48,14 @@ export const selectCommand: ImapCommandHandler<'SELECT' | 'EXAMINE'> = {
       }
       const { mailbox, snapshot } = opened;
       mailbox.load(snapshot);
+      sayClosed();
       writeSelectResponses(ctx, mailbox, snapshot);
       if (command.qresync && command.qresync.uidValidity === snapshot.mailbox.uidValidity) {
         await writeQresyncChanges(ctx, mailbox, command.qresync);
       }
     } catch (err) {
       ctx.session.setState({ kind: 'authenticated', user });
+      sayClosed();
       return storeFailure(ctx, err);
     }
     return ok(`${command.name} completed`, isReadOnly ? 'READ-ONLY' : 'READ-WRITE');
