@@ -171,11 +171,12 @@ async function capture(call, which) {
   let captured;
   const recorder = {
     query: async (sql, params) => {
-      captured = { sql, params };
+      captured = typeof sql === 'string' ? { sql, params } : { sql: sql.text, params: sql.values };
       return { rows: [] };
     },
   };
-  await call(which === 'counts' ? new CountsRepository(recorder) : new ConversationRepository(recorder));
+  // Unnamed statements: the text and parameters are what EXPLAIN needs (the API prepares them on PostgreSQL).
+  await call(which === 'counts' ? new CountsRepository(recorder) : new ConversationRepository(recorder, { preparedStatements: false }));
   return captured;
 }
 
