@@ -1,3 +1,4 @@
+import { decodeUidBytes } from './repositories/uid-bytes.js';
 import { summarizeMessage } from '@correio/mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
@@ -146,7 +147,7 @@ describe('STORE as one statement agrees with applyFlags/sameFlags', () => {
       await c.query(STORE_SQL, [a, inbox, [1], 'add', false, false, true, false, false, [], null]);
       expect(await setting()).toBe('on');
       await c.query('BEGIN');
-      expect((await c.query(EXPUNGE_SQL, [a, inbox, null])).rows[0].uids).toEqual([1]);
+      expect(decodeUidBytes((await c.query(EXPUNGE_SQL, [a, inbox, null])).rows[0].uids)).toEqual([1]);
       expect(await setting()).toBe('off');
       await c.query('ROLLBACK');
       expect(await setting()).toBe('on');

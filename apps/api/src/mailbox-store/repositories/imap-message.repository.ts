@@ -1,3 +1,4 @@
+import { decodeUidBytes, uidBytesAgg } from './uid-bytes.js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from '@correio/db';
 import { MESSAGE_STRUCTURE_VERSION } from '@correio/imap-protocol';
@@ -80,10 +81,10 @@ export class ImapMessageRepository {
    * transactions as the rows, so it agrees with the UIDs): one pass over the mailbox fewer.
    */
   async snapshot(accountId: string, mailboxId: string): Promise<SnapshotRow | undefined> {
-    const { rows } = await this.pool.query<Omit<SnapshotRow, 'mailbox'> & MailboxDbRow>({
+    const { rows } = await this.pool.query<Omit<SnapshotRow, 'mailbox' | 'uids'> & MailboxDbRow & { uids: Buffer | null }>({
       ...preparedQuery(
         this.features,
-        `SELECT ${MAILBOX_COLUMNS}, COALESCE((SELECT array_agg(m.uid ORDER BY m.uid) FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2), '{}') AS uids,
+        `SELECT ${MAILBOX_COLUMNS}, (SELECT ${uidBytesAgg('m.uid')} FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2) AS uids,
               b.unseen_count AS unseen,
               (SELECT min(m.uid) FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2 AND NOT m.seen) AS "firstUnseenUid",
               COALESCE((SELECT array_agg(DISTINCT k) FROM messages m CROSS JOIN unnest(m.keywords) k
@@ -93,7 +94,7 @@ export class ImapMessageRepository {
       values: [accountId, mailboxId],
     });
     const r = rows[0];
-    return r && { mailbox: toImapMailbox(r), uids: r.uids, unseen: r.unseen, firstUnseenUid: r.firstUnseenUid, keywords: r.keywords };
+    return r && { mailbox: toImapMailbox(r), uids: decodeUidBytes(r.uids), unseen: r.unseen, firstUnseenUid: r.firstUnseenUid, keywords: r.keywords };
   }
 
   /** Only the columns FETCH asked for (FetchNeeds); the kept structure is joined when wanted. */

@@ -1,3 +1,4 @@
+import { decodeUidBytes, uidBytesAgg } from './uid-bytes.js';
 import type { PoolClient } from '@correio/db';
 import type { DbFeatures } from '../../database/database.module.js';
 import type { FlagState } from '../imap-flags.js';
@@ -159,7 +160,7 @@ WITH ${ASYNC_COMMIT}, cur AS MATERIALIZED (
   INSERT INTO released_blobs (account_id, blob_id) SELECT DISTINCT $1::bigint, c.blob_id FROM cur c, alloc a
   ON CONFLICT (account_id, blob_id) DO UPDATE SET released_at = EXCLUDED.released_at
 )
-SELECT COALESCE((SELECT array_agg(uid ORDER BY uid) FROM cur), '{}') AS uids,
+SELECT (SELECT ${uidBytesAgg('uid')} FROM cur) AS uids,
        (SELECT highest_modseq FROM alloc) AS modseq,
        (SELECT b.highest_modseq FROM mailboxes b WHERE b.account_id = $1 AND b.id = $2) AS "currentModseq"`;
 
@@ -181,9 +182,10 @@ export async function expungeStatement(
   mailboxId: string,
   uids: number[] | undefined,
 ): Promise<{ uids: number[]; modseq: string | null; currentModseq: string | null }> {
-  const { rows } = await q.query<{ uids: number[]; modseq: string | null; currentModseq: string | null }>({
+  const { rows } = await q.query<{ uids: Buffer | null; modseq: string | null; currentModseq: string | null }>({
     ...preparedQuery(features, EXPUNGE_SQL),
     values: [accountId, mailboxId, uids ?? null],
   });
-  return rows[0] ?? { uids: [], modseq: null, currentModseq: null };
+  const r = rows[0];
+  return r ? { uids: decodeUidBytes(r.uids), modseq: r.modseq, currentModseq: r.currentModseq } : { uids: [], modseq: null, currentModseq: null };
 }
