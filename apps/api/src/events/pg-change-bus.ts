@@ -181,7 +181,9 @@ export class PgChangeBus {
     this.lastFlushAt = Date.now();
     const batch = this.queue.splice(0, 500);
     try {
-      await client.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [MAIL_CHANGES_CHANNEL, batch]);
+      // Named: PostgreSQL parses and plans it once per connection, not on every write's batch (its own
+      // connection to a real server: PGlite keeps the in-process bus).
+      await client.query({ name: 'correio-bus-notify', text: 'SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', values: [MAIL_CHANGES_CHANNEL, batch] });
     } catch {
       // The connection went: keep the batch for the next one (lost() reconnects).
       this.queue.unshift(...batch);
