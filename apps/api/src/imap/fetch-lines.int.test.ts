@@ -205,4 +205,22 @@ describe('IMAP FETCH fast path (kept wire forms)', () => {
     expect(await c.cmd('g FETCH 1:* (FLAGS)')).not.toContain(expect.stringContaining('\\Seen'));
     await c.cmd('z LOGOUT');
   });
+
+  // Up to 8 messages the bodies come from a named statement (hex text), more from a binary COPY:
+  // both paths answer the same bytes, 8-bit ones included.
+  it('BODY.PEEK[] of a few messages and of many answers the same bytes either way', async () => {
+    const more = Array.from({ length: 12 }, (_, i) => `From: n${i}@b.c\r\nSubject: n${i}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nol\u00e1 ${'\u00e7'.repeat(i)} \u20ac\r\n`);
+    for (const m of more) {
+      const raw = Buffer.from(m);
+      await t.store.deliver({ raw, summary: await summarizeMessage(raw), targets: [{ accountId, mailbox: { specialUse: 'inbox' } }], envelopeFrom: 'a@b.c' });
+    }
+    const c = await session();
+    const all = (await c.cmd('h UID FETCH 1:* (BODY.PEEK[])')).slice(0, -1);
+    expect(all.length).toBeGreaterThan(8);
+    const last12 = all.slice(-12);
+    const few = (await c.cmd(`i UID FETCH ${all.length - 11}:${all.length - 8} (BODY.PEEK[])`)).slice(0, -1);
+    expect(few).toEqual(last12.slice(0, 4));
+    expect(last12.map((l) => l.replace(/^\* \d+ FETCH \(UID \d+ BODY\[\] \{\d+\}\n/, '').replace(/\)$/, ''))).toEqual(more);
+    await c.cmd('z LOGOUT');
+  });
 });

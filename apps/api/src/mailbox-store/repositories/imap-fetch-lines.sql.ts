@@ -114,3 +114,27 @@ export function fetchBodiesSql(
              AND m.uid BETWEEN ${Math.trunc(o.lo)} AND ${Math.trunc(o.hi)} AND ${seq} > 0
            ORDER BY m.uid`;
 }
+
+/**
+ * fetchBodiesSql with parameters instead of inlined values, for a named statement (a few messages:
+ * the commonest client FETCH, one message's BODY.PEEK[]): $1 account, $2 mailbox, $3 and $4 the
+ * lowest and highest UID, $5 the sequence numbers by UID - $3 (0: not asked for), $6 the inline
+ * size limit, $7 the batch's byte budget. COPY takes no parameters, so each COPY text is parsed and
+ * planned anew (~0.45 ms of PostgreSQL CPU per FETCH of one body). The blob id as text, as the
+ * store passes ids.
+ */
+export function fetchBodiesParamSql(before: readonly FetchLineItem[], after: readonly FetchLineItem[], utf8: boolean): string {
+  const text = (items: readonly FetchLineItem[]) => (items.length === 0 ? `''` : items.map((i) => itemSql(i, utf8)).join(` || ' ' || `));
+  const seq = `($5::int[])[m.uid - $3::int + 1]`;
+  const join = [...before, ...after].some((i) => NEEDS_STRUCTURE.has(i))
+    ? 'LEFT JOIN message_structures s ON s.account_id = m.account_id AND s.blob_id = m.blob_id'
+    : '';
+  const small = `m.size <= $6::int`;
+  return `SELECT m.uid, ${seq} AS seq, m.size, ${text(before)} AS before, ${text(after)} AS after,
+                 CASE WHEN ${small} AND sum(CASE WHEN ${small} THEN m.size ELSE 0 END) OVER (ORDER BY m.uid) <= $7::bigint
+                      THEN b.data END AS data, m.blob_id::text AS "blobId"
+            FROM messages m JOIN blobs b ON b.account_id = m.account_id AND b.id = m.blob_id ${join}
+           WHERE m.account_id = $1::bigint AND m.mailbox_id = $2::bigint
+             AND m.uid BETWEEN $3::int AND $4::int AND ${seq} > 0
+           ORDER BY m.uid`;
+}

@@ -14,12 +14,14 @@ import type {
   ImapSortFields,
 } from '../imap-store.types.js';
 import { copyOutBinary } from './imap-copy-out.js';
-import { fetchBodiesSql, fetchLinesSql } from './imap-fetch-lines.sql.js';
+import { fetchBodiesParamSql, fetchBodiesSql, fetchLinesSql } from './imap-fetch-lines.sql.js';
 import { preparedQuery } from './imap-prepared.js';
 import { MAILBOX_COLUMNS, type MailboxDbRow, toImapMailbox } from './imap-mailbox.repository.js';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
+/** Up to this many messages, FETCH's bodies come from a named statement instead of a COPY (fetchBodiesParamSql). */
+const PARAM_BODIES_MAX = 8;
 /** Cleared when the database cannot COPY to the client (fetchBodies then asks a plain query). */
 let copyWorks = true;
 
@@ -153,6 +155,17 @@ export class ImapMessageRepository {
     uids.forEach((uid, i) => {
       dense[uid - lo] = seqs[i] as number;
     });
+    if (uids.length <= PARAM_BODIES_MAX) {
+      // A few messages (a client's FETCH of one body): one named statement, planned once per
+      // connection. Its bytes come as hex text (node-postgres reads every result field as text, so
+      // binary results would not help): for a few messages that costs less than parsing and
+      // planning a COPY's statement on every command.
+      const { rows } = await this.pool.query<FetchBody>({
+        ...preparedQuery(this.features, fetchBodiesParamSql(request.before, request.after, request.utf8)),
+        values: [accountId, mailboxId, lo, hi, dense, request.inlineMax, request.batchMax],
+      });
+      return rows;
+    }
     const sql = fetchBodiesSql(request.before, request.after, { ...request, accountId, mailboxId, lo, hi, seqs: dense });
     if (copyWorks) {
       const client = await this.pool.connect();
