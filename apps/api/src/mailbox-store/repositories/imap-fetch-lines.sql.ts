@@ -100,19 +100,16 @@ export function fetchBodiesSql(
   after: readonly FetchLineItem[],
   o: { utf8: boolean; accountId: string; mailboxId: string; lo: number; hi: number; seqs: number[]; inlineMax: number; batchMax: number },
 ): string {
-  const text = (items: readonly FetchLineItem[]) => (items.length === 0 ? `''` : items.map((i) => itemSql(i, o.utf8)).join(` || ' ' || `));
-  const seq = `('{${o.seqs.map((n) => Math.trunc(n)).join(',')}}'::int[])[m.uid - ${Math.trunc(o.lo)} + 1]`;
-  const join = [...before, ...after].some((i) => NEEDS_STRUCTURE.has(i))
-    ? 'LEFT JOIN message_structures s ON s.account_id = m.account_id AND s.blob_id = m.blob_id'
-    : '';
-  const small = `m.size <= ${Math.trunc(o.inlineMax)}`;
-  return `SELECT m.uid, ${seq} AS seq, m.size, ${text(before)} AS before, ${text(after)} AS after,
-                 CASE WHEN ${small} AND sum(CASE WHEN ${small} THEN m.size ELSE 0 END) OVER (ORDER BY m.uid) <= ${Math.trunc(o.batchMax)}
-                      THEN b.data END AS data, m.blob_id AS "blobId"
-            FROM messages m JOIN blobs b ON b.account_id = m.account_id AND b.id = m.blob_id ${join}
-           WHERE m.account_id = ${BigInt(o.accountId)} AND m.mailbox_id = ${BigInt(o.mailboxId)}
-             AND m.uid BETWEEN ${Math.trunc(o.lo)} AND ${Math.trunc(o.hi)} AND ${seq} > 0
-           ORDER BY m.uid`;
+  return bodiesSql(before, after, o.utf8, {
+    account: `${BigInt(o.accountId)}`,
+    mailbox: `${BigInt(o.mailboxId)}`,
+    lo: `${Math.trunc(o.lo)}`,
+    hi: `${Math.trunc(o.hi)}`,
+    seqs: `'{${o.seqs.map((n) => Math.trunc(n)).join(',')}}'::int[]`,
+    inlineMax: `${Math.trunc(o.inlineMax)}`,
+    batchMax: `${Math.trunc(o.batchMax)}`,
+    blobId: 'm.blob_id', // int8 as COPY's binary field
+  });
 }
 
 /**
@@ -124,17 +121,36 @@ export function fetchBodiesSql(
  * store passes ids.
  */
 export function fetchBodiesParamSql(before: readonly FetchLineItem[], after: readonly FetchLineItem[], utf8: boolean): string {
+  return bodiesSql(before, after, utf8, {
+    account: '$1::bigint',
+    mailbox: '$2::bigint',
+    lo: '$3::int',
+    hi: '$4::int',
+    seqs: '$5::int[]',
+    inlineMax: '$6::int',
+    batchMax: '$7::bigint',
+    blobId: 'm.blob_id::text',
+  });
+}
+
+/** The one statement of both: `v` holds each value as SQL (a validated literal or a parameter). */
+function bodiesSql(
+  before: readonly FetchLineItem[],
+  after: readonly FetchLineItem[],
+  utf8: boolean,
+  v: { account: string; mailbox: string; lo: string; hi: string; seqs: string; inlineMax: string; batchMax: string; blobId: string },
+): string {
   const text = (items: readonly FetchLineItem[]) => (items.length === 0 ? `''` : items.map((i) => itemSql(i, utf8)).join(` || ' ' || `));
-  const seq = `($5::int[])[m.uid - $3::int + 1]`;
+  const seq = `(${v.seqs})[m.uid - ${v.lo} + 1]`;
   const join = [...before, ...after].some((i) => NEEDS_STRUCTURE.has(i))
     ? 'LEFT JOIN message_structures s ON s.account_id = m.account_id AND s.blob_id = m.blob_id'
     : '';
-  const small = `m.size <= $6::int`;
+  const small = `m.size <= ${v.inlineMax}`;
   return `SELECT m.uid, ${seq} AS seq, m.size, ${text(before)} AS before, ${text(after)} AS after,
-                 CASE WHEN ${small} AND sum(CASE WHEN ${small} THEN m.size ELSE 0 END) OVER (ORDER BY m.uid) <= $7::bigint
-                      THEN b.data END AS data, m.blob_id::text AS "blobId"
+                 CASE WHEN ${small} AND sum(CASE WHEN ${small} THEN m.size ELSE 0 END) OVER (ORDER BY m.uid) <= ${v.batchMax}
+                      THEN b.data END AS data, ${v.blobId} AS "blobId"
             FROM messages m JOIN blobs b ON b.account_id = m.account_id AND b.id = m.blob_id ${join}
-           WHERE m.account_id = $1::bigint AND m.mailbox_id = $2::bigint
-             AND m.uid BETWEEN $3::int AND $4::int AND ${seq} > 0
+           WHERE m.account_id = ${v.account} AND m.mailbox_id = ${v.mailbox}
+             AND m.uid BETWEEN ${v.lo} AND ${v.hi} AND ${seq} > 0
            ORDER BY m.uid`;
 }
