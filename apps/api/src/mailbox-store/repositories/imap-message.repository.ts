@@ -1,4 +1,4 @@
-import { decodeUidBytes, uidBytesAgg } from './uid-bytes.js';
+import { decodeUidBytes, uidBytesOfOrdered } from './uid-bytes.js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from '@correio/db';
 import { MESSAGE_STRUCTURE_VERSION } from '@correio/imap-protocol';
@@ -86,7 +86,7 @@ export class ImapMessageRepository {
     const { rows } = await this.pool.query<Omit<SnapshotRow, 'mailbox' | 'uids'> & MailboxDbRow & { uids: Buffer | null }>({
       ...preparedQuery(
         this.features,
-        `SELECT ${MAILBOX_COLUMNS}, (SELECT ${uidBytesAgg('m.uid')} FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2) AS uids,
+        `SELECT ${MAILBOX_COLUMNS}, ${uidBytesOfOrdered('SELECT m.uid FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2 ORDER BY m.uid')} AS uids,
               b.unseen_count AS unseen,
               (SELECT min(m.uid) FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2 AND NOT m.seen) AS "firstUnseenUid",
               COALESCE((SELECT array_agg(DISTINCT k) FROM messages m CROSS JOIN unnest(m.keywords) k
@@ -131,7 +131,10 @@ export class ImapMessageRepository {
       dense[uid - lo] = seqs[i] as number;
     });
     const changedSince = request.changedSince !== undefined;
-    const params: unknown[] = [accountId, mailboxId, lo, hi, dense];
+    // The int[] as its text form, built by Array.prototype.join (native code): node-postgres's
+    // arrayString escapes element by element in JavaScript, ~1 ms for a batch's 2,000–8,000
+    // numbers and several times that in a process whose code is not optimized yet (a cold sync).
+    const params: unknown[] = [accountId, mailboxId, lo, hi, `{${dense.join(',')}}`];
     if (changedSince) params.push(String(request.changedSince));
     const { rows } = await this.pool.query<FetchLines>({
       ...preparedQuery(this.features, fetchLinesSql(request.items, { utf8: request.utf8, changedSince })),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeUidBytes, uidBytesAgg } from './uid-bytes.js';
+import { decodeUidBytes, uidBytesAgg, uidBytesOfOrdered } from './uid-bytes.js';
 
 describe('UID lists as bytes', () => {
   it('decodes 4-byte big-endian integers in order; null is no UIDs', () => {
@@ -12,6 +12,16 @@ describe('UID lists as bytes', () => {
 
   it('refuses a length that is not whole integers', () => {
     expect(() => decodeUidBytes(Buffer.alloc(5))).toThrow(/4-byte/);
+  });
+
+  it('sorts a list that arrived out of order (a subquery ORDER BY is not a promise for the aggregate)', () => {
+    const b = Buffer.alloc(12);
+    for (const [i, u] of [7, 3, 5].entries()) b.writeUInt32BE(u, i * 4);
+    expect(decodeUidBytes(b)).toEqual([3, 5, 7]);
+  });
+
+  it('aggregates an ordered subquery without sorting again', () => {
+    expect(uidBytesOfOrdered('SELECT uid FROM t ORDER BY uid')).toBe("(SELECT string_agg(int4send(o.uid), ''::bytea) FROM (SELECT uid FROM t ORDER BY uid) o)");
   });
 
   it('aggregates in UID order', () => {

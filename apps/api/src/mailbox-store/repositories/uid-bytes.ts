@@ -10,11 +10,27 @@ export function uidBytesAgg(uid: string): string {
   return `string_agg(int4send(${uid}), ''::bytea ORDER BY ${uid})`;
 }
 
-/** The UIDs of a uidBytesAgg value (null: none). */
+/**
+ * SQL scalar subquery: the `uid` column of `rowsByUid` (a SELECT ordered by uid) as one bytea, as
+ * uidBytesAgg without the aggregate's own ORDER BY. PostgreSQL 15 sorts an aggregate's ordered
+ * input even when an index already delivers it in order (~1.5 ms of a 10,000-message SELECT); a
+ * subquery's ORDER BY is met by the index scan for free. The manual (4.2.7) only promises that a
+ * sorted subquery "will usually work" for aggregate order, so decodeUidBytes checks and sorts.
+ */
+export function uidBytesOfOrdered(rowsByUid: string): string {
+  return `(SELECT string_agg(int4send(o.uid), ''::bytea) FROM (${rowsByUid}) o)`;
+}
+
+/** The UIDs of a uidBytesAgg / uidBytesOfOrdered value (null: none), ascending. */
 export function decodeUidBytes(bytes: Buffer | null): number[] {
   if (!bytes) return [];
   if (bytes.length % 4 !== 0) throw new Error(`a UID list of ${bytes.length} bytes is not whole 4-byte integers`);
   const uids = new Array<number>(bytes.length / 4);
-  for (let i = 0; i < uids.length; i++) uids[i] = bytes.readUInt32BE(i * 4);
-  return uids;
+  let ascending = true;
+  for (let i = 0; i < uids.length; i++) {
+    const uid = bytes.readUInt32BE(i * 4);
+    if (i > 0 && uid <= (uids[i - 1] as number)) ascending = false;
+    uids[i] = uid;
+  }
+  return ascending ? uids : uids.sort((a, b) => a - b);
 }

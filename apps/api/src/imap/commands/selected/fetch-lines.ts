@@ -10,6 +10,8 @@ import { isCondstore } from './selected-context.js';
 export const LINE_ITEMS = new Set<FetchItem['type']>(['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY', 'BODYSTRUCTURE', 'MODSEQ']);
 /** Messages per fetchLines call: ~0.3–2 KB of text each, so a batch stays within a few megabytes. */
 export const LINE_BATCH = 2000;
+/** Line batches read ahead at once, each on its own pool connection (inPrefetchedBatches). */
+const LINE_READS_IN_FLIGHT = 2;
 
 /**
  * UIDs (ascending) cut into fetchLines batches of at most LINE_BATCH messages spanning at most
@@ -76,5 +78,6 @@ export async function fetchLinesInBatches(
       return { written: lines.sent, gone: batch.length - lines.found };
     },
     (batch) => fetchInBatches(ctx, mailbox, batch, items, changedSince),
+    LINE_READS_IN_FLIGHT,
   );
 }
