@@ -10,3 +10,4 @@ export { TcpProxy } from './tcp-proxy';
 export { WebhookReceiver, type ReceivedHook } from './webhook-receiver';
 export { SseClient, type SseEvent } from './sse-client';
 export { sendSmtpOnce, type SmtpOnceResult } from './smtp-once';
+export { ImapWire } from './imap-wire';

@@ -1,9 +1,9 @@
+import { ImapWire } from '@correio/testing';
 import { MESSAGE_STRUCTURE_VERSION } from '@correio/imap-protocol';
 import { summarizeMessage } from '@correio/mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
-import { ImapWire } from './imap-test-client.js';
-import { startImap } from './imap-test-server.js';
+import { startImap } from '../testing/imap-test-server.js';
 
 // FETCH's fast path (fetchLines: response text built by PostgreSQL from the row and the kept wire
 // forms) must answer byte for byte what the general path (value tree + encoder) answers, in both

@@ -1,7 +1,7 @@
+import { ImapWire } from '@correio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
-import { ImapWire } from './imap-test-client.js';
-import { startImap } from './imap-test-server.js';
+import { startImap } from '../testing/imap-test-server.js';
 
 // Logging in (RFC 9051 §6.2, RFC 4616 PLAIN, RFC 4959 SASL-IR, RFC 5530 codes): passwords only after
 // TLS (LOGINDISABLED, PRIVACYREQUIRED), STARTTLS dropping pipelined bytes, implicit TLS, failures

@@ -1,6 +1,5 @@
-import { type ApiProcess, SmtpTranscript, createTestDatabase, startApiProcess, testServerUrl } from '@correio/testing';
+import { type ApiProcess, SmtpTranscript, createTestDatabase, startApiProcess, testServerUrl, ImapWire } from '@correio/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ImapWire } from './imap-test-client.js';
 
 // DESIGN invariant 6 across processes (issue 11): a session IDLEs in one API process (role imap), a
 // message arrives through another process's MX (role smtp) on the same PostgreSQL, and the untagged

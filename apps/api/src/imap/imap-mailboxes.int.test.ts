@@ -1,8 +1,8 @@
+import { ImapWire } from '@correio/testing';
 import { summarizeMessage } from '@correio/mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
-import { ImapWire } from './imap-test-client.js';
-import { startImap } from './imap-test-server.js';
+import { startImap } from '../testing/imap-test-server.js';
 
 // Mailbox commands over real sockets (RFC 9051 §6.3): LIST (RFC 5258 LIST-EXTENDED, RFC 5819
 // LIST-STATUS, RFC 6154 SPECIAL-USE, CHILDREN), LSUB, CREATE (USE), DELETE, RENAME,

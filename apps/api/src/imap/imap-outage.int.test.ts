@@ -1,7 +1,7 @@
+import { ImapWire } from '@correio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
-import { ImapWire } from './imap-test-client.js';
-import { startImap } from './imap-test-server.js';
+import { startImap } from '../testing/imap-test-server.js';
 
 // Internal errors never reach the wire (issue 11 "Limits"): with the database unreachable, commands
 // answer NO [UNAVAILABLE] with a fixed text (RFC 5530), the session survives, and works again once

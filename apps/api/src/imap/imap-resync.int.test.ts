@@ -1,9 +1,9 @@
+import { ImapWire } from '@correio/testing';
 import { summarizeMessage } from '@correio/mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MailEventsService } from '../events/mail-events.service.js';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
-import { ImapWire } from './imap-test-client.js';
-import { startImap } from './imap-test-server.js';
+import { startImap } from '../testing/imap-test-server.js';
 
 // NOTIFY is not durable: a change whose notification never arrives (the LISTEN connection was
 // down, or the publisher died between COMMIT and pg_notify) must still reach the client — on its

@@ -1,9 +1,9 @@
+import { ImapWire } from '@correio/testing';
 import { summarizeMessage } from '@correio/mime';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
 import { IMAP_SERVER_LIMITS } from './imap-limits.js';
-import { ImapWire } from './imap-test-client.js';
-import { startImap } from './imap-test-server.js';
+import { startImap } from '../testing/imap-test-server.js';
 
 // Transcripts over real sockets of the session core (RFC 9051 §2–§7): greeting, state table,
 // pipelining, framing limits, IDLE (RFC 2177), COMPRESS=DEFLATE (RFC 4978), LOGOUT, and a client

@@ -1,7 +1,7 @@
+import { ImapWire } from '@correio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
-import { ImapWire } from './imap-test-client.js';
-import { startImap } from './imap-test-server.js';
+import { startImap } from '../testing/imap-test-server.js';
 
 // RFC 9051 §6.3.9 / §7.1.5: a mailbox another session deletes while this one has it selected —
 // this session is told the messages are gone and then ends with BYE, not left "selected" in a

@@ -1,3 +1,4 @@
+import { ImapWire } from '@correio/testing';
 import { summarizeMessage } from '@correio/mime';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,8 +6,7 @@ import { type TestApp, startTestApp } from '../testing/test-app.js';
 import { FETCH_BATCH } from './commands/selected/fetch.command.js';
 import { STREAM_CHUNK_BYTES } from './commands/selected/fetch-piece.js';
 import { IMAP_SERVER_LIMITS } from './imap-limits.js';
-import { ImapWire } from './imap-test-client.js';
-import { startImap } from './imap-test-server.js';
+import { startImap } from '../testing/imap-test-server.js';
 
 // Transcripts over real sockets of SELECT/EXAMINE (RFC 9051 §6.3.2–3), FETCH of every item
 // (RFC 9051 §6.4.5, RFC 3516 BINARY), STORE (§6.4.6, RFC 7162 UNCHANGEDSINCE) and EXPUNGE (§6.4.3).

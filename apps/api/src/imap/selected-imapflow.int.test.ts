@@ -2,7 +2,7 @@ import { summarizeMessage } from '@correio/mime';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
-import { startImap } from './imap-test-server.js';
+import { startImap } from '../testing/imap-test-server.js';
 
 // A real client (imapflow) syncing a mailbox the way desktop clients do: SELECT with CONDSTORE /
 // QRESYNC, FETCH 1:* of flags and envelopes, flag changes, search, copy, move, delete, append,

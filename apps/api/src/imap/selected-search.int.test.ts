@@ -1,8 +1,8 @@
+import { ImapWire } from '@correio/testing';
 import { summarizeMessage } from '@correio/mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
-import { ImapWire } from './imap-test-client.js';
-import { startImap } from './imap-test-server.js';
+import { startImap } from '../testing/imap-test-server.js';
 
 // Transcripts over real sockets of SEARCH (RFC 9051 §6.4.4), ESEARCH (RFC 4731), SEARCHRES
 // (RFC 5182), SORT and THREAD (RFC 5256), COPY/MOVE with COPYUID (RFC 4315, RFC 6851) and APPEND

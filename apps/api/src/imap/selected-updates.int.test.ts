@@ -1,8 +1,8 @@
+import { ImapWire } from '@correio/testing';
 import { summarizeMessage } from '@correio/mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
-import { ImapWire } from './imap-test-client.js';
-import { startImap } from './imap-test-server.js';
+import { startImap } from '../testing/imap-test-server.js';
 
 // Two connections on one mailbox, each seeing the other's changes at the moments the RFC allows:
 // EXISTS after a delivery, EXPUNGE after another session's EXPUNGE (never during FETCH, STORE or

@@ -9,9 +9,9 @@ import { DirectoryModule } from '../directory/directory.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { MailEventsService } from '../events/mail-events.service.js';
 import { MailboxStoreModule } from '../mailbox-store/mailbox-store.module.js';
-import type { TestApp } from '../testing/test-app.js';
-import { ImapModule } from './imap.module.js';
-import { type ImapModuleOptions, ImapService } from './imap.service.js';
+import type { TestApp } from './test-app.js';
+import { ImapModule } from '../imap/imap.module.js';
+import { type ImapModuleOptions, ImapService } from '../imap/imap.service.js';
 
 @Module({})
 class ImapTestRoot {}
