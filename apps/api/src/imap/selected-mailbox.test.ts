@@ -105,6 +105,19 @@ describe('SelectedMailbox', () => {
     expect(lines).toEqual(['2 EXPUNGE']);
   });
 
+  it('drops echoes a whole-range FETCH FLAGS already reported (by its snapshot modseq), and reports later changes and UIDs outside it', async () => {
+    const { mailbox, lines, out, change, flags } = setup([3, 5, 9, 20]);
+    mailbox.noteReportedRange(3, 9, 15n);
+    for (const uid of [3, 5, 9, 20]) flags.set(uid, { flags: ['\\Seen'], modseq: 14n });
+    change('flags', [3, 5, 9, 20], 14); // committed before the FETCH's snapshot: only UID 20 is news
+    await mailbox.flushUpdates(out, { allowExpunge: true });
+    expect(lines).toEqual(['4 FETCH (UID 20 FLAGS (\\Seen))']);
+    flags.set(5, { flags: ['\\Flagged'], modseq: 16n });
+    change('flags', [5], 16); // after it
+    await mailbox.flushUpdates(out, { allowExpunge: true });
+    expect(lines.slice(1)).toEqual(['2 FETCH (UID 5 FLAGS (\\Flagged))']);
+  });
+
   it('drops the echo of its own STORE whole, by its modseq, however many messages it names', async () => {
     const { mailbox, lines, out, change, flags } = setup([3, 5]);
     mailbox.noteOwnChange(20n);

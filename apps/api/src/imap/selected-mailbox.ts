@@ -54,6 +54,8 @@ export class SelectedMailbox implements SelectedMailboxView {
   private readonly pendingFlags = new Map<number, bigint>();
   /** UID → modseq this session last reported flags at (by FETCH, STORE or an update). */
   private readonly reported = new Map<number, bigint>();
+  /** [lo, hi] UID ranges whose flags the client was told as of modseq (noteReportedRange). */
+  private readonly reportedRanges: { lo: number; hi: number; modseq: bigint }[] = [];
   /** Modseqs of flag changes this session made itself (one per STORE transaction): their echo is dropped whole. */
   private readonly ownModseqs = new Set<bigint>();
   private readonly enabled: ReadonlySet<EnabledExtension>;
@@ -168,6 +170,23 @@ export class SelectedMailbox implements SelectedMailboxView {
       isNew = true;
     }
     if (isNew) this.writeFlags(out);
+  }
+
+  /**
+   * Remembers that the client was told the flags of every message it lists with a UID in [lo, hi]
+   * as of modseq (a FETCH FLAGS of a whole range, FetchLines.flagsAsOf): one entry instead of one
+   * per message. Bounded like `reported`; forgetting only risks a redundant FETCH FLAGS.
+   */
+  noteReportedRange(lo: number, hi: number, modseq: bigint): void {
+    if (this.reportedRanges.length >= 64) this.reportedRanges.shift();
+    this.reportedRanges.push({ lo, hi, modseq });
+  }
+
+  /** The modseq up to which the client knows uid's flags (0n: not known). */
+  private reportedModseq(uid: number): bigint {
+    let known = this.reported.get(uid) ?? 0n;
+    for (const r of this.reportedRanges) if (uid >= r.lo && uid <= r.hi && r.modseq > known) known = r.modseq;
+    return known;
   }
 
   /** Remembers that the client was told uid's flags at modseq, so the bus echo is not reported again. */
@@ -329,8 +348,7 @@ export class SelectedMailbox implements SelectedMailboxView {
   private async writeFlagChanges(out: ResponseWriter): Promise<void> {
     const candidates: number[] = [];
     for (const [uid, modseq] of this.pendingFlags) {
-      const reported = this.reported.get(uid);
-      if (this.seqOf(uid) > 0 && (reported === undefined || reported < modseq)) candidates.push(uid);
+      if (this.seqOf(uid) > 0 && this.reportedModseq(uid) < modseq) candidates.push(uid);
     }
     this.pendingFlags.clear();
     const withModseq = this.enabled.has('CONDSTORE') || this.enabled.has('QRESYNC');
@@ -346,8 +364,7 @@ export class SelectedMailbox implements SelectedMailboxView {
       });
       for (const meta of metas) {
         const seq = this.seqOf(meta.uid);
-        const reported = this.reported.get(meta.uid);
-        if (seq === 0 || (reported !== undefined && reported >= meta.modseq)) continue;
+        if (seq === 0 || this.reportedModseq(meta.uid) >= meta.modseq) continue;
         this.noteReported(meta.uid, meta.modseq);
         this.announceKeywords(meta.flags ?? [], out);
         const modseq = withModseq ? ` MODSEQ (${meta.modseq})` : '';

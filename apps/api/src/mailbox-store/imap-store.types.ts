@@ -81,6 +81,12 @@ export interface FetchLinesRequest {
   utf8: boolean;
   /** RFC 7162 §3.1.4: rows at or below it come back with text ''. */
   changedSince?: bigint;
+  /**
+   * The batch is every message the session lists between its lowest and highest UID (no
+   * CHANGEDSINCE): FLAGS then come back as `flagsAsOf`, one modseq for the whole batch, instead of
+   * a "uid modseq" pair per message (see FetchLines.flagsAsOf).
+   */
+  wholeRange?: boolean;
 }
 
 /** One batch of FETCH responses, finished (fetchLines). */
@@ -96,8 +102,16 @@ export interface FetchLines {
    * through fetchMeta, which computes and keeps the forms.
    */
   missing: number;
-  /** FLAGS asked: "uid modseq" pairs, comma-separated, of the messages in text. */
+  /** FLAGS asked (not wholeRange): "uid modseq" pairs, comma-separated, of the messages in text. */
   reported?: string | null;
+  /**
+   * FLAGS asked, wholeRange: the mailbox's HIGHESTMODSEQ as the statement saw it. Every change at or
+   * below it is in the flags the text reports (modseqs are given under the mailbox row's lock and
+   * committed in order), so the session can drop the echo of any of them for the batch's UID range
+   * without a pair per message: for a 10,000-message sync the pairs were 10,000 strings and BigInts
+   * parsed per FETCH (~3 ms warm, ~12 ms in a fresh process).
+   */
+  flagsAsOf?: string | null;
   /** FLAGS asked: the keywords those messages carry, space-separated (to announce them first, RFC 9051 §7.3.5). */
   keywords?: string | null;
 }

@@ -56,7 +56,8 @@ const NEEDS_STRUCTURE = new Set<FetchLineItem>(['BODY', 'BODYSTRUCTURE']);
  * when given. `text` is every "* n FETCH (...)\r\n" of the batch in UID order (messages at or below
  * CHANGEDSINCE left out), `found` the messages asked for that exist, `sent` those in text,
  * `missing` those lacking a kept form, `reported` "uid modseq" pairs of the messages in text (FLAGS
- * asked: the session notes what it told the client) and `keywords` their keywords,
+ * asked: the session notes what it told the client) or, for a whole range, `flagsAsOf` (the
+ * mailbox's HIGHESTMODSEQ in this statement's snapshot), and `keywords` their keywords,
  * space-separated (announced before the batch, RFC 9051 §7.3.5).
  *
  * Why this shape (measured on the 10,000-message sync): one row per batch instead of one per
@@ -67,18 +68,24 @@ const NEEDS_STRUCTURE = new Set<FetchLineItem>(['BODY', 'BODYSTRUCTURE']);
  * the aggregate's input (PostgreSQL documents this; the index already returns UID order, so it
  * costs no sort, where string_agg(... ORDER BY) always sorts in PostgreSQL 15).
  */
-export function fetchLinesSql(items: readonly FetchLineItem[], options: { utf8: boolean; changedSince: boolean }): string {
+export function fetchLinesSql(items: readonly FetchLineItem[], options: { utf8: boolean; changedSince: boolean; wholeRange?: boolean }): string {
   const body = items.map((i) => itemSql(i, options.utf8)).join(` || ' ' || `);
   const seq = '($5::int[])[m.uid - $3 + 1]';
   const shown = options.changedSince ? 'm.modseq > $6' : 'true';
   const join = items.some((i) => NEEDS_STRUCTURE.has(i))
     ? 'LEFT JOIN message_structures s ON s.account_id = m.account_id AND s.blob_id = m.blob_id'
     : '';
-  const flagCols = items.includes('FLAGS')
-    ? `, CASE WHEN ${shown} THEN m.uid || ' ' || m.modseq END AS pair,
+  const flags = items.includes('FLAGS');
+  // A whole range reports one modseq (FetchLines.flagsAsOf) read in this statement's snapshot.
+  const asOf = flags && options.wholeRange === true && !options.changedSince;
+  const flagCols = flags
+    ? `${asOf ? '' : `, CASE WHEN ${shown} THEN m.uid || ' ' || m.modseq END AS pair`},
          CASE WHEN ${shown} AND cardinality(m.keywords) > 0 THEN array_to_string(m.keywords, ' ') END AS kw`
     : '';
-  const flagAggs = items.includes('FLAGS') ? `, string_agg(pair, ',') AS reported, string_agg(kw, ' ') AS keywords` : '';
+  const reported = asOf
+    ? `(SELECT x.highest_modseq FROM mailboxes x WHERE x.account_id = $1 AND x.id = $2)::text AS "flagsAsOf"`
+    : `string_agg(pair, ',') AS reported`;
+  const flagAggs = flags ? `, ${reported}, string_agg(kw, ' ') AS keywords` : '';
   return `SELECT string_agg(line, '') AS text, count(*)::int AS found, count(line)::int AS sent,
                  count(*) FILTER (WHERE line IS NULL AND shown)::int AS missing${flagAggs}
             FROM (SELECT ${shown} AS shown,

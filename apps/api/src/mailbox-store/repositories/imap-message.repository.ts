@@ -137,7 +137,7 @@ export class ImapMessageRepository {
     const params: unknown[] = [accountId, mailboxId, lo, hi, `{${dense.join(',')}}`];
     if (changedSince) params.push(String(request.changedSince));
     const { rows } = await this.pool.query<FetchLines>({
-      ...preparedQuery(this.features, fetchLinesSql(request.items, { utf8: request.utf8, changedSince })),
+      ...preparedQuery(this.features, fetchLinesSql(request.items, { utf8: request.utf8, changedSince, wholeRange: request.wholeRange })),
       values: params,
     });
     const r = rows[0];

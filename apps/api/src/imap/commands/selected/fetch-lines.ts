@@ -57,16 +57,14 @@ export async function fetchLinesInBatches(
   return inPrefetchedBatches(
     lineBatches(uids),
     (batch) =>
-      store.fetchLines(
-        mailbox.accountId,
-        mailbox.mailboxId,
-        batch,
-        batch.map((uid) => mailbox.seqOf(uid)),
-        request,
-      ),
+      store.fetchLines(mailbox.accountId, mailbox.mailboxId, batch, seqs(mailbox, batch), {
+        ...request,
+        wholeRange: changedSince === undefined && isWholeRange(mailbox, batch),
+      }),
     async (batch, lines) => {
       if (lines.missing > 0) return 'fallback';
       if (lines.keywords) mailbox.announceKeywords(lines.keywords.split(' '), ctx.out);
+      if (lines.flagsAsOf) mailbox.noteReportedRange(batch[0] as number, batch[batch.length - 1] as number, BigInt(lines.flagsAsOf));
       if (lines.reported) {
         for (const pair of lines.reported.split(',')) {
           const space = pair.indexOf(' ');
@@ -80,4 +78,14 @@ export async function fetchLinesInBatches(
     (batch) => fetchInBatches(ctx, mailbox, batch, items, changedSince),
     LINE_READS_IN_FLIGHT,
   );
+}
+
+function seqs(mailbox: SelectedMailbox, batch: readonly number[]): number[] {
+  return batch.map((uid) => mailbox.seqOf(uid));
+}
+
+/** Whether `batch` (ascending UIDs) is every message the session lists from its first UID to its last. */
+function isWholeRange(mailbox: SelectedMailbox, batch: readonly number[]): boolean {
+  const first = mailbox.seqOf(batch[0] as number);
+  return first > 0 && mailbox.seqOf(batch[batch.length - 1] as number) - first + 1 === batch.length;
 }
