@@ -6,6 +6,7 @@
 // KEEP=1 leaves the database (its URL is printed); DB=<that URL> reuses it instead of loading the
 // corpus again (the account u@bench.test with its N messages). COLD=1 restarts the API before
 // each round (a fresh process: the "cold" sync of bench/imap.mjs without dropping the page cache).
+// API=<path to another build's apps/api/dist/main.js> runs that build instead (A/B on one database).
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +25,7 @@ const imaps = await freePort();
 const profiler = new URL('./lib/cpu-profile.cjs', import.meta.url).pathname;
 const start = () =>
   startCorreio({
+    apiMain: process.env.API || undefined,
     databaseUrl: db.url,
     dataDir,
     env: {

@@ -65,6 +65,14 @@ const COPIED_COLUMNS = `seen, flagged, answered, draft, deleted, keywords, inter
   "references", subject, from_name, from_address, to_addresses, cc_addresses, sent_date, snippet, has_attachments, attachments,
   thread_id, envelope_from, auth_results, dsn, sent_day, envelope_imap, envelope_imap_utf8, envelope_imap_version`;
 
+/** SELECT's statement (ImapMessageRepository.snapshot): $1 account, $2 mailbox. */
+const SNAPSHOT_SQL = `SELECT ${MAILBOX_COLUMNS}, ${uidBytesOfOrdered('SELECT m.uid FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2 ORDER BY m.uid')} AS uids,
+              b.unseen_count AS unseen,
+              (SELECT min(m.uid) FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2 AND NOT m.seen) AS "firstUnseenUid",
+              COALESCE((SELECT array_agg(DISTINCT k) FROM messages m CROSS JOIN unnest(m.keywords) k
+                         WHERE m.account_id = $1 AND m.mailbox_id = $2 AND cardinality(m.keywords) > 0), '{}') AS keywords
+         FROM mailboxes b WHERE b.account_id = $1 AND b.id = $2`;
+
 /**
  * The messages, expunged, blobs and message_structures rows as IMAP reads and writes them, in the
  * module that owns those tables (beside MessageRepository, the webmail's view). Scoped by account.
@@ -86,12 +94,7 @@ export class ImapMessageRepository {
     const { rows } = await this.pool.query<Omit<SnapshotRow, 'mailbox' | 'uids'> & MailboxDbRow & { uids: Buffer | null }>({
       ...preparedQuery(
         this.features,
-        `SELECT ${MAILBOX_COLUMNS}, ${uidBytesOfOrdered('SELECT m.uid FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2 ORDER BY m.uid')} AS uids,
-              b.unseen_count AS unseen,
-              (SELECT min(m.uid) FROM messages m WHERE m.account_id = $1 AND m.mailbox_id = $2 AND NOT m.seen) AS "firstUnseenUid",
-              COALESCE((SELECT array_agg(DISTINCT k) FROM messages m CROSS JOIN unnest(m.keywords) k
-                         WHERE m.account_id = $1 AND m.mailbox_id = $2 AND cardinality(m.keywords) > 0), '{}') AS keywords
-         FROM mailboxes b WHERE b.account_id = $1 AND b.id = $2`,
+        SNAPSHOT_SQL,
       ),
       values: [accountId, mailboxId],
     });
@@ -206,6 +209,8 @@ export class ImapMessageRepository {
     try {
       await Promise.all(
         clients.map(async (c) => {
+          // SELECT's own named statement, so the first SELECT finds it parsed and planned.
+          await c.query({ ...preparedQuery(this.features, SNAPSHOT_SQL), values: ['0', '0'] });
           await c.query(fetchLinesSql(['UID', 'FLAGS', 'ENVELOPE', 'BODYSTRUCTURE', 'MODSEQ'], { utf8: false, changedSince: true }), [
             '0',
             '0',
