@@ -55,6 +55,8 @@ for (let i = 0; i < Number(process.env.ROUNDS ?? 6); i++) {
   const r = await fullSync(target, 'u@bench.test', N);
   const b = process.env.SYNC_ONLY ? { ms: 0 } : await fetchBodies(target, 'u@bench.test', Math.min(N, 1000));
   console.log(`sync ${r.fetchMs.toFixed(1)} ms (SELECT+FETCH ${r.selectFetchMs.toFixed(1)} ms), body ${b.ms.toFixed(1)} ms`);
+  // With PROF=1: where the SELECT and the FETCH lie on the profiles' clock (bench/README).
+  if (process.env.PROF) console.log(`  marks (µs, CLOCK_MONOTONIC): SELECT ${r.marks.select} FETCH ${r.marks.fetch} end ${r.marks.end}`);
 }
 await c.stop();
 // The database (unless kept) and data directory go with the harness's cleanups (SIGTERM-safe too).

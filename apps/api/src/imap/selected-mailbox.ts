@@ -128,6 +128,8 @@ export class SelectedMailbox implements SelectedMailboxView {
    */
   resolve(set: SequenceSet, isUid: boolean, saved: number[] | undefined, strict = true): number[] | { error: string } {
     if (set.kind === 'saved') return (saved ?? []).filter((uid) => this.seqOf(uid) > 0);
+    // Ranges are cut out of the UID list as typed-array slices (native copies): "1:*" of a big
+    // mailbox was a push per message, unoptimized in a fresh process (issue 11's cold sync).
     const out: number[] = [];
     for (const range of set.ranges) {
       if (isUid) {
@@ -136,9 +138,10 @@ export class SelectedMailbox implements SelectedMailboxView {
         const b = range.end === '*' ? star : range.end;
         const lo = Math.min(a, b);
         const hi = Math.max(a, b);
-        for (let i = lowerBound(this.uids, lo, this.count); i < this.count && (this.uids[i] as number) <= hi; i++) {
-          out.push(this.uids[i] as number);
-        }
+        const from = lowerBound(this.uids, lo, this.count);
+        const to = hi >= star ? this.count : lowerBound(this.uids, hi + 1, this.count);
+        if (set.ranges.length === 1) return Array.from(this.uids.subarray(from, to));
+        for (let i = from; i < to; i++) out.push(this.uids[i] as number);
       } else {
         const a = range.start === '*' ? this.count : range.start;
         const b = range.end === '*' ? this.count : range.end;
@@ -147,7 +150,10 @@ export class SelectedMailbox implements SelectedMailboxView {
         // "1:*" in an empty mailbox names nothing rather than failing: clients send it to sync.
         if (this.count === 0 && (range.start === '*' || range.end === '*')) continue;
         if (strict && (hi > this.count || lo < 1)) return { error: 'Invalid message sequence number' };
-        for (let seq = Math.max(lo, 1); seq <= Math.min(hi, this.count); seq++) out.push(this.uids[seq - 1] as number);
+        const from = Math.max(lo, 1) - 1;
+        const to = Math.max(from, Math.min(hi, this.count));
+        if (set.ranges.length === 1) return Array.from(this.uids.subarray(from, to));
+        for (let i = from; i < to; i++) out.push(this.uids[i] as number);
       }
     }
     return set.ranges.length > 1 ? sortUnique(out) : out;

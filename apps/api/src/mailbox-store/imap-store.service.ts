@@ -192,7 +192,7 @@ export class ImapStoreService implements ImapStore {
     // One statement reads the mailbox row's counters and its messages, so they agree.
     const s = isId(mailboxId) ? await this.messages.snapshot(accountId, mailboxId) : undefined;
     if (!s) throw AppError.notFound('no such mailbox');
-    const uids = Uint32Array.from(s.uids);
+    const uids = s.uids;
     const firstUnseenSeq = s.firstUnseenUid === null ? 0 : lowerBound(uids, s.firstUnseenUid) + 1;
     return { mailbox: s.mailbox, uids, unseenCount: s.unseen, firstUnseenSeq, keywords: s.keywords };
   }

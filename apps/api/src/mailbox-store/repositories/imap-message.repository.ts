@@ -1,4 +1,4 @@
-import { decodeUidBytes, uidBytesOfOrdered } from './uid-bytes.js';
+import { decodeUidBytes32, uidBytesOfOrdered } from './uid-bytes.js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from '@correio/db';
 import { MESSAGE_STRUCTURE_VERSION } from '@correio/imap-protocol';
@@ -36,7 +36,7 @@ export interface ImapRow extends FlagState {
 
 export interface SnapshotRow {
   mailbox: ImapMailbox;
-  uids: number[];
+  uids: Uint32Array;
   unseen: number;
   firstUnseenUid: number | null;
   keywords: string[];
@@ -99,7 +99,7 @@ export class ImapMessageRepository {
       values: [accountId, mailboxId],
     });
     const r = rows[0];
-    return r && { mailbox: toImapMailbox(r), uids: decodeUidBytes(r.uids), unseen: r.unseen, firstUnseenUid: r.firstUnseenUid, keywords: r.keywords };
+    return r && { mailbox: toImapMailbox(r), uids: decodeUidBytes32(r.uids), unseen: r.unseen, firstUnseenUid: r.firstUnseenUid, keywords: r.keywords };
   }
 
   /** Only the columns FETCH asked for (FetchNeeds); the kept structure is joined when wanted. */
@@ -129,12 +129,10 @@ export class ImapMessageRepository {
   async fetchLines(accountId: string, mailboxId: string, uids: number[], seqs: number[], request: FetchLinesRequest): Promise<FetchLines> {
     const lo = uids[0] as number;
     const hi = uids[uids.length - 1] as number;
-    const dense = new Array<number>(hi - lo + 1).fill(0);
-    uids.forEach((uid, i) => {
-      dense[uid - lo] = seqs[i] as number;
-    });
+    const dense = new Int32Array(hi - lo + 1);
+    for (let i = 0; i < uids.length; i++) dense[(uids[i] as number) - lo] = seqs[i] as number;
     const changedSince = request.changedSince !== undefined;
-    // The int[] as its text form, built by Array.prototype.join (native code): node-postgres's
+    // The int[] as its text form, built by a typed array's join (native code): node-postgres's
     // arrayString escapes element by element in JavaScript, ~1 ms for a batch's 2,000–8,000
     // numbers and several times that in a process whose code is not optimized yet (a cold sync).
     const params: unknown[] = [accountId, mailboxId, lo, hi, `{${dense.join(',')}}`];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeUidBytes, uidBytesAgg, uidBytesOfOrdered } from './uid-bytes.js';
+import { decodeUidBytes, decodeUidBytes32, uidBytesAgg, uidBytesOfOrdered } from './uid-bytes.js';
 
 describe('UID lists as bytes', () => {
   it('decodes 4-byte big-endian integers in order; null is no UIDs', () => {
@@ -8,6 +8,15 @@ describe('UID lists as bytes', () => {
     expect(decodeUidBytes(b)).toEqual([1, 65_536, 4_294_967_295]);
     expect(decodeUidBytes(null)).toEqual([]);
     expect(decodeUidBytes(Buffer.alloc(0))).toEqual([]);
+  });
+
+  it('decodes to a Uint32Array the same, from a buffer at any offset, sorting what came out of order', () => {
+    const b = Buffer.alloc(17);
+    for (const [i, u] of [1, 65_536, 4_294_967_295, 7].entries()) b.writeUInt32BE(u, 1 + i * 4);
+    expect([...decodeUidBytes32(b.subarray(1, 13))]).toEqual([1, 65_536, 4_294_967_295]);
+    expect([...decodeUidBytes32(b.subarray(1, 17))]).toEqual([1, 7, 65_536, 4_294_967_295]);
+    expect(decodeUidBytes32(null)).toEqual(new Uint32Array(0));
+    expect(() => decodeUidBytes32(Buffer.alloc(6))).toThrow(/4-byte/);
   });
 
   it('refuses a length that is not whole integers', () => {

@@ -1,3 +1,5 @@
+import { endianness } from 'node:os';
+
 /**
  * UID lists from PostgreSQL as bytes instead of int[]: node-postgres parses an int[] result with
  * a generic text parser that makes a string per element (postgres-array), ~10 ms for the 10,000 UIDs
@@ -33,4 +35,21 @@ export function decodeUidBytes(bytes: Buffer | null): number[] {
     uids[i] = uid;
   }
   return ascending ? uids : uids.sort((a, b) => a - b);
+}
+
+/**
+ * decodeUidBytes as a Uint32Array (what a selected mailbox keeps), by native copies: the bytes are
+ * copied into their own buffer and byte-swapped in place (swap32) instead of read one integer at a
+ * time, which in a fresh process (code not optimized yet) cost ~3 ms for 10,000 UIDs.
+ */
+export function decodeUidBytes32(bytes: Buffer | null): Uint32Array {
+  if (!bytes || bytes.length === 0) return new Uint32Array(0);
+  if (bytes.length % 4 !== 0) throw new Error(`a UID list of ${bytes.length} bytes is not whole 4-byte integers`);
+  // allocUnsafeSlow: an ArrayBuffer of its own, so the view starts 4-byte aligned.
+  const own = Buffer.allocUnsafeSlow(bytes.length);
+  bytes.copy(own);
+  if (endianness() === 'LE') own.swap32();
+  const uids = new Uint32Array(own.buffer, own.byteOffset, own.length / 4);
+  for (let i = 1; i < uids.length; i++) if ((uids[i] as number) <= (uids[i - 1] as number)) return uids.sort();
+  return uids;
 }

@@ -19,15 +19,13 @@ const LINE_READS_IN_FLIGHT = 2;
  */
 export function lineBatches(uids: readonly number[]): number[][] {
   const out: number[][] = [];
-  let current: number[] = [];
-  for (const uid of uids) {
-    if (current.length > 0 && (current.length >= LINE_BATCH || uid - (current[0] as number) >= 4 * LINE_BATCH)) {
-      out.push(current);
-      current = [];
+  let start = 0;
+  for (let i = 1; i <= uids.length; i++) {
+    if (i === uids.length || i - start >= LINE_BATCH || (uids[i] as number) - (uids[start] as number) >= 4 * LINE_BATCH) {
+      out.push(uids.slice(start, i));
+      start = i;
     }
-    current.push(uid);
   }
-  if (current.length > 0) out.push(current);
   return out;
 }
 
@@ -56,11 +54,13 @@ export async function fetchLinesInBatches(
   const request = { items: lineItems, utf8: ctx.session.enabled.has('UTF8=ACCEPT') || ctx.session.enabled.has('IMAP4REV2'), changedSince };
   return inPrefetchedBatches(
     lineBatches(uids),
-    (batch) =>
-      store.fetchLines(mailbox.accountId, mailbox.mailboxId, batch, seqs(mailbox, batch), {
+    (batch) => {
+      const whole = wholeRangeSeqs(mailbox, batch);
+      return store.fetchLines(mailbox.accountId, mailbox.mailboxId, batch, whole ?? batch.map((uid) => mailbox.seqOf(uid)), {
         ...request,
-        wholeRange: changedSince === undefined && isWholeRange(mailbox, batch),
-      }),
+        wholeRange: changedSince === undefined && whole !== undefined,
+      });
+    },
     async (batch, lines) => {
       if (lines.missing > 0) return 'fallback';
       if (lines.keywords) mailbox.announceKeywords(lines.keywords.split(' '), ctx.out);
@@ -80,12 +80,16 @@ export async function fetchLinesInBatches(
   );
 }
 
-function seqs(mailbox: SelectedMailbox, batch: readonly number[]): number[] {
-  return batch.map((uid) => mailbox.seqOf(uid));
-}
-
-/** Whether `batch` (ascending UIDs) is every message the session lists from its first UID to its last. */
-function isWholeRange(mailbox: SelectedMailbox, batch: readonly number[]): boolean {
+/**
+ * When `batch` (ascending UIDs) is every message the session lists from its first UID to its last
+ * (a full sync's batches), their sequence numbers, counted on from the first's: two lookups instead
+ * of one binary search per message (which in a fresh process runs unoptimized: issue 11's cold
+ * sync). Undefined otherwise.
+ */
+function wholeRangeSeqs(mailbox: SelectedMailbox, batch: readonly number[]): number[] | undefined {
   const first = mailbox.seqOf(batch[0] as number);
-  return first > 0 && mailbox.seqOf(batch[batch.length - 1] as number) - first + 1 === batch.length;
+  if (first === 0 || mailbox.seqOf(batch[batch.length - 1] as number) - first + 1 !== batch.length) return undefined;
+  const seqs = new Array<number>(batch.length);
+  for (let i = 0; i < batch.length; i++) seqs[i] = first + i;
+  return seqs;
 }
