@@ -14,6 +14,8 @@ export interface PoolOptions {
   applicationName?: string;
   /** How long a query waits for a free connection before failing (ms). */
   checkoutTimeoutMs?: number;
+  /** Settings every session of the pool starts with (the startup packet's `-c name=value` options). */
+  settings?: Record<string, string>;
 }
 
 export function createPool(options: PoolOptions): pg.Pool {
@@ -23,6 +25,7 @@ export function createPool(options: PoolOptions): pg.Pool {
     application_name: options.applicationName ?? 'correio',
     connectionTimeoutMillis: options.checkoutTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
+    ...(options.settings ? { options: Object.entries(options.settings).map(([k, v]) => `-c ${k}=${v}`).join(' ') } : {}),
   });
   // An idle client losing its connection (database restart) must not crash the process: the pool
   // discards it and the next checkout opens a fresh one.

@@ -2,7 +2,7 @@ import { decodeUidBytes32, uidBytesOfOrdered } from './uid-bytes.js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from '@correio/db';
 import { MESSAGE_STRUCTURE_VERSION } from '@correio/imap-protocol';
-import { DB_FEATURES, type DbFeatures, PG_POOL } from '../../database/database.module.js';
+import { DB_FEATURES, type DbFeatures, PG_GENERIC_POOL, PG_POOL } from '../../database/database.module.js';
 import type { FlagState } from '../imap-flags.js';
 import type {
   FetchBodiesRequest,
@@ -82,6 +82,8 @@ export class ImapMessageRepository {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(DB_FEATURES) private readonly features: DbFeatures,
+    /** SELECT's and FETCH lines' named statements run here, planned generically from the first (PG_GENERIC_POOL). */
+    @Inject(PG_GENERIC_POOL) private readonly generic: Pool,
   ) {}
 
   /**
@@ -91,7 +93,7 @@ export class ImapMessageRepository {
    * transactions as the rows, so it agrees with the UIDs): one pass over the mailbox fewer.
    */
   async snapshot(accountId: string, mailboxId: string): Promise<SnapshotRow | undefined> {
-    const { rows } = await this.pool.query<Omit<SnapshotRow, 'mailbox' | 'uids'> & MailboxDbRow & { uids: Buffer | null }>({
+    const { rows } = await this.generic.query<Omit<SnapshotRow, 'mailbox' | 'uids'> & MailboxDbRow & { uids: Buffer | null }>({
       ...preparedQuery(
         this.features,
         SNAPSHOT_SQL,
@@ -137,7 +139,7 @@ export class ImapMessageRepository {
     // numbers and several times that in a process whose code is not optimized yet (a cold sync).
     const params: unknown[] = [accountId, mailboxId, lo, hi, `{${dense.join(',')}}`];
     if (changedSince) params.push(String(request.changedSince));
-    const { rows } = await this.pool.query<FetchLines>({
+    const { rows } = await this.generic.query<FetchLines>({
       ...preparedQuery(this.features, fetchLinesSql(request.items, { utf8: request.utf8, changedSince, wholeRange: request.wholeRange })),
       values: params,
     });
@@ -197,16 +199,19 @@ export class ImapMessageRepository {
   }
 
   /**
-   * Opens `connections` pool connections at once and has each plan and run FETCH's and SELECT's
-   * statements against no rows (account 0). A new PostgreSQL backend pays for loading the catalog
-   * entries of every table, index and function a statement touches on its first use, and a new
-   * connection for its start-up: without this the first sync after a restart paid all of that.
+   * Opens `connections` connections of each pool at once and has each plan and run the statements
+   * it serves against no rows (account 0): SELECT's and FETCH lines' on the generic-plan pool,
+   * FETCH's bodies and metadata on the main one. A new PostgreSQL backend pays for loading the
+   * catalog entries of every table, index and function a statement touches on its first use, and a
+   * new connection for its start-up: without this the first sync after a restart paid all of that.
    */
   async warmUp(connections: number): Promise<void> {
-    const clients = await Promise.all(Array.from({ length: connections }, () => this.pool.connect()));
+    const open = (pool: Pool, n: number) => Promise.all(Array.from({ length: n }, () => pool.connect()));
+    const generic = this.generic !== this.pool ? await open(this.generic, Math.min(connections, 3)) : [];
+    const main = await open(this.pool, connections);
     try {
-      await Promise.all(
-        clients.map(async (c) => {
+      await Promise.all([
+        ...generic.map(async (c) => {
           // SELECT's own named statement, so the first SELECT finds it parsed and planned.
           await c.query({ ...preparedQuery(this.features, SNAPSHOT_SQL), values: ['0', '0'] });
           await c.query(fetchLinesSql(['UID', 'FLAGS', 'ENVELOPE', 'BODYSTRUCTURE', 'MODSEQ'], { utf8: false, changedSince: true }), [
@@ -217,6 +222,8 @@ export class ImapMessageRepository {
             [1],
             '0',
           ]);
+        }),
+        ...main.map(async (c) => {
           await c.query(
             fetchBodiesSql(['UID'], ['MODSEQ'], {
               utf8: false,
@@ -238,11 +245,12 @@ export class ImapMessageRepository {
               WHERE m.account_id = 0 AND NOT m.seen`,
           );
         }),
-      );
+      ]);
     } finally {
-      for (const c of clients) c.release();
+      for (const c of [...generic, ...main]) c.release();
     }
   }
+
 
   /** Bytes [start, start + length) of a blob; a slice of the bytea, never the whole value on the wire. */
   async readSlice(accountId: string, blobId: string, start: number, length: number): Promise<Buffer | undefined> {
