@@ -56,7 +56,8 @@ export class DatabaseModule {
     const genericPool = features.preparedStatements
       ? createPool({
           url: String(pool.options.connectionString),
-          max: 4,
+          // Half the main pool: every IMAP session's SELECT and metadata FETCH queue here.
+          max: Math.max(2, Math.ceil((pool.options.max ?? 10) / 2)),
           applicationName: String((pool.options as { application_name?: string }).application_name ?? 'correio'),
           settings: { plan_cache_mode: 'force_generic_plan' },
         })
