@@ -53,15 +53,17 @@ class DatabaseLifecycle implements OnApplicationShutdown {
 export class DatabaseModule {
   static forRoot(pool: Pool, features: DbFeatures = { preparedStatements: false }) {
     const prisma = createPrismaClient(pool);
-    const genericPool = features.preparedStatements
-      ? createPool({
-          url: String(pool.options.connectionString),
-          // Half the main pool: every IMAP session's SELECT and metadata FETCH queue here.
-          max: Math.max(2, Math.ceil((pool.options.max ?? 10) / 2)),
-          applicationName: String((pool.options as { application_name?: string }).application_name ?? 'correio'),
-          settings: { plan_cache_mode: 'force_generic_plan' },
-        })
-      : pool;
+    const url = pool.options.connectionString;
+    const genericPool =
+      features.preparedStatements && url
+        ? createPool({
+            url,
+            // Half the main pool: every IMAP session's SELECT and metadata FETCH queue here.
+            max: Math.max(2, Math.ceil((pool.options.max ?? 10) / 2)),
+            applicationName: String((pool.options as { application_name?: string }).application_name ?? 'correio'),
+            settings: { plan_cache_mode: 'force_generic_plan' },
+          })
+        : pool;
     return {
       module: DatabaseModule,
       providers: [
