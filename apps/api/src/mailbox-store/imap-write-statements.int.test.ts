@@ -148,7 +148,7 @@ describe('STORE as one statement agrees with applyFlags/sameFlags', () => {
       envelope: false,
       structure: false,
     });
-    expect(rows.map((r) => r.flags.includes('Only'))).toEqual([true, false, false, false]);
+    expect(rows.map((r) => r.flags?.includes('Only'))).toEqual([true, false, false, false]);
   });
 
   // PostgreSQL's plan cache: a named statement gets five custom plans, then keeps the generic plan
