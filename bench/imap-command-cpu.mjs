@@ -12,6 +12,8 @@
 // 300 'mixed' messages (stored by that build's APPEND), 20 loops of warm-up, then N measured loops.
 // Prints per command: median wall ms, API CPU ms and PostgreSQL CPU ms per command (means).
 // --profile DIR: each API writes a .cpuprofile there when it stops (bench/lib/cpu-profile.cjs).
+// --analyze: VACUUM (ANALYZE) the database after loading (statistics of one account of 300 messages:
+// some statements' plans differ with them, ARCHITECTURE.md "A named statement must keep its generic plan").
 // --trace: the first measured run of each build under `strace -f`: the API's socket writes per
 // command, to PostgreSQL (≈ statements and round trips) and to the client (one per response burst
 // is the goal). strace slows the API down: its CPU figures are then not comparable, only the counts.
@@ -37,6 +39,7 @@ const { values: args } = parseArgs({
     api: { type: 'string', multiple: true },
     profile: { type: 'string' },
     trace: { type: 'boolean', default: false },
+    analyze: { type: 'boolean', default: false },
   },
 });
 handleSignals();
@@ -79,6 +82,14 @@ async function setUp(apiMain) {
   });
   runCli(c.env, ['account', 'add', 'mix@bench.test', '--password', 'bench-password', '--quota', '0'], path.join(path.dirname(apiMain), 'cli/main.js'));
   await appendCorpus(imap, 'mix@bench.test', 'bench-password', 'mixed', 300);
+  if (args.analyze) {
+    // Statistics, as autovacuum gives a server in use (bench/imap.mjs does the same after loading):
+    // with them PostgreSQL's plan cache decides generic or custom plans as it would there.
+    const db1 = new pg.Client({ connectionString: db.url });
+    await db1.connect();
+    await db1.query('VACUUM (ANALYZE)');
+    await db1.end();
+  }
   const admin = new pg.Client({ connectionString: SERVER });
   await admin.connect();
   const client = await connectImap(imap);

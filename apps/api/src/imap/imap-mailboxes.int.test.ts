@@ -170,6 +170,38 @@ describe('IMAP mailboxes', () => {
     expect(await c.cmd('m4 STATUS "Café" (MESSAGES)')).toEqual(['* STATUS "Café" (MESSAGES 0)', 'm4 OK STATUS completed']);
   });
 
+  // STATUS (MESSAGES UNSEEN) reads the mailbox row's kept counts; with DELETED or SIZE it counts the
+  // messages. Both must agree after every kind of write, another session's included (RFC 9051 §6.3.11).
+  it('STATUS MESSAGES/UNSEEN from the kept counts agree with a count of the messages after writes', async () => {
+    const { c, id } = await login();
+    const other = await ImapWire.connect(imap.ports.plain);
+    await other.line();
+    const user = (await t.db.pool.query<{ address: string }>('SELECT address FROM accounts WHERE id = $1', [id])).rows[0]!.address;
+    expect((await other.cmd(`L LOGIN ${user} joel-password`))[0]).toMatch(/^L OK /);
+    for (let i = 0; i < 4; i++) await deliver(id, `s${i}`);
+    const agree = async (mailbox: string, messages: number, unseen: number) => {
+      const kept = await c.cmd(`k STATUS ${mailbox} (MESSAGES UNSEEN)`);
+      const counted = await c.cmd(`s STATUS ${mailbox} (MESSAGES UNSEEN DELETED)`);
+      expect(kept[0]).toBe(`* STATUS "${mailbox}" (MESSAGES ${messages} UNSEEN ${unseen})`);
+      expect(counted[0]).toMatch(new RegExp(`^\\* STATUS "${mailbox}" \\(MESSAGES ${messages} UNSEEN ${unseen} DELETED \\d+\\)$`));
+    };
+    await agree('INBOX', 4, 4);
+    expect((await other.cmd('o1 SELECT INBOX')).at(-1)).toMatch(/^o1 OK /);
+    expect((await other.cmd('o2 STORE 1:2 +FLAGS.SILENT (\\Seen)')).at(-1)).toMatch(/^o2 OK /);
+    await agree('INBOX', 4, 2);
+    expect((await other.cmd('o3 COPY 1,3 Archive')).at(-1)).toMatch(/^o3 OK /);
+    expect((await other.cmd('o4 MOVE 4 Trash')).at(-1)).toMatch(/^o4 OK /);
+    await agree('INBOX', 3, 1);
+    await agree('Archive', 2, 1);
+    await agree('Trash', 1, 1);
+    expect((await other.cmd('o5 STORE 1 +FLAGS.SILENT (\\Deleted)')).at(-1)).toMatch(/^o5 OK /);
+    expect((await other.cmd('o6 EXPUNGE')).at(-1)).toMatch(/^o6 OK /);
+    expect((await other.cmd('o7 STORE 1 -FLAGS.SILENT (\\Seen)')).at(-1)).toMatch(/^o7 OK /);
+    await agree('INBOX', 2, 2);
+    expect((await c.cmd('n NOOP')).at(-1)).toBe('n OK NOOP completed');
+    await other.cmd('o8 LOGOUT');
+  });
+
   it('SELECT of the selected mailbox again: renamed away meanwhile (another by its name now) or deleted, the name decides', async () => {
     const { c } = await login();
     const other = await ImapWire.connect(imap.ports.plain);

@@ -36,7 +36,9 @@ import { ImapSearchRepository } from './repositories/imap-search.repository.js';
 
 const MAX_BIGINT = 9_223_372_036_854_775_807n;
 const isId = (id: string) => /^[1-9]\d{0,18}$/.test(id) && BigInt(id) <= MAX_BIGINT;
-const COUNT_ITEMS: StatusItem[] = ['MESSAGES', 'UNSEEN', 'DELETED', 'SIZE'];
+/** STATUS items the mailbox row keeps a count of, and those that need the messages counted (ImapMailboxRepository.status). */
+const KEPT_ITEMS: StatusItem[] = ['MESSAGES', 'UNSEEN'];
+const SCAN_ITEMS: StatusItem[] = ['DELETED', 'SIZE'];
 
 /**
  * The mail store as IMAP sees it (ImapStore, imap-store.types.ts). Every method is scoped by account;
@@ -73,11 +75,8 @@ export class ImapStoreService implements ImapStore {
   async statusMailboxes(accountId: string, mailboxIds: string[], items: StatusItem[]): Promise<ImapMailboxStatus[]> {
     const ids = mailboxIds.filter(isId);
     if (ids.length === 0) return [];
-    return this.boxes.status(
-      accountId,
-      ids,
-      items.some((i) => COUNT_ITEMS.includes(i)),
-    );
+    const counts = items.some((i) => SCAN_ITEMS.includes(i)) ? 'scan' : items.some((i) => KEPT_ITEMS.includes(i)) ? 'kept' : 'none';
+    return this.boxes.status(accountId, ids, counts);
   }
 
   findMailbox(accountId: string, name: string): Promise<ImapMailbox | undefined> {

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from '@correio/db';
-import { PG_POOL } from '../../database/database.module.js';
+import { DB_FEATURES, type DbFeatures, PG_POOL } from '../../database/database.module.js';
 import type { ImapMailbox } from '../imap-store.types.js';
 import type { SpecialUse } from '../mailbox-store.types.js';
+import { preparedQuery } from './imap-prepared.js';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -31,21 +32,29 @@ export interface MailboxCounts {
  */
 @Injectable()
 export class ImapMailboxRepository {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(DB_FEATURES) private readonly features: DbFeatures,
+  ) {}
 
   async list(accountId: string): Promise<ImapMailbox[]> {
-    const { rows } = await this.pool.query<MailboxDbRow>(
-      `SELECT ${MAILBOX_COLUMNS} FROM mailboxes b WHERE b.account_id = $1 ORDER BY b.name`,
-      [accountId],
-    );
+    // Named (imap-prepared.ts), as find/status/state below: LIST, STATUS and NOOP are what clients
+    // poll with, and an unnamed statement is parsed and planned on every command.
+    const { rows } = await this.pool.query<MailboxDbRow>({
+      ...preparedQuery(this.features, `SELECT ${MAILBOX_COLUMNS} FROM mailboxes b WHERE b.account_id = $1 ORDER BY b.name`),
+      values: [accountId],
+    });
     return rows.map(toImapMailbox);
   }
 
   async find(accountId: string, name: string, q: Queryable = this.pool, lock = false): Promise<ImapMailbox | undefined> {
-    const { rows } = await q.query<MailboxDbRow>(
-      `SELECT ${MAILBOX_COLUMNS} FROM mailboxes b WHERE b.account_id = $1 AND b.name = $2${lock ? ' FOR UPDATE' : ''}`,
-      [accountId, name],
-    );
+    const { rows } = await q.query<MailboxDbRow>({
+      ...preparedQuery(
+        this.features,
+        `SELECT ${MAILBOX_COLUMNS} FROM mailboxes b WHERE b.account_id = $1 AND b.name = $2${lock ? ' FOR UPDATE' : ''}`,
+      ),
+      values: [accountId, name],
+    });
     return rows[0] && toImapMailbox(rows[0]);
   }
 
@@ -57,30 +66,48 @@ export class ImapMailboxRepository {
     return rows[0] && toImapMailbox(rows[0]);
   }
 
-  /** The mailboxes among `ids` with their counts (STATUS, RFC 9051 §6.3.11; SIZE: RFC 8438). */
-  async status(accountId: string, ids: string[], withCounts: boolean): Promise<(ImapMailbox & MailboxCounts)[]> {
-    const counts = withCounts
-      ? `SELECT count(*)::int AS messages, count(*) FILTER (WHERE NOT m.seen)::int AS unseen,
+  /**
+   * The mailboxes among `ids` with their counts (STATUS, RFC 9051 §6.3.11; SIZE: RFC 8438).
+   * MESSAGES and UNSEEN come from the mailbox row (message_count, unseen_count: kept by the
+   * messages_counts_* triggers in the same transactions as the rows, migration
+   * 20261213600000_mailbox_counts), so the STATUS a client polls every folder with reads one row per
+   * mailbox instead of every message of it. DELETED and SIZE are not kept: `counts: 'scan'` counts
+   * the messages for them (and takes the other two from the same pass).
+   */
+  async status(accountId: string, ids: string[], counts: 'none' | 'kept' | 'scan'): Promise<(ImapMailbox & MailboxCounts)[]> {
+    const sql = {
+      none: 'SELECT 0 AS messages, 0 AS unseen, 0 AS deleted, 0::bigint AS size',
+      kept: 'SELECT b.message_count AS messages, b.unseen_count AS unseen, 0 AS deleted, 0::bigint AS size',
+      scan: `SELECT count(*)::int AS messages, count(*) FILTER (WHERE NOT m.seen)::int AS unseen,
                 count(*) FILTER (WHERE m.deleted)::int AS deleted, COALESCE(sum(m.size), 0)::bigint AS size
-           FROM messages m WHERE m.account_id = b.account_id AND m.mailbox_id = b.id`
-      : 'SELECT 0 AS messages, 0 AS unseen, 0 AS deleted, 0::bigint AS size';
-    const { rows } = await this.pool.query<MailboxDbRow & { messages: number; unseen: number; deleted: number; size: string }>(
-      `SELECT ${MAILBOX_COLUMNS}, c.messages, c.unseen, c.deleted, c.size
-         FROM mailboxes b CROSS JOIN LATERAL (${counts}) c
-        WHERE b.account_id = $1 AND b.id = ANY($2::bigint[]) ORDER BY b.name`,
-      [accountId, ids],
-    );
+           FROM messages m WHERE m.account_id = b.account_id AND m.mailbox_id = b.id`,
+    }[counts];
+    const { rows } = await this.pool.query<MailboxDbRow & { messages: number; unseen: number; deleted: number; size: string }>({
+      ...preparedQuery(
+        this.features,
+        `SELECT ${MAILBOX_COLUMNS}, c.messages, c.unseen, c.deleted, c.size
+           FROM mailboxes b CROSS JOIN LATERAL (${sql}) c
+          WHERE b.account_id = $1 AND b.id = ANY($2::bigint[]) ORDER BY b.name`,
+      ),
+      values: [accountId, ids],
+    });
     return rows.map((r) => ({ ...toImapMailbox(r), messages: r.messages, unseen: r.unseen, deleted: r.deleted, size: Number(r.size) }));
   }
 
-  /** The mailbox's counters and message count in one statement (ImapStore.mailboxState). */
+  /**
+   * The mailbox's counters and message count in one statement (ImapStore.mailboxState: NOOP, IDLE and
+   * the periodic re-check). The count is the row's kept message_count (see status()): one row read,
+   * whatever the mailbox's size.
+   */
   async state(accountId: string, id: string): Promise<{ uidNext: number; highestModseq: string; exists: number } | undefined> {
-    const { rows } = await this.pool.query<{ uidNext: number; highestModseq: string; exists: number }>(
-      `SELECT b.uid_next AS "uidNext", b.highest_modseq AS "highestModseq",
-              (SELECT count(*) FROM messages m WHERE m.account_id = b.account_id AND m.mailbox_id = b.id)::int AS "exists"
-         FROM mailboxes b WHERE b.account_id = $1 AND b.id = $2`,
-      [accountId, id],
-    );
+    const { rows } = await this.pool.query<{ uidNext: number; highestModseq: string; exists: number }>({
+      ...preparedQuery(
+        this.features,
+        `SELECT b.uid_next AS "uidNext", b.highest_modseq AS "highestModseq", b.message_count AS "exists"
+           FROM mailboxes b WHERE b.account_id = $1 AND b.id = $2`,
+      ),
+      values: [accountId, id],
+    });
     return rows[0];
   }
 
