@@ -1,8 +1,8 @@
 import type { FetchItem } from '@correio/imap-protocol';
-import type { FetchLineItem } from '../../../mailbox-store/imap-store.types.js';
+import type { FetchBodyStream, FetchLineItem } from '../../../mailbox-store/imap-store.types.js';
 import type { CommandContext } from '../../command-context.js';
 import type { SelectedMailbox } from '../../selected-mailbox.js';
-import { type FetchOutcome, inPrefetchedBatches } from './fetch-batches.js';
+import { type FetchOutcome, guard } from './fetch-batches.js';
 import { FETCH_BATCH, fetchInBatches } from './fetch-general.js';
 import { LINE_ITEMS, lineBatches } from './fetch-lines.js';
 import { rechunk } from './fetch-piece.js';
@@ -36,10 +36,12 @@ const BODY_BATCH_INLINE_BYTES = 1024 * 1024;
 const BODY_BATCH_READ_BYTES = 4 * 1024 * 1024;
 
 /**
- * FETCH BODY.PEEK[] a batch at a time: one statement reads the batch's small messages as stored
- * (binary COPY, no hex text) with the text of the other items; each batch goes out as one write.
- * Large messages (and small ones past the batch's byte budget) are streamed from the blob store
- * as before, so a large message is never held whole.
+ * FETCH BODY.PEEK[] a batch at a time: one statement per batch reads its small messages as stored
+ * (binary COPY, no hex text) with the text of the other items, and each response goes out as soon
+ * as its row has arrived (the store hands out rows while the statement runs, the bytes as views of
+ * what the database connection read: nothing is joined or copied on the way to the client). The
+ * next batch's statement runs meanwhile. Large messages (and small ones past the batch's byte
+ * budget) are streamed from the blob store as before, so a large message is never held whole.
  */
 export async function fetchBodiesInBatches(
   ctx: CommandContext,
@@ -64,38 +66,100 @@ export async function fetchBodiesInBatches(
   };
   const batches: number[][] = [];
   for (let b = 0; b < uids.length; b += FETCH_BATCH) batches.push(...lineBatches(uids.slice(b, b + FETCH_BATCH)));
-  return inPrefetchedBatches(
-    batches,
-    (batch) =>
-      store.fetchBodies(
-        mailbox.accountId,
-        mailbox.mailboxId,
-        batch,
-        batch.map((uid) => mailbox.seqOf(uid)),
-        request,
-      ),
-    async (batch, rows) => {
-      // CHANGEDSINCE and kept forms missing are rare here: the general path handles those batches.
-      if (changedSince !== undefined || rows.some((r) => r.before === null || r.after === null)) return 'fallback';
-      let out: Buffer[] = [];
+  // CHANGEDSINCE is rare here: the general path answers those batches (it leaves out the unchanged).
+  const open = (b: number) =>
+    b < batches.length && changedSince === undefined
+      ? guard(
+          store.fetchBodies(
+            mailbox.accountId,
+            mailbox.mailboxId,
+            batches[b] as number[],
+            (batches[b] as number[]).map((uid) => mailbox.seqOf(uid)),
+            request,
+          ),
+        )
+      : undefined;
+  // No statement of this session is left running behind its completion: on a failure or a tagged
+  // answer the one in flight is waited for (its rows are dropped).
+  const settle = async (p: Promise<FetchBodyStream> | undefined) => {
+    await p?.then((s) => s.settled).catch(() => {});
+  };
+  let written = 0;
+  let gone = 0;
+  let next = open(0);
+  try {
+    for (let b = 0; b < batches.length; b++) {
+      const batch = batches[b] as number[];
+      const pending = next;
+      next = open(b + 1);
+      const outcome = pending
+        ? await writeBodies(ctx, mailbox, batch, await pending, items)
+        : await fetchInBatches(ctx, mailbox, batch, items, changedSince);
+      if ('status' in outcome) {
+        await settle(next);
+        return outcome;
+      }
+      written += outcome.written;
+      gone += outcome.gone;
+    }
+  } catch (err) {
+    await settle(next);
+    throw err;
+  }
+  return { written, gone };
+}
+
+/**
+ * One batch's responses, each written as its row arrives: the text around the body and the body's
+ * pieces go to the session's writer as they are (it corks the socket per tick, so a group of rows
+ * leaves in one writev). Between groups the writer's backpressure is waited for; the statement does
+ * not wait meanwhile (its rows queue, bounded by the batch's byte budget), so a client that stops
+ * reading never holds a database connection.
+ */
+async function writeBodies(
+  ctx: CommandContext,
+  mailbox: SelectedMailbox,
+  batch: number[],
+  stream: FetchBodyStream,
+  items: FetchItem[],
+): Promise<FetchOutcome> {
+  const store = ctx.deps.store;
+  let written = 0;
+  let lastUid = 0;
+  try {
+    for await (const rows of stream) {
+      let text = '';
       for (const r of rows) {
-        const head = `* ${r.seq} FETCH (${r.before ? `${r.before} ` : ''}BODY[] {${r.data ? r.data.length : r.size}}\r\n`;
+        if (r.before === null || r.after === null) {
+          // A kept form missing (rare): the general path, which fills them in, answers the rest of the batch.
+          if (text) ctx.out.write(text);
+          const rest = batch.filter((uid) => uid > lastUid);
+          const tally = await fetchInBatches(ctx, mailbox, rest, items);
+          if ('status' in tally) return tally;
+          return { written: written + tally.written, gone: batch.length - rest.length - written + tally.gone };
+        }
+        const size = r.data ? r.data.reduce((n, piece) => n + piece.length, 0) : r.size;
+        text += `* ${r.seq} FETCH (${r.before ? `${r.before} ` : ''}BODY[] {${size}}\r\n`;
         const tail = `${r.after ? ` ${r.after}` : ''})\r\n`;
         if (r.data) {
-          out.push(Buffer.from(head), r.data, Buffer.from(tail));
-          continue;
+          if (text) ctx.out.write(text);
+          for (const piece of r.data) ctx.out.write(piece);
+          text = tail;
+        } else {
+          const failure: { error?: unknown } = {};
+          const read = () => rechunk(store.readBytes(mailbox.accountId, r.blobId, 0, r.size));
+          await ctx.out.untaggedStream(Buffer.from(text), joinSegments([read], [r.size], failure), Buffer.from(tail));
+          if (failure.error !== undefined) throw failure.error;
+          text = '';
         }
-        if (out.length > 0) ctx.out.write(Buffer.concat(out));
-        out = [];
-        const failure: { error?: unknown } = {};
-        const read = () => rechunk(store.readBytes(mailbox.accountId, r.blobId, 0, r.size));
-        await ctx.out.untaggedStream(Buffer.from(head), joinSegments([read], [r.size], failure), Buffer.from(tail));
-        if (failure.error !== undefined) throw failure.error;
+        written++;
+        lastUid = r.uid;
       }
-      if (out.length > 0) ctx.out.write(Buffer.concat(out));
+      if (text) ctx.out.write(text);
       await ctx.out.drained();
-      return { written: rows.length, gone: batch.length - rows.length };
-    },
-    (batch) => fetchInBatches(ctx, mailbox, batch, items, changedSince),
-  );
+    }
+  } finally {
+    await stream.settled;
+  }
+  return { written, gone: batch.length - written };
 }
