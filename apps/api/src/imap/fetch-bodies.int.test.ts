@@ -135,3 +135,46 @@ describe('FETCH BODY.PEEK[] body path, bytes on the wire', () => {
     await c.cmd('z LOGOUT');
   });
 });
+
+describe('FETCH BODY.PEEK[] body path when the database connection is lost mid-COPY', () => {
+  let t: TestApp;
+  let imap: Imap;
+  const user = 'cut@ifsc.edu';
+  const big = Array.from({ length: 60 }, (_, i) => message(100 + i, eightBit(300_000, 100 + i)));
+
+  beforeAll(async () => {
+    t = await startTestApp({ CORREIO_DOMAIN: 'ifsc.edu' }, { dbProxy: true });
+    imap = await startImap(t);
+    const { id: accountId } = await t.directory.addAccount({ address: user, password: 'joel-password' });
+    for (const m of big) {
+      await t.store.deliver({ raw: m, summary: await summarizeMessage(m), targets: [{ accountId, mailbox: { specialUse: 'inbox' } }], envelopeFrom: 'a@b.c' });
+    }
+  });
+  afterAll(async () => {
+    await imap?.close();
+    await t?.close();
+  });
+
+  it('answers NO [UNAVAILABLE] after the responses already sent, the session and the pool recover (RFC 9051 §7.1)', async () => {
+    const c = await ImapWire.connect(imap.ports.plain);
+    await c.line();
+    await c.cmd(`L LOGIN ${user} joel-password`);
+    await c.cmd('S EXAMINE INBOX');
+    c.send('f FETCH 1:* BODY.PEEK[]\r\n');
+    // 18 MB in five batches: cut every database connection once the first response has arrived.
+    expect(await c.line()).toMatch(/^\* 1 FETCH \(BODY\[\] \{/);
+    await t.dbProxy?.cut();
+    try {
+      const rest = await c.until('f');
+      expect(rest.at(-1)).toMatch(/^f NO \[UNAVAILABLE\] /);
+      expect(rest.length).toBeLessThan(big.length);
+      expect(await c.cmd('n NOOP')).toEqual(['n OK NOOP completed']);
+    } finally {
+      await t.dbProxy?.restore();
+    }
+    const again = await c.cmd('g FETCH 1:* BODY.PEEK[]');
+    expect(again.at(-1)).toBe('g OK FETCH completed');
+    expect(again.slice(0, -1).map((l) => l.slice(0, l.indexOf('}') + 1))).toEqual(big.map((m, i) => `* ${i + 1} FETCH (BODY[] {${m.length}}`));
+    await c.cmd('z LOGOUT');
+  });
+});
