@@ -147,7 +147,12 @@ describe('FETCH BODY.PEEK[] body path when the database connection is lost mid-C
     imap = await startImap(t);
     const { id: accountId } = await t.directory.addAccount({ address: user, password: 'joel-password' });
     for (const m of big) {
-      await t.store.deliver({ raw: m, summary: await summarizeMessage(m), targets: [{ accountId, mailbox: { specialUse: 'inbox' } }], envelopeFrom: 'a@b.c' });
+      await t.store.deliver({
+        raw: m,
+        summary: await summarizeMessage(m),
+        targets: [{ accountId, mailbox: { specialUse: 'inbox' } }],
+        envelopeFrom: 'a@b.c',
+      });
     }
   });
   afterAll(async () => {
@@ -174,7 +179,9 @@ describe('FETCH BODY.PEEK[] body path when the database connection is lost mid-C
     }
     const again = await c.cmd('g FETCH 1:* BODY.PEEK[]');
     expect(again.at(-1)).toBe('g OK FETCH completed');
-    expect(again.slice(0, -1).map((l) => l.slice(0, l.indexOf('}') + 1))).toEqual(big.map((m, i) => `* ${i + 1} FETCH (BODY[] {${m.length}}`));
+    expect(again.slice(0, -1).map((l) => l.slice(0, l.indexOf('}') + 1))).toEqual(
+      big.map((m, i) => `* ${i + 1} FETCH (BODY[] {${m.length}}`),
+    );
     await c.cmd('z LOGOUT');
   });
 });
