@@ -7,7 +7,7 @@ import { CopyRowParser, type SegmentRow } from './copy-binary-rows.js';
 
 /** A binary COPY stream of `rows` (null = SQL NULL), as PostgreSQL writes it. */
 function encode(rows: (Buffer | null)[][]): Buffer {
-  const parts = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)];
+  const parts: Buffer[] = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)];
   for (const row of rows) {
     const count = Buffer.alloc(2);
     count.writeInt16BE(row.length);

@@ -45,7 +45,10 @@ export interface CopyRowStream extends AsyncIterable<SegmentRow[]> {
  * integers).
  */
 export function streamCopyOut(client: Pick<PoolClient, 'query'>, sql: string): CopyRowStream {
-  const copy = new CopyOutStream(`COPY (${sql}) TO STDOUT (FORMAT binary)`);
+  // A client in node-postgres's pipeline mode may have later queries' answers on the socket
+  // behind the COPY's: those must reach its parser untouched, so it keeps the socket (not used here).
+  const isPipelined = (client as { pipeline?: boolean }).pipeline === true;
+  const copy = new CopyOutStream(`COPY (${sql}) TO STDOUT (FORMAT binary)`, !isPipelined);
   // biome-ignore lint/suspicious/noExplicitAny: pg's query() accepts any object with submit(); its types do not say so.
   (client.query as (q: any) => unknown)(copy);
   return copy;
@@ -76,10 +79,13 @@ class CopyOutStream implements CopyRowStream {
     this.resolveSettled = resolve;
   });
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly mayTakeOver: boolean,
+  ) {}
 
   submit(connection: { query(text: string): void; stream?: unknown }): void {
-    this.takeOver(connection.stream);
+    if (this.mayTakeOver) this.takeOver(connection.stream);
     connection.query(this.text);
   }
 
