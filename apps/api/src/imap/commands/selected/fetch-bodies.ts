@@ -110,11 +110,17 @@ export async function fetchBodiesInBatches(
 }
 
 /**
- * One batch's responses, each written as its row arrives: the text around the body and the body's
- * pieces go to the session's writer as they are (it corks the socket per tick, so a group of rows
- * leaves in one writev). Between groups the writer's backpressure is waited for; the statement does
- * not wait meanwhile (its rows queue, bounded by the batch's byte budget), so a client that stops
- * reading never holds a database connection.
+ * Responses held before they go to the writer together (one writev): each database read is ~64 KiB,
+ * and a write per read cost ~240 system calls and client wake-ups per 15 MB FETCH.
+ */
+const WRITE_BYTES = 256 * 1024;
+
+/**
+ * One batch's responses as their rows arrive: the text around the body and the body's pieces go to
+ * the session's writer as they are (views, never joined), WRITE_BYTES at a time. After each write
+ * the writer's backpressure is waited for; the statement does not wait meanwhile (its rows queue,
+ * bounded by the batch's byte budget), so a client that stops reading never holds a database
+ * connection.
  */
 async function writeBodies(
   ctx: CommandContext,
@@ -126,13 +132,25 @@ async function writeBodies(
   const store = ctx.deps.store;
   let written = 0;
   let lastUid = 0;
+  const held: (string | Buffer)[] = [];
+  let heldBytes = 0;
+  const hold = (piece: string | Buffer) => {
+    held.push(piece);
+    heldBytes += piece.length;
+  };
+  const flush = () => {
+    for (const piece of held) ctx.out.write(piece);
+    held.length = 0;
+    heldBytes = 0;
+  };
   try {
     for await (const rows of stream) {
       let text = '';
       for (const r of rows) {
         if (r.before === null || r.after === null) {
           // A kept form missing (rare): the general path, which fills them in, answers the rest of the batch.
-          if (text) ctx.out.write(text);
+          if (text) hold(text);
+          flush();
           const rest = batch.filter((uid) => uid > lastUid);
           const tally = await fetchInBatches(ctx, mailbox, rest, items);
           if ('status' in tally) return tally;
@@ -142,10 +160,11 @@ async function writeBodies(
         text += `* ${r.seq} FETCH (${r.before ? `${r.before} ` : ''}BODY[] {${size}}\r\n`;
         const tail = `${r.after ? ` ${r.after}` : ''})\r\n`;
         if (r.data) {
-          if (text) ctx.out.write(text);
-          for (const piece of r.data) ctx.out.write(piece);
+          hold(text);
+          for (const piece of r.data) hold(piece);
           text = tail;
         } else {
+          flush();
           const failure: { error?: unknown } = {};
           const read = () => rechunk(store.readBytes(mailbox.accountId, r.blobId, 0, r.size));
           await ctx.out.untaggedStream(Buffer.from(text), joinSegments([read], [r.size], failure), Buffer.from(tail));
@@ -155,10 +174,15 @@ async function writeBodies(
         written++;
         lastUid = r.uid;
       }
-      if (text) ctx.out.write(text);
-      await ctx.out.drained();
+      if (text) hold(text);
+      if (heldBytes >= WRITE_BYTES) {
+        flush();
+        await ctx.out.drained();
+      }
     }
   } finally {
+    // Whole responses held go out before whatever ends the command (its tagged answer included).
+    flush();
     await stream.settled;
   }
   return { written, gone: batch.length - written };
