@@ -119,6 +119,19 @@ describe('FETCH BODY.PEEK[] body path, bytes on the wire', () => {
     s.destroy();
   });
 
+  it('a row whose kept ENVELOPE is missing mid-batch: the general path answers the rest, the same bytes', async () => {
+    const s = await examined();
+    const tagged = (b: Buffer, tag: string) => b.subarray(0, b.lastIndexOf(`\r\n${tag} `) + 2);
+    const before = tagged(await raw(s, 'G0', 'FETCH 1:* (UID BODY[] ENVELOPE)'), 'G0');
+    await t.db.pool.query(
+      `UPDATE messages SET envelope_imap = NULL, envelope_imap_utf8 = NULL WHERE uid % 3 = 2 AND account_id = (SELECT id FROM accounts WHERE address = $1)`,
+      [user],
+    );
+    const body = tagged(await raw(s, 'B2', 'FETCH 1:* (UID BODY.PEEK[] ENVELOPE)'), 'B2');
+    expect(body.equals(before)).toBe(true);
+    s.destroy();
+  });
+
   it('a client that stops reading holds no database connection while the server waits for it', async () => {
     const c = await ImapWire.connect(imap.ports.plain);
     await c.line();
