@@ -91,9 +91,14 @@ export async function fetchBodiesInBatches(
     for (let b = 0; b < batches.length; b++) {
       const batch = batches[b] as number[];
       const pending = next;
-      next = open(b + 1);
-      const outcome = pending
-        ? await writeBodies(ctx, mailbox, batch, await pending, items)
+      // The next batch's statement starts once this one's has been read (as before streaming): two
+      // COPYs at once competed for the CPU with the one being written.
+      const stream = pending ? await pending : undefined;
+      const after = b + 1;
+      // open(after) is undefined only under CHANGEDSINCE, where there is no stream.
+      next = stream && after < batches.length ? guard(stream.settled.then(() => open(after) as Promise<FetchBodyStream>)) : open(after);
+      const outcome = stream
+        ? await writeBodies(ctx, mailbox, batch, stream, items)
         : await fetchInBatches(ctx, mailbox, batch, items, changedSince);
       if ('status' in outcome) {
         await settle(next);
