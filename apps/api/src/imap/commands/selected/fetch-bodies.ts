@@ -79,14 +79,16 @@ export async function fetchBodiesInBatches(
           ),
         )
       : undefined;
+  let isStopped = false;
   // No statement of this session is left running behind its completion: on a failure or a tagged
   // answer the one in flight is waited for (its rows are dropped).
-  const settle = async (p: Promise<FetchBodyStream> | undefined) => {
-    await p?.then((s) => s.settled).catch(() => {});
+  const settle = async (p: Promise<FetchBodyStream | undefined> | undefined) => {
+    isStopped = true; // a statement not started yet is not started
+    await p?.then((s) => s?.settled).catch(() => {});
   };
   let written = 0;
   let gone = 0;
-  let next = open(0);
+  let next: Promise<FetchBodyStream | undefined> | undefined = open(0);
   try {
     for (let b = 0; b < batches.length; b++) {
       const batch = batches[b] as number[];
@@ -95,8 +97,7 @@ export async function fetchBodiesInBatches(
       // COPYs at once competed for the CPU with the one being written.
       const stream = pending ? await pending : undefined;
       const after = b + 1;
-      // open(after) is undefined only under CHANGEDSINCE, where there is no stream.
-      next = stream && after < batches.length ? guard(stream.settled.then(() => open(after) as Promise<FetchBodyStream>)) : open(after);
+      next = stream && after < batches.length ? guard(stream.settled.then(() => (isStopped ? undefined : open(after)))) : open(after);
       const outcome = stream
         ? await writeBodies(ctx, mailbox, batch, stream, items)
         : await fetchInBatches(ctx, mailbox, batch, items, changedSince);
