@@ -15,7 +15,7 @@ import type {
   ChangesSince,
   CopyResult,
   FetchBodiesRequest,
-  FetchBody,
+  FetchBodyStream,
   FetchLines,
   FetchLinesRequest,
   FetchNeeds,
@@ -30,6 +30,7 @@ import type {
 } from './imap-store.types.js';
 import { MailboxStoreService } from './mailbox-store.service.js';
 import type { MailboxChange, SpecialUse } from './mailbox-store.types.js';
+import { ImapBodiesRepository, readStream } from './repositories/imap-bodies.repository.js';
 import { ImapMailboxRepository } from './repositories/imap-mailbox.repository.js';
 import { ImapMessageRepository, type MetaRow } from './repositories/imap-message.repository.js';
 import { ImapSearchRepository } from './repositories/imap-search.repository.js';
@@ -60,6 +61,7 @@ export class ImapStoreService implements ImapStore {
     private readonly store: MailboxStoreService,
     private readonly boxes: ImapMailboxRepository,
     private readonly messages: ImapMessageRepository,
+    private readonly bodies: ImapBodiesRepository,
     private readonly searches: ImapSearchRepository,
     private readonly writes: ImapMessageWrites,
     private readonly structures: ImapStructureKeeper,
@@ -251,9 +253,9 @@ export class ImapStoreService implements ImapStore {
     return this.messages.fetchLines(accountId, mailboxId, uids, seqs, request);
   }
 
-  fetchBodies(accountId: string, mailboxId: string, uids: number[], seqs: number[], request: FetchBodiesRequest): Promise<FetchBody[]> {
-    if (!isId(mailboxId) || !isId(accountId) || uids.length === 0) return Promise.resolve([]);
-    return this.messages.fetchBodies(accountId, mailboxId, uids, seqs, request);
+  fetchBodies(accountId: string, mailboxId: string, uids: number[], seqs: number[], request: FetchBodiesRequest): Promise<FetchBodyStream> {
+    if (!isId(mailboxId) || !isId(accountId) || uids.length === 0) return Promise.resolve(readStream([]));
+    return this.bodies.fetchBodies(accountId, mailboxId, uids, seqs, request);
   }
 
   async readMessages(

@@ -135,9 +135,22 @@ export interface FetchBody {
   /** The text of the items before and after the body; null when a kept form is missing (use fetchMeta). */
   before: string | null;
   after: string | null;
-  /** The whole message, or null when it is to be streamed (large, or past the batch's budget). */
-  data: Buffer | null;
+  /**
+   * The whole message as the pieces it arrived in (views of the database connection's reads, written
+   * to the client as they are), or null when it is to be streamed (large, or past the batch's budget).
+   */
+  data: Buffer[] | null;
   blobId: string;
+}
+
+/**
+ * A batch's FetchBody rows in UID order, in groups as the database sends them, so the first
+ * responses go out while the rest are still read. The statement runs to its end whether or not
+ * anyone reads (its rows are bounded by FetchBodiesRequest.batchMax); `settled` resolves, never
+ * rejects, once it is over and its connection released. A failure is thrown by the iteration.
+ */
+export interface FetchBodyStream extends AsyncIterable<FetchBody[]> {
+  readonly settled: Promise<void>;
 }
 
 /** Sort/thread inputs (RFC 5256): the lib's SortInput, which its SORT/THREAD algorithms take as they are. */
@@ -209,9 +222,9 @@ export interface ImapStore {
   /**
    * (Added for issue 11's speed targets.) FETCH BODY.PEEK[] of a batch in one statement: the
    * messages among `uids` (ascending) with the text of the other items and the bytes of the small
-   * ones, read as stored (no hex text). See FetchBody.
+   * ones, read as stored (no hex text), handed out while the statement runs. See FetchBodyStream.
    */
-  fetchBodies(accountId: string, mailboxId: string, uids: number[], seqs: number[], request: FetchBodiesRequest): Promise<FetchBody[]>;
+  fetchBodies(accountId: string, mailboxId: string, uids: number[], seqs: number[], request: FetchBodiesRequest): Promise<FetchBodyStream>;
   /** Bytes [start, end) of a stored message, in chunks of at most chunkSize, without reading it all. */
   readBytes(accountId: string, blobId: string, start: number, end: number, chunkSize?: number): AsyncIterable<Buffer>;
   /**

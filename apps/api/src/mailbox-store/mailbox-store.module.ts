@@ -10,6 +10,7 @@ import { KeywordRewriteService } from './keyword-rewrite.service.js';
 import { MailboxStoreService } from './mailbox-store.service.js';
 import { ImapMailboxRepository } from './repositories/imap-mailbox.repository.js';
 import { ImapFormsRepository } from './repositories/imap-forms.repository.js';
+import { ImapBodiesRepository } from './repositories/imap-bodies.repository.js';
 import { ImapMessageRepository } from './repositories/imap-message.repository.js';
 import { ImapSearchRepository } from './repositories/imap-search.repository.js';
 import { KeywordRewriteRepository } from './repositories/keyword-rewrite.repository.js';
@@ -38,6 +39,7 @@ import { MessageSearchService } from './search/message-search.service.js';
     ImapBlobReaper,
     ImapMailboxRepository,
     ImapMessageRepository,
+    ImapBodiesRepository,
     ImapFormsRepository,
     ImapStructureKeeper,
     ImapSearchRepository,

@@ -5,25 +5,17 @@ import { MESSAGE_STRUCTURE_VERSION } from '@correio/imap-protocol';
 import { DB_FEATURES, type DbFeatures, PG_GENERIC_POOL, PG_POOL } from '../../database/database.module.js';
 import type { FlagState } from '../imap-flags.js';
 import type {
-  FetchBodiesRequest,
-  FetchBody,
   FetchLines,
   FetchLinesRequest,
   FetchNeeds,
   ImapMailbox,
   ImapSortFields,
 } from '../imap-store.types.js';
-import { copyOutBinary } from './imap-copy-out.js';
-import { fetchBodiesParamSql, fetchBodiesSql, fetchLinesSql } from './imap-fetch-lines.sql.js';
+import { fetchBodiesSql, fetchLinesSql } from './imap-fetch-lines.sql.js';
 import { preparedQuery } from './imap-prepared.js';
 import { MAILBOX_COLUMNS, type MailboxDbRow, toImapMailbox } from './imap-mailbox.repository.js';
 
 type Queryable = Pick<PoolClient, 'query'>;
-
-/** Up to this many messages, FETCH's bodies come from a named statement instead of a COPY (fetchBodiesParamSql). */
-const PARAM_BODIES_MAX = 8;
-/** Cleared when the database cannot COPY to the client (fetchBodies then asks a plain query). */
-let copyWorks = true;
 
 /** A message row as IMAP's writes need it (locked). */
 export interface ImapRow extends FlagState {
@@ -145,57 +137,6 @@ export class ImapMessageRepository {
     });
     const r = rows[0];
     return r ? { ...r, text: r.text ?? '' } : { text: '', found: 0, sent: 0, missing: 0 };
-  }
-
-  /** FETCH BODY.PEEK[] of a batch (imap-fetch-lines.sql.ts fetchBodiesSql), the bytes by binary COPY (imap-copy-out.ts). */
-  async fetchBodies(
-    accountId: string,
-    mailboxId: string,
-    uids: number[],
-    seqs: number[],
-    request: FetchBodiesRequest,
-  ): Promise<FetchBody[]> {
-    const lo = uids[0] as number;
-    const hi = uids[uids.length - 1] as number;
-    const dense = new Array<number>(hi - lo + 1).fill(0);
-    uids.forEach((uid, i) => {
-      dense[uid - lo] = seqs[i] as number;
-    });
-    if (uids.length <= PARAM_BODIES_MAX) {
-      // A few messages (a client's FETCH of one body): one named statement, planned once per
-      // connection. Its bytes come as hex text (node-postgres reads every result field as text, so
-      // binary results would not help): for a few messages that costs less than parsing and
-      // planning a COPY's statement on every command.
-      const { rows } = await this.pool.query<FetchBody>({
-        ...preparedQuery(this.features, fetchBodiesParamSql(request.before, request.after, request.utf8)),
-        values: [accountId, mailboxId, lo, hi, dense, request.inlineMax, request.batchMax],
-      });
-      return rows;
-    }
-    const sql = fetchBodiesSql(request.before, request.after, { ...request, accountId, mailboxId, lo, hi, seqs: dense });
-    if (copyWorks) {
-      const client = await this.pool.connect();
-      try {
-        const rows = await copyOutBinary(client, sql);
-        return rows.map((r) => ({
-          uid: (r[0] as Buffer).readInt32BE(0),
-          seq: (r[1] as Buffer).readInt32BE(0),
-          size: (r[2] as Buffer).readInt32BE(0),
-          before: r[3]?.toString('utf8') ?? null,
-          after: r[4]?.toString('utf8') ?? null,
-          data: r[5] ?? null,
-          blobId: (r[6] as Buffer).readBigInt64BE(0).toString(),
-        }));
-      } catch (err) {
-        // An embedded PostgreSQL that cannot COPY to the client: the same statement as a query.
-        if (!/COPY|copy/.test(String((err as Error).message))) throw err;
-        copyWorks = false;
-      } finally {
-        client.release();
-      }
-    }
-    const { rows } = await this.pool.query<FetchBody>(sql);
-    return rows;
   }
 
   /**
