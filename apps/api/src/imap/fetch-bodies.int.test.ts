@@ -1,9 +1,9 @@
+import { ImapWire } from '@correio/testing';
 import net from 'node:net';
 import { summarizeMessage } from '@correio/mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
-import { ImapWire } from './imap-test-client.js';
-import { startImap } from './imap-test-server.js';
+import { startImap } from '../testing/imap-test-server.js';
 
 // FETCH BODY.PEEK[]'s body path (fetch-bodies.ts: rows of a binary COPY written to the client as
 // they arrive, as views of the database socket's reads) must put on the wire exactly the bytes the
