@@ -41,14 +41,28 @@ async function run(req: SharedCopyRequest): Promise<SharedCopyResponse> {
   const into = Buffer.from(req.buffer);
   const places = new Map(req.places.map(([key, offset, capacity]) => [key, { offset, capacity }]));
   const found: [string, number][] = [];
-  const c = await connection();
-  await copyOutBinary(c, req.sql, (row, length) => {
-    if (row.length !== 1) return undefined; // only the second field is placed
-    const key = row[0]!.readBigInt64BE(0).toString(); // int8, binary: 8 bytes big-endian
-    found.push([key, length]);
-    const place = places.get(key);
-    return place && length <= place.capacity ? into.subarray(place.offset, place.offset + length) : null;
-  });
+  const opened = connection();
+  const c = await opened;
+  try {
+    await copyOutBinary(c, req.sql, (row, length) => {
+      if (row.length !== 1) return undefined; // only the second field is placed
+      const key = row[0]!.readBigInt64BE(0).toString(); // int8, binary: 8 bytes big-endian
+      found.push([key, length]);
+      const place = places.get(key);
+      return place && length <= place.capacity ? into.subarray(place.offset, place.offset + length) : null;
+    });
+  } catch (err) {
+    // A server that ends the session (57P01 "terminating connection due to administrator command",
+    // class 08, or no SQLSTATE: the socket itself) sends its error before the socket closes; the
+    // next request, coming in between, must not be written to this connection: drop it now rather
+    // than on its 'end' event (a race seen under a loaded CI). A statement's own error keeps it.
+    const code = (err as { code?: unknown }).code;
+    if (typeof code !== 'string' || code.startsWith('57P') || code.startsWith('08')) {
+      if (client === opened) client = undefined;
+      c.end().catch(() => {});
+    }
+    throw err;
+  }
   return { seq: req.seq, found };
 }
 
