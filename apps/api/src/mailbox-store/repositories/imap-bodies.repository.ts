@@ -6,6 +6,7 @@ import { joined } from './byte-segments.js';
 import { type CopyRowStream, type SegmentRow, streamCopyOut } from './imap-copy-out.js';
 import { fetchBodiesParamSql, fetchBodiesSql } from './imap-fetch-lines.sql.js';
 import { preparedQuery } from './imap-prepared.js';
+import { seqsByUid } from './seqs-by-uid.js';
 
 /** Up to this many messages, FETCH's bodies come from a named statement instead of a COPY (fetchBodiesParamSql). */
 const PARAM_BODIES_MAX = 8;
@@ -35,12 +36,7 @@ export class ImapBodiesRepository {
     seqs: number[],
     request: FetchBodiesRequest,
   ): Promise<FetchBodyStream> {
-    const lo = uids[0] as number;
-    const hi = uids[uids.length - 1] as number;
-    const dense = new Array<number>(hi - lo + 1).fill(0);
-    uids.forEach((uid, i) => {
-      dense[uid - lo] = seqs[i] as number;
-    });
+    const { lo, hi, text: seqText } = seqsByUid(uids, seqs);
     if (uids.length <= PARAM_BODIES_MAX) {
       // A few messages (a client's FETCH of one body): one named statement, planned once per
       // connection. Its bytes come as hex text (node-postgres reads every result field as text, so
@@ -48,11 +44,11 @@ export class ImapBodiesRepository {
       // planning a COPY's statement on every command.
       const { rows } = await this.pool.query<BodyQueryRow>({
         ...preparedQuery(this.features, fetchBodiesParamSql(request.before, request.after, request.utf8)),
-        values: [accountId, mailboxId, lo, hi, dense, request.inlineMax, request.batchMax],
+        values: [accountId, mailboxId, lo, hi, seqText, request.inlineMax, request.batchMax],
       });
       return readStream([rows.map(fromQueryRow)]);
     }
-    const sql = fetchBodiesSql(request.before, request.after, { ...request, accountId, mailboxId, lo, hi, seqs: dense });
+    const sql = fetchBodiesSql(request.before, request.after, { ...request, accountId, mailboxId, lo, hi, seqsLiteral: seqText });
     if (!copyWorks) return readStream([(await this.pool.query<BodyQueryRow>(sql)).rows.map(fromQueryRow)]);
     const client = await this.pool.connect();
     let copy: CopyRowStream;

@@ -105,14 +105,14 @@ export function fetchLinesSql(items: readonly FetchLineItem[], options: { utf8: 
 export function fetchBodiesSql(
   before: readonly FetchLineItem[],
   after: readonly FetchLineItem[],
-  o: { utf8: boolean; accountId: string; mailboxId: string; lo: number; hi: number; seqs: number[]; inlineMax: number; batchMax: number },
+  o: { utf8: boolean; accountId: string; mailboxId: string; lo: number; hi: number; seqsLiteral: string; inlineMax: number; batchMax: number },
 ): string {
   return bodiesSql(before, after, o.utf8, {
     account: `${BigInt(o.accountId)}`,
     mailbox: `${BigInt(o.mailboxId)}`,
     lo: `${Math.trunc(o.lo)}`,
     hi: `${Math.trunc(o.hi)}`,
-    seqs: `'{${o.seqs.map((n) => Math.trunc(n)).join(',')}}'::int[]`,
+    seqs: `'${intArrayLiteral(o.seqsLiteral)}'::int[]`,
     inlineMax: `${Math.trunc(o.inlineMax)}`,
     batchMax: `${Math.trunc(o.batchMax)}`,
     blobId: 'm.blob_id', // int8 as COPY's binary field
@@ -160,4 +160,10 @@ function bodiesSql(
            WHERE m.account_id = ${v.account} AND m.mailbox_id = ${v.mailbox}
              AND m.uid BETWEEN ${v.lo} AND ${v.hi} AND ${seq} > 0
            ORDER BY m.uid`;
+}
+
+/** seqsByUid's literal, checked before COPY inlines it: braces, digits and commas only. */
+function intArrayLiteral(literal: string): string {
+  if (!/^\{[0-9,]*\}$/.test(literal)) throw new Error('not an int[] literal of sequence numbers');
+  return literal;
 }

@@ -25,16 +25,7 @@ export function uidBytesOfOrdered(rowsByUid: string): string {
 
 /** The UIDs of a uidBytesAgg / uidBytesOfOrdered value (null: none), ascending. */
 export function decodeUidBytes(bytes: Buffer | null): number[] {
-  if (!bytes) return [];
-  if (bytes.length % 4 !== 0) throw new Error(`a UID list of ${bytes.length} bytes is not whole 4-byte integers`);
-  const uids = new Array<number>(bytes.length / 4);
-  let ascending = true;
-  for (let i = 0; i < uids.length; i++) {
-    const uid = bytes.readUInt32BE(i * 4);
-    if (i > 0 && uid <= (uids[i - 1] as number)) ascending = false;
-    uids[i] = uid;
-  }
-  return ascending ? uids : uids.sort((a, b) => a - b);
+  return Array.from(decodeUidBytes32(bytes));
 }
 
 /**
