@@ -65,6 +65,13 @@ async function raw(socket: net.Socket, tag: string, command: string): Promise<Bu
   });
 }
 
+/** Delivers each message to the account's INBOX through the store, in order. */
+async function deliverAll(t: TestApp, accountId: string, messages: readonly Buffer[]): Promise<void> {
+  for (const m of messages) {
+    await t.store.deliver({ raw: m, summary: await summarizeMessage(m), targets: [{ accountId, mailbox: { specialUse: 'inbox' } }], envelopeFrom: 'a@b.c' });
+  }
+}
+
 describe('FETCH BODY.PEEK[] body path, bytes on the wire', () => {
   let t: TestApp;
   let imap: Imap;
@@ -74,14 +81,7 @@ describe('FETCH BODY.PEEK[] body path, bytes on the wire', () => {
     t = await startTestApp({ CORREIO_DOMAIN: 'ifsc.edu' });
     imap = await startImap(t);
     const { id: accountId } = await t.directory.addAccount({ address: user, password: 'joel-password' });
-    for (const m of CORPUS) {
-      await t.store.deliver({
-        raw: m,
-        summary: await summarizeMessage(m),
-        targets: [{ accountId, mailbox: { specialUse: 'inbox' } }],
-        envelopeFrom: 'a@b.c',
-      });
-    }
+    await deliverAll(t, accountId, CORPUS);
   });
   afterAll(async () => {
     await imap?.close();
@@ -166,14 +166,7 @@ describe('FETCH BODY.PEEK[] body path when the database connection is lost mid-C
     t = await startTestApp({ CORREIO_DOMAIN: 'ifsc.edu' }, { dbProxy: true });
     imap = await startImap(t);
     const { id: accountId } = await t.directory.addAccount({ address: user, password: 'joel-password' });
-    for (const m of big) {
-      await t.store.deliver({
-        raw: m,
-        summary: await summarizeMessage(m),
-        targets: [{ accountId, mailbox: { specialUse: 'inbox' } }],
-        envelopeFrom: 'a@b.c',
-      });
-    }
+    await deliverAll(t, accountId, big);
   });
   afterAll(async () => {
     await imap?.close();
