@@ -49,7 +49,22 @@ describe.skipIf(!testServerUrl())('webhook crash test (PostgreSQL server)', () =
       CORREIO_WEBHOOKS_RETRY_BASE: '200ms',
       LOG_LEVEL: 'warn',
     };
-    let api: ApiProcess = await startApiProcess(env);
+    const portVars = ['CORREIO_API_PORT', 'CORREIO_SMTP_PORT', 'CORREIO_SUBMISSION_PORT', 'CORREIO_SUBMISSIONS_PORT'] as const;
+    // The ports are fixed across restarts so the clients find the new process. While the process
+    // is down, the clients' own retries take ephemeral ports from the same range, and one may land
+    // on ours (then in TIME_WAIT for a minute): the restart then moves to fresh ports, which the
+    // clients pick up from `env` on their next try.
+    const start = async (): Promise<ApiProcess> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await startApiProcess(env);
+        } catch (err) {
+          if (attempt >= 5 || !String(err).includes('EADDRINUSE')) throw err;
+          for (const k of portVars) env[k] = String(await freePort());
+        }
+      }
+    };
+    let api: ApiProcess = await start();
     cleanups.push(async () => void (await api.kill()));
     const origin = `http://127.0.0.1:${env.CORREIO_API_PORT}`;
     const joel = await restSession(origin, { address: 'joel@ifsc.edu', password: 'joel-password' } as never);
@@ -67,7 +82,7 @@ describe.skipIf(!testServerUrl())('webhook crash test (PostgreSQL server)', () =
         if (clientsDone) break;
         await api.kill();
         kills++;
-        api = await startApiProcess(env);
+        api = await start();
       }
     })();
 
