@@ -11,3 +11,4 @@ export { WebhookReceiver, type ReceivedHook } from './webhook-receiver';
 export { SseClient, type SseEvent } from './sse-client';
 export { sendSmtpOnce, type SmtpOnceResult } from './smtp-once';
 export { ImapWire } from './imap-wire';
+export { Pop3Wire } from './pop3-wire';

@@ -1,7 +1,6 @@
 import type { AdminAccount, AdminAccountList, AliasList, AuditList, CreateAccountResult } from '@correio/contracts';
-import { SmtpTranscript, ImapWire } from '@correio/testing';
+import { ImapWire, Pop3Wire, SmtpTranscript } from '@correio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Pop3Wire } from '../pop3/pop3-test-client.js';
 import { HttpClient } from '../testing/http-client.js';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
 import { AccountPurgeWorker } from './accounts/account-purge.worker.js';

@@ -5,7 +5,7 @@ import { summarizeMessage } from '@correio/mime';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
-import { startPop3 } from './pop3-test-server.js';
+import { startPop3 } from '../testing/pop3-test-server.js';
 
 // A real client: Python's poplib (as fetchmail-style downloaders use POP3), over STLS and implicit
 // TLS. A message sent over SMTP submission downloads byte-identical (sha256 of the stored bytes),

@@ -3,8 +3,8 @@ import { summarizeMessage } from '@correio/mime';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
-import { Pop3Wire } from './pop3-test-client.js';
-import { startPop3 } from './pop3-test-server.js';
+import { Pop3Wire } from '@correio/testing';
+import { startPop3 } from '../testing/pop3-test-server.js';
 
 // The maildrop is read ahead of RETR (maildrop-prefetch.ts): a client that downloads message after
 // message costs a few queries, not one or two per message, and still gets exact bytes and -ERR for

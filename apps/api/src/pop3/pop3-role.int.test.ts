@@ -1,7 +1,7 @@
 import { summarizeMessage } from '@correio/mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
-import { Pop3Wire } from './pop3-test-client.js';
+import { Pop3Wire } from '@correio/testing';
 
 // The `pop3` role switched on in the real application (AppModule): the listeners come up with it,
 // and CORREIO_POP3_MARK_READ decides whether a download marks the message read in the webmail.

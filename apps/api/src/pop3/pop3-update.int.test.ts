@@ -4,8 +4,8 @@ import { MailEventsService } from '../events/mail-events.service.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 import type { MailboxChange } from '../mailbox-store/mailbox-store.types.js';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
-import { Pop3Wire } from './pop3-test-client.js';
-import { startPop3 } from './pop3-test-server.js';
+import { Pop3Wire } from '@correio/testing';
+import { startPop3 } from '../testing/pop3-test-server.js';
 
 // The UPDATE state against the rest of the system (RFC 1939 §6): other clients changing the
 // maildrop under a session's snapshot, the database going away at login and at QUIT, and the

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { summarizeMessage } from '@correio/mime';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
-import { Pop3Wire } from './pop3-test-client.js';
-import { startPop3 } from './pop3-test-server.js';
+import { Pop3Wire } from '@correio/testing';
+import { startPop3 } from '../testing/pop3-test-server.js';
 import { Pop3Service } from './pop3.service.js';
 
 // Transcripts over real sockets (RFC 1939, 2449, 2595, 3206, 5034): every command in every state,

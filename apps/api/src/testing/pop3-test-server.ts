@@ -8,9 +8,9 @@ import { DatabaseModule } from '../database/database.module.js';
 import { DirectoryModule } from '../directory/directory.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { MailboxStoreModule } from '../mailbox-store/mailbox-store.module.js';
-import type { TestApp } from '../testing/test-app.js';
-import { Pop3Module } from './pop3.module.js';
-import { type Pop3ModuleOptions, Pop3Service } from './pop3.service.js';
+import type { TestApp } from './test-app.js';
+import { Pop3Module } from '../pop3/pop3.module.js';
+import { type Pop3ModuleOptions, Pop3Service } from '../pop3/pop3.service.js';
 
 @Module({})
 class Pop3TestRoot {}
