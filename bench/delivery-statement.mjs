@@ -34,7 +34,12 @@ async function main() {
   const api = await startCorreio({
     databaseUrl: db.url,
     dataDir,
-    env: { CORREIO_ROLES: 'smtp', CORREIO_DOMAIN: 'bench.test', CORREIO_ADMIN_ADDRESS: 'postmaster@bench.test', CORREIO_ADMIN_PASSWORD: 'bench-admin-pw-1' },
+    env: {
+      CORREIO_ROLES: 'smtp',
+      CORREIO_DOMAIN: 'bench.test',
+      CORREIO_ADMIN_ADDRESS: 'postmaster@bench.test',
+      CORREIO_ADMIN_PASSWORD: 'bench-admin-pw-1',
+    },
   });
   runCli(api.env, ['account', 'add', 'sink@bench.test', '--password', 'bench-sink-pw-1']);
   await commandLatencies(api.ports.smtp, 'sink@bench.test', 200);
@@ -48,9 +53,43 @@ async function main() {
     const text = raw.subarray(28).toString();
     // The statement's 37 parameters as the MX passes them for a plain message to INBOX.
     const params = (o) => [
-      account, null, 'inbox', raw.length, null, raw, 'sha', null, [], false, false, new Date(),
-      '<probe@bench.test>', null, [], 'statement probe', 'Probe', 'probe@client.test', '[]', '[]', new Date(), 'xxxx', false, '[]',
-      'probe@client.test', '{}', null, 28, o.noText ? null : text, true, '2026-12-07', !o.noEvent, false, [], null, null, 1,
+      account,
+      null,
+      'inbox',
+      raw.length,
+      null,
+      raw,
+      'sha',
+      null,
+      [],
+      false,
+      false,
+      new Date(),
+      '<probe@bench.test>',
+      null,
+      [],
+      'statement probe',
+      'Probe',
+      'probe@client.test',
+      '[]',
+      '[]',
+      new Date(),
+      'xxxx',
+      false,
+      '[]',
+      'probe@client.test',
+      '{}',
+      null,
+      28,
+      o.noText ? null : text,
+      true,
+      '2026-12-07',
+      !o.noEvent,
+      false,
+      [],
+      null,
+      null,
+      1,
     ];
     const time = async (query) => {
       const ts = [];
@@ -88,7 +127,12 @@ async function main() {
     console.log(`\nRound trip of one execution, µs (median of ${N}; rounds ${ROUNDS}), load ${loadavg()}`);
     console.log('| statement | synchronous_commit off | on (WAL flush) |\n|:--|--:|--:|');
     for (const [label] of variants) {
-      const cell = (mode) => median(results.get(`${label}|${mode}`)).toFixed(0) + ` (${results.get(`${label}|${mode}`).map((v) => v.toFixed(0)).join(' / ')})`;
+      const cell = (mode) =>
+        median(results.get(`${label}|${mode}`)).toFixed(0) +
+        ` (${results
+          .get(`${label}|${mode}`)
+          .map((v) => v.toFixed(0))
+          .join(' / ')})`;
       console.log(`| ${label.trim()} | ${cell('off')} | ${cell('on')} |`);
     }
   } finally {
