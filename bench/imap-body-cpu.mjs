@@ -4,7 +4,7 @@
 //   DB=<url from KEEP=1 imap-fetch-profile.mjs> API=<dist/main.js> PROCS=3 REPS=10 node bench/imap-body-cpu.mjs
 // Each API process: WARM unmeasured FETCHes, then REPS measured; one line per process.
 import { readFileSync, readdirSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { cleanups, freePort, startCorreio } from './lib/harness.mjs';
@@ -32,72 +32,77 @@ const dbCpu = () => {
   return sum;
 };
 const median = (a) => (a.length ? [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] : Number.NaN);
-const dataDir = await mkdtemp(path.join(os.tmpdir(), 'zz-'));
+const dataDir = await mkdtemp(path.join(os.tmpdir(), 'correio-body-cpu-'));
 let imap = 0;
-for (let p = 0; p < Number(process.env.PROCS ?? 3); p++) {
-  imap = await freePort();
-  const c = await startCorreio({
-    apiMain: process.env.API || undefined,
-    databaseUrl: process.env.DB,
-    dataDir,
-    env: {
-      CORREIO_ROLES: 'imap',
-      CORREIO_IMAP_PORT: String(imap),
-      CORREIO_IMAPS_PORT: String(await freePort()),
-      CORREIO_IMAP_ALLOW_PLAIN_AUTH_ON_LOOPBACK: 'true',
-      CORREIO_DOMAIN: 'bench.test',
-      CORREIO_ADMIN_ADDRESS: 'postmaster@bench.test',
-      CORREIO_ADMIN_PASSWORD: 'bench-password',
-      NODE_OPTIONS: `${process.env.API_NODE_OPTIONS ?? ''}${process.env.PROF ? ` --require ${new URL('./lib/cpu-profile.cjs', import.meta.url).pathname}` : ''}`,
-      BENCH_CPU_PROFILE_DIR: process.env.PROF ? '/tmp/prof' : '',
-      BENCH_CPU_PROFILE_ON_SIGNAL: process.env.PROF === 'all' ? '' : '1',
-    },
-  });
-  for (let i = 0; i < Number(process.env.WARM ?? 1); i++) {
-    const w = await connectImap(imap);
-    await w.login('u@bench.test', 'bench-password');
-    await w.command('SELECT INBOX');
-    await w.command('FETCH 1:1000 BODY.PEEK[]');
-    await w.logout();
+// The API processes stop and the data directory goes also on a failure (a throw mid-run once left an API running).
+try {
+  for (let p = 0; p < Number(process.env.PROCS ?? 3); p++) {
+    imap = await freePort();
+    const c = await startCorreio({
+      apiMain: process.env.API || undefined,
+      databaseUrl: process.env.DB,
+      dataDir,
+      env: {
+        CORREIO_ROLES: 'imap',
+        CORREIO_IMAP_PORT: String(imap),
+        CORREIO_IMAPS_PORT: String(await freePort()),
+        CORREIO_IMAP_ALLOW_PLAIN_AUTH_ON_LOOPBACK: 'true',
+        CORREIO_DOMAIN: 'bench.test',
+        CORREIO_ADMIN_ADDRESS: 'postmaster@bench.test',
+        CORREIO_ADMIN_PASSWORD: 'bench-password',
+        NODE_OPTIONS: `${process.env.API_NODE_OPTIONS ?? ''}${process.env.PROF ? ` --require ${new URL('./lib/cpu-profile.cjs', import.meta.url).pathname}` : ''}`,
+        BENCH_CPU_PROFILE_DIR: process.env.PROF ? '/tmp/prof' : '',
+        BENCH_CPU_PROFILE_ON_SIGNAL: process.env.PROF === 'all' ? '' : '1',
+      },
+    });
+    for (let i = 0; i < Number(process.env.WARM ?? 1); i++) {
+      const w = await connectImap(imap);
+      await w.login('u@bench.test', 'bench-password');
+      await w.command('SELECT INBOX');
+      await w.command('FETCH 1:1000 BODY.PEEK[]');
+      await w.logout();
+    }
+    const wall = [];
+    const cpu = [];
+    const pg = [];
+    const main = [];
+    for (let i = 0; i < Number(process.env.REPS ?? 10); i++) {
+      const client = await connectImap(imap);
+      await client.login('u@bench.test', 'bench-password');
+      await client.command('SELECT INBOX');
+      await new Promise((res) => setTimeout(res, 20)); // LOGIN's argon2 threads settle
+      const c0 = cpuOf(c.pid);
+      const t00 = cpuOf(c.pid, true);
+      const d0 = dbCpu();
+      // PROF=1: the API samples its CPU during the first measured FETCH only (bench/lib/cpu-profile.cjs, on SIGUSR2).
+      const profiled = process.env.PROF === '1' && i === 0;
+      if (profiled) process.kill(c.pid, 'SIGUSR2');
+      const m0 = process.hrtime.bigint() / 1000n;
+      const t0 = performance.now();
+      const r = await client.command('FETCH 1:1000 BODY.PEEK[]');
+      wall.push(performance.now() - t0);
+      // PROF=all: the whole process is sampled; these marks (µs, CLOCK_MONOTONIC, the profile's clock) cut it.
+      if (process.env.PROF === 'all') console.log(`mark ${p} ${i} ${m0} ${process.hrtime.bigint() / 1000n}`);
+      if (profiled) process.kill(c.pid, 'SIGUSR2');
+      if (r.untagged !== 1000) throw new Error(`${r.untagged} responses`);
+      // /proc's ticks lag a little: read after a short pause so the last writes are counted.
+      await new Promise((res) => setTimeout(res, 20));
+      cpu.push(cpuOf(c.pid) - c0);
+      main.push(cpuOf(c.pid, true) - t00);
+      pg.push(dbCpu() - d0);
+      await client.logout();
+    }
+    const f = (a) => a.map((x) => x.toFixed(0)).join(' ');
+    // The first three measured FETCHes are bench/imap.mjs's (one warm-up, then three): a young process, V8 still optimizing.
+    const m = (a) => median(a).toFixed(1);
+    console.log(
+      `proc ${p}: first 3: wall ${m(wall.slice(0, 3))} API cpu ${m(cpu.slice(0, 3))} db cpu ${m(pg.slice(0, 3))}; rest: wall ${m(wall.slice(3))} API cpu ${m(cpu.slice(3))} db cpu ${m(pg.slice(3))} (ms, medians); wall [${f(wall)}] cpu [${f(cpu)}] main thread [${f(main)}]; load ${os.loadavg()[0].toFixed(2)}`,
+    );
+    if (process.env.SHOW_OUTPUT) (await import('node:fs')).writeFileSync(process.env.SHOW_OUTPUT, c.output());
+    await c.stop();
   }
-  const wall = [];
-  const cpu = [];
-  const pg = [];
-  const main = [];
-  for (let i = 0; i < Number(process.env.REPS ?? 10); i++) {
-    const client = await connectImap(imap);
-    await client.login('u@bench.test', 'bench-password');
-    await client.command('SELECT INBOX');
-    await new Promise((res) => setTimeout(res, 20)); // LOGIN's argon2 threads settle
-    const c0 = cpuOf(c.pid);
-    const t00 = cpuOf(c.pid, true);
-    const d0 = dbCpu();
-    // PROF=1: the API samples its CPU during the first measured FETCH only (bench/lib/cpu-profile.cjs, on SIGUSR2).
-    const profiled = process.env.PROF === '1' && i === 0;
-    if (profiled) process.kill(c.pid, 'SIGUSR2');
-    const m0 = process.hrtime.bigint() / 1000n;
-    const t0 = performance.now();
-    const r = await client.command('FETCH 1:1000 BODY.PEEK[]');
-    wall.push(performance.now() - t0);
-    // PROF=all: the whole process is sampled; these marks (µs, CLOCK_MONOTONIC, the profile's clock) cut it.
-    if (process.env.PROF === 'all') console.log(`mark ${p} ${i} ${m0} ${process.hrtime.bigint() / 1000n}`);
-    if (profiled) process.kill(c.pid, 'SIGUSR2');
-    if (r.untagged !== 1000) throw new Error(`${r.untagged} responses`);
-    // /proc's ticks lag a little: read after a short pause so the last writes are counted.
-    await new Promise((res) => setTimeout(res, 20));
-    cpu.push(cpuOf(c.pid) - c0);
-    main.push(cpuOf(c.pid, true) - t00);
-    pg.push(dbCpu() - d0);
-    await client.logout();
-  }
-  const f = (a) => a.map((x) => x.toFixed(0)).join(' ');
-  // The first three measured FETCHes are bench/imap.mjs's (one warm-up, then three): a young process, V8 still optimizing.
-  const m = (a) => median(a).toFixed(1);
-  console.log(
-    `proc ${p}: first 3: wall ${m(wall.slice(0, 3))} API cpu ${m(cpu.slice(0, 3))} db cpu ${m(pg.slice(0, 3))}; rest: wall ${m(wall.slice(3))} API cpu ${m(cpu.slice(3))} db cpu ${m(pg.slice(3))} (ms, medians); wall [${f(wall)}] cpu [${f(cpu)}] main thread [${f(main)}]; load ${os.loadavg()[0].toFixed(2)}`,
-  );
-  if (process.env.SHOW_OUTPUT) (await import('node:fs')).writeFileSync(process.env.SHOW_OUTPUT, c.output());
-  await c.stop();
+} finally {
+  for (const c of cleanups.reverse()) await c();
+  await rm(dataDir, { recursive: true, force: true });
 }
-for (const c of cleanups.reverse()) await c();
 process.exit(0);
