@@ -58,9 +58,23 @@ export class ByteSegments {
     return out;
   }
 
-  /** Removes the next `n` bytes (n ≤ length). */
+  /**
+   * Removes the next `n` bytes (n ≤ length) without making views of them: the binary COPY's length
+   * words and message headers (nine per row of FETCH's bodies) are skipped, and a view each cost
+   * an allocation (subarray) and an array for nothing.
+   */
   skip(n: number): void {
-    this.take(n);
+    this.length -= n;
+    while (n > 0) {
+      const room = (this.pieces[0] as Buffer).length - this.offset;
+      if (n < room) {
+        this.offset += n;
+        return;
+      }
+      this.pieces.shift();
+      this.offset = 0;
+      n -= room;
+    }
   }
 
   /** Everything unread, as views; the segments are left empty. */

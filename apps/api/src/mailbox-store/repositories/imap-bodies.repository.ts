@@ -93,18 +93,37 @@ function fromQueryRow(r: BodyQueryRow): FetchBody {
   return { ...r, data: r.data ? [r.data] : null };
 }
 
-/** The COPY's fields in fetchBodiesSql's order: uid, seq, size (int4), before, after (text), data (bytea), blob id (int8). */
+/**
+ * The COPY's fields in fetchBodiesSql's order: uid, seq, size (int4), before, after (text), data
+ * (bytea), blob id (int8). Kept small and free of BigInt: it runs per row, and V8 optimizes it
+ * while a young process's first FETCHes run (its optimizing compile, on a thread competing for the
+ * same cores, was the largest of the body path's: bench/README "body12").
+ */
 function fromCopyRow(r: SegmentRow): FetchBody {
-  const text = (f: Buffer[] | null | undefined) => (f ? joined(f).toString('utf8') : null);
   return {
-    uid: joined(r[0] as Buffer[]).readInt32BE(0),
-    seq: joined(r[1] as Buffer[]).readInt32BE(0),
-    size: joined(r[2] as Buffer[]).readInt32BE(0),
+    uid: int32(r[0]),
+    seq: int32(r[1]),
+    size: int32(r[2]),
     before: text(r[3]),
     after: text(r[4]),
     data: r[5] ?? null,
-    blobId: joined(r[6] as Buffer[])
-      .readBigInt64BE(0)
-      .toString(),
+    blobId: int8Text(r[6]),
   };
+}
+
+function int32(f: Buffer[] | null | undefined): number {
+  return joined(f as Buffer[]).readInt32BE(0);
+}
+
+/** A text field; the items' text is usually empty (BODY.PEEK[] alone): '' without joining or decoding. */
+function text(f: Buffer[] | null | undefined): string | null {
+  if (!f) return null;
+  return f.length === 0 ? '' : joined(f).toString('utf8');
+}
+
+/** A non-negative int8 (a blob id) as decimal text: exact as a double below 2^53, BigInt beyond (never in practice). */
+function int8Text(f: Buffer[] | null | undefined): string {
+  const b = joined(f as Buffer[]);
+  const high = b.readUInt32BE(0);
+  return high < 0x200000 ? String(high * 0x100000000 + b.readUInt32BE(4)) : b.readBigInt64BE(0).toString();
 }

@@ -178,9 +178,11 @@ class CopyOutStream implements CopyRowStream {
   async *[Symbol.asyncIterator](): AsyncIterator<SegmentRow[]> {
     try {
       for (;;) {
-        const group = this.groups.shift();
-        if (group) {
-          yield group;
+        // Every group queued meanwhile at once: a reader slower than the socket takes one step, not
+        // one per socket read (each step is an async generator's round of promises, per layer).
+        if (this.groups.length > 0) {
+          const queued = this.groups.splice(0);
+          yield queued.length === 1 ? (queued[0] as SegmentRow[]) : queued.flat();
           continue;
         }
         if (this.isEnded) break;
