@@ -84,6 +84,8 @@ const searchN = Number(args.search ?? (quick ? 5000 : 100_000));
 const mixedSeconds = Number(args['mixed-seconds'] ?? (quick ? 5 : 20));
 const idleN = Number(args.idle ?? (quick ? 20 : 50));
 const ALL_CELLS = ['sync', 'body', 'search', 'mixed', 'idle'];
+/** Unmeasured FETCH BODY[] runs per server before the cell's runs (see the cell). */
+const BODY_WARMUPS = 3;
 const onlyList = (args.only ?? '')
   .split(',')
   .map((x) => x.trim())
@@ -273,6 +275,11 @@ async function main() {
   // autovacuum long before (its insert and update thresholds are a fifth of the table), as Dovecot
   // keeps its index compact by itself: measure that state, not a table seconds after a bulk load.
   if (sql) await sql.query('VACUUM (ANALYZE)');
+  // The load's writes reach the disk now, not in the middle of a cell: PostgreSQL's checkpoint after
+  // a bulk load spreads 17–22 s of writes (logged during the body cell, bench/README "body12"), and
+  // the kernel writes back Dovecot's Maildir files within 30 s. Both are setup, not the metrics.
+  if (sql) await sql.query('CHECKPOINT');
+  spawnSync('sync');
 
   const version = dovecotVersion();
   const header = [
@@ -324,7 +331,12 @@ async function main() {
   );
 
   // ---- 3. FETCH BODY[] of fetchN messages -------------------------------------------------------
-  if (cells.has('body')) await interleaved(names, 1, (n) => fetchBodies(targets[n], U.sync, fetchN));
+  // Three warm-ups each, not one: the cold cells just restarted Correio's process, and a young Node
+  // process's first FETCHes of 15 MB pay V8's optimizing compiles on a thread that competes with
+  // PostgreSQL for the two cores (API CPU per FETCH 97–128 ms at first, ~26 ms from the fourth on:
+  // bench/README "body12"). The cell measures a server in use, as the warm sync does; Dovecot (no JIT)
+  // gets the same three, which warm its page cache as before.
+  if (cells.has('body')) await interleaved(names, BODY_WARMUPS, (n) => fetchBodies(targets[n], U.sync, fetchN));
   const bodies = await cell('body', () =>
     interleaved(names, reps, async (n) => {
       const r = await fetchBodies(targets[n], U.sync, fetchN);
