@@ -183,7 +183,6 @@ export class ImapSession implements SessionHandle {
     // old receiver (RFC 9051 §6.2.1, CVE-2011-0411).
     plain.removeAllListeners('data');
     plain.pause();
-    this.writer.flushText();
     await new Promise<void>((resolve) => plain.write('', () => resolve()));
     plain.removeAllListeners('timeout');
     plain.removeAllListeners('close');

@@ -19,8 +19,6 @@ export class SessionWriter implements ResponseWriter {
   private isFlushScheduled = false;
   private isCorked = false;
   private isClosed = false;
-  /** Text written this tick, not yet handed to the sink (write()). */
-  private pendingText = '';
 
   constructor(
     private socket: Socket,
@@ -33,15 +31,12 @@ export class SessionWriter implements ResponseWriter {
 
   /** STARTTLS: the same writer continues on the TLS socket. */
   replaceSocket(socket: Socket): void {
-    this.flushText();
     this.socket = socket;
     this.sink = this.deflate ?? socket;
   }
 
   /** COMPRESS=DEFLATE: everything after the OK goes through `deflate`, already piped into the socket. */
   startCompression(deflate: DeflateRaw): void {
-    // The tagged OK of COMPRESS still goes uncompressed (RFC 4978 §3).
-    this.flushText();
     this.deflate = deflate;
     this.sink = deflate;
   }
@@ -60,8 +55,6 @@ export class SessionWriter implements ResponseWriter {
    */
   end(): void {
     if (this.isClosed) return;
-    // BYE and the tagged OK of this tick go out before the end.
-    this.flushText();
     this.isClosed = true;
     if (this.deflate) this.deflate.end();
     else this.socket.end();
@@ -69,25 +62,18 @@ export class SessionWriter implements ResponseWriter {
 
   write(data: string | Buffer): void {
     if (this.isClosed || this.socket.destroyed) return;
-    // Responses written in one tick leave in one system call: a FETCH of many messages or a burst of
-    // pipelined commands costs one per tick, not one per line. Text is joined into ONE string (one
-    // UTF-8 encoding, one iovec: a SELECT's nine lines were nine iovecs of a writev), Buffers (body
-    // bytes) go to the corked socket in order behind the text written before them.
+    // Responses written in one tick leave in one writev: a FETCH of many messages or a burst of
+    // pipelined commands costs one system call per tick, not one per line.
     if (!this.isCorked) {
       this.isCorked = true;
       const sink = this.sink;
       sink.cork();
       process.nextTick(() => {
         this.isCorked = false;
-        this.flushText();
         sink.uncork();
       });
     }
-    if (typeof data === 'string') this.pendingText += data;
-    else {
-      this.flushText();
-      this.sink.write(data);
-    }
+    this.sink.write(data);
     // RFC 4978 §4: the compressor is flushed after each burst of responses (Z_SYNC_FLUSH), never
     // left holding a response the client waits for; one flush per event-loop turn, not per line.
     if (this.deflate && !this.isFlushScheduled) {
@@ -97,19 +83,6 @@ export class SessionWriter implements ResponseWriter {
         if (!this.isClosed && this.deflate && !this.deflate.destroyed) this.deflate.flush(zlibConstants.Z_SYNC_FLUSH);
       });
     }
-  }
-
-  /**
-   * The text gathered this tick goes to the sink (still corked) as one chunk: at the end of the
-   * tick, before a Buffer, and before the sink changes (STARTTLS, COMPRESS: what was written before
-   * goes out as it was then).
-   */
-  flushText(): void {
-    if (this.pendingText.length === 0) return;
-    const text = this.pendingText;
-    this.pendingText = '';
-    if (this.isClosed || this.sink.destroyed) return;
-    this.sink.write(text);
   }
 
   untagged(line: string): void {
@@ -139,9 +112,7 @@ export class SessionWriter implements ResponseWriter {
 
   /** Bytes written and not yet taken by the kernel (socket and compressor buffers). */
   get bufferedBytes(): number {
-    return (
-      this.pendingText.length + this.socket.writableLength + (this.deflate ? this.deflate.writableLength + this.deflate.readableLength : 0)
-    );
+    return this.socket.writableLength + (this.deflate ? this.deflate.writableLength + this.deflate.readableLength : 0);
   }
 
   /** True while more than maxPendingBytes wait for the client (socket and compressor buffers). */
