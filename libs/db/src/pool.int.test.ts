@@ -104,3 +104,36 @@ describe('withTransaction and connections out of step', () => {
     expect(pool.totalCount).toBe(0);
   });
 });
+
+// A checked-out client whose connection ends (the database restarted, a proxy cut it) gets an
+// 'error' event from node-postgres besides its failed query, and pg-pool listens only on idle
+// clients: the event was an uncaught exception (CI: a COPY cut mid-FETCH in fetch-bodies.int.test.ts),
+// which in the API process would end it. Real PostgreSQL only: PGlite's sessions cannot be terminated.
+describe('a checked-out client losing its connection', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('fails its query, raises nothing uncaught, and is not pooled again', async () => {
+    if (db.kind === 'pglite') return;
+    const pool = createPool({ url: db.url, max: 2 });
+    try {
+      const client = await pool.connect();
+      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+      await pool.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+      await ended;
+      await expect(client.query('SELECT 1')).rejects.toThrow();
+      client.release();
+      const again = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      expect(again.rows[0]!.pid).not.toBe(rows[0]!.pid);
+    } finally {
+      await pool.end();
+    }
+  });
+});

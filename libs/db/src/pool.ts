@@ -25,11 +25,24 @@ export function createPool(options: PoolOptions): pg.Pool {
     application_name: options.applicationName ?? 'correio',
     connectionTimeoutMillis: options.checkoutTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
-    ...(options.settings ? { options: Object.entries(options.settings).map(([k, v]) => `-c ${k}=${v}`).join(' ') } : {}),
+    ...(options.settings
+      ? {
+          options: Object.entries(options.settings)
+            .map(([k, v]) => `-c ${k}=${v}`)
+            .join(' '),
+        }
+      : {}),
   });
   // An idle client losing its connection (database restart) must not crash the process: the pool
   // discards it and the next checkout opens a fresh one.
   pool.on('error', () => {});
+  // Nor a checked-out one: node-postgres emits 'error' on a client whose connection ends
+  // unexpectedly, besides failing its query, and the pool listens only while the client is idle.
+  // Code that checks a client out handles the failed query (and withTransaction/releaseClient
+  // discard the connection); this listener only keeps the event from being an uncaught exception
+  // (CI saw one from a COPY cut mid-FETCH, fetch-bodies.int.test.ts). A dead client is not pooled
+  // again: pg-pool drops a released client that is no longer queryable.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 
