@@ -50,27 +50,17 @@ export class ImapBodiesRepository {
     }
     const sql = fetchBodiesSql(request.before, request.after, { ...request, accountId, mailboxId, lo, hi, seqsLiteral: seqText });
     if (!copyWorks) return readStream([(await this.pool.query<BodyQueryRow>(sql)).rows.map(fromQueryRow)]);
+    // A connection lost mid-COPY fails the COPY (settled carries the error) and raises nothing
+    // uncaught: createPool's clients carry an 'error' listener, and pg-pool drops a dead client.
     const client = await this.pool.connect();
-    // A connection that dies while checked out (the database restarted or unreachable mid-COPY)
-    // emits 'error' on its client, and the pool listens only on idle clients: without this listener
-    // that event would be an uncaught exception and end the process (withTransaction does the same).
-    let lost: Error | undefined;
-    const onError = (err: Error) => {
-      lost = err;
-    };
-    client.on('error', onError);
-    const release = (err: unknown) => {
-      client.off('error', onError);
-      releaseClient(client, err ?? lost);
-    };
     let copy: CopyRowStream;
     try {
       copy = streamCopyOut(client, sql);
     } catch (err) {
-      release(err);
+      releaseClient(client, err);
       throw err;
     }
-    const settled = copy.settled.then(release);
+    const settled = copy.settled.then((err) => releaseClient(client, err));
     return { settled, [Symbol.asyncIterator]: () => this.copiedRows(copy, sql) };
   }
 
