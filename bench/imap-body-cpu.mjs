@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { cleanups, freePort, startCorreio } from './lib/harness.mjs';
+import { cleanups, freePort, startCorreio, imapOnlyEnv } from './lib/harness.mjs';
 import { connectImap } from './imap/client.mjs';
 
 /** CPU time of a process in ms, all its threads (V8's compiler and GC threads too): /proc/<pid>/task/<tid>/schedstat, in ns. */
@@ -43,13 +43,7 @@ try {
       databaseUrl: process.env.DB,
       dataDir,
       env: {
-        CORREIO_ROLES: 'imap',
-        CORREIO_IMAP_PORT: String(imap),
-        CORREIO_IMAPS_PORT: String(await freePort()),
-        CORREIO_IMAP_ALLOW_PLAIN_AUTH_ON_LOOPBACK: 'true',
-        CORREIO_DOMAIN: 'bench.test',
-        CORREIO_ADMIN_ADDRESS: 'postmaster@bench.test',
-        CORREIO_ADMIN_PASSWORD: 'bench-password',
+        ...imapOnlyEnv(imap, await freePort()),
         NODE_OPTIONS: `${process.env.API_NODE_OPTIONS ?? ''}${process.env.PROF ? ` --require ${new URL('./lib/cpu-profile.cjs', import.meta.url).pathname}` : ''}`,
         BENCH_CPU_PROFILE_DIR: process.env.PROF ? '/tmp/prof' : '',
         BENCH_CPU_PROFILE_ON_SIGNAL: process.env.PROF === 'all' ? '' : '1',

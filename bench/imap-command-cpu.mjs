@@ -27,7 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { API_MAIN, cleanups, createDatabase, freePort, handleSignals, loadavg, median, runCli, startCorreio } from './lib/harness.mjs';
+import { API_MAIN, cleanups, createDatabase, freePort, handleSignals, imapOnlyEnv, loadavg, median, runCli, startCorreio } from './lib/harness.mjs';
 import { connectImap } from './imap/client.mjs';
 import { makeMessage } from './imap/corpus.mjs';
 import { appendCorpus } from './imap/load.mjs';
@@ -68,13 +68,7 @@ async function setUp(apiMain) {
     dataDir,
     apiMain,
     env: {
-      CORREIO_ROLES: 'imap',
-      CORREIO_IMAP_PORT: String(imap),
-      CORREIO_IMAPS_PORT: String(await freePort()),
-      CORREIO_IMAP_ALLOW_PLAIN_AUTH_ON_LOOPBACK: 'true',
-      CORREIO_DOMAIN: 'bench.test',
-      CORREIO_ADMIN_ADDRESS: 'postmaster@bench.test',
-      CORREIO_ADMIN_PASSWORD: 'bench-password',
+      ...imapOnlyEnv(imap, await freePort()),
       ...(args.profile
         ? { NODE_OPTIONS: `--require ${new URL('./lib/cpu-profile.cjs', import.meta.url).pathname}`, BENCH_CPU_PROFILE_DIR: args.profile }
         : {}),

@@ -10,7 +10,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { cleanups, createDatabase, freePort, runCli, startCorreio } from './lib/harness.mjs';
+import { cleanups, createDatabase, freePort, runCli, startCorreio, imapOnlyEnv } from './lib/harness.mjs';
 import { appendCorpus } from './imap/load.mjs';
 import { fullSync, fetchBodies } from './imap/metrics.mjs';
 const reuse = process.env.DB;
@@ -29,13 +29,7 @@ const start = () =>
     databaseUrl: db.url,
     dataDir,
     env: {
-      CORREIO_ROLES: 'imap',
-      CORREIO_IMAP_PORT: String(imap),
-      CORREIO_IMAPS_PORT: String(imaps),
-      CORREIO_IMAP_ALLOW_PLAIN_AUTH_ON_LOOPBACK: 'true',
-      CORREIO_DOMAIN: 'bench.test',
-      CORREIO_ADMIN_ADDRESS: 'postmaster@bench.test',
-      CORREIO_ADMIN_PASSWORD: 'bench-password',
+      ...imapOnlyEnv(imap, imaps),
       NODE_OPTIONS: process.env.PROF ? `--require ${profiler}` : '',
       BENCH_CPU_PROFILE_DIR: '/tmp/prof',
     },

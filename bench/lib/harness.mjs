@@ -235,3 +235,20 @@ export function runCli(env, cliArgs, cli = API_CLI) {
   if (r.status !== 0) throw new Error(`correio ${cliArgs.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`);
   return r.stdout;
 }
+
+/**
+ * The environment of an IMAP-only API for the IMAP CPU and profile benchmarks: the `imap` role on
+ * the given ports, plain LOGIN allowed on loopback (as a Dovecot with disable_plaintext_auth = no),
+ * the bench.test domain.
+ */
+export function imapOnlyEnv(imapPort, imapsPort) {
+  return {
+    CORREIO_ROLES: 'imap',
+    CORREIO_IMAP_PORT: String(imapPort),
+    CORREIO_IMAPS_PORT: String(imapsPort),
+    CORREIO_IMAP_ALLOW_PLAIN_AUTH_ON_LOOPBACK: 'true',
+    CORREIO_DOMAIN: 'bench.test',
+    CORREIO_ADMIN_ADDRESS: 'postmaster@bench.test',
+    CORREIO_ADMIN_PASSWORD: 'bench-password',
+  };
+}
