@@ -1,4 +1,4 @@
-import { convert } from 'html-to-text';
+import { compile } from 'html-to-text';
 import sanitizeHtml from 'sanitize-html';
 
 /**
@@ -74,7 +74,7 @@ export function sanitizeOutgoingHtml(html: string): string {
  * quotes as "> " lines, images as their alt text, no line wrapping past 78 characters.
  */
 export function htmlToPlainText(html: string): string {
-  return convert(html, {
+  plainTextConverter ??= compile({
     wordwrap: 78,
     selectors: [
       { selector: 'a', options: { hideLinkHrefIfSameAsText: true, linkBrackets: ['[', ']'] } },
@@ -88,8 +88,16 @@ export function htmlToPlainText(html: string): string {
       { selector: 'h6', options: { uppercase: false } },
       { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
     ],
-  }).trim();
+  });
+  return plainTextConverter(html).trim();
 }
+
+/**
+ * The converter is compiled once: html-to-text's convert() compiles its options (selectors,
+ * formatters) on every call, which was over half the search text indexer's time per HTML part
+ * (bench/README "Issue 11, session 13"). The compiled function keeps no state between calls.
+ */
+let plainTextConverter: ((html: string) => string) | undefined;
 
 /** Plain text as HTML paragraphs (a text-only draft opened in the HTML editor). */
 export function plainTextToHtml(text: string): string {

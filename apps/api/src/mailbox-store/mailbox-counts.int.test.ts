@@ -1,12 +1,16 @@
 import { summarizeMessage } from '@correio/mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DB_FEATURES } from '../database/database.module.js';
 import { type TestApp, startTestApp } from '../testing/test-app.js';
 import { ImapStoreService } from './imap-store.service.js';
+import { storeFlagsStatement } from './repositories/imap-write-statements.js';
 import type { DeliveryTarget } from './mailbox-store.types.js';
 
-// Each mailbox's message and unseen counts are kept by statement triggers (migration
-// 20261213600000_mailbox_counts). After every kind of write the kept counts must equal what a
-// count over the messages says: a write path the triggers miss, or a double count, fails here.
+// Each mailbox's message and unseen counts, and its keyword counts, are kept by statement triggers
+// (migrations 20261213600000_mailbox_counts, 20261214200000_label_counts), except in the delivery,
+// STORE and EXPUNGE statements, which keep them themselves and tell the triggers to skip them
+// (20261216100000_counts_kept_by_statements). After every kind of write the kept counts must equal
+// what a count over the messages says: a write path nobody counts, or a double count, fails here.
 
 const crlf = (s: string) => Buffer.from(s.replace(/\r?\n/g, '\r\n'));
 let serial = 0;
@@ -44,7 +48,23 @@ describe('mailbox counts', () => {
       [account],
     );
     expect(Object.fromEntries(kept)).toEqual(Object.fromEntries(rows.map((r) => [r.id, { total: r.total, unread: r.unread }])));
+    await expectKeywordCountsAgree();
     return kept;
+  }
+
+  /** mailbox_keyword_counts against a count over the messages' keywords. */
+  async function expectKeywordCountsAgree(): Promise<void> {
+    const key = (r: { mailbox_id: string; keyword: string; total: number; unseen: number }) => `${r.mailbox_id}/${r.keyword}:${r.total}/${r.unseen}`;
+    const kept = await t.db.pool.query(
+      'SELECT mailbox_id::text, keyword, total, unseen FROM mailbox_keyword_counts WHERE account_id = $1 ORDER BY 1, 2',
+      [account],
+    );
+    const counted = await t.db.pool.query(
+      `SELECT m.mailbox_id::text, lower(k) AS keyword, count(*)::int AS total, (count(*) FILTER (WHERE NOT m.seen))::int AS unseen
+         FROM messages m CROSS JOIN LATERAL unnest(m.keywords) k WHERE m.account_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
+      [account],
+    );
+    expect(kept.rows.map(key)).toEqual(counted.rows.map(key));
   }
 
   it('follow deliveries (one and several copies, seen or not) and APPEND', async () => {
@@ -79,6 +99,52 @@ describe('mailbox counts', () => {
     await imap.copyMessages(account, inbox, [7, 8], made.id);
     expect((await expectCountsAgree()).get(made.id)).toEqual({ total: 2, unread: 2 });
     await imap.deleteMailbox(account, 'Projects');
+    await expectCountsAgree();
+  });
+
+  it('follow keyworded mail through delivery, STORE of \\Seen and EXPUNGE (the statements that count for themselves)', async () => {
+    await deliver([{ accountId: account, mailbox: { id: archive }, keywords: ['Work', '$Label1'] }]);
+    await deliver([{ accountId: account, mailbox: { id: archive }, keywords: ['work'], seen: true }]);
+    await deliver([{ accountId: account, mailbox: { id: archive } }]);
+    await expectCountsAgree();
+    const uids = (await t.db.pool.query<{ uid: number }>('SELECT uid FROM messages WHERE account_id = $1 AND mailbox_id = $2 ORDER BY uid', [account, archive])).rows.map((r) => r.uid);
+    const last3 = uids.slice(-3);
+    // \Seen on and off a keyworded message (its keyword's unseen count moves) and a plain one.
+    for (const op of ['add', 'remove', 'add'] as const) {
+      await imap.storeFlags({ accountId: account, mailboxId: archive, uids: [last3[0]!], op, flags: ['\\Seen'] });
+      await imap.storeFlags({ accountId: account, mailboxId: archive, uids: [last3[2]!], op, flags: ['\\Seen'] });
+      await expectCountsAgree();
+    }
+    // A STORE that changes nothing (already \Seen), and FLAGS replacing the keywords away.
+    await imap.storeFlags({ accountId: account, mailboxId: archive, uids: [last3[0]!], op: 'add', flags: ['\\Seen'] });
+    await imap.storeFlags({ accountId: account, mailboxId: archive, uids: [last3[1]!], op: 'replace', flags: [] });
+    await expectCountsAgree();
+    await imap.storeFlags({ accountId: account, mailboxId: archive, uids: last3, op: 'add', flags: ['\\Deleted'] });
+    await imap.expunge(account, archive, [last3[0]!, last3[2]!]);
+    await expectCountsAgree();
+    await imap.expunge(account, archive);
+    await expectCountsAgree();
+  });
+
+  it('skip only the statement that counted: a later statement of the same transaction is counted by the triggers', async () => {
+    await deliver([{ accountId: account, mailbox: { id: inbox }, keywords: ['Later'] }]);
+    const { rows } = await t.db.pool.query<{ id: string; uid: number; seen: boolean }>(
+      'SELECT id, uid, seen FROM messages WHERE account_id = $1 AND mailbox_id = $2 ORDER BY uid DESC LIMIT 1',
+      [account, inbox],
+    );
+    const row = rows[0]!;
+    const client = await t.db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // STORE's statement sets and consumes the markers; the plain UPDATE after it must count.
+      await storeFlagsStatement(client, t.app.get(DB_FEATURES), {
+        accountId: account, mailboxId: inbox, uids: [row.uid], op: 'add', system: new Set(['flagged']), keywords: [],
+      });
+      await client.query('UPDATE messages SET seen = NOT seen WHERE account_id = $1 AND id = $2', [account, row.id]);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
     await expectCountsAgree();
   });
 });

@@ -56,13 +56,20 @@ export const INSERT_COPY_SQL = `WITH target AS (
          SELECT b.id FROM mailboxes b
           WHERE b.account_id = $1 AND (b.id = $2::bigint OR ($2::bigint IS NULL AND b.special_use = $3::special_use))
           ORDER BY b.id LIMIT 1
+       ), kept AS MATERIALIZED (
+         -- The mailbox counts are kept by box below, and a copy without keywords changes no keyword
+         -- count: the count triggers skip this statement (migration 20261216100000). Read in box's
+         -- WHERE, so a box that counted has always set the marker.
+         SELECT set_config('correio.mailbox_counts_kept', 'INSERT', true) AS m,
+                set_config('correio.keyword_counts_kept', CASE WHEN cardinality($34::text[]) = 0 THEN 'INSERT' ELSE '' END, true) AS k
        ), charge AS (
          UPDATE accounts SET used_bytes = used_bytes + $4
           WHERE id = $1 AND (quota_bytes = 0 OR used_bytes + $4 <= quota_bytes) AND EXISTS (SELECT 1 FROM target)
           RETURNING id
        ), box AS (
-         UPDATE mailboxes SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1
-          WHERE account_id = $1 AND id = (SELECT id FROM target) AND EXISTS (SELECT 1 FROM charge)
+         UPDATE mailboxes SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1,
+                message_count = message_count + 1, unseen_count = unseen_count + CASE WHEN $10::boolean THEN 0 ELSE 1 END
+          WHERE account_id = $1 AND id = (SELECT id FROM target) AND EXISTS (SELECT 1 FROM charge) AND (SELECT m FROM kept) IS NOT NULL
           RETURNING id, name, uid_next - 1 AS uid, highest_modseq AS modseq
        ), blob AS (
          INSERT INTO blobs (account_id, sha256, size, data)
@@ -108,8 +115,8 @@ export const INSERT_COPY_SQL = `WITH target AS (
 
 /**
  * Stores one copy of a message in ONE statement: charge the account's usage (only within quota),
- * allocate the mailbox's next UID and modseq, store the bytes, find or start the thread, insert the
- * message row (and, with the blob, its search text). A statement is atomic on its own, so a
+ * allocate the mailbox's next UID and modseq and count the message in the mailbox's counts, store the
+ * bytes, find or start the thread, insert the message row (and, with the blob, its search text). A statement is atomic on its own, so a
  * one-recipient delivery needs no BEGIN/COMMIT and costs one round trip and one WAL flush; several
  * copies run it inside one transaction.
  *

@@ -31,6 +31,23 @@ type Queryable = Pick<PoolClient, 'query'>;
 const ASYNC_COMMIT = `durability AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true) AS v)`;
 const AFTER_ASYNC_COMMIT = `(SELECT v FROM durability) IS NOT NULL`;
 
+/**
+ * STORE and EXPUNGE keep the mailbox's message and unseen counts in their own UPDATE of the mailbox
+ * row (the modseq allocation, which they make anyway), and say so to the count triggers on
+ * `messages` for this one statement (migration 20261216100000_counts_kept_by_statements): the
+ * mailbox counts always, the keyword counts when `keywordRows` (a FROM ... WHERE of this
+ * statement's rows that carry a keyword before or after) is empty, as nothing keyword-counted
+ * changes then. The marker is read in the WHERE of the UPDATE that counts (a row it changed had
+ * the marker set) and once more in the main query, so that a statement that changes nothing skips
+ * the triggers too. A trigger that finds no marker counts as before, so a marker not set costs
+ * time, never correctness.
+ */
+const countsKept = (op: 'UPDATE' | 'DELETE', keywordRows: string) => `kept AS MATERIALIZED (
+  SELECT set_config('correio.mailbox_counts_kept', '${op}', true) AS m,
+         set_config('correio.keyword_counts_kept', CASE WHEN EXISTS (SELECT 1 FROM ${keywordRows}) THEN '' ELSE '${op}' END, true) AS k
+)`;
+const COUNTS_KEPT = `(SELECT m FROM kept) IS NOT NULL`;
+
 export interface StoreRow extends FlagState {
   uid: number;
   /** The row's modseq before the statement (an unchanged or UNCHANGEDSINCE-refused row keeps it). */
@@ -93,9 +110,10 @@ WITH ${ASYNC_COMMIT}, cur AS MATERIALIZED (
    WHERE m.account_id = $1 AND m.mailbox_id = $2 AND ${uidMatch} AND ${AFTER_ASYNC_COMMIT}
    ORDER BY m.id FOR UPDATE
 ), calc AS MATERIALIZED (${calcOf(keywords)}
-), alloc AS (
-  UPDATE mailboxes SET highest_modseq = highest_modseq + 1
-   WHERE account_id = $1 AND id = $2 AND (SELECT count(*) FROM calc WHERE changed) > 0
+), ${countsKept('UPDATE', 'calc WHERE changed AND (cardinality(keywords) > 0 OR cardinality(o_keywords) > 0)')}, alloc AS (
+  UPDATE mailboxes SET highest_modseq = highest_modseq + 1,
+         unseen_count = unseen_count + (SELECT count(*) FILTER (WHERE NOT seen) - count(*) FILTER (WHERE NOT o_seen) FROM calc WHERE changed)::int
+   WHERE account_id = $1 AND id = $2 AND (SELECT count(*) FROM calc WHERE changed) > 0 AND ${COUNTS_KEPT}
   RETURNING highest_modseq
 ), upd AS (
   UPDATE messages m SET seen = c.seen, answered = c.answered, flagged = c.flagged, deleted = c.deleted, draft = c.draft,
@@ -110,7 +128,7 @@ SELECT c.uid, c.modseq, c.modified, c.changed, (SELECT highest_modseq FROM alloc
        CASE WHEN c.modified THEN c.o_deleted ELSE c.deleted END AS deleted,
        CASE WHEN c.modified THEN c.o_draft ELSE c.draft END AS draft,
        CASE WHEN c.modified THEN c.o_keywords WHEN c.changed THEN c.keywords ELSE c.o_keywords END AS keywords
-  FROM calc c ORDER BY c.uid`;
+  FROM calc c WHERE ${COUNTS_KEPT} ORDER BY c.uid`;
 
 /** STORE of any UID list ($3). */
 export const STORE_SQL = storeSql('m.uid = ANY($3::int[])', true);
@@ -175,18 +193,19 @@ export async function storeFlagsStatement(
 
 export const EXPUNGE_SQL = `
 WITH ${ASYNC_COMMIT}, cur AS MATERIALIZED (
-  SELECT m.id, m.uid, m.size, m.blob_id FROM messages m
+  SELECT m.id, m.uid, m.size, m.blob_id, m.seen, m.keywords FROM messages m
    WHERE m.account_id = $1 AND m.mailbox_id = $2 AND ($3::int[] IS NULL OR m.uid = ANY($3::int[])) AND m.deleted
      AND ${AFTER_ASYNC_COMMIT}
    ORDER BY m.id FOR UPDATE
 ), n AS (
-  SELECT count(*) AS k, COALESCE(sum(size), 0)::bigint AS bytes FROM cur
+  SELECT count(*) AS k, (count(*) FILTER (WHERE NOT seen))::int AS unseen, COALESCE(sum(size), 0)::bigint AS bytes FROM cur
 ), acct AS (
   UPDATE accounts a SET used_bytes = GREATEST(a.used_bytes - n.bytes, 0) FROM n WHERE a.id = $1 AND n.k > 0
   RETURNING a.id
-), alloc AS (
-  UPDATE mailboxes SET highest_modseq = highest_modseq + 1
-   WHERE account_id = $1 AND id = $2 AND (SELECT count(*) FROM acct) > 0
+), ${countsKept('DELETE', 'cur WHERE cardinality(keywords) > 0')}, alloc AS (
+  UPDATE mailboxes SET highest_modseq = highest_modseq + 1,
+         message_count = message_count - (SELECT k FROM n)::int, unseen_count = unseen_count - (SELECT unseen FROM n)
+   WHERE account_id = $1 AND id = $2 AND (SELECT count(*) FROM acct) > 0 AND ${COUNTS_KEPT}
   RETURNING highest_modseq
 ), del AS (
   DELETE FROM messages m USING cur c WHERE m.account_id = $1 AND m.id = c.id
@@ -203,7 +222,8 @@ WITH ${ASYNC_COMMIT}, cur AS MATERIALIZED (
 )
 SELECT (SELECT ${uidBytesAgg('uid')} FROM cur) AS uids,
        (SELECT highest_modseq FROM alloc) AS modseq,
-       (SELECT b.highest_modseq FROM mailboxes b WHERE b.account_id = $1 AND b.id = $2) AS "currentModseq"`;
+       (SELECT b.highest_modseq FROM mailboxes b WHERE b.account_id = $1 AND b.id = $2) AS "currentModseq"
+ WHERE ${COUNTS_KEPT}`;
 
 /**
  * EXPUNGE / UID EXPUNGE (RFC 9051 §6.4.3, RFC 4315 §2.1) of the \Deleted rows, usage released,
