@@ -39,6 +39,7 @@ import {
   cleanup,
   cleanups,
   createDatabase,
+  diskFlushMicros,
   freePort,
   handleSignals,
   interrupts,
@@ -285,6 +286,7 @@ async function main() {
   const header = [
     `IMAP benchmark — ${new Date().toISOString()}`,
     `machine     ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    `disk flush  ${diskFlushMicros().toFixed(0)} µs per 8 kB write + fdatasync (median of 200)`,
     `client      raw-socket IMAP (bench/imap/client.mjs), 127.0.0.1, no TLS, LOGIN (not timed except in the mixed load)`,
     `dovecot     ${version}, private instance: imap only, Maildir (LF files, S=/W= sizes in the names), no FTS; LDA for IDLE deliveries`,
     `correio     ${withCorreio ? `apps/api/dist (roles smtp,imap), PostgreSQL ${pgVersion}; corpus ${args.load === 'smtp' ? 'delivered over its MX' : 'stored by MULTIAPPEND (IDLE deliveries over its MX)'}` : 'not run (--only dovecot)'}`,
