@@ -54,7 +54,8 @@ describe('mailbox counts', () => {
 
   /** mailbox_keyword_counts against a count over the messages' keywords. */
   async function expectKeywordCountsAgree(): Promise<void> {
-    const key = (r: { mailbox_id: string; keyword: string; total: number; unseen: number }) => `${r.mailbox_id}/${r.keyword}:${r.total}/${r.unseen}`;
+    const key = (r: { mailbox_id: string; keyword: string; total: number; unseen: number }) =>
+      `${r.mailbox_id}/${r.keyword}:${r.total}/${r.unseen}`;
     const kept = await t.db.pool.query(
       'SELECT mailbox_id::text, keyword, total, unseen FROM mailbox_keyword_counts WHERE account_id = $1 ORDER BY 1, 2',
       [account],
@@ -69,7 +70,10 @@ describe('mailbox counts', () => {
 
   it('follow deliveries (one and several copies, seen or not) and APPEND', async () => {
     for (let i = 0; i < 3; i++) await deliver([{ accountId: account, mailbox: { specialUse: 'inbox' } }]);
-    await deliver([{ accountId: account, mailbox: { id: inbox } }, { accountId: account, mailbox: { id: archive }, seen: true }]);
+    await deliver([
+      { accountId: account, mailbox: { id: inbox } },
+      { accountId: account, mailbox: { id: archive }, seen: true },
+    ]);
     await Promise.all(Array.from({ length: 10 }, () => deliver([{ accountId: account, mailbox: { specialUse: 'inbox' } }])));
     await imap.append(account, archive, message(), ['\\Seen']);
     const counts = await expectCountsAgree();
@@ -107,7 +111,12 @@ describe('mailbox counts', () => {
     await deliver([{ accountId: account, mailbox: { id: archive }, keywords: ['work'], seen: true }]);
     await deliver([{ accountId: account, mailbox: { id: archive } }]);
     await expectCountsAgree();
-    const uids = (await t.db.pool.query<{ uid: number }>('SELECT uid FROM messages WHERE account_id = $1 AND mailbox_id = $2 ORDER BY uid', [account, archive])).rows.map((r) => r.uid);
+    const uids = (
+      await t.db.pool.query<{ uid: number }>('SELECT uid FROM messages WHERE account_id = $1 AND mailbox_id = $2 ORDER BY uid', [
+        account,
+        archive,
+      ])
+    ).rows.map((r) => r.uid);
     const last3 = uids.slice(-3);
     // \Seen on and off a keyworded message (its keyword's unseen count moves) and a plain one.
     for (const op of ['add', 'remove', 'add'] as const) {
@@ -138,13 +147,44 @@ describe('mailbox counts', () => {
       await client.query('BEGIN');
       // STORE's statement sets and consumes the markers; the plain UPDATE after it must count.
       await storeFlagsStatement(client, t.app.get(DB_FEATURES), {
-        accountId: account, mailboxId: inbox, uids: [row.uid], op: 'add', system: new Set(['flagged']), keywords: [],
+        accountId: account,
+        mailboxId: inbox,
+        uids: [row.uid],
+        op: 'add',
+        system: new Set(['flagged']),
+        keywords: [],
       });
       await client.query('UPDATE messages SET seen = NOT seen WHERE account_id = $1 AND id = $2', [account, row.id]);
       await client.query('COMMIT');
     } finally {
       client.release();
     }
+    await expectCountsAgree();
+  });
+
+  it('stay exact when deliveries, STOREs and EXPUNGEs of one mailbox run at once', async () => {
+    const box = (await imap.createMailbox(account, 'Busy')).id;
+    for (let i = 0; i < 12; i++) await deliver([{ accountId: account, mailbox: { id: box }, keywords: i % 3 === 0 ? ['Hot'] : [] }]);
+    const uids = (
+      await t.db.pool.query<{ uid: number }>('SELECT uid FROM messages WHERE account_id = $1 AND mailbox_id = $2 ORDER BY uid', [
+        account,
+        box,
+      ])
+    ).rows.map((r) => r.uid);
+    const work: Promise<unknown>[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const uid of uids)
+        work.push(
+          imap.storeFlags({ accountId: account, mailboxId: box, uids: [uid], op: round % 2 ? 'remove' : 'add', flags: ['\\Seen'] }),
+        );
+      work.push(deliver([{ accountId: account, mailbox: { id: box }, keywords: round === 1 ? ['Hot'] : [] }]));
+      work.push(
+        imap
+          .storeFlags({ accountId: account, mailboxId: box, uids: uids.slice(round * 3, round * 3 + 3), op: 'add', flags: ['\\Deleted'] })
+          .then(() => imap.expunge(account, box)),
+      );
+    }
+    await Promise.all(work);
     await expectCountsAgree();
   });
 });
