@@ -1,6 +1,6 @@
 import type { ConversationSummary } from '@correio/contracts';
 import { describe, expect, it } from 'vitest';
-import { appendPage, conversationRow, mergeFirstPage, patchRows, type Row, threadSubject } from './rows';
+import { appendPage, conversationRow, mergeFirstPage, patchRows, type Row, threadSubject, undoRows } from './rows';
 
 /** Row n arrived n minutes after the epoch (higher: newer). */
 const row = (n: number): Row => ({
@@ -89,4 +89,21 @@ describe('threadSubject', () => {
     ['Regarding plans', 'Regarding plans'],
     ['Re:', ''],
   ])('%s → %s', (s, t) => expect(threadSubject(s)).toBe(t));
+});
+
+describe('undoRows', () => {
+  it('takes back only the failed action’s rows, keeping what other actions did meanwhile', () => {
+    const before = rows(5, 5); // 5..1
+    // The failed action marked 4 unread; meanwhile another action archived 3 (removed from view).
+    const now = before.filter((r) => r.key !== '3').map((r) => (r.key === '4' ? { ...r, isUnread: true } : r));
+    const out = undoRows(now, before, new Set(['4']));
+    expect(keys(out)).toEqual([5, 4, 2, 1]);
+    expect(out.find((r) => r.key === '4')?.isUnread).toBe(false);
+  });
+
+  it('puts back a row the failed action removed, in the list’s order', () => {
+    const before = rows(5, 5);
+    const now = before.filter((r) => r.key !== '2');
+    expect(keys(undoRows(now, before, new Set(['2'])))).toEqual([5, 4, 3, 2, 1]);
+  });
 });

@@ -100,6 +100,23 @@ export function mergeFirstPage(rows: readonly Row[], loadedPages: number, fresh:
   return fresh.concat(older);
 }
 
+/**
+ * A failed action's optimistic edit taken back: the rows named by `keys` as they were in `before`
+ * (put back in the list's order if the edit had removed them), every other row as it is now. Not
+ * `before` wholesale: other actions begun meanwhile (an archive while the opening's mark-read was
+ * on its way) keep their own edits, so a late failure cannot bring back a row another action
+ * removed.
+ */
+export function undoRows(current: readonly Row[], before: readonly Row[], keys: ReadonlySet<string>): Row[] {
+  const old = new Map(before.filter((r) => keys.has(r.key)).map((r) => [r.key, r]));
+  const present = new Set(current.map((r) => r.key));
+  const restored = current.map((r) => old.get(r.key) ?? r);
+  const missing = [...old.values()].filter((r) => !present.has(r.key));
+  if (missing.length === 0) return restored;
+  // Newest first, as the server orders a page (at, then key, descending: mergeFirstPage's order).
+  return [...restored, ...missing].sort((a, b) => (a.at === b.at ? (a.key < b.key ? 1 : a.key > b.key ? -1 : 0) : a.at < b.at ? 1 : -1));
+}
+
 /** Optimistic local edit of some rows (the server's answer or the next refresh settles it). */
 export function patchRows(rows: readonly Row[], keys: ReadonlySet<string>, patch: Partial<Row>): Row[] {
   return rows.map((r) => (keys.has(r.key) ? { ...r, ...patch } : r));

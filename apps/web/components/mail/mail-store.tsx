@@ -14,7 +14,7 @@ import { usePathname, useRouter } from 'next/navigation';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, api, type BulkAction, type BulkTarget, type LabelView, type MailboxView, type SessionInfo } from '@/lib/api';
 import { sortMailboxes } from '@/lib/mailboxes';
-import type { Row } from '@/lib/rows';
+import { type Row, undoRows } from '@/lib/rows';
 import type { View } from '@/lib/views';
 import { actionNotice, isRemovedFromView, rowPatch } from '@/lib/bulk-effects';
 import { type RowList, useRowList } from './use-row-list';
@@ -223,6 +223,7 @@ export function MailProvider({ session, children }: { session: SessionInfo; chil
               : (cur?.rows.map((r) => r.key) ?? []),
       );
       const before = cur?.rows ?? [];
+      let failed = false;
       const endEdit = beginEdit();
       if (cur && isRemovedFromView(action, cur.view)) {
         editRows((rows) => rows.filter((r) => !keys.has(r.key)));
@@ -256,14 +257,15 @@ export function MailProvider({ session, children }: { session: SessionInfo; chil
         );
         return true;
       } catch (err) {
-        editRows(() => before);
+        editRows((rows) => undoRows(rows, before, keys));
         reportError(err);
+        failed = true;
         return false;
       } finally {
         endEdit();
         // A quiet action (opening marks read) is echoed by the live stream, whose re-read follows:
-        // re-reading here too doubled the requests behind the next opening.
-        if (!(opts.quiet && isLiveRef.current)) void refreshAll();
+        // re-reading here too doubled the requests behind the next opening. A failed one has no echo.
+        if (failed || !(opts.quiet && isLiveRef.current)) void refreshAll();
       }
     },
     [beginEdit, editRows, listRef, notify, reportError, refreshAll, labelName, mailboxName],

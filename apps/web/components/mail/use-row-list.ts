@@ -79,6 +79,12 @@ export function useRowList(isConversations: boolean, onError: (err: unknown) => 
    */
   const pendingEdits = useRef(0);
   const editEpoch = useRef(0);
+  /**
+   * A re-read was dropped for a pending action. When the last action ends, the list is re-read once
+   * unless a re-read has begun by then (an action re-reads after its answer; the opening's quiet
+   * mark-read leaves it to the live stream, whose own re-read may have been the one dropped).
+   */
+  const isStale = useRef(false);
 
   const load = useCallback(
     async (view: View, keep: boolean) => {
@@ -95,7 +101,11 @@ export function useRowList(isConversations: boolean, onError: (err: unknown) => 
       try {
         const page = await fetchPage(view, convRef.current, null, isFlat);
         if (mine !== seq.current) return;
-        if (keep && (pendingEdits.current > 0 || epoch !== editEpoch.current)) return;
+        if (keep && (pendingEdits.current > 0 || epoch !== editEpoch.current)) {
+          isStale.current = true;
+          return;
+        }
+        isStale.current = false;
         setList((prev) => {
           const isSame = keep && prev?.key === key;
           const rows = isSame && prev ? mergeFirstPage(prev.rows, prev.pages, page.rows, page.nextCursor !== null) : page.rows;
@@ -168,8 +178,13 @@ export function useRowList(isConversations: boolean, onError: (err: unknown) => 
       if (isEnded) return;
       isEnded = true;
       pendingEdits.current -= 1;
+      if (pendingEdits.current > 0 || !isStale.current) return;
+      const at = seq.current;
+      setTimeout(() => {
+        if (seq.current === at && pendingEdits.current === 0) void refresh();
+      }, 0);
     };
-  }, []);
+  }, [refresh]);
 
   return { list, listRef, showView, refresh, loadMore, editRows, beginEdit };
 }
