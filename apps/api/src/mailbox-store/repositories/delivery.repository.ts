@@ -116,9 +116,9 @@ export const INSERT_COPY_SQL = `WITH target AS (
 /**
  * Stores one copy of a message in ONE statement: charge the account's usage (only within quota),
  * allocate the mailbox's next UID and modseq and count the message in the mailbox's counts, store the
- * bytes, find or start the thread, insert the message row (and, with the blob, its search text). A statement is atomic on its own, so a
- * one-recipient delivery needs no BEGIN/COMMIT and costs one round trip and one WAL flush; several
- * copies run it inside one transaction.
+ * bytes, find or start the thread, insert the message row (and, with the blob, its search text). A
+ * statement is atomic on its own, so a one-recipient delivery needs no BEGIN/COMMIT and costs one
+ * round trip and one WAL flush; several copies run it inside one transaction.
  *
  * Each step is gated on the previous one (EXISTS on its CTE), which also fixes the lock order the
  * store promises: the account row, then the mailbox row. When quota or mailbox fail, nothing at all
