@@ -17,6 +17,7 @@ import { type LaunchedBrowser, launchBrowser } from './browser';
 import { imapLogin, pop3Login, smtpSend, submissionLogin } from './support/admin-wire';
 import { type RemoteMx, startRemoteMx } from './support/remote-mx';
 import { restSession } from './support/rest-session';
+import { titleSettled } from './support/accessibility';
 import { ARTIFACTS, addAccount, ensureWebBuild, type Person, sleep, startWeb, type WebProcess } from './support/web-stack';
 
 const DOMAIN = 'ifsc.edu';
@@ -95,6 +96,7 @@ async function section(page: Page, name: string): Promise<void> {
 }
 
 async function expectAccessible(page: Page): Promise<void> {
+  await titleSettled(page);
   const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
   const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);

@@ -12,6 +12,7 @@ import { type ApiProcess, createTestDatabase, startApiProcess, type TestDatabase
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchBrowser } from './browser';
+import { titleSettled } from './support/accessibility';
 import { ARTIFACTS, addAccount, ensureWebBuild, type Person, startWeb, type WebProcess } from './support/web-stack';
 
 const DOMAIN = 'ifsc.edu';
@@ -128,6 +129,7 @@ describe('Settings → API keys', () => {
       expect(await row.textContent()).toContain('mail:read, mail:send');
       expect(await row.textContent()).toContain('2099');
 
+      await titleSettled(page);
       const axe = await new AxeBuilder({ page }).include('.settings-pane').withTags(['wcag2a', 'wcag2aa']).disableRules(['color-contrast']).analyze();
       expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 

@@ -13,6 +13,7 @@ import { type ApiProcess, createTestDatabase, startApiProcess, type TestDatabase
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchBrowser } from './browser';
+import { titleSettled } from './support/accessibility';
 import { sendSmtp } from './support/postfix';
 import { type RestSession, restSession } from './support/rest-session';
 import { ARTIFACTS, addAccount, ensureWebBuild, type Person, startWeb, type WebProcess } from './support/web-stack';
@@ -86,9 +87,7 @@ async function mx(from: string, to: string, subject: string, body = 'Olá!'): Pr
 }
 
 async function expectAccessible(view: string): Promise<void> {
-  // The page as it settles: during a client-side navigation Next.js swaps the head's tags, and a scan
-  // in that moment finds no <title> (axe's document-title, once in CI).
-  await page.waitForFunction(() => document.title.trim() !== '');
+  await titleSettled(page);
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).exclude('iframe').analyze();
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad.map((v) => `${view}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);

@@ -16,6 +16,7 @@ import { generateSync } from 'otplib';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchBrowser } from './browser';
+import { titleSettled } from './support/accessibility';
 import { ARTIFACTS, addAccount, ensureWebBuild, type Person, startWeb, type WebProcess } from './support/web-stack';
 
 const DOMAIN = 'ifsc.edu';
@@ -89,6 +90,7 @@ async function settings(page: Page, section: 'General' | 'Security' | 'App passw
 }
 
 async function expectAccessible(page: Page, view: string): Promise<void> {
+  await titleSettled(page);
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).exclude('iframe').analyze();
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(

@@ -20,6 +20,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchBrowser } from './browser';
 import { restSession } from './support/rest-session';
+import { titleSettled } from './support/accessibility';
 import { ARTIFACTS, addAccount, ensureWebBuild, type Person, sleep, startWeb, type WebProcess } from './support/web-stack';
 
 const DOMAIN = 'ifsc.edu';
@@ -251,6 +252,7 @@ function notice(page: Page, text: string | RegExp): Locator {
 
 /** axe-core on the page as it is: no serious or critical violations (WCAG 2.1 A/AA rules). */
 async function expectAccessible(page: Page, view: string): Promise<void> {
+  await titleSettled(page);
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).exclude('iframe').analyze();
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const summary = bad.map(
