@@ -34,6 +34,9 @@ async function main() {
   const width = (await q.query('SELECT avg(pg_column_size(m.*))::int AS v FROM messages m')).rows[0].v;
   log(`${N} messages, ${width} bytes per row on average; load ${loadavg()}`);
   const results = [];
+  // pg_stat_get_xact_* count since this backend last reported its statistics (PostgreSQL 15: at most
+  // once a second), not since BEGIN: an UPDATE's share is the difference around it.
+  const hotUpdates = async () => Number((await q.query("SELECT pg_stat_get_xact_tuples_hot_updated('messages'::regclass) AS h")).rows[0].h);
   const pass = async (label) => {
     await q.query('VACUUM (ANALYZE) messages');
     const pages = Number((await q.query("SELECT pg_relation_size('messages') / 8192 AS p")).rows[0].p);
@@ -43,14 +46,12 @@ async function main() {
     const times = [];
     for (let uid = 1; uid <= N; uid++) {
       await q.query('BEGIN');
-      // pg_stat_get_xact_* count since this backend last reported its statistics (PostgreSQL 15:
-      // at most once a second), not since BEGIN: the change is the difference.
-      const hot0 = Number((await q.query("SELECT pg_stat_get_xact_tuples_hot_updated('messages'::regclass) AS h")).rows[0].h);
+      const hot0 = await hotUpdates();
       const { rows } = await q.query({
         text: 'EXPLAIN (ANALYZE, WAL, FORMAT JSON) UPDATE messages SET flagged = NOT flagged, modseq = modseq + 1 WHERE account_id = $1 AND mailbox_id = $2 AND uid = $3',
         values: [box.a, box.b, uid],
       });
-      hot += Number((await q.query("SELECT pg_stat_get_xact_tuples_hot_updated('messages'::regclass) AS h")).rows[0].h) - hot0;
+      hot += (await hotUpdates()) - hot0;
       await q.query('COMMIT');
       const plan = rows[0]['QUERY PLAN'][0];
       records += plan.Plan['WAL Records'];
