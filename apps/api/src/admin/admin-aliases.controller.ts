@@ -10,7 +10,6 @@ import type {
   ReplaceAliasRequest as ReplaceAliasBody,
 } from '@correio/contracts';
 import { RequireScope } from '../auth/api-scope.js';
-import { AppError, ErrorCode } from '../common/app-error.js';
 import { ZodPipe } from '../common/zod-validation.js';
 import { normalizeAddress } from '../directory/address.js';
 import { DirectoryService } from '../directory/directory.service.js';

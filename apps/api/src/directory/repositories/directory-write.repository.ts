@@ -1,13 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from '@correio/db';
 import type { NewDkimKey } from '../dkim-keys.js';
-import type { AccountInfoRow } from './directory.repository.js';
+import { ACCOUNT_INFO_COLUMNS, type AccountInfoRow } from './directory.repository.js';
 
 type Queryable = Pick<PoolClient, 'query'>;
-
-/** The columns AccountInfo shows, as DirectoryRepository.findAccountInfoById reads them. */
-const ACCOUNT_INFO = `id, address, display_name AS "displayName", role, quota_bytes AS "quotaBytes", used_bytes AS "usedBytes",
-  disabled, last_login_at AS "lastLoginAt", delete_requested_at AS "deleteRequestedAt"`;
 
 /**
  * The directory's writes to domains, accounts, aliases and dkim_keys, each in the CALLER's
@@ -66,7 +62,7 @@ export class DirectoryWriteRepository {
     const { rows } = await tx.query<AccountInfoRow>(
       `UPDATE accounts SET display_name = COALESCE($2, display_name), quota_bytes = COALESCE($3, quota_bytes),
               role = COALESCE($4::account_role, role), disabled = COALESCE($5, disabled)
-        WHERE id = $1 RETURNING ${ACCOUNT_INFO}`,
+        WHERE id = $1 RETURNING ${ACCOUNT_INFO_COLUMNS}`,
       [id, c.displayName ?? null, c.quotaBytes ?? null, c.role ?? null, c.disabled ?? null],
     );
     return rows[0] ?? null;
@@ -75,7 +71,7 @@ export class DirectoryWriteRepository {
   /** Disabled now, marked for the purge worker; null when there is no such account. */
   async markForRemoval(tx: Queryable, id: bigint): Promise<AccountInfoRow | null> {
     const { rows } = await tx.query<AccountInfoRow>(
-      `UPDATE accounts SET disabled = true, delete_requested_at = now() WHERE id = $1 RETURNING ${ACCOUNT_INFO}`,
+      `UPDATE accounts SET disabled = true, delete_requested_at = now() WHERE id = $1 RETURNING ${ACCOUNT_INFO_COLUMNS}`,
       [id],
     );
     return rows[0] ?? null;
