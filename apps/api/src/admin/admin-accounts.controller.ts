@@ -65,7 +65,10 @@ export class AdminAccountsController {
   @Post()
   @Audited({ action: 'account.create', targetField: 'address' })
   @ApiOperation({ summary: 'Create an account (and its domain if new); without a password one is generated and returned once (admin)' })
-  async create(@Body(new ZodPipe(CreateAccountRequest)) body: CreateAccountBody, @AuditRecord() audit: RecordWithin): Promise<CreateAccountResult> {
+  async create(
+    @Body(new ZodPipe(CreateAccountRequest)) body: CreateAccountBody,
+    @AuditRecord() audit: RecordWithin,
+  ): Promise<CreateAccountResult> {
     const generated = body.password === undefined ? generatePassword() : undefined;
     const { domainCreated: _, ...account } = await this.directory.addAccount(
       {

@@ -47,7 +47,10 @@ export class AdminDomainsController {
   @Post()
   @Audited({ action: 'domain.create', targetField: 'name' })
   @ApiOperation({ summary: 'Add a domain (its DKIM keys are generated); 409 if it exists (admin)' })
-  create(@Body(new ZodPipe(CreateDomainRequest)) body: CreateDomainBody, @AuditRecord() audit: RecordWithin): Promise<{ id: string; name: string }> {
+  create(
+    @Body(new ZodPipe(CreateDomainRequest)) body: CreateDomainBody,
+    @AuditRecord() audit: RecordWithin,
+  ): Promise<{ id: string; name: string }> {
     return this.directory.addDomain(body.name, audit);
   }
 

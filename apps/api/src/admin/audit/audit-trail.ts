@@ -24,7 +24,9 @@ export class AuditTrail {
     } catch (err) {
       // The service's transaction rolls back on this error: the admin must learn that nothing
       // changed (a 503 to retry), not see an opaque 500 that might hide a committed change.
-      logger.error(`audit entry for ${this.entry.action} not written, action rolled back: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      logger.error(
+        `audit entry for ${this.entry.action} not written, action rolled back: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
       throw new AppError(ErrorCode.Unavailable, `${this.entry.action} was not carried out: the audit log could not record it; try again`);
     }
     this.recorded++;

@@ -35,7 +35,9 @@ export class AuditInterceptor implements NestInterceptor {
         // transaction: a bug the admin tests catch for every @Audited route. It is said loudly,
         // never passed over in silence.
         if (trail.count !== 1) {
-          this.logger.error(`${spec.action} succeeded with ${trail.count} audit entries (expected 1): its handler must pass @AuditRecord() to the service`);
+          this.logger.error(
+            `${spec.action} succeeded with ${trail.count} audit entries (expected 1): its handler must pass @AuditRecord() to the service`,
+          );
           throw new Error(`${spec.action}: audit entry not written in the action's transaction`);
         }
         return result;

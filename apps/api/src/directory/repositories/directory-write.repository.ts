@@ -18,7 +18,9 @@ export class DirectoryWriteRepository {
    * someone else is used as it is (created: false), not an error.
    */
   async ensureDomain(tx: Queryable, name: string, keys: NewDkimKey[]): Promise<{ id: string; name: string; created: boolean }> {
-    const inserted = await tx.query<{ id: string }>('INSERT INTO domains (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id', [name]);
+    const inserted = await tx.query<{ id: string }>('INSERT INTO domains (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id', [
+      name,
+    ]);
     if (inserted.rows[0]) {
       await this.insertDkimKeys(tx, inserted.rows[0].id, keys, true);
       return { id: inserted.rows[0].id, name, created: true };
@@ -41,15 +43,21 @@ export class DirectoryWriteRepository {
     if (keys.length === 0) return;
     const values: unknown[] = [domainId, active];
     const tuples = keys.map(
-      (k) => `($1, $${values.push(k.selector)}, $${values.push(k.algorithm)}::dkim_algorithm, $${values.push(k.privateKey)}, $${values.push(k.publicKey)}, $2)`,
+      (k) =>
+        `($1, $${values.push(k.selector)}, $${values.push(k.algorithm)}::dkim_algorithm, $${values.push(k.privateKey)}, $${values.push(k.publicKey)}, $2)`,
     );
-    await tx.query(`INSERT INTO dkim_keys (domain_id, selector, algorithm, private_key, public_key, active) VALUES ${tuples.join(', ')}`, values);
+    await tx.query(
+      `INSERT INTO dkim_keys (domain_id, selector, algorithm, private_key, public_key, active) VALUES ${tuples.join(', ')}`,
+      values,
+    );
   }
 
   /** The signing keys retire and the waiting ones sign from now on; returns how many now sign. */
   async promotePendingDkimKeys(tx: Queryable, domainId: bigint): Promise<number> {
     await tx.query('UPDATE dkim_keys SET active = false, retired_at = now() WHERE domain_id = $1 AND active', [domainId]);
-    const { rowCount } = await tx.query('UPDATE dkim_keys SET active = true WHERE domain_id = $1 AND NOT active AND retired_at IS NULL', [domainId]);
+    const { rowCount } = await tx.query('UPDATE dkim_keys SET active = true WHERE domain_id = $1 AND NOT active AND retired_at IS NULL', [
+      domainId,
+    ]);
     return rowCount ?? 0;
   }
 
@@ -92,10 +100,11 @@ export class DirectoryWriteRepository {
 
   async insertAliases(tx: Queryable, domainId: bigint, address: string, destinations: string[]): Promise<void> {
     if (destinations.length === 0) return;
-    await tx.query(
-      'INSERT INTO aliases (domain_id, address, destination) SELECT $1, $2, d FROM unnest($3::text[]) AS d',
-      [domainId, address, destinations],
-    );
+    await tx.query('INSERT INTO aliases (domain_id, address, destination) SELECT $1, $2, d FROM unnest($3::text[]) AS d', [
+      domainId,
+      address,
+      destinations,
+    ]);
   }
 
   /** Every destination of the alias, or only those listed; returns how many rows went. */
