@@ -244,12 +244,13 @@ describe('admin audit entries commit with their action (one transaction)', () =>
       await refuseAudit(true);
       const before = await snapshot();
       const refused = await admin.request(c.method, c.path(), c.body);
+      // First what matters most: the action did not happen (the old interceptor's did, unrecorded).
+      expect(await snapshot()).toEqual(before);
       expect(refused.status).toBe(503);
       expect(await refused.json()).toMatchObject({
         code: 'unavailable',
         message: `${c.action} was not carried out: the audit log could not record it; try again`,
       });
-      expect(await snapshot()).toEqual(before);
 
       await refuseAudit(false);
       const { last } = (await q<{ last: string }>('SELECT COALESCE(max(id), 0)::text AS last FROM admin_audit'))[0]!;
