@@ -245,7 +245,7 @@ export class DirectoryService implements OnApplicationShutdown {
     if ((await this.repo.findAliases(address)).some((a) => a.destination === destination)) {
       throw new AppError(ErrorCode.Conflict, `alias ${address} → ${destination} already exists`);
     }
-    await withTransaction(this.pool, (tx) => this.writes.insertAliases(tx, domain.id, address, [destination]));
+    await this.writes.insertAliases(this.pool, domain.id, address, [destination]); // one statement: atomic alone
     this.forgetCachedRecipients();
   }
 
