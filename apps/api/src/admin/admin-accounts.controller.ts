@@ -35,6 +35,8 @@ import { AdminGuard } from './admin.guard.js';
 import { generatePassword } from './accounts/generate-password.js';
 import { Audited } from './audit/audited.decorator.js';
 import { AuditInterceptor } from './audit/audit.interceptor.js';
+import { AuditRecord } from './audit/audit-trail.js';
+import type { RecordWithin } from '../common/record-within.js';
 
 type SessionRequest = FastifyRequest & { session?: AuthenticatedSession };
 
@@ -63,15 +65,21 @@ export class AdminAccountsController {
   @Post()
   @Audited({ action: 'account.create', targetField: 'address' })
   @ApiOperation({ summary: 'Create an account (and its domain if new); without a password one is generated and returned once (admin)' })
-  async create(@Body(new ZodPipe(CreateAccountRequest)) body: CreateAccountBody): Promise<CreateAccountResult> {
+  async create(
+    @Body(new ZodPipe(CreateAccountRequest)) body: CreateAccountBody,
+    @AuditRecord() audit: RecordWithin,
+  ): Promise<CreateAccountResult> {
     const generated = body.password === undefined ? generatePassword() : undefined;
-    const { domainCreated: _, ...account } = await this.directory.addAccount({
-      address: body.address,
-      password: body.password ?? generated!,
-      role: body.role,
-      displayName: body.displayName,
-      quotaBytes: body.quotaBytes === undefined ? undefined : BigInt(body.quotaBytes),
-    });
+    const { domainCreated: _, ...account } = await this.directory.addAccount(
+      {
+        address: body.address,
+        password: body.password ?? generated!,
+        role: body.role,
+        displayName: body.displayName,
+        quotaBytes: body.quotaBytes === undefined ? undefined : BigInt(body.quotaBytes),
+      },
+      audit,
+    );
     return generated ? { account, generatedPassword: generated } : { account };
   }
 
@@ -92,17 +100,19 @@ export class AdminAccountsController {
     @Param('address') address: string,
     @Body(new ZodPipe(UpdateAccountRequest)) body: UpdateAccountBody,
     @Req() req: SessionRequest,
+    @AuditRecord() audit: RecordWithin,
   ): Promise<AdminAccount> {
     // An admin cannot lock themself out: the last way back in would be the CLI.
     if (this.isSelf(req, address) && (body.disabled === true || body.role === 'user')) {
       throw new AppError(ErrorCode.Conflict, 'you cannot disable yourself or remove your own admin role');
     }
-    return this.directory.updateAccount(address, {
+    const changes = {
       displayName: body.displayName,
       quotaBytes: body.quotaBytes === undefined ? undefined : BigInt(body.quotaBytes),
       role: body.role,
       disabled: body.disabled,
-    });
+    };
+    return this.directory.updateAccount(address, changes, audit);
   }
 
   @ApiResult(ResetPasswordResultSchema)
@@ -113,9 +123,10 @@ export class AdminAccountsController {
   async password(
     @Param('address') address: string,
     @Body(new ZodPipe(ResetPasswordRequest)) body: ResetPasswordBody,
+    @AuditRecord() audit: RecordWithin,
   ): Promise<ResetPasswordResult> {
     const generated = body.password === undefined ? generatePassword() : undefined;
-    await this.directory.setPassword(address, body.password ?? generated!);
+    await this.directory.setPassword(address, body.password ?? generated!, audit);
     return generated ? { generatedPassword: generated } : {};
   }
 
@@ -124,9 +135,9 @@ export class AdminAccountsController {
   @HttpCode(202)
   @Audited({ action: 'account.remove', targetParam: 'address' })
   @ApiOperation({ summary: 'Remove an account: disabled at once (no login, 550 5.2.1), its mail deleted in the background (admin)' })
-  remove(@Param('address') address: string, @Req() req: SessionRequest): Promise<AdminAccount> {
+  remove(@Param('address') address: string, @Req() req: SessionRequest, @AuditRecord() audit: RecordWithin): Promise<AdminAccount> {
     if (this.isSelf(req, address)) throw new AppError(ErrorCode.Conflict, 'you cannot remove your own account');
-    return this.directory.requestAccountRemoval(address);
+    return this.directory.requestAccountRemoval(address, audit);
   }
 
   private isSelf(req: SessionRequest, address: string): boolean {

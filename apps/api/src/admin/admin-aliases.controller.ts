@@ -10,13 +10,14 @@ import type {
   ReplaceAliasRequest as ReplaceAliasBody,
 } from '@correio/contracts';
 import { RequireScope } from '../auth/api-scope.js';
-import { AppError, ErrorCode } from '../common/app-error.js';
 import { ZodPipe } from '../common/zod-validation.js';
 import { normalizeAddress } from '../directory/address.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import { AdminGuard } from './admin.guard.js';
 import { Audited } from './audit/audited.decorator.js';
 import { AuditInterceptor } from './audit/audit.interceptor.js';
+import { AuditRecord } from './audit/audit-trail.js';
+import type { RecordWithin } from '../common/record-within.js';
 
 /** Aliases for admins: one address, one or many destinations (local accounts or external addresses). */
 @ApiTags('admin')
@@ -38,11 +39,10 @@ export class AdminAliasesController {
   @Post()
   @Audited({ action: 'alias.create', targetField: 'address' })
   @ApiOperation({ summary: 'Create an alias with one or many destinations; 409 if it exists (admin)' })
-  async create(@Body(new ZodPipe(CreateAliasRequest)) body: CreateAliasBody): Promise<AdminAlias> {
+  async create(@Body(new ZodPipe(CreateAliasRequest)) body: CreateAliasBody, @AuditRecord() audit: RecordWithin): Promise<AdminAlias> {
     const address = normalizeAddress(body.address);
-    if ((await this.current(address)).length > 0)
-      throw new AppError(ErrorCode.Conflict, `alias ${address} already exists; PUT changes its destinations`);
-    for (const d of new Set(body.destinations.map(normalizeAddress))) await this.directory.addAlias(address, d);
+    // One transaction for every destination and the audit entry: all of them or none.
+    await this.directory.setAliasDestinations(address, body.destinations, 'create', audit);
     return { address, destinations: await this.current(address) };
   }
 
@@ -50,14 +50,14 @@ export class AdminAliasesController {
   @Put(':address')
   @Audited({ action: 'alias.update', targetParam: 'address' })
   @ApiOperation({ summary: "Replace an existing alias's destinations with exactly these (admin)" })
-  async replace(@Param('address') raw: string, @Body(new ZodPipe(ReplaceAliasRequest)) body: ReplaceAliasBody): Promise<AdminAlias> {
+  async replace(
+    @Param('address') raw: string,
+    @Body(new ZodPipe(ReplaceAliasRequest)) body: ReplaceAliasBody,
+    @AuditRecord() audit: RecordWithin,
+  ): Promise<AdminAlias> {
     const address = normalizeAddress(raw);
-    const before = await this.current(address);
-    if (before.length === 0) throw AppError.notFound(`no alias ${address}`);
-    const wanted = new Set(body.destinations.map(normalizeAddress));
-    // Additions first: the alias never has no destination (mail would be refused in between).
-    for (const d of wanted) if (!before.includes(d)) await this.directory.addAlias(address, d);
-    for (const d of before) if (!wanted.has(d)) await this.directory.removeAlias(address, d);
+    // One transaction: mail never meets the alias half changed (nor without a destination).
+    await this.directory.setAliasDestinations(address, body.destinations, 'replace', audit);
     return { address, destinations: await this.current(address) };
   }
 
@@ -66,8 +66,12 @@ export class AdminAliasesController {
   @Audited({ action: 'alias.remove', targetParam: 'address' })
   @ApiOperation({ summary: 'Remove an alias (every destination, or only ?destination=) (admin)' })
   @ApiQuery({ name: 'destination', required: false })
-  async remove(@Param('address') address: string, @Query(new ZodPipe(RemoveAliasQuery)) q: RemoveAliasParams): Promise<void> {
-    await this.directory.removeAlias(address, q.destination);
+  async remove(
+    @Param('address') address: string,
+    @Query(new ZodPipe(RemoveAliasQuery)) q: RemoveAliasParams,
+    @AuditRecord() audit: RecordWithin,
+  ): Promise<void> {
+    await this.directory.removeAlias(address, q.destination, audit);
   }
 
   private async current(address: string): Promise<string[]> {

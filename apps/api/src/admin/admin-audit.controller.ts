@@ -10,7 +10,7 @@ import { ZodPipe } from '../common/zod-validation.js';
 import { AdminGuard } from './admin.guard.js';
 import { AdminAuditRepository } from './audit/admin-audit.repository.js';
 
-/** The admin audit log, read-only (entries are written by AuditInterceptor). */
+/** The admin audit log, read-only (entries are written in each audited action's transaction: audit/audit-trail.ts). */
 @ApiTags('admin')
 @Controller('api/v1/admin/audit')
 @UseGuards(AdminGuard)

@@ -16,6 +16,8 @@ import { ApiResult } from '../common/api-result.js';
 import { AdminGuard } from './admin.guard.js';
 import { Audited } from './audit/audited.decorator.js';
 import { AuditInterceptor } from './audit/audit.interceptor.js';
+import { AuditRecord } from './audit/audit-trail.js';
+import type { RecordWithin } from '../common/record-within.js';
 import { dnsPlan } from './domains/dns-plan.js';
 
 // The answers' shapes for the OpenAPI document.
@@ -45,24 +47,31 @@ export class AdminDomainsController {
   @Post()
   @Audited({ action: 'domain.create', targetField: 'name' })
   @ApiOperation({ summary: 'Add a domain (its DKIM keys are generated); 409 if it exists (admin)' })
-  create(@Body(new ZodPipe(CreateDomainRequest)) body: CreateDomainBody): Promise<{ id: string; name: string }> {
-    return this.directory.addDomain(body.name);
+  create(
+    @Body(new ZodPipe(CreateDomainRequest)) body: CreateDomainBody,
+    @AuditRecord() audit: RecordWithin,
+  ): Promise<{ id: string; name: string }> {
+    return this.directory.addDomain(body.name, audit);
   }
 
   @Delete(':name')
   @HttpCode(204)
   @Audited({ action: 'domain.remove', targetParam: 'name' })
   @ApiOperation({ summary: 'Remove a domain without accounts; 409 saying how many accounts remain otherwise (admin)' })
-  async remove(@Param('name') name: string): Promise<void> {
-    await this.directory.removeDomain(name);
+  async remove(@Param('name') name: string, @AuditRecord() audit: RecordWithin): Promise<void> {
+    await this.directory.removeDomain(name, audit);
   }
 
   @Put(':name/catch-all')
   @HttpCode(204)
   @Audited({ action: 'domain.catch-all', targetParam: 'name' })
   @ApiOperation({ summary: "Set (address) or clear (null) the domain's catch-all destination (admin)" })
-  async catchAll(@Param('name') name: string, @Body(new ZodPipe(SetCatchAllRequest)) body: SetCatchAllBody): Promise<void> {
-    await this.directory.setCatchAll(name, body.address);
+  async catchAll(
+    @Param('name') name: string,
+    @Body(new ZodPipe(SetCatchAllRequest)) body: SetCatchAllBody,
+    @AuditRecord() audit: RecordWithin,
+  ): Promise<void> {
+    await this.directory.setCatchAll(name, body.address, audit);
   }
 
   @Get(':name/dns')
@@ -88,8 +97,8 @@ export class AdminDomainsController {
   @ApiResult(DomainDnsRecords, { errors: [409] })
   @Audited({ action: 'domain.dkim-rotate', targetParam: 'name' })
   @ApiOperation({ summary: 'DKIM rotation step 1: new keys under new selectors, published next to the old, not signing yet; 409 while one waits (admin)' })
-  async rotate(@Param('name') name: string): Promise<DomainDnsRecords> {
-    await this.dkim.rotate(name);
+  async rotate(@Param('name') name: string, @AuditRecord() audit: RecordWithin): Promise<DomainDnsRecords> {
+    await this.dkim.rotate(name, audit);
     return this.dns(name);
   }
 
@@ -98,8 +107,8 @@ export class AdminDomainsController {
   @ApiResult(DomainDnsRecords, { errors: [409] })
   @Audited({ action: 'domain.dkim-retire', targetParam: 'name' })
   @ApiOperation({ summary: 'DKIM rotation step 2: the new keys sign, the old are retired and no longer listed; 409 without a rotation (admin)' })
-  async retire(@Param('name') name: string): Promise<DomainDnsRecords> {
-    await this.dkim.retire(name);
+  async retire(@Param('name') name: string, @AuditRecord() audit: RecordWithin): Promise<DomainDnsRecords> {
+    await this.dkim.retire(name, audit);
     return this.dns(name);
   }
 }

@@ -23,6 +23,8 @@ import {
 import { ApiResult } from '../common/api-result.js';
 import { Audited } from './audit/audited.decorator.js';
 import { AuditInterceptor } from './audit/audit.interceptor.js';
+import { AuditRecord } from './audit/audit-trail.js';
+import type { RecordWithin } from '../common/record-within.js';
 
 /** The outbound queue for admins: list, inspect, attempt history, retry now, hold/release, delete. */
 @ApiTags('admin')
@@ -74,8 +76,8 @@ export class AdminQueueController {
   @Audited({ action: 'queue.retry', targetParam: 'id' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Make every waiting recipient due now (ends a scheduled wait; held ones stay held) (admin)' })
-  async retry(@Param('id') id: string): Promise<QueueActionResult> {
-    return { id, changed: await this.queue.retryNow(id) };
+  async retry(@Param('id') id: string, @AuditRecord() audit: RecordWithin): Promise<QueueActionResult> {
+    return { id, changed: await this.queue.retryNow(id, {}, audit) };
   }
 
   @Post(':id/hold')
@@ -83,8 +85,8 @@ export class AdminQueueController {
   @Audited({ action: 'queue.hold', targetParam: 'id' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Hold the waiting recipients until released (admin)' })
-  async hold(@Param('id') id: string): Promise<QueueActionResult> {
-    return { id, changed: await this.queue.hold(id) };
+  async hold(@Param('id') id: string, @AuditRecord() audit: RecordWithin): Promise<QueueActionResult> {
+    return { id, changed: await this.queue.hold(id, {}, audit) };
   }
 
   @Post(':id/release')
@@ -92,8 +94,8 @@ export class AdminQueueController {
   @Audited({ action: 'queue.release', targetParam: 'id' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Release held recipients, due now (admin)' })
-  async release(@Param('id') id: string): Promise<QueueActionResult> {
-    return { id, changed: await this.queue.release(id) };
+  async release(@Param('id') id: string, @AuditRecord() audit: RecordWithin): Promise<QueueActionResult> {
+    return { id, changed: await this.queue.release(id, {}, audit) };
   }
 
   @Delete(':id')
@@ -101,7 +103,7 @@ export class AdminQueueController {
   @Audited({ action: 'queue.delete', targetParam: 'id' })
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete the entry (no DSN); 409 while a worker is delivering it (admin)' })
-  async remove(@Param('id') id: string): Promise<void> {
-    await this.queue.delete(id);
+  async remove(@Param('id') id: string, @AuditRecord() audit: RecordWithin): Promise<void> {
+    await this.queue.delete(id, {}, audit);
   }
 }

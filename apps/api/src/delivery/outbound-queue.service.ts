@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Pool, type PoolClient, withTransaction } from '@correio/db';
 import { AppError, ErrorCode } from '../common/app-error.js';
+import type { RecordWithin } from '../common/record-within.js';
 import { parseId } from '../common/zod-validation.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
@@ -106,21 +107,35 @@ export class OutboundQueueService {
     return this.enqueue(tx, { ...req, accountId: NO_ACCOUNT });
   }
 
-  /** Holds the entry's waiting recipients (those being delivered right now finish). */
-  async hold(id: string, actor: QueueActor = {}): Promise<number> {
+  /**
+   * Holds the entry's waiting recipients (those being delivered right now finish). Here and in
+   * release, retryNow and delete, `recordWithin` (the admin audit entry) runs in the change's
+   * transaction, so both commit or neither.
+   */
+  async hold(id: string, actor: QueueActor = {}, recordWithin?: RecordWithin): Promise<number> {
     const scope = await this.scopeOf(id, actor);
-    return this.repo.hold(scope);
+    return this.changeWithin((tx) => this.repo.hold(scope, tx), recordWithin);
   }
 
-  async release(id: string, actor: QueueActor = {}): Promise<number> {
+  async release(id: string, actor: QueueActor = {}, recordWithin?: RecordWithin): Promise<number> {
     const scope = await this.scopeOf(id, actor);
-    return this.repo.release(scope);
+    return this.changeWithin((tx) => this.repo.release(scope, tx), recordWithin);
   }
 
   /** Makes waiting recipients due now (and ends a scheduled wait). Held ones stay held. */
-  async retryNow(id: string, actor: QueueActor = {}): Promise<number> {
+  async retryNow(id: string, actor: QueueActor = {}, recordWithin?: RecordWithin): Promise<number> {
     const scope = await this.scopeOf(id, actor);
-    return this.repo.retryNow(scope);
+    return this.changeWithin((tx) => this.repo.retryNow(scope, tx), recordWithin);
+  }
+
+  /** Without `recordWithin` a change needs no transaction of its own (each is atomic, or idempotent). */
+  private changeWithin(change: (tx: Pick<PoolClient, 'query'>) => Promise<number>, recordWithin?: RecordWithin): Promise<number> {
+    if (!recordWithin) return change(this.pool);
+    return withTransaction(this.pool, async (tx) => {
+      const changed = await change(tx);
+      await recordWithin(tx);
+      return changed;
+    });
   }
 
   /**
@@ -136,11 +151,15 @@ export class OutboundQueueService {
   }
 
   /** Deletes the entry whatever its recipients' states, unless a worker is delivering it right now (409). */
-  async delete(id: string, actor: QueueActor = {}): Promise<void> {
+  async delete(id: string, actor: QueueActor = {}, recordWithin?: RecordWithin): Promise<void> {
     const scope = await this.scopeOf(id, actor);
     const result = await withTransaction(this.pool, async (tx) => {
       const r = await this.repo.delete(tx, scope, false);
-      if (typeof r === 'object') await this.blobs.delete(tx, r.blob.accountId, r.blob.id);
+      if (typeof r === 'object') {
+        await this.blobs.delete(tx, r.blob.accountId, r.blob.id);
+        // Only a delete that happened is recorded: busy and missing commit nothing and answer 409/404.
+        await recordWithin?.(tx);
+      }
       return r;
     });
     if (result === 'missing') throw AppError.notFound('queue entry not found');

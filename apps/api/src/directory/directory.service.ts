@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { type Account, type Pool, withTransaction } from '@correio/db';
 import { AppError, ErrorCode } from '../common/app-error.js';
+import type { RecordWithin } from '../common/record-within.js';
 import { DB_FEATURES, type DbFeatures, PG_POOL } from '../database/database.module.js';
 import type { ChannelListener } from '../database/channel-listener.js';
 import { directoryChangeListener } from './directory-change-listener.js';
@@ -9,6 +10,7 @@ import { domainOf, isValidAddress, isValidDomain, normalizeAddress } from './add
 import { type DnsRecord, dkimTxt, generateDkimKeys, txtRecord } from './dkim-keys.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
 import { type AccountInfoRow, DirectoryRepository } from './repositories/directory.repository.js';
+import { DirectoryWriteRepository } from './repositories/directory-write.repository.js';
 import { RecipientCache } from './recipient-cache.js';
 import { type AddressLookup, RecipientRepository } from './repositories/recipient.repository.js';
 import { recordLoginFailure } from './login-failure-tally.js';
@@ -75,17 +77,29 @@ export class DirectoryService implements OnApplicationShutdown {
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(DB_FEATURES) private readonly features: DbFeatures,
     private readonly repo: DirectoryRepository,
+    private readonly writes: DirectoryWriteRepository,
     private readonly recipients: RecipientRepository,
     private readonly store: MailboxStoreService,
   ) {}
 
-  async addDomain(rawName: string): Promise<{ id: string; name: string }> {
+  /**
+   * Every write below takes an optional `recordWithin` (RecordWithin): run in the write's own
+   * transaction after it, so an admin action and its audit entry commit together or not at all.
+   * Key generation and password hashing happen before BEGIN: CPU work does not hold a transaction.
+   */
+  async addDomain(rawName: string, recordWithin?: RecordWithin): Promise<{ id: string; name: string }> {
     const name = normalizeAddress(rawName);
     if (!isValidDomain(name)) throw AppError.invalid(`not a valid domain name: ${rawName}`);
     if (await this.repo.findDomain(name)) throw new AppError(ErrorCode.Conflict, `domain ${name} already exists`);
-    const d = await this.repo.createDomain(name, await generateDkimKeys());
+    const keys = await generateDkimKeys();
+    const d = await withTransaction(this.pool, async (tx) => {
+      const created = await this.writes.ensureDomain(tx, name, keys);
+      if (!created.created) throw new AppError(ErrorCode.Conflict, `domain ${name} already exists`);
+      await recordWithin?.(tx);
+      return created;
+    });
     this.forgetCachedRecipients();
-    return { id: d.id.toString(), name: d.name };
+    return { id: d.id, name: d.name };
   }
 
   async listDomains(): Promise<{ name: string; accounts: number; aliases: number; catchAll: string | null }[]> {
@@ -93,35 +107,35 @@ export class DirectoryService implements OnApplicationShutdown {
     return rows.map((d) => ({ name: d.name, accounts: d._count.accounts, aliases: d._count.aliases, catchAll: d.catchAll }));
   }
 
-  async removeDomain(rawName: string): Promise<void> {
+  async removeDomain(rawName: string, recordWithin?: RecordWithin): Promise<void> {
     const d = await this.repo.findDomain(normalizeAddress(rawName));
     if (!d) throw AppError.notFound(`no domain ${rawName}`);
     const n = await this.repo.countAccountsInDomain(d.id);
     if (n > 0) throw new AppError(ErrorCode.Conflict, `domain ${d.name} still has ${n} account(s); remove them first`);
-    await this.repo.deleteDomain(d.id);
+    await withTransaction(this.pool, async (tx) => {
+      if (!(await this.writes.deleteDomain(tx, d.id))) throw AppError.notFound(`no domain ${rawName}`);
+      await recordWithin?.(tx);
+    });
     this.forgetCachedRecipients();
   }
 
-  /** Creates the account and its standard mailboxes in one transaction. Creates the domain if new. */
-  async addAccount(input: {
-    address: string;
-    password: string;
-    role?: 'admin' | 'user';
-    displayName?: string;
-    quotaBytes?: bigint;
-  }): Promise<AccountInfo & { domainCreated: boolean }> {
+  /** Creates the account, its standard mailboxes and, if new, its domain in one transaction. */
+  async addAccount(
+    input: { address: string; password: string; role?: 'admin' | 'user'; displayName?: string; quotaBytes?: bigint },
+    recordWithin?: RecordWithin,
+  ): Promise<AccountInfo & { domainCreated: boolean }> {
     const address = normalizeAddress(input.address);
     if (!isValidAddress(address)) throw AppError.invalid(`not a valid address: ${input.address}`);
     if (input.password.length < 8) throw AppError.invalid('password must have at least 8 characters');
     if (await this.repo.findAccountByAddress(address)) throw new AppError(ErrorCode.Conflict, `account ${address} already exists`);
     const domainName = domainOf(address);
-    let domain = await this.repo.findDomain(domainName);
-    const domainCreated = !domain;
-    domain ??= await this.repo.createDomain(domainName, await generateDkimKeys());
+    const known = await this.repo.findDomain(domainName);
+    const keys = known ? [] : await generateDkimKeys();
     const passwordHash = await hashPassword(input.password);
-    const id = await withTransaction(this.pool, async (tx) => {
+    const { id, domainCreated } = await withTransaction(this.pool, async (tx) => {
+      const domain = known ? { id: known.id.toString(), created: false } : await this.writes.ensureDomain(tx, domainName, keys);
       const accountId = await this.repo.createAccount(tx, {
-        domainId: domain.id,
+        domainId: BigInt(domain.id),
         address,
         passwordHash,
         role: input.role ?? 'user',
@@ -129,7 +143,8 @@ export class DirectoryService implements OnApplicationShutdown {
         quotaBytes: input.quotaBytes ?? 0n,
       });
       await this.store.createStandardMailboxes(tx, accountId);
-      return accountId;
+      await recordWithin?.(tx);
+      return { id: accountId, domainCreated: domain.created };
     });
     this.forgetCachedRecipients();
     const created = await this.repo.findAccountById(BigInt(id));
@@ -156,11 +171,15 @@ export class DirectoryService implements OnApplicationShutdown {
     return a ? toInfo(a) : undefined;
   }
 
-  async setPassword(rawAddress: string, password: string): Promise<void> {
+  async setPassword(rawAddress: string, password: string, recordWithin?: RecordWithin): Promise<void> {
     if (password.length < 8) throw AppError.invalid('password must have at least 8 characters');
     const a = await this.repo.findAccountByAddress(normalizeAddress(rawAddress));
     if (!a) throw AppError.notFound(`no account ${rawAddress}`);
-    await this.repo.updatePassword(a.id, await hashPassword(password));
+    const passwordHash = await hashPassword(password);
+    await withTransaction(this.pool, async (tx) => {
+      if (!(await this.writes.updatePassword(tx, a.id, passwordHash))) throw AppError.notFound(`no account ${rawAddress}`);
+      await recordWithin?.(tx);
+    });
   }
 
   /** Accounts in address order, optionally matching `search` in the address or display name; keyset after `after`. */
@@ -169,12 +188,17 @@ export class DirectoryService implements OnApplicationShutdown {
   }
 
   /** Admin changes to an account; a disabled one stops resolving at once (cache forgotten). */
-  async updateAccount(rawAddress: string, changes: AccountChanges): Promise<AccountInfo> {
+  async updateAccount(rawAddress: string, changes: AccountChanges, recordWithin?: RecordWithin): Promise<AccountInfo> {
     const a = await this.repo.findAccountByAddress(normalizeAddress(rawAddress));
     if (!a) throw AppError.notFound(`no account ${rawAddress}`);
     if (changes.quotaBytes !== undefined && changes.quotaBytes < 0n) throw AppError.invalid('quota must not be negative');
     if (a.deleteRequestedAt && changes.disabled === false) throw new AppError(ErrorCode.Conflict, `account ${a.address} is being removed`);
-    const updated = await this.repo.updateAccount(a.id, changes);
+    const updated = await withTransaction(this.pool, async (tx) => {
+      const row = await this.writes.updateAccount(tx, a.id, changes);
+      if (!row) throw AppError.notFound(`no account ${rawAddress}`);
+      await recordWithin?.(tx);
+      return row;
+    });
     this.forgetCachedRecipients();
     return toInfo(updated);
   }
@@ -183,10 +207,15 @@ export class DirectoryService implements OnApplicationShutdown {
    * Removal without the wait: disables the account now (no login, 550 5.2.1 at RCPT) and marks it;
    * nextAccountPendingRemoval() + removeAccount() (the admin purge worker) delete it and its mail.
    */
-  async requestAccountRemoval(rawAddress: string): Promise<AccountInfo> {
+  async requestAccountRemoval(rawAddress: string, recordWithin?: RecordWithin): Promise<AccountInfo> {
     const a = await this.repo.findAccountByAddress(normalizeAddress(rawAddress));
     if (!a) throw AppError.notFound(`no account ${rawAddress}`);
-    const updated = await this.repo.markForRemoval(a.id);
+    const updated = await withTransaction(this.pool, async (tx) => {
+      const row = await this.writes.markForRemoval(tx, a.id);
+      if (!row) throw AppError.notFound(`no account ${rawAddress}`);
+      await recordWithin?.(tx);
+      return row;
+    });
     this.forgetCachedRecipients();
     return toInfo(updated);
   }
@@ -212,26 +241,62 @@ export class DirectoryService implements OnApplicationShutdown {
   async addAlias(rawAddress: string, rawDestination: string): Promise<void> {
     const address = normalizeAddress(rawAddress);
     const destination = normalizeAddress(rawDestination);
-    if (!isValidAddress(address)) throw AppError.invalid(`not a valid address: ${rawAddress}`);
-    if (!isValidAddress(destination)) throw AppError.invalid(`not a valid destination: ${rawDestination}`);
-    const domain = await this.repo.findDomain(domainOf(address));
-    if (!domain) throw AppError.notFound(`no domain ${domainOf(address)}; add it first`);
-    if (await this.repo.findAccountByAddress(address)) throw new AppError(ErrorCode.Conflict, `${address} is an account`);
+    const domain = await this.aliasDomain(address, [destination]);
     if ((await this.repo.findAliases(address)).some((a) => a.destination === destination)) {
       throw new AppError(ErrorCode.Conflict, `alias ${address} → ${destination} already exists`);
     }
-    await this.repo.createAlias(domain.id, address, destination);
+    await this.writes.insertAliases(this.pool, domain.id, address, [destination]); // one statement: atomic alone
     this.forgetCachedRecipients();
+  }
+
+  /**
+   * The alias's destinations become exactly these, in one transaction (the admin API's create and
+   * replace): `create` refuses an alias that exists (409), `replace` one that does not (404).
+   */
+  async setAliasDestinations(
+    rawAddress: string,
+    rawDestinations: string[],
+    mode: 'create' | 'replace',
+    recordWithin?: RecordWithin,
+  ): Promise<void> {
+    const address = normalizeAddress(rawAddress);
+    const wanted = [...new Set(rawDestinations.map(normalizeAddress))];
+    const domain = await this.aliasDomain(address, wanted);
+    await withTransaction(this.pool, async (tx) => {
+      const before = await this.writes.lockAliases(tx, address);
+      if (mode === 'create' && before.length > 0) {
+        throw new AppError(ErrorCode.Conflict, `alias ${address} already exists; PUT changes its destinations`);
+      }
+      if (mode === 'replace' && before.length === 0) throw AppError.notFound(`no alias ${address}`);
+      await this.writes.insertAliases(tx, domain.id, address, wanted.filter((d) => !before.includes(d)));
+      await this.writes.deleteAliases(tx, address, before.filter((d) => !wanted.includes(d)));
+      await recordWithin?.(tx);
+    });
+    this.forgetCachedRecipients();
+  }
+
+  /** The alias's domain, after the checks every alias write makes. */
+  private async aliasDomain(address: string, destinations: string[]): Promise<{ id: bigint }> {
+    if (!isValidAddress(address)) throw AppError.invalid(`not a valid address: ${address}`);
+    for (const d of destinations) if (!isValidAddress(d)) throw AppError.invalid(`not a valid destination: ${d}`);
+    const domain = await this.repo.findDomain(domainOf(address));
+    if (!domain) throw AppError.notFound(`no domain ${domainOf(address)}; add it first`);
+    if (await this.repo.findAccountByAddress(address)) throw new AppError(ErrorCode.Conflict, `${address} is an account`);
+    return domain;
   }
 
   async listAliases(): Promise<{ address: string; destination: string }[]> {
     return (await this.repo.listAliases()).map((a) => ({ address: a.address, destination: a.destination }));
   }
 
-  async removeAlias(rawAddress: string, rawDestination?: string): Promise<void> {
-    const n = await this.repo.deleteAlias(normalizeAddress(rawAddress), rawDestination ? normalizeAddress(rawDestination) : undefined);
+  async removeAlias(rawAddress: string, rawDestination?: string, recordWithin?: RecordWithin): Promise<void> {
+    const address = normalizeAddress(rawAddress);
+    await withTransaction(this.pool, async (tx) => {
+      const n = await this.writes.deleteAliases(tx, address, rawDestination ? [normalizeAddress(rawDestination)] : undefined);
+      if (n === 0) throw AppError.notFound(`no alias ${rawAddress}`);
+      await recordWithin?.(tx);
+    });
     this.forgetCachedRecipients();
-    if (n === 0) throw AppError.notFound(`no alias ${rawAddress}`);
   }
 
   /** The account when address and password match and it is enabled; same cost either way. */
@@ -330,12 +395,15 @@ export class DirectoryService implements OnApplicationShutdown {
   }
 
   /** Sets (or with null, clears) the domain's catch-all address. */
-  async setCatchAll(rawDomain: string, rawAddress: string | null): Promise<void> {
+  async setCatchAll(rawDomain: string, rawAddress: string | null, recordWithin?: RecordWithin): Promise<void> {
     const d = await this.repo.findDomain(normalizeAddress(rawDomain));
     if (!d) throw AppError.notFound(`no domain ${rawDomain}`);
     const address = rawAddress === null ? null : normalizeAddress(rawAddress);
     if (address !== null && !isValidAddress(address)) throw AppError.invalid(`not a valid address: ${rawAddress}`);
-    await this.repo.setCatchAll(d.id, address);
+    await withTransaction(this.pool, async (tx) => {
+      if (!(await this.writes.setCatchAll(tx, d.id, address))) throw AppError.notFound(`no domain ${rawDomain}`);
+      await recordWithin?.(tx);
+    });
     this.forgetCachedRecipients();
   }
 

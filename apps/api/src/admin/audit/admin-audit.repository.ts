@@ -28,9 +28,12 @@ interface AuditRow {
 export class AdminAuditRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  /** `tx`: the action's own transaction when it has one, so the entry commits or rolls back with it. */
-  async insert(e: NewAuditEntry, tx?: PoolClient): Promise<void> {
-    await (tx ?? this.pool).query(
+  /**
+   * Only in the audited action's own transaction (`tx`, required): the entry commits or rolls back
+   * with the change it records (AuditTrail). There is deliberately no form that writes on its own.
+   */
+  async insert(tx: Pick<PoolClient, 'query'>, e: NewAuditEntry): Promise<void> {
+    await tx.query(
       `INSERT INTO admin_audit (actor_id, actor_address, action, target, details, ip) VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
       [e.actorId, e.actorAddress, e.action, e.target, JSON.stringify(e.details), e.ip],
     );

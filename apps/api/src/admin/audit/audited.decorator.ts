@@ -11,5 +11,9 @@ export interface AuditSpec {
   targetField?: string;
 }
 
-/** Marks an admin route whose successful calls are written to the audit log (AuditInterceptor). */
+/**
+ * Marks an admin route whose successful calls are written to the audit log. The handler takes
+ * `@AuditRecord() audit: RecordWithin` and passes it to the service, which writes the entry in the
+ * transaction that makes the change (AuditInterceptor + AuditTrail).
+ */
 export const Audited = (spec: AuditSpec) => SetMetadata(AUDIT_ACTION, spec);

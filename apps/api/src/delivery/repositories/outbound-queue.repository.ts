@@ -210,8 +210,8 @@ export class OutboundQueueRepository {
   }
 
   /** Held recipients not being delivered right now: queued or deferred become held. */
-  async hold(scope: QueueScope): Promise<number> {
-    const { rowCount } = await this.pool.query(
+  async hold(scope: QueueScope, q: Queryable = this.pool): Promise<number> {
+    const { rowCount } = await q.query(
       `UPDATE outbound_recipients SET state = 'held', updated_at = now()
         WHERE message_id = $1 AND account_id = $2 AND state IN ('queued', 'deferred')
           AND (lease_until IS NULL OR lease_until < now())`,
@@ -221,8 +221,8 @@ export class OutboundQueueRepository {
   }
 
   /** Held recipients go back to the queue, due now (deferred when they were tried before). */
-  async release(scope: QueueScope): Promise<number> {
-    const { rowCount } = await this.pool.query(
+  async release(scope: QueueScope, q: Queryable = this.pool): Promise<number> {
+    const { rowCount } = await q.query(
       `UPDATE outbound_recipients
           SET state = CASE WHEN attempts > 0 THEN 'deferred'::queue_state ELSE 'queued'::queue_state END,
               next_attempt_at = now(), updated_at = now()
@@ -233,12 +233,12 @@ export class OutboundQueueRepository {
   }
 
   /** Waiting recipients become due now; a scheduled (not-before) entry is released from its wait too. */
-  async retryNow(scope: QueueScope): Promise<number> {
-    await this.pool.query(
+  async retryNow(scope: QueueScope, q: Queryable = this.pool): Promise<number> {
+    await q.query(
       `UPDATE outbound_messages SET not_before = LEAST(not_before, now()) WHERE id = $1 AND account_id = $2`,
       [scope.messageId, scope.accountId],
     );
-    const { rowCount } = await this.pool.query(
+    const { rowCount } = await q.query(
       `UPDATE outbound_recipients SET next_attempt_at = now(), updated_at = now()
         WHERE message_id = $1 AND account_id = $2 AND state IN ('queued', 'deferred')`,
       [scope.messageId, scope.accountId],

@@ -10,6 +10,10 @@ export type AccountInfoRow = Pick<Account, 'address' | 'displayName' | 'role' | 
   usedBytes: string;
 };
 
+/** The columns of an AccountInfoRow, for every statement that returns one. */
+export const ACCOUNT_INFO_COLUMNS = `id, address, display_name AS "displayName", role, quota_bytes AS "quotaBytes", used_bytes AS "usedBytes",
+  disabled, last_login_at AS "lastLoginAt", delete_requested_at AS "deleteRequestedAt"`;
+
 export interface NewAccount {
   domainId: bigint;
   address: string;
@@ -19,7 +23,7 @@ export interface NewAccount {
   quotaBytes: bigint;
 }
 
-/** The only code that touches domains, accounts and aliases. */
+/** The directory's reads, and its writes that need no caller's transaction; the admin writes are DirectoryWriteRepository's. */
 @Injectable()
 export class DirectoryRepository {
   constructor(
@@ -39,11 +43,6 @@ export class DirectoryRepository {
     });
   }
 
-  /** The domain and its DKIM keys in one statement (Prisma nests the inserts in a transaction). */
-  createDomain(name: string, dkimKeys: NewDkimKey[]): Promise<Domain> {
-    return this.prisma.domain.create({ data: { name, dkimKeys: { create: dkimKeys } } });
-  }
-
   listDkimKeys(domainId: bigint): Promise<DkimKey[]> {
     return this.prisma.dkimKey.findMany({ where: { domainId, active: true }, orderBy: { id: 'asc' } });
   }
@@ -53,34 +52,12 @@ export class DirectoryRepository {
     return this.prisma.dkimKey.findMany({ where: { domainId, retiredAt: null }, orderBy: { id: 'asc' } });
   }
 
-  /** A rotation's new keys: published first, signing only once the old ones are retired. */
-  async addPendingDkimKeys(domainId: bigint, keys: NewDkimKey[]): Promise<void> {
-    await this.prisma.dkimKey.createMany({ data: keys.map((k) => ({ ...k, domainId, active: false })) });
-  }
-
   countPendingDkimKeys(domainId: bigint): Promise<number> {
     return this.prisma.dkimKey.count({ where: { domainId, active: false, retiredAt: null } });
   }
 
-  /** In one transaction: the signing keys are retired and the waiting ones sign from now on. */
-  async promotePendingDkimKeys(domainId: bigint): Promise<number> {
-    const [, promoted] = await this.prisma.$transaction([
-      this.prisma.dkimKey.updateMany({ where: { domainId, active: true }, data: { active: false, retiredAt: new Date() } }),
-      this.prisma.dkimKey.updateMany({ where: { domainId, active: false, retiredAt: null }, data: { active: true } }),
-    ]);
-    return promoted.count;
-  }
-
   async addDkimKeys(domainId: bigint, keys: NewDkimKey[]): Promise<void> {
     await this.prisma.dkimKey.createMany({ data: keys.map((k) => ({ ...k, domainId })), skipDuplicates: true });
-  }
-
-  async setCatchAll(id: bigint, catchAll: string | null): Promise<void> {
-    await this.prisma.domain.update({ where: { id }, data: { catchAll } });
-  }
-
-  async deleteDomain(id: bigint): Promise<void> {
-    await this.prisma.domain.delete({ where: { id } });
   }
 
   countAccountsInDomain(domainId: bigint): Promise<number> {
@@ -108,9 +85,7 @@ export class DirectoryRepository {
     if (!/^[0-9]{1,19}$/.test(id)) return null;
     const { rows } = await this.pool.query<AccountInfoRow>({
       name: this.features.preparedStatements ? 'correio-account-info' : undefined,
-      text: `SELECT id, address, display_name AS "displayName", role, quota_bytes AS "quotaBytes", used_bytes AS "usedBytes",
-                    disabled, last_login_at AS "lastLoginAt", delete_requested_at AS "deleteRequestedAt"
-               FROM accounts WHERE id = $1`,
+      text: `SELECT ${ACCOUNT_INFO_COLUMNS} FROM accounts WHERE id = $1`,
       values: [id],
     });
     return rows[0] ?? null;
@@ -146,10 +121,6 @@ export class DirectoryRepository {
     return this.prisma.account.update({ where: { id }, data: { displayName: c.displayName, quotaBytes: c.quotaBytes, role: c.role, disabled: c.disabled } });
   }
 
-  markForRemoval(id: bigint): Promise<Account> {
-    return this.prisma.account.update({ where: { id }, data: { disabled: true, deleteRequestedAt: new Date() } });
-  }
-
   nextPendingRemoval(): Promise<Account | null> {
     return this.prisma.account.findFirst({ where: { deleteRequestedAt: { not: null } }, orderBy: { deleteRequestedAt: 'asc' } });
   }
@@ -181,14 +152,5 @@ export class DirectoryRepository {
 
   listAliases(): Promise<Alias[]> {
     return this.prisma.alias.findMany({ orderBy: [{ address: 'asc' }, { destination: 'asc' }] });
-  }
-
-  createAlias(domainId: bigint, address: string, destination: string): Promise<Alias> {
-    return this.prisma.alias.create({ data: { domainId, address, destination } });
-  }
-
-  async deleteAlias(address: string, destination?: string): Promise<number> {
-    const r = await this.prisma.alias.deleteMany({ where: destination ? { address, destination } : { address } });
-    return r.count;
   }
 }
