@@ -18,7 +18,15 @@ const HEADER_OCTETS = SIGNATURE.length + 8;
 /** Flags bit 16: each tuple starts with its OID. Never asked for here; its presence is refused. */
 const FLAG_HAS_OIDS = 1 << 16;
 
-type Phase = 'header' | 'extension' | 'fieldCount' | 'fieldLength' | 'fieldData' | 'fieldSkip' | 'end';
+// Where the scanner is: numbers, not strings, as the loop tests it once or twice per field.
+const HEADER = 0;
+const EXTENSION = 1;
+const FIELD_COUNT = 2;
+const FIELD_LENGTH = 3;
+const FIELD_DATA = 4;
+const FIELD_SKIP = 5;
+const END = 6;
+type Phase = typeof HEADER | typeof EXTENSION | typeof FIELD_COUNT | typeof FIELD_LENGTH | typeof FIELD_DATA | typeof FIELD_SKIP | typeof END;
 
 /** A tuple as a layer keeps it: one value per field, null for SQL NULL (or a field the layer skipped). */
 export type CopyRow<F> = (F | null)[];
@@ -31,7 +39,7 @@ export type CopyRow<F> = (F | null)[];
 export abstract class BinaryCopyScanner<F> {
   /** Tuples completed and not yet handed out by the layer. */
   protected rows: CopyRow<F>[] = [];
-  private phase: Phase = 'header';
+  private phase: Phase = HEADER;
   /** The fixed-size item being read when it straddles chunks, and how much of it has arrived. */
   private readonly fixed = Buffer.alloc(HEADER_OCTETS);
   private fixedHave = 0;
@@ -52,7 +60,7 @@ export abstract class BinaryCopyScanner<F> {
 
   /** Whether the trailer came (a COPY that ends without one was cut short). */
   get isComplete(): boolean {
-    return this.phase === 'end';
+    return this.phase === END;
   }
 
   /** Reads a chunk. Throws on a stream that is not binary COPY, and on bytes after the trailer. */
@@ -60,7 +68,7 @@ export abstract class BinaryCopyScanner<F> {
     let at = 0;
     while (at < chunk.length) {
       switch (this.phase) {
-        case 'fieldData': {
+        case FIELD_DATA: {
           const n = Math.min(this.left, chunk.length - at);
           this.fieldBytes(chunk, at, at + n);
           this.left -= n;
@@ -68,11 +76,11 @@ export abstract class BinaryCopyScanner<F> {
           if (this.left === 0) this.fieldDone(this.endField());
           break;
         }
-        case 'fieldCount':
-        case 'fieldLength':
+        case FIELD_COUNT:
+        case FIELD_LENGTH:
           // Whole in this chunk (nearly always): read in place, no copy.
           if (this.fixedHave === 0 && at + this.fixedSize() <= chunk.length) {
-            if (this.phase === 'fieldCount') {
+            if (this.phase === FIELD_COUNT) {
               at += 2;
               this.countDone(chunk.readInt16BE(at - 2));
             } else {
@@ -83,20 +91,20 @@ export abstract class BinaryCopyScanner<F> {
             at = this.fillFixed(chunk, at);
           }
           break;
-        case 'extension':
-        case 'fieldSkip': {
+        case EXTENSION:
+        case FIELD_SKIP: {
           const n = Math.min(this.left, chunk.length - at);
           this.left -= n;
           at += n;
           if (this.left > 0) break;
-          if (this.phase === 'extension') this.phase = 'fieldCount';
+          if (this.phase === EXTENSION) this.phase = FIELD_COUNT;
           else this.fieldDone(null);
           break;
         }
-        case 'header':
+        case HEADER:
           at = this.fillFixed(chunk, at);
           break;
-        case 'end':
+        case END:
           throw new Error('binary COPY: data after the trailer');
       }
     }
@@ -111,34 +119,34 @@ export abstract class BinaryCopyScanner<F> {
     if (this.fixedHave === need) {
       this.fixedHave = 0;
       const f = this.fixed;
-      if (this.phase === 'header') this.headerDone(f);
-      else if (this.phase === 'fieldCount') this.countDone(f.readInt16BE(0));
+      if (this.phase === HEADER) this.headerDone(f);
+      else if (this.phase === FIELD_COUNT) this.countDone(f.readInt16BE(0));
       else this.lengthDone(f.readInt32BE(0));
     }
     return at + n;
   }
 
   private fixedSize(): number {
-    return this.phase === 'header' ? HEADER_OCTETS : this.phase === 'fieldCount' ? 2 : 4;
+    return this.phase === HEADER ? HEADER_OCTETS : this.phase === FIELD_COUNT ? 2 : 4;
   }
 
   private headerDone(f: Buffer): void {
     if (!f.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new Error('binary COPY: bad signature (not a binary COPY stream)');
     if (f.readUInt32BE(SIGNATURE.length) & FLAG_HAS_OIDS) throw new Error('binary COPY: OIDs are not expected');
     this.left = f.readUInt32BE(SIGNATURE.length + 4);
-    this.phase = this.left > 0 ? 'extension' : 'fieldCount';
+    this.phase = this.left > 0 ? EXTENSION : FIELD_COUNT;
   }
 
   private countDone(count: number): void {
     if (count === -1) {
-      this.phase = 'end';
+      this.phase = END;
       return;
     }
     if (count < 0) throw new Error(`binary COPY: bad field count ${count}`);
     this.row = [];
     this.fieldsLeft = count;
     if (count === 0) this.rowDone();
-    else this.phase = 'fieldLength';
+    else this.phase = FIELD_LENGTH;
   }
 
   private lengthDone(length: number): void {
@@ -152,19 +160,19 @@ export abstract class BinaryCopyScanner<F> {
       this.fieldDone(isWanted ? this.endField() : null);
     } else {
       this.left = length;
-      this.phase = isWanted ? 'fieldData' : 'fieldSkip';
+      this.phase = isWanted ? FIELD_DATA : FIELD_SKIP;
     }
   }
 
   private fieldDone(value: F | null): void {
     this.row.push(value);
     if (--this.fieldsLeft === 0) this.rowDone();
-    else this.phase = 'fieldLength';
+    else this.phase = FIELD_LENGTH;
   }
 
   private rowDone(): void {
     this.rows.push(this.row);
-    this.phase = 'fieldCount';
+    this.phase = FIELD_COUNT;
   }
 }
 
