@@ -6,7 +6,7 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
-import { copyOutBinary } from './copy-binary.js';
+import { copyOutBinary } from './copy-out-binary.js';
 import type { SharedCopyRequest, SharedCopyResponse } from './shared-copy-reader.js';
 
 const { url, applicationName } = workerData as { url: string; applicationName: string };

@@ -1,9 +1,8 @@
 import { Socket } from 'node:net';
-import type { PoolClient } from '@correio/db';
+import { CopyViewParser, type PoolClient, type SegmentRow } from '@correio/db';
 import { ByteSegments, joined } from './byte-segments.js';
-import { CopyRowParser, type SegmentRow } from './copy-binary-rows.js';
 
-export type { SegmentRow } from './copy-binary-rows.js';
+export type { SegmentRow } from '@correio/db';
 
 /** The rows of a running COPY, in groups as they arrive; `settled` resolves (never rejects) once the statement is over. */
 export interface CopyRowStream extends AsyncIterable<SegmentRow[]> {
@@ -27,11 +26,12 @@ export interface CopyRowStream extends AsyncIterable<SegmentRow[]> {
  * one frames the PostgreSQL protocol itself (Protocol Flow, "COPY Operations": CopyOutResponse, any
  * number of CopyData 'd', CopyDone, CommandComplete, ReadyForQuery; ErrorResponse instead at any
  * point; NoticeResponse, ParameterStatus and NotificationResponse at any time). CopyData payloads go
- * to the row parser; every other message is handed, whole, to node-postgres's listener, whose state
- * machine so sees exactly what it would have seen except the CopyData; at ReadyForQuery its listener
- * is put back first and the rest of the chunk handed to it. Messages are handed over whole, so its
- * parser never keeps a partial one (it would write into the chunk it was given: pg-protocol's
- * mergeBuffer reuses it; the ranges handed over are never the ones kept here).
+ * to the row parser (@correio/db CopyViewParser: fields as views of these chunks); every other
+ * message is handed, whole, to node-postgres's listener, whose state machine so sees exactly what it
+ * would have seen except the CopyData; at ReadyForQuery its listener is put back first and the rest
+ * of the chunk handed to it. Messages are handed over whole, so its parser never keeps a partial one
+ * (it would write into the chunk it was given: pg-protocol's mergeBuffer reuses it; the ranges
+ * handed over are never the ones kept here).
  *
  * When the takeover is not safe (a socket with other 'data' listeners, not a net.Socket, or a first
  * message that is not one PostgreSQL may send first — node-postgres's parser would then hold bytes
@@ -64,7 +64,7 @@ const FIRST_TYPES = new Set([0x48, 0x45, 0x4e, 0x53, 0x41]);
 const MAX_MESSAGE = 0x40000000;
 
 class CopyOutStream implements CopyRowStream {
-  private readonly parser = new CopyRowParser();
+  private readonly parser = new CopyViewParser();
   private readonly raw = new ByteSegments();
   private readonly groups: SegmentRow[][] = [];
   private wake: (() => void) | undefined;
