@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../config/load-config.js';
 import { PG_POOL } from '../database/database.module.js';
 import { parseFlags } from './imap-flags.js';
 import type { ImapMailbox } from './imap-store.types.js';
+import type { DeliveryRequest } from './mailbox-store.types.js';
 import { MailboxDelivery } from './mailbox-delivery.js';
 import { ImapMailboxRepository } from './repositories/imap-mailbox.repository.js';
 import { ImapRowWritesRepository } from './repositories/imap-row-writes.repository.js';
@@ -74,29 +75,13 @@ export class ImapAppend {
       // INSERT, COMMIT. Durable before the OK as every APPEND (DESIGN invariant 1). Only INBOX: it
       // cannot be deleted, and an autocommitted delivery statement whose mailbox vanished between
       // its two steps would keep its usage charge (see the DELETE test in imap-store.int.test.ts).
-      const [copy] = await this.store.deliver({
-        raw: only.raw,
-        summary: only.summary,
-        targets: [{ accountId, mailbox: { id: mailboxId } }],
-        envelopeFrom: only.summary.from.address,
-        internalDate: only.internalDate,
-        flags: { seen: only.system.has('seen'), draft: only.system.has('draft') },
-        keepImapEnvelope: true,
-      });
+      const [copy] = await this.store.deliver(appendRequest(accountId, mailboxId, only));
       return { uidValidity: box.uidValidity, uids: [copy!.uid] };
     }
     const copies = await withTransaction(this.pool, async (tx) => {
       const stored = [];
       for (const m of parsed) {
-        const [copy] = await this.store.deliverWithin(tx, {
-          raw: m.raw,
-          summary: m.summary,
-          targets: [{ accountId, mailbox: { id: mailboxId } }],
-          envelopeFrom: m.summary.from.address,
-          internalDate: m.internalDate,
-          flags: { seen: m.system.has('seen'), draft: m.system.has('draft') },
-          keepImapEnvelope: true,
-        });
+        const [copy] = await this.store.deliverWithin(tx, appendRequest(accountId, mailboxId, m));
         // The flags the delivery statement does not set, under the same modseq (invariant 2).
         if (m.system.has('answered') || m.system.has('flagged') || m.system.has('deleted') || m.keywords.length > 0) {
           const state = {
@@ -116,4 +101,21 @@ export class ImapAppend {
     this.store.publishDelivered(copies);
     return { uidValidity: box.uidValidity, uids: copies.map((c) => c.uid) };
   }
+}
+
+/** One APPENDed message as a delivery: its \Seen and \Draft set by the delivery statement, its ENVELOPE text kept. */
+function appendRequest(
+  accountId: string,
+  mailboxId: string,
+  m: { raw: Buffer; summary: DeliveryRequest['summary']; internalDate?: Date; system: Set<string> },
+): DeliveryRequest {
+  return {
+    raw: m.raw,
+    summary: m.summary,
+    targets: [{ accountId, mailbox: { id: mailboxId } }],
+    envelopeFrom: m.summary.from.address,
+    internalDate: m.internalDate,
+    flags: { seen: m.system.has('seen'), draft: m.system.has('draft') },
+    keepImapEnvelope: true,
+  };
 }

@@ -98,11 +98,8 @@ export class MailboxMessageWrites {
 
   /** Sets flags on locked rows, one modseq per mailbox (mailboxes in id order: the LOCK ORDER). */
   private async setFlagWithin(tx: PoolClient, accountId: string, rows: MessageRow[], flags: MessageFlags): Promise<MailboxChange[]> {
-    const byMailbox = new Map<string, MessageRow[]>();
-    for (const r of rows) byMailbox.set(r.mailboxId, [...(byMailbox.get(r.mailboxId) ?? []), r]);
     const out: MailboxChange[] = [];
-    for (const mailboxId of [...byMailbox.keys()].sort(compareIds)) {
-      const inBox = byMailbox.get(mailboxId)!;
+    for (const [mailboxId, inBox] of inMailboxOrder(rows)) {
       const { modseq } = await this.mailboxes.allocate(tx, accountId, mailboxId, 0);
       for (const r of inBox) await this.messages.updateFlags(tx, accountId, r.id, flags, modseq);
       out.push({ accountId, mailboxId, kind: 'flags', uids: inBox.map((r) => r.uid), modseq });
@@ -139,11 +136,8 @@ export class MailboxMessageWrites {
       const rows = await this.messages.lockMany(tx, accountId, valid);
       if (rows.length === 0) return [];
       await this.usage.release(tx, accountId, rows.reduce((n, r) => n + r.size, 0));
-      const byMailbox = new Map<string, MessageRow[]>();
-      for (const r of rows) byMailbox.set(r.mailboxId, [...(byMailbox.get(r.mailboxId) ?? []), r]);
       const out: MailboxChange[] = [];
-      for (const mailboxId of [...byMailbox.keys()].sort(compareIds)) {
-        const inBox = byMailbox.get(mailboxId)!;
+      for (const [mailboxId, inBox] of inMailboxOrder(rows)) {
         const { modseq } = await this.mailboxes.allocate(tx, accountId, mailboxId, 0);
         for (const r of inBox) await this.messages.expunge(tx, r, modseq);
         out.push({ accountId, mailboxId, kind: 'expunge', uids: inBox.map((r) => r.uid), modseq });
@@ -160,4 +154,11 @@ export class MailboxMessageWrites {
   private publish(change: MailboxChange): void {
     this.events.publish(change);
   }
+}
+
+/** Rows grouped by mailbox, mailboxes in ascending id (the LOCK ORDER), rows in their given order. */
+function inMailboxOrder(rows: MessageRow[]): [string, MessageRow[]][] {
+  const byMailbox = new Map<string, MessageRow[]>();
+  for (const r of rows) byMailbox.set(r.mailboxId, [...(byMailbox.get(r.mailboxId) ?? []), r]);
+  return [...byMailbox.keys()].sort(compareIds).map((mailboxId) => [mailboxId, byMailbox.get(mailboxId)!]);
 }
