@@ -9,12 +9,12 @@ import { ImapBlobReaper } from './imap-blob-reaper.js';
 import { flagsOf, parseFlags } from './imap-flags.js';
 import type { CopyResult, ImapMessageFlags, StoreFlagsRequest, StoreFlagsResult } from './imap-store.types.js';
 import type { MailboxChange } from './mailbox-store.types.js';
-import { type ImapRow, ImapMessageRepository } from './repositories/imap-message.repository.js';
+import { type ImapRow, ImapRowWritesRepository } from './repositories/imap-row-writes.repository.js';
 import { expungeStatement, storeFlagsStatement } from './repositories/imap-write-statements.js';
 import { MailboxRepository } from './repositories/mailbox.repository.js';
+import { compareIds } from './store-ids.js';
 
 const byUid = (a: ImapRow, b: ImapRow) => a.uid - b.uid;
-const compareIds = (a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0);
 
 /**
  * The IMAP writes to messages (STORE, COPY, MOVE, EXPUNGE, and the moves of DELETE/RENAME), each one
@@ -27,7 +27,7 @@ export class ImapMessageWrites {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
-    private readonly messages: ImapMessageRepository,
+    private readonly messages: ImapRowWritesRepository,
     private readonly mailboxes: MailboxRepository,
     private readonly usage: UsageRepository,
     @Inject(DB_FEATURES) private readonly features: DbFeatures,

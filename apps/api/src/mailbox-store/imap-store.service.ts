@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Pool, withTransaction } from '@correio/db';
+import type { Pool } from '@correio/db';
 import { type Envelope, MESSAGE_STRUCTURE_VERSION, type MessageStructure, type SearchKey, type StatusItem } from '@correio/imap-protocol';
-import { summarizeMessage } from '@correio/mime';
-import { AppError, ErrorCode } from '../common/app-error.js';
+import { AppError } from '../common/app-error.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../config/load-config.js';
 import { PG_POOL } from '../database/database.module.js';
 import { MailEventsService } from '../events/mail-events.service.js';
-import { flagsOf, parseFlags } from './imap-flags.js';
+import { ImapAppend } from './imap-append.js';
+import { flagsOf } from './imap-flags.js';
+import { ImapMailboxes } from './imap-mailboxes.js';
 import { ImapMessageWrites } from './imap-message-writes.js';
-import { normalizeMailboxName, parentNames } from './imap-names.js';
 import { ImapStructureKeeper } from './imap-structure-keeper.js';
 import type {
   ChangesSince,
@@ -28,39 +28,31 @@ import type {
   StoreFlagsRequest,
   StoreFlagsResult,
 } from './imap-store.types.js';
-import { MailboxStoreService } from './mailbox-store.service.js';
 import type { MailboxChange, SpecialUse } from './mailbox-store.types.js';
+import { ImapBlobsRepository } from './repositories/imap-blobs.repository.js';
 import { ImapBodiesRepository, readStream } from './repositories/imap-bodies.repository.js';
 import { ImapMailboxRepository } from './repositories/imap-mailbox.repository.js';
 import { ImapMessageRepository, type MetaRow } from './repositories/imap-message.repository.js';
 import { ImapSearchRepository } from './repositories/imap-search.repository.js';
-
-const MAX_BIGINT = 9_223_372_036_854_775_807n;
-const isId = (id: string) => /^[1-9]\d{0,18}$/.test(id) && BigInt(id) <= MAX_BIGINT;
-/** STATUS items the mailbox row keeps a count of, and those that need the messages counted (ImapMailboxRepository.status). */
-const KEPT_ITEMS: StatusItem[] = ['MESSAGES', 'UNSEEN'];
-const SCAN_ITEMS: StatusItem[] = ['DELETED', 'SIZE'];
+import { isId } from './store-ids.js';
 
 /**
  * The mail store as IMAP sees it (ImapStore, imap-store.types.ts). Every method is scoped by account;
  * every write is one transaction and publishes its changes after COMMIT (invariants 2, 4, 6).
- * Deliveries and APPEND go through MailboxStoreService's one delivery path (quota, UID, blob, search
- * text in one statement).
+ * The selected state's reads are here; the mailbox commands are ImapMailboxes' (imap-mailboxes.ts),
+ * the message writes ImapMessageWrites' (imap-message-writes.ts), APPEND ImapAppend's (imap-append.ts:
+ * the store's one delivery path, quota, UID, blob and search text in one statement).
  */
-/** Accounts whose INBOX a process remembers (~100 bytes each); past it the map starts over. */
-const MAX_KNOWN_INBOXES = 100_000;
-
 @Injectable()
 export class ImapStoreService implements ImapStore {
-  /** INBOX per account, for APPEND (findAppendTarget). */
-  private readonly inboxes = new Map<string, Pick<ImapMailbox, 'id' | 'name' | 'uidValidity'>>();
-
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly store: MailboxStoreService,
+    private readonly mailboxes: ImapMailboxes,
+    private readonly appends: ImapAppend,
     private readonly boxes: ImapMailboxRepository,
     private readonly messages: ImapMessageRepository,
+    private readonly blobs: ImapBlobsRepository,
     private readonly bodies: ImapBodiesRepository,
     private readonly searches: ImapSearchRepository,
     private readonly writes: ImapMessageWrites,
@@ -68,123 +60,38 @@ export class ImapStoreService implements ImapStore {
     private readonly events: MailEventsService,
   ) {}
 
-  // ---- Mailboxes (RFC 9051 §6.3)
+  // ---- Mailboxes (RFC 9051 §6.3): imap-mailboxes.ts
 
   listMailboxes(accountId: string): Promise<ImapMailbox[]> {
-    return this.boxes.list(accountId);
+    return this.mailboxes.listMailboxes(accountId);
   }
 
-  async statusMailboxes(accountId: string, mailboxIds: string[], items: StatusItem[]): Promise<ImapMailboxStatus[]> {
-    const ids = mailboxIds.filter(isId);
-    if (ids.length === 0) return [];
-    const counts = items.some((i) => SCAN_ITEMS.includes(i)) ? 'scan' : items.some((i) => KEPT_ITEMS.includes(i)) ? 'kept' : 'none';
-    return this.boxes.status(accountId, ids, counts);
+  statusMailboxes(accountId: string, mailboxIds: string[], items: StatusItem[]): Promise<ImapMailboxStatus[]> {
+    return this.mailboxes.statusMailboxes(accountId, mailboxIds, items);
   }
 
   findMailbox(accountId: string, name: string): Promise<ImapMailbox | undefined> {
-    return this.boxes.find(accountId, normalizeMailboxName(name, false));
+    return this.mailboxes.findMailbox(accountId, name);
   }
 
-  /**
-   * APPEND's target. INBOX's id and UIDVALIDITY never change: it cannot be created, deleted or
-   * renamed away (RFC 9051 §6.3.4, §6.3.9, §6.3.10: RENAME INBOX moves its messages and leaves it;
-   * createMailbox/deleteMailbox/renameMailbox below refuse or do exactly that), and no code changes a
-   * mailbox's uid_validity. So after the first lookup an APPEND to INBOX (most of them: clients
-   * saving drafts and sent copies name other mailboxes, but imports and the benchmark use INBOX)
-   * skips the lookup's round trip. A removed account's entry is harmless: the delivery statement
-   * finds no mailbox row and fails as before.
-   */
-  async findAppendTarget(accountId: string, name: string): Promise<Pick<ImapMailbox, 'id' | 'name' | 'uidValidity'> | undefined> {
-    const wanted = normalizeMailboxName(name, false);
-    if (wanted !== 'INBOX') return this.boxes.find(accountId, wanted);
-    const known = this.inboxes.get(accountId);
-    if (known) return known;
-    const found = await this.boxes.find(accountId, 'INBOX');
-    if (!found) return undefined;
-    if (this.inboxes.size >= MAX_KNOWN_INBOXES) this.inboxes.clear();
-    const target = { id: found.id, name: found.name, uidValidity: found.uidValidity };
-    this.inboxes.set(accountId, target);
-    return target;
+  findAppendTarget(accountId: string, name: string): Promise<Pick<ImapMailbox, 'id' | 'name' | 'uidValidity'> | undefined> {
+    return this.mailboxes.findAppendTarget(accountId, name);
   }
 
-  /** RFC 9051 §6.3.4: missing superior names are created too; RFC 6154 §3 CREATE-SPECIAL-USE. */
-  async createMailbox(accountId: string, name: string, specialUse?: SpecialUse): Promise<ImapMailbox> {
-    const wanted = normalizeMailboxName(name, true);
-    if (wanted === 'INBOX') throw new AppError(ErrorCode.Conflict, 'INBOX already exists');
-    return withTransaction(this.pool, async (tx) => {
-      for (const parent of parentNames(wanted)) await this.boxes.create(tx, accountId, parent, null, true);
-      const created = await this.boxes.create(tx, accountId, wanted, specialUse ?? null, true);
-      if (!created) throw new AppError(ErrorCode.Conflict, 'a mailbox with that name already exists');
-      return created;
-    });
+  createMailbox(accountId: string, name: string, specialUse?: SpecialUse): Promise<ImapMailbox> {
+    return this.mailboxes.createMailbox(accountId, name, specialUse);
   }
 
-  /** RFC 9051 §6.3.9: the mailbox and its messages go; its children stay. INBOX cannot be deleted. */
-  async deleteMailbox(accountId: string, name: string): Promise<void> {
-    const wanted = normalizeMailboxName(name, false);
-    if (wanted === 'INBOX') throw new AppError(ErrorCode.Forbidden, 'INBOX cannot be deleted');
-    const box = await this.boxes.find(accountId, wanted);
-    if (!box) throw AppError.notFound('no such mailbox');
-    // The store files every sent message and draft by special use (outgoing.service, saveDraft): the
-    // last mailbox of each stays, as Gmail's and Outlook's system folders do (it can be renamed).
-    if (
-      (box.specialUse === 'sent' || box.specialUse === 'drafts') &&
-      !(await this.boxes.hasOtherWithSpecialUse(accountId, box.specialUse, box.id))
-    ) {
-      throw new AppError(
-        ErrorCode.Forbidden,
-        `${box.name} keeps your ${box.specialUse === 'sent' ? 'sent mail' : 'drafts'}; it cannot be deleted`,
-      );
-    }
-    const change = await withTransaction(this.pool, async (tx) => {
-      const gone = await this.writes.emptyMailbox(tx, accountId, box.id);
-      await this.boxes.delete(tx, accountId, box.id);
-      return gone;
-    });
-    if (change) this.events.publish(change);
+  deleteMailbox(accountId: string, name: string): Promise<void> {
+    return this.mailboxes.deleteMailbox(accountId, name);
   }
 
-  /**
-   * RFC 9051 §6.3.10: the mailbox and every child move to the new name, keeping UIDVALIDITY and
-   * UIDs. Renaming INBOX moves its messages into a new mailbox of that name and leaves INBOX, empty.
-   */
-  async renameMailbox(accountId: string, from: string, to: string): Promise<void> {
-    const source = normalizeMailboxName(from, false);
-    const target = normalizeMailboxName(to, true);
-    if (target === 'INBOX' || target === source) throw new AppError(ErrorCode.Conflict, 'a mailbox with that name already exists');
-    if (target.startsWith(`${source}/`) && source !== 'INBOX')
-      throw new AppError(ErrorCode.Forbidden, 'a mailbox cannot be moved into itself');
-    const changes = await withTransaction(this.pool, async (tx) => {
-      if (source === 'INBOX') {
-        const inbox = await this.boxes.find(accountId, 'INBOX', tx);
-        if (!inbox) throw AppError.notFound('no such mailbox');
-        for (const parent of parentNames(target)) await this.boxes.create(tx, accountId, parent, null, true);
-        const created = await this.boxes.create(tx, accountId, target, null, true);
-        if (!created) throw new AppError(ErrorCode.Conflict, 'a mailbox with that name already exists');
-        return (await this.writes.move(accountId, inbox.id, undefined, created.id, tx)).changes;
-      }
-      const subtree = await this.boxes.lockSubtree(tx, accountId, source);
-      if (!subtree.some((b) => b.name === source)) throw AppError.notFound('no such mailbox');
-      const renames = subtree.map((b) => ({ id: b.id, name: target + b.name.slice(source.length) }));
-      if (
-        await this.boxes.anyExists(
-          tx,
-          accountId,
-          renames.map((r) => r.name),
-        )
-      ) {
-        throw new AppError(ErrorCode.Conflict, 'a mailbox with that name already exists');
-      }
-      for (const parent of parentNames(target)) await this.boxes.create(tx, accountId, parent, null, true);
-      await this.boxes.rename(tx, accountId, renames);
-      return [];
-    });
-    for (const c of changes) this.events.publish(c);
+  renameMailbox(accountId: string, from: string, to: string): Promise<void> {
+    return this.mailboxes.renameMailbox(accountId, from, to);
   }
 
-  async setSubscribed(accountId: string, name: string, subscribed: boolean): Promise<void> {
-    if (!(await this.boxes.setSubscribed(accountId, normalizeMailboxName(name, false), subscribed)))
-      throw AppError.notFound('no such mailbox');
+  setSubscribed(accountId: string, name: string, subscribed: boolean): Promise<void> {
+    return this.mailboxes.setSubscribed(accountId, name, subscribed);
   }
 
   // ---- Selected state
@@ -268,12 +175,12 @@ export class ImapStoreService implements ImapStore {
     const valid = [...new Set(blobIds.filter(isId))];
     if (valid.length === 0) return new Map();
     const chosen: string[] = [];
-    for (const b of await this.messages.blobSizes(accountId, valid)) {
+    for (const b of await this.blobs.blobSizes(accountId, valid)) {
       if (b.size > maxEach || b.size > room) continue;
       chosen.push(b.id);
       room -= b.size;
     }
-    return chosen.length > 0 ? this.messages.readMany(accountId, chosen) : new Map();
+    return chosen.length > 0 ? this.blobs.readMany(accountId, chosen) : new Map();
   }
 
   /**
@@ -288,7 +195,7 @@ export class ImapStoreService implements ImapStore {
     const MiB = 1024 * 1024;
     const size = chunkSize ?? Math.min(8 * MiB, Math.max(MiB, Math.ceil((end - start) / 8)));
     for (let at = Math.max(0, start); at < end; ) {
-      const chunk = await this.messages.readSlice(accountId, blobId, at, Math.min(size, end - at));
+      const chunk = await this.blobs.readSlice(accountId, blobId, at, Math.min(size, end - at));
       if (chunk === undefined) throw AppError.notFound('message not found');
       if (chunk.length === 0) return;
       yield chunk;
@@ -338,95 +245,19 @@ export class ImapStoreService implements ImapStore {
     return { uids: gone, modseq: BigInt(modseq) };
   }
 
-  /**
-   * APPEND (RFC 9051 §6.3.12) through the delivery path: parsed as delivered mail is (summary and
-   * search text), quota checked in the statement (OVERQUOTA), TOOBIG past the message size limit.
-   * Flags beyond \Seen and \Draft are set in the same transaction, under the same modseq.
-   */
-  async append(
-    accountId: string,
-    mailboxId: string,
-    raw: Buffer,
-    flags: string[],
-    internalDate?: Date,
-  ): Promise<{ uidValidity: number; uid: number }> {
-    const { uidValidity, uids } = await this.appendMany(accountId, mailboxId, [{ raw, flags, internalDate }]);
-    return { uidValidity, uid: uids[0]! };
+  // ---- APPEND: imap-append.ts
+
+  append(accountId: string, mailboxId: string, raw: Buffer, flags: string[], internalDate?: Date): Promise<{ uidValidity: number; uid: number }> {
+    return this.appends.append(accountId, mailboxId, raw, flags, internalDate);
   }
 
-  /**
-   * MULTIAPPEND (RFC 3502): several messages in ONE transaction, all stored or none (§3: a failure
-   * of any leaves the mailbox as it was); UIDs ascending in the order given (APPENDUID uid-set).
-   */
-  async appendMany(
+  appendMany(
     accountId: string,
     mailboxId: string,
     messages: { raw: Buffer; flags: string[]; internalDate?: Date }[],
     found?: Pick<ImapMailbox, 'id' | 'name' | 'uidValidity'>,
   ): Promise<{ uidValidity: number; uids: number[] }> {
-    if (messages.some((m) => m.raw.length > this.config.smtp.maxMessageBytes)) throw new AppError(ErrorCode.TooLarge, 'message too large');
-    if (!isId(mailboxId)) throw AppError.notFound('no such mailbox');
-    // A UIDVALIDITY the caller already has saves a round trip: a mailbox deleted meanwhile still
-    // fails below (the delivery statement finds no mailbox row: NOT FOUND), and a mailbox id's
-    // UIDVALIDITY never changes (RENAME keeps it, RFC 9051 §6.3.6).
-    const box = found?.id === mailboxId ? found : await this.boxes.findById(accountId, mailboxId);
-    if (!box) throw AppError.notFound('no such mailbox');
-    const parsed = await Promise.all(messages.map(async (m) => ({ ...m, summary: await summarizeMessage(m.raw), ...parseFlags(m.flags) })));
-    const only = parsed.length === 1 ? parsed[0]! : undefined;
-    if (
-      box.name === 'INBOX' &&
-      only &&
-      !only.system.has('answered') &&
-      !only.system.has('flagged') &&
-      !only.system.has('deleted') &&
-      only.keywords.length === 0
-    ) {
-      // One message into INBOX whose flags the delivery statement sets by itself: that statement
-      // alone, committed when it returns (deliver() publishes after it) — one round trip, not BEGIN,
-      // INSERT, COMMIT. Durable before the OK as every APPEND (DESIGN invariant 1). Only INBOX: it
-      // cannot be deleted, and an autocommitted delivery statement whose mailbox vanished between
-      // its two steps would keep its usage charge (see the DELETE test in imap-store.int.test.ts).
-      const [copy] = await this.store.deliver({
-        raw: only.raw,
-        summary: only.summary,
-        targets: [{ accountId, mailbox: { id: mailboxId } }],
-        envelopeFrom: only.summary.from.address,
-        internalDate: only.internalDate,
-        flags: { seen: only.system.has('seen'), draft: only.system.has('draft') },
-        keepImapEnvelope: true,
-      });
-      return { uidValidity: box.uidValidity, uids: [copy!.uid] };
-    }
-    const copies = await withTransaction(this.pool, async (tx) => {
-      const stored = [];
-      for (const m of parsed) {
-        const [copy] = await this.store.deliverWithin(tx, {
-          raw: m.raw,
-          summary: m.summary,
-          targets: [{ accountId, mailbox: { id: mailboxId } }],
-          envelopeFrom: m.summary.from.address,
-          internalDate: m.internalDate,
-          flags: { seen: m.system.has('seen'), draft: m.system.has('draft') },
-          keepImapEnvelope: true,
-        });
-        // The flags the delivery statement does not set, under the same modseq (invariant 2).
-        if (m.system.has('answered') || m.system.has('flagged') || m.system.has('deleted') || m.keywords.length > 0) {
-          const state = {
-            seen: m.system.has('seen'),
-            answered: m.system.has('answered'),
-            flagged: m.system.has('flagged'),
-            deleted: m.system.has('deleted'),
-            draft: m.system.has('draft'),
-            keywords: m.keywords,
-          };
-          await this.messages.setFlags(tx, accountId, [{ id: copy!.messageId, ...state }], copy!.modseq);
-        }
-        stored.push(copy!);
-      }
-      return stored;
-    });
-    this.store.publishDelivered(copies);
-    return { uidValidity: box.uidValidity, uids: copies.map((c) => c.uid) };
+    return this.appends.appendMany(accountId, mailboxId, messages, found);
   }
 
   async search(accountId: string, mailboxId: string, key: SearchKey, scopeUids?: number[]): Promise<number[]> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type BodyForms, type Envelope, type MessageStructure, bodyForms, computeMessageStructure, envelopeForms } from '@correio/imap-protocol';
 import { ImapFormsRepository } from './repositories/imap-forms.repository.js';
-import { ImapMessageRepository } from './repositories/imap-message.repository.js';
+import { ImapBlobsRepository } from './repositories/imap-blobs.repository.js';
 
 /** Bytes of messages parsed in one batch (a larger message alone). */
 const PARSE_BATCH_BYTES = 8 * 1024 * 1024;
@@ -14,15 +14,15 @@ const PARSE_BATCH_BYTES = 8 * 1024 * 1024;
 @Injectable()
 export class ImapStructureKeeper {
   constructor(
-    private readonly messages: ImapMessageRepository,
+    private readonly blobs: ImapBlobsRepository,
     private readonly forms: ImapFormsRepository,
   ) {}
 
   /** Structures of blobs, read in batches of at most PARSE_BATCH_BYTES and kept. */
   async compute(accountId: string, blobIds: string[]): Promise<Map<string, MessageStructure>> {
     const out = new Map<string, MessageStructure>();
-    for (const batch of batchBySize(await this.messages.blobSizes(accountId, blobIds), PARSE_BATCH_BYTES)) {
-      const raws = await this.messages.readMany(accountId, batch);
+    for (const batch of batchBySize(await this.blobs.blobSizes(accountId, blobIds), PARSE_BATCH_BYTES)) {
+      const raws = await this.blobs.readMany(accountId, batch);
       const items: { blobId: string; version: number; structure: MessageStructure; forms: BodyForms }[] = [];
       for (const [blobId, raw] of raws) {
         const structure = computeMessageStructure(raw);

@@ -1,36 +1,16 @@
-import { createHash } from 'node:crypto';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { type Pool, type PoolClient, withTransaction } from '@correio/db';
-import { MESSAGE_STRUCTURE_VERSION, rawEnvelopeForms } from '@correio/imap-protocol';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool, PoolClient } from '@correio/db';
 import { AppError, ErrorCode } from '../common/app-error.js';
-import { DB_FEATURES, type DbFeatures, PG_POOL } from '../database/database.module.js';
-import { UsageRepository } from '../directory/repositories/usage.repository.js';
-import { MailEventsService } from '../events/mail-events.service.js';
+import { PG_POOL } from '../database/database.module.js';
 import { BLOB_STORE } from './blob-store.token.js';
-import { GroupCommit } from './group-commit.js';
-import { PipelinedConnection } from './pipelined-connection.js';
 import { type BlobStore, PostgresBlobStore } from './blob-store.js';
+import { MailboxDelivery } from './mailbox-delivery.js';
+import { MailboxDrafts } from './mailbox-drafts.js';
+import { MailboxMessageWrites } from './mailbox-message-writes.js';
 import type { DeliveryRequest, MailboxChange, MailboxRow, MessageFlags, MessageRow, SpecialUse, StoredCopy } from './mailbox-store.types.js';
-import { DeliveryRepository } from './repositories/delivery.repository.js';
 import { MailboxRepository } from './repositories/mailbox.repository.js';
 import { type ListCursor, MessageRepository } from './repositories/message.repository.js';
-import { buildSearchText } from './search/search-text.js';
-
-const MAX_BIGINT = 9_223_372_036_854_775_807n;
-
-/**
- * Ids are positive BIGINTs. Anything else names nothing here: it must be "not found", never reach
- * SQL (PostgreSQL would raise "out of range for type bigint", a 500 instead of a 404).
- */
-function isId(id: string): boolean {
-  return /^[1-9]\d{0,18}$/.test(id) && BigInt(id) <= MAX_BIGINT;
-}
-
-function compareIds(a: string, b: string): number {
-  const x = BigInt(a);
-  const y = BigInt(b);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
+import { isId } from './store-ids.js';
 
 /**
  * Use-cases of the mail store. Invariants kept here:
@@ -42,46 +22,22 @@ function compareIds(a: string, b: string): number {
  *   writers wait for each other instead of deadlocking (PostgreSQL would abort one of them):
  *   the one message row it changes (FOR UPDATE), then the account row (quota), then mailbox rows
  *   (UID/modseq allocation), accounts and mailboxes by ascending id.
+ *
+ * The reads and the account's mailboxes are here; the rest is behind it, one job a file:
+ * mailbox-delivery.ts (deliveries, group commit), mailbox-message-writes.ts (flags, move, expunge),
+ * mailbox-drafts.ts (drafts).
  */
 @Injectable()
-export class MailboxStoreService implements OnApplicationShutdown {
-  /**
-   * Concurrent one-copy deliveries share COMMITs (group-commit.ts). 64 messages or 8 MiB per
-   * transaction: the first message of a full group waits for the other 63 statements (a few ms),
-   * and the row lock on a busy INBOX is held once per group instead of once per message.
-   */
-  private readonly grouped: GroupCommit<DeliveryRequest, StoredCopy[]>;
-  /** The group's BEGIN, statements and COMMIT in one round trip (real PostgreSQL only: pipelined-connection.ts). */
-  private readonly pipeline?: PipelinedConnection;
-
+export class MailboxStoreService {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     private readonly mailboxes: MailboxRepository,
     private readonly messages: MessageRepository,
-    private readonly usage: UsageRepository,
-    private readonly delivery: DeliveryRepository,
-    private readonly events: MailEventsService,
-    @Inject(DB_FEATURES) features: DbFeatures,
-  ) {
-    if (features.preparedStatements) {
-      const options = (pool as unknown as { options: PipelinedConnection['config'] }).options;
-      this.pipeline = new PipelinedConnection({ ...options, application_name: 'correio-group-commit' });
-    }
-    this.grouped = new GroupCommit<DeliveryRequest, StoredCopy[]>(this.pool, { maxItems: 64, maxBytes: 8 * 2 ** 20, pipeline: this.pipeline }, {
-      run: (q, req) => this.storeCopies(q, req),
-      committed: (copies) => this.publishDelivered(copies),
-      isSoftFailure: (err) => err instanceof AppError && (err.code === ErrorCode.OverQuota || err.code === ErrorCode.NotFound),
-      weigh: (req) => req.raw.length,
-      // LOCK ORDER across the group's messages: accounts ascending (each message locks its account,
-      // then its mailbox).
-      order: (a, b) => compareIds(a.targets[0]!.accountId, b.targets[0]!.accountId),
-    });
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.pipeline?.close();
-  }
+    private readonly delivery: MailboxDelivery,
+    private readonly writes: MailboxMessageWrites,
+    private readonly drafts: MailboxDrafts,
+  ) {}
 
   createStandardMailboxes(tx: Pick<PoolClient, 'query'>, accountId: string): Promise<void> {
     return this.mailboxes.createStandard(tx, accountId);
@@ -109,136 +65,34 @@ export class MailboxStoreService implements OnApplicationShutdown {
     return n > 0 ? n : this.blobs.deleteAccountPart(this.pool, accountId, limit);
   }
 
+  // ---- Delivery: mailbox-delivery.ts
+
   /** Stores one copy per target in a single transaction. Throws AppError(OverQuota) untouched. */
-  async deliver(req: DeliveryRequest): Promise<StoredCopy[]> {
-    // One copy: one statement, atomic by itself (DeliveryRepository), committed when it returns.
-    const copies =
-      req.targets.length === 1
-        ? await this.storeCopies(this.pool, req)
-        : await withTransaction(this.pool, (tx) => this.storeCopies(tx, req));
-    this.publishDelivered(copies);
-    return copies;
+  deliver(req: DeliveryRequest): Promise<StoredCopy[]> {
+    return this.delivery.deliver(req);
   }
 
-  /**
-   * deliver() for a message with one copy (the MX's usual case), possibly sharing its COMMIT with
-   * other deliveries that arrive meanwhile (group-commit.ts). Resolves after that COMMIT; an
-   * over-quota or missing mailbox fails only this message. Several copies go through deliver(),
-   * alone: a group can hold a message only if its failure writes nothing.
-   */
+  /** deliver() for a message with one copy, possibly sharing its COMMIT (group commit). */
   deliverGrouped(req: DeliveryRequest): Promise<StoredCopy[]> {
-    return req.targets.length === 1 ? this.grouped.submit(req) : this.deliver(req);
+    return this.delivery.deliverGrouped(req);
   }
 
-  /**
-   * deliver() inside the caller's transaction, for callers that must commit more in the same
-   * transaction (submission: local copies, the Sent copy and the outbound queue entry). The caller
-   * publishes with publishDelivered() after its COMMIT.
-   */
+  /** deliver() inside the caller's transaction; the caller publishes with publishDelivered() after its COMMIT. */
   deliverWithin(tx: PoolClient, req: DeliveryRequest): Promise<StoredCopy[]> {
-    return this.storeCopies(tx, req);
+    return this.delivery.deliverWithin(tx, req);
   }
 
-  /**
-   * deliverWithin() that also expunges a message row the caller locked first (lockDraftWithin: a
-   * send from a draft). The expunge (its account row, then its mailbox) runs at its place in the
-   * LOCK ORDER among the targets, not after them: the Drafts mailbox sorts before Sent.
-   */
-  async deliverAndExpungeWithin(tx: PoolClient, req: DeliveryRequest, locked: MessageRow): Promise<{ copies: StoredCopy[]; expunged: MailboxChange }> {
-    const slot: { row: MessageRow; change?: MailboxChange } = { row: locked };
-    const copies = await this.storeCopies(tx, req, slot, tx);
-    return { copies, expunged: slot.change! };
-  }
-
-  private async storeCopies(
-    q: Pick<PoolClient, 'query'>,
-    req: DeliveryRequest,
-    expunge?: { row: MessageRow; change?: MailboxChange },
-    tx?: PoolClient,
-  ): Promise<StoredCopy[]> {
-    const internalDate = req.internalDate ?? new Date();
-    const related = [req.summary.inReplyTo, ...req.summary.references].filter((v): v is string => !!v);
-    const sha256 = createHash('sha256').update(req.raw).digest('hex');
-    // The search index row goes in the same statement as the blob (IMAP SEARCH TEXT/BODY/HEADER).
-    const searchText = buildSearchText(req.raw, req.summary);
-    // IMAP's ENVELOPE text, kept on the row now (APPEND): else the first FETCH of a mailbox rewrites every row.
-    const envelopeForms = req.keepImapEnvelope ? rawEnvelopeForms(req.raw) : null;
-    // Copies in one account (several mailboxes) are one message: one blob, one thread.
-    const blobByAccount = new Map<string, string>();
-    const threadByAccount = new Map<string, string>();
-    const stored: StoredCopy[] = [];
-    const expungeNow = async () => {
-      if (expunge && !expunge.change) expunge.change = await this.expungeLockedWithin(tx!, expunge.row);
-    };
-    for (const target of await this.inLockOrder(q, req.targets, expunge !== undefined)) {
-      // LOCK ORDER: the expunged row's (account, mailbox) before any target that sorts after it.
-      if (expunge && (compareIds(expunge.row.accountId, target.accountId) || compareIds(expunge.row.mailboxId, target.mailboxId!)) < 0) await expungeNow();
-      const params = {
-        accountId: target.accountId,
-        mailboxId: target.mailboxId,
-        specialUse: target.specialUse,
-        size: req.raw.length,
-        blobId: blobByAccount.get(target.accountId) ?? null,
-        blobData: blobByAccount.has(target.accountId) ? null : req.raw,
-        blobSha256: sha256,
-        threadId: threadByAccount.get(target.accountId) ?? null,
-        related,
-        internalDate,
-        envelopeFrom: req.envelopeFrom,
-        summary: req.summary,
-        authResults: req.authResults,
-        dsn: req.dsn,
-        seen: target.seen ?? req.flags?.seen ?? false,
-        flagged: target.flagged ?? false,
-        keywords: target.keywords ?? [],
-        draft: req.flags?.draft ?? false,
-        searchText,
-        incoming: target.incoming ?? false,
-        envelopeForms,
-        envelopeVersion: MESSAGE_STRUCTURE_VERSION,
-      };
-      const row = await this.delivery.insertCopy(q, params);
-      if (!row) {
-        const why = await this.delivery.copyFailureReason(q, params);
-        if (why === 'quota') throw new AppError(ErrorCode.OverQuota, `mailbox full for account ${target.accountId}`);
-        throw AppError.notFound('mailbox not found');
-      }
-      blobByAccount.set(target.accountId, row.blobId);
-      threadByAccount.set(target.accountId, row.threadId);
-      stored.push({ accountId: target.accountId, mailboxId: row.mailboxId, messageId: row.id, uid: row.uid, modseq: row.modseq });
-    }
-    await expungeNow();
-    return stored;
-  }
-
-  /**
-   * Targets as (account, mailbox id) in the LOCK ORDER. One target needs no ordering, so its
-   * special use is resolved inside the delivery statement; several are resolved first.
-   */
-  private async inLockOrder(
-    q: Pick<PoolClient, 'query'>,
-    targets: DeliveryRequest['targets'],
-    resolve = false,
-  ): Promise<{ accountId: string; mailboxId: string | null; specialUse: string | null; seen?: boolean; flagged?: boolean; keywords?: string[]; incoming?: boolean }[]> {
-    if (targets.length === 1 && !resolve) {
-      const t = targets[0]!;
-      if ('id' in t.mailbox && !isId(t.mailbox.id)) throw AppError.notFound('mailbox not found');
-      return [{ accountId: t.accountId, mailboxId: 'id' in t.mailbox ? t.mailbox.id : null, specialUse: 'specialUse' in t.mailbox ? t.mailbox.specialUse : null, seen: t.seen, flagged: t.flagged, keywords: t.keywords, incoming: t.incoming }];
-    }
-    const resolved: { accountId: string; mailboxId: string | null; specialUse: null; seen?: boolean; flagged?: boolean; keywords?: string[]; incoming?: boolean }[] = [];
-    for (const t of targets) {
-      const mailboxId =
-        'id' in t.mailbox ? (isId(t.mailbox.id) ? t.mailbox.id : undefined) : await this.mailboxes.findBySpecialUse(t.accountId, t.mailbox.specialUse, q);
-      if (!mailboxId) throw AppError.notFound('mailbox not found');
-      resolved.push({ accountId: t.accountId, mailboxId, specialUse: null, seen: t.seen, flagged: t.flagged, keywords: t.keywords, incoming: t.incoming });
-    }
-    return resolved.sort((a, b) => compareIds(a.accountId, b.accountId) || compareIds(a.mailboxId!, b.mailboxId!));
+  /** deliverWithin() that also expunges a message row the caller locked first (lockDraftWithin), in the LOCK ORDER. */
+  deliverAndExpungeWithin(tx: PoolClient, req: DeliveryRequest, locked: MessageRow): Promise<{ copies: StoredCopy[]; expunged: MailboxChange }> {
+    return this.delivery.deliverAndExpungeWithin(tx, req, locked);
   }
 
   /** Publishes the 'exists' changes of stored copies; call after COMMIT only. */
   publishDelivered(copies: StoredCopy[]): void {
-    for (const c of copies) this.publish({ accountId: c.accountId, mailboxId: c.mailboxId, kind: 'exists', uids: [c.uid], modseq: c.modseq });
+    this.delivery.publishDelivered(copies);
   }
+
+  // ---- Reads
 
   listMailboxes(accountId: string): Promise<MailboxRow[]> {
     return this.mailboxes.list(accountId);
@@ -304,173 +158,9 @@ export class MailboxStoreService implements OnApplicationShutdown {
     if (this.blobs instanceof PostgresBlobStore) this.messages.prepareRawReads();
   }
 
-  async updateFlags(accountId: string, id: string, flags: MessageFlags): Promise<MessageRow> {
-    const change = await withTransaction(this.pool, async (tx) => {
-      const row = isId(id) ? await this.messages.find(accountId, id, tx, true) : undefined;
-      if (!row) throw AppError.notFound('message not found');
-      const unchanged = (['seen', 'flagged', 'answered', 'draft'] as const).every((f) => flags[f] === undefined || flags[f] === row[f]);
-      if (unchanged) return undefined;
-      // RFC 7162 §3.1: every flag change gets a new, higher mod-sequence.
-      const { modseq } = await this.mailboxes.allocate(tx, accountId, row.mailboxId, 0);
-      await this.messages.updateFlags(tx, accountId, id, flags, modseq);
-      return { accountId, mailboxId: row.mailboxId, kind: 'flags', uids: [row.uid], modseq } satisfies MailboxChange;
-    });
-    if (change) this.publish(change);
-    return this.getMessage(accountId, id);
-  }
-
-  /** Moves a message: new UID in the target, tombstone in the source (RFC 6851 semantics). */
-  async move(accountId: string, id: string, targetMailboxId: string): Promise<MessageRow> {
-    const changes = await withTransaction(this.pool, async (tx) => {
-      const row = isId(id) ? await this.messages.find(accountId, id, tx, true) : undefined;
-      if (!row) throw AppError.notFound('message not found');
-      if (!isId(targetMailboxId) || !(await this.mailboxes.find(accountId, targetMailboxId, tx))) {
-        throw AppError.notFound('mailbox not found');
-      }
-      if (row.mailboxId === targetMailboxId) return [];
-      // Lock order: the lower mailbox id first.
-      const sourceFirst = compareIds(row.mailboxId, targetMailboxId) < 0;
-      const first = await this.mailboxes.allocate(tx, accountId, sourceFirst ? row.mailboxId : targetMailboxId, sourceFirst ? 0 : 1);
-      const second = await this.mailboxes.allocate(tx, accountId, sourceFirst ? targetMailboxId : row.mailboxId, sourceFirst ? 1 : 0);
-      const [source, target] = sourceFirst ? [first, second] : [second, first];
-      await this.messages.addTombstone(tx, row, source.modseq);
-      await this.messages.relocate(tx, accountId, id, targetMailboxId, target.firstUid, target.modseq);
-      return [
-        { accountId, mailboxId: row.mailboxId, kind: 'expunge', uids: [row.uid], modseq: source.modseq },
-        { accountId, mailboxId: targetMailboxId, kind: 'exists', uids: [target.firstUid], modseq: target.modseq },
-      ] satisfies MailboxChange[];
-    });
-    for (const c of changes) this.publish(c);
-    return this.getMessage(accountId, id);
-  }
-
-  /** Deletes for good: row gone, tombstone left, blob and quota released when no copy remains. */
-  async expunge(accountId: string, id: string): Promise<void> {
-    const change = await withTransaction(this.pool, async (tx) => {
-      const row = isId(id) ? await this.messages.find(accountId, id, tx, true) : undefined;
-      if (!row) throw AppError.notFound('message not found');
-      await this.usage.release(tx, accountId, row.size); // lock order: the account row before the mailbox row
-      const { modseq } = await this.mailboxes.allocate(tx, accountId, row.mailboxId, 0);
-      await this.messages.expunge(tx, row, modseq);
-      if ((await this.messages.countBlobReferences(tx, accountId, row.blobId)) === 0) {
-        await this.blobs.delete(tx, accountId, row.blobId);
-      }
-      return { accountId, mailboxId: row.mailboxId, kind: 'expunge', uids: [row.uid], modseq } satisfies MailboxChange;
-    });
-    this.publish(change);
-  }
-
   /** The account's mailbox with this special use (the first one), or undefined. */
   mailboxIdBySpecialUse(accountId: string, use: SpecialUse): Promise<string | undefined> {
     return this.mailboxes.findBySpecialUse(accountId, use);
-  }
-
-  /**
-   * \Answered on the account's messages whose Message-ID is among `messageIds` (a reply to them was
-   * sent): one new modseq per mailbox (RFC 7162 §3.1), published like any flag change.
-   */
-  async markAnswered(accountId: string, messageIds: string[]): Promise<number> {
-    const wanted = [...new Set(messageIds.filter((m) => m.length > 0 && m.length <= 995))];
-    if (wanted.length === 0) return 0;
-    const changes = await withTransaction(this.pool, async (tx) => {
-      const rows = await this.messages.lockUnansweredByMessageId(tx, accountId, wanted);
-      return this.setFlagWithin(tx, accountId, rows, { answered: true });
-    });
-    for (const c of changes) this.publish(c);
-    return changes.reduce((n, c) => n + c.uids.length, 0);
-  }
-
-  /** Sets flags on locked rows, one modseq per mailbox (mailboxes in id order: the LOCK ORDER). */
-  private async setFlagWithin(tx: PoolClient, accountId: string, rows: MessageRow[], flags: MessageFlags): Promise<MailboxChange[]> {
-    const byMailbox = new Map<string, MessageRow[]>();
-    for (const r of rows) byMailbox.set(r.mailboxId, [...(byMailbox.get(r.mailboxId) ?? []), r]);
-    const out: MailboxChange[] = [];
-    for (const mailboxId of [...byMailbox.keys()].sort(compareIds)) {
-      const inBox = byMailbox.get(mailboxId)!;
-      const { modseq } = await this.mailboxes.allocate(tx, accountId, mailboxId, 0);
-      for (const r of inBox) await this.messages.updateFlags(tx, accountId, r.id, flags, modseq);
-      out.push({ accountId, mailboxId, kind: 'flags', uids: inBox.map((r) => r.uid), modseq });
-    }
-    return out;
-  }
-
-  /**
-   * Locks a draft of the account in the caller's transaction (first: the LOCK ORDER starts with
-   * the message row): a message flagged \Draft or in the Drafts mailbox. 404 for anything else,
-   * so a draft id can never remove a received message.
-   */
-  async lockDraftWithin(tx: PoolClient, accountId: string, id: string): Promise<MessageRow> {
-    const row = isId(id) ? await this.messages.find(accountId, id, tx, true) : undefined;
-    const draftsId = row && !row.draft ? await this.mailboxes.findBySpecialUse(accountId, 'drafts', tx) : undefined;
-    if (!row || !(row.draft || row.mailboxId === draftsId)) throw AppError.notFound('draft not found');
-    return row;
-  }
-
-  private async lockMessageWithin(tx: PoolClient, accountId: string, id: string): Promise<MessageRow> {
-    const row = isId(id) ? await this.messages.find(accountId, id, tx, true) : undefined;
-    if (!row) throw AppError.notFound('message not found');
-    return row;
-  }
-
-  /**
-   * Expunges a row locked in the caller's transaction (lockDraftWithin); returns the change for the
-   * caller to publish after COMMIT (publishChanges).
-   */
-  async expungeLockedWithin(tx: PoolClient, row: MessageRow): Promise<MailboxChange> {
-    await this.usage.release(tx, row.accountId, row.size);
-    const { modseq } = await this.mailboxes.allocate(tx, row.accountId, row.mailboxId, 0);
-    await this.messages.expunge(tx, row, modseq);
-    if ((await this.messages.countBlobReferences(tx, row.accountId, row.blobId)) === 0) await this.blobs.delete(tx, row.accountId, row.blobId);
-    return { accountId: row.accountId, mailboxId: row.mailboxId, kind: 'expunge', uids: [row.uid], modseq };
-  }
-
-  /** Publishes changes made in a caller's transaction; call after COMMIT only. */
-  publishChanges(changes: MailboxChange[]): void {
-    for (const c of changes) this.publish(c);
-  }
-
-  /**
-   * Saves a draft into the Drafts mailbox (\Draft \Seen) and, when it replaces one, expunges the
-   * old version in the SAME transaction: an IMAP client sees one draft, never a pile of copies.
-   * 404 when the draft to replace is gone (or is no draft).
-   */
-  async saveDraft(req: {
-    accountId: string;
-    raw: Buffer;
-    summary: DeliveryRequest['summary'];
-    replaceId?: string;
-    /** The message replaced may be any of the account's (a cancelled send's Sent copy), not only a draft. */
-    replaceAny?: boolean;
-  }): Promise<StoredCopy> {
-    const { copy, changes } = await withTransaction(this.pool, async (tx) => {
-      const old =
-        req.replaceId === undefined
-          ? undefined
-          : req.replaceAny
-            ? await this.lockMessageWithin(tx, req.accountId, req.replaceId)
-            : await this.lockDraftWithin(tx, req.accountId, req.replaceId);
-      const draft: DeliveryRequest = {
-        raw: req.raw,
-        summary: req.summary,
-        envelopeFrom: req.summary.from.address,
-        targets: [{ accountId: req.accountId, mailbox: { specialUse: 'drafts' }, seen: true }],
-        flags: { seen: true, draft: true },
-      };
-      // The replaced message's mailbox is locked in its LOCK ORDER place (a cancelled send's copy
-      // may be in any mailbox, INBOX sorting before Drafts).
-      if (!old) return { copy: (await this.storeCopies(tx, draft))[0]!, changes: [] };
-      const { copies, expunged } = await this.deliverAndExpungeWithin(tx, draft, old);
-      return { copy: copies[0]!, changes: [expunged] };
-    });
-    this.publishDelivered([copy]);
-    this.publishChanges(changes);
-    return copy;
-  }
-
-  /** Discards a draft (for good: drafts do not go to Trash). 404 for anything that is no draft. */
-  async deleteDraft(accountId: string, id: string): Promise<void> {
-    const change = await withTransaction(this.pool, async (tx) => this.expungeLockedWithin(tx, await this.lockDraftWithin(tx, accountId, id)));
-    this.publish(change);
   }
 
   /**
@@ -484,34 +174,42 @@ export class MailboxStoreService implements OnApplicationShutdown {
     return { mailboxId: inbox.id, uidValidity: inbox.uidValidity, messages: await this.messages.listSizes(accountId, inbox.id) };
   }
 
-  /**
-   * expunge() for several messages in ONE transaction (POP3 UPDATE state, RFC 1939 §6): all of them
-   * go or none. Ids that no longer exist (removed meanwhile by another client) are skipped; returns
-   * how many were removed. Lock order: message rows by id, the account row, mailbox rows by id.
-   */
-  async expungeMany(accountId: string, ids: string[]): Promise<number> {
-    const valid = [...new Set(ids.filter(isId))];
-    if (valid.length === 0) return 0;
-    const changes = await withTransaction(this.pool, async (tx) => {
-      const rows = await this.messages.lockMany(tx, accountId, valid);
-      if (rows.length === 0) return [];
-      await this.usage.release(tx, accountId, rows.reduce((n, r) => n + r.size, 0));
-      const byMailbox = new Map<string, MessageRow[]>();
-      for (const r of rows) byMailbox.set(r.mailboxId, [...(byMailbox.get(r.mailboxId) ?? []), r]);
-      const out: MailboxChange[] = [];
-      for (const mailboxId of [...byMailbox.keys()].sort(compareIds)) {
-        const inBox = byMailbox.get(mailboxId)!;
-        const { modseq } = await this.mailboxes.allocate(tx, accountId, mailboxId, 0);
-        for (const r of inBox) await this.messages.expunge(tx, r, modseq);
-        out.push({ accountId, mailboxId, kind: 'expunge', uids: inBox.map((r) => r.uid), modseq });
-      }
-      for (const blobId of new Set(rows.map((r) => r.blobId))) {
-        if ((await this.messages.countBlobReferences(tx, accountId, blobId)) === 0) await this.blobs.delete(tx, accountId, blobId);
-      }
-      return out;
-    });
-    for (const c of changes) this.publish(c);
-    return changes.reduce((n, c) => n + c.uids.length, 0);
+  // ---- Writes: mailbox-message-writes.ts
+
+  async updateFlags(accountId: string, id: string, flags: MessageFlags): Promise<MessageRow> {
+    await this.writes.updateFlags(accountId, id, flags);
+    return this.getMessage(accountId, id);
+  }
+
+  /** Moves a message: new UID in the target, tombstone in the source (RFC 6851 semantics). */
+  async move(accountId: string, id: string, targetMailboxId: string): Promise<MessageRow> {
+    await this.writes.move(accountId, id, targetMailboxId);
+    return this.getMessage(accountId, id);
+  }
+
+  /** Deletes for good: row gone, tombstone left, blob and quota released when no copy remains. */
+  expunge(accountId: string, id: string): Promise<void> {
+    return this.writes.expunge(accountId, id);
+  }
+
+  /** expunge() for several messages in ONE transaction (POP3 UPDATE state, RFC 1939 §6): all of them go or none. */
+  expungeMany(accountId: string, ids: string[]): Promise<number> {
+    return this.writes.expungeMany(accountId, ids);
+  }
+
+  /** \Answered on the account's messages whose Message-ID is among `messageIds` (a reply to them was sent). */
+  markAnswered(accountId: string, messageIds: string[]): Promise<number> {
+    return this.writes.markAnswered(accountId, messageIds);
+  }
+
+  /** Expunges a row locked in the caller's transaction; returns the change to publish after COMMIT (publishChanges). */
+  expungeLockedWithin(tx: PoolClient, row: MessageRow): Promise<MailboxChange> {
+    return this.writes.expungeLockedWithin(tx, row);
+  }
+
+  /** Publishes changes made in a caller's transaction; call after COMMIT only. */
+  publishChanges(changes: MailboxChange[]): void {
+    this.writes.publishChanges(changes);
   }
 
   /** Webmail "delete": to Trash, or for good when already in Trash (as Gmail and Outlook do). */
@@ -526,7 +224,20 @@ export class MailboxStoreService implements OnApplicationShutdown {
     return { result: 'trashed', id: moved.id };
   }
 
-  private publish(change: MailboxChange): void {
-    this.events.publish(change);
+  // ---- Drafts: mailbox-drafts.ts
+
+  /** Locks a draft of the account in the caller's transaction (first in the LOCK ORDER); 404 for anything that is no draft. */
+  lockDraftWithin(tx: PoolClient, accountId: string, id: string): Promise<MessageRow> {
+    return this.drafts.lockDraftWithin(tx, accountId, id);
+  }
+
+  /** Saves a draft into Drafts, replacing (expunging) the one it replaces in the same transaction. */
+  saveDraft(req: Parameters<MailboxDrafts['saveDraft']>[0]): Promise<StoredCopy> {
+    return this.drafts.saveDraft(req);
+  }
+
+  /** Discards a draft (for good: drafts do not go to Trash). 404 for anything that is no draft. */
+  deleteDraft(accountId: string, id: string): Promise<void> {
+    return this.drafts.deleteDraft(accountId, id);
   }
 }

@@ -5,3 +5,6 @@ export const MESSAGE_COLUMNS = `
   m.message_id_hdr AS "messageIdHdr", m.subject, m.from_name AS "fromName", m.from_address AS "fromAddress",
   m.to_addresses AS "toAddresses", m.cc_addresses AS "ccAddresses", m.sent_date AS "sentDate", m.snippet,
   m.has_attachments AS "hasAttachments", m.attachments, m.thread_id AS "threadId"`;
+
+/** The flag columns (alias m), as IMAP's reads and writes select them. */
+export const FLAG_COLUMNS = 'm.seen, m.answered, m.flagged, m.deleted, m.draft, m.keywords';
