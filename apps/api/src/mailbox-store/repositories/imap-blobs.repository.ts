@@ -33,12 +33,4 @@ export class ImapBlobsRepository {
     );
     return new Map(rows.map((r) => [r.id, r.data]));
   }
-
-  async readWhole(accountId: string, blobId: string): Promise<Buffer | undefined> {
-    const { rows } = await this.pool.query<{ data: Buffer }>('SELECT b.data FROM blobs b WHERE b.account_id = $1 AND b.id = $2', [
-      accountId,
-      blobId,
-    ]);
-    return rows[0]?.data;
-  }
 }

@@ -120,10 +120,6 @@ export class ImapRowWritesRepository {
     );
   }
 
-  async deleteRows(tx: Queryable, accountId: string, ids: string[]): Promise<void> {
-    await tx.query('DELETE FROM messages WHERE account_id = $1 AND id = ANY($2::bigint[])', [accountId, ids]);
-  }
-
   /** Deletes every row of a mailbox (DELETE of the mailbox), returning what was removed. */
   async deleteMailboxRows(
     tx: Queryable,
