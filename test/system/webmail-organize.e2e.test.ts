@@ -102,6 +102,9 @@ interface DroppingProxy {
   close(): Promise<void>;
 }
 
+/** How long the API (Fastify's default keepAliveTimeout) keeps an idle HTTP connection open. */
+const API_KEEP_ALIVE_MS = 72_000;
+
 async function startDroppingProxy(apiPort: number): Promise<DroppingProxy> {
   const streams = new Set<http.ServerResponse>();
   const resumedFrom: string[] = [];
@@ -123,6 +126,14 @@ async function startDroppingProxy(apiPort: number): Promise<DroppingProxy> {
     res.on('close', () => upstream.destroy());
     req.pipe(upstream);
   });
+  // The proxy stands in for the API, so it keeps idle connections as long as the API does (Fastify's
+  // keepAliveTimeout, 72 s), not Node's 5 s. Next's proxy (httpxy) keeps its upstream connections
+  // alive with no idle limit of its own: behind a 5 s server, a request that went out on a
+  // connection idle for about 5 s — longer when the loaded `next start` had not yet read the close —
+  // met the close, Next logged "Failed to proxy … socket hang up" and the page got a 500 (a login
+  // that never left /login, an inbox that said "The server had a problem"), in whichever test's
+  // first requests came about 5 s after the previous test's last.
+  server.keepAliveTimeout = API_KEEP_ALIVE_MS;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
