@@ -26,9 +26,9 @@ describe('recipient cache and changes made elsewhere', () => {
 
   it('a change through DirectoryService is seen at once', async () => {
     expect(await t.directory.resolveRecipientCached('team@ifsc.edu')).toEqual({ kind: 'unknown' });
-    await t.directory.addAlias('team@ifsc.edu', 'ana@ifsc.edu');
+    await t.aliases.addAlias('team@ifsc.edu', 'ana@ifsc.edu');
     expect(await t.directory.resolveRecipientCached('team@ifsc.edu')).toMatchObject({ kind: 'local' });
-    await t.directory.removeAlias('team@ifsc.edu');
+    await t.aliases.removeAlias('team@ifsc.edu');
     expect(await t.directory.resolveRecipientCached('team@ifsc.edu')).toEqual({ kind: 'unknown' });
   });
 
