@@ -24,7 +24,7 @@ describe('recipient cache and changes made elsewhere', () => {
     return Date.now() - start;
   }
 
-  it('a change through DirectoryService is seen at once', async () => {
+  it('a change through the directory services (AliasService here) is seen at once', async () => {
     expect(await t.directory.resolveRecipientCached('team@ifsc.edu')).toEqual({ kind: 'unknown' });
     await t.aliases.addAlias('team@ifsc.edu', 'ana@ifsc.edu');
     expect(await t.directory.resolveRecipientCached('team@ifsc.edu')).toMatchObject({ kind: 'local' });
