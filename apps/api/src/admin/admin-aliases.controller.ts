@@ -12,7 +12,7 @@ import type {
 import { RequireScope } from '../auth/api-scope.js';
 import { ZodPipe } from '../common/zod-validation.js';
 import { normalizeAddress } from '../directory/address.js';
-import { DirectoryService } from '../directory/directory.service.js';
+import { AliasService } from '../directory/alias.service.js';
 import { AdminGuard } from './admin.guard.js';
 import { Audited } from './audit/audited.decorator.js';
 import { AuditInterceptor } from './audit/audit.interceptor.js';
@@ -26,13 +26,13 @@ import type { RecordWithin } from '../common/record-within.js';
 @UseInterceptors(AuditInterceptor)
 @RequireScope('admin')
 export class AdminAliasesController {
-  constructor(private readonly directory: DirectoryService) {}
+  constructor(private readonly aliases: AliasService) {}
 
   @ApiResult(AliasListSchema)
   @Get()
   @ApiOperation({ summary: 'Aliases with their destinations, in address order (admin)' })
   async list(): Promise<AliasList> {
-    return { aliases: groupAliases(await this.directory.listAliases()) };
+    return { aliases: groupAliases(await this.aliases.listAliases()) };
   }
 
   @ApiResult(AdminAliasSchema, { errors: [409] })
@@ -42,7 +42,7 @@ export class AdminAliasesController {
   async create(@Body(new ZodPipe(CreateAliasRequest)) body: CreateAliasBody, @AuditRecord() audit: RecordWithin): Promise<AdminAlias> {
     const address = normalizeAddress(body.address);
     // One transaction for every destination and the audit entry: all of them or none.
-    await this.directory.setAliasDestinations(address, body.destinations, 'create', audit);
+    await this.aliases.setAliasDestinations(address, body.destinations, 'create', audit);
     return { address, destinations: await this.current(address) };
   }
 
@@ -57,7 +57,7 @@ export class AdminAliasesController {
   ): Promise<AdminAlias> {
     const address = normalizeAddress(raw);
     // One transaction: mail never meets the alias half changed (nor without a destination).
-    await this.directory.setAliasDestinations(address, body.destinations, 'replace', audit);
+    await this.aliases.setAliasDestinations(address, body.destinations, 'replace', audit);
     return { address, destinations: await this.current(address) };
   }
 
@@ -71,11 +71,11 @@ export class AdminAliasesController {
     @Query(new ZodPipe(RemoveAliasQuery)) q: RemoveAliasParams,
     @AuditRecord() audit: RecordWithin,
   ): Promise<void> {
-    await this.directory.removeAlias(address, q.destination, audit);
+    await this.aliases.removeAlias(address, q.destination, audit);
   }
 
   private async current(address: string): Promise<string[]> {
-    return (await this.directory.listAliases()).filter((a) => a.address === address).map((a) => a.destination);
+    return (await this.aliases.listAliases()).filter((a) => a.address === address).map((a) => a.destination);
   }
 }
 

@@ -1,9 +1,11 @@
 import { Command, InvalidArgumentError } from 'commander';
+import type { AliasService } from '../directory/alias.service.js';
 import type { DirectoryService } from '../directory/directory.service.js';
 import { readPassword } from './read-password.js';
 
 export interface CliContext {
   directory(): Promise<DirectoryService>;
+  aliases(): Promise<AliasService>;
   /** Prints a result: a table/line for people, JSON with --json for scripts. */
   print(human: string, data: unknown): void;
 }
@@ -103,15 +105,15 @@ export function buildProgram(ctx: CliContext): Command {
 
   const alias = program.command('alias').description('addresses that deliver to accounts');
   alias.command('add <address> <destination>').description('deliver mail for <address> to <destination> (repeat for several)').action(async (address: string, destination: string) => {
-    await (await ctx.directory()).addAlias(address, destination);
+    await (await ctx.aliases()).addAlias(address, destination);
     ctx.print(`alias ${address} → ${destination} added`, { address, destination });
   });
   alias.command('list').description('list aliases').action(async () => {
-    const list = await (await ctx.directory()).listAliases();
+    const list = await (await ctx.aliases()).listAliases();
     ctx.print(table([['ALIAS', 'DESTINATION'], ...list.map((a) => [a.address, a.destination])]), list);
   });
   alias.command('remove <address> [destination]').description('remove an alias (all its destinations unless one is given)').action(async (address: string, destination?: string) => {
-    await (await ctx.directory()).removeAlias(address, destination);
+    await (await ctx.aliases()).removeAlias(address, destination);
     ctx.print(`alias ${address}${destination ? ` → ${destination}` : ''} removed`, { removed: address, destination });
   });
   return program;

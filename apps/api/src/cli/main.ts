@@ -4,6 +4,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import { type OpenDatabase, openDatabase } from '../database/open-database.js';
+import { AliasService } from '../directory/alias.service.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import { CliModule } from './cli.module.js';
 import { buildProgram } from './commands.js';
@@ -18,15 +19,18 @@ async function main(): Promise<number> {
   let db: OpenDatabase | undefined;
   let app: INestApplicationContext | undefined;
   let json = false;
+  // Opened by the first command that needs it: usage errors and --help touch no database.
+  const context = async (): Promise<INestApplicationContext> => {
+    if (!app) {
+      const config = loadConfig();
+      db = await openDatabase(config, { allowShared: true, applicationName: 'correio-cli' });
+      app = await NestFactory.createApplicationContext(CliModule.forRoot(config, db.pool), { logger: false });
+    }
+    return app;
+  };
   const program = buildProgram({
-    async directory() {
-      if (!app) {
-        const config = loadConfig();
-        db = await openDatabase(config, { allowShared: true, applicationName: 'correio-cli' });
-        app = await NestFactory.createApplicationContext(CliModule.forRoot(config, db.pool), { logger: false });
-      }
-      return app.get(DirectoryService);
-    },
+    directory: async () => (await context()).get(DirectoryService),
+    aliases: async () => (await context()).get(AliasService),
     print(human, data) {
       console.log(json ? JSON.stringify(data, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2) : human);
     },

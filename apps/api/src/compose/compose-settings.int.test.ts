@@ -13,8 +13,8 @@ describe('compose settings and signatures', () => {
     t = await startTestApp({ CORREIO_DOMAIN: 'paulolopes.fr', CORREIO_MAX_MESSAGE_BYTES: '1048576' });
     await t.directory.addAccount({ address: 'bruna@paulolopes.fr', password: 'bruna-password', displayName: 'Bruna Lopes' });
     await t.directory.addAccount({ address: 'joel@paulolopes.fr', password: 'joel-password' });
-    await t.directory.addAlias('contato@paulolopes.fr', 'bruna@paulolopes.fr');
-    await t.directory.addAlias('vendas@paulolopes.fr', 'joel@paulolopes.fr');
+    await t.aliases.addAlias('contato@paulolopes.fr', 'bruna@paulolopes.fr');
+    await t.aliases.addAlias('vendas@paulolopes.fr', 'joel@paulolopes.fr');
     bruna = new HttpClient(t.baseUrl);
     expect((await bruna.login('bruna@paulolopes.fr', 'bruna-password')).status).toBe(200);
   });

@@ -87,7 +87,7 @@ describe('directory', () => {
       await expect(t.directory.addDomain('lists.example.net')).rejects.toMatchObject({ code: ErrorCode.Conflict });
       await expect(t.directory.addDomain('not a domain')).rejects.toMatchObject({ code: ErrorCode.InvalidInput });
       await t.directory.addAccount({ address: 'one@lists.example.net', password: 'one-password' });
-      await t.directory.addAlias('all@lists.example.net', 'one@lists.example.net');
+      await t.aliases.addAlias('all@lists.example.net', 'one@lists.example.net');
       expect((await t.directory.listDomains()).find((d) => d.name === 'lists.example.net')).toMatchObject({
         name: 'lists.example.net',
         accounts: 1,
@@ -97,7 +97,7 @@ describe('directory', () => {
       await t.directory.removeAccount('one@lists.example.net');
       await t.directory.removeDomain('LISTS.example.net');
       expect(await t.directory.isLocalDomain('lists.example.net')).toBe(false);
-      expect(await t.directory.listAliases()).not.toContainEqual(expect.objectContaining({ address: 'all@lists.example.net' }));
+      expect(await t.aliases.listAliases()).not.toContainEqual(expect.objectContaining({ address: 'all@lists.example.net' }));
     });
   });
 
@@ -108,8 +108,8 @@ describe('directory', () => {
     beforeAll(async () => {
       ana = (await t.directory.addAccount({ address: 'ana@ifsc.edu', password: 'ana-password' })).id;
       bia = (await t.directory.addAccount({ address: 'bia@ifsc.edu', password: 'bia-password' })).id;
-      await t.directory.addAlias('team@ifsc.edu', 'ana@ifsc.edu');
-      await t.directory.addAlias('team@ifsc.edu', 'BIA@ifsc.edu');
+      await t.aliases.addAlias('team@ifsc.edu', 'ana@ifsc.edu');
+      await t.aliases.addAlias('team@ifsc.edu', 'BIA@ifsc.edu');
     });
 
     it.each([
@@ -124,9 +124,9 @@ describe('directory', () => {
     });
 
     it('refuses an alias that shadows an account, or a duplicate, or in a domain we do not serve', async () => {
-      await expect(t.directory.addAlias('ana@ifsc.edu', 'bia@ifsc.edu')).rejects.toMatchObject({ code: ErrorCode.Conflict });
-      await expect(t.directory.addAlias('team@ifsc.edu', 'ana@ifsc.edu')).rejects.toMatchObject({ code: ErrorCode.Conflict });
-      await expect(t.directory.addAlias('x@elsewhere.org', 'ana@ifsc.edu')).rejects.toMatchObject({ code: ErrorCode.NotFound });
+      await expect(t.aliases.addAlias('ana@ifsc.edu', 'bia@ifsc.edu')).rejects.toMatchObject({ code: ErrorCode.Conflict });
+      await expect(t.aliases.addAlias('team@ifsc.edu', 'ana@ifsc.edu')).rejects.toMatchObject({ code: ErrorCode.Conflict });
+      await expect(t.aliases.addAlias('x@elsewhere.org', 'ana@ifsc.edu')).rejects.toMatchObject({ code: ErrorCode.NotFound });
     });
 
     it('a disabled account receives nothing, directly or through an alias', async () => {

@@ -1,19 +1,25 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { type Account, type Pool, withTransaction } from '@correio/db';
+import { type Pool, withTransaction } from '@correio/db';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import type { RecordWithin } from '../common/record-within.js';
 import { DB_FEATURES, type DbFeatures, PG_POOL } from '../database/database.module.js';
 import type { ChannelListener } from '../database/channel-listener.js';
 import { directoryChangeListener } from './directory-change-listener.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
+import { type AccountChanges, type AccountInfo, toInfo } from './account-info.js';
 import { domainOf, isValidAddress, isValidDomain, normalizeAddress } from './address.js';
 import { type DnsRecord, dkimTxt, generateDkimKeys, txtRecord } from './dkim-keys.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
-import { type AccountInfoRow, DirectoryRepository } from './repositories/directory.repository.js';
+import { DirectoryRepository } from './repositories/directory.repository.js';
 import { DirectoryWriteRepository } from './repositories/directory-write.repository.js';
 import { RecipientCache } from './recipient-cache.js';
-import { type AddressLookup, RecipientRepository } from './repositories/recipient.repository.js';
+import { type RecipientResolution, toResolution } from './recipient-resolution.js';
+import { RecipientRepository } from './repositories/recipient.repository.js';
 import { recordLoginFailure } from './login-failure-tally.js';
+
+// What these methods return; imported from here by most of the app (an account is the directory's).
+export type { AccountChanges, AccountInfo } from './account-info.js';
+export type { RecipientResolution } from './recipient-resolution.js';
 
 /**
  * How long the MX may answer RCPT from a cached resolution without hearing of a change. Writes
@@ -22,52 +28,10 @@ import { recordLoginFailure } from './login-failure-tally.js';
  */
 const RECIPIENT_CACHE_TTL_MS = 5_000;
 
-export type RecipientResolution =
-  /**
-   * accountIds: local mailboxes; forwards: external alias destinations (outbound queue);
-   * overQuota: those of accountIds whose quota is used up.
-   */
-  | { kind: 'local'; accountIds: string[]; forwards: string[]; overQuota: string[] }
-  | { kind: 'unknown'; disabled?: boolean } // our domain, nobody there: 550 5.1.1; a disabled account: 550 5.2.1
-  | { kind: 'remote' }; // not our domain: relay, only for authenticated senders
-
-export interface AccountInfo {
-  id: string;
-  address: string;
-  displayName: string;
-  role: 'admin' | 'user';
-  quotaBytes: string;
-  usedBytes: string;
-  disabled: boolean;
-  /** Last successful login on any protocol (to the minute); null if never since recorded. */
-  lastLoginAt: string | null;
-  /** An admin asked for its removal; the purge worker deletes it and its mail. */
-  deletePending: boolean;
-}
-
-/** What an admin may change on an account (issue 14). Undefined fields stay as they are. */
-export interface AccountChanges {
-  displayName?: string;
-  quotaBytes?: bigint;
-  role?: 'admin' | 'user';
-  disabled?: boolean;
-}
-
-function toInfo(a: Account | AccountInfoRow): AccountInfo {
-  return {
-    id: a.id.toString(),
-    address: a.address,
-    displayName: a.displayName,
-    role: a.role,
-    quotaBytes: a.quotaBytes.toString(),
-    usedBytes: a.usedBytes.toString(),
-    disabled: a.disabled,
-    lastLoginAt: a.lastLoginAt?.toISOString() ?? null,
-    deletePending: a.deleteRequestedAt !== null,
-  };
-}
-
-/** Domains, accounts, aliases, passwords and recipient resolution. */
+/**
+ * Domains, accounts, passwords and recipient resolution (with the recipient cache every directory
+ * write forgets, AliasService's too). Aliases themselves: alias.service.ts.
+ */
 @Injectable()
 export class DirectoryService implements OnApplicationShutdown {
   private readonly recipientCache = new RecipientCache(RECIPIENT_CACHE_TTL_MS);
@@ -234,67 +198,6 @@ export class DirectoryService implements OnApplicationShutdown {
       if (!(await this.repo.lockAccount(tx, a.id))) throw AppError.notFound(`no account ${rawAddress}`);
       await this.store.purgeAccount(tx, a.id.toString());
       await this.repo.deleteAccount(tx, a.id);
-    });
-    this.forgetCachedRecipients();
-  }
-
-  async addAlias(rawAddress: string, rawDestination: string): Promise<void> {
-    const address = normalizeAddress(rawAddress);
-    const destination = normalizeAddress(rawDestination);
-    const domain = await this.aliasDomain(address, [destination]);
-    if ((await this.repo.findAliases(address)).some((a) => a.destination === destination)) {
-      throw new AppError(ErrorCode.Conflict, `alias ${address} → ${destination} already exists`);
-    }
-    await this.writes.insertAliases(this.pool, domain.id, address, [destination]); // one statement: atomic alone
-    this.forgetCachedRecipients();
-  }
-
-  /**
-   * The alias's destinations become exactly these, in one transaction (the admin API's create and
-   * replace): `create` refuses an alias that exists (409), `replace` one that does not (404).
-   */
-  async setAliasDestinations(
-    rawAddress: string,
-    rawDestinations: string[],
-    mode: 'create' | 'replace',
-    recordWithin?: RecordWithin,
-  ): Promise<void> {
-    const address = normalizeAddress(rawAddress);
-    const wanted = [...new Set(rawDestinations.map(normalizeAddress))];
-    const domain = await this.aliasDomain(address, wanted);
-    await withTransaction(this.pool, async (tx) => {
-      const before = await this.writes.lockAliases(tx, address);
-      if (mode === 'create' && before.length > 0) {
-        throw new AppError(ErrorCode.Conflict, `alias ${address} already exists; PUT changes its destinations`);
-      }
-      if (mode === 'replace' && before.length === 0) throw AppError.notFound(`no alias ${address}`);
-      await this.writes.insertAliases(tx, domain.id, address, wanted.filter((d) => !before.includes(d)));
-      await this.writes.deleteAliases(tx, address, before.filter((d) => !wanted.includes(d)));
-      await recordWithin?.(tx);
-    });
-    this.forgetCachedRecipients();
-  }
-
-  /** The alias's domain, after the checks every alias write makes. */
-  private async aliasDomain(address: string, destinations: string[]): Promise<{ id: bigint }> {
-    if (!isValidAddress(address)) throw AppError.invalid(`not a valid address: ${address}`);
-    for (const d of destinations) if (!isValidAddress(d)) throw AppError.invalid(`not a valid destination: ${d}`);
-    const domain = await this.repo.findDomain(domainOf(address));
-    if (!domain) throw AppError.notFound(`no domain ${domainOf(address)}; add it first`);
-    if (await this.repo.findAccountByAddress(address)) throw new AppError(ErrorCode.Conflict, `${address} is an account`);
-    return domain;
-  }
-
-  async listAliases(): Promise<{ address: string; destination: string }[]> {
-    return (await this.repo.listAliases()).map((a) => ({ address: a.address, destination: a.destination }));
-  }
-
-  async removeAlias(rawAddress: string, rawDestination?: string, recordWithin?: RecordWithin): Promise<void> {
-    const address = normalizeAddress(rawAddress);
-    await withTransaction(this.pool, async (tx) => {
-      const n = await this.writes.deleteAliases(tx, address, rawDestination ? [normalizeAddress(rawDestination)] : undefined);
-      if (n === 0) throw AppError.notFound(`no alias ${rawAddress}`);
-      await recordWithin?.(tx);
     });
     this.forgetCachedRecipients();
   }
@@ -468,25 +371,4 @@ export class DirectoryService implements OnApplicationShutdown {
   async isLocalDomain(domain: string): Promise<boolean> {
     return !!(await this.repo.findDomain(normalizeAddress(domain)));
   }
-}
-
-/** An address lookup as a delivery decision: undefined when nothing local answers to it. */
-function toResolution(l: AddressLookup): RecipientResolution | undefined {
-  if (l.account) {
-    if (l.account.disabled) return undefined;
-    return { kind: 'local', accountIds: [l.account.id], forwards: [], overQuota: l.account.overQuota ? [l.account.id] : [] };
-  }
-  const ids = new Set<string>();
-  const full = new Set<string>();
-  const forwards = new Set<string>();
-  for (const alias of l.aliases) {
-    if (alias.account) {
-      if (alias.account.disabled) continue;
-      ids.add(alias.account.id);
-      if (alias.account.overQuota) full.add(alias.account.id);
-    } else if (!alias.destinationDomainIsLocal) {
-      forwards.add(alias.destination);
-    }
-  }
-  return ids.size + forwards.size > 0 ? { kind: 'local', accountIds: [...ids], forwards: [...forwards], overQuota: [...full] } : undefined;
 }

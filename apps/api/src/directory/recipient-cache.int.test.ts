@@ -24,11 +24,11 @@ describe('recipient cache and changes made elsewhere', () => {
     return Date.now() - start;
   }
 
-  it('a change through DirectoryService is seen at once', async () => {
+  it('a change through the directory services (AliasService here) is seen at once', async () => {
     expect(await t.directory.resolveRecipientCached('team@ifsc.edu')).toEqual({ kind: 'unknown' });
-    await t.directory.addAlias('team@ifsc.edu', 'ana@ifsc.edu');
+    await t.aliases.addAlias('team@ifsc.edu', 'ana@ifsc.edu');
     expect(await t.directory.resolveRecipientCached('team@ifsc.edu')).toMatchObject({ kind: 'local' });
-    await t.directory.removeAlias('team@ifsc.edu');
+    await t.aliases.removeAlias('team@ifsc.edu');
     expect(await t.directory.resolveRecipientCached('team@ifsc.edu')).toEqual({ kind: 'unknown' });
   });
 

@@ -6,7 +6,7 @@
  * - Only deliverable answers (kind 'local', nobody over quota). An unknown address, another domain
  *   or a full mailbox is looked up every time, so a new account or alias is reachable at once from
  *   any process, and a full mailbox is refused at RCPT (452 4.2.2) as soon as it is full.
- * - Every directory write made through DirectoryService clears the cache (in-process, at once).
+ * - Every directory write made through DirectoryService or AliasService clears the cache (in-process, at once).
  * - A write made elsewhere (the CLI, another worker process, plain SQL) is heard through
  *   PostgreSQL notifications on a real server: triggers on domains, accounts and aliases notify,
  *   and directory-change-listener.ts drops the cache (also whenever its connection is lost). On

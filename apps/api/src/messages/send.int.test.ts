@@ -15,7 +15,7 @@ describe('POST /api/v1/messages/send', () => {
     for (const a of ['bruna', 'joel', 'carlos']) {
       ids[a] = (await t.directory.addAccount({ address: `${a}@paulolopes.fr`, password: `${a}-password` })).id;
     }
-    await t.directory.addAlias('contato@paulolopes.fr', 'bruna@paulolopes.fr');
+    await t.aliases.addAlias('contato@paulolopes.fr', 'bruna@paulolopes.fr');
     bruna = new HttpClient(t.baseUrl);
     expect((await bruna.login('bruna@paulolopes.fr', 'bruna-password')).status).toBe(200);
   });

@@ -27,7 +27,7 @@ describe('/metrics', () => {
   beforeAll(async () => {
     t = await startTestApp({ CORREIO_DOMAIN: 'ifsc.edu' });
     await t.directory.addAccount({ address: 'joel@ifsc.edu', password: 'joel-password' });
-    await t.directory.addAlias('fwd@ifsc.edu', 'bruna@paulolopes.fr');
+    await t.aliases.addAlias('fwd@ifsc.edu', 'bruna@paulolopes.fr');
   });
   afterAll(() => t.close());
 

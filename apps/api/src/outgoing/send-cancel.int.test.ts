@@ -16,8 +16,8 @@ describe('send, delivery status and cancel: only what the sender wrote', () => {
     t = await startTestApp({ CORREIO_DOMAIN: 'paulolopes.fr', CORREIO_HOSTNAME: 'mail.paulolopes.fr' });
     for (const a of ['bruna', 'joel']) ids[a] = (await t.directory.addAccount({ address: `${a}@paulolopes.fr`, password: `${a}-password` })).id;
     // joel's private forwarding: mail to equipe@ also goes to his address elsewhere.
-    await t.directory.addAlias('equipe@paulolopes.fr', 'joel@paulolopes.fr');
-    await t.directory.addAlias('equipe@paulolopes.fr', 'joel.private@elsewhere.example');
+    await t.aliases.addAlias('equipe@paulolopes.fr', 'joel@paulolopes.fr');
+    await t.aliases.addAlias('equipe@paulolopes.fr', 'joel.private@elsewhere.example');
     bruna = new HttpClient(t.baseUrl);
     expect((await bruna.login('bruna@paulolopes.fr', 'bruna-password')).status).toBe(200);
   });

@@ -16,7 +16,7 @@ describe('mail rules at delivery', () => {
   beforeAll(async () => {
     t = await startTestApp({ CORREIO_DOMAIN: 'here.test', CORREIO_SRS_SECRET: 'a-test-secret-of-enough-length' });
     me = (await t.directory.addAccount({ address: 'me@here.test', password: 'me-password' })).id;
-    await t.directory.addAlias('alias@here.test', 'me@here.test');
+    await t.aliases.addAlias('alias@here.test', 'me@here.test');
     api = http();
     expect((await api.login('me@here.test', 'me-password')).status).toBe(200);
     await api.json('POST', '/api/v1/mailboxes', { name: 'Sorted' });

@@ -11,9 +11,9 @@ describe('MX alias forwards to external addresses', () => {
   beforeAll(async () => {
     t = await startTestApp({ CORREIO_DOMAIN: 'ifsc.edu' });
     joelId = (await t.directory.addAccount({ address: 'joel@ifsc.edu', password: 'joel-password' })).id;
-    await t.directory.addAlias('turma@ifsc.edu', 'joel@ifsc.edu');
-    await t.directory.addAlias('turma@ifsc.edu', 'ana@gmail.example');
-    await t.directory.addAlias('ex-aluno@ifsc.edu', 'carlos@outlook.example');
+    await t.aliases.addAlias('turma@ifsc.edu', 'joel@ifsc.edu');
+    await t.aliases.addAlias('turma@ifsc.edu', 'ana@gmail.example');
+    await t.aliases.addAlias('ex-aluno@ifsc.edu', 'carlos@outlook.example');
   });
   afterAll(() => t.close());
 

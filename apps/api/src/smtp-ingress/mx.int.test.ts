@@ -61,8 +61,8 @@ describe('SMTP MX ingress', () => {
 
   it('stores one message for several local recipients, once per account, and undots lines', async () => {
     const ana = (await t.directory.addAccount({ address: 'ana@ifsc.edu', password: 'ana-password' })).id;
-    await t.directory.addAlias('team@ifsc.edu', 'ana@ifsc.edu');
-    await t.directory.addAlias('team@ifsc.edu', 'joel@ifsc.edu');
+    await t.aliases.addAlias('team@ifsc.edu', 'ana@ifsc.edu');
+    await t.aliases.addAlias('team@ifsc.edu', 'joel@ifsc.edu');
     const before = (await inbox(joelId)).length;
     const s = await SmtpTranscript.connect(t.smtpPort!);
     await s.read();

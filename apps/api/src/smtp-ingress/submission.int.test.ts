@@ -16,7 +16,7 @@ describe('SMTP submission', () => {
     t = await startTestApp({ CORREIO_DOMAIN: 'paulolopes.fr' });
     bruna = (await t.directory.addAccount({ address: 'bruna@paulolopes.fr', password: 'bruna-password' })).id;
     joel = (await t.directory.addAccount({ address: 'joel@paulolopes.fr', password: 'joel-password' })).id;
-    await t.directory.addAlias('contato@paulolopes.fr', 'bruna@paulolopes.fr');
+    await t.aliases.addAlias('contato@paulolopes.fr', 'bruna@paulolopes.fr');
   });
   afterAll(() => t.close());
 

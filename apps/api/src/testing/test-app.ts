@@ -2,6 +2,7 @@ import { createTestDatabase, TcpProxy, type TestDatabase } from '@correio/testin
 import { createApp, type RunningApp } from '../bootstrap/create-app.js';
 import { loadConfig } from '../config/load-config.js';
 import { type OpenDatabase, openDatabase } from '../database/open-database.js';
+import { AliasService } from '../directory/alias.service.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import { MailboxStoreService } from '../mailbox-store/mailbox-store.service.js';
 
@@ -12,6 +13,7 @@ export interface TestApp extends RunningApp {
   /** Set with { dbProxy: true }: the app reaches the database through it (outage tests). */
   dbProxy?: TcpProxy;
   directory: DirectoryService;
+  aliases: AliasService;
   store: MailboxStoreService;
   close(): Promise<void>;
 }
@@ -55,6 +57,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     testDb,
     dbProxy,
     directory: running.app.get(DirectoryService),
+    aliases: running.app.get(AliasService),
     store: running.app.get(MailboxStoreService),
     async close() {
       await running.app.close();
