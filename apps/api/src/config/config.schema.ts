@@ -106,6 +106,8 @@ export const EnvSchema = z.object({
   CORREIO_WEBHOOKS_RETRY_FOR: z.string().default('24h'),
   /** How long account events (the outbox behind webhooks and GET /api/v1/events) and webhook deliveries are kept. */
   CORREIO_EVENTS_KEEP: z.string().default('7d'),
+  /** How often each process looks for accounts an admin removed, to delete them and their mail; "off" never (tests that drive the purge). */
+  CORREIO_ACCOUNT_PURGE_INTERVAL: z.string().default('2s'),
   CORREIO_DNS: z.enum(['static', 'system']).default('static'),
   CORREIO_DNS_RECORDS: z.string().optional(),
   CORREIO_DNS_SERVERS: z
@@ -182,6 +184,8 @@ export interface AppConfig {
   /** Issue 13: webhook delivery (role delivery) and the account event outbox. */
   webhooks: { allowPrivate: boolean; timeoutMs: number; retryBaseMs: number; retryForMs: number };
   events: { keepMs: number };
+  /** The purge of removed accounts (admin/accounts/account-purge.worker.ts). 0 = no background purge. */
+  accountPurge: { intervalMs: number };
   webUrl: string;
   defaultDomain: string;
   admin: { address: string | undefined; password: string | undefined };
@@ -228,6 +232,7 @@ export function toAppConfig(env: Env): AppConfig {
     throw new Error('CORREIO_TLS_CERT and CORREIO_TLS_KEY go together: set both or neither');
   }
   const delayWarning = env.CORREIO_DELIVERY_DELAY_WARNING.trim().toLowerCase();
+  const accountPurgeInterval = env.CORREIO_ACCOUNT_PURGE_INTERVAL.trim().toLowerCase();
   return {
     databaseUrl: env.DATABASE_URL,
     database: { poolMax: env.DATABASE_POOL_MAX, isPglite: env.DATABASE_IS_PGLITE },
@@ -271,6 +276,7 @@ export function toAppConfig(env: Env): AppConfig {
       retryForMs: parseDuration('CORREIO_WEBHOOKS_RETRY_FOR', env.CORREIO_WEBHOOKS_RETRY_FOR),
     },
     events: { keepMs: parseDuration('CORREIO_EVENTS_KEEP', env.CORREIO_EVENTS_KEEP) },
+    accountPurge: { intervalMs: accountPurgeInterval === 'off' ? 0 : parseDuration('CORREIO_ACCOUNT_PURGE_INTERVAL', accountPurgeInterval) },
     webUrl: env.CORREIO_WEB_URL,
     defaultDomain: env.CORREIO_DOMAIN.toLowerCase(),
     admin: { address: env.CORREIO_ADMIN_ADDRESS?.toLowerCase(), password: env.CORREIO_ADMIN_PASSWORD },

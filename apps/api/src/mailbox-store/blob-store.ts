@@ -16,6 +16,8 @@ export interface BlobStore {
   deleteAccount(tx: Pick<PoolClient, 'query'>, accountId: string): Promise<void>;
   /** Up to `limit` blobs of an account being removed, in short steps (issue 14); how many went. */
   deleteAccountPart(tx: Pick<PoolClient, 'query'>, accountId: string, limit: number): Promise<number>;
+  /** Whether the account has a blob left, once the transaction holding its first one is done. */
+  anyAccountRowLeft(tx: Pick<PoolClient, 'query'>, accountId: string): Promise<boolean>;
 }
 
 export class PostgresBlobStore implements BlobStore {
@@ -47,9 +49,17 @@ export class PostgresBlobStore implements BlobStore {
 
   async deleteAccountPart(tx: Pick<PoolClient, 'query'>, accountId: string, limit: number): Promise<number> {
     const { rowCount } = await tx.query(
-      'DELETE FROM blobs WHERE account_id = $1 AND id IN (SELECT id FROM blobs WHERE account_id = $1 LIMIT $2)',
+      // The claim is MATERIALIZED, run once: as an IN (subquery) the planner may rescan it per row,
+      // each rescan skipping the rows this statement already deleted and locking the next ones.
+      `WITH claimed AS MATERIALIZED (SELECT id FROM blobs WHERE account_id = $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
+       DELETE FROM blobs WHERE account_id = $1 AND id IN (SELECT id FROM claimed)`,
       [accountId, limit],
     );
     return rowCount ?? 0;
+  }
+
+  async anyAccountRowLeft(tx: Pick<PoolClient, 'query'>, accountId: string): Promise<boolean> {
+    const { rows } = await tx.query('SELECT id FROM blobs WHERE account_id = $1 LIMIT 1 FOR UPDATE', [accountId]);
+    return rows.length > 0;
   }
 }

@@ -59,10 +59,19 @@ export class MailboxStoreService {
    * large mailbox never holds one huge transaction: up to `limit` messages, then (none left) up to
    * `limit` blobs. 0 when only the small rest is left for purgeAccount(). The caller makes sure the
    * account is disabled and marked for removal (nothing adds mail to it meanwhile).
+   * Several purgers may run at once (processes, a manual call): each deletes rows the others do not
+   * hold and returns what it deleted itself. One that finds every message left held by another waits
+   * for that one's COMMIT rather than start on the blobs (or answer 0) while messages remain.
    */
   async purgeAccountPart(accountId: string, limit: number): Promise<number> {
-    const n = await this.messages.deleteAccountPart(this.pool, accountId, limit);
-    return n > 0 ? n : this.blobs.deleteAccountPart(this.pool, accountId, limit);
+    for (const rows of [this.messages, this.blobs]) {
+      for (;;) {
+        const n = await rows.deleteAccountPart(this.pool, accountId, limit);
+        if (n > 0) return n;
+        if (!(await rows.anyAccountRowLeft(this.pool, accountId))) break;
+      }
+    }
+    return 0;
   }
 
   // ---- Delivery: mailbox-delivery.ts

@@ -1,16 +1,20 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppError, ErrorCode } from '../../common/app-error.js';
+import type { AppConfig } from '../../config/config.schema.js';
+import { APP_CONFIG } from '../../config/load-config.js';
 import { DirectoryService } from '../../directory/directory.service.js';
 import { MailboxStoreService } from '../../mailbox-store/mailbox-store.service.js';
 
-const INTERVAL_MS = 2_000;
 /** Messages (then blobs) deleted per transaction before the account's final, small purge. */
 const CHUNK = 2_000;
 
 /**
  * Deletes accounts an admin removed (DELETE /api/v1/admin/accounts/:address marks and disables
  * them), with all their mail, outside the request: one account at a time, oldest request first.
- * Several processes may run it: removeAccount locks the account row, and the loser sees not-found.
+ * Every CORREIO_ACCOUNT_PURGE_INTERVAL ("off": only when purgePending() is called).
+ * Several processes may run it on the same account at once: their chunks take disjoint rows
+ * (purgeAccountPart claims with SKIP LOCKED), and removeAccount locks the account row, so the loser
+ * sees not-found.
  */
 @Injectable()
 export class AccountPurgeWorker implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -21,10 +25,13 @@ export class AccountPurgeWorker implements OnApplicationBootstrap, OnApplication
   constructor(
     private readonly directory: DirectoryService,
     private readonly store: MailboxStoreService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.purgePending().catch((e: unknown) => this.log.error(e)), INTERVAL_MS);
+    const { intervalMs } = this.config.accountPurge;
+    if (intervalMs === 0) return;
+    this.timer = setInterval(() => void this.purgePending().catch((e: unknown) => this.log.error(e)), intervalMs);
     this.timer.unref();
   }
 

@@ -185,12 +185,30 @@ export class MessageRepository implements OnApplicationShutdown {
   }
 
   /** Up to `limit` messages of an account being removed (a purge in short transactions, issue 14). */
+  /**
+   * Up to `limit` of the account's messages that no other transaction holds (SKIP LOCKED: two
+   * purgers take disjoint rows, and each counts only what it deleted). 0 while rows remain that
+   * others hold: see anyAccountRowLeft().
+   */
   async deleteAccountPart(tx: Queryable, accountId: string, limit: number): Promise<number> {
     const { rowCount } = await tx.query(
-      'DELETE FROM messages WHERE account_id = $1 AND id IN (SELECT id FROM messages WHERE account_id = $1 LIMIT $2)',
+      // The claim is MATERIALIZED, run once: as an IN (subquery) the planner may rescan it per row,
+      // each rescan skipping the rows this statement already deleted and locking the next ones.
+      `WITH claimed AS MATERIALIZED (SELECT id FROM messages WHERE account_id = $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
+       DELETE FROM messages WHERE account_id = $1 AND id IN (SELECT id FROM claimed)`,
       [accountId, limit],
     );
     return rowCount ?? 0;
+  }
+
+  /**
+   * Whether the account has a message left, after waiting for the transaction (another purger)
+   * holding the first one: its rows are gone once it commits. Locks one row at most, only for the
+   * statement, so it cannot deadlock with the holder.
+   */
+  async anyAccountRowLeft(tx: Queryable, accountId: string): Promise<boolean> {
+    const { rows } = await tx.query('SELECT id FROM messages WHERE account_id = $1 LIMIT 1 FOR UPDATE', [accountId]);
+    return rows.length > 0;
   }
 
   async countBlobReferences(tx: Queryable, accountId: string, blobId: string): Promise<number> {
