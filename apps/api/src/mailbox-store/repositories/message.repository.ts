@@ -184,11 +184,10 @@ export class MessageRepository implements OnApplicationShutdown {
     await tx.query('DELETE FROM expunged WHERE account_id = $1', [accountId]);
   }
 
-  /** Up to `limit` messages of an account being removed (a purge in short transactions, issue 14). */
   /**
-   * Up to `limit` of the account's messages that no other transaction holds (SKIP LOCKED: two
-   * purgers take disjoint rows, and each counts only what it deleted). 0 while rows remain that
-   * others hold: see anyAccountRowLeft().
+   * Up to `limit` messages of an account being removed (a purge in short transactions, issue 14),
+   * of those no other transaction holds (SKIP LOCKED: two purgers take disjoint rows, and each
+   * counts only what it deleted). 0 while rows remain that others hold: see anyAccountRowLeft().
    */
   async deleteAccountPart(tx: Queryable, accountId: string, limit: number): Promise<number> {
     const { rowCount } = await tx.query(
