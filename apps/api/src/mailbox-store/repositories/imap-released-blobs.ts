@@ -11,12 +11,16 @@ import type { PoolClient } from '@correio/db';
  * shares a blob it inserted in its own transaction). If that row was one of the expunged ones, the
  * EXPUNGE's DELETE waited for the COPY's lock, so the copy committed first and is seen here; if it
  * is another row, that row is still seen here (or its own expunge released the blob again). SKIP
- * LOCKED: reapers in several processes share the work instead of waiting for each other.
+ * LOCKED: reapers in several processes share the work instead of waiting for each other. The claim
+ * is a MATERIALIZED step, run once: as an IN (subquery) a plan that rescans it would skip the rows
+ * this statement already deleted and lock the next ones, claiming more than `limit`.
  */
 const CLAIM_SQL = `
-WITH claimed AS (
-  DELETE FROM released_blobs r
-   WHERE (r.account_id, r.blob_id) IN (SELECT account_id, blob_id FROM released_blobs ORDER BY released_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+WITH taken AS MATERIALIZED (
+  SELECT account_id, blob_id FROM released_blobs ORDER BY released_at LIMIT $1 FOR UPDATE SKIP LOCKED
+), claimed AS (
+  DELETE FROM released_blobs r USING taken t
+   WHERE r.account_id = t.account_id AND r.blob_id = t.blob_id
   RETURNING r.account_id, r.blob_id
 )
 SELECT c.account_id::text AS "accountId", c.blob_id::text AS "blobId",
